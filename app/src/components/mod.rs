@@ -1,0 +1,4 @@
+//! Reusable view pieces.
+
+pub mod error_panel;
+pub mod layout;

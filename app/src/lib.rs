@@ -1,0 +1,69 @@
+//! Gatehouse: the application shell, the root component and its routes.
+//!
+//! Compiled twice: with `hydrate` for the browser (WebAssembly) and with `ssr` for the server.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use components::error_panel::ErrorPanel;
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+use pages::{home::HomePage, not_found::NotFound};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Gatehouse: users, organizations, teams, roles and API tokens." />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: layout, error boundary and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Gatehouse".to_string() } else { format!("{title} · Gatehouse") }
+        } />
+        <Router>
+            <Layout>
+                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=StaticSegment("") view=HomePage />
+                    </Routes>
+                </ErrorBoundary>
+            </Layout>
+        </Router>
+    }
+}

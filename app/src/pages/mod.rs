@@ -1,0 +1,4 @@
+//! Routed pages, grouped by area.
+
+pub mod home;
+pub mod not_found;

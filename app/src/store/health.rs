@@ -1,0 +1,13 @@
+use super::{Db, StoreError};
+
+/// Succeeds once the database answers a query (not merely once the connection exists).
+pub async fn ping(db: &Db) -> Result<(), StoreError> {
+    let mut response = db.query("RETURN 1").await?.check()?;
+    let answer: Option<i64> = response.take(0)?;
+    match answer {
+        Some(1) => Ok(()),
+        other => Err(StoreError::Query(surrealdb::Error::internal(format!(
+            "unexpected health answer {other:?}"
+        )))),
+    }
+}

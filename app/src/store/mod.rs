@@ -1,0 +1,22 @@
+//! The store: the only place SurrealQL is written. Everything above it calls typed functions.
+//!
+//! Invariants:
+//! - Every value reaches SurrealDB through `.bind(...)`; no query text is built from input.
+//! - Every query result is checked statement by statement (`.check()`), so a failed statement
+//!   or COMMIT inside an `Ok` response is an error here.
+
+mod connection;
+mod error;
+pub mod health;
+pub mod migrations;
+
+pub use connection::{Credentials, DatabaseInfo, Durability, open};
+pub use error::StoreError;
+
+/// The database handle every store function takes: SurrealDB's `any` engine, so one type
+/// serves `mem://`, `surrealkv://` and `ws://`.
+pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
+
+/// The namespace and database Gatehouse keeps its data in.
+pub const NAMESPACE: &str = "gatehouse";
+pub const DATABASE: &str = "main";

@@ -1,0 +1,60 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+// The test command (scripts/test.sh) builds the server with cargo-leptos in the same Cargo
+// profile as `cargo test` and passes the binary here; Playwright starts it on a free port with
+// an in-memory database, so every run starts from an empty instance.
+const port = Number(process.env.GATEHOUSE_E2E_PORT ?? 3917);
+const baseURL = `http://127.0.0.1:${port}`;
+const repoRoot = path.resolve(__dirname, '..');
+const binary = process.env.GATEHOUSE_BIN;
+if (!binary) {
+  throw new Error('GATEHOUSE_BIN must name the gatehouse binary (scripts/test.sh sets it)');
+}
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    headless: true,
+    bypassCSP: true, // lets the accessibility checker inject axe-core; the app never needs it
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'js', use: { javaScriptEnabled: true } },
+    { name: 'no-js', use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: binary,
+    cwd: repoRoot,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      GATEHOUSE_DATABASE: 'mem://',
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repoRoot, 'target', 'site'),
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    },
+  },
+});

@@ -1,0 +1,41 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import * as path from 'node:path';
+
+const axePath = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
+
+export function jsEnabled(testInfo: TestInfo): boolean {
+  return testInfo.project.use.javaScriptEnabled !== false;
+}
+
+/** Collects console errors and uncaught exceptions for the rest of the test. */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+/** Waits until the WebAssembly app has taken over the server-rendered page. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Runs axe-core on the page: no serious or critical violation is allowed. */
+export async function expectAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error axe is injected above
+    const result = await window.axe.run(document, {
+      resultTypes: ['violations'],
+    });
+    return result.violations
+      .filter((v: { impact?: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v: { id: string; impact: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
+  });
+  expect(violations, violations.join('\n')).toEqual([]);
+}

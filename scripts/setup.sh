@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what building and testing Gatehouse needs, only where it is missing, from the
+# package registries alone (crates.io, npm, Debian). Safe to run again: a second run is fast.
+#
+#   scripts/setup.sh run    tools to build and run (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/setup.sh test   the same, plus Playwright and Debian's Chromium
+set -euo pipefail
+
+purpose="${1:-test}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+CARGO_LEPTOS_VERSION="0.3.10"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown Rust target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -qF "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (builds from crates.io, about 25 minutes on 2 cores)"
+  cargo install cargo-leptos --version "=$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$wbg_version" ]; then
+  echo "setup: cannot find the wasm-bindgen version in Cargo.lock" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wbg_version"; then
+  say "installing wasm-bindgen-cli $wbg_version (matches Cargo.lock)"
+  # Not --locked: the CLI's own lockfile names a webpki-roots release the registry does not serve.
+  cargo install wasm-bindgen-cli --version "=$wbg_version" --force
+fi
+
+# npm packages from the committed lockfile: Playwright, axe-core, and binaryen's wasm-opt
+# (which cargo-leptos takes from PATH for release builds).
+if [ ! -f end2end/node_modules/.package-lock.json ] \
+  || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing npm packages in end2end/ (npm ci)"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ "$purpose" = "test" ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check and test of Gatehouse: formatting, lints (server and WebAssembly), the Rust
+# unit and integration tests, and the Playwright end-to-end tests in Debian's Chromium.
+#
+# One Cargo profile (dev) for everything: cargo-leptos builds the server and the WebAssembly,
+# `cargo test` reuses the very same dependency builds, and Playwright drives that server.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$root"
+started=$SECONDS
+step() { printf '\n==> [%4ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
+
+step "setup"
+scripts/setup.sh test
+
+# cargo-leptos adds `--cfg erase_components` to debug builds; we set it ourselves (and turn
+# cargo-leptos' own switch off in Cargo.toml) so that cargo-leptos and plain cargo build
+# with identical flags and share every compiled dependency.
+export RUSTFLAGS="--cfg erase_components"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "build: server and WebAssembly (cargo leptos build, dev profile)"
+cargo leptos build
+
+step "cargo test (unit and integration tests)"
+cargo test -p app -p gatehouse-server
+
+step "clippy: server (ssr) and browser (hydrate, wasm32)"
+cargo clippy -p app -p gatehouse-server --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "end-to-end tests (Playwright, Chromium, JavaScript on and off)"
+(cd end2end && GATEHOUSE_BIN="$CARGO_TARGET_DIR/debug/gatehouse" npx --no-install playwright test)
+
+step "all tests passed"

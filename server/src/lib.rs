@@ -1,0 +1,12 @@
+//! The `gatehouse` binary's library: command line, configuration, HTTP router, REST API.
+//! Business rules are not here; they live in `app::service`.
+
+pub mod cli;
+pub mod health;
+pub mod openapi;
+pub mod rest;
+pub mod router;
+pub mod serve;
+pub mod shutdown;
+pub mod static_files;
+pub mod telemetry;

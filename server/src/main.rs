@@ -1,0 +1,20 @@
+use clap::Parser;
+use gatehouse_server::cli::{Cli, Command};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    gatehouse_server::telemetry::init(cli.log_format);
+    let result = match cli.command.clone().unwrap_or(Command::Serve) {
+        Command::Serve => gatehouse_server::serve::serve(&cli).await,
+        Command::Migrate => gatehouse_server::serve::migrate_only(&cli).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("gatehouse: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

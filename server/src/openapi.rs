@@ -1,0 +1,36 @@
+//! The OpenAPI 3.1 document of the REST API, generated from the handlers' annotations and
+//! served at `/api/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Gatehouse REST API",
+        description = "Users, organizations, teams, roles and API tokens. Errors are \
+                       `{\"error\": {\"code\", \"message\", \"field\"}}`.",
+    ),
+    paths(crate::health::healthz, document),
+    components(schemas(
+        crate::health::Health,
+        app::error::ErrorBody,
+        app::error::ErrorDetail,
+        app::error::ErrorCode
+    )),
+    tags(
+        (name = "operations", description = "Health and the API description")
+    )
+)]
+pub struct ApiDoc;
+
+/// This document. No authentication.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,31 @@
+//! The REST API under `/api/v1` (../shared/API.md). Handlers are thin: extract the caller,
+//! parse, call `app::service`, map errors. Every error leaves as the contract's JSON shape.
+
+mod json;
+
+pub use json::ApiJson;
+
+use app::error::{AppError, ErrorCode};
+use app::state::AppState;
+use axum::Router;
+use axum::routing::get;
+
+/// The `/api/v1` route group (mounted by [`crate::router::build`]).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(crate::openapi::document))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Any path under `/api/v1` that names no endpoint.
+pub async fn not_found() -> AppError {
+    AppError::new(ErrorCode::NotFound, "No such endpoint.")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::new(
+        ErrorCode::MethodNotAllowed,
+        "This endpoint does not accept that method.",
+    )
+}

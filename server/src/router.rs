@@ -1,0 +1,62 @@
+//! The whole HTTP surface: operations endpoints, the REST API, server functions, the
+//! server-rendered pages and the static assets.
+
+use crate::static_files::{AssetCache, cache_headers};
+use app::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let asset_cache = AssetCache {
+        hashed_names: leptos_options.hash_files,
+    };
+
+    Router::new()
+        .route("/healthz", get(crate::health::healthz))
+        .nest("/api/v1", crate::rest::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(asset_cache, cache_headers))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            id = %id,
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,101 @@
+//! `gatehouse` / `gatehouse serve`: open the database, migrate, listen, shut down cleanly.
+
+use crate::cli::Cli;
+use app::state::AppState;
+use app::store::{self, Db, migrations};
+use leptos::config::{Env, LeptosOptions, get_configuration};
+use std::path::PathBuf;
+
+/// A failure that ends the process, with a sentence for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("could not read the Leptos configuration: {0}")]
+    Config(String),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Opens and migrates the database named on the command line.
+pub async fn open_database(cli: &Cli) -> Result<Db, ServeError> {
+    let (db, info) = store::open(&cli.database, cli.credentials().as_ref()).await?;
+    tracing::info!(
+        engine = %info.engine,
+        location = %info.location,
+        durability = %info.durability,
+        "database opened"
+    );
+    let report = migrations::migrate(&db, migrations::MIGRATIONS, chrono::Utc::now()).await?;
+    tracing::info!(
+        schema_version = report.current,
+        applied = ?report.applied,
+        "database schema is current"
+    );
+    Ok(db)
+}
+
+/// The Leptos options for this process: Leptos' environment variables, then our flags.
+pub fn leptos_options(cli: &Cli) -> Result<LeptosOptions, ServeError> {
+    let mut options = get_configuration(None)
+        .map_err(|e| ServeError::Config(e.to_string()))?
+        .leptos_options;
+    options.site_addr = cli.listen;
+    options.site_root = cli.site_root.clone().into();
+    options.env = if cfg!(debug_assertions) {
+        Env::DEV
+    } else {
+        Env::PROD
+    };
+    // cargo-leptos writes hash.txt beside the binary when it hashes asset names; honour it
+    // even when the binary is started without cargo-leptos' environment.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .is_some_and(|path| path.exists());
+    }
+    let pkg = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    if !pkg.is_dir() {
+        tracing::warn!(
+            path = %pkg.display(),
+            "no built web assets here: pages will render but not hydrate (build with cargo leptos build)"
+        );
+    }
+    Ok(options)
+}
+
+pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
+    let leptos_options = leptos_options(cli)?;
+    let db = open_database(cli).await?;
+    let addr = leptos_options.site_addr;
+    let state = AppState {
+        db,
+        leptos_options,
+    };
+    let router = crate::router::build(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(crate::shutdown::signal())
+    .await
+    .map_err(ServeError::Serve)?;
+    tracing::info!("stopped; database closed");
+    Ok(())
+}
+
+pub async fn migrate_only(cli: &Cli) -> Result<(), ServeError> {
+    open_database(cli).await?;
+    Ok(())
+}
