@@ -53,9 +53,7 @@ impl ErrorCode {
             Forbidden | Csrf | TwoFactorPolicy => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            Conflict | LastOwner | OwnsProjects | AlreadyMember | SelfAction | LastSiteAdmin => {
-                409
-            }
+            Conflict | LastOwner | OwnsProjects | AlreadyMember | SelfAction | LastSiteAdmin => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             Validation => 422,

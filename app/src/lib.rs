@@ -19,7 +19,7 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 use pages::{home::HomePage, not_found::NotFound};
@@ -48,6 +48,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The root component: layout, error boundary and routes.
+///
+/// Every route renders with `SsrMode::Async`: the server waits for the page's data and sends
+/// complete HTML, so every page works before (or without) the WebAssembly.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -60,7 +63,7 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=StaticSegment("") view=HomePage />
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

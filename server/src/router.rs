@@ -6,7 +6,7 @@ use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::http::{HeaderName, Request};
-use axum::routing::get;
+use axum::routing::{any, get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
@@ -30,13 +30,19 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(crate::health::healthz))
         .nest("/api/v1", crate::rest::router())
+        // `nest` does not cover the bare trailing slash; it is still an API path.
+        .route("/api/v1/", any(crate::rest::not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            context, shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            asset_cache,
+            cache_headers,
         ))
-        .layer(axum::middleware::from_fn_with_state(asset_cache, cache_headers))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -4,8 +4,9 @@ use crate::cli::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn")
+    });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     // `try_init` so tests that build several routers in one process do not panic.
     let _ = match format {

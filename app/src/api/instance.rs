@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// Public: no permission needed.
 #[server(endpoint = "instance/status")]
-pub async fn instance_status() -> Result<InstanceStatus, AppError> {
+pub async fn get_instance_status() -> Result<InstanceStatus, AppError> {
     let state = super::state()?;
     super::respond(crate::service::instance::status(&state.db).await)
 }

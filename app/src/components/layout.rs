@@ -44,7 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <nav
                         id="site-nav"
                         class="site-nav"
-                        class:site-nav--collapsed=move || hydrated.get() && !menu_open.get()
+                        class=("site-nav--collapsed", move || hydrated.get() && !menu_open.get())
                         aria-label="Main"
                     >
                         <ul>

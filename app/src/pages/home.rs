@@ -1,4 +1,4 @@
-use crate::api::instance::instance_status;
+use crate::api::instance::get_instance_status;
 use crate::domain::instance::InstanceStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,7 +6,7 @@ use leptos_meta::Title;
 /// The landing page: what Gatehouse is, and whether this instance is healthy.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| instance_status());
+    let status = Resource::new(|| (), |_| get_instance_status());
 
     view! {
         <Title text="" />
@@ -36,13 +36,17 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn StatusList(status: InstanceStatus) -> impl IntoView {
-    let database = if status.database_ok { "Answering" } else { "Not answering" };
+    let database = if status.database_ok {
+        "Answering"
+    } else {
+        "Not answering"
+    };
     view! {
         <dl class="facts">
             <div>
                 <dt>"Database"</dt>
                 <dd>
-                    <span class="badge" class:badge--ok=status.database_ok>{database}</span>
+                    <span class="badge" class=("badge--ok", status.database_ok)>{database}</span>
                 </dd>
             </div>
             <div>

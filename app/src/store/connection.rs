@@ -101,7 +101,9 @@ fn parse_address(address: &str) -> Result<Address, StoreError> {
                 None => (rest, None),
             };
             if path.is_empty() {
-                return Err(bad("surrealkv:// needs a directory, e.g. surrealkv://data/gatehouse"));
+                return Err(bad(
+                    "surrealkv:// needs a directory, e.g. surrealkv://data/gatehouse",
+                ));
             }
             let mut params: Vec<String> = Vec::new();
             let mut saw_sync = false;
@@ -160,7 +162,7 @@ pub async fn open(
     }
     let connect_err = |source| StoreError::Connect {
         address: address.to_string(),
-        source,
+        source: Box::new(source),
     };
     let db = surrealdb::engine::any::connect(parsed.connect.as_str())
         .await
@@ -183,7 +185,12 @@ pub async fn open(
         engine: parsed.engine,
         location: match parsed.directory {
             Some(dir) => dir,
-            None => parsed.connect.split('?').next().unwrap_or_default().to_string(),
+            None => parsed
+                .connect
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         },
         durability: parsed.durability,
     };
@@ -201,7 +208,10 @@ mod tests {
         assert_eq!(a.directory.as_deref(), Some("data/gatehouse"));
         assert_eq!(a.durability, Durability::EveryCommit);
         let a = parse_address("surrealkv:///var/lib/gh?versioned=false&sync=every").unwrap();
-        assert_eq!(a.connect, "surrealkv:///var/lib/gh?versioned=false&sync=every");
+        assert_eq!(
+            a.connect,
+            "surrealkv:///var/lib/gh?versioned=false&sync=every"
+        );
     }
 
     #[test]
@@ -212,9 +222,15 @@ mod tests {
 
     #[test]
     fn other_engines() {
-        assert_eq!(parse_address("mem://").unwrap().durability, Durability::InMemory);
+        assert_eq!(
+            parse_address("mem://").unwrap().durability,
+            Durability::InMemory
+        );
         assert_eq!(parse_address("memory").unwrap().engine, "mem");
-        assert_eq!(parse_address("ws://127.0.0.1:8000").unwrap().durability, Durability::Remote);
+        assert_eq!(
+            parse_address("ws://127.0.0.1:8000").unwrap().durability,
+            Durability::Remote
+        );
         assert!(parse_address("rocksdb://x").is_err());
         assert!(parse_address("surrealkv://").is_err());
         assert!(parse_address("nonsense").is_err());

@@ -9,7 +9,7 @@ pub enum StoreError {
     Connect {
         address: String,
         #[source]
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     #[error(
         "the database schema is at version {database}, but this gatehouse binary only knows \
@@ -22,12 +22,12 @@ pub enum StoreError {
         version: i64,
         name: String,
         #[source]
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     #[error("the migration list is malformed: {0}")]
     MigrationList(String),
     #[error("database error: {0}")]
-    Query(#[from] surrealdb::Error),
+    Query(Box<surrealdb::Error>),
     #[error("could not prepare the data directory {path:?}: {source}")]
     Io {
         path: String,
@@ -39,5 +39,11 @@ pub enum StoreError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         AppError::internal(err)
+    }
+}
+
+impl From<surrealdb::Error> for StoreError {
+    fn from(err: surrealdb::Error) -> Self {
+        StoreError::Query(Box::new(err))
     }
 }

@@ -6,8 +6,8 @@ pub async fn ping(db: &Db) -> Result<(), StoreError> {
     let answer: Option<i64> = response.take(0)?;
     match answer {
         Some(1) => Ok(()),
-        other => Err(StoreError::Query(surrealdb::Error::internal(format!(
-            "unexpected health answer {other:?}"
-        )))),
+        other => {
+            Err(surrealdb::Error::internal(format!("unexpected health answer {other:?}")).into())
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! - Versions are applied in increasing order, and a database that already holds a version
 //!   this binary does not know is refused before anything is written.
 
+use super::retry::retry_on_conflict;
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -76,6 +77,11 @@ fn validate(migrations: &[Migration]) -> Result<(), StoreError> {
     Ok(())
 }
 
+async fn bootstrap(db: &Db) -> Result<(), StoreError> {
+    retry_on_conflict(|| async { db.query(BOOTSTRAP).await?.check() }).await?;
+    Ok(())
+}
+
 async fn applied_versions(db: &Db) -> Result<Vec<AppliedRow>, StoreError> {
     let mut response = db
         .query("SELECT version, name, checksum FROM schema_migration ORDER BY version")
@@ -101,7 +107,7 @@ pub async fn migrate(
     now: DateTime<Utc>,
 ) -> Result<MigrationReport, StoreError> {
     validate(migrations)?;
-    db.query(BOOTSTRAP).await?.check()?;
+    bootstrap(db).await?;
     let known = migrations.last().map(|m| m.version).unwrap_or(0);
     let rows = applied_versions(db).await?;
     let newest = rows.iter().map(|r| r.version).max().unwrap_or(0);
@@ -165,7 +171,7 @@ pub async fn migrate(
                 return Err(StoreError::Migration {
                     version: m.version,
                     name: m.name.to_string(),
-                    source,
+                    source: Box::new(source),
                 });
             }
             tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
@@ -238,7 +244,13 @@ mod tests {
         migrate(&db, &[FIRST, SECOND], Utc::now()).await.unwrap();
         let err = migrate(&db, &[FIRST], Utc::now()).await.unwrap_err();
         assert!(
-            matches!(err, StoreError::SchemaTooNew { database: 2, binary: 1 }),
+            matches!(
+                err,
+                StoreError::SchemaTooNew {
+                    database: 2,
+                    binary: 1
+                }
+            ),
             "{err}"
         );
         assert!(err.to_string().contains("version 2"), "{err}");
@@ -250,17 +262,25 @@ mod tests {
         let err = migrate(&db, &[FIRST, SECOND, BROKEN], Utc::now())
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Migration { version: 3, .. }), "{err}");
+        assert!(
+            matches!(err, StoreError::Migration { version: 3, .. }),
+            "{err}"
+        );
         assert_eq!(current_version(&db).await.unwrap(), 2);
         let mut r = db.query("SELECT VALUE id FROM widget:two").await.unwrap();
         let ids: Vec<surrealdb::types::RecordId> = r.take(0).unwrap();
-        assert!(ids.is_empty(), "the failed migration's write must be rolled back");
+        assert!(
+            ids.is_empty(),
+            "the failed migration's write must be rolled back"
+        );
     }
 
     #[tokio::test]
     async fn rejects_gaps_in_the_list() {
         let db = db().await;
-        let err = migrate(&db, &[FIRST, BROKEN], Utc::now()).await.unwrap_err();
+        let err = migrate(&db, &[FIRST, BROKEN], Utc::now())
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::MigrationList(_)), "{err}");
     }
 
@@ -281,6 +301,12 @@ mod tests {
         let db = db().await;
         let report = migrate(&db, MIGRATIONS, Utc::now()).await.unwrap();
         assert_eq!(report.current, MIGRATIONS.len() as i64);
-        assert!(migrate(&db, MIGRATIONS, Utc::now()).await.unwrap().applied.is_empty());
+        assert!(
+            migrate(&db, MIGRATIONS, Utc::now())
+                .await
+                .unwrap()
+                .applied
+                .is_empty()
+        );
     }
 }

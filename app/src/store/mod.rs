@@ -9,6 +9,7 @@ mod connection;
 mod error;
 pub mod health;
 pub mod migrations;
+pub mod retry;
 
 pub use connection::{Credentials, DatabaseInfo, Durability, open};
 pub use error::StoreError;

@@ -34,7 +34,10 @@ fn rejection_to_error(rejection: &JsonRejection) -> AppError {
         JsonRejection::JsonDataError(err) => {
             // serde's sentence names the field and the expected type, which helps the caller
             // and reveals nothing about the server.
-            AppError::bad_request(format!("The request body does not match: {}", err.body_text()))
+            AppError::bad_request(format!(
+                "The request body does not match: {}",
+                err.body_text()
+            ))
         }
         JsonRejection::MissingJsonContentType(_) => {
             AppError::bad_request("Send the body as JSON, with `Content-Type: application/json`.")
@@ -42,7 +45,10 @@ fn rejection_to_error(rejection: &JsonRejection) -> AppError {
         JsonRejection::BytesRejection(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             AppError::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
         }
-        other => AppError::bad_request(format!("The request body could not be read: {}", other.body_text())),
+        other => AppError::bad_request(format!(
+            "The request body could not be read: {}",
+            other.body_text()
+        )),
     }
 }
 

@@ -29,7 +29,9 @@ impl Response {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 }
 
@@ -41,9 +43,13 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start_with(extra: axum::Router) -> TestServer {
         let (db, _) = app::store::open("mem://", None).await.unwrap();
-        app::store::migrations::migrate(&db, app::store::migrations::MIGRATIONS, chrono::Utc::now())
-            .await
-            .unwrap();
+        app::store::migrations::migrate(
+            &db,
+            app::store::migrations::MIGRATIONS,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         let site_root = std::env::temp_dir().join("gatehouse-test-site");
         let leptos_options = LeptosOptions::builder()
             .output_name("gatehouse")

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
+
 //! Integration tests of the `gatehouse` server: the real router on an ephemeral port, spoken
 //! to over HTTP, with an in-memory database. One binary for the whole crate (link time).
 

@@ -14,19 +14,29 @@ async fn healthz_answers_ok_once_the_database_answers() {
 #[tokio::test]
 async fn unknown_api_path_is_a_json_404() {
     let server = TestServer::start().await;
-    for path in ["/api/v1/nope", "/api/v1/organizations/acme/whatever", "/api/v1/"] {
+    for path in [
+        "/api/v1/nope",
+        "/api/v1/organizations/acme/whatever",
+        "/api/v1/",
+    ] {
         let res = server.get(path).await;
         assert_eq!(res.status, 404, "{path}");
-        assert!(res.header("content-type").unwrap_or("").starts_with("application/json"));
+        assert!(
+            res.header("content-type")
+                .unwrap_or("")
+                .starts_with("application/json")
+        );
         let body = res.json();
         assert_eq!(body["error"]["code"], "not_found", "{path}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
         assert_eq!(body["error"]["field"], serde_json::Value::Null);
     }
     // Other methods too, including ones that carry a body.
-    let res = server
-        .request("DELETE", "/api/v1/nope", &[], None)
-        .await;
+    let res = server.request("DELETE", "/api/v1/nope", &[], None).await;
     assert_eq!(res.status, 404);
     assert_eq!(res.json()["error"]["code"], "not_found");
 }
@@ -35,11 +45,18 @@ async fn unknown_api_path_is_a_json_404() {
 async fn wrong_method_on_a_real_endpoint_is_a_json_405() {
     let server = TestServer::start().await;
     let res = server
-        .request("POST", "/api/v1/openapi.json", &[("Content-Type", "application/json")], Some(b"{}"))
+        .request(
+            "POST",
+            "/api/v1/openapi.json",
+            &[("Content-Type", "application/json")],
+            Some(b"{}"),
+        )
         .await;
     assert_eq!(res.status, 405);
     assert_eq!(res.json()["error"]["code"], "method_not_allowed");
 }
+
+type Headers<'a> = &'a [(&'a str, &'a str)];
 
 #[derive(Deserialize, Serialize)]
 struct Probe {
@@ -58,9 +75,13 @@ async fn malformed_json_is_a_400_in_the_contract_shape() {
     );
     let server = TestServer::start_with(extra).await;
     let json = [("Content-Type", "application/json")];
-    let cases: [(&str, &[(&str, &str)], &[u8]); 6] = [
+    let cases: [(&str, Headers, &[u8]); 6] = [
         ("syntax", &json, b"{\"name\": \"x\", "),
-        ("wrong type", &json, b"{\"name\": \"x\", \"count\": \"many\"}"),
+        (
+            "wrong type",
+            &json,
+            b"{\"name\": \"x\", \"count\": \"many\"}",
+        ),
         ("missing field", &json, b"{\"name\": \"x\"}"),
         ("not utf-8", &json, b"\xff\xfe{}"),
         ("no content type", &[], b"{\"name\": \"x\", \"count\": 1}"),
@@ -73,11 +94,20 @@ async fn malformed_json_is_a_400_in_the_contract_shape() {
         assert_eq!(res.status, 400, "{what}: {}", res.text());
         let body = res.json();
         assert_eq!(body["error"]["code"], "bad_request", "{what}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
         assert_eq!(body["error"]["field"], serde_json::Value::Null);
     }
     let ok = server
-        .request("POST", "/api/v1/test-probe", &json, Some(b"{\"name\": \"x\", \"count\": 2}"))
+        .request(
+            "POST",
+            "/api/v1/test-probe",
+            &json,
+            Some(b"{\"name\": \"x\", \"count\": 2}"),
+        )
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text());
     assert_eq!(ok.json()["count"], 2);
@@ -89,7 +119,12 @@ async fn openapi_document_describes_the_api() {
     let res = server.get("/api/v1/openapi.json").await;
     assert_eq!(res.status, 200);
     let doc = res.json();
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{doc}");
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{doc}"
+    );
     assert!(doc["paths"]["/healthz"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/openapi.json"]["get"].is_object());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
@@ -102,7 +137,10 @@ async fn pages_render_on_the_server_with_real_statuses() {
     assert_eq!(home.status, 200);
     let html = home.text();
     assert!(html.contains("<title>Gatehouse</title>"), "{html}");
-    assert!(html.contains("Answering"), "status is rendered without JavaScript: {html}");
+    assert!(
+        html.contains("Answering"),
+        "status is rendered without JavaScript: {html}"
+    );
     let missing = server.get("/definitely/not/here").await;
     assert_eq!(missing.status, 404);
     assert!(missing.text().contains("Page not found"));
