@@ -80,7 +80,8 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
-    tracing::info!("listening on http://{addr}");
+    let bound = listener.local_addr().unwrap_or(addr);
+    tracing::info!("listening on http://{bound}");
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

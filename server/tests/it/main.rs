@@ -3,5 +3,6 @@
 //! Integration tests of the `gatehouse` server: the real router on an ephemeral port, spoken
 //! to over HTTP, with an in-memory database. One binary for the whole crate (link time).
 
+mod cli;
 mod http;
 mod rest;

@@ -1,0 +1,206 @@
+//! The `gatehouse` binary as an operator runs it: a database on disk, migrations at start,
+//! clean shutdown on SIGTERM, and data that survives a restart.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gatehouse");
+
+fn gatehouse(db_dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env(
+        "GATEHOUSE_DATABASE",
+        format!("surrealkv://{}", db_dir.display()),
+    )
+    .env("RUST_LOG", "info")
+    .env("NO_COLOR", "1")
+    .env_remove("LEPTOS_SITE_ADDR");
+    cmd
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gatehouse-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn migrate_applies_once_and_a_second_start_applies_nothing() {
+    let dir = temp_dir("migrate");
+    let db = dir.join("data/gatehouse");
+    let (ok, first) = run(gatehouse(&db).arg("migrate"));
+    assert!(ok, "{first}");
+    assert!(first.contains("engine=surrealkv"), "{first}");
+    assert!(
+        first.contains("sync=every"),
+        "the durability mode is logged: {first}"
+    );
+    assert!(first.contains("applied=[1]"), "{first}");
+    assert!(db.is_dir(), "the data directory is created");
+    let (ok, second) = run(gatehouse(&db).arg("migrate"));
+    assert!(ok, "{second}");
+    assert!(second.contains("applied=[]"), "{second}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_database_address_is_a_clear_error() {
+    let (ok, text) = run(Command::new(BIN)
+        .args(["migrate", "--database", "surrealkv://x?sync=1s"])
+        .env("NO_COLOR", "1"));
+    assert!(!ok);
+    assert!(text.contains("only sync=every is allowed"), "{text}");
+    let (ok, text) = run(Command::new(BIN)
+        .args(["migrate", "--database", "postgres://x"])
+        .env("NO_COLOR", "1"));
+    assert!(!ok);
+    assert!(text.contains("unsupported engine"), "{text}");
+}
+
+#[test]
+fn help_documents_every_flag_with_its_environment_variable() {
+    let (ok, text) = run(Command::new(BIN).arg("--help"));
+    assert!(ok, "{text}");
+    for env in [
+        "GATEHOUSE_DATABASE",
+        "GATEHOUSE_DATABASE_USER",
+        "GATEHOUSE_DATABASE_PASSWORD",
+        "LEPTOS_SITE_ADDR",
+        "LEPTOS_SITE_ROOT",
+        "GATEHOUSE_LOG_FORMAT",
+    ] {
+        assert!(
+            text.contains(&format!("[env: {env}")),
+            "{env} missing from:\n{text}"
+        );
+    }
+}
+
+struct Served {
+    child: Child,
+    addr: String,
+    /// Log lines up to "listening".
+    startup: Vec<String>,
+    /// Log lines after it.
+    logs: std::sync::mpsc::Receiver<String>,
+}
+
+/// Starts `gatehouse` serving on an ephemeral port.
+fn serve(db: &Path) -> Served {
+    let mut child = gatehouse(db)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut startup = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            if let Some(addr) = line.split("listening on http://").nth(1) {
+                return Served {
+                    child,
+                    addr: addr.trim().to_string(),
+                    startup,
+                    logs: rx,
+                };
+            }
+            startup.push(line);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut err);
+    }
+    panic!("server did not start: {err}");
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+fn terminate_and_wait(mut child: Child) -> std::process::ExitStatus {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("gatehouse did not stop within 20 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serves_then_stops_cleanly_on_sigterm_and_keeps_its_data() {
+    let dir = temp_dir("serve");
+    let db = dir.join("db");
+    let first = serve(&db);
+    assert!(
+        first.startup.iter().any(|l| l.contains("applied=[1]")),
+        "{:?}",
+        first.startup
+    );
+    let health = http_get(&first.addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with("{\"status\":\"ok\"}"), "{health}");
+    let status = terminate_and_wait(first.child);
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    let after: Vec<String> = first.logs.try_iter().collect();
+    assert!(
+        after.iter().any(|l| l.contains("received SIGTERM")),
+        "{after:?}"
+    );
+    assert!(after.iter().any(|l| l.contains("stopped")), "{after:?}");
+
+    // A restart on the same directory finds its schema (and so its data) in place.
+    let second = serve(&db);
+    assert!(
+        second.startup.iter().any(|l| l.contains("applied=[]")),
+        "{:?}",
+        second.startup
+    );
+    assert!(http_get(&second.addr, "/healthz").starts_with("HTTP/1.1 200"));
+    assert!(terminate_and_wait(second.child).success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
