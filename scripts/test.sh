@@ -29,7 +29,7 @@ cargo test -p app -p gatehouse-server
 
 step "clippy: server (ssr) and browser (hydrate, wasm32)"
 cargo clippy -p app -p gatehouse-server --all-targets -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "end-to-end tests (Playwright, Chromium, JavaScript on and off)"
 (cd end2end && GATEHOUSE_BIN="$CARGO_TARGET_DIR/debug/gatehouse" npx --no-install playwright test)

@@ -45,9 +45,13 @@ test.describe('app shell', () => {
     const html = await home.text();
     const css = html.match(/href="(\/pkg\/gatehouse[^"]*\.css)"/);
     expect(css, 'the page links the stylesheet').not.toBeNull();
-    const sheet = await request.get(css![1]);
+    const sheet = await request.get(css![1], { headers: { 'Accept-Encoding': 'gzip, br' } });
     expect(sheet.status()).toBe(200);
     expect(await sheet.text()).toContain('prefers-color-scheme');
+    // Hashed asset names never change content: cached for a year, and sent compressed.
+    expect(css![1]).toMatch(/gatehouse\.[A-Za-z0-9_-]+\.css$/);
+    expect(sheet.headers()['cache-control']).toContain('immutable');
+    expect(['gzip', 'br']).toContain(sheet.headers()['content-encoding']);
     const icon = await request.get('/favicon.svg');
     expect(icon.status()).toBe(200);
   });

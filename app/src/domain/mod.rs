@@ -1,3 +1,6 @@
-//! Types shared by the browser and the server: plain data, no I/O.
+//! Types shared by the browser and the server: plain data and validation rules, no I/O.
 
+pub mod email;
 pub mod instance;
+pub mod password;
+pub mod username;

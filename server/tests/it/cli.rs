@@ -204,3 +204,40 @@ fn serves_then_stops_cleanly_on_sigterm_and_keeps_its_data() {
     assert!(terminate_and_wait(second.child).success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_database_newer_than_the_binary_is_refused() {
+    let dir = temp_dir("newer");
+    let db_dir = dir.join("db");
+    {
+        // Simulate a later Gatehouse release having migrated this database further.
+        let address = format!("surrealkv://{}", db_dir.display());
+        let (db, _) = app::store::open(&address, None).await.unwrap();
+        app::store::migrations::migrate(
+            &db,
+            app::store::migrations::MIGRATIONS,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        let future = app::store::migrations::MIGRATIONS.len() as i64 + 1;
+        db.query(
+            "CREATE type::record('schema_migration', $v) CONTENT \
+             { version: $v, name: 'from the future', checksum: '', applied_at: time::now() }",
+        )
+        .bind(("v", future))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    }
+    // Give the embedded engine a moment to release the directory after the handle is gone.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (ok, text) = run(gatehouse(&db_dir).arg("migrate"));
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("only knows versions up to"),
+        "a clear message: {text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
