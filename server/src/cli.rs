@@ -58,6 +58,12 @@ pub struct Cli {
     )]
     pub site_root: String,
 
+    /// The URL users reach this instance at, e.g. https://gatehouse.example.com. With https,
+    /// session cookies are `Secure`; state-changing requests must come from this origin.
+    /// Without it, the origin is taken from each request's Host header.
+    #[arg(long, env = "GATEHOUSE_PUBLIC_URL", value_parser = parse_public_url, global = true)]
+    pub public_url: Option<String>,
+
     /// Log format.
     #[arg(
         long,
@@ -95,4 +101,20 @@ impl Cli {
             _ => None,
         }
     }
+}
+
+/// Accepts `http(s)://host[:port][/...]` and keeps its origin, `scheme://host[:port]`.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let (scheme, rest) = value
+        .split_once("://")
+        .ok_or_else(|| "expected a URL like https://gatehouse.example.com".to_string())?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err("the public URL must start with http:// or https://".into());
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return Err("the public URL needs a host, e.g. https://gatehouse.example.com".into());
+    }
+    Ok(format!("{scheme}://{}", authority.to_ascii_lowercase()))
 }

@@ -2,6 +2,8 @@
 //! Business rules are not here; they live in `app::service`.
 
 pub mod cli;
+pub mod cookies;
+pub mod csrf;
 pub mod health;
 pub mod openapi;
 pub mod rest;

@@ -11,15 +11,28 @@ use utoipa::OpenApi;
         description = "Users, organizations, teams, roles and API tokens. Errors are \
                        `{\"error\": {\"code\", \"message\", \"field\"}}`.",
     ),
-    paths(crate::health::healthz, document),
+    paths(
+        crate::health::healthz,
+        document,
+        crate::rest::auth::signup,
+        crate::rest::auth::login,
+        crate::rest::auth::logout,
+        crate::rest::account::get
+    ),
     components(schemas(
         crate::health::Health,
         app::error::ErrorBody,
         app::error::ErrorDetail,
-        app::error::ErrorCode
+        app::error::ErrorCode,
+        app::domain::user::User,
+        app::service::accounts::SignupInput,
+        app::service::accounts::LoginInput,
+        crate::rest::auth::LoginResponse
     )),
     tags(
-        (name = "operations", description = "Health and the API description")
+        (name = "operations", description = "Health and the API description"),
+        (name = "authentication", description = "Sign-up, sign-in, sign-out"),
+        (name = "account", description = "The caller's own account")
     )
 )]
 pub struct ApiDoc;

@@ -40,6 +40,10 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::csrf::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             asset_cache,
             cache_headers,
         ))

@@ -75,7 +75,11 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
     let leptos_options = leptos_options(cli)?;
     let db = open_database(cli).await?;
     let addr = leptos_options.site_addr;
-    let state = AppState { db, leptos_options };
+    let state = AppState {
+        db,
+        leptos_options,
+        public_origin: cli.public_url.clone(),
+    };
     let router = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -3,4 +3,5 @@
 pub mod email;
 pub mod instance;
 pub mod password;
+pub mod user;
 pub mod username;

@@ -1,5 +1,9 @@
 //! The service layer: the only place business rules live. REST handlers and server functions
 //! are thin callers of these functions, so a rule holds on every path.
 
+pub mod accounts;
 pub mod health;
 pub mod instance;
+pub mod passwords;
+pub mod principal;
+pub mod sessions;

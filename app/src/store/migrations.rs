@@ -8,6 +8,7 @@
 //! - Versions are applied in increasing order, and a database that already holds a version
 //!   this binary does not know is refused before anything is written.
 
+use super::checked::checked;
 use super::retry::retry_on_conflict;
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
@@ -23,11 +24,18 @@ pub struct Migration {
 }
 
 /// Gatehouse's schema, in order. Later features append here; never edit an applied entry.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "instance",
-    surql: include_str!("migrations/0001_instance.surql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "instance",
+        surql: include_str!("migrations/0001_instance.surql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        surql: include_str!("migrations/0002_accounts.surql"),
+    },
+];
 
 /// What a run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,15 +86,15 @@ fn validate(migrations: &[Migration]) -> Result<(), StoreError> {
 }
 
 async fn bootstrap(db: &Db) -> Result<(), StoreError> {
-    retry_on_conflict(|| async { db.query(BOOTSTRAP).await?.check() }).await?;
+    retry_on_conflict(|| async { checked(db.query(BOOTSTRAP).await?) }).await?;
     Ok(())
 }
 
 async fn applied_versions(db: &Db) -> Result<Vec<AppliedRow>, StoreError> {
-    let mut response = db
-        .query("SELECT version, name, checksum FROM schema_migration ORDER BY version")
-        .await?
-        .check()?;
+    let mut response = checked(
+        db.query("SELECT version, name, checksum FROM schema_migration ORDER BY version")
+            .await?,
+    )?;
     Ok(response.take(0)?)
 }
 
@@ -148,7 +156,7 @@ pub async fn migrate(
                 .bind(("checksum", checksum(m.surql)))
                 .bind(("now", now))
                 .await
-                .and_then(|r| r.check());
+                .and_then(checked);
             let source = match result {
                 Ok(_) => {
                     tracing::info!(version = m.version, name = m.name, "applied migration");

@@ -2,15 +2,20 @@
 //!
 //! Invariants:
 //! - Every value reaches SurrealDB through `.bind(...)`; no query text is built from input.
-//! - Every query result is checked statement by statement (`.check()`), so a failed statement
+//! - Every query result is checked statement by statement (`checked`), so a failed statement
 //!   or COMMIT inside an `Ok` response is an error here.
 
+mod checked;
 mod connection;
 mod error;
 pub mod health;
 pub mod migrations;
 pub mod retry;
+pub mod sessions;
+pub mod settings;
+pub mod users;
 
+pub use checked::{checked, is_thrown};
 pub use connection::{Credentials, DatabaseInfo, Durability, open};
 pub use error::StoreError;
 

@@ -1,6 +1,9 @@
 //! The REST API under `/api/v1` (../shared/API.md). Handlers are thin: extract the caller,
 //! parse, call `app::service`, map errors. Every error leaves as the contract's JSON shape.
 
+pub mod account;
+pub mod auth;
+pub mod caller;
 mod json;
 
 pub use json::ApiJson;
@@ -8,12 +11,16 @@ pub use json::ApiJson;
 use app::error::{AppError, ErrorCode};
 use app::state::AppState;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 /// The `/api/v1` route group (mounted by [`crate::router::build`]).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(crate::openapi::document))
+        .route("/auth/signup", post(auth::signup))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/account", get(account::get))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -33,11 +33,20 @@ impl Response {
             .get(&name.to_ascii_lowercase())
             .map(String::as_str)
     }
+
+    /// The session secret from `Set-Cookie`, if one was set.
+    pub fn session_cookie(&self) -> Option<String> {
+        let value = self.header("set-cookie")?;
+        let (pair, _) = value.split_once(';').unwrap_or((value, ""));
+        let (name, secret) = pair.split_once('=')?;
+        (name == "gatehouse_session" && !secret.is_empty()).then(|| secret.to_string())
+    }
 }
 
 /// A running server on 127.0.0.1:<ephemeral>.
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub db: app::store::Db,
 }
 
 impl TestServer {
@@ -56,8 +65,9 @@ impl TestServer {
             .site_root(site_root.to_string_lossy().to_string())
             .build();
         let router = extra.merge(gatehouse_server::router::build(AppState {
-            db,
+            db: db.clone(),
             leptos_options,
+            public_origin: None,
         }));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -69,7 +79,7 @@ impl TestServer {
             .await
             .unwrap();
         });
-        TestServer { addr }
+        TestServer { addr, db }
     }
 
     pub async fn start() -> TestServer {
@@ -78,6 +88,32 @@ impl TestServer {
 
     pub async fn get(&self, path: &str) -> Response {
         self.request("GET", path, &[], None).await
+    }
+
+    /// The origin a same-site browser request would carry.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A JSON request as a same-origin browser page (or a script) would send it.
+    pub async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Response {
+        let origin = self.origin();
+        let cookie_header = cookie.map(|c| format!("gatehouse_session={c}"));
+        let mut headers = vec![
+            ("Content-Type", "application/json"),
+            ("Origin", origin.as_str()),
+        ];
+        if let Some(c) = &cookie_header {
+            headers.push(("Cookie", c.as_str()));
+        }
+        let body = serde_json::to_vec(body).unwrap();
+        self.request(method, path, &headers, Some(&body)).await
     }
 
     pub async fn request(

@@ -1,0 +1,193 @@
+//! Accounts: sign-up and sign-in.
+//!
+//! Invariants:
+//! - Every failed sign-in answers the same `invalid_credentials` sentence, after one password
+//!   hash, whether the account exists, is deactivated, or the password is wrong.
+//! - Sign-up obeys the instance's sign-up mode on every path.
+//! - A sign-in always opens a fresh session (a new random id), never reuses one.
+
+use super::{passwords, sessions};
+use crate::domain::email::Email;
+use crate::domain::password::Password;
+use crate::domain::user::User;
+use crate::domain::username::Username;
+use crate::error::{AppError, ErrorCode};
+use crate::store::users::{CreateUserError, NewUser, UserRow};
+use crate::store::{self, Db};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SignupInput {
+    pub username: String,
+    pub email: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: Password,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct LoginInput {
+    /// Username or email.
+    pub login: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: Password,
+    /// A TOTP or recovery code, when two-factor is on.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Where a request comes from, for sessions and the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+pub enum LoginOutcome {
+    SignedIn {
+        user: User,
+        session: sessions::IssuedSession,
+    },
+    /// The password is a temporary one: this session may only change it.
+    PasswordChangeRequired { session: sessions::IssuedSession },
+}
+
+pub const INVALID_CREDENTIALS: &str = "Invalid username or password.";
+
+pub fn to_dto(row: &UserRow) -> User {
+    User {
+        id: row.id.clone(),
+        username: row.username.clone(),
+        email: row.email.clone(),
+        email_verified: row.email_verified,
+        display_name: row.display_name.clone(),
+        site_admin: row.site_admin,
+        active: row.active,
+        two_factor_enabled: false,
+        created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    }
+}
+
+/// What an account is created with, by any path (sign-up, invitation, admin, CLI).
+pub struct AccountSpec<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password: &'a Password,
+    pub email_verified: bool,
+    pub site_admin: bool,
+    pub password_change_required: bool,
+}
+
+/// Validates and creates an account.
+pub async fn create_account(
+    db: &Db,
+    spec: &AccountSpec<'_>,
+    now: DateTime<Utc>,
+) -> Result<UserRow, AppError> {
+    let username = Username::parse(spec.username)?;
+    let email = Email::parse(spec.email)?;
+    passwords::check_new(spec.password, "password", username.as_str(), email.as_str())?;
+    let hash = passwords::hash(spec.password).await?;
+    let new = NewUser {
+        username: username.as_str(),
+        email: email.as_str(),
+        email_key: &email.key(),
+        email_verified: spec.email_verified,
+        display_name: "",
+        password_hash: &hash,
+        password_change_required: spec.password_change_required,
+        password_expires_at: None,
+        site_admin: spec.site_admin,
+    };
+    match store::users::create(db, &new, now).await {
+        Ok(row) => Ok(row),
+        Err(CreateUserError::UsernameTaken) => Err(AppError::validation(
+            "username",
+            "That username is already taken.",
+        )),
+        Err(CreateUserError::EmailTaken) => Err(AppError::validation(
+            "email",
+            "This email address is invalid or already in use.",
+        )),
+        Err(CreateUserError::Store(err)) => Err(err.into()),
+    }
+}
+
+/// Public sign-up (no permission; only while the sign-up mode is `open`).
+pub async fn signup(db: &Db, input: &SignupInput, now: DateTime<Utc>) -> Result<User, AppError> {
+    let settings = store::settings::get(db).await?;
+    if settings.signup_mode != "open" {
+        return Err(AppError::forbidden(
+            "Sign-up is not open on this instance. Ask an administrator for an account or an invitation.",
+        ));
+    }
+    let row = create_account(
+        db,
+        &AccountSpec {
+            username: &input.username,
+            email: &input.email,
+            password: &input.password,
+            email_verified: false,
+            site_admin: false,
+            password_change_required: false,
+        },
+        now,
+    )
+    .await?;
+    Ok(to_dto(&row))
+}
+
+/// Sign-in with username or email and password.
+pub async fn login(
+    db: &Db,
+    input: &LoginInput,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
+    let invalid = || AppError::new(ErrorCode::InvalidCredentials, INVALID_CREDENTIALS);
+    // Oversized input is refused before it costs a hash; the answer is still the generic one.
+    if input.login.len() > 320 || input.password.expose().chars().count() > 256 {
+        return Err(invalid());
+    }
+    let user = store::users::by_login(db, &input.login).await?;
+    let matches = passwords::verify_or_dummy(
+        &input.password,
+        user.as_ref().map(|u| u.password_hash.as_str()),
+    )
+    .await?;
+    let Some(user) = user.filter(|u| matches && u.active) else {
+        return Err(invalid());
+    };
+    if user.password_change_required {
+        if user.password_expires_at.is_some_and(|at| at <= now) {
+            return Err(invalid());
+        }
+        let session =
+            sessions::open(db, &user.id, &client.user_agent, &client.ip, true, now).await?;
+        return Ok(LoginOutcome::PasswordChangeRequired { session });
+    }
+    let session = sessions::open(db, &user.id, &client.user_agent, &client.ip, false, now).await?;
+    Ok(LoginOutcome::SignedIn {
+        user: to_dto(&user),
+        session,
+    })
+}
+
+/// The caller's own account. Needs a signed-in user.
+pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User, AppError> {
+    let caller = principal.user()?;
+    let row = store::users::by_id(db, &caller.user_id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    Ok(to_dto(&row))
+}
+
+/// Ends the caller's current session (a no-op without one).
+pub async fn logout(db: &Db, principal: &super::principal::Principal) -> Result<(), AppError> {
+    if let super::principal::Principal::User(user) = principal
+        && let Some(hash) = &user.session_hash
+    {
+        sessions::close(db, hash).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The Principal: who is calling. Every request resolves it once (cookie or bearer token),
+//! and every service function asks it instead of checking identity by hand.
+
+use super::sessions;
+use crate::error::{AppError, ErrorCode};
+use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Anonymous,
+    User(SignedInUser),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInUser {
+    pub user_id: String,
+    pub username: String,
+    pub site_admin: bool,
+    /// The hash of the session this request came with (cookie sign-in).
+    pub session_hash: Option<String>,
+    /// A session opened with a temporary password may only change it.
+    pub password_change_only: bool,
+}
+
+impl Principal {
+    /// The signed-in user, for everything except changing a temporary password.
+    pub fn user(&self) -> Result<&SignedInUser, AppError> {
+        let user = self.user_for_password_change()?;
+        if user.password_change_only {
+            return Err(AppError::new(
+                ErrorCode::PasswordChangeRequired,
+                "Choose a new password before doing anything else.",
+            ));
+        }
+        Ok(user)
+    }
+
+    /// The signed-in user, even if they still must replace a temporary password.
+    pub fn user_for_password_change(&self) -> Result<&SignedInUser, AppError> {
+        match self {
+            Principal::User(user) => Ok(user),
+            Principal::Anonymous => Err(AppError::unauthenticated()),
+        }
+    }
+}
+
+/// Resolves a session cookie value. Unknown, expired or deactivated → `Anonymous`.
+pub async fn from_session(
+    db: &Db,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Principal, AppError> {
+    let Some(session) = sessions::resolve(db, secret, now).await? else {
+        return Ok(Principal::Anonymous);
+    };
+    let Some(user) = store::users::by_id(db, &session.user).await? else {
+        sessions::close(db, &session.id).await?;
+        return Ok(Principal::Anonymous);
+    };
+    if !user.active {
+        return Ok(Principal::Anonymous);
+    }
+    Ok(Principal::User(SignedInUser {
+        user_id: user.id,
+        username: user.username,
+        site_admin: user.site_admin,
+        session_hash: Some(session.id),
+        password_change_only: session.password_change_only,
+    }))
+}

@@ -1,0 +1,109 @@
+//! Sessions. The record id is the SHA-256 (hex) of the session secret: the secret is never
+//! stored, and looking a session up by its hash is one key read.
+
+use super::checked::checked;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct SessionRow {
+    /// The hash (hex), i.e. the record key.
+    pub id: String,
+    pub user: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: String,
+    pub ip: String,
+    pub password_change_only: bool,
+}
+
+const FIELDS: &str = "record::id(id) AS id, record::id(user) AS user, created_at, last_seen_at, \
+                      user_agent, ip, password_change_only";
+
+pub struct NewSession<'a> {
+    pub hash: &'a str,
+    pub user_id: &'a str,
+    pub user_agent: &'a str,
+    pub ip: &'a str,
+    pub password_change_only: bool,
+}
+
+pub async fn create(db: &Db, new: &NewSession<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    checked(
+        db.query(
+            "CREATE type::record('session', $hash) CONTENT {
+                 user: type::record('user', $user), created_at: $now, last_seen_at: $now,
+                 user_agent: $user_agent, ip: $ip, password_change_only: $password_change_only
+             }",
+        )
+        .bind(("hash", new.hash.to_string()))
+        .bind(("user", new.user_id.to_string()))
+        .bind(("user_agent", new.user_agent.to_string()))
+        .bind(("ip", new.ip.to_string()))
+        .bind(("password_change_only", new.password_change_only))
+        .bind(("now", now))
+        .await?,
+    )?;
+    Ok(())
+}
+
+pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM ONLY type::record('session', $hash)"
+        ))
+        .bind(("hash", hash.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM session WHERE user = type::record('user', $user)
+             ORDER BY last_seen_at DESC"
+        ))
+        .bind(("user", user_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+pub async fn touch(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    checked(
+        db.query("UPDATE type::record('session', $hash) SET last_seen_at = $now")
+            .bind(("hash", hash.to_string()))
+            .bind(("now", now))
+            .await?,
+    )?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, hash: &str) -> Result<(), StoreError> {
+    checked(
+        db.query("DELETE type::record('session', $hash)")
+            .bind(("hash", hash.to_string()))
+            .await?,
+    )?;
+    Ok(())
+}
+
+/// Ends every session of `user_id` except `keep` (the hash of the caller's own, if any).
+pub async fn delete_for_user(db: &Db, user_id: &str, keep: Option<&str>) -> Result<(), StoreError> {
+    let query = match keep {
+        Some(_) => {
+            "DELETE session WHERE user = type::record('user', $user)
+                 AND id != type::record('session', $keep)"
+        }
+        None => "DELETE session WHERE user = type::record('user', $user)",
+    };
+    checked(
+        db.query(query)
+            .bind(("user", user_id.to_string()))
+            .bind(("keep", keep.unwrap_or_default().to_string()))
+            .await?,
+    )?;
+    Ok(())
+}

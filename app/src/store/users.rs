@@ -1,0 +1,150 @@
+//! Users and the claims that keep usernames and emails unique.
+//!
+//! Invariants:
+//! - A user exists only together with `username_claim:⟨username⟩` and
+//!   `email_claim:⟨lower-cased email⟩` pointing at it, written in one transaction; the claim's
+//!   record id is what refuses a duplicate, also under concurrent sign-ups.
+//! - `UserRow` carries the password hash and never leaves the server (it is not `Serialize`).
+
+use super::checked::{checked, is_thrown};
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+/// A user as stored, secrets included. Server-only.
+#[derive(Clone, SurrealValue)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub display_name: String,
+    pub password_hash: String,
+    pub password_change_required: bool,
+    pub password_expires_at: Option<DateTime<Utc>>,
+    pub site_admin: bool,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// What creating a user needs; `username` is already normalised, `email_key` lower-cased.
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub email_verified: bool,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub password_change_required: bool,
+    pub password_expires_at: Option<DateTime<Utc>>,
+    pub site_admin: bool,
+}
+
+/// Why a user could not be created.
+#[derive(Debug)]
+pub enum CreateUserError {
+    UsernameTaken,
+    EmailTaken,
+    Store(StoreError),
+}
+
+const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
+     password_hash, password_change_required, password_expires_at, site_admin, active, created_at";
+
+pub async fn create(
+    db: &Db,
+    new: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<UserRow, CreateUserError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         IF record::exists(type::record('username_claim', $username)) {{ THROW 'username_taken' }};
+         IF record::exists(type::record('email_claim', $email_key)) {{ THROW 'email_taken' }};
+         LET $user = CREATE ONLY user CONTENT {{
+             username: $username, email: $email, email_verified: $email_verified,
+             display_name: $display_name, password_hash: $password_hash,
+             password_change_required: $password_change_required,
+             password_expires_at: $password_expires_at, site_admin: $site_admin,
+             active: true, created_at: $now, updated_at: $now
+         }};
+         CREATE type::record('username_claim', $username) CONTENT {{ user: $user.id }};
+         CREATE type::record('email_claim', $email_key) CONTENT {{ user: $user.id }};
+         COMMIT TRANSACTION;
+         SELECT {USER_FIELDS} FROM ONLY type::record('username_claim', $username).user;"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("username", new.username.to_string()))
+                .bind(("email", new.email.to_string()))
+                .bind(("email_key", new.email_key.to_string()))
+                .bind(("email_verified", new.email_verified))
+                .bind(("display_name", new.display_name.to_string()))
+                .bind(("password_hash", new.password_hash.to_string()))
+                .bind(("password_change_required", new.password_change_required))
+                .bind(("password_expires_at", new.password_expires_at))
+                .bind(("site_admin", new.site_admin))
+                .bind(("now", now))
+                .await?,
+        )?;
+        // The SELECT after the COMMIT: reached only when the transaction committed, since
+        // `checked` has already returned any failure.
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<UserRow>>(last)
+    })
+    .await;
+    match result {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(CreateUserError::Store(
+            surrealdb::Error::internal("user creation returned no row".into()).into(),
+        )),
+        Err(err) if is_thrown(&err, "username_taken") => Err(CreateUserError::UsernameTaken),
+        Err(err) if is_thrown(&err, "email_taken") => Err(CreateUserError::EmailTaken),
+        Err(err) => Err(CreateUserError::Store(err.into())),
+    }
+}
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<UserRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {USER_FIELDS} FROM ONLY type::record('user', $id)"
+        ))
+        .bind(("id", id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// Finds a user by username or by email (case-insensitively), through the claims.
+pub async fn by_login(db: &Db, login: &str) -> Result<Option<UserRow>, StoreError> {
+    let key = login.trim().to_lowercase();
+    let mut response = checked(
+        db.query(format!(
+            "LET $claim = type::record('username_claim', $key).user
+                 ?? type::record('email_claim', $key).user;
+             IF $claim = NONE {{ RETURN NONE }} ELSE {{
+                 RETURN SELECT {USER_FIELDS} FROM ONLY $claim
+             }};"
+        ))
+        .bind(("key", key))
+        .await?,
+    )?;
+    Ok(response.take(1)?)
+}
+
+/// How many users exist (0 means the instance still needs its first admin).
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    let mut response = checked(db.query("RETURN count(SELECT VALUE id FROM user)").await?)?;
+    Ok(response.take::<Option<i64>>(0)?.unwrap_or(0))
+}

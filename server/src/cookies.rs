@@ -1,0 +1,64 @@
+//! The session cookie: HttpOnly, SameSite=Lax, Path=/; `Secure` with the `__Host-` prefix
+//! when the instance is served over https.
+
+use app::state::AppState;
+use axum::http::{HeaderMap, HeaderValue, header};
+
+pub const NAME: &str = "gatehouse_session";
+pub const SECURE_NAME: &str = "__Host-gatehouse_session";
+
+fn name(state: &AppState) -> &'static str {
+    if state.secure_cookies() {
+        SECURE_NAME
+    } else {
+        NAME
+    }
+}
+
+/// The session secret the request carries, if any.
+pub fn session_secret(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let wanted = name(state);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == wanted)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Whether the request carries a session cookie at all (for the CSRF rule).
+pub fn has_session_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(NAME))
+}
+
+pub fn set(state: &AppState, secret: &str) -> HeaderValue {
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        name(state)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear(state: &AppState) -> HeaderValue {
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        name(state)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}

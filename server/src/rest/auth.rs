@@ -1,0 +1,106 @@
+//! `/api/v1/auth/...`: sign-up, sign-in, sign-out.
+
+use super::ApiJson;
+use super::caller::{Caller, Client};
+use app::domain::user::User;
+use app::error::{AppError, ErrorCode};
+use app::service::accounts::{self, LoginInput, LoginOutcome, SignupInput};
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Create an account. No permission; only while the sign-up mode is `open` (else 403).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/signup",
+    tag = "authentication",
+    request_body = SignupInput,
+    responses(
+        (status = 201, description = "The new account", body = User),
+        (status = 400, description = "Malformed body", body = app::error::ErrorBody),
+        (status = 403, description = "Sign-up is not open", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid username, email or password", body = app::error::ErrorBody)
+    )
+)]
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<SignupInput>,
+) -> Result<(StatusCode, ApiJson<User>), AppError> {
+    let user = accounts::signup(&state.db, &input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, ApiJson(user)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    pub user: User,
+}
+
+/// Sign in with username or email and password; sets the session cookie. No permission.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "authentication",
+    request_body = LoginInput,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
+        (status = 401, description = "`invalid_credentials`, `two_factor_required`, or `password_change_required` (with a cookie that only allows changing the password)", body = app::error::ErrorBody),
+        (status = 429, description = "Too many attempts", body = app::error::ErrorBody)
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ApiJson(input): ApiJson<LoginInput>,
+) -> Result<Response, AppError> {
+    match accounts::login(&state.db, &input, &client, chrono::Utc::now()).await? {
+        LoginOutcome::SignedIn { user, session } => {
+            let mut response = ApiJson(LoginResponse { user }).into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                crate::cookies::set(&state, &session.secret),
+            );
+            no_store(&mut response);
+            Ok(response)
+        }
+        LoginOutcome::PasswordChangeRequired { session } => {
+            let mut response = AppError::new(
+                ErrorCode::PasswordChangeRequired,
+                "Your password is a temporary one. Choose a new password to continue.",
+            )
+            .into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                crate::cookies::set(&state, &session.secret),
+            );
+            Ok(response)
+        }
+    }
+}
+
+/// End the current session and clear its cookie. No permission (a no-op when signed out).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "authentication",
+    responses((status = 204, description = "Signed out"))
+)]
+pub async fn logout(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Response, AppError> {
+    accounts::logout(&state.db, &principal).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, crate::cookies::clear(&state));
+    Ok(response)
+}
+
+pub fn no_store(response: &mut Response) {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+}

@@ -1,0 +1,57 @@
+//! Extractors every handler uses: the caller (`Caller`, resolved once per request from the
+//! session cookie) and where the request came from (`Client`).
+
+use app::error::AppError;
+use app::service::accounts::ClientInfo;
+use app::service::principal::{self, Principal};
+use app::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use std::net::SocketAddr;
+
+/// Who is calling. Anonymous when there is no valid credential; handlers ask the service,
+/// which refuses what the caller may not do.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let principal = match crate::cookies::session_secret(state, &parts.headers) {
+            Some(secret) => principal::from_session(&state.db, &secret, chrono::Utc::now()).await?,
+            None => Principal::Anonymous,
+        };
+        let caller = Caller(principal);
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+/// The client's address and user agent.
+pub struct Client(pub ClientInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect();
+        Ok(Client(ClientInfo { ip, user_agent }))
+    }
+}

@@ -1,0 +1,312 @@
+//! Sign-up, sign-in, sessions and the CSRF rule over the REST API.
+
+use crate::http::TestServer;
+use serde_json::json;
+
+const GOOD: &str = "violet tractor quietly hums";
+
+async fn signup(server: &TestServer, username: &str, email: &str) -> crate::http::Response {
+    server
+        .json(
+            "POST",
+            "/api/v1/auth/signup",
+            None,
+            &json!({"username": username, "email": email, "password": GOOD}),
+        )
+        .await
+}
+
+async fn login(server: &TestServer, login: &str, password: &str) -> crate::http::Response {
+    server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": login, "password": password}),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn signup_creates_an_account_with_normalised_names() {
+    let server = TestServer::start().await;
+    let res = signup(&server, "Ada", "Ada@Example.org").await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let user = res.json();
+    assert_eq!(user["username"], "ada");
+    assert_eq!(user["email"], "Ada@Example.org");
+    assert_eq!(user["email_verified"], false);
+    assert_eq!(user["site_admin"], false);
+    assert_eq!(user["active"], true);
+    assert!(user["created_at"].as_str().unwrap().ends_with('Z'));
+    assert!(user.get("password_hash").is_none());
+}
+
+#[tokio::test]
+async fn signup_refuses_bad_input_with_field_errors() {
+    let server = TestServer::start().await;
+    assert_eq!(signup(&server, "ada", "ada@example.org").await.status, 201);
+    let cases = [
+        (
+            json!({"username": "ADA", "email": "new@example.org", "password": GOOD}),
+            "username",
+        ),
+        (
+            json!({"username": "ada2", "email": "ADA@EXAMPLE.ORG", "password": GOOD}),
+            "email",
+        ),
+        (
+            json!({"username": "-bad", "email": "b@example.org", "password": GOOD}),
+            "username",
+        ),
+        (
+            json!({"username": "bob", "email": "not-an-email", "password": GOOD}),
+            "email",
+        ),
+        (
+            json!({"username": "bob", "email": "b@example.org", "password": "short"}),
+            "password",
+        ),
+        (
+            json!({"username": "bob", "email": "b@example.org", "password": "password1234"}),
+            "password",
+        ),
+        (
+            json!({"username": "bobbybobby", "email": "b@example.org", "password": "bobbybobby"}),
+            "password",
+        ),
+        (
+            json!({"username": "bob", "email": "b@example.org", "password": "x".repeat(257)}),
+            "password",
+        ),
+    ];
+    for (body, field) in cases {
+        let res = server
+            .json("POST", "/api/v1/auth/signup", None, &body)
+            .await;
+        assert_eq!(res.status, 422, "{body}: {}", res.text());
+        assert_eq!(res.json()["error"]["code"], "validation");
+        assert_eq!(res.json()["error"]["field"], field, "{body}");
+    }
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/auth/signup",
+            None,
+            &json!({"username": "bob"}),
+        )
+        .await;
+    assert_eq!(res.status, 400, "missing fields: {}", res.text());
+}
+
+#[tokio::test]
+async fn signup_obeys_the_signup_mode() {
+    let server = TestServer::start().await;
+    for mode in ["invite_only", "closed"] {
+        server
+            .db
+            .query("UPDATE setting:instance SET signup_mode = $mode")
+            .bind(("mode", mode))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let res = signup(&server, "ada", "ada@example.org").await;
+        assert_eq!(res.status, 403, "{mode}: {}", res.text());
+        assert_eq!(res.json()["error"]["code"], "forbidden");
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_signups_with_one_name_make_one_account() {
+    let server = std::sync::Arc::new(TestServer::start().await);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let server = server.clone();
+        tasks.push(tokio::spawn(async move {
+            signup(&server, "racer", &format!("racer{i}@example.org"))
+                .await
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 422),
+        "{statuses:?}"
+    );
+    let mut r = server
+        .db
+        .query("SELECT VALUE count() FROM user WHERE username = 'racer' GROUP ALL")
+        .await
+        .unwrap();
+    let count: Option<i64> = r.take(0).unwrap();
+    assert_eq!(count, Some(1));
+}
+
+#[tokio::test]
+async fn login_sets_a_session_cookie_and_failures_are_generic() {
+    let server = TestServer::start().await;
+    signup(&server, "ada", "ada@example.org").await;
+
+    let wrong = login(&server, "ada", "not the password at all").await;
+    let unknown = login(&server, "nobody", "not the password at all").await;
+    for res in [&wrong, &unknown] {
+        assert_eq!(res.status, 401);
+        assert_eq!(res.json()["error"]["code"], "invalid_credentials");
+        assert_eq!(
+            res.json()["error"]["message"],
+            "Invalid username or password."
+        );
+        assert!(res.session_cookie().is_none());
+    }
+
+    let by_email = login(&server, "ADA@example.org", GOOD).await;
+    assert_eq!(by_email.status, 200, "{}", by_email.text());
+    assert_eq!(by_email.json()["user"]["username"], "ada");
+    let cookie_header = by_email.header("set-cookie").unwrap().to_string();
+    assert!(cookie_header.contains("HttpOnly"), "{cookie_header}");
+    assert!(cookie_header.contains("SameSite=Lax"), "{cookie_header}");
+    assert_eq!(by_email.header("cache-control"), Some("no-store"));
+
+    // Every sign-in gets a fresh session id.
+    let again = login(&server, "ada", GOOD).await;
+    assert_ne!(again.session_cookie(), by_email.session_cookie());
+
+    let secret = by_email.session_cookie().unwrap();
+    let me = server
+        .request(
+            "GET",
+            "/api/v1/account",
+            &[("Cookie", &format!("gatehouse_session={secret}"))],
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert_eq!(me.json()["username"], "ada");
+    assert_eq!(me.header("cache-control"), Some("no-store"));
+
+    // Only the hash of the session id is stored.
+    let mut r = server
+        .db
+        .query("SELECT VALUE record::id(id) FROM session")
+        .await
+        .unwrap();
+    let ids: Vec<String> = r.take(0).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert!(!ids.contains(&secret));
+    assert!(ids.iter().all(|id| id.len() == 64));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let server = TestServer::start().await;
+    signup(&server, "ada", "ada@example.org").await;
+    let secret = login(&server, "ada", GOOD).await.session_cookie().unwrap();
+    let out = server
+        .json("POST", "/api/v1/auth/logout", Some(&secret), &json!({}))
+        .await;
+    assert_eq!(out.status, 204, "{}", out.text());
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let me = server
+        .request(
+            "GET",
+            "/api/v1/account",
+            &[("Cookie", &format!("gatehouse_session={secret}"))],
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 401);
+    assert_eq!(me.json()["error"]["code"], "unauthenticated");
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_a_deactivated_user_is_signed_out() {
+    let server = TestServer::start().await;
+    signup(&server, "ada", "ada@example.org").await;
+    let secret = login(&server, "ada", GOOD).await.session_cookie().unwrap();
+    let cookie = format!("gatehouse_session={secret}");
+    server
+        .db
+        .query("UPDATE session SET last_seen_at = time::now() - 13h")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let me = server
+        .request("GET", "/api/v1/account", &[("Cookie", &cookie)], None)
+        .await;
+    assert_eq!(me.status, 401, "idle for 13 h with a 12 h limit");
+
+    let secret = login(&server, "ada", GOOD).await.session_cookie().unwrap();
+    let cookie = format!("gatehouse_session={secret}");
+    server
+        .db
+        .query("UPDATE user SET active = false")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let me = server
+        .request("GET", "/api/v1/account", &[("Cookie", &cookie)], None)
+        .await;
+    assert_eq!(me.status, 401, "deactivated");
+    assert_eq!(login(&server, "ada", GOOD).await.status, 401);
+}
+
+#[tokio::test]
+async fn state_changes_need_a_same_origin() {
+    let server = TestServer::start().await;
+    signup(&server, "ada", "ada@example.org").await;
+    let secret = login(&server, "ada", GOOD).await.session_cookie().unwrap();
+    let cookie = format!("gatehouse_session={secret}");
+    let refused: [Vec<(&str, &str)>; 4] = [
+        vec![("Cookie", &cookie)],
+        vec![("Cookie", &cookie), ("Origin", "http://evil.example")],
+        vec![("Cookie", &cookie), ("Referer", "http://evil.example/page")],
+        vec![("Sec-Fetch-Site", "cross-site")],
+    ];
+    for headers in refused {
+        let res = server
+            .request("POST", "/api/v1/auth/logout", &headers, None)
+            .await;
+        assert_eq!(res.status, 403, "{headers:?}");
+        assert_eq!(res.json()["error"]["code"], "csrf");
+    }
+    // A cross-site sign-in attempt is refused too.
+    let res = server
+        .request(
+            "POST",
+            "/api/v1/auth/login",
+            &[
+                ("Content-Type", "application/json"),
+                ("Origin", "http://evil.example"),
+            ],
+            Some(format!("{{\"login\":\"ada\",\"password\":\"{GOOD}\"}}").as_bytes()),
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    // The session survived all of that.
+    let me = server
+        .request("GET", "/api/v1/account", &[("Cookie", &cookie)], None)
+        .await;
+    assert_eq!(me.status, 200);
+    // Same origin via Referer works.
+    let referer = format!("{}/settings", server.origin());
+    let res = server
+        .request(
+            "POST",
+            "/api/v1/auth/logout",
+            &[("Cookie", &cookie), ("Referer", &referer)],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 204);
+}
