@@ -24,7 +24,6 @@ export default defineConfig({
   use: {
     baseURL,
     headless: true,
-    bypassCSP: true, // lets the accessibility checker inject axe-core; the app never needs it
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

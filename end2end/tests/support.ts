@@ -1,7 +1,13 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const axePath = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
+// Evaluated through the DevTools protocol, so the page's real Content-Security-Policy stays
+// in force (no bypassCSP) and still allows the checker in.
+const axeSource = fs.readFileSync(
+  path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js'),
+  'utf8',
+);
 
 export function jsEnabled(testInfo: TestInfo): boolean {
   return testInfo.project.use.javaScriptEnabled !== false;
@@ -24,7 +30,7 @@ export async function waitForHydration(page: Page): Promise<void> {
 
 /** Runs axe-core on the page: no serious or critical violation is allowed. */
 export async function expectAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ path: axePath });
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // @ts-expect-error axe is injected above
     const result = await window.axe.run(document, {

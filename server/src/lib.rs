@@ -8,6 +8,7 @@ pub mod health;
 pub mod openapi;
 pub mod rest;
 pub mod router;
+pub mod security_headers;
 pub mod serve;
 pub mod shutdown;
 pub mod static_files;

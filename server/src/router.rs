@@ -43,6 +43,7 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             crate::csrf::check,
         ))
+        .layer(axum::middleware::from_fn(crate::security_headers::apply))
         .layer(axum::middleware::from_fn_with_state(
             asset_cache,
             cache_headers,

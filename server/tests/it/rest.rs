@@ -152,3 +152,38 @@ async fn responses_carry_a_request_id() {
     let res = server.get("/healthz").await;
     assert!(res.header("x-request-id").is_some_and(|id| !id.is_empty()));
 }
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let server = TestServer::start().await;
+    for path in ["/healthz", "/api/v1/nope", "/", "/no/such/page"] {
+        let res = server.get(path).await;
+        assert_eq!(
+            res.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(res.header("x-frame-options"), Some("DENY"), "{path}");
+        assert!(res.header("referrer-policy").is_some(), "{path}");
+        let csp = res.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+    // Pages allow their own scripts by nonce, and WebAssembly.
+    let page = server.get("/").await;
+    let csp = page.header("content-security-policy").unwrap().to_string();
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the page policy carries a nonce");
+    assert!(
+        page.text().contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
+    // A fresh nonce for every response.
+    let again = server.get("/").await;
+    assert_ne!(again.header("content-security-policy").unwrap(), csp);
+}
