@@ -89,6 +89,16 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Create a site administrator (active, email verified). The password is read from
+    /// standard input: typed without echo on a terminal, or piped.
+    CreateAdmin {
+        /// The administrator's username.
+        #[arg(long)]
+        username: String,
+        /// The administrator's email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 impl Cli {

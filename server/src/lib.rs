@@ -1,6 +1,7 @@
 //! The `gatehouse` binary's library: command line, configuration, HTTP router, REST API.
 //! Business rules are not here; they live in `app::service`.
 
+pub mod admin_cli;
 pub mod cli;
 pub mod cookies;
 pub mod csrf;

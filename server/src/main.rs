@@ -9,6 +9,9 @@ async fn main() -> ExitCode {
     let result = match cli.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => gatehouse_server::serve::serve(&cli).await,
         Command::Migrate => gatehouse_server::serve::migrate_only(&cli).await,
+        Command::CreateAdmin { username, email } => {
+            gatehouse_server::admin_cli::create_admin(&cli, &username, &email).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

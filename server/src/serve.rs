@@ -21,6 +21,8 @@ pub enum ServeError {
     },
     #[error("the server stopped with an error: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Opens and migrates the database named on the command line.

@@ -160,9 +160,19 @@ pub async fn open(
             source,
         })?;
     }
-    let connect_err = |source| StoreError::Connect {
-        address: address.to_string(),
-        source: Box::new(source),
+    let connect_err = |source: surrealdb::Error| {
+        if source.to_string().contains("already locked") {
+            return StoreError::Address {
+                address: address.to_string(),
+                reason: "the database is in use by another process (is a gatehouse server \
+                         running on it? stop it first, or use a SurrealDB server via ws://)"
+                    .into(),
+            };
+        }
+        StoreError::Connect {
+            address: address.to_string(),
+            source: Box::new(source),
+        }
     };
     let db = surrealdb::engine::any::connect(parsed.connect.as_str())
         .await
