@@ -6,7 +6,7 @@
 //! - Sign-up obeys the instance's sign-up mode on every path.
 //! - A sign-in always opens a fresh session (a new random id), never reuses one.
 
-use super::{passwords, sessions};
+use super::{passwords, sessions, throttle};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::domain::user::User;
@@ -149,6 +149,9 @@ pub async fn login(
     if input.login.len() > 320 || input.password.expose().chars().count() > 256 {
         return Err(invalid());
     }
+    let account_key = throttle::account_key(&input.login);
+    let address_key = throttle::address_key(&client.ip);
+    throttle::check(db, &[&account_key, &address_key], now).await?;
     let user = store::users::by_login(db, &input.login).await?;
     let matches = passwords::verify_or_dummy(
         &input.password,
@@ -156,8 +159,11 @@ pub async fn login(
     )
     .await?;
     let Some(user) = user.filter(|u| matches && u.active) else {
+        throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
+        throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
         return Err(invalid());
     };
+    throttle::succeeded(db, &account_key).await?;
     if user.password_change_required {
         if user.password_expires_at.is_some_and(|at| at <= now) {
             return Err(invalid());

@@ -7,3 +7,4 @@ pub mod instance;
 pub mod passwords;
 pub mod principal;
 pub mod sessions;
+pub mod throttle;

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         surql: include_str!("migrations/0002_accounts.surql"),
     },
+    Migration {
+        version: 3,
+        name: "throttle",
+        surql: include_str!("migrations/0003_throttle.surql"),
+    },
 ];
 
 /// What a run did.

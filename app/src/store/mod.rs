@@ -13,6 +13,7 @@ pub mod migrations;
 pub mod retry;
 pub mod sessions;
 pub mod settings;
+pub mod throttle;
 pub mod users;
 
 pub use checked::{checked, is_thrown};

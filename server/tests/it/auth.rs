@@ -310,3 +310,40 @@ async fn state_changes_need_a_same_origin() {
         .await;
     assert_eq!(res.status, 204);
 }
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_with_retry_after() {
+    let server = TestServer::start().await;
+    signup(&server, "ada", "ada@example.org").await;
+    signup(&server, "bob", "bob@example.org").await;
+    for i in 1..=5 {
+        let res = login(&server, "ada", "wrong password, try again").await;
+        assert_eq!(res.status, 401, "failure {i} is answered normally");
+    }
+    let res = login(&server, "ada", "wrong password, try again").await;
+    assert_eq!(
+        res.status, 401,
+        "the sixth failure is counted and starts the lock"
+    );
+    let locked = login(&server, "ADA", GOOD).await;
+    assert_eq!(locked.status, 429, "{}", locked.text());
+    assert_eq!(locked.json()["error"]["code"], "rate_limited");
+    let retry: u64 = locked.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=61).contains(&retry), "{retry}");
+    // Another account from the same address is not affected.
+    assert_eq!(login(&server, "bob", GOOD).await.status, 200);
+    // The same applies to names that do not exist: the throttle reveals nothing.
+    for _ in 0..6 {
+        login(&server, "ghost", "wrong password, try again").await;
+    }
+    assert_eq!(login(&server, "ghost", "x").await.status, 429);
+    // Once the lock has passed, the right password works and clears the count.
+    server
+        .db
+        .query("UPDATE throttle SET locked_until = time::now() - 1s")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(login(&server, "ada", GOOD).await.status, 200);
+}
