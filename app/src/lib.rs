@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 pub mod domain;
 pub mod error;
 pub mod pages;
@@ -22,6 +24,7 @@ use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+use pages::auth::{login::LoginPage, signup::SignupPage};
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
@@ -88,6 +91,8 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

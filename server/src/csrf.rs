@@ -78,7 +78,7 @@ pub fn verify(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
                 Err(refuse())
             }
         }
-        None if crate::cookies::has_session_cookie(headers) => Err(refuse()),
+        None if app::cookies::has_session_cookie(headers) => Err(refuse()),
         None => Ok(()),
     }
 }

@@ -3,7 +3,6 @@
 
 pub mod admin_cli;
 pub mod cli;
-pub mod cookies;
 pub mod csrf;
 pub mod health;
 pub mod openapi;

@@ -1,6 +1,7 @@
 //! Server functions: the browser's transport to the service layer. Each one resolves the
 //! caller, calls one service function and maps its error to a real HTTP status.
 
+pub mod auth;
 pub mod instance;
 
 #[cfg(feature = "ssr")]
@@ -15,9 +16,59 @@ mod support {
             .ok_or_else(|| AppError::internal("AppState missing from the server-function context"))
     }
 
+    /// The caller of this server function (from the session cookie).
+    pub async fn principal(
+        state: &AppState,
+    ) -> Result<crate::service::principal::Principal, AppError> {
+        let headers = use_context::<http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default();
+        crate::cookies::principal(state, &headers).await
+    }
+
+    /// Where the request came from: address and user agent.
+    pub fn client() -> crate::service::accounts::ClientInfo {
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return Default::default();
+        };
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect();
+        crate::service::accounts::ClientInfo { ip, user_agent }
+    }
+
+    /// Adds a `Set-Cookie` header to this server function's response.
+    pub fn set_cookie(value: http::HeaderValue) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
     /// Gives an error its real status (server functions otherwise answer 500 to everything).
+    ///
+    /// Not for a plain form post (JavaScript off): Leptos answers that with a redirect back to
+    /// the form, carrying the error in the URL, and a 4xx status would stop the browser from
+    /// following it.
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(err) = &result
+        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if !plain_form_post
+            && let Err(err) = &result
             && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
             && let Ok(status) = http::StatusCode::from_u16(err.status())
         {
@@ -27,4 +78,4 @@ mod support {
     }
 }
 #[cfg(feature = "ssr")]
-pub(crate) use support::{respond, state};
+pub(crate) use support::{client, principal, respond, set_cookie, state};

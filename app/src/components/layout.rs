@@ -4,6 +4,7 @@
 //! Before the WebAssembly loads, the navigation is always shown (JavaScript off works). Once
 //! hydrated, narrow screens fold it behind a "Menu" button.
 
+use crate::api::auth::{SignOut, current_user};
 use crate::domain::instance::VERSION;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -57,9 +58,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 </a>
                             </li>
                         </ul>
-                        <div class="user-slot" aria-live="polite">
-                            <span class="muted">"Not signed in"</span>
-                        </div>
+                        <UserMenu />
                     </nav>
                 </div>
             </header>
@@ -73,6 +72,38 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/healthz" rel="external">"Health"</a>
                 </div>
             </footer>
+        </div>
+    }
+}
+
+/// The signed-in user's place in the header: their name and "Sign out", or the way in.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let location = use_location();
+    let sign_out = ServerAction::<SignOut>::new();
+    // Re-read on every navigation and after signing out, so the header follows sign-in state.
+    let user = Resource::new(
+        move || (location.pathname.get(), sign_out.version().get()),
+        |_| current_user(),
+    );
+    view! {
+        <div class="user-slot">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => view! {
+                            <span class="user-slot__name">"Signed in as " <strong>{user.username}</strong></span>
+                            <ActionForm action=sign_out attr:class="inline-form">
+                                <button type="submit" class="button--link">"Sign out"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => view! {
+                            <a href="/login">"Sign in"</a>
+                            <a href="/signup">"Create account"</a>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </div>
     }
 }

@@ -1,4 +1,5 @@
 //! Reusable view pieces.
 
 pub mod error_panel;
+pub mod form;
 pub mod layout;

@@ -1,4 +1,5 @@
 //! Routed pages, grouped by area.
 
+pub mod auth;
 pub mod home;
 pub mod not_found;

@@ -59,7 +59,7 @@ pub async fn login(
             let mut response = ApiJson(LoginResponse { user }).into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                crate::cookies::set(&state, &session.secret),
+                app::cookies::set(&state, &session.secret),
             );
             no_store(&mut response);
             Ok(response)
@@ -72,7 +72,7 @@ pub async fn login(
             .into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                crate::cookies::set(&state, &session.secret),
+                app::cookies::set(&state, &session.secret),
             );
             Ok(response)
         }
@@ -94,7 +94,7 @@ pub async fn logout(
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, crate::cookies::clear(&state));
+        .insert(header::SET_COOKIE, app::cookies::clear(&state));
     Ok(response)
 }
 

@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use app::service::accounts::ClientInfo;
-use app::service::principal::{self, Principal};
+use app::service::principal::Principal;
 use app::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
@@ -22,10 +22,7 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
-        let principal = match crate::cookies::session_secret(state, &parts.headers) {
-            Some(secret) => principal::from_session(&state.db, &secret, chrono::Utc::now()).await?,
-            None => Principal::Anonymous,
-        };
+        let principal = app::cookies::principal(state, &parts.headers).await?;
         let caller = Caller(principal);
         parts.extensions.insert(caller.clone());
         Ok(caller)

@@ -1,8 +1,8 @@
 //! The session cookie: HttpOnly, SameSite=Lax, Path=/; `Secure` with the `__Host-` prefix
 //! when the instance is served over https.
 
-use app::state::AppState;
-use axum::http::{HeaderMap, HeaderValue, header};
+use crate::state::AppState;
+use http::{HeaderMap, HeaderValue, header};
 
 pub const NAME: &str = "gatehouse_session";
 pub const SECURE_NAME: &str = "__Host-gatehouse_session";
@@ -61,4 +61,18 @@ pub fn clear(state: &AppState) -> HeaderValue {
         name(state)
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The caller of a request, from its session cookie. Used by REST handlers and server
+/// functions alike, so both resolve the Principal the same way.
+pub async fn principal(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<crate::service::principal::Principal, crate::error::AppError> {
+    match session_secret(state, headers) {
+        Some(secret) => {
+            crate::service::principal::from_session(&state.db, &secret, chrono::Utc::now()).await
+        }
+        None => Ok(crate::service::principal::Principal::Anonymous),
+    }
 }

@@ -1,0 +1,127 @@
+//! Sign-in, sign-up and sign-out for the pages. Plain form posts work without JavaScript:
+//! success redirects, failure returns to the form with the error in the URL.
+
+use crate::domain::user::User;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Only same-site paths are followed after sign-in (never `//host` or a full URL).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// No permission. Sets the session cookie and redirects to `next` (or home).
+#[server(endpoint = "auth/sign-in")]
+pub async fn sign_in(
+    login: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::service::accounts::{self, LoginInput, LoginOutcome};
+    let result = async {
+        let state = super::state()?;
+        let input = LoginInput {
+            login,
+            password: Password::new(password),
+            code: None,
+        };
+        let outcome =
+            accounts::login(&state.db, &input, &super::client(), chrono::Utc::now()).await?;
+        let session = match outcome {
+            LoginOutcome::SignedIn { session, .. } => session,
+            LoginOutcome::PasswordChangeRequired { session } => session,
+        };
+        super::set_cookie(crate::cookies::set(&state, &session.secret));
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// No permission; only while sign-up is open. Creates the account and signs it in.
+#[server(endpoint = "auth/sign-up")]
+pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::service::accounts::{self, LoginInput, LoginOutcome, SignupInput};
+    let result = async {
+        let state = super::state()?;
+        let now = chrono::Utc::now();
+        let password = Password::new(password);
+        let user = accounts::signup(
+            &state.db,
+            &SignupInput {
+                username,
+                email,
+                password: password.clone(),
+            },
+            now,
+        )
+        .await?;
+        let input = LoginInput {
+            login: user.username,
+            password,
+            code: None,
+        };
+        if let LoginOutcome::SignedIn { session, .. } =
+            accounts::login(&state.db, &input, &super::client(), now).await?
+        {
+            super::set_cookie(crate::cookies::set(&state, &session.secret));
+        }
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Ends the caller's session. No permission (a no-op when signed out).
+#[server(endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::accounts::logout(&state.db, &principal).await?;
+        super::set_cookie(crate::cookies::clear(&state));
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The signed-in user, or `None`. No permission.
+#[server(endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        match crate::service::accounts::me(&state.db, &principal).await {
+            Ok(user) => Ok(Some(user)),
+            Err(err) if err.status() == 401 => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+    .await;
+    super::respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/orgs/acme")), "/orgs/acme");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,4 @@
+//! Signing in and creating an account.
+
+pub mod login;
+pub mod signup;
