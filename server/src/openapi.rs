@@ -17,7 +17,10 @@ use utoipa::OpenApi;
         crate::rest::auth::signup,
         crate::rest::auth::login,
         crate::rest::auth::logout,
-        crate::rest::account::get
+        crate::rest::account::get,
+        crate::rest::account::change_password,
+        crate::rest::account::sessions,
+        crate::rest::account::revoke_session
     ),
     components(schemas(
         crate::health::Health,
@@ -27,7 +30,9 @@ use utoipa::OpenApi;
         app::domain::user::User,
         app::service::accounts::SignupInput,
         app::service::accounts::LoginInput,
-        crate::rest::auth::LoginResponse
+        crate::rest::auth::LoginResponse,
+        crate::rest::account::ChangePassword,
+        app::domain::session::SessionInfo
     )),
     tags(
         (name = "operations", description = "Health and the API description"),

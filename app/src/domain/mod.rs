@@ -3,5 +3,6 @@
 pub mod email;
 pub mod instance;
 pub mod password;
+pub mod session;
 pub mod user;
 pub mod username;

@@ -107,3 +107,13 @@ pub async fn delete_for_user(db: &Db, user_id: &str, keep: Option<&str>) -> Resu
     )?;
     Ok(())
 }
+
+/// Lifts the "change your password first" restriction from a session.
+pub async fn allow_everything(db: &Db, hash: &str) -> Result<(), StoreError> {
+    checked(
+        db.query("UPDATE type::record('session', $hash) SET password_change_only = false")
+            .bind(("hash", hash.to_string()))
+            .await?,
+    )?;
+    Ok(())
+}

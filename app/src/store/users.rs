@@ -148,3 +148,23 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
     let mut response = checked(db.query("RETURN count(SELECT VALUE id FROM user)").await?)?;
     Ok(response.take::<Option<i64>>(0)?.unwrap_or(0))
 }
+
+/// Replaces the password hash; the new password is a permanent one.
+pub async fn set_password(
+    db: &Db,
+    id: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    checked(
+        db.query(
+            "UPDATE type::record('user', $id) SET password_hash = $hash,
+                 password_change_required = false, password_expires_at = NONE, updated_at = $now",
+        )
+        .bind(("id", id.to_string()))
+        .bind(("hash", password_hash.to_string()))
+        .bind(("now", now))
+        .await?,
+    )?;
+    Ok(())
+}

@@ -2,11 +2,13 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use app::domain::session::SessionInfo;
 use app::domain::user::User;
 use app::error::AppError;
-use app::service::accounts;
+use app::service::{account_security, accounts};
 use app::state::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 /// The signed-in user's account. Needs a signed-in user.
@@ -27,4 +29,81 @@ pub async fn get(
     let mut response = ApiJson(user).into_response();
     super::auth::no_store(&mut response);
     Ok(response)
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ChangePassword {
+    #[schema(value_type = String, format = Password)]
+    pub current_password: app::domain::password::Password,
+    #[schema(value_type = String, format = Password)]
+    pub new_password: app::domain::password::Password,
+}
+
+/// Change the caller's password; ends their other sessions. Needs a signed-in user (a session
+/// opened with a temporary password may call only this).
+#[utoipa::path(
+    post,
+    path = "/api/v1/account/password",
+    tag = "account",
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed; other sessions ended"),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 422, description = "Wrong current password or a weak new one", body = app::error::ErrorBody)
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<ChangePassword>,
+) -> Result<StatusCode, AppError> {
+    account_security::change_password(
+        &state.db,
+        &principal,
+        &input.current_password,
+        &input.new_password,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's sessions. Needs a signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/account/sessions",
+    tag = "account",
+    responses(
+        (status = 200, description = "Sessions, most recently used first", body = Vec<SessionInfo>),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+    )
+)]
+pub async fn sessions(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Response, AppError> {
+    let list = account_security::list_sessions(&state.db, &principal).await?;
+    let mut response = ApiJson(list).into_response();
+    super::auth::no_store(&mut response);
+    Ok(response)
+}
+
+/// End one of the caller's sessions. Needs a signed-in user; others' sessions are 404.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/account/sessions/{id}",
+    tag = "account",
+    params(("id" = String, Path, description = "Session id from the list")),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 404, description = "No such session of yours", body = app::error::ErrorBody)
+    )
+)]
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    account_security::revoke_session(&state.db, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,7 @@ pub use json::ApiJson;
 use app::error::{AppError, ErrorCode};
 use app::state::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 /// The `/api/v1` route group (mounted by [`crate::router::build`]).
 pub fn router() -> Router<AppState> {
@@ -21,6 +21,9 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/account", get(account::get))
+        .route("/account/password", post(account::change_password))
+        .route("/account/sessions", get(account::sessions))
+        .route("/account/sessions/{id}", delete(account::revoke_session))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

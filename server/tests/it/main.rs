@@ -3,6 +3,7 @@
 //! Integration tests of the `gatehouse` server: the real router on an ephemeral port, spoken
 //! to over HTTP, with an in-memory database. One binary for the whole crate (link time).
 
+mod account;
 mod auth;
 mod cli;
 mod http;

@@ -1,0 +1,81 @@
+//! The caller's own password and sessions.
+//!
+//! Invariants:
+//! - Changing the password needs the current one, obeys the password rules, may not keep a
+//!   temporary password, and ends every other session of the user.
+//! - A user sees and ends only their own sessions; anyone else's is "not found".
+
+use super::principal::Principal;
+use super::{passwords, sessions};
+use crate::domain::password::Password;
+use crate::domain::session::SessionInfo;
+use crate::error::AppError;
+use crate::store::{self, Db};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// Needs a signed-in user (a session restricted to changing a temporary password is enough).
+pub async fn change_password(
+    db: &Db,
+    principal: &Principal,
+    current: &Password,
+    new: &Password,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let caller = principal.user_for_password_change()?;
+    let user = store::users::by_id(db, &caller.user_id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    if !passwords::verify(current, &user.password_hash).await? {
+        return Err(AppError::validation(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    if current.expose() == new.expose() {
+        return Err(AppError::validation(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    passwords::check_new(new, "new_password", &user.username, &user.email)?;
+    let hash = passwords::hash(new).await?;
+    store::users::set_password(db, &user.id, &hash, now).await?;
+    store::sessions::delete_for_user(db, &user.id, caller.session_hash.as_deref()).await?;
+    if let Some(current_session) = &caller.session_hash {
+        store::sessions::allow_everything(db, current_session).await?;
+    }
+    Ok(())
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The caller's sessions, most recently used first. Needs a signed-in user.
+pub async fn list_sessions(db: &Db, principal: &Principal) -> Result<Vec<SessionInfo>, AppError> {
+    let caller = principal.user()?;
+    let rows = store::sessions::for_user(db, &caller.user_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SessionInfo {
+            current: caller.session_hash.as_deref() == Some(row.id.as_str()),
+            id: row.id,
+            user_agent: row.user_agent,
+            ip: row.ip,
+            created_at: rfc3339(row.created_at),
+            last_seen_at: rfc3339(row.last_seen_at),
+        })
+        .collect())
+}
+
+/// Ends one of the caller's sessions. Needs a signed-in user; another user's session is 404.
+pub async fn revoke_session(db: &Db, principal: &Principal, id: &str) -> Result<(), AppError> {
+    let caller = principal.user()?;
+    if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::not_found());
+    }
+    match store::sessions::by_hash(db, id).await? {
+        Some(session) if session.user == caller.user_id => sessions::close(db, id).await,
+        _ => Err(AppError::not_found()),
+    }
+}

@@ -1,0 +1,254 @@
+//! The caller's own password and sessions over the REST API.
+
+use crate::http::TestServer;
+use serde_json::json;
+
+const GOOD: &str = "violet tractor quietly hums";
+const NEWER: &str = "amber kettle sings at dawn";
+
+async fn account_with_sessions(server: &TestServer, name: &str, n: usize) -> Vec<String> {
+    let body = json!({"username": name, "email": format!("{name}@example.org"), "password": GOOD});
+    assert_eq!(
+        server
+            .json("POST", "/api/v1/auth/signup", None, &body)
+            .await
+            .status,
+        201
+    );
+    let mut secrets = Vec::new();
+    for _ in 0..n {
+        let res = server
+            .json(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                &json!({"login": name, "password": GOOD}),
+            )
+            .await;
+        secrets.push(res.session_cookie().unwrap());
+    }
+    secrets
+}
+
+fn cookie(secret: &str) -> String {
+    format!("gatehouse_session={secret}")
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let server = TestServer::start().await;
+    let s = account_with_sessions(&server, "ada", 3).await;
+    let wrong = server
+        .json(
+            "POST",
+            "/api/v1/account/password",
+            Some(&s[0]),
+            &json!({"current_password": "not it at all", "new_password": NEWER}),
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(wrong.json()["error"]["field"], "current_password");
+    let weak = server
+        .json(
+            "POST",
+            "/api/v1/account/password",
+            Some(&s[0]),
+            &json!({"current_password": GOOD, "new_password": "password1234"}),
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert_eq!(weak.json()["error"]["field"], "new_password");
+
+    let ok = server
+        .json(
+            "POST",
+            "/api/v1/account/password",
+            Some(&s[0]),
+            &json!({"current_password": GOOD, "new_password": NEWER}),
+        )
+        .await;
+    assert_eq!(ok.status, 204, "{}", ok.text());
+    let me = |secret: String| {
+        let server = &server;
+        async move {
+            server
+                .request(
+                    "GET",
+                    "/api/v1/account",
+                    &[("Cookie", &cookie(&secret))],
+                    None,
+                )
+                .await
+                .status
+        }
+    };
+    assert_eq!(
+        me(s[0].clone()).await,
+        200,
+        "the session that changed it stays"
+    );
+    assert_eq!(me(s[1].clone()).await, 401, "the others end");
+    assert_eq!(me(s[2].clone()).await, 401);
+    let old = server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "ada", "password": GOOD}),
+        )
+        .await;
+    assert_eq!(old.status, 401);
+    let new = server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "ada", "password": NEWER}),
+        )
+        .await;
+    assert_eq!(new.status, 200);
+}
+
+#[tokio::test]
+async fn sessions_are_listed_and_revoked_by_their_owner_only() {
+    let server = TestServer::start().await;
+    let ada = account_with_sessions(&server, "ada", 2).await;
+    let bob = account_with_sessions(&server, "bob", 1).await;
+    let list = server
+        .request(
+            "GET",
+            "/api/v1/account/sessions",
+            &[("Cookie", &cookie(&ada[0]))],
+            None,
+        )
+        .await;
+    assert_eq!(list.status, 200);
+    let items = list.json();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
+    for key in ["id", "user_agent", "ip", "created_at", "last_seen_at"] {
+        assert!(items[0].get(key).is_some(), "{key}");
+    }
+    let other = items.iter().find(|s| s["current"] == false).unwrap();
+    let other_id = other["id"].as_str().unwrap().to_string();
+
+    // Bob cannot end Ada's session: it does not exist for him.
+    let res = server
+        .json(
+            "DELETE",
+            &format!("/api/v1/account/sessions/{other_id}"),
+            Some(&bob[0]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 404);
+    let res = server
+        .json(
+            "DELETE",
+            "/api/v1/account/sessions/not-a-session",
+            Some(&ada[0]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 404);
+
+    let res = server
+        .json(
+            "DELETE",
+            &format!("/api/v1/account/sessions/{other_id}"),
+            Some(&ada[0]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    let gone = server
+        .request(
+            "GET",
+            "/api/v1/account",
+            &[("Cookie", &cookie(&ada[1]))],
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, 401);
+}
+
+#[tokio::test]
+async fn a_temporary_password_must_be_changed_before_anything_else() {
+    let server = TestServer::start().await;
+    account_with_sessions(&server, "ada", 0).await;
+    server
+        .db
+        .query("UPDATE user SET password_change_required = true, password_expires_at = time::now() + 7d")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "ada", "password": GOOD}),
+        )
+        .await;
+    assert_eq!(res.status, 401);
+    assert_eq!(res.json()["error"]["code"], "password_change_required");
+    let secret = res.session_cookie().expect("a restricted session cookie");
+    let me = server
+        .request(
+            "GET",
+            "/api/v1/account",
+            &[("Cookie", &cookie(&secret))],
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 401);
+    assert_eq!(me.json()["error"]["code"], "password_change_required");
+    let same = server
+        .json(
+            "POST",
+            "/api/v1/account/password",
+            Some(&secret),
+            &json!({"current_password": GOOD, "new_password": GOOD}),
+        )
+        .await;
+    assert_eq!(same.status, 422, "the temporary password cannot be kept");
+    let changed = server
+        .json(
+            "POST",
+            "/api/v1/account/password",
+            Some(&secret),
+            &json!({"current_password": GOOD, "new_password": NEWER}),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.text());
+    let me = server
+        .request(
+            "GET",
+            "/api/v1/account",
+            &[("Cookie", &cookie(&secret))],
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 200, "the same session now works fully");
+
+    // An expired temporary password does not sign in at all.
+    server
+        .db
+        .query("UPDATE user SET password_change_required = true, password_expires_at = time::now() - 1m")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "ada", "password": NEWER}),
+        )
+        .await;
+    assert_eq!(res.status, 401);
+    assert_eq!(res.json()["error"]["code"], "invalid_credentials");
+}
