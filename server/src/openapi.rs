@@ -20,7 +20,10 @@ use utoipa::OpenApi;
         crate::rest::account::get,
         crate::rest::account::change_password,
         crate::rest::account::sessions,
-        crate::rest::account::revoke_session
+        crate::rest::account::revoke_session,
+        crate::rest::tokens::create,
+        crate::rest::tokens::list,
+        crate::rest::tokens::revoke
     ),
     components(schemas(
         crate::health::Health,
@@ -32,8 +35,12 @@ use utoipa::OpenApi;
         app::service::accounts::LoginInput,
         crate::rest::auth::LoginResponse,
         crate::rest::account::ChangePassword,
-        app::domain::session::SessionInfo
+        app::domain::session::SessionInfo,
+        app::domain::token::TokenInfo,
+        app::domain::token::CreatedToken,
+        crate::rest::tokens::NewToken
     )),
+    modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health and the API description"),
         (name = "authentication", description = "Sign-up, sign-in, sign-out"),
@@ -51,4 +58,25 @@ pub struct ApiDoc;
 )]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// Declares the two ways to authenticate: `Authorization: Bearer <token>` and the session
+/// cookie.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("gatehouse_session"))),
+        );
+    }
 }

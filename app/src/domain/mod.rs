@@ -4,5 +4,6 @@ pub mod email;
 pub mod instance;
 pub mod password;
 pub mod session;
+pub mod token;
 pub mod user;
 pub mod username;

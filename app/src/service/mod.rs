@@ -9,3 +9,5 @@ pub mod passwords;
 pub mod principal;
 pub mod sessions;
 pub mod throttle;
+pub mod token_format;
+pub mod tokens;

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "throttle",
         surql: include_str!("migrations/0003_throttle.surql"),
     },
+    Migration {
+        version: 4,
+        name: "tokens",
+        surql: include_str!("migrations/0004_tokens.surql"),
+    },
 ];
 
 /// What a run did.

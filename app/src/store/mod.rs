@@ -14,6 +14,7 @@ pub mod retry;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 pub use checked::{checked, is_thrown};

@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod caller;
 mod json;
+pub mod tokens;
 
 pub use json::ApiJson;
 
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(account::change_password))
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/{id}", delete(account::revoke_session))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}", delete(tokens::revoke))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

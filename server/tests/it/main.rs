@@ -8,3 +8,4 @@ mod auth;
 mod cli;
 mod http;
 mod rest;
+mod tokens;

@@ -1,0 +1,166 @@
+//! User API tokens: create (shown once), list, revoke, and authenticate a bearer token.
+//!
+//! Invariants:
+//! - Only the SHA-256 of a token is stored; the secret is returned once, at creation.
+//! - A malformed token (bad format or checksum) is refused before any database read.
+//! - A token acts as its user with the user's current rights: expired, revoked, or belonging
+//!   to a deactivated user, it is refused with 401.
+//! - `last_used_at` is written at most once a minute per token.
+
+use super::principal::{Principal, SignedInUser};
+use super::sessions::sha256_hex;
+use super::token_format::{self, TokenKind};
+use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
+use crate::error::AppError;
+use crate::store::{self, Db, tokens::TokenRow};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
+    TokenInfo {
+        id: row.id,
+        description: row.description,
+        prefix: row.prefix,
+        created_at: rfc3339(row.created_at),
+        expires_at: row.expires_at.map(rfc3339),
+        last_used_at: row.last_used_at.map(rfc3339),
+        created_by,
+    }
+}
+
+/// Creates a token for the caller. Needs a signed-in user.
+pub async fn create_user_token(
+    db: &Db,
+    principal: &Principal,
+    description: &str,
+    expires_in_days: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<CreatedToken, AppError> {
+    let caller = principal.user()?;
+    let description = description.trim();
+    if description.is_empty() {
+        return Err(AppError::validation(
+            "description",
+            "Describe what the token is for.",
+        ));
+    }
+    if description.chars().count() > 100 {
+        return Err(AppError::validation(
+            "description",
+            "Use at most 100 characters.",
+        ));
+    }
+    let settings = store::settings::get(db).await?;
+    match (expires_in_days, settings.token_max_days) {
+        (Some(days), _) if !LIFETIMES_DAYS.contains(&days) => {
+            return Err(AppError::validation(
+                "expires_in_days",
+                "Choose 7, 30, 90 or 365 days, or no expiry.",
+            ));
+        }
+        (Some(days), Some(max)) if days > max => {
+            return Err(AppError::validation(
+                "expires_in_days",
+                format!("Tokens on this instance may live at most {max} days."),
+            ));
+        }
+        (None, Some(max)) => {
+            return Err(AppError::validation(
+                "expires_in_days",
+                format!("Tokens on this instance must expire within {max} days."),
+            ));
+        }
+        _ => {}
+    }
+    let secret = token_format::generate(TokenKind::User)?;
+    let row = store::tokens::create_user_token(
+        db,
+        &store::tokens::NewUserToken {
+            hash: &sha256_hex(&secret),
+            prefix: &secret[..8],
+            user_id: &caller.user_id,
+            description,
+            expires_at: expires_in_days.map(|d| now + Duration::days(d)),
+        },
+        now,
+    )
+    .await?;
+    Ok(CreatedToken {
+        info: info(row, Some(caller.username.clone())),
+        token: secret,
+    })
+}
+
+/// The caller's live tokens, newest first. Needs a signed-in user.
+pub async fn list_user_tokens(db: &Db, principal: &Principal) -> Result<Vec<TokenInfo>, AppError> {
+    let caller = principal.user()?;
+    Ok(store::tokens::for_user(db, &caller.user_id)
+        .await?
+        .into_iter()
+        .map(|row| info(row, Some(caller.username.clone())))
+        .collect())
+}
+
+/// Revokes one of the caller's tokens. Needs a signed-in user; anyone else's is 404.
+pub async fn revoke_user_token(
+    db: &Db,
+    principal: &Principal,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let caller = principal.user()?;
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::not_found());
+    }
+    match store::tokens::by_id(db, id).await? {
+        Some(row)
+            if row.kind == "user"
+                && row.user.as_deref() == Some(caller.user_id.as_str())
+                && row.revoked_at.is_none() =>
+        {
+            store::tokens::revoke(db, id, now).await?;
+            Ok(())
+        }
+        _ => Err(AppError::not_found()),
+    }
+}
+
+/// The Principal of a bearer token, or 401.
+pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Principal, AppError> {
+    let refused = || {
+        AppError::new(
+            crate::error::ErrorCode::Unauthenticated,
+            "The token is not valid.",
+        )
+    };
+    if token_format::parse(token) != Some(TokenKind::User) {
+        return Err(refused());
+    }
+    let row = store::tokens::by_hash(db, &sha256_hex(token))
+        .await?
+        .ok_or_else(refused)?;
+    if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= now) {
+        return Err(refused());
+    }
+    let user_id = row.user.clone().ok_or_else(refused)?;
+    let user = store::users::by_id(db, &user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(refused)?;
+    if row
+        .last_used_at
+        .is_none_or(|at| now - at >= Duration::minutes(1))
+    {
+        store::tokens::touch(db, &row.id, now).await?;
+    }
+    Ok(Principal::User(SignedInUser {
+        user_id: user.id,
+        username: user.username,
+        site_admin: user.site_admin,
+        session_hash: None,
+        password_change_only: user.password_change_required,
+    }))
+}

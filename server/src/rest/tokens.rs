@@ -1,0 +1,91 @@
+//! `/api/v1/account/tokens`: the caller's API tokens.
+
+use super::ApiJson;
+use super::auth::no_store;
+use super::caller::Caller;
+use app::domain::token::{CreatedToken, TokenInfo};
+use app::error::AppError;
+use app::service::tokens;
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewToken {
+    pub description: String,
+    /// 7, 30, 90 or 365; null for no expiry (unless the instance sets a maximum).
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+/// Create a user token; the secret is in `token`, returned this once. Needs a signed-in user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/account/tokens",
+    tag = "account",
+    request_body = NewToken,
+    responses(
+        (status = 201, description = "Created; `token` is shown only now", body = CreatedToken),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 422, description = "Bad description or lifetime", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<NewToken>,
+) -> Result<Response, AppError> {
+    let created = tokens::create_user_token(
+        &state.db,
+        &principal,
+        &input.description,
+        input.expires_in_days,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let mut response = (StatusCode::CREATED, ApiJson(created)).into_response();
+    no_store(&mut response);
+    Ok(response)
+}
+
+/// The caller's tokens. Needs a signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/account/tokens",
+    tag = "account",
+    responses(
+        (status = 200, description = "Live tokens, newest first", body = Vec<TokenInfo>),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Response, AppError> {
+    let list = tokens::list_user_tokens(&state.db, &principal).await?;
+    let mut response = ApiJson(list).into_response();
+    no_store(&mut response);
+    Ok(response)
+}
+
+/// Revoke one of the caller's tokens. Needs a signed-in user; others' tokens are 404.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/account/tokens/{id}",
+    tag = "account",
+    params(("id" = String, Path, description = "Token id from the list")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "No such token of yours", body = app::error::ErrorBody)
+    )
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    tokens::revoke_user_token(&state.db, &principal, &id, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,225 @@
+//! User API tokens over the REST API: created once, listed, used as bearer, revoked.
+
+use crate::http::TestServer;
+use serde_json::json;
+
+const GOOD: &str = "violet tractor quietly hums";
+
+async fn signed_in(server: &TestServer, name: &str) -> String {
+    let body = json!({"username": name, "email": format!("{name}@example.org"), "password": GOOD});
+    assert_eq!(
+        server
+            .json("POST", "/api/v1/auth/signup", None, &body)
+            .await
+            .status,
+        201
+    );
+    server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": name, "password": GOOD}),
+        )
+        .await
+        .session_cookie()
+        .unwrap()
+}
+
+async fn bearer_get(server: &TestServer, token: &str, path: &str) -> crate::http::Response {
+    let auth = format!("Bearer {token}");
+    server
+        .request("GET", path, &[("Authorization", &auth)], None)
+        .await
+}
+
+#[tokio::test]
+async fn a_token_is_shown_once_and_acts_as_its_user() {
+    let server = TestServer::start().await;
+    let session = signed_in(&server, "ada").await;
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&session),
+            &json!({"description": "CI deploys", "expires_in_days": 30}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json();
+    let token = created["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("gtu_") && token.len() == 40, "{token}");
+    assert_eq!(created["prefix"], &token[..8]);
+    assert_eq!(created["description"], "CI deploys");
+    assert!(created["expires_at"].is_string());
+    assert_eq!(created["last_used_at"], serde_json::Value::Null);
+
+    // Only the hash is stored.
+    let mut r = server
+        .db
+        .query("SELECT VALUE hash FROM api_token")
+        .await
+        .unwrap();
+    let hashes: Vec<String> = r.take(0).unwrap();
+    assert_eq!(hashes.len(), 1);
+    assert_ne!(hashes[0], token);
+    assert!(!hashes[0].contains(&token[4..]));
+
+    // The token authenticates REST calls as Ada, without any Origin (scripts send none).
+    let me = bearer_get(&server, &token, "/api/v1/account").await;
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert_eq!(me.json()["username"], "ada");
+
+    let list = server
+        .request(
+            "GET",
+            "/api/v1/account/tokens",
+            &[("Cookie", &format!("gatehouse_session={session}"))],
+            None,
+        )
+        .await;
+    assert_eq!(list.status, 200);
+    let items = list.json();
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert!(
+        items[0].get("token").is_none(),
+        "the secret is never listed"
+    );
+    assert!(items[0]["last_used_at"].is_string(), "use was recorded");
+    assert_eq!(items[0]["created_by"], "ada");
+
+    // Revoked: 401 from then on.
+    let id = items[0]["id"].as_str().unwrap().to_string();
+    let res = server
+        .json(
+            "DELETE",
+            &format!("/api/v1/account/tokens/{id}"),
+            Some(&session),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    let me = bearer_get(&server, &token, "/api/v1/account").await;
+    assert_eq!(me.status, 401);
+    assert_eq!(me.json()["error"]["code"], "unauthenticated");
+}
+
+#[tokio::test]
+async fn bad_expired_and_foreign_tokens_are_refused() {
+    let server = TestServer::start().await;
+    let ada = signed_in(&server, "ada").await;
+    let bob = signed_in(&server, "bob").await;
+    for body in [
+        json!({"description": "", "expires_in_days": 7}),
+        json!({"description": "x".repeat(101)}),
+        json!({"description": "odd lifetime", "expires_in_days": 12}),
+    ] {
+        let res = server
+            .json("POST", "/api/v1/account/tokens", Some(&ada), &body)
+            .await;
+        assert_eq!(res.status, 422, "{body}");
+    }
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "short-lived", "expires_in_days": 7}),
+        )
+        .await;
+    let token = res.json()["token"].as_str().unwrap().to_string();
+    let id = res.json()["id"].as_str().unwrap().to_string();
+
+    // Bob cannot revoke Ada's token.
+    let res = server
+        .json(
+            "DELETE",
+            &format!("/api/v1/account/tokens/{id}"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 404);
+
+    // Malformed and mistyped tokens get 401 without a lookup.
+    for bad in [
+        "nonsense",
+        "gtu_",
+        &token[..39],
+        &format!("{}x", &token[..39]),
+    ] {
+        let res = bearer_get(&server, bad, "/api/v1/account").await;
+        assert_eq!(res.status, 401, "{bad}");
+    }
+
+    // Expired.
+    server
+        .db
+        .query("UPDATE api_token SET expires_at = time::now() - 1s")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/account").await.status,
+        401
+    );
+
+    // A deactivated user's token stops working at once.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "forever"}),
+        )
+        .await;
+    let token = res.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/account").await.status,
+        200
+    );
+    server
+        .db
+        .query("UPDATE user SET active = false WHERE username = 'ada'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/account").await.status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn the_instance_maximum_lifetime_applies() {
+    let server = TestServer::start().await;
+    let ada = signed_in(&server, "ada").await;
+    server
+        .db
+        .query("UPDATE setting:instance SET token_max_days = 30")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    for body in [
+        json!({"description": "forever"}),
+        json!({"description": "a year", "expires_in_days": 365}),
+    ] {
+        let res = server
+            .json("POST", "/api/v1/account/tokens", Some(&ada), &body)
+            .await;
+        assert_eq!(res.status, 422, "{body}");
+        assert_eq!(res.json()["error"]["field"], "expires_in_days");
+    }
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "a month", "expires_in_days": 30}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+}
