@@ -3,5 +3,3 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Build output lives outside the clone, so a fresh clone (CI) reuses the previous build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gatehouse/target}"
 export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
-# The built site (WASM, JS, CSS) goes beside the build output, not into the clone.
-export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"

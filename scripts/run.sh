@@ -5,6 +5,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
+# The built site (WASM, JS, CSS) beside the build output, one per profile: the test
+# command's debug build must not overwrite what the release binary serves.
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site-release}"
 scripts/setup.sh run
 echo "==> building (release)" >&2
 cargo leptos build --release
