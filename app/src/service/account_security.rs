@@ -6,12 +6,13 @@
 //! - A user sees and ends only their own sessions; anyone else's is "not found".
 
 use super::principal::Principal;
+use super::rfc3339;
 use super::{passwords, sessions};
 use crate::domain::password::Password;
 use crate::domain::session::SessionInfo;
 use crate::error::AppError;
 use crate::store::{self, Db};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 /// Needs a signed-in user (a session restricted to changing a temporary password is enough).
 pub async fn change_password(
@@ -45,10 +46,6 @@ pub async fn change_password(
         store::sessions::allow_everything(db, current_session).await?;
     }
     Ok(())
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The caller's sessions, most recently used first. Needs a signed-in user.

@@ -14,7 +14,7 @@ use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
 use crate::store::users::{CreateUserError, NewUser, UserRow};
 use crate::store::{self, Db};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -64,7 +64,7 @@ pub fn to_dto(row: &UserRow) -> User {
         site_admin: row.site_admin,
         active: row.active,
         two_factor_enabled: false,
-        created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        created_at: super::rfc3339(row.created_at),
     }
 }
 

@@ -11,3 +11,8 @@ pub mod sessions;
 pub mod throttle;
 pub mod token_format;
 pub mod tokens;
+
+/// Timestamps leave the service layer as RFC 3339 UTC strings, to the second.
+pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -8,16 +8,13 @@
 //! - `last_used_at` is written at most once a minute per token.
 
 use super::principal::{Principal, SignedInUser};
+use super::rfc3339;
 use super::sessions::sha256_hex;
 use super::token_format::{self, TokenKind};
 use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
 use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
+use chrono::{DateTime, Duration, Utc};
 
 fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
     TokenInfo {

@@ -3,29 +3,13 @@
 use crate::http::TestServer;
 use serde_json::json;
 
-const GOOD: &str = "violet tractor quietly hums";
+const GOOD: &str = crate::http::PASSWORD;
 const NEWER: &str = "amber kettle sings at dawn";
 
 async fn account_with_sessions(server: &TestServer, name: &str, n: usize) -> Vec<String> {
-    let body = json!({"username": name, "email": format!("{name}@example.org"), "password": GOOD});
-    assert_eq!(
-        server
-            .json("POST", "/api/v1/auth/signup", None, &body)
-            .await
-            .status,
-        201
-    );
-    let mut secrets = Vec::new();
-    for _ in 0..n {
-        let res = server
-            .json(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                &json!({"login": name, "password": GOOD}),
-            )
-            .await;
-        secrets.push(res.session_cookie().unwrap());
+    let mut secrets = vec![server.signed_in(name).await];
+    for _ in 1..n {
+        secrets.push(server.sign_in(name).await);
     }
     secrets
 }
@@ -176,14 +160,8 @@ async fn sessions_are_listed_and_revoked_by_their_owner_only() {
 #[tokio::test]
 async fn a_temporary_password_must_be_changed_before_anything_else() {
     let server = TestServer::start().await;
-    account_with_sessions(&server, "ada", 0).await;
-    server
-        .db
-        .query("UPDATE user SET password_change_required = true, password_expires_at = time::now() + 7d")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    account_with_sessions(&server, "ada", 1).await;
+    server.exec("UPDATE user SET password_change_required = true, password_expires_at = time::now() + 7d").await;
     let res = server
         .json(
             "POST",
@@ -234,13 +212,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     assert_eq!(me.status, 200, "the same session now works fully");
 
     // An expired temporary password does not sign in at all.
-    server
-        .db
-        .query("UPDATE user SET password_change_required = true, password_expires_at = time::now() - 1m")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    server.exec("UPDATE user SET password_change_required = true, password_expires_at = time::now() - 1m").await;
     let res = server
         .json(
             "POST",

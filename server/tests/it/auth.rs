@@ -3,7 +3,7 @@
 use crate::http::TestServer;
 use serde_json::json;
 
-const GOOD: &str = "violet tractor quietly hums";
+const GOOD: &str = crate::http::PASSWORD;
 
 async fn signup(server: &TestServer, username: &str, email: &str) -> crate::http::Response {
     server
@@ -234,12 +234,8 @@ async fn sessions_expire_when_idle_and_a_deactivated_user_is_signed_out() {
     let secret = login(&server, "ada", GOOD).await.session_cookie().unwrap();
     let cookie = format!("gatehouse_session={secret}");
     server
-        .db
-        .query("UPDATE session SET last_seen_at = time::now() - 13h")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+        .exec("UPDATE session SET last_seen_at = time::now() - 13h")
+        .await;
     let me = server
         .request("GET", "/api/v1/account", &[("Cookie", &cookie)], None)
         .await;
@@ -247,13 +243,7 @@ async fn sessions_expire_when_idle_and_a_deactivated_user_is_signed_out() {
 
     let secret = login(&server, "ada", GOOD).await.session_cookie().unwrap();
     let cookie = format!("gatehouse_session={secret}");
-    server
-        .db
-        .query("UPDATE user SET active = false")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    server.exec("UPDATE user SET active = false").await;
     let me = server
         .request("GET", "/api/v1/account", &[("Cookie", &cookie)], None)
         .await;
@@ -339,11 +329,7 @@ async fn repeated_failures_are_throttled_with_retry_after() {
     assert_eq!(login(&server, "ghost", "x").await.status, 429);
     // Once the lock has passed, the right password works and clears the count.
     server
-        .db
-        .query("UPDATE throttle SET locked_until = time::now() - 1s")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+        .exec("UPDATE throttle SET locked_until = time::now() - 1s")
+        .await;
     assert_eq!(login(&server, "ada", GOOD).await.status, 200);
 }

@@ -8,6 +8,9 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The password test accounts get.
+pub const PASSWORD: &str = "violet tractor quietly hums";
+
 pub struct Response {
     pub status: u16,
     pub headers: HashMap<String, String>,
@@ -88,6 +91,30 @@ impl TestServer {
 
     pub async fn get(&self, path: &str) -> Response {
         self.request("GET", path, &[], None).await
+    }
+
+    /// Runs SurrealQL against the server's database (to set up a situation).
+    pub async fn exec(&self, query: &str) {
+        self.db.query(query).await.unwrap().check().unwrap();
+    }
+
+    /// Signs up `name` (email `name@example.org`, password [`PASSWORD`]) and signs in; returns
+    /// the session secret.
+    pub async fn signed_in(&self, name: &str) -> String {
+        let body = serde_json::json!({
+            "username": name, "email": format!("{name}@example.org"), "password": PASSWORD
+        });
+        let res = self.json("POST", "/api/v1/auth/signup", None, &body).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        self.sign_in(name).await
+    }
+
+    /// Signs in `name` with [`PASSWORD`]; returns the session secret.
+    pub async fn sign_in(&self, name: &str) -> String {
+        let body = serde_json::json!({"login": name, "password": PASSWORD});
+        let res = self.json("POST", "/api/v1/auth/login", None, &body).await;
+        res.session_cookie()
+            .unwrap_or_else(|| panic!("sign-in failed: {}", res.text()))
     }
 
     /// The origin a same-site browser request would carry.

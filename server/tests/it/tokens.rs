@@ -3,29 +3,6 @@
 use crate::http::TestServer;
 use serde_json::json;
 
-const GOOD: &str = "violet tractor quietly hums";
-
-async fn signed_in(server: &TestServer, name: &str) -> String {
-    let body = json!({"username": name, "email": format!("{name}@example.org"), "password": GOOD});
-    assert_eq!(
-        server
-            .json("POST", "/api/v1/auth/signup", None, &body)
-            .await
-            .status,
-        201
-    );
-    server
-        .json(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            &json!({"login": name, "password": GOOD}),
-        )
-        .await
-        .session_cookie()
-        .unwrap()
-}
-
 async fn bearer_get(server: &TestServer, token: &str, path: &str) -> crate::http::Response {
     let auth = format!("Bearer {token}");
     server
@@ -36,7 +13,7 @@ async fn bearer_get(server: &TestServer, token: &str, path: &str) -> crate::http
 #[tokio::test]
 async fn a_token_is_shown_once_and_acts_as_its_user() {
     let server = TestServer::start().await;
-    let session = signed_in(&server, "ada").await;
+    let session = server.signed_in("ada").await;
     let res = server
         .json(
             "POST",
@@ -107,8 +84,8 @@ async fn a_token_is_shown_once_and_acts_as_its_user() {
 #[tokio::test]
 async fn bad_expired_and_foreign_tokens_are_refused() {
     let server = TestServer::start().await;
-    let ada = signed_in(&server, "ada").await;
-    let bob = signed_in(&server, "bob").await;
+    let ada = server.signed_in("ada").await;
+    let bob = server.signed_in("bob").await;
     for body in [
         json!({"description": "", "expires_in_days": 7}),
         json!({"description": "x".repeat(101)}),
@@ -154,12 +131,8 @@ async fn bad_expired_and_foreign_tokens_are_refused() {
 
     // Expired.
     server
-        .db
-        .query("UPDATE api_token SET expires_at = time::now() - 1s")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+        .exec("UPDATE api_token SET expires_at = time::now() - 1s")
+        .await;
     assert_eq!(
         bearer_get(&server, &token, "/api/v1/account").await.status,
         401
@@ -180,12 +153,8 @@ async fn bad_expired_and_foreign_tokens_are_refused() {
         200
     );
     server
-        .db
-        .query("UPDATE user SET active = false WHERE username = 'ada'")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+        .exec("UPDATE user SET active = false WHERE username = 'ada'")
+        .await;
     assert_eq!(
         bearer_get(&server, &token, "/api/v1/account").await.status,
         401
@@ -195,14 +164,10 @@ async fn bad_expired_and_foreign_tokens_are_refused() {
 #[tokio::test]
 async fn the_instance_maximum_lifetime_applies() {
     let server = TestServer::start().await;
-    let ada = signed_in(&server, "ada").await;
+    let ada = server.signed_in("ada").await;
     server
-        .db
-        .query("UPDATE setting:instance SET token_max_days = 30")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+        .exec("UPDATE setting:instance SET token_max_days = 30")
+        .await;
     for body in [
         json!({"description": "forever"}),
         json!({"description": "a year", "expires_in_days": 365}),
