@@ -32,6 +32,7 @@ pub async fn get(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     #[schema(value_type = String, format = Password)]
     pub current_password: app::domain::password::Password,

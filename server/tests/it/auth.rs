@@ -333,3 +333,58 @@ async fn repeated_failures_are_throttled_with_retry_after() {
         .await;
     assert_eq!(login(&server, "ada", GOOD).await.status, 200);
 }
+
+#[tokio::test]
+async fn hostile_bodies_get_the_error_shape_never_a_5xx() {
+    let server = TestServer::start().await;
+    let huge = "x".repeat(1_000_000);
+    let cases = [
+        (
+            "/api/v1/auth/signup",
+            json!({"username": "ada", "email": "a@example.org", "password": GOOD, "admin": true}),
+            400,
+        ),
+        (
+            "/api/v1/auth/signup",
+            json!({"username": 7, "email": "a@example.org", "password": GOOD}),
+            400,
+        ),
+        (
+            "/api/v1/auth/signup",
+            json!({"username": huge, "email": "a@example.org", "password": GOOD}),
+            422,
+        ),
+        (
+            "/api/v1/auth/signup",
+            json!({"username": "ada", "email": huge, "password": GOOD}),
+            422,
+        ),
+        (
+            "/api/v1/auth/signup",
+            json!({"username": "ada", "email": "a@example.org", "password": huge}),
+            422,
+        ),
+        (
+            "/api/v1/auth/login",
+            json!({"login": huge, "password": huge}),
+            401,
+        ),
+        ("/api/v1/auth/login", json!({"login": "ada"}), 400),
+        ("/api/v1/auth/login", json!([1, 2, 3]), 400),
+        ("/api/v1/auth/login", json!(null), 400),
+    ];
+    for (path, body, status) in cases {
+        let res = server.json("POST", path, None, &body).await;
+        assert_eq!(
+            res.status,
+            status,
+            "{path}: {}",
+            res.text().chars().take(300).collect::<String>()
+        );
+        let error = res.json()["error"].clone();
+        assert!(
+            error["code"].is_string() && error["message"].is_string(),
+            "{error}"
+        );
+    }
+}
