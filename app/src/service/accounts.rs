@@ -199,3 +199,83 @@ pub async fn logout(db: &Db, principal: &super::principal::Principal) -> Result<
     }
     Ok(())
 }
+
+/// A change to the caller's own profile (../shared/API.md `PATCH /account`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Needed to change the email address.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Password)]
+    pub current_password: Option<Password>,
+}
+
+/// Changes the caller's username, display name or email. Needs a signed-in user; changing
+/// the email also needs the current password (and makes the new address unverified).
+pub async fn update_profile(
+    db: &Db,
+    principal: &super::principal::Principal,
+    update: &ProfileUpdate,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let caller = principal.user()?;
+    let user = store::users::by_id(db, &caller.user_id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    let username = update
+        .username
+        .as_deref()
+        .map(Username::parse)
+        .transpose()?;
+    let email = update.email.as_deref().map(Email::parse).transpose()?;
+    let display_name = update.display_name.as_deref().map(str::trim);
+    if display_name.is_some_and(|d| d.chars().count() > 100) {
+        return Err(AppError::validation(
+            "display_name",
+            "Use at most 100 characters.",
+        ));
+    }
+    if let Some(new) = &email
+        && new.key() != user.email.to_lowercase()
+    {
+        let Some(current) = &update.current_password else {
+            return Err(AppError::validation(
+                "current_password",
+                "Enter your current password to change your email address.",
+            ));
+        };
+        if !passwords::verify(current, &user.password_hash).await? {
+            return Err(AppError::validation(
+                "current_password",
+                "That is not your current password.",
+            ));
+        }
+    }
+    let email_key = email.as_ref().map(Email::key);
+    let change = store::users::ProfileChange {
+        username: username.as_ref().map(Username::as_str),
+        email: email
+            .as_ref()
+            .zip(email_key.as_deref())
+            .map(|(e, k)| (e.as_str(), k)),
+        display_name,
+    };
+    match store::users::update_profile(db, &user.id, &change, now).await {
+        Ok(row) => Ok(to_dto(&row)),
+        Err(CreateUserError::UsernameTaken) => Err(AppError::validation(
+            "username",
+            "That username is already taken.",
+        )),
+        Err(CreateUserError::EmailTaken) => Err(AppError::validation(
+            "email",
+            "This email address is invalid or already in use.",
+        )),
+        Err(CreateUserError::Store(err)) => Err(err.into()),
+    }
+}

@@ -168,3 +168,66 @@ pub async fn set_password(
     )?;
     Ok(())
 }
+
+/// What a profile update changes; `None` leaves a value as it is.
+pub struct ProfileChange<'a> {
+    pub username: Option<&'a str>,
+    pub email: Option<(&'a str, &'a str)>,
+    pub display_name: Option<&'a str>,
+}
+
+/// Applies a profile change in one transaction, moving the username and email claims along.
+pub async fn update_profile(
+    db: &Db,
+    id: &str,
+    change: &ProfileChange<'_>,
+    now: DateTime<Utc>,
+) -> Result<UserRow, CreateUserError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $u = type::record('user', $id);
+         LET $old = SELECT username, email FROM ONLY $u;
+         IF $username != NONE AND $username != $old.username {{
+             IF record::exists(type::record('username_claim', $username)) {{ THROW 'username_taken' }};
+             DELETE type::record('username_claim', $old.username);
+             CREATE type::record('username_claim', $username) CONTENT {{ user: $u }};
+             UPDATE $u SET username = $username;
+         }};
+         IF $email_key != NONE AND $email_key != string::lowercase($old.email) {{
+             IF record::exists(type::record('email_claim', $email_key)) {{ THROW 'email_taken' }};
+             DELETE type::record('email_claim', string::lowercase($old.email));
+             CREATE type::record('email_claim', $email_key) CONTENT {{ user: $u }};
+             UPDATE $u SET email = $email, email_verified = false;
+         }} ELSE IF $email != NONE {{
+             UPDATE $u SET email = $email;
+         }};
+         IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
+         UPDATE $u SET updated_at = $now;
+         COMMIT TRANSACTION;
+         SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("id", id.to_string()))
+                .bind(("username", change.username.map(str::to_string)))
+                .bind(("email", change.email.map(|(e, _)| e.to_string())))
+                .bind(("email_key", change.email.map(|(_, k)| k.to_string())))
+                .bind(("display_name", change.display_name.map(str::to_string)))
+                .bind(("now", now))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<UserRow>>(last)
+    })
+    .await;
+    match result {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(CreateUserError::Store(
+            surrealdb::Error::internal("profile update returned no row".into()).into(),
+        )),
+        Err(err) if is_thrown(&err, "username_taken") => Err(CreateUserError::UsernameTaken),
+        Err(err) if is_thrown(&err, "email_taken") => Err(CreateUserError::EmailTaken),
+        Err(err) => Err(CreateUserError::Store(err.into())),
+    }
+}

@@ -108,3 +108,27 @@ pub async fn revoke_session(
     account_security::revoke_session(&state.db, &principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Change the caller's username, display name or email (email needs `current_password`).
+/// Needs a signed-in user.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/account",
+    tag = "account",
+    request_body = accounts::ProfileUpdate,
+    responses(
+        (status = 200, description = "The updated account", body = User),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid or taken value, or wrong current password", body = app::error::ErrorBody)
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<accounts::ProfileUpdate>,
+) -> Result<Response, AppError> {
+    let user = accounts::update_profile(&state.db, &principal, &input, chrono::Utc::now()).await?;
+    let mut response = ApiJson(user).into_response();
+    super::auth::no_store(&mut response);
+    Ok(response)
+}

@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
-        .route("/account", get(account::get))
+        .route("/account", get(account::get).patch(account::update))
         .route("/account/password", post(account::change_password))
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/{id}", delete(account::revoke_session))

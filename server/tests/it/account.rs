@@ -224,3 +224,77 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     assert_eq!(res.status, 401);
     assert_eq!(res.json()["error"]["code"], "invalid_credentials");
 }
+
+#[tokio::test]
+async fn the_profile_can_be_changed_and_claims_follow() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    let bob = server.signed_in("bob").await;
+    let patch = |secret: String, body: serde_json::Value| {
+        let server = &server;
+        async move {
+            server
+                .json("PATCH", "/api/v1/account", Some(&secret), &body)
+                .await
+        }
+    };
+
+    let res = patch(ada.clone(), json!({"display_name": "  Ada Lovelace  "})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["display_name"], "Ada Lovelace");
+
+    let res = patch(ada.clone(), json!({"username": "BOB"})).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["field"], "username");
+
+    let res = patch(ada.clone(), json!({"username": "countess"})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["username"], "countess");
+    // The old name is free again, the new one is taken, and sign-in follows the rename.
+    assert_eq!(server.sign_in("countess").await.len(), 43);
+    let res = patch(bob.clone(), json!({"username": "ada"})).await;
+    assert_eq!(res.status, 200, "the old name was released: {}", res.text());
+    let res = patch(bob.clone(), json!({"username": "countess"})).await;
+    assert_eq!(res.status, 422);
+
+    // Email changes need the current password and reset verification.
+    let res = patch(ada.clone(), json!({"email": "ada@lovelace.example"})).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["field"], "current_password");
+    let res = patch(
+        ada.clone(),
+        json!({"email": "ada@lovelace.example", "current_password": "wrong wrong wrong"}),
+    )
+    .await;
+    assert_eq!(res.status, 422);
+    let res = patch(
+        ada.clone(),
+        json!({"email": "bob@example.org", "current_password": crate::http::PASSWORD}),
+    )
+    .await;
+    assert_eq!(res.status, 422, "taken by bob");
+    assert_eq!(res.json()["error"]["field"], "email");
+    let res = patch(
+        ada.clone(),
+        json!({"email": "Ada@Lovelace.example", "current_password": crate::http::PASSWORD}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["email"], "Ada@Lovelace.example");
+    assert_eq!(res.json()["email_verified"], false);
+    let by_email = server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "ada@lovelace.example", "password": crate::http::PASSWORD}),
+        )
+        .await;
+    assert_eq!(by_email.status, 200);
+    assert_eq!(by_email.json()["user"]["username"], "countess");
+
+    let res = patch(ada.clone(), json!({"display_name": "x".repeat(101)})).await;
+    assert_eq!(res.status, 422);
+    let res = patch(ada, json!({"role": "owner"})).await;
+    assert_eq!(res.status, 400, "unknown fields are refused");
+}
