@@ -1,6 +1,7 @@
 //! Server functions: the browser's transport to the service layer. Each one resolves the
 //! caller, calls one service function and maps its error to a real HTTP status.
 
+pub mod account;
 pub mod auth;
 pub mod instance;
 

@@ -1,0 +1,55 @@
+use super::SettingsFrame;
+use crate::api::account::ChangePassword;
+use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::domain::password;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/settings/password`: current password, then the new one twice.
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let error = submission_error(action);
+    let pending = action.pending();
+    let query = use_query_map();
+    let changed = move || {
+        error.get().is_none()
+            && (matches!(action.value().get(), Some(Ok(())))
+                || query.read().get("changed").is_some())
+    };
+
+    view! {
+        <Title text="Password" />
+        <SettingsFrame title="Password">
+            <Show when=changed>
+                <p class="notice notice--success" role="status">
+                    "Your password was changed. Your other sessions were signed out."
+                </p>
+            </Show>
+            <ActionForm action=action>
+                <FormError error />
+                <div class="field">
+                    <label for="current_password">"Current password"</label>
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required aria-invalid=invalid(error, "current_password") />
+                    <FieldError error field="current_password" />
+                </div>
+                <div class="field">
+                    <label for="new_password">"New password"</label>
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required
+                        minlength=password::MIN_LEN maxlength=password::MAX_LEN aria-describedby="new-password-hint" aria-invalid=invalid(error, "new_password") />
+                    <p class="field__hint" id="new-password-hint">"At least 10 characters. A few unrelated words make a strong password."</p>
+                    <FieldError error field="new_password" />
+                </div>
+                <div class="field">
+                    <label for="new_password_again">"New password, again"</label>
+                    <input id="new_password_again" name="new_password_again" type="password" autocomplete="new-password" required aria-invalid=invalid(error, "new_password_again") />
+                    <FieldError error field="new_password_again" />
+                </div>
+                <button type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Changing…" } else { "Change password" }}
+                </button>
+            </ActionForm>
+        </SettingsFrame>
+    }
+}
