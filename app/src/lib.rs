@@ -25,7 +25,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 use pages::auth::{login::LoginPage, signup::SignupPage};
-use pages::settings::{password::PasswordPage, sessions::SessionsPage};
+use pages::settings::{password::PasswordPage, sessions::SessionsPage, tokens::TokensPage};
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("password")) view=PasswordPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("sessions")) view=SessionsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("settings"), StaticSegment("tokens")) view=TokensPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

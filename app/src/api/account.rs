@@ -62,3 +62,102 @@ pub async fn revoke_session(id: String) -> Result<(), AppError> {
     .await;
     super::respond(result)
 }
+
+/// The caller's API tokens. Needs a signed-in user.
+#[server(endpoint = "account/tokens")]
+pub async fn list_tokens() -> Result<Vec<crate::domain::token::TokenInfo>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::tokens::list_user_tokens(&state.db, &principal).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The cookie that carries a new token's secret to the page, once, after a plain form post
+/// (JavaScript off): the redirect that follows the post cannot carry it otherwise, and the
+/// secret must never be stored on the server or put in a URL.
+#[cfg(feature = "ssr")]
+const REVEAL_COOKIE: &str = "gatehouse_token_reveal";
+
+/// Creates a token for the caller. Needs a signed-in user. `expires_in_days` is "7", "30",
+/// "90", "365" or "never".
+#[server(endpoint = "account/tokens/create")]
+pub async fn create_token(
+    description: String,
+    expires_in_days: String,
+) -> Result<crate::domain::token::CreatedToken, AppError> {
+    let result = async {
+        let days = match expires_in_days.as_str() {
+            "never" | "" => None,
+            other => Some(other.parse::<i64>().map_err(|_| {
+                AppError::validation("expires_in_days", "Choose one of the offered lifetimes.")
+            })?),
+        };
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let created = crate::service::tokens::create_user_token(
+            &state.db,
+            &principal,
+            &description,
+            days,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            let secure = if state.secure_cookies() { "; Secure" } else { "" };
+            if let Ok(value) = http::HeaderValue::from_str(&format!(
+                "{REVEAL_COOKIE}={}; Path=/settings/tokens; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
+                created.token
+            )) {
+                super::set_cookie(value);
+            }
+            leptos_axum::redirect("/settings/tokens");
+        }
+        Ok(created)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The secret of a token just created by a plain form post, taken (and cleared) from its
+/// one-time cookie. Needs nothing: it only returns what the caller's own browser holds.
+#[server(endpoint = "account/tokens/reveal")]
+pub async fn take_token_reveal() -> Result<Option<String>, AppError> {
+    let parts = use_context::<http::request::Parts>();
+    let token = parts.and_then(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == REVEAL_COOKIE)
+            .map(|(_, v)| v.to_string())
+    });
+    if token.is_some() {
+        super::set_cookie(http::HeaderValue::from_static(
+            "gatehouse_token_reveal=; Path=/settings/tokens; Max-Age=0; HttpOnly; SameSite=Strict",
+        ));
+    }
+    Ok(token.filter(|t| t.starts_with("gtu_")))
+}
+
+/// Revokes one of the caller's tokens. Needs a signed-in user.
+#[server(endpoint = "account/tokens/revoke")]
+pub async fn revoke_token(id: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::tokens::revoke_user_token(&state.db, &principal, &id, chrono::Utc::now())
+            .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect("/settings/tokens");
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

@@ -55,20 +55,25 @@ mod support {
         }
     }
 
+    /// Whether this call is a plain HTML form post (JavaScript off) rather than a call from
+    /// the hydrated app.
+    pub fn plain_form_post() -> bool {
+        use_context::<http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        })
+    }
+
     /// Gives an error its real status (server functions otherwise answer 500 to everything).
     ///
     /// Not for a plain form post (JavaScript off): Leptos answers that with a redirect back to
     /// the form, carrying the error in the URL, and a 4xx status would stop the browser from
     /// following it.
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
-        });
-        if !plain_form_post
+        if !plain_form_post()
             && let Err(err) = &result
             && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
             && let Ok(status) = http::StatusCode::from_u16(err.status())
@@ -79,4 +84,4 @@ mod support {
     }
 }
 #[cfg(feature = "ssr")]
-pub(crate) use support::{client, principal, respond, set_cookie, state};
+pub(crate) use support::{client, plain_form_post, principal, respond, set_cookie, state};

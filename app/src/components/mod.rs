@@ -3,3 +3,4 @@
 pub mod error_panel;
 pub mod form;
 pub mod layout;
+pub mod token_reveal;

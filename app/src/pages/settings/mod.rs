@@ -2,6 +2,7 @@
 
 pub mod password;
 pub mod sessions;
+pub mod tokens;
 
 use leptos::prelude::*;
 
@@ -14,6 +15,7 @@ pub fn SettingsFrame(title: &'static str, children: Children) -> impl IntoView {
                 <ul>
                     <li><a href="/settings/password">"Password"</a></li>
                     <li><a href="/settings/sessions">"Sessions"</a></li>
+                    <li><a href="/settings/tokens">"API tokens"</a></li>
                 </ul>
             </nav>
             <section class="settings__body">
