@@ -24,7 +24,7 @@ use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
-use pages::auth::{login::LoginPage, signup::SignupPage};
+use pages::auth::{login::LoginPage, setup::SetupPage, signup::SignupPage};
 use pages::settings::{password::PasswordPage, sessions::SessionsPage, tokens::TokensPage};
 use pages::{home::HomePage, not_found::NotFound};
 
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("password")) view=PasswordPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("sessions")) view=SessionsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("tokens")) view=TokensPage ssr=SsrMode::Async />

@@ -77,6 +77,14 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
     let leptos_options = leptos_options(cli)?;
     let db = open_database(cli).await?;
     let addr = leptos_options.site_addr;
+    match app::service::setup::issue_code(&db, chrono::Utc::now()).await {
+        Ok(Some(code)) => tracing::warn!(
+            "no user exists yet: create the first administrator at /setup with the one-time \
+             setup code {code} (or run `gatehouse create-admin`)"
+        ),
+        Ok(None) => {}
+        Err(err) => tracing::error!(error = %err, "could not issue a setup code"),
+    }
     let state = AppState {
         db,
         leptos_options,

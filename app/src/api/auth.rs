@@ -125,3 +125,57 @@ mod tests {
         assert_eq!(safe_next(None), "/");
     }
 }
+
+/// Whether the instance still needs its first administrator. No permission.
+#[server(endpoint = "setup/needed")]
+pub async fn setup_needed() -> Result<bool, AppError> {
+    let result = async {
+        let state = super::state()?;
+        crate::service::setup::needed(&state.db).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Creates the first site administrator with the one-time setup code from the server log,
+/// then signs them in. No permission: the code is the credential.
+#[server(endpoint = "setup/complete")]
+pub async fn complete_setup(
+    code: String,
+    username: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::service::accounts::{self, LoginInput, LoginOutcome};
+    let result = async {
+        let state = super::state()?;
+        let now = chrono::Utc::now();
+        let password = Password::new(password);
+        let user = crate::service::setup::complete(
+            &state.db,
+            &crate::service::setup::SetupInput {
+                code: &code,
+                username: &username,
+                email: &email,
+                password: &password,
+            },
+            now,
+        )
+        .await?;
+        let input = LoginInput {
+            login: user.username,
+            password,
+            code: None,
+        };
+        if let LoginOutcome::SignedIn { session, .. } =
+            accounts::login(&state.db, &input, &super::client(), now).await?
+        {
+            super::set_cookie(crate::cookies::set(&state, &session.secret));
+        }
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

@@ -16,3 +16,4 @@ pub mod tokens;
 pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+pub mod setup;

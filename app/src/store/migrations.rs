@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "tokens",
         surql: include_str!("migrations/0004_tokens.surql"),
     },
+    Migration {
+        version: 5,
+        name: "setup",
+        surql: include_str!("migrations/0005_setup.surql"),
+    },
 ];
 
 /// What a run did.

@@ -13,6 +13,7 @@ pub mod migrations;
 pub mod retry;
 pub mod sessions;
 pub mod settings;
+pub mod setup;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -311,3 +311,72 @@ fn create_admin_makes_a_site_admin_who_can_sign_in() {
     assert!(terminate_and_wait(served.child).success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn http_post_form(addr: &str, path: &str, form: &str) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn setup_page_creates_the_first_admin_with_the_logged_code_once() {
+    let dir = temp_dir("setup");
+    let db = dir.join("db");
+    let served = serve(&db);
+    let code = served
+        .startup
+        .iter()
+        .find_map(|l| l.split("setup code ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no setup code logged: {:?}", served.startup));
+    let page = http_get(&served.addr, "/setup");
+    assert!(page.contains("Setup code"), "{page}");
+
+    let form = |code: &str, user: &str| {
+        format!(
+            "code={code}&username={user}&email={user}%40example.org&password=violet+tractor+quietly+hums"
+        )
+    };
+    let wrong = http_post_form(
+        &served.addr,
+        "/api/setup/complete",
+        &form("not-the-code", "root"),
+    );
+    assert!(wrong.starts_with("HTTP/1.1 403"), "{wrong}");
+    let ok = http_post_form(&served.addr, "/api/setup/complete", &form(&code, "root"));
+    assert!(
+        ok.starts_with("HTTP/1.1 200") || ok.starts_with("HTTP/1.1 302"),
+        "{ok}"
+    );
+    assert!(
+        ok.to_ascii_lowercase()
+            .contains("set-cookie: gatehouse_session="),
+        "{ok}"
+    );
+    // The code is spent, and the instance is set up.
+    let again = http_post_form(&served.addr, "/api/setup/complete", &form(&code, "second"));
+    assert!(again.starts_with("HTTP/1.1 409"), "{again}");
+    assert!(http_get(&served.addr, "/setup").contains("already set up"));
+    assert!(terminate_and_wait(served.child).success());
+
+    // With a user in place, a restart prints no setup code.
+    let restarted = serve(&db);
+    assert!(
+        !restarted.startup.iter().any(|l| l.contains("setup code")),
+        "{:?}",
+        restarted.startup
+    );
+    assert!(terminate_and_wait(restarted.child).success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,4 +1,5 @@
 //! Signing in and creating an account.
 
 pub mod login;
+pub mod setup;
 pub mod signup;
