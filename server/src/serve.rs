@@ -94,13 +94,14 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
+    let shutdown = crate::shutdown::install();
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(crate::shutdown::signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .map_err(ServeError::Serve)?;
     tracing::info!("stopped; database closed");
