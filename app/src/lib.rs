@@ -31,7 +31,7 @@ use pages::{home::HomePage, not_found::NotFound};
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    content_security_policy();
+    page_headers();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -53,12 +53,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Sets this page's Content-Security-Policy: scripts only from this origin or carrying this
-/// response's nonce (Leptos puts it on its hydration scripts), WebAssembly compilation
-/// allowed (`'wasm-unsafe-eval'`, never `'unsafe-eval'`), nothing from other origins.
+/// Headers of every page: never cached (pages carry the signed-in user's data), and a
+/// Content-Security-Policy allowing scripts only from this origin or carrying this response's
+/// nonce (Leptos puts it on its hydration scripts), WebAssembly compilation
+/// (`'wasm-unsafe-eval'`, never `'unsafe-eval'`), and nothing from other origins.
 #[cfg(feature = "ssr")]
-fn content_security_policy() {
-    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+fn page_headers() {
+    use http::{
+        HeaderValue,
+        header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY},
+    };
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
@@ -73,6 +77,7 @@ fn content_security_policy() {
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
+    response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
 /// The root component: layout, error boundary and routes.

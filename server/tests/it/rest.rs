@@ -170,8 +170,9 @@ async fn security_headers_on_every_response() {
         assert!(!csp.contains("'unsafe-eval'"), "{path}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
     }
-    // Pages allow their own scripts by nonce, and WebAssembly.
+    // Pages allow their own scripts by nonce, and WebAssembly; they are never cached.
     let page = server.get("/").await;
+    assert_eq!(page.header("cache-control"), Some("no-store"));
     let csp = page.header("content-security-policy").unwrap().to_string();
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     let nonce = csp
