@@ -25,7 +25,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 use pages::auth::{login::LoginPage, setup::SetupPage, signup::SignupPage};
-use pages::settings::{password::PasswordPage, sessions::SessionsPage, tokens::TokensPage};
+use pages::settings::{
+    password::PasswordPage, profile::ProfilePage, sessions::SessionsPage, tokens::TokensPage,
+};
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
@@ -100,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfilePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("password")) view=PasswordPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("sessions")) view=SessionsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("tokens")) view=TokensPage ssr=SsrMode::Async />

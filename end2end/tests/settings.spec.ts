@@ -19,6 +19,8 @@ test('change the password from the settings', async ({ page }, testInfo) => {
   const name = `${testInfo.project.name}-pw`;
   await signUp(page, name, js);
   await page.getByRole('banner').getByRole('link', { name: 'Settings' }).click();
+  await expect(page).toHaveURL('/settings/profile');
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Password' }).click();
   await expect(page).toHaveURL('/settings/password');
   if (js) await waitForHydration(page);
   await page.getByLabel('Current password').fill('not my password at all');
@@ -67,4 +69,33 @@ test('see and end other sessions', async ({ page, playwright, baseURL }, testInf
   const me = await elsewhere.get('/api/v1/account');
   expect(me.status()).toBe(401);
   await elsewhere.dispose();
+});
+
+test('edit the profile: rename, display name, email with password', async ({ page }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const name = `${testInfo.project.name}-prof`;
+  await signUp(page, name, js);
+  await page.goto('/settings/profile');
+  if (js) await waitForHydration(page);
+  await expect(page.getByRole('img', { name: `Avatar of ${name}` })).toBeVisible();
+  await expect(page.getByText('Changing it breaks links')).toBeVisible();
+
+  await page.getByLabel('Email').fill(`${name}@elsewhere.example`);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.locator('#current_password-error')).toContainText('current password');
+
+  await page.getByLabel('Username').fill(`${name}-renamed`);
+  await page.getByLabel('Display name').fill('Ada Lovelace');
+  await page.getByLabel('Email').fill(`${name}@elsewhere.example`);
+  await page.getByLabel('Current password').fill(STRONG);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('status')).toHaveText('Your profile was saved.');
+  await expect(page.getByLabel('Username')).toHaveValue(`${name}-renamed`);
+  await expect(page.getByLabel('Display name')).toHaveValue('Ada Lovelace');
+  await page.reload();
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${name}-renamed`);
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
 });

@@ -161,3 +161,32 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
     .await;
     super::respond(result)
 }
+
+/// Changes the caller's username, display name or email (the email needs the current
+/// password). Needs a signed-in user.
+#[server(endpoint = "account/profile")]
+pub async fn update_profile(
+    username: String,
+    display_name: String,
+    email: String,
+    current_password: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::service::accounts::{self, ProfileUpdate};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let update = ProfileUpdate {
+            username: Some(username),
+            display_name: Some(display_name),
+            email: Some(email),
+            current_password: (!current_password.is_empty())
+                .then(|| Password::new(current_password)),
+        };
+        accounts::update_profile(&state.db, &principal, &update, chrono::Utc::now()).await?;
+        leptos_axum::redirect("/settings/profile?saved=1");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

@@ -93,7 +93,7 @@ fn UserMenu() -> impl IntoView {
                     match user.await {
                         Ok(Some(user)) => view! {
                             <span class="user-slot__name">"Signed in as " <strong>{user.username}</strong></span>
-                            <a href="/settings/password">"Settings"</a>
+                            <a href="/settings/profile">"Settings"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button--link">"Sign out"</button>
                             </ActionForm>

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod avatar;
 pub mod error_panel;
 pub mod form;
 pub mod layout;

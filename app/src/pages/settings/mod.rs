@@ -1,6 +1,7 @@
 //! `/settings/...`: the signed-in user's own account.
 
 pub mod password;
+pub mod profile;
 pub mod sessions;
 pub mod tokens;
 
@@ -13,6 +14,7 @@ pub fn SettingsFrame(title: &'static str, children: Children) -> impl IntoView {
         <div class="settings">
             <nav class="settings__nav" aria-label="Settings">
                 <ul>
+                    <li><a href="/settings/profile">"Profile"</a></li>
                     <li><a href="/settings/password">"Password"</a></li>
                     <li><a href="/settings/sessions">"Sessions"</a></li>
                     <li><a href="/settings/tokens">"API tokens"</a></li>
