@@ -1,0 +1,158 @@
+use app::domain::password::Password;
+use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome, SignupInput};
+use app::service::principal::{self, Principal};
+use app::service::{throttle, tokens};
+use app::store::{self, Db};
+use chrono::{DateTime, Duration, Utc};
+
+const PASSWORD: &str = "violet tractor quietly hums";
+
+async fn db() -> Db {
+    let (db, _) = store::open("mem://", None).await.unwrap();
+    store::migrations::migrate(&db, store::migrations::MIGRATIONS, Utc::now())
+        .await
+        .unwrap();
+    db
+}
+
+async fn account(db: &Db, name: &str, now: DateTime<Utc>) {
+    accounts::signup(
+        db,
+        &SignupInput {
+            username: name.into(),
+            email: format!("{name}@example.org"),
+            password: Password::new(PASSWORD),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+}
+
+async fn login(
+    db: &Db,
+    name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<String, app::error::AppError> {
+    let input = LoginInput {
+        login: name.into(),
+        password: Password::new(password),
+        code: None,
+    };
+    match accounts::login(db, &input, &ClientInfo::default(), now).await? {
+        LoginOutcome::SignedIn { session, .. } => Ok(session.secret),
+        LoginOutcome::PasswordChangeRequired { .. } => panic!("unexpected temporary password"),
+    }
+}
+
+#[tokio::test]
+async fn sessions_end_after_12_idle_hours_and_after_30_days_in_all() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
+
+    // Used every 11 hours, a session lives on...
+    let mut now = t0;
+    for _ in 0..80 {
+        now += Duration::hours(11);
+        let who = principal::from_session(&db, &secret, now).await.unwrap();
+        if now - t0 > Duration::days(30) {
+            assert_eq!(
+                who,
+                Principal::Anonymous,
+                "absolute limit at {:?}",
+                now - t0
+            );
+            return;
+        }
+        assert!(matches!(who, Principal::User(_)), "alive at {:?}", now - t0);
+    }
+    panic!("the absolute limit never ended the session");
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
+    let at = |h| t0 + Duration::hours(h);
+    assert!(matches!(
+        principal::from_session(&db, &secret, at(11)).await.unwrap(),
+        Principal::User(_)
+    ));
+    assert_eq!(
+        principal::from_session(
+            &db,
+            &secret,
+            at(11) + Duration::hours(12) + Duration::minutes(1)
+        )
+        .await
+        .unwrap(),
+        Principal::Anonymous
+    );
+}
+
+#[tokio::test]
+async fn a_throttle_lock_passes_with_time() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    for _ in 0..6 {
+        assert!(
+            login(&db, "ada", "not the password at all", t0)
+                .await
+                .is_err()
+        );
+    }
+    let locked = login(&db, "ada", PASSWORD, t0 + Duration::seconds(30))
+        .await
+        .unwrap_err();
+    assert_eq!(locked.code, app::error::ErrorCode::RateLimited);
+    assert!(locked.retry_after.is_some_and(|s| s <= 31));
+    assert!(
+        login(&db, "ada", PASSWORD, t0 + Duration::seconds(61))
+            .await
+            .is_ok()
+    );
+    // Success cleared the count: one more failure is not a lock.
+    assert!(
+        login(&db, "ada", "wrong again, sorry", t0 + Duration::seconds(62))
+            .await
+            .is_err()
+    );
+    assert!(
+        throttle::check(
+            &db,
+            &[&throttle::account_key("ada")],
+            t0 + Duration::seconds(63)
+        )
+        .await
+        .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_token_expires_at_its_time() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
+    let who = principal::from_session(&db, &secret, t0).await.unwrap();
+    let created = tokens::create_user_token(&db, &who, "weekly", Some(7), t0)
+        .await
+        .unwrap();
+    let day = |d| t0 + Duration::days(d);
+    assert!(matches!(
+        tokens::authenticate(&db, &created.token, day(6))
+            .await
+            .unwrap(),
+        Principal::User(_)
+    ));
+    let err = tokens::authenticate(&db, &created.token, day(7) + Duration::seconds(1))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, app::error::ErrorCode::Unauthenticated);
+}

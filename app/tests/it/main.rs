@@ -1,0 +1,6 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
+
+//! Service-layer tests on `mem://` SurrealDB. Time is a parameter of every service, so these
+//! move the clock instead of sleeping.
+
+mod clock;
