@@ -15,6 +15,29 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Signs in an account created a moment ago by this same request (sign-up, setup), setting the
+/// session cookie.
+#[cfg(feature = "ssr")]
+async fn sign_in_new_account(
+    state: &crate::state::AppState,
+    username: String,
+    password: crate::domain::password::Password,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use crate::service::accounts::{self, LoginInput, LoginOutcome};
+    let input = LoginInput {
+        login: username,
+        password,
+        code: None,
+    };
+    if let LoginOutcome::SignedIn { session, .. } =
+        accounts::login(&state.db, &input, &super::client(), now).await?
+    {
+        super::set_cookie(crate::cookies::set(state, &session.secret));
+    }
+    Ok(())
+}
+
 /// No permission. Sets the session cookie and redirects to `next` (or home).
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(
@@ -49,7 +72,7 @@ pub async fn sign_in(
 #[server(endpoint = "auth/sign-up")]
 pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, LoginInput, LoginOutcome, SignupInput};
+    use crate::service::accounts::{self, SignupInput};
     let result = async {
         let state = super::state()?;
         let now = chrono::Utc::now();
@@ -64,16 +87,7 @@ pub async fn sign_up(username: String, email: String, password: String) -> Resul
             now,
         )
         .await?;
-        let input = LoginInput {
-            login: user.username,
-            password,
-            code: None,
-        };
-        if let LoginOutcome::SignedIn { session, .. } =
-            accounts::login(&state.db, &input, &super::client(), now).await?
-        {
-            super::set_cookie(crate::cookies::set(&state, &session.secret));
-        }
+        sign_in_new_account(&state, user.username, password, now).await?;
         leptos_axum::redirect("/");
         Ok(())
     }
@@ -147,7 +161,6 @@ pub async fn complete_setup(
     password: String,
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, LoginInput, LoginOutcome};
     let result = async {
         let state = super::state()?;
         let now = chrono::Utc::now();
@@ -163,16 +176,7 @@ pub async fn complete_setup(
             now,
         )
         .await?;
-        let input = LoginInput {
-            login: user.username,
-            password,
-            code: None,
-        };
-        if let LoginOutcome::SignedIn { session, .. } =
-            accounts::login(&state.db, &input, &super::client(), now).await?
-        {
-            super::set_cookie(crate::cookies::set(&state, &session.secret));
-        }
+        sign_in_new_account(&state, user.username, password, now).await?;
         leptos_axum::redirect("/");
         Ok(())
     }

@@ -80,6 +80,19 @@ pub struct AccountSpec<'a> {
     pub password_change_required: bool,
 }
 
+/// The field error for a username or email someone else holds.
+fn claim_error(err: CreateUserError) -> AppError {
+    match err {
+        CreateUserError::UsernameTaken => {
+            AppError::validation("username", "That username is already taken.")
+        }
+        CreateUserError::EmailTaken => {
+            AppError::validation("email", "This email address is invalid or already in use.")
+        }
+        CreateUserError::Store(err) => err.into(),
+    }
+}
+
 /// Validates and creates an account.
 pub async fn create_account(
     db: &Db,
@@ -101,18 +114,9 @@ pub async fn create_account(
         password_expires_at: None,
         site_admin: spec.site_admin,
     };
-    match store::users::create(db, &new, now).await {
-        Ok(row) => Ok(row),
-        Err(CreateUserError::UsernameTaken) => Err(AppError::validation(
-            "username",
-            "That username is already taken.",
-        )),
-        Err(CreateUserError::EmailTaken) => Err(AppError::validation(
-            "email",
-            "This email address is invalid or already in use.",
-        )),
-        Err(CreateUserError::Store(err)) => Err(err.into()),
-    }
+    store::users::create(db, &new, now)
+        .await
+        .map_err(claim_error)
 }
 
 /// Public sign-up (no permission; only while the sign-up mode is `open`).
@@ -266,16 +270,8 @@ pub async fn update_profile(
             .map(|(e, k)| (e.as_str(), k)),
         display_name,
     };
-    match store::users::update_profile(db, &user.id, &change, now).await {
-        Ok(row) => Ok(to_dto(&row)),
-        Err(CreateUserError::UsernameTaken) => Err(AppError::validation(
-            "username",
-            "That username is already taken.",
-        )),
-        Err(CreateUserError::EmailTaken) => Err(AppError::validation(
-            "email",
-            "This email address is invalid or already in use.",
-        )),
-        Err(CreateUserError::Store(err)) => Err(err.into()),
-    }
+    let row = store::users::update_profile(db, &user.id, &change, now)
+        .await
+        .map_err(claim_error)?;
+    Ok(to_dto(&row))
 }

@@ -59,6 +59,23 @@ pub enum CreateUserError {
     Store(StoreError),
 }
 
+/// Reads the outcome of a transaction that claims a username and/or email: the row it
+/// selected after committing, or which claim was already taken.
+fn claim_outcome(
+    result: Result<Option<UserRow>, surrealdb::Error>,
+    what: &str,
+) -> Result<UserRow, CreateUserError> {
+    match result {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(CreateUserError::Store(
+            surrealdb::Error::internal(format!("{what} returned no row")).into(),
+        )),
+        Err(err) if is_thrown(&err, "username_taken") => Err(CreateUserError::UsernameTaken),
+        Err(err) if is_thrown(&err, "email_taken") => Err(CreateUserError::EmailTaken),
+        Err(err) => Err(CreateUserError::Store(err.into())),
+    }
+}
+
 const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
      password_hash, password_change_required, password_expires_at, site_admin, active, created_at";
 
@@ -104,15 +121,7 @@ pub async fn create(
         response.take::<Option<UserRow>>(last)
     })
     .await;
-    match result {
-        Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(CreateUserError::Store(
-            surrealdb::Error::internal("user creation returned no row".into()).into(),
-        )),
-        Err(err) if is_thrown(&err, "username_taken") => Err(CreateUserError::UsernameTaken),
-        Err(err) if is_thrown(&err, "email_taken") => Err(CreateUserError::EmailTaken),
-        Err(err) => Err(CreateUserError::Store(err.into())),
-    }
+    claim_outcome(result, "user creation")
 }
 
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<UserRow>, StoreError> {
@@ -221,13 +230,5 @@ pub async fn update_profile(
         response.take::<Option<UserRow>>(last)
     })
     .await;
-    match result {
-        Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(CreateUserError::Store(
-            surrealdb::Error::internal("profile update returned no row".into()).into(),
-        )),
-        Err(err) if is_thrown(&err, "username_taken") => Err(CreateUserError::UsernameTaken),
-        Err(err) if is_thrown(&err, "email_taken") => Err(CreateUserError::EmailTaken),
-        Err(err) => Err(CreateUserError::Store(err.into())),
-    }
+    claim_outcome(result, "profile update")
 }
