@@ -17,7 +17,11 @@ fn name(state: &AppState) -> &'static str {
 
 /// The session secret the request carries, if any.
 pub fn session_secret(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let wanted = name(state);
+    read(headers, name(state))
+}
+
+/// The value of cookie `wanted` in the request, if any.
+pub fn read(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -26,6 +30,30 @@ pub fn session_secret(state: &AppState, headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == wanted)
         .map(|(_, v)| v.to_string())
+}
+
+/// The cookie between a page sign-in's password and its two-factor code (the challenge
+/// secret); it lives as long as the challenge.
+pub const CHALLENGE: &str = "gatehouse_login_challenge";
+
+/// A short-lived HttpOnly cookie scoped to `path` (`Max-Age=0` deletes it). `value` must be
+/// cookie-safe (base64url, base62, or codes of `a-z 0-9 - ,`).
+pub fn short_lived(
+    state: &AppState,
+    cookie: &str,
+    value: &str,
+    path: &str,
+    max_age_secs: i64,
+) -> HeaderValue {
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{cookie}={value}; Path={path}; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Whether the request carries a session cookie at all (for the CSRF rule).

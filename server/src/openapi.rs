@@ -24,7 +24,11 @@ use utoipa::OpenApi;
         crate::rest::account::revoke_session,
         crate::rest::tokens::create,
         crate::rest::tokens::list,
-        crate::rest::tokens::revoke
+        crate::rest::tokens::revoke,
+        crate::rest::two_factor::begin,
+        crate::rest::two_factor::confirm,
+        crate::rest::two_factor::regenerate,
+        crate::rest::two_factor::disable
     ),
     components(schemas(
         crate::health::Health,
@@ -40,7 +44,11 @@ use utoipa::OpenApi;
         app::domain::session::SessionInfo,
         app::domain::token::TokenInfo,
         app::domain::token::CreatedToken,
-        crate::rest::tokens::NewToken
+        crate::rest::tokens::NewToken,
+        crate::rest::two_factor::CodeInput,
+        app::domain::two_factor::Enrolment,
+        app::domain::two_factor::RecoveryCodes,
+        app::service::two_factor::DisableTwoFactor
     )),
     modifiers(&BearerAuth),
     tags(

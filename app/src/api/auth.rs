@@ -38,7 +38,8 @@ async fn sign_in_new_account(
     Ok(())
 }
 
-/// No permission. Sets the session cookie and redirects to `next` (or home).
+/// No permission. Sets the session cookie and redirects to `next` (or home); when two-factor
+/// is on, sets the challenge cookie instead and redirects to the code page.
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(
     login: String,
@@ -46,7 +47,7 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, LoginInput, LoginOutcome};
+    use crate::service::accounts::{self, LoginInput};
     let result = async {
         let state = super::state()?;
         let input = LoginInput {
@@ -54,18 +55,94 @@ pub async fn sign_in(
             password: Password::new(password),
             code: None,
         };
-        let outcome =
-            accounts::login(&state.db, &input, &super::client(), chrono::Utc::now()).await?;
-        let session = match outcome {
-            LoginOutcome::SignedIn { session, .. } => session,
-            LoginOutcome::PasswordChangeRequired { session } => session,
-        };
-        super::set_cookie(crate::cookies::set(&state, &session.secret));
-        leptos_axum::redirect(&safe_next(next.as_deref()));
-        Ok(())
+        let now = chrono::Utc::now();
+        let outcome = accounts::login(&state.db, &input, &super::client(), now).await?;
+        signed_in(&state, outcome, next.as_deref(), now).await
     }
     .await;
     super::respond(result)
+}
+
+/// Completes a sign-in that needs a two-factor code: reads the challenge cookie set by
+/// [`sign_in`]. No permission (the challenge is the proof of the password).
+#[server(endpoint = "auth/sign-in/code")]
+pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::service::login_challenge;
+    let result = async {
+        let state = super::state()?;
+        let headers = use_context::<http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default();
+        let Some(secret) = crate::cookies::read(&headers, crate::cookies::CHALLENGE) else {
+            return Err(AppError::new(
+                crate::error::ErrorCode::InvalidCredentials,
+                "Your sign-in expired. Enter your username and password again.",
+            ));
+        };
+        let now = chrono::Utc::now();
+        let outcome =
+            login_challenge::complete(&state.db, &secret, &code, &super::client(), now).await?;
+        super::set_cookie(crate::cookies::short_lived(
+            &state,
+            crate::cookies::CHALLENGE,
+            "",
+            "/",
+            0,
+        ));
+        signed_in(&state, outcome, next.as_deref(), now).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Turns a sign-in outcome into cookies and a redirect.
+#[cfg(feature = "ssr")]
+async fn signed_in(
+    state: &crate::state::AppState,
+    outcome: crate::service::accounts::LoginOutcome,
+    next: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use crate::service::accounts::LoginOutcome;
+    use crate::service::login_challenge;
+    let session = match outcome {
+        LoginOutcome::SignedIn { session, .. } => session,
+        LoginOutcome::PasswordChangeRequired { session } => session,
+        LoginOutcome::TwoFactorRequired { user_id } => {
+            let secret = login_challenge::open(&state.db, &user_id, now).await?;
+            super::set_cookie(crate::cookies::short_lived(
+                state,
+                crate::cookies::CHALLENGE,
+                &secret,
+                "/",
+                login_challenge::LIFETIME_MINUTES * 60,
+            ));
+            let next = safe_next(next);
+            let mut target = String::from("/login/two-factor");
+            if next != "/" {
+                target.push_str("?next=");
+                target.push_str(&url_escape(&next));
+            }
+            leptos_axum::redirect(&target);
+            return Ok(());
+        }
+    };
+    super::set_cookie(crate::cookies::set(state, &session.secret));
+    leptos_axum::redirect(&safe_next(next));
+    Ok(())
+}
+
+/// Percent-encodes everything but unreserved characters and `/`, for a path in a query string.
+pub fn url_escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// No permission; only while sign-up is open. Creates the account and signs it in.

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod instance;
+pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 mod support {

@@ -6,5 +6,6 @@ pub mod instance;
 pub mod password;
 pub mod session;
 pub mod token;
+pub mod two_factor;
 pub mod user;
 pub mod username;

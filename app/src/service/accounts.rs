@@ -52,6 +52,9 @@ pub enum LoginOutcome {
     },
     /// The password is a temporary one: this session may only change it.
     PasswordChangeRequired { session: sessions::IssuedSession },
+    /// The password is right but two-factor is on and no code came with it: the pages open a
+    /// challenge ([`super::login_challenge`]), the REST API answers 401 `two_factor_required`.
+    TwoFactorRequired { user_id: String },
 }
 
 pub const INVALID_CREDENTIALS: &str = "Invalid username or password.";
@@ -65,7 +68,7 @@ pub fn to_dto(row: &UserRow) -> User {
         display_name: row.display_name.clone(),
         site_admin: row.site_admin,
         active: row.active,
-        two_factor_enabled: false,
+        two_factor_enabled: row.two_factor_enabled,
         created_at: super::rfc3339(row.created_at),
     }
 }
@@ -169,10 +172,34 @@ pub async fn login(
         throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
         return Err(invalid());
     };
+    if user.two_factor_enabled {
+        let Some(code) = &input.code else {
+            return Ok(LoginOutcome::TwoFactorRequired { user_id: user.id });
+        };
+        if !super::two_factor::consume_code(db, &user.id, code, now).await? {
+            throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
+            throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
+            return Err(super::two_factor::invalid_code());
+        }
+    }
     throttle::succeeded(db, &account_key).await?;
+    finish_sign_in(db, &user, client, now).await
+}
+
+/// The last step of every successful sign-in: a fresh session, limited to changing the
+/// password when the password is a temporary one.
+pub(crate) async fn finish_sign_in(
+    db: &Db,
+    user: &UserRow,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
     if user.password_change_required {
         if user.password_expires_at.is_some_and(|at| at <= now) {
-            return Err(invalid());
+            return Err(AppError::new(
+                ErrorCode::InvalidCredentials,
+                INVALID_CREDENTIALS,
+            ));
         }
         let session =
             sessions::open(db, &user.id, &client.user_agent, &client.ip, true, now).await?;
@@ -180,7 +207,7 @@ pub async fn login(
     }
     let session = sessions::open(db, &user.id, &client.user_agent, &client.ip, false, now).await?;
     Ok(LoginOutcome::SignedIn {
-        user: to_dto(&user),
+        user: to_dto(user),
         session,
     })
 }

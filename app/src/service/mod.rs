@@ -5,12 +5,15 @@ pub mod account_security;
 pub mod accounts;
 pub mod health;
 pub mod instance;
+pub mod login_challenge;
 pub mod passwords;
 pub mod principal;
+pub mod qr;
 pub mod sessions;
 pub mod throttle;
 pub mod token_format;
 pub mod tokens;
+pub mod two_factor;
 
 /// Timestamps leave the service layer as RFC 3339 UTC strings, to the second.
 pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {

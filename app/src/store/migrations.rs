@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "setup",
         surql: include_str!("migrations/0005_setup.surql"),
     },
+    Migration {
+        version: 6,
+        name: "two_factor",
+        surql: include_str!("migrations/0006_two_factor.surql"),
+    },
 ];
 
 /// What a run did.

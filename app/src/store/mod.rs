@@ -9,6 +9,7 @@ mod checked;
 mod connection;
 mod error;
 pub mod health;
+pub mod login_challenges;
 pub mod migrations;
 pub mod retry;
 pub mod sessions;
@@ -16,6 +17,7 @@ pub mod settings;
 pub mod setup;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
 
 pub use checked::{checked, is_thrown};

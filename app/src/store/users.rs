@@ -25,6 +25,7 @@ pub struct UserRow {
     pub password_expires_at: Option<DateTime<Utc>>,
     pub site_admin: bool,
     pub active: bool,
+    pub two_factor_enabled: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -77,7 +78,8 @@ fn claim_outcome(
 }
 
 const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
-     password_hash, password_change_required, password_expires_at, site_admin, active, created_at";
+     password_hash, password_change_required, password_expires_at, site_admin, active, \
+     two_factor_enabled, created_at";
 
 pub async fn create(
     db: &Db,

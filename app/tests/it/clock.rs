@@ -1,33 +1,11 @@
 use app::domain::password::Password;
-use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome, SignupInput};
+use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome};
 use app::service::principal::{self, Principal};
 use app::service::{throttle, tokens};
-use app::store::{self, Db};
+use app::store::Db;
 use chrono::{DateTime, Duration, Utc};
 
-const PASSWORD: &str = "violet tractor quietly hums";
-
-async fn db() -> Db {
-    let (db, _) = store::open("mem://", None).await.unwrap();
-    store::migrations::migrate(&db, store::migrations::MIGRATIONS, Utc::now())
-        .await
-        .unwrap();
-    db
-}
-
-async fn account(db: &Db, name: &str, now: DateTime<Utc>) {
-    accounts::signup(
-        db,
-        &SignupInput {
-            username: name.into(),
-            email: format!("{name}@example.org"),
-            password: Password::new(PASSWORD),
-        },
-        now,
-    )
-    .await
-    .unwrap();
-}
+use crate::support::{PASSWORD, account, db};
 
 async fn login(
     db: &Db,
@@ -42,7 +20,10 @@ async fn login(
     };
     match accounts::login(db, &input, &ClientInfo::default(), now).await? {
         LoginOutcome::SignedIn { session, .. } => Ok(session.secret),
-        LoginOutcome::PasswordChangeRequired { .. } => panic!("unexpected temporary password"),
+        other => panic!(
+            "unexpected outcome: {}",
+            matches!(other, LoginOutcome::TwoFactorRequired { .. })
+        ),
     }
 }
 

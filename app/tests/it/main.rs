@@ -4,3 +4,5 @@
 //! move the clock instead of sleeping.
 
 mod clock;
+mod support;
+mod two_factor;

@@ -76,6 +76,13 @@ pub async fn login(
             );
             Ok(response)
         }
+        LoginOutcome::TwoFactorRequired { .. } => Err(AppError {
+            field: Some("code".into()),
+            ..AppError::new(
+                ErrorCode::TwoFactorRequired,
+                "Two-factor authentication is on for this account: send the current code from the authenticator app, or a recovery code, as `code`.",
+            )
+        }),
     }
 }
 

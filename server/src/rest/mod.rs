@@ -6,6 +6,7 @@ pub mod auth;
 pub mod caller;
 mod json;
 pub mod tokens;
+pub mod two_factor;
 
 pub use json::ApiJson;
 
@@ -27,6 +28,15 @@ pub fn router() -> Router<AppState> {
         .route("/account/sessions/{id}", delete(account::revoke_session))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}", delete(tokens::revoke))
+        .route(
+            "/account/two-factor",
+            post(two_factor::begin).delete(two_factor::disable),
+        )
+        .route("/account/two-factor/confirm", post(two_factor::confirm))
+        .route(
+            "/account/two-factor/recovery-codes",
+            post(two_factor::regenerate),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -9,3 +9,4 @@ mod cli;
 mod http;
 mod rest;
 mod tokens;
+mod two_factor;

@@ -1,0 +1,54 @@
+use serde::{Deserialize, Serialize};
+
+/// The caller's two-factor state, for the settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    /// An enrolment started but not confirmed yet (shown only to its owner).
+    pub pending: Option<Enrolment>,
+    pub recovery_codes_left: u32,
+    /// An instance policy requires two-factor, so it cannot be turned off.
+    pub required: bool,
+}
+
+/// A started enrolment: what the authenticator app needs (../shared/API.md
+/// `POST /account/two-factor`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Enrolment {
+    /// The TOTP secret in base32, for typing into an app.
+    pub secret: String,
+    pub otpauth_url: String,
+    /// The `otpauth_url` as a QR code, a standalone SVG document.
+    pub qr_svg: String,
+}
+
+/// Fresh single-use recovery codes, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+/// How many recovery codes a user gets.
+pub const RECOVERY_CODE_COUNT: usize = 10;
+
+/// A code as typed, trimmed of spaces and dashes and lower-cased: the form in which
+/// recovery codes are hashed and TOTP codes checked.
+pub fn normalize_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_typed_codes() {
+        assert_eq!(normalize_code(" 123 456 "), "123456");
+        assert_eq!(normalize_code("ABCDE-fghij"), "abcdefghij");
+    }
+}

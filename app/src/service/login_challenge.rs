@@ -1,0 +1,72 @@
+//! The second step of a page sign-in when two-factor is on.
+//!
+//! Invariants:
+//! - A challenge is opened only after the right password for an active account; it lives
+//!   five minutes, its secret travels only in an HttpOnly cookie, and only its SHA-256 is
+//!   stored.
+//! - Five wrong codes end a challenge, and each wrong code also counts against the account's
+//!   and the address's throttle.
+//! - A challenge opens at most one session: completing it deletes it, and only the request
+//!   whose delete removed it signs in.
+
+use super::accounts::{self, ClientInfo, LoginOutcome};
+use super::{sessions, throttle, two_factor};
+use crate::error::{AppError, ErrorCode};
+use crate::store::{self, Db};
+use chrono::{DateTime, Duration, Utc};
+
+/// How long the code may take to arrive after the password.
+pub const LIFETIME_MINUTES: i64 = 5;
+const MAX_WRONG_CODES: i64 = 5;
+
+fn expired() -> AppError {
+    AppError::new(
+        ErrorCode::InvalidCredentials,
+        "Your sign-in expired. Enter your username and password again.",
+    )
+}
+
+/// Opens a challenge for a user whose password was just accepted; returns its secret.
+pub async fn open(db: &Db, user_id: &str, now: DateTime<Utc>) -> Result<String, AppError> {
+    let secret = sessions::random_secret()?;
+    let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
+    store::login_challenges::create(db, &sessions::sha256_hex(&secret), user_id, expires_at)
+        .await?;
+    Ok(secret)
+}
+
+/// Completes a challenge with a TOTP or recovery code. No permission: the challenge secret is
+/// the proof of the password.
+pub async fn complete(
+    db: &Db,
+    secret: &str,
+    code: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
+    let hash = sessions::sha256_hex(secret);
+    let Some(user_id) = store::login_challenges::resolve(db, &hash, now).await? else {
+        return Err(expired());
+    };
+    let Some(user) = store::users::by_id(db, &user_id)
+        .await?
+        .filter(|u| u.active && u.two_factor_enabled)
+    else {
+        store::login_challenges::complete(db, &hash).await?;
+        return Err(expired());
+    };
+    let account_key = throttle::account_key(&user.username);
+    let address_key = throttle::address_key(&client.ip);
+    throttle::check(db, &[&account_key, &address_key], now).await?;
+    if !two_factor::consume_code(db, &user.id, code, now).await? {
+        store::login_challenges::failed(db, &hash, MAX_WRONG_CODES).await?;
+        throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
+        throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
+        return Err(two_factor::invalid_code());
+    }
+    if !store::login_challenges::complete(db, &hash).await? {
+        return Err(expired());
+    }
+    throttle::succeeded(db, &account_key).await?;
+    accounts::finish_sign_in(db, &user, client, now).await
+}

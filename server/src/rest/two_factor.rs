@@ -1,0 +1,121 @@
+//! `/api/v1/account/two-factor`: the caller's TOTP enrolment and recovery codes.
+
+use super::ApiJson;
+use super::caller::Caller;
+use app::domain::two_factor::{Enrolment, RecoveryCodes};
+use app::error::AppError;
+use app::service::two_factor::{self, DisableTwoFactor};
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeInput {
+    /// A TOTP code (or, to regenerate recovery codes, an unused recovery code).
+    pub code: String,
+}
+
+fn no_store(body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    super::auth::no_store(&mut response);
+    response
+}
+
+/// Start enrolment: a new TOTP secret, pending until confirmed. Needs a signed-in user
+/// without two-factor.
+#[utoipa::path(
+    post,
+    path = "/api/v1/account/two-factor",
+    tag = "account",
+    responses(
+        (status = 200, description = "The secret, its otpauth URL and a QR code (SVG)", body = Enrolment),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 409, description = "Two-factor is already on", body = app::error::ErrorBody)
+    )
+)]
+pub async fn begin(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Response, AppError> {
+    let enrolment = two_factor::begin(&state.db, &principal, chrono::Utc::now()).await?;
+    Ok(no_store(ApiJson(enrolment)))
+}
+
+/// Confirm enrolment with a code: two-factor is on, and the 10 recovery codes are returned
+/// (this once). Needs a signed-in user with a pending enrolment.
+#[utoipa::path(
+    post,
+    path = "/api/v1/account/two-factor/confirm",
+    tag = "account",
+    request_body = CodeInput,
+    responses(
+        (status = 200, description = "Two-factor is on", body = RecoveryCodes),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 409, description = "No pending enrolment", body = app::error::ErrorBody),
+        (status = 422, description = "Wrong code", body = app::error::ErrorBody),
+        (status = 429, description = "Too many wrong codes", body = app::error::ErrorBody)
+    )
+)]
+pub async fn confirm(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<CodeInput>,
+) -> Result<Response, AppError> {
+    let codes = two_factor::confirm(&state.db, &principal, &input.code, chrono::Utc::now()).await?;
+    Ok(no_store(ApiJson(codes)))
+}
+
+/// Replace the recovery codes; needs a current code. Needs a signed-in user with two-factor.
+#[utoipa::path(
+    post,
+    path = "/api/v1/account/two-factor/recovery-codes",
+    tag = "account",
+    request_body = CodeInput,
+    responses(
+        (status = 200, description = "New recovery codes; the old ones no longer work", body = RecoveryCodes),
+        (status = 401, description = "Not signed in, or `invalid_credentials` for a wrong or used code", body = app::error::ErrorBody),
+        (status = 409, description = "Two-factor is not on", body = app::error::ErrorBody),
+        (status = 429, description = "Too many wrong codes", body = app::error::ErrorBody)
+    )
+)]
+pub async fn regenerate(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<CodeInput>,
+) -> Result<Response, AppError> {
+    let codes = two_factor::regenerate_recovery_codes(
+        &state.db,
+        &principal,
+        &input.code,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(no_store(ApiJson(codes)))
+}
+
+/// Turn two-factor off (or cancel a pending enrolment) with `password` or `code`. Needs a
+/// signed-in user; 403 `two_factor_policy` while the instance requires two-factor.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/account/two-factor",
+    tag = "account",
+    request_body = DisableTwoFactor,
+    responses(
+        (status = 204, description = "Two-factor is off"),
+        (status = 401, description = "Not signed in, or `invalid_credentials` for a wrong code", body = app::error::ErrorBody),
+        (status = 403, description = "`two_factor_policy`: required by the instance", body = app::error::ErrorBody),
+        (status = 409, description = "Two-factor is not on", body = app::error::ErrorBody),
+        (status = 422, description = "Wrong or missing password", body = app::error::ErrorBody),
+        (status = 429, description = "Too many wrong attempts", body = app::error::ErrorBody)
+    )
+)]
+pub async fn disable(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<DisableTwoFactor>,
+) -> Result<StatusCode, AppError> {
+    two_factor::disable(&state.db, &principal, &input, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
