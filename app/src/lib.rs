@@ -24,9 +24,12 @@ use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
-use pages::auth::{login::LoginPage, setup::SetupPage, signup::SignupPage};
+use pages::auth::{
+    login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
+};
 use pages::settings::{
     password::PasswordPage, profile::ProfilePage, sessions::SessionsPage, tokens::TokensPage,
+    two_factor::TwoFactorPage,
 };
 use pages::{home::HomePage, not_found::NotFound};
 
@@ -100,12 +103,14 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("login"), StaticSegment("two-factor")) view=LoginCodePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfilePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("password")) view=PasswordPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("sessions")) view=SessionsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("tokens")) view=TokensPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("settings"), StaticSegment("two-factor")) view=TwoFactorPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -45,3 +45,21 @@ export async function expectAccessible(page: Page): Promise<void> {
   });
   expect(violations, violations.join('\n')).toEqual([]);
 }
+
+/** The RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret, `offsetSeconds` from now. */
+export function totp(secretBase32: string, offsetSeconds = 0): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const step = Math.floor((Date.now() / 1000 + offsetSeconds) / 30);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hmac = require('node:crypto').createHmac('sha1', key).update(counter).digest();
+  const offset = hmac[hmac.length - 1] & 0xf;
+  const value = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}

@@ -121,7 +121,7 @@ async fn signed_in(
             let mut target = String::from("/login/two-factor");
             if next != "/" {
                 target.push_str("?next=");
-                target.push_str(&url_escape(&next));
+                target.push_str(&crate::domain::percent::encode(&next));
             }
             leptos_axum::redirect(&target);
             return Ok(());
@@ -130,19 +130,6 @@ async fn signed_in(
     super::set_cookie(crate::cookies::set(state, &session.secret));
     leptos_axum::redirect(&safe_next(next));
     Ok(())
-}
-
-/// Percent-encodes everything but unreserved characters and `/`, for a path in a query string.
-pub fn url_escape(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// No permission; only while sign-up is open. Creates the account and signs it in.

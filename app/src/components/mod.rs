@@ -1,7 +1,9 @@
 //! Reusable view pieces.
 
 pub mod avatar;
+pub mod copy_button;
 pub mod error_panel;
 pub mod form;
 pub mod layout;
+pub mod recovery_codes;
 pub mod token_reveal;

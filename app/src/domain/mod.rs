@@ -4,6 +4,7 @@ pub mod email;
 pub mod identicon;
 pub mod instance;
 pub mod password;
+pub mod percent;
 pub mod session;
 pub mod token;
 pub mod two_factor;

@@ -4,20 +4,31 @@ pub mod password;
 pub mod profile;
 pub mod sessions;
 pub mod tokens;
+pub mod two_factor;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+const SECTIONS: [(&str, &str); 5] = [
+    ("/settings/profile", "Profile"),
+    ("/settings/password", "Password"),
+    ("/settings/two-factor", "Two-factor"),
+    ("/settings/sessions", "Sessions"),
+    ("/settings/tokens", "API tokens"),
+];
 
 /// The frame of every settings page: a heading and the section navigation.
 #[component]
 pub fn SettingsFrame(title: &'static str, children: Children) -> impl IntoView {
+    let location = use_location();
     view! {
         <div class="settings">
             <nav class="settings__nav" aria-label="Settings">
                 <ul>
-                    <li><a href="/settings/profile">"Profile"</a></li>
-                    <li><a href="/settings/password">"Password"</a></li>
-                    <li><a href="/settings/sessions">"Sessions"</a></li>
-                    <li><a href="/settings/tokens">"API tokens"</a></li>
+                    {SECTIONS.iter().map(|(href, label)| {
+                        let current = move || (location.pathname.get() == *href).then_some("page");
+                        view! { <li><a href=*href aria-current=current>{*label}</a></li> }
+                    }).collect_view()}
                 </ul>
             </nav>
             <section class="settings__body">
