@@ -26,6 +26,7 @@ use leptos_router::{
 };
 use pages::auth::{
     login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
+    verify_email::VerifyEmailPage,
 };
 use pages::settings::{
     password::PasswordPage, profile::ProfilePage, sessions::SessionsPage, tokens::TokensPage,
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("login"), StaticSegment("two-factor")) view=LoginCodePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfilePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("password")) view=PasswordPage ssr=SsrMode::Async />

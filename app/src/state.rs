@@ -21,6 +21,24 @@ impl AppState {
             .as_deref()
             .is_some_and(|o| o.starts_with("https://"))
     }
+
+    /// The base of links put in emails: the configured public URL, else what the request was
+    /// addressed to (set GATEHOUSE_PUBLIC_URL in production so a forged `Host` cannot steer
+    /// links elsewhere).
+    pub fn base_url(&self, headers: &http::HeaderMap) -> String {
+        if let Some(origin) = &self.public_origin {
+            return origin.trim_end_matches('/').to_string();
+        }
+        let host = headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            })
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

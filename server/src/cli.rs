@@ -64,6 +64,26 @@ pub struct Cli {
     #[arg(long, env = "GATEHOUSE_PUBLIC_URL", value_parser = parse_public_url, global = true)]
     pub public_url: Option<String>,
 
+    /// SMTP server for outgoing mail, e.g. smtps://user:password@mail.example.com or
+    /// smtp://mail.example.com:587?tls=required (STARTTLS). Without it, every email is kept in
+    /// the outbox, readable by site admins at /admin/outbox.
+    #[arg(
+        long,
+        env = "GATEHOUSE_SMTP_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "GATEHOUSE_MAIL_FROM",
+        default_value = "Gatehouse <gatehouse@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
     /// Log format.
     #[arg(
         long,

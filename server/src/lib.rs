@@ -5,6 +5,7 @@ pub mod admin_cli;
 pub mod cli;
 pub mod csrf;
 pub mod health;
+pub mod mailer;
 pub mod openapi;
 pub mod rest;
 pub mod router;

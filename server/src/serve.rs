@@ -85,6 +85,17 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
         Ok(None) => {}
         Err(err) => tracing::error!(error = %err, "could not issue a setup code"),
     }
+    match &cli.smtp_url {
+        Some(url) => {
+            let mailer =
+                crate::mailer::Mailer::new(url, &cli.mail_from).map_err(ServeError::Refused)?;
+            tracing::info!(smtp_host = %mailer.host(), "mail: delivering over SMTP");
+            crate::mailer::spawn(db.clone(), mailer);
+        }
+        None => tracing::info!(
+            "mail: no SMTP server configured (GATEHOUSE_SMTP_URL); emails are kept in the outbox at /admin/outbox"
+        ),
+    }
     let state = AppState {
         db,
         leptos_options,

@@ -183,7 +183,14 @@ pub async fn update_profile(
             current_password: (!current_password.is_empty())
                 .then(|| Password::new(current_password)),
         };
-        accounts::update_profile(&state.db, &principal, &update, chrono::Utc::now()).await?;
+        accounts::update_profile(
+            &state.db,
+            &principal,
+            &update,
+            &super::base_url(&state),
+            chrono::Utc::now(),
+        )
+        .await?;
         leptos_axum::redirect("/settings/profile?saved=1");
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod email;
 pub mod instance;
 pub mod two_factor;
 
@@ -26,6 +27,14 @@ mod support {
             .map(|parts| parts.headers)
             .unwrap_or_default();
         crate::cookies::principal(state, &headers).await
+    }
+
+    /// The base of links in emails this request causes.
+    pub fn base_url(state: &AppState) -> String {
+        let headers = use_context::<http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default();
+        state.base_url(&headers)
     }
 
     /// Where the request came from: address and user agent.
@@ -85,4 +94,6 @@ mod support {
     }
 }
 #[cfg(feature = "ssr")]
-pub(crate) use support::{client, plain_form_post, principal, respond, set_cookie, state};
+pub(crate) use support::{
+    base_url, client, plain_form_post, principal, respond, set_cookie, state,
+};

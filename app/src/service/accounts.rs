@@ -122,8 +122,14 @@ pub async fn create_account(
         .map_err(claim_error)
 }
 
-/// Public sign-up (no permission; only while the sign-up mode is `open`).
-pub async fn signup(db: &Db, input: &SignupInput, now: DateTime<Utc>) -> Result<User, AppError> {
+/// Public sign-up (no permission; only while the sign-up mode is `open`). Sends a verification
+/// link to the new address; `base_url` is where links in emails point.
+pub async fn signup(
+    db: &Db,
+    input: &SignupInput,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
     let settings = store::settings::get(db).await?;
     if settings.signup_mode != "open" {
         return Err(AppError::forbidden(
@@ -143,6 +149,7 @@ pub async fn signup(db: &Db, input: &SignupInput, now: DateTime<Utc>) -> Result<
         now,
     )
     .await?;
+    super::email_verification::send_link(db, &row.id, &row.email, base_url, now).await?;
     Ok(to_dto(&row))
 }
 
@@ -248,11 +255,13 @@ pub struct ProfileUpdate {
 }
 
 /// Changes the caller's username, display name or email. Needs a signed-in user; changing
-/// the email also needs the current password (and makes the new address unverified).
+/// the email also needs the current password, makes the new address unverified, sends it a
+/// verification link and tells the old address.
 pub async fn update_profile(
     db: &Db,
     principal: &super::principal::Principal,
     update: &ProfileUpdate,
+    base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let caller = principal.user()?;
@@ -300,5 +309,10 @@ pub async fn update_profile(
     let row = store::users::update_profile(db, &user.id, &change, now)
         .await
         .map_err(claim_error)?;
+    if row.email.to_lowercase() != user.email.to_lowercase() {
+        use super::email_verification::{notify_change, send_link};
+        send_link(db, &row.id, &row.email, base_url, now).await?;
+        notify_change(db, &user.email, &row.email, &row.username, now).await?;
+    }
     Ok(to_dto(&row))
 }

@@ -3,9 +3,11 @@
 
 pub mod account_security;
 pub mod accounts;
+pub mod email_verification;
 pub mod health;
 pub mod instance;
 pub mod login_challenge;
+pub mod mail;
 pub mod passwords;
 pub mod principal;
 pub mod qr;

@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "two_factor",
         surql: include_str!("migrations/0006_two_factor.surql"),
     },
+    Migration {
+        version: 7,
+        name: "mail",
+        surql: include_str!("migrations/0007_mail.surql"),
+    },
 ];
 
 /// What a run did.

@@ -7,10 +7,12 @@
 
 mod checked;
 mod connection;
+pub mod email_verifications;
 mod error;
 pub mod health;
 pub mod login_challenges;
 pub mod migrations;
+pub mod outbox;
 pub mod retry;
 pub mod sessions;
 pub mod settings;

@@ -4,5 +4,6 @@
 //! move the clock instead of sleeping.
 
 mod clock;
+mod email;
 mod support;
 mod two_factor;

@@ -125,10 +125,37 @@ pub async fn revoke_session(
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
+    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<accounts::ProfileUpdate>,
 ) -> Result<Response, AppError> {
-    let user = accounts::update_profile(&state.db, &principal, &input, chrono::Utc::now()).await?;
+    let base_url = state.base_url(&headers);
+    let user =
+        accounts::update_profile(&state.db, &principal, &input, &base_url, chrono::Utc::now())
+            .await?;
     let mut response = ApiJson(user).into_response();
     super::auth::no_store(&mut response);
     Ok(response)
+}
+
+/// Send a new verification link to the caller's unverified email address. Needs a signed-in
+/// user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/account/email/verification",
+    tag = "account",
+    responses(
+        (status = 204, description = "A new link was sent (the earlier ones no longer work)"),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 409, description = "The address is already verified", body = app::error::ErrorBody)
+    )
+)]
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let base_url = state.base_url(&headers);
+    app::service::email_verification::resend(&state.db, &principal, &base_url, chrono::Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -26,9 +26,11 @@ use serde::Serialize;
 )]
 pub async fn signup(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<SignupInput>,
 ) -> Result<(StatusCode, ApiJson<User>), AppError> {
-    let user = accounts::signup(&state.db, &input, chrono::Utc::now()).await?;
+    let base_url = state.base_url(&headers);
+    let user = accounts::signup(&state.db, &input, &base_url, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(user)))
 }
 
@@ -103,6 +105,33 @@ pub async fn logout(
         .headers_mut()
         .insert(header::SET_COOKIE, app::cookies::clear(&state));
     Ok(response)
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyEmail {
+    /// The `token` of the link sent to the address.
+    pub token: String,
+}
+
+/// Use an email verification link: the address it was sent to becomes verified. No
+/// permission (the link is the proof).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/verify-email",
+    tag = "authentication",
+    request_body = VerifyEmail,
+    responses(
+        (status = 204, description = "The address is verified"),
+        (status = 404, description = "Unknown, used or expired link, or the account's address changed since", body = app::error::ErrorBody)
+    )
+)]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<VerifyEmail>,
+) -> Result<StatusCode, AppError> {
+    app::service::email_verification::verify(&state.db, &input.token, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub fn no_store(response: &mut Response) {

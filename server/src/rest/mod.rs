@@ -22,8 +22,13 @@ pub fn router() -> Router<AppState> {
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/verify-email", post(auth::verify_email))
         .route("/account", get(account::get).patch(account::update))
         .route("/account/password", post(account::change_password))
+        .route(
+            "/account/email/verification",
+            post(account::resend_verification),
+        )
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/{id}", delete(account::revoke_session))
         .route("/account/tokens", get(tokens::list).post(tokens::create))

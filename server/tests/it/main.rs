@@ -6,7 +6,9 @@
 mod account;
 mod auth;
 mod cli;
+mod email;
 mod http;
+mod mail;
 mod rest;
 mod tokens;
 mod two_factor;

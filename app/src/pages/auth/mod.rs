@@ -4,3 +4,4 @@ pub mod login;
 pub mod login_code;
 pub mod setup;
 pub mod signup;
+pub mod verify_email;

@@ -1,6 +1,7 @@
 use super::{SettingsFrame, SignInFirst};
 use crate::api::account::UpdateProfile;
 use crate::api::auth::current_user;
+use crate::api::email::ResendVerification;
 use crate::components::avatar::Avatar;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::user::User;
@@ -13,14 +14,21 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let action = ServerAction::<UpdateProfile>::new();
-    let user = Resource::new(move || action.version().get(), |_| current_user());
+    let resend = ServerAction::<ResendVerification>::new();
+    let user = Resource::new(
+        move || (action.version().get(), resend.version().get()),
+        |_| current_user(),
+    );
     view! {
         <Title text="Profile" />
         <SettingsFrame title="Profile">
             <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Ok(Some(user)) => view! { <ProfileForm user action /> }.into_any(),
+                        Ok(Some(user)) => view! {
+                            <Verification email=user.email.clone() verified=user.email_verified resend />
+                            <ProfileForm user action />
+                        }.into_any(),
                         Ok(None) => view! { <SignInFirst /> }.into_any(),
                         Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
                     }
@@ -28,6 +36,44 @@ pub fn ProfilePage() -> impl IntoView {
             </Suspense>
         </SettingsFrame>
     }
+}
+
+/// Whether the email address is verified, and a way to get a new link if not.
+#[component]
+fn Verification(
+    email: String,
+    verified: bool,
+    resend: ServerAction<ResendVerification>,
+) -> impl IntoView {
+    let error = submission_error(resend);
+    let query = use_query_map();
+    let sent = move || {
+        error.get().is_none()
+            && (matches!(resend.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
+    };
+    if verified {
+        return view! {
+            <p class="muted">{email} " " <span class="badge badge--ok">"Verified"</span></p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="notice notice--warning">
+            <p>
+                <strong>{email.clone()}</strong>" is not verified yet. Open the link we sent to it, or ask for a new one."
+            </p>
+            <Show when=sent>
+                <p role="status">{format!("A new link was sent to {email}.")}</p>
+            </Show>
+            <FormError error />
+            <ActionForm action=resend>
+                <button type="submit" class="button--secondary" disabled=move || resend.pending().get()>
+                    {move || if resend.pending().get() { "Sending…" } else { "Send a new link" }}
+                </button>
+            </ActionForm>
+        </div>
+    }
+    .into_any()
 }
 
 #[component]

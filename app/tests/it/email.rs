@@ -1,0 +1,120 @@
+//! Email verification links and the change notice, through the outbox.
+
+use crate::support::{PASSWORD, account, db};
+use app::domain::password::Password;
+use app::error::ErrorCode;
+use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome, ProfileUpdate};
+use app::service::{email_verification, principal};
+use app::store::{self, Db};
+use chrono::{Duration, Utc};
+
+/// The token of the newest verification link sent to `to`.
+async fn link_token(db: &Db, to: &str) -> String {
+    let messages = store::outbox::newest(db, None, 50).await.unwrap();
+    let message = messages
+        .iter()
+        .find(|m| m.recipient == to && m.kind == "email_verification")
+        .unwrap_or_else(|| panic!("no verification email to {to}"));
+    let at = message.body.find("token=").unwrap() + "token=".len();
+    message.body[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn verified(db: &Db, name: &str) -> bool {
+    store::users::by_login(db, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .email_verified
+}
+
+#[tokio::test]
+async fn a_link_verifies_its_address_once_within_48_hours() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    assert!(!verified(&db, "ada").await);
+    let token = link_token(&db, "ada@example.org").await;
+    let message = &store::outbox::newest(&db, None, 1).await.unwrap()[0];
+    assert!(
+        message
+            .body
+            .contains("http://gatehouse.test/verify-email?token=")
+    );
+    assert_eq!(message.status, "pending");
+
+    // Expired after 48 hours.
+    let late = t0 + Duration::hours(48) + Duration::seconds(1);
+    let err = email_verification::verify(&db, &token, late)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert!(!verified(&db, "ada").await);
+
+    assert_eq!(
+        email_verification::peek(&db, &token, t0).await.unwrap(),
+        "ada@example.org"
+    );
+    email_verification::verify(&db, &token, t0).await.unwrap();
+    assert!(verified(&db, "ada").await);
+    assert!(email_verification::verify(&db, &token, t0).await.is_err());
+    for junk in ["", "x", &"y".repeat(5000)] {
+        assert!(email_verification::verify(&db, junk, t0).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn changing_the_email_sends_a_link_to_the_new_address_and_a_notice_to_the_old() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    let first = link_token(&db, "ada@example.org").await;
+    let input = LoginInput {
+        login: "ada".into(),
+        password: Password::new(PASSWORD),
+        code: None,
+    };
+    let Ok(LoginOutcome::SignedIn { session, .. }) =
+        accounts::login(&db, &input, &ClientInfo::default(), t0).await
+    else {
+        panic!("sign-in failed");
+    };
+    let who = principal::from_session(&db, &session.secret, t0)
+        .await
+        .unwrap();
+    let update = ProfileUpdate {
+        email: Some("lovelace@example.org".into()),
+        current_password: Some(Password::new(PASSWORD)),
+        ..Default::default()
+    };
+    accounts::update_profile(&db, &who, &update, "https://gh.example", t0)
+        .await
+        .unwrap();
+
+    let messages = store::outbox::newest(&db, None, 50).await.unwrap();
+    let notice = messages
+        .iter()
+        .find(|m| m.kind == "email_changed")
+        .expect("a notice to the old address");
+    assert_eq!(notice.recipient, "ada@example.org");
+    assert!(notice.body.contains("lovelace@example.org"));
+    // The link to the old address is dead; the new one verifies the new address.
+    assert!(email_verification::verify(&db, &first, t0).await.is_err());
+    let second = link_token(&db, "lovelace@example.org").await;
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.body.contains("https://gh.example/verify-email?token="))
+    );
+    email_verification::verify(&db, &second, t0).await.unwrap();
+    assert!(verified(&db, "ada").await);
+
+    // Verified: resending is refused.
+    let err = email_verification::resend(&db, &who, "https://gh.example", t0)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+}
