@@ -118,3 +118,30 @@ async fn changing_the_email_sends_a_link_to_the_new_address_and_a_notice_to_the_
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
 }
+
+#[tokio::test]
+async fn sign_up_obeys_the_instance_mode() {
+    use app::domain::password::Password;
+    use app::service::accounts::SignupInput;
+    let db = db().await;
+    let t0 = Utc::now();
+    for (mode, allowed) in [("closed", false), ("invite_only", false), ("open", true)] {
+        db.query("UPDATE setting:instance SET signup_mode = $mode")
+            .bind(("mode", mode))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let input = SignupInput {
+            username: format!("user-{}", mode.replace('_', "-")),
+            email: format!("{mode}@example.org"),
+            password: Password::new(PASSWORD),
+        };
+        let result = accounts::signup(&db, &input, "http://gatehouse.test", t0).await;
+        assert_eq!(result.is_ok(), allowed, "{mode}");
+        if !allowed {
+            assert_eq!(result.unwrap_err().code, ErrorCode::Forbidden);
+        }
+    }
+    assert_eq!(store::users::count(&db).await.unwrap(), 1);
+}
