@@ -148,6 +148,7 @@ pub async fn sign_up(username: String, email: String, password: String) -> Resul
                 email,
                 password: password.clone(),
             },
+            &super::client(),
             &super::base_url(&state),
             now,
         )

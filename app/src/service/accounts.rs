@@ -83,15 +83,15 @@ pub struct AccountSpec<'a> {
     pub password_change_required: bool,
 }
 
+const EMAIL_TAKEN: &str = "This email address is invalid or already in use.";
+
 /// The field error for a username or email someone else holds.
 fn claim_error(err: CreateUserError) -> AppError {
     match err {
         CreateUserError::UsernameTaken => {
             AppError::validation("username", "That username is already taken.")
         }
-        CreateUserError::EmailTaken => {
-            AppError::validation("email", "This email address is invalid or already in use.")
-        }
+        CreateUserError::EmailTaken => AppError::validation("email", EMAIL_TAKEN),
         CreateUserError::Store(err) => err.into(),
     }
 }
@@ -124,9 +124,14 @@ pub async fn create_account(
 
 /// Public sign-up (no permission; only while the sign-up mode is `open`). Sends a verification
 /// link to the new address; `base_url` is where links in emails point.
+///
+/// An address already in use is reported (the form must say why it failed), so each such
+/// answer counts against the client address's throttle: probing which addresses have
+/// accounts costs as much as guessing passwords.
 pub async fn signup(
     db: &Db,
     input: &SignupInput,
+    client: &ClientInfo,
     base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
@@ -136,7 +141,9 @@ pub async fn signup(
             "Sign-up is not open on this instance. Ask an administrator for an account or an invitation.",
         ));
     }
-    let row = create_account(
+    let probe_key = format!("signup:{}", throttle::address_key(&client.ip));
+    throttle::check(db, &[&probe_key], now).await?;
+    let created = create_account(
         db,
         &AccountSpec {
             username: &input.username,
@@ -148,7 +155,14 @@ pub async fn signup(
         },
         now,
     )
-    .await?;
+    .await;
+    if created
+        .as_ref()
+        .is_err_and(|err| err.field.as_deref() == Some("email") && err.message == EMAIL_TAKEN)
+    {
+        throttle::failed(db, &probe_key, &throttle::PER_ADDRESS, now).await?;
+    }
+    let row = created?;
     super::email_verification::send_link(db, &row.id, &row.email, base_url, now).await?;
     Ok(to_dto(&row))
 }

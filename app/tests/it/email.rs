@@ -137,7 +137,14 @@ async fn sign_up_obeys_the_instance_mode() {
             email: format!("{mode}@example.org"),
             password: Password::new(PASSWORD),
         };
-        let result = accounts::signup(&db, &input, "http://gatehouse.test", t0).await;
+        let result = accounts::signup(
+            &db,
+            &input,
+            &Default::default(),
+            "http://gatehouse.test",
+            t0,
+        )
+        .await;
         assert_eq!(result.is_ok(), allowed, "{mode}");
         if !allowed {
             assert_eq!(result.unwrap_err().code, ErrorCode::Forbidden);

@@ -23,6 +23,7 @@ pub async fn account(db: &Db, name: &str, now: DateTime<Utc>) {
             email: format!("{name}@example.org"),
             password: Password::new(PASSWORD),
         },
+        &Default::default(),
         "http://gatehouse.test",
         now,
     )

@@ -21,16 +21,18 @@ use serde::Serialize;
         (status = 201, description = "The new account", body = User),
         (status = 400, description = "Malformed body", body = app::error::ErrorBody),
         (status = 403, description = "Sign-up is not open", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid username, email or password", body = app::error::ErrorBody)
+        (status = 422, description = "Invalid username, email or password", body = app::error::ErrorBody),
+        (status = 429, description = "Too many sign-ups with addresses already in use from this client", body = app::error::ErrorBody)
     )
 )]
 pub async fn signup(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<SignupInput>,
 ) -> Result<(StatusCode, ApiJson<User>), AppError> {
     let base_url = state.base_url(&headers);
-    let user = accounts::signup(&state.db, &input, &base_url, chrono::Utc::now()).await?;
+    let user = accounts::signup(&state.db, &input, &client, &base_url, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(user)))
 }
 

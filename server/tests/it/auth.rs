@@ -388,3 +388,23 @@ async fn hostile_bodies_get_the_error_shape_never_a_5xx() {
         );
     }
 }
+
+#[tokio::test]
+async fn probing_for_taken_email_addresses_is_throttled() {
+    let server = TestServer::start().await;
+    server.signed_in("ada").await;
+    let mut statuses = Vec::new();
+    for i in 0..32 {
+        let body = serde_json::json!({
+            "username": format!("probe-{i}"), "email": "ada@example.org", "password": crate::http::PASSWORD
+        });
+        statuses.push(
+            server
+                .json("POST", "/api/v1/auth/signup", None, &body)
+                .await
+                .status,
+        );
+    }
+    assert!(statuses[..30].iter().all(|s| *s == 422), "{statuses:?}");
+    assert_eq!(statuses[31], 429, "{statuses:?}");
+}
