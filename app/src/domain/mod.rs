@@ -3,8 +3,11 @@
 pub mod email;
 pub mod identicon;
 pub mod instance;
+pub mod organization;
 pub mod password;
 pub mod percent;
+pub mod permission;
+pub mod role;
 pub mod session;
 pub mod token;
 pub mod two_factor;

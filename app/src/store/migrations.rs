@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "mail",
         surql: include_str!("migrations/0007_mail.surql"),
     },
+    Migration {
+        version: 8,
+        name: "organizations",
+        surql: include_str!("migrations/0008_organizations.surql"),
+    },
 ];
 
 /// What a run did.

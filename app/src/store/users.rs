@@ -7,6 +7,7 @@
 //! - `UserRow` carries the password hash and never leaves the server (it is not `Serialize`).
 
 use super::checked::{checked, is_thrown};
+use super::organizations::MEMBER_COPY;
 use super::retry::retry_on_conflict;
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
@@ -214,6 +215,8 @@ pub async fn update_profile(
          }};
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
          UPDATE $u SET updated_at = $now;
+         LET $user = $u;
+         UPDATE membership SET {MEMBER_COPY} WHERE user = $u;
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
     );

@@ -5,5 +5,6 @@
 
 mod clock;
 mod email;
+mod organizations;
 mod support;
 mod two_factor;

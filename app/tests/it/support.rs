@@ -30,3 +30,39 @@ pub async fn account(db: &Db, name: &str, now: DateTime<Utc>) {
     .await
     .unwrap();
 }
+
+/// A user created straight in the store (no password hashing: fast for fixtures that need
+/// many accounts); returns the user id. Cannot sign in.
+pub async fn quick_user(db: &Db, name: &str) -> String {
+    use app::store::users::{NewUser, create};
+    let email = format!("{name}@example.org");
+    create(
+        db,
+        &NewUser {
+            username: name,
+            email: &email,
+            email_key: &email,
+            email_verified: true,
+            display_name: "",
+            password_hash: "$argon2id$unusable",
+            password_change_required: false,
+            password_expires_at: None,
+            site_admin: false,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// The principal of a user by id, as if signed in by a session.
+pub fn as_user(user_id: &str, username: &str) -> app::service::principal::Principal {
+    app::service::principal::Principal::User(app::service::principal::SignedInUser {
+        user_id: user_id.to_string(),
+        username: username.to_string(),
+        site_admin: false,
+        session_hash: None,
+        password_change_only: false,
+    })
+}

@@ -1,0 +1,65 @@
+use serde::{Deserialize, Serialize};
+
+/// An organization (../shared/API.md "Organizations").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub display_name: String,
+    pub require_two_factor: bool,
+    pub created_at: String,
+}
+
+impl Organization {
+    /// The display name, or the name when there is none.
+    pub fn title(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.name
+        } else {
+            &self.display_name
+        }
+    }
+}
+
+/// One of the caller's organizations (`GET /account/organizations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyOrganization {
+    pub organization: Organization,
+    pub role: String,
+    pub owner: bool,
+}
+
+/// The person behind a membership, as other members see them (no account details).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MemberUser {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// A member as the people page and `GET /organizations/{org}/members` show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub user: MemberUser,
+    pub role: String,
+    pub groups: Vec<String>,
+    pub owns_projects: bool,
+    pub two_factor_enabled: bool,
+    pub joined_at: String,
+}
+
+/// One page of a list (../shared/API.md "Lists").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Page sizes: `?limit=` defaults to 50 and is capped at 200.
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 200;

@@ -1,0 +1,98 @@
+//! Built-in roles (../shared/PRODUCT.md §5), defined from the permission catalog.
+
+use super::permission::{Permission, PermissionSet};
+use serde::{Deserialize, Serialize};
+
+/// The built-in organization roles, highest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuiltinRole {
+    Owner,
+    Admin,
+    Editor,
+    Viewer,
+}
+
+impl BuiltinRole {
+    pub const ALL: [BuiltinRole; 4] = [Self::Owner, Self::Admin, Self::Editor, Self::Viewer];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Editor => "editor",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Editor => "Editor",
+            Self::Viewer => "Viewer",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Owner => "Everything, including deleting the organization and granting Owner.",
+            Self::Admin => "Everything except deleting the organization and managing owners.",
+            Self::Editor => "Reads everything and creates projects.",
+            Self::Viewer => "Reads everything.",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    pub fn permissions(self) -> PermissionSet {
+        use Permission::*;
+        let read = [OrgRead, MembersRead, GroupsRead, RolesRead, ProjectsRead];
+        match self {
+            Self::Owner => PermissionSet::of(Permission::ALL),
+            Self::Admin => {
+                PermissionSet::of(Permission::ALL.into_iter().filter(|p| *p != OrgDelete))
+            }
+            Self::Editor => PermissionSet::of(read.into_iter().chain([ProjectsCreate])),
+            Self::Viewer => PermissionSet::of(read),
+        }
+    }
+}
+
+/// Built-in project roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectRole {
+    Reader,
+    Contributor,
+    Admin,
+}
+
+impl ProjectRole {
+    pub fn permissions(self) -> PermissionSet {
+        use Permission::*;
+        match self {
+            Self::Reader => PermissionSet::of([ProjectRead]),
+            Self::Contributor => PermissionSet::of([ProjectWrite]),
+            Self::Admin => PermissionSet::of([ProjectWrite, ProjectManageAccess]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::permission::Permission::*;
+
+    #[test]
+    fn builtin_roles_nest() {
+        let [owner, admin, editor, viewer] = BuiltinRole::ALL.map(BuiltinRole::permissions);
+        assert!(owner.covers(admin) && admin.covers(editor) && editor.covers(viewer));
+        assert!(owner.contains(OrgDelete) && !admin.contains(OrgDelete));
+        assert!(editor.contains(ProjectsCreate) && !viewer.contains(ProjectsCreate));
+        assert!(!viewer.contains(AuditRead) && !viewer.contains(MembersInvite));
+        assert_eq!(BuiltinRole::parse("admin"), Some(BuiltinRole::Admin));
+    }
+}

@@ -1,0 +1,155 @@
+//! Members: list, change role, remove, leave.
+//!
+//! Invariants:
+//! - The last-owner and owner-only rules are checked by the store in the transaction that
+//!   writes (see `store::memberships`), on every path.
+//! - Nobody gives a member a role carrying a permission they do not hold themselves.
+
+use super::org_access::{self, OrgAccess};
+use super::principal::Principal;
+use crate::domain::organization::{DEFAULT_LIMIT, MAX_LIMIT, Member, MemberUser, Page};
+use crate::domain::permission::Permission;
+use crate::domain::role::BuiltinRole;
+use crate::error::{AppError, ErrorCode};
+use crate::store::memberships::{GuardError, MemberRow};
+use crate::store::{self, Db};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: String,
+}
+
+pub fn to_dto(row: MemberRow) -> Member {
+    Member {
+        user: MemberUser {
+            id: row.user_id,
+            username: row.username,
+            email: row.email,
+            display_name: row.display_name,
+        },
+        role: row.role,
+        groups: row.groups,
+        owns_projects: false,
+        two_factor_enabled: row.two_factor_enabled,
+        joined_at: super::rfc3339(row.joined_at),
+    }
+}
+
+pub fn guard_error(err: GuardError) -> AppError {
+    match err {
+        GuardError::NotMember => AppError::not_found(),
+        GuardError::LastOwner => AppError::conflict(
+            ErrorCode::LastOwner,
+            "An organization needs at least one owner. Make someone else an owner first.",
+        ),
+        GuardError::OwnerOnly => {
+            AppError::forbidden("Only an owner can grant, take away or remove the Owner role.")
+        }
+        GuardError::AlreadyMember => AppError::conflict(
+            ErrorCode::AlreadyMember,
+            "That person is already a member of this organization.",
+        ),
+        GuardError::Store(err) => err.into(),
+    }
+}
+
+/// A role the caller may hand out: a known role, and nothing beyond the caller's own rights.
+pub fn grantable_role(access: &OrgAccess, role: &str, field: &str) -> Result<String, AppError> {
+    let role = role.trim().to_lowercase();
+    let Some(builtin) = BuiltinRole::parse(&role) else {
+        return Err(AppError::validation(
+            field,
+            "Choose one of the organization's roles.",
+        ));
+    };
+    if !access.permissions.covers(builtin.permissions()) {
+        return Err(AppError::forbidden(
+            "You cannot grant a role with permissions you do not hold yourself.",
+        ));
+    }
+    Ok(role)
+}
+
+/// Reads `?limit=`: default 50, at most 200.
+pub fn page_limit(limit: Option<usize>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+}
+
+/// One page of members, by username; `query` searches names and emails. Needs
+/// `members.read`.
+pub async fn list(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    query: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Page<Member>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersRead)?;
+    let limit = page_limit(limit);
+    let query = query.map(str::trim).filter(|q| !q.is_empty());
+    let mut rows = store::memberships::list(
+        db,
+        &access.org.id,
+        query,
+        cursor.filter(|c| !c.is_empty()),
+        i64::try_from(limit + 1).unwrap_or(i64::MAX),
+    )
+    .await?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| r.username.clone())
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows.into_iter().map(to_dto).collect(),
+        next_cursor,
+    })
+}
+
+async fn member(db: &Db, access: &OrgAccess, username: &str) -> Result<MemberRow, AppError> {
+    store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Changes a member's role. Needs `members.update_role`; only owners grant or take away
+/// Owner; the last owner keeps it (409 `last_owner`).
+pub async fn change_role(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    username: &str,
+    change: &RoleChange,
+) -> Result<Member, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersUpdateRole)?;
+    let role = grantable_role(&access, &change.role, "role")?;
+    let target = member(db, &access, username).await?;
+    store::memberships::change_role(db, &access.org.id, &target.user_id, &role, &access.user_id)
+        .await
+        .map_err(guard_error)?;
+    Ok(to_dto(member(db, &access, username).await?))
+}
+
+/// Removes a member. Needs `members.remove`, or nothing for oneself (leaving); the last owner
+/// can neither be removed nor leave (409 `last_owner`).
+pub async fn remove(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    username: &str,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let target = member(db, &access, username).await?;
+    if target.user_id != access.user_id {
+        access.require(Permission::MembersRemove)?;
+    }
+    store::memberships::remove(db, &access.org.id, &target.user_id, &access.user_id)
+        .await
+        .map_err(guard_error)
+}

@@ -1,0 +1,99 @@
+//! A caller's standing in an organization, resolved once per request and asked by every
+//! organization service function.
+//!
+//! Invariants:
+//! - A caller who is not a member gets 404, exactly like a missing organization: existence is
+//!   never revealed.
+//! - Permissions are the union of the member's own role and their groups' roles, closed under
+//!   implication; this one function computes them for every decision.
+//! - While the organization requires two-factor, a member without it gets 403
+//!   `two_factor_policy` from every organization endpoint.
+
+use super::principal::Principal;
+use crate::domain::organization::Organization;
+use crate::domain::permission::{Permission, PermissionSet};
+use crate::domain::role::BuiltinRole;
+use crate::error::{AppError, ErrorCode};
+use crate::store::organizations::OrgRow;
+use crate::store::{self, Db};
+
+/// What a signed-in member may do in one organization.
+#[derive(Debug, Clone)]
+pub struct OrgAccess {
+    pub org: OrgRow,
+    pub user_id: String,
+    pub username: String,
+    pub role: String,
+    pub permissions: PermissionSet,
+}
+
+impl OrgAccess {
+    pub fn is_owner(&self) -> bool {
+        self.role == BuiltinRole::Owner.name()
+    }
+
+    /// Refuses (403 `forbidden`) unless the caller holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.permissions.contains(permission) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!(
+                "You do not have the \"{}\" permission in this organization.",
+                permission.info().title
+            )))
+        }
+    }
+
+    pub fn organization(&self) -> Organization {
+        to_dto(&self.org)
+    }
+}
+
+pub fn to_dto(row: &OrgRow) -> Organization {
+    Organization {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        display_name: row.display_name.clone(),
+        require_two_factor: row.require_two_factor,
+        created_at: super::rfc3339(row.created_at),
+    }
+}
+
+/// The permissions a role name carries (built-in roles; unknown names carry none).
+pub fn role_permissions(role: &str) -> PermissionSet {
+    BuiltinRole::parse(role).map_or(PermissionSet::EMPTY, BuiltinRole::permissions)
+}
+
+/// Resolves the caller in organization `name`.
+pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAccess, AppError> {
+    let caller = principal.user()?;
+    let name = name.trim().to_lowercase();
+    if name.is_empty() || name.len() > 39 {
+        return Err(AppError::not_found());
+    }
+    let row = store::organizations::access(db, &name, &caller.user_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let Some(role) = row.role else {
+        return Err(AppError::not_found());
+    };
+    if row.org.require_two_factor && !row.two_factor {
+        return Err(AppError::new(
+            ErrorCode::TwoFactorPolicy,
+            "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
+        ));
+    }
+    let permissions = row
+        .team_roles
+        .iter()
+        .fold(role_permissions(&role), |set, team_role| {
+            set.union(role_permissions(team_role))
+        });
+    Ok(OrgAccess {
+        org: row.org,
+        user_id: caller.user_id.clone(),
+        username: caller.username.clone(),
+        role,
+        permissions,
+    })
+}

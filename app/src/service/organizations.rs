@@ -1,0 +1,166 @@
+//! Organizations: create, read, change, delete, and the caller's list.
+//!
+//! Invariants:
+//! - The creator is the first owner, in the same transaction as the organization.
+//! - Turning on the two-factor policy needs two-factor on the caller's own account, so the
+//!   owner who switches it on is never the first one locked out.
+
+use super::org_access::{self, OrgAccess};
+use super::principal::Principal;
+use crate::domain::organization::{MyOrganization, Organization};
+use crate::domain::permission::Permission;
+use crate::domain::role::BuiltinRole;
+use crate::domain::username::Username;
+use crate::error::AppError;
+use crate::store::organizations::{OrgChange, OrgWriteError};
+use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub require_two_factor: Option<bool>,
+}
+
+fn write_error(err: OrgWriteError) -> AppError {
+    match err {
+        OrgWriteError::NameTaken => AppError::validation("name", "That name is already taken."),
+        OrgWriteError::Store(err) => err.into(),
+    }
+}
+
+fn display_name(input: Option<&str>) -> Result<Option<&str>, AppError> {
+    let name = input.map(str::trim);
+    if name.is_some_and(|n| n.chars().count() > 100) {
+        return Err(AppError::validation(
+            "display_name",
+            "Use at most 100 characters.",
+        ));
+    }
+    Ok(name)
+}
+
+/// Creates an organization; the caller becomes its owner. Needs a signed-in user.
+pub async fn create(
+    db: &Db,
+    principal: &Principal,
+    input: &NewOrganization,
+    now: DateTime<Utc>,
+) -> Result<Organization, AppError> {
+    let caller = principal.user()?;
+    let name = Username::parse_field(&input.name, "name")?;
+    let display = display_name(input.display_name.as_deref())?.unwrap_or("");
+    let row = store::organizations::create(db, name.as_str(), display, &caller.user_id, now)
+        .await
+        .map_err(write_error)?;
+    Ok(org_access::to_dto(&row))
+}
+
+/// The organization. Needs `org.read`.
+pub async fn get(db: &Db, principal: &Principal, org: &str) -> Result<OrgAccess, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::OrgRead)?;
+    Ok(access)
+}
+
+/// Renames the organization or changes its settings. Needs `org.update`.
+pub async fn update(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    change: &OrganizationUpdate,
+    now: DateTime<Utc>,
+) -> Result<Organization, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::OrgUpdate)?;
+    let name = change
+        .name
+        .as_deref()
+        .map(|n| Username::parse_field(n, "name"))
+        .transpose()?;
+    if change.require_two_factor == Some(true) && !access.org.require_two_factor {
+        let me = store::users::by_id(db, &access.user_id)
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
+        if !me.two_factor_enabled {
+            return Err(AppError::validation(
+                "require_two_factor",
+                "Turn on two-factor authentication for your own account first.",
+            ));
+        }
+    }
+    let row = store::organizations::update(
+        db,
+        &access.org.id,
+        &OrgChange {
+            name: name.as_ref().map(Username::as_str),
+            display_name: display_name(change.display_name.as_deref())?,
+            require_two_factor: change.require_two_factor,
+        },
+        now,
+    )
+    .await
+    .map_err(write_error)?;
+    Ok(org_access::to_dto(&row))
+}
+
+/// Deletes the organization and everything in it. Needs `org.delete`; `confirm_name` must be
+/// the organization's name, as typed by the person deleting it.
+pub async fn delete(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    confirm_name: Option<&str>,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::OrgDelete)?;
+    if let Some(typed) = confirm_name
+        && typed.trim().to_lowercase() != access.org.name
+    {
+        return Err(AppError::validation(
+            "confirm_name",
+            "Type the organization's name exactly to delete it.",
+        ));
+    }
+    store::organizations::delete(db, &access.org.id).await?;
+    Ok(())
+}
+
+/// The caller's organizations with their role. Needs a signed-in user.
+pub async fn mine(db: &Db, principal: &Principal) -> Result<Vec<MyOrganization>, AppError> {
+    let caller = principal.user()?;
+    Ok(store::organizations::of_user(db, &caller.user_id)
+        .await?
+        .into_iter()
+        .map(|(org, role)| MyOrganization {
+            organization: org_access::to_dto(&org),
+            owner: role == BuiltinRole::Owner.name(),
+            role,
+        })
+        .collect())
+}
+
+/// Members who would be locked out by the two-factor policy. Needs `org.update`.
+pub async fn two_factor_lockout(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+) -> Result<Vec<String>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::OrgUpdate)?;
+    Ok(store::memberships::without_two_factor(db, &access.org.id).await?)
+}

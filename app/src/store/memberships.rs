@@ -1,0 +1,241 @@
+//! Memberships and the ownership guards.
+//!
+//! Invariants (checked inside the transaction that writes, which also bumps the
+//! organization's `guard` so that two concurrent guarded writes conflict and one is retried
+//! against the other's result):
+//! - An organization always keeps at least one owner: the last owner cannot be demoted,
+//!   removed, or leave.
+//! - Only an owner grants or takes away the Owner role, including removing an owner.
+//! - Removing a member also removes them from the organization's groups.
+
+use super::checked::{checked, is_thrown};
+use super::organizations::MEMBER_COPY;
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub two_factor_enabled: bool,
+    pub role: String,
+    pub groups: Vec<String>,
+    pub joined_at: DateTime<Utc>,
+}
+
+const MEMBER_FIELDS: &str = "record::id(user) AS user_id, username, user.email AS email, \
+     user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled, role, \
+     joined_at, (SELECT VALUE team.name FROM team_member \
+                 WHERE org = $parent.org AND user = $parent.user ORDER BY team.name) AS groups";
+
+/// Why a guarded membership write was refused.
+#[derive(Debug)]
+pub enum GuardError {
+    NotMember,
+    LastOwner,
+    OwnerOnly,
+    AlreadyMember,
+    Store(StoreError),
+}
+
+fn guard_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, GuardError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "not_member") => Err(GuardError::NotMember),
+        Err(err) if is_thrown(&err, "last_owner") => Err(GuardError::LastOwner),
+        Err(err) if is_thrown(&err, "owner_only") => Err(GuardError::OwnerOnly),
+        Err(err) if is_thrown(&err, "already_member") => Err(GuardError::AlreadyMember),
+        Err(err) => Err(GuardError::Store(err.into())),
+    }
+}
+
+/// One page of members by username, after `after`; `query` filters on name and email.
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    query: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<MemberRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {MEMBER_FIELDS} FROM membership
+             WHERE org = type::record('organization', $org)
+               AND ($after = NONE OR username > $after)
+               AND ($query = NONE OR string::contains(search, $query))
+             ORDER BY username LIMIT $limit"
+        ))
+        .bind(("org", org_id.to_string()))
+        .bind(("after", after.map(str::to_string)))
+        .bind(("query", query.map(str::to_lowercase)))
+        .bind(("limit", limit))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// One member by username.
+pub async fn get(db: &Db, org_id: &str, username: &str) -> Result<Option<MemberRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {MEMBER_FIELDS} FROM membership
+             WHERE org = type::record('organization', $org) AND username = $username LIMIT 1"
+        ))
+        .bind(("org", org_id.to_string()))
+        .bind(("username", username.to_string()))
+        .await?,
+    )?;
+    let rows: Vec<MemberRow> = response.take(0)?;
+    Ok(rows.into_iter().next())
+}
+
+/// Adds `user_id` with `role` and puts them in `team_ids`.
+pub async fn add(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+    team_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), GuardError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $org_key);
+         LET $user = type::record('user', $user_key);
+         IF record::exists(type::record('membership', [$org_key, $user_key])) {{ THROW 'already_member' }};
+         CREATE type::record('membership', [$org_key, $user_key]) CONTENT {{
+             org: $org, user: $user, role: $role, {MEMBER_COPY}, joined_at: $now
+         }};
+         FOR $team IN $teams {{
+             LET $t = type::record('team', $team);
+             IF (SELECT VALUE org FROM ONLY $t) = $org {{
+                 UPSERT type::record('team_member', [$team, $user_key]) CONTENT {{
+                     team: $t, org: $org, user: $user, added_at: $now
+                 }};
+             }};
+         }};
+         COMMIT TRANSACTION;"
+    );
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("org_key", org_id.to_string()))
+                .bind(("user_key", user_id.to_string()))
+                .bind(("role", role.to_string()))
+                .bind(("teams", team_ids.to_vec()))
+                .bind(("now", now))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    guard_outcome(result)
+}
+
+/// Sets a member's role. `caller_id` is who asks: their ownership is checked here, in the
+/// same transaction.
+pub async fn change_role(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+    caller_id: &str,
+) -> Result<(), GuardError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org = type::record('organization', $org_key);
+                 LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
+                 IF $current = NONE { THROW 'not_member' };
+                 LET $caller = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $caller_key]));
+                 IF ($current = 'owner' OR $role = 'owner') AND $caller != 'owner' { THROW 'owner_only' };
+                 IF $current = 'owner' AND $role != 'owner'
+                    AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {
+                     THROW 'last_owner'
+                 };
+                 UPDATE type::record('membership', [$org_key, $user_key]) SET role = $role;
+                 UPDATE $org SET guard += 1;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org_key", org_id.to_string()))
+            .bind(("user_key", user_id.to_string()))
+            .bind(("caller_key", caller_id.to_string()))
+            .bind(("role", role.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    guard_outcome(result)
+}
+
+/// Removes a member (and their group memberships). `caller_id` as in [`change_role`]; a member
+/// removing themselves (leaving) needs no ownership unless they are the last owner.
+pub async fn remove(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+    caller_id: &str,
+) -> Result<(), GuardError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org = type::record('organization', $org_key);
+                 LET $user = type::record('user', $user_key);
+                 LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
+                 IF $current = NONE { THROW 'not_member' };
+                 LET $caller = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $caller_key]));
+                 IF $current = 'owner' AND $caller != 'owner' { THROW 'owner_only' };
+                 IF $current = 'owner'
+                    AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {
+                     THROW 'last_owner'
+                 };
+                 DELETE team_member WHERE org = $org AND user = $user;
+                 DELETE type::record('membership', [$org_key, $user_key]);
+                 UPDATE $org SET guard += 1;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org_key", org_id.to_string()))
+            .bind(("user_key", user_id.to_string()))
+            .bind(("caller_key", caller_id.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    guard_outcome(result)
+}
+
+/// How many members hold `role`.
+pub async fn count_with_role(db: &Db, org_id: &str, role: &str) -> Result<i64, StoreError> {
+    let mut response = checked(
+        db.query(
+            "RETURN count(SELECT VALUE id FROM membership
+                          WHERE org = type::record('organization', $org) AND role = $role)",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind(("role", role.to_string()))
+        .await?,
+    )?;
+    Ok(response.take::<Option<i64>>(0)?.unwrap_or(0))
+}
+
+/// Members who have not turned two-factor on (who a two-factor policy would lock out).
+pub async fn without_two_factor(db: &Db, org_id: &str) -> Result<Vec<String>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT VALUE username FROM membership
+             WHERE org = type::record('organization', $org) AND user.two_factor_enabled != true
+             ORDER BY username",
+        )
+        .bind(("org", org_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}

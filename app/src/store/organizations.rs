@@ -1,0 +1,212 @@
+//! Organizations and their names.
+//!
+//! Invariants:
+//! - An organization exists only together with `org_name:⟨name⟩` pointing at it and at least
+//!   one `owner` membership, all written in one transaction.
+//! - Deleting an organization removes its memberships, groups, group members, invitations,
+//!   tokens and name claim in the same transaction.
+
+use super::checked::{checked, is_thrown};
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct OrgRow {
+    pub id: String,
+    pub name: String,
+    pub display_name: String,
+    pub require_two_factor: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub const ORG_FIELDS: &str =
+    "record::id(id) AS id, name, display_name, require_two_factor, created_at";
+
+/// A caller's standing in an organization, read in one round trip.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct AccessRow {
+    pub org: OrgRow,
+    /// The member's own role; `None` for a non-member.
+    pub role: Option<String>,
+    /// The roles of the member's groups (groups without a role are left out).
+    pub team_roles: Vec<String>,
+    /// Whether the caller has two-factor on (for the organization's policy).
+    pub two_factor: bool,
+}
+
+#[derive(Debug)]
+pub enum OrgWriteError {
+    NameTaken,
+    Store(StoreError),
+}
+
+fn write_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, OrgWriteError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "name_taken") => Err(OrgWriteError::NameTaken),
+        Err(err) => Err(OrgWriteError::Store(err.into())),
+    }
+}
+
+/// The membership fields copied from the user `$user` (a record id in the query), so the
+/// people page pages and searches through one index (see the migration).
+pub const MEMBER_COPY: &str = "username: $user.username, \
+     search: string::lowercase(string::join(' ', $user.username, $user.email, $user.display_name))";
+
+/// Creates an organization with `owner` as its first owner.
+pub async fn create(
+    db: &Db,
+    name: &str,
+    display_name: &str,
+    owner_id: &str,
+    now: DateTime<Utc>,
+) -> Result<OrgRow, OrgWriteError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         IF record::exists(type::record('org_name', $name)) {{ THROW 'name_taken' }};
+         LET $org = CREATE ONLY organization CONTENT {{
+             name: $name, display_name: $display_name, require_two_factor: false,
+             created_at: $now, updated_at: $now, guard: 0
+         }};
+         CREATE type::record('org_name', $name) CONTENT {{ org: $org.id }};
+         LET $user = type::record('user', $owner);
+         CREATE type::record('membership', [record::id($org.id), $owner]) CONTENT {{
+             org: $org.id, user: $user, role: 'owner', {MEMBER_COPY}, joined_at: $now
+         }};
+         COMMIT TRANSACTION;
+         SELECT {ORG_FIELDS} FROM ONLY type::record('org_name', $name).org;"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("name", name.to_string()))
+                .bind(("display_name", display_name.to_string()))
+                .bind(("owner", owner_id.to_string()))
+                .bind(("now", now))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<OrgRow>>(last)
+    })
+    .await;
+    write_outcome(result)?.ok_or_else(|| {
+        OrgWriteError::Store(surrealdb::Error::internal("organization not created".into()).into())
+    })
+}
+
+/// The organization called `name` and the standing of `user_id` in it.
+pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
+             RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
+                 org: (SELECT {ORG_FIELDS} FROM ONLY $org),
+                 role: (SELECT VALUE role FROM ONLY type::record('membership', [record::id($org), $user])),
+                 team_roles: (SELECT VALUE team.role FROM team_member
+                              WHERE org = $org AND user = type::record('user', $user)
+                              AND team.role != NONE),
+                 two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true
+             }} }};"
+        ))
+        .bind(("name", name.to_string()))
+        .bind(("user", user_id.to_string()))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    Ok(response.take(last)?)
+}
+
+/// A change to an organization; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct OrgChange<'a> {
+    pub name: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+    pub require_two_factor: Option<bool>,
+}
+
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    change: &OrgChange<'_>,
+    now: DateTime<Utc>,
+) -> Result<OrgRow, OrgWriteError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $id);
+         LET $old = (SELECT VALUE name FROM ONLY $org);
+         IF $name != NONE AND $name != $old {{
+             IF record::exists(type::record('org_name', $name)) {{ THROW 'name_taken' }};
+             DELETE type::record('org_name', $old);
+             CREATE type::record('org_name', $name) CONTENT {{ org: $org }};
+             UPDATE $org SET name = $name;
+         }};
+         IF $display_name != NONE {{ UPDATE $org SET display_name = $display_name }};
+         IF $require_two_factor != NONE {{ UPDATE $org SET require_two_factor = $require_two_factor }};
+         UPDATE $org SET updated_at = $now;
+         COMMIT TRANSACTION;
+         SELECT {ORG_FIELDS} FROM ONLY type::record('organization', $id);"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("id", org_id.to_string()))
+                .bind(("name", change.name.map(str::to_string)))
+                .bind(("display_name", change.display_name.map(str::to_string)))
+                .bind(("require_two_factor", change.require_two_factor))
+                .bind(("now", now))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<OrgRow>>(last)
+    })
+    .await;
+    write_outcome(result)?.ok_or_else(|| {
+        OrgWriteError::Store(surrealdb::Error::internal("organization vanished".into()).into())
+    })
+}
+
+/// Deletes an organization and everything that belongs to it.
+pub async fn delete(db: &Db, org_id: &str) -> Result<(), StoreError> {
+    retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org = type::record('organization', $id);
+                 DELETE type::record('org_name', (SELECT VALUE name FROM ONLY $org));
+                 DELETE team_name WHERE team.org = $org;
+                 DELETE team_member WHERE org = $org;
+                 DELETE team WHERE org = $org;
+                 DELETE invitation WHERE org = $org;
+                 DELETE membership WHERE org = $org;
+                 DELETE $org;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("id", org_id.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
+    Ok(())
+}
+
+/// The organizations `user_id` belongs to, with their role, by name.
+pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<(OrgRow, String)>, StoreError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        org: OrgRow,
+        role: String,
+    }
+    let mut response = checked(
+        db.query(format!(
+            "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.org) AS org, role, org.name AS name
+             FROM membership WHERE user = type::record('user', $user) ORDER BY name"
+        ))
+        .bind(("user", user_id.to_string()))
+        .await?,
+    )?;
+    let rows: Vec<Row> = response.take(0)?;
+    Ok(rows.into_iter().map(|r| (r.org, r.role)).collect())
+}

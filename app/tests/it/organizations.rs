@@ -1,0 +1,316 @@
+//! Organizations and members through the service layer: creation, 404 for outsiders,
+//! permissions, the owner guards (also under concurrency), pagination and search, deletion.
+
+use crate::support::{as_user, db, quick_user};
+use app::error::ErrorCode;
+use app::service::members::{self, RoleChange};
+use app::service::organizations::{self, NewOrganization, OrganizationUpdate};
+use app::store::{self, Db};
+use chrono::Utc;
+
+async fn org_of(db: &Db, owner: &str, name: &str) -> (String, app::service::principal::Principal) {
+    let id = quick_user(db, owner).await;
+    let who = as_user(&id, owner);
+    let org = organizations::create(
+        db,
+        &who,
+        &NewOrganization {
+            name: name.into(),
+            display_name: Some("Acme Inc.".into()),
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    (org.id, who)
+}
+
+async fn member(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    role: &str,
+) -> app::service::principal::Principal {
+    let id = quick_user(db, name).await;
+    store::memberships::add(db, org_id, &id, role, &[], Utc::now())
+        .await
+        .unwrap();
+    as_user(&id, name)
+}
+
+#[tokio::test]
+async fn the_creator_owns_it_and_outsiders_get_404() {
+    let db = db().await;
+    let (_, ada) = org_of(&db, "ada", "Acme").await;
+    let mine = organizations::mine(&db, &ada).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].organization.name, "acme");
+    assert!(mine[0].owner);
+
+    let taken = organizations::create(
+        &db,
+        &ada,
+        &NewOrganization {
+            name: "ACME".into(),
+            display_name: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(taken.field.as_deref(), Some("name"));
+    let bad = organizations::create(
+        &db,
+        &ada,
+        &NewOrganization {
+            name: "-no".into(),
+            display_name: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::Validation);
+
+    let bob_id = quick_user(&db, "bob").await;
+    let bob = as_user(&bob_id, "bob");
+    for org in ["acme", "nope"] {
+        let err = organizations::get(&db, &bob, org).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound, "{org}");
+    }
+}
+
+#[tokio::test]
+async fn permissions_follow_the_role() {
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    let viewer = member(&db, &org_id, "vic", "viewer").await;
+    let admin = member(&db, &org_id, "adam", "admin").await;
+
+    assert!(organizations::get(&db, &viewer, "acme").await.is_ok());
+    let rename = OrganizationUpdate {
+        name: Some("acme2".into()),
+        ..Default::default()
+    };
+    let err = organizations::update(&db, &viewer, "acme", &rename, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    organizations::update(&db, &admin, "acme", &rename, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        organizations::get(&db, &ada, "acme2")
+            .await
+            .unwrap()
+            .org
+            .name,
+        "acme2"
+    );
+    assert_eq!(
+        organizations::get(&db, &ada, "acme")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+
+    // An admin cannot delete, nor grant Owner; a viewer cannot change roles.
+    assert_eq!(
+        organizations::delete(&db, &admin, "acme2", None)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    let to_owner = RoleChange {
+        role: "owner".into(),
+    };
+    assert_eq!(
+        members::change_role(&db, &admin, "acme2", "vic", &to_owner)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    let to_editor = RoleChange {
+        role: "editor".into(),
+    };
+    assert_eq!(
+        members::change_role(&db, &viewer, "acme2", "vic", &to_editor)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    let changed = members::change_role(&db, &admin, "acme2", "vic", &to_editor)
+        .await
+        .unwrap();
+    assert_eq!(changed.role, "editor");
+    let unknown = RoleChange {
+        role: "overlord".into(),
+    };
+    assert_eq!(
+        members::change_role(&db, &ada, "acme2", "vic", &unknown)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Validation
+    );
+    // The two-factor policy needs two-factor on the owner first.
+    let policy = OrganizationUpdate {
+        require_two_factor: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(
+        organizations::update(&db, &ada, "acme2", &policy, Utc::now())
+            .await
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("require_two_factor")
+    );
+}
+
+#[tokio::test]
+async fn the_last_owner_stays() {
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    let err = members::remove(&db, &ada, "acme", "ada").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::LastOwner);
+    let demote = RoleChange {
+        role: "admin".into(),
+    };
+    assert_eq!(
+        members::change_role(&db, &ada, "acme", "ada", &demote)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::LastOwner
+    );
+    // With a second owner, one may leave; an admin cannot remove an owner.
+    let bea = member(&db, &org_id, "bea", "owner").await;
+    let adam = member(&db, &org_id, "adam", "admin").await;
+    assert_eq!(
+        members::remove(&db, &adam, "acme", "bea")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    members::remove(&db, &bea, "acme", "bea").await.unwrap();
+    assert_eq!(
+        members::remove(&db, &ada, "acme", "ada")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::LastOwner
+    );
+    // A viewer may leave.
+    let vic = member(&db, &org_id, "vic", "viewer").await;
+    members::remove(&db, &vic, "acme", "vic").await.unwrap();
+    assert_eq!(
+        organizations::get(&db, &vic, "acme")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn two_owners_removing_each_other_at_once_leave_one_owner() {
+    let db = db().await;
+    for round in 0..20 {
+        let name = format!("org-{round}");
+        let (org_id, ada) = org_of(&db, &format!("ada-{round}"), &name).await;
+        let bea = member(&db, &org_id, &format!("bea-{round}"), "owner").await;
+        let (bea_name, ada_name) = (format!("bea-{round}"), format!("ada-{round}"));
+        let (a, b) = tokio::join!(
+            members::remove(&db, &ada, &name, &bea_name),
+            members::remove(&db, &bea, &name, &ada_name),
+        );
+        assert_eq!(
+            usize::from(a.is_ok()) + usize::from(b.is_ok()),
+            1,
+            "round {round}: {a:?} {b:?}"
+        );
+        assert_eq!(
+            store::memberships::count_with_role(&db, &org_id, "owner")
+                .await
+                .unwrap(),
+            1,
+            "round {round}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn members_page_by_name_and_search() {
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    for i in 0..120 {
+        member(&db, &org_id, &format!("m{i:03}"), "viewer").await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = members::list(&db, &ada, "acme", None, cursor.as_deref(), Some(50))
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 50);
+        seen.extend(page.items.into_iter().map(|m| m.user.username));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 121);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+
+    let found = members::list(&db, &ada, "acme", Some("M11"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 10, "m110..m119");
+    let by_email = members::list(&db, &ada, "acme", Some("ada@example"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(by_email.items.len(), 1);
+    assert_eq!(by_email.items[0].role, "owner");
+}
+
+#[tokio::test]
+async fn deleting_an_organization_removes_everything_in_it() {
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    member(&db, &org_id, "vic", "viewer").await;
+    let err = organizations::delete(&db, &ada, "acme", Some("acm"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("confirm_name"));
+    organizations::delete(&db, &ada, "acme", Some("acme"))
+        .await
+        .unwrap();
+    assert!(organizations::mine(&db, &ada).await.unwrap().is_empty());
+    for table in ["organization", "org_name", "membership"] {
+        let mut r = db
+            .query(format!("RETURN count(SELECT VALUE id FROM {table})"))
+            .await
+            .unwrap();
+        assert_eq!(r.take::<Option<i64>>(0).unwrap(), Some(0), "{table}");
+    }
+    // The name is free again.
+    organizations::create(
+        &db,
+        &ada,
+        &NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+}
