@@ -150,6 +150,11 @@ impl AppError {
         }
     }
 
+    /// The same error with another code (and so another status).
+    pub fn with_code(self, code: ErrorCode) -> Self {
+        Self { code, ..self }
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         Self {
             retry_after: Some(retry_after_secs),

@@ -1,8 +1,10 @@
 //! Types shared by the browser and the server: plain data and validation rules, no I/O.
 
 pub mod email;
+pub mod group;
 pub mod identicon;
 pub mod instance;
+pub mod invitation;
 pub mod organization;
 pub mod password;
 pub mod percent;

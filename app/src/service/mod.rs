@@ -4,8 +4,10 @@
 pub mod account_security;
 pub mod accounts;
 pub mod email_verification;
+pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod invitations;
 pub mod login_challenge;
 pub mod mail;
 pub mod members;

@@ -5,6 +5,7 @@
 
 mod clock;
 mod email;
+mod groups_invitations;
 mod organizations;
 mod support;
 mod two_factor;

@@ -1,0 +1,32 @@
+use serde::{Deserialize, Serialize};
+
+/// An invitation as its organization sees it (../shared/API.md "Invitations").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub groups: Vec<String>,
+    pub invited_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    /// The link to send; only in the create and resend responses, to the inviter.
+    pub accept_url: Option<String>,
+}
+
+/// What the public invitation page shows to whoever holds the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicInvitation {
+    /// The organization's name.
+    pub organization: String,
+    pub organization_display_name: String,
+    pub invited_by: Option<String>,
+    pub email: String,
+    pub role: String,
+    pub expires_at: String,
+}
+
+/// How long an invitation link works.
+pub const LIFETIME_DAYS: i64 = 7;

@@ -1,0 +1,254 @@
+//! Groups: create, rename, give a role, delete; add and remove members.
+//!
+//! Invariants:
+//! - A group's role is subject to the escalation guard: nobody gives a group a role carrying
+//!   a permission they do not hold.
+//! - Only members of the organization join its groups (checked by the store in the writing
+//!   transaction).
+
+use super::members::grantable_role;
+use super::org_access::{self, OrgAccess};
+use super::principal::Principal;
+use crate::domain::group::{Group, GroupDetail};
+use crate::domain::organization::MemberUser;
+use crate::domain::permission::Permission;
+use crate::domain::username::Username;
+use crate::error::AppError;
+use crate::store::teams::{TeamChange, TeamError, TeamRow};
+use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroup {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// `role: null` removes the group's role; leaving it out keeps it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub role: Option<Option<String>>,
+}
+
+/// Tells a missing field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+}
+
+fn to_dto(row: TeamRow) -> Group {
+    Group {
+        name: row.name,
+        description: row.description,
+        role: row.role,
+        members_count: u32::try_from(row.members_count).unwrap_or(0),
+    }
+}
+
+fn team_error(err: TeamError) -> AppError {
+    match err {
+        TeamError::NameTaken => {
+            AppError::validation("name", "A group with that name already exists.")
+        }
+        TeamError::NotMember => AppError::validation(
+            "username",
+            "Only members of the organization can join its groups.",
+        ),
+        TeamError::Store(err) => err.into(),
+    }
+}
+
+fn description(input: Option<&str>) -> Result<Option<&str>, AppError> {
+    let text = input.map(str::trim);
+    if text.is_some_and(|t| t.chars().count() > 500) {
+        return Err(AppError::validation(
+            "description",
+            "Use at most 500 characters.",
+        ));
+    }
+    Ok(text)
+}
+
+/// An empty role (a form's "no role") means none.
+fn optional_role(access: &OrgAccess, role: Option<&str>) -> Result<Option<String>, AppError> {
+    match role.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(role) => grantable_role(access, role, "role").map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn team(db: &Db, access: &OrgAccess, name: &str) -> Result<TeamRow, AppError> {
+    store::teams::get(db, &access.org.id, &name.trim().to_lowercase())
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// The organization's groups. Needs `groups.read`.
+pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<Group>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsRead)?;
+    Ok(store::teams::list(db, &access.org.id)
+        .await?
+        .into_iter()
+        .map(to_dto)
+        .collect())
+}
+
+/// Creates a group. Needs `groups.manage` (and the group's role within the caller's rights).
+pub async fn create(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    input: &NewGroup,
+    now: DateTime<Utc>,
+) -> Result<Group, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsManage)?;
+    let name = Username::parse_field(&input.name, "name")?;
+    let role = optional_role(&access, input.role.as_deref())?;
+    let text = description(input.description.as_deref())?.unwrap_or("");
+    store::teams::create(
+        db,
+        &access.org.id,
+        name.as_str(),
+        text,
+        role.as_deref(),
+        now,
+    )
+    .await
+    .map_err(team_error)?;
+    Ok(to_dto(team(db, &access, name.as_str()).await?))
+}
+
+/// A group and its members. Needs `groups.read`.
+pub async fn get(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+) -> Result<GroupDetail, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsRead)?;
+    let row = team(db, &access, group).await?;
+    let members = store::teams::members(db, &row.id)
+        .await?
+        .into_iter()
+        .map(|m| MemberUser {
+            id: m.user_id,
+            username: m.username,
+            email: m.email,
+            display_name: m.display_name,
+        })
+        .collect();
+    Ok(GroupDetail {
+        group: to_dto(row),
+        members,
+    })
+}
+
+/// Renames a group, changes its description or role. Needs `groups.manage`.
+pub async fn update(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    change: &GroupUpdate,
+) -> Result<Group, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsManage)?;
+    let row = team(db, &access, group).await?;
+    let name = change
+        .name
+        .as_deref()
+        .map(|n| Username::parse_field(n, "name"))
+        .transpose()?;
+    let role = match &change.role {
+        Some(role) => Some(optional_role(&access, role.as_deref())?),
+        None => None,
+    };
+    store::teams::update(
+        db,
+        &access.org.id,
+        &row.id,
+        &TeamChange {
+            name: name.as_ref().map(Username::as_str),
+            description: description(change.description.as_deref())?,
+            role: role.as_ref().map(|r| r.as_deref()),
+        },
+    )
+    .await
+    .map_err(team_error)?;
+    let now_named = name.as_ref().map_or(row.name.as_str(), Username::as_str);
+    Ok(to_dto(team(db, &access, now_named).await?))
+}
+
+/// Deletes a group; its members stay in the organization. Needs `groups.manage`.
+pub async fn delete(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsManage)?;
+    let row = team(db, &access, group).await?;
+    store::teams::delete(db, &access.org.id, &row.id).await?;
+    Ok(())
+}
+
+/// Puts a member in a group. Needs `groups.manage`.
+pub async fn add_member(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsManage)?;
+    let row = team(db, &access, group).await?;
+    let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| team_error(TeamError::NotMember))?;
+    store::teams::add_member(db, &access.org.id, &row.id, &member.user_id, now)
+        .await
+        .map_err(team_error)
+}
+
+/// Takes a member out of a group. Needs `groups.manage`.
+pub async fn remove_member(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    username: &str,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsManage)?;
+    let row = team(db, &access, group).await?;
+    let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if store::teams::remove_member(db, &row.id, &member.user_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
+}

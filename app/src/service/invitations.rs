@@ -1,0 +1,312 @@
+//! Invitations: invite by email, list, resend, revoke; and, for whoever holds the link, view,
+//! accept, decline, or sign up through it.
+//!
+//! Invariants:
+//! - A link carries 256 random bits; only their SHA-256 is stored; it works once, for 7 days.
+//! - Accepting needs an account whose email is the invited one; signing up through the link
+//!   creates that account with the address verified, whatever the sign-up mode.
+//! - Every failure of a link (unknown, used, revoked, expired) gives one and the same answer.
+//! - The invitation's role obeys the escalation guard like any other grant.
+
+use super::accounts::{self, AccountSpec};
+use super::mail;
+use super::members::grantable_role;
+use super::org_access;
+use super::principal::Principal;
+use super::sessions::{random_secret, sha256_hex};
+use crate::domain::email::Email;
+use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PublicInvitation};
+use crate::domain::password::Password;
+use crate::domain::permission::Permission;
+use crate::domain::user::User;
+use crate::error::{AppError, ErrorCode};
+use crate::store::invitations::{InvitationError, InvitationRow, NewInvitation};
+use crate::store::{self, Db};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitationInput {
+    pub email: String,
+    pub role: String,
+    /// Names of groups the person joins on accepting.
+    #[serde(default)]
+    pub groups: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationSignup {
+    pub username: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: Password,
+}
+
+pub const KIND: &str = "invitation";
+
+fn invalid_link() -> AppError {
+    AppError::new(
+        ErrorCode::NotFound,
+        "This invitation is not valid: it was used, revoked or declined, or it expired. Ask for a new one.",
+    )
+}
+
+fn store_error(err: InvitationError) -> AppError {
+    match err {
+        InvitationError::Pending => AppError::validation(
+            "email",
+            "That address already has a pending invitation. Resend it instead.",
+        )
+        .with_code(ErrorCode::Conflict),
+        InvitationError::AlreadyMember => AppError {
+            field: Some("email".into()),
+            ..AppError::conflict(
+                ErrorCode::AlreadyMember,
+                "That person is already a member of this organization.",
+            )
+        },
+        InvitationError::Invalid => invalid_link(),
+        InvitationError::EmailMismatch => AppError::forbidden(
+            "This invitation was sent to another email address. Sign in with the account that uses it.",
+        ),
+        InvitationError::Store(err) => err.into(),
+    }
+}
+
+fn to_dto(row: InvitationRow, accept_url: Option<String>) -> Invitation {
+    Invitation {
+        id: row.id,
+        email: row.email,
+        role: row.role,
+        groups: row.groups,
+        invited_by: row.invited_by,
+        created_at: super::rfc3339(row.created_at),
+        expires_at: super::rfc3339(row.expires_at),
+        accept_url,
+    }
+}
+
+fn accept_url(base_url: &str, token: &str) -> String {
+    format!("{base_url}/invitations/{token}")
+}
+
+async fn send_email(
+    db: &Db,
+    row: &InvitationRow,
+    url: &str,
+    inviter: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let org = if row.org_display_name.is_empty() {
+        row.org_name.clone()
+    } else {
+        format!("{} ({})", row.org_display_name, row.org_name)
+    };
+    let body = format!(
+        "{inviter} invited you to join {org} on Gatehouse as {role}.\n\n\
+         Accept or decline here (the link works once, for {LIFETIME_DAYS} days):\n\n{url}\n\n\
+         If you do not know {inviter}, you can ignore this message.",
+        role = row.role,
+    );
+    mail::send(
+        db,
+        &row.email,
+        &format!("Invitation to join {org}"),
+        &body,
+        KIND,
+        now,
+    )
+    .await
+}
+
+/// Invites `email` with a role and groups; emails the link and returns it to the inviter.
+/// Needs `members.invite`; 409 `already_member` for a member, 409 `conflict` for an address
+/// with a pending invitation.
+pub async fn invite(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    input: &NewInvitationInput,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitation, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersInvite)?;
+    let email = Email::parse(&input.email)?.key();
+    let role = grantable_role(&access, &input.role, "role")?;
+    let mut team_ids = Vec::new();
+    for name in input.groups.iter().flatten() {
+        let name = name.trim().to_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let team = store::teams::get(db, &access.org.id, &name)
+            .await?
+            .ok_or_else(|| {
+                AppError::validation("groups", format!("There is no group \"{name}\"."))
+            })?;
+        team_ids.push(team.id);
+    }
+    let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();
+    let token = random_secret()?;
+    store::invitations::create(
+        db,
+        &NewInvitation {
+            id: &id,
+            org_id: &access.org.id,
+            email: &email,
+            role: &role,
+            team_ids: &team_ids,
+            invited_by: &access.user_id,
+            token_hash: &sha256_hex(&token),
+            expires_at: now + Duration::days(LIFETIME_DAYS),
+        },
+        now,
+    )
+    .await
+    .map_err(store_error)?;
+    let row = store::invitations::get(db, &access.org.id, &id)
+        .await?
+        .ok_or_else(|| AppError::internal("the invitation vanished after it was created"))?;
+    let url = accept_url(base_url, &token);
+    send_email(db, &row, &url, &access.username, now).await?;
+    Ok(to_dto(row, Some(url)))
+}
+
+/// Pending invitations, newest first. Needs `members.invite`.
+pub async fn list(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Invitation>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersInvite)?;
+    Ok(store::invitations::pending(db, &access.org.id, now)
+        .await?
+        .into_iter()
+        .map(|row| to_dto(row, None))
+        .collect())
+}
+
+/// A new link for a pending invitation (the old one stops working), emailed again. Needs
+/// `members.invite`.
+pub async fn resend(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    id: &str,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitation, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersInvite)?;
+    let row = store::invitations::get(db, &access.org.id, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let token = random_secret()?;
+    store::invitations::renew(
+        db,
+        &row.id,
+        &sha256_hex(&token),
+        now + Duration::days(LIFETIME_DAYS),
+        now,
+    )
+    .await?;
+    let row = store::invitations::get(db, &access.org.id, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let url = accept_url(base_url, &token);
+    send_email(db, &row, &url, &access.username, now).await?;
+    Ok(to_dto(row, Some(url)))
+}
+
+/// Revokes a pending invitation. Needs `members.invite`.
+pub async fn revoke(db: &Db, principal: &Principal, org: &str, id: &str) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersInvite)?;
+    let row = store::invitations::get(db, &access.org.id, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    store::invitations::delete(db, &row.id).await?;
+    Ok(())
+}
+
+fn token_hash(token: &str) -> Result<String, AppError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 100 {
+        return Err(invalid_link());
+    }
+    Ok(sha256_hex(token))
+}
+
+/// What the link shows. No permission: the link is the credential.
+pub async fn view(db: &Db, token: &str, now: DateTime<Utc>) -> Result<PublicInvitation, AppError> {
+    let row = store::invitations::by_token(db, &token_hash(token)?, now)
+        .await?
+        .ok_or_else(invalid_link)?;
+    Ok(PublicInvitation {
+        organization: row.org_name,
+        organization_display_name: row.org_display_name,
+        invited_by: row.invited_by,
+        email: row.email,
+        role: row.role,
+        expires_at: super::rfc3339(row.expires_at),
+    })
+}
+
+/// Accepts for the signed-in caller, whose email must be the invited one (403 otherwise).
+/// Returns the organization's name.
+pub async fn accept(
+    db: &Db,
+    principal: &Principal,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let caller = principal.user()?;
+    let hash = token_hash(token)?;
+    let user = store::users::by_id(db, &caller.user_id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    store::invitations::accept(db, &hash, &user.id, &user.email.to_lowercase(), now)
+        .await
+        .map_err(store_error)
+}
+
+/// Declines: the link stops working. No permission.
+pub async fn decline(db: &Db, token: &str) -> Result<(), AppError> {
+    if store::invitations::decline(db, &token_hash(token)?).await? {
+        Ok(())
+    } else {
+        Err(invalid_link())
+    }
+}
+
+/// Creates an account for the invited address (verified, whatever the sign-up mode) and
+/// accepts the invitation with it. No permission: the link is the credential.
+pub async fn sign_up(
+    db: &Db,
+    token: &str,
+    input: &InvitationSignup,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let invitation = view(db, token, now).await?;
+    let row = accounts::create_account(
+        db,
+        &AccountSpec {
+            username: &input.username,
+            email: &invitation.email,
+            password: &input.password,
+            email_verified: true,
+            site_admin: false,
+            password_change_required: false,
+        },
+        now,
+    )
+    .await?;
+    store::invitations::accept(db, &token_hash(token)?, &row.id, &invitation.email, now)
+        .await
+        .map_err(store_error)?;
+    Ok(accounts::to_dto(&row))
+}

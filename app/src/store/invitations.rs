@@ -1,0 +1,252 @@
+//! Invitations to an organization.
+//!
+//! Invariants:
+//! - One live invitation per organization and address: the record id is derived from both, so
+//!   two concurrent invitations of one address collide on the key. An expired one may be
+//!   replaced.
+//! - Only the SHA-256 of the link token is stored. A resend replaces it (the old link dies).
+//! - Accepting checks the invitation, its expiry and the address, creates the membership and
+//!   the group memberships, and deletes the invitation, all in one transaction: a link works
+//!   at most once.
+
+use super::checked::{checked, is_thrown};
+use super::organizations::MEMBER_COPY;
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct InvitationRow {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub org_display_name: String,
+    pub email: String,
+    pub role: String,
+    pub groups: Vec<String>,
+    pub invited_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+const FIELDS: &str = "record::id(id) AS id, record::id(org) AS org_id, org.name AS org_name, \
+     org.display_name AS org_display_name, email, role, \
+     (SELECT VALUE name FROM $parent.teams ORDER BY name) AS groups, \
+     invited_by.username AS invited_by, created_at, expires_at";
+
+#[derive(Debug)]
+pub enum InvitationError {
+    /// The address already has a live invitation.
+    Pending,
+    AlreadyMember,
+    /// Unknown, used, revoked or expired: one answer for all.
+    Invalid,
+    EmailMismatch,
+    Store(StoreError),
+}
+
+fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, InvitationError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "pending") => Err(InvitationError::Pending),
+        Err(err) if is_thrown(&err, "already_member") => Err(InvitationError::AlreadyMember),
+        Err(err) if is_thrown(&err, "invalid") => Err(InvitationError::Invalid),
+        Err(err) if is_thrown(&err, "email_mismatch") => Err(InvitationError::EmailMismatch),
+        Err(err) => Err(InvitationError::Store(err.into())),
+    }
+}
+
+pub struct NewInvitation<'a> {
+    pub id: &'a str,
+    pub org_id: &'a str,
+    /// Lower-cased.
+    pub email: &'a str,
+    pub role: &'a str,
+    pub team_ids: &'a [String],
+    pub invited_by: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn create(
+    db: &Db,
+    new: &NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), InvitationError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org = type::record('organization', $org_key);
+                 LET $holder = (SELECT VALUE user FROM ONLY type::record('email_claim', $email));
+                 IF $holder != NONE AND record::exists(type::record('membership', [$org_key, record::id($holder)])) {
+                     THROW 'already_member'
+                 };
+                 LET $existing = (SELECT VALUE expires_at FROM ONLY type::record('invitation', $id));
+                 IF $existing != NONE AND $existing > $now { THROW 'pending' };
+                 UPSERT type::record('invitation', $id) CONTENT {
+                     org: $org, email: $email, role: $role,
+                     teams: array::map($teams, |$t| type::record('team', $t)),
+                     invited_by: type::record('user', $inviter), token_hash: $hash,
+                     created_at: $now, expires_at: $expires_at
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("id", new.id.to_string()))
+            .bind(("org_key", new.org_id.to_string()))
+            .bind(("email", new.email.to_string()))
+            .bind(("role", new.role.to_string()))
+            .bind(("teams", new.team_ids.to_vec()))
+            .bind(("inviter", new.invited_by.to_string()))
+            .bind(("hash", new.token_hash.to_string()))
+            .bind(("expires_at", new.expires_at))
+            .bind(("now", now))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+/// Live invitations of an organization, newest first.
+pub async fn pending(
+    db: &Db,
+    org_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM invitation
+             WHERE org = type::record('organization', $org) AND expires_at > $now
+             ORDER BY created_at DESC"
+        ))
+        .bind(("org", org_id.to_string()))
+        .bind(("now", now))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Option<InvitationRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM ONLY type::record('invitation', $id)
+             WHERE org = type::record('organization', $org)"
+        ))
+        .bind(("org", org_id.to_string()))
+        .bind(("id", id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// The live invitation a link token hash belongs to.
+pub async fn by_token(
+    db: &Db,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<InvitationRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM invitation WHERE token_hash = $hash AND expires_at > $now LIMIT 1"
+        ))
+        .bind(("hash", hash.to_string()))
+        .bind(("now", now))
+        .await?,
+    )?;
+    let rows: Vec<InvitationRow> = response.take(0)?;
+    Ok(rows.into_iter().next())
+}
+
+/// A new link (and a new expiry) for a live invitation.
+pub async fn renew(
+    db: &Db,
+    id: &str,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    checked(
+        db.query(
+            "UPDATE type::record('invitation', $id)
+             SET token_hash = $hash, expires_at = $expires_at, created_at = $now",
+        )
+        .bind(("id", id.to_string()))
+        .bind(("hash", token_hash.to_string()))
+        .bind(("expires_at", expires_at))
+        .bind(("now", now))
+        .await?,
+    )?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
+    let mut response = checked(
+        db.query("DELETE type::record('invitation', $id) RETURN BEFORE")
+            .bind(("id", id.to_string()))
+            .await?,
+    )?;
+    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
+    Ok(!deleted.is_empty())
+}
+
+/// Accepts the invitation behind `hash` for `user_id`, whose lower-cased address must be the
+/// invited one. Returns the organization's name.
+pub async fn accept(
+    db: &Db,
+    hash: &str,
+    user_id: &str,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<String, InvitationError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $inv = (SELECT * FROM invitation WHERE token_hash = $hash LIMIT 1)[0];
+         IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invalid' }};
+         IF $inv.email != $email {{ THROW 'email_mismatch' }};
+         LET $org_key = record::id($inv.org);
+         LET $user = type::record('user', $user_key);
+         IF record::exists(type::record('membership', [$org_key, $user_key])) {{ THROW 'already_member' }};
+         CREATE type::record('membership', [$org_key, $user_key]) CONTENT {{
+             org: $inv.org, user: $user, role: $inv.role, {MEMBER_COPY}, joined_at: $now
+         }};
+         FOR $team IN $inv.teams {{
+             IF record::exists($team) {{
+                 UPSERT type::record('team_member', [record::id($team), $user_key]) CONTENT {{
+                     team: $team, org: $inv.org, user: $user, added_at: $now
+                 }};
+             }};
+         }};
+         DELETE $inv.id;
+         UPDATE $user SET email_verified = true;
+         COMMIT TRANSACTION;
+         SELECT VALUE name FROM ONLY type::record('organization', $org_key);"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("hash", hash.to_string()))
+                .bind(("user_key", user_id.to_string()))
+                .bind(("email", email.to_string()))
+                .bind(("now", now))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<String>>(last)
+    })
+    .await;
+    outcome(result)?.ok_or(InvitationError::Invalid)
+}
+
+/// Deletes the invitation behind `hash` (declined). `false` if there was none.
+pub async fn decline(db: &Db, hash: &str) -> Result<bool, StoreError> {
+    let mut response = checked(
+        db.query("DELETE invitation WHERE token_hash = $hash RETURN BEFORE")
+            .bind(("hash", hash.to_string()))
+            .await?,
+    )?;
+    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
+    Ok(!deleted.is_empty())
+}

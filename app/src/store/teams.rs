@@ -1,0 +1,227 @@
+//! Groups ("teams" in the store, since `group` is a SurrealQL keyword) and their members.
+//!
+//! Invariants:
+//! - A group's name is claimed by `team_name:[org key, name]`, in the transaction that
+//!   creates or renames the group, so names are unique inside an organization.
+//! - Only members of the organization are put in its groups (checked in the writing
+//!   transaction); leaving the organization removes them from its groups.
+
+use super::checked::{checked, is_thrown};
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct TeamRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub role: Option<String>,
+    pub members_count: i64,
+}
+
+const TEAM_FIELDS: &str = "record::id(id) AS id, name, description, role, \
+     count(SELECT VALUE id FROM team_member WHERE team = $parent.id) AS members_count";
+
+#[derive(Debug)]
+pub enum TeamError {
+    NameTaken,
+    NotMember,
+    Store(StoreError),
+}
+
+fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, TeamError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "name_taken") => Err(TeamError::NameTaken),
+        Err(err) if is_thrown(&err, "not_member") => Err(TeamError::NotMember),
+        Err(err) => Err(TeamError::Store(err.into())),
+    }
+}
+
+pub async fn create(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    description: &str,
+    role: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), TeamError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
+                 LET $team = CREATE ONLY team CONTENT {
+                     org: type::record('organization', $org), name: $name,
+                     description: $description, role: $role, created_at: $now
+                 };
+                 CREATE type::record('team_name', [$org, $name]) CONTENT { team: $team.id };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("name", name.to_string()))
+            .bind(("description", description.to_string()))
+            .bind(("role", role.map(str::to_string)))
+            .bind(("now", now))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+pub async fn list(db: &Db, org_id: &str) -> Result<Vec<TeamRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {TEAM_FIELDS} FROM team WHERE org = type::record('organization', $org)
+             ORDER BY name"
+        ))
+        .bind(("org", org_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<TeamRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {TEAM_FIELDS} FROM ONLY type::record('team_name', [$org, $name]).team"
+        ))
+        .bind(("org", org_id.to_string()))
+        .bind(("name", name.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// A change to a group; `role: Some(None)` removes its role.
+#[derive(Default)]
+pub struct TeamChange<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub role: Option<Option<&'a str>>,
+}
+
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    team_id: &str,
+    change: &TeamChange<'_>,
+) -> Result<(), TeamError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $team = type::record('team', $id);
+                 LET $old = (SELECT VALUE name FROM ONLY $team);
+                 IF $name != NONE AND $name != $old {
+                     IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
+                     DELETE type::record('team_name', [$org, $old]);
+                     CREATE type::record('team_name', [$org, $name]) CONTENT { team: $team };
+                     UPDATE $team SET name = $name;
+                 };
+                 IF $description != NONE { UPDATE $team SET description = $description };
+                 IF $set_role { UPDATE $team SET role = $role };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("id", team_id.to_string()))
+            .bind(("name", change.name.map(str::to_string)))
+            .bind(("description", change.description.map(str::to_string)))
+            .bind(("set_role", change.role.is_some()))
+            .bind(("role", change.role.flatten().map(str::to_string)))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+pub async fn delete(db: &Db, org_id: &str, team_id: &str) -> Result<(), StoreError> {
+    retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $team = type::record('team', $id);
+                 DELETE type::record('team_name', [$org, (SELECT VALUE name FROM ONLY $team)]);
+                 DELETE team_member WHERE team = $team;
+                 DELETE $team;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("id", team_id.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
+    Ok(())
+}
+
+/// The group's members: (user id, username, display name), by username.
+pub async fn members(db: &Db, team_id: &str) -> Result<Vec<TeamMemberRow>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT record::id(user) AS user_id, user.username AS username,
+                    user.email AS email, user.display_name AS display_name
+             FROM team_member WHERE team = type::record('team', $id) ORDER BY username",
+        )
+        .bind(("id", team_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct TeamMemberRow {
+    pub user_id: String,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// Puts a member of the organization in the group (idempotent).
+pub async fn add_member(
+    db: &Db,
+    org_id: &str,
+    team_id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), TeamError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 IF !record::exists(type::record('membership', [$org, $user])) { THROW 'not_member' };
+                 UPSERT type::record('team_member', [$team, $user]) CONTENT {
+                     team: type::record('team', $team), org: type::record('organization', $org),
+                     user: type::record('user', $user), added_at: $now
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("team", team_id.to_string()))
+            .bind(("user", user_id.to_string()))
+            .bind(("now", now))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+pub async fn remove_member(db: &Db, team_id: &str, user_id: &str) -> Result<bool, StoreError> {
+    let mut response = checked(
+        db.query("DELETE type::record('team_member', [$team, $user]) RETURN BEFORE")
+            .bind(("team", team_id.to_string()))
+            .bind(("user", user_id.to_string()))
+            .await?,
+    )?;
+    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
+    Ok(!deleted.is_empty())
+}

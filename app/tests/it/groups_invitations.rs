@@ -1,0 +1,379 @@
+//! Groups and invitations through the service layer.
+
+use crate::support::{PASSWORD, as_user, db, quick_user};
+use app::domain::password::Password;
+use app::domain::permission::Permission;
+use app::error::ErrorCode;
+use app::service::groups::{self, GroupUpdate, NewGroup};
+use app::service::invitations::{self, InvitationSignup, NewInvitationInput};
+use app::service::org_access;
+use app::service::organizations::{self, NewOrganization};
+use app::service::principal::Principal;
+use app::store::{self, Db};
+use chrono::{Duration, Utc};
+
+async fn setup(db: &Db) -> (String, Principal) {
+    let id = quick_user(db, "ada").await;
+    let ada = as_user(&id, "ada");
+    let org = organizations::create(
+        db,
+        &ada,
+        &NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    (org.id, ada)
+}
+
+async fn member(db: &Db, org_id: &str, name: &str, role: &str) -> Principal {
+    let id = quick_user(db, name).await;
+    store::memberships::add(db, org_id, &id, role, &[], Utc::now())
+        .await
+        .unwrap();
+    as_user(&id, name)
+}
+
+fn group(name: &str, role: Option<&str>) -> NewGroup {
+    NewGroup {
+        name: name.into(),
+        description: Some("The builders".into()),
+        role: role.map(Into::into),
+    }
+}
+
+#[tokio::test]
+async fn members_inherit_their_groups_roles() {
+    let db = db().await;
+    let (org_id, ada) = setup(&db).await;
+    let vic = member(&db, &org_id, "vic", "viewer").await;
+    let adam = member(&db, &org_id, "adam", "admin").await;
+    let now = Utc::now();
+
+    assert_eq!(
+        groups::create(&db, &vic, "acme", &group("devs", None), now)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    // An admin cannot hand a group the Owner role (escalation guard).
+    assert_eq!(
+        groups::create(&db, &adam, "acme", &group("bosses", Some("owner")), now)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    let devs = groups::create(&db, &adam, "acme", &group("Devs", Some("editor")), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (devs.name.as_str(), devs.role.as_deref()),
+        ("devs", Some("editor"))
+    );
+    assert_eq!(
+        groups::create(&db, &ada, "acme", &group("devs", None), now)
+            .await
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("name")
+    );
+
+    let before = org_access::resolve(&db, &vic, "acme").await.unwrap();
+    assert!(!before.permissions.contains(Permission::ProjectsCreate));
+    groups::add_member(&db, &adam, "acme", "devs", "vic", now)
+        .await
+        .unwrap();
+    let after = org_access::resolve(&db, &vic, "acme").await.unwrap();
+    assert!(after.permissions.contains(Permission::ProjectsCreate));
+    // Outsiders cannot join.
+    quick_user(&db, "eve").await;
+    assert_eq!(
+        groups::add_member(&db, &adam, "acme", "devs", "eve", now)
+            .await
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("username")
+    );
+
+    let detail = groups::get(&db, &vic, "acme", "devs").await.unwrap();
+    assert_eq!(detail.group.members_count, 1);
+    assert_eq!(detail.members[0].username, "vic");
+    let listed = groups::list(&db, &vic, "acme").await.unwrap();
+    assert_eq!(listed.len(), 1);
+
+    let renamed = groups::update(
+        &db,
+        &adam,
+        "acme",
+        "devs",
+        &GroupUpdate {
+            name: Some("builders".into()),
+            role: Some(None),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.role), ("builders", None));
+    assert!(
+        !org_access::resolve(&db, &vic, "acme")
+            .await
+            .unwrap()
+            .permissions
+            .contains(Permission::ProjectsCreate)
+    );
+    assert_eq!(
+        groups::get(&db, &vic, "acme", "devs")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    groups::remove_member(&db, &adam, "acme", "builders", "vic")
+        .await
+        .unwrap();
+    groups::delete(&db, &adam, "acme", "builders")
+        .await
+        .unwrap();
+    assert!(groups::list(&db, &ada, "acme").await.unwrap().is_empty());
+    // The name is free again.
+    groups::create(&db, &ada, "acme", &group("builders", None), now)
+        .await
+        .unwrap();
+}
+
+fn invite_input(email: &str, role: &str, groups: &[&str]) -> NewInvitationInput {
+    NewInvitationInput {
+        email: email.into(),
+        role: role.into(),
+        groups: Some(groups.iter().map(|g| g.to_string()).collect()),
+    }
+}
+
+fn token_of(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_invitation_is_accepted_once_by_its_address() {
+    let db = db().await;
+    let (org_id, ada) = setup(&db).await;
+    let now = Utc::now();
+    groups::create(&db, &ada, "acme", &group("devs", Some("editor")), now)
+        .await
+        .unwrap();
+    let base = "https://gh.example";
+
+    let invitation = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("Bob@Example.org", "viewer", &["devs"]),
+        base,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(invitation.email, "bob@example.org");
+    assert_eq!(invitation.groups, vec!["devs".to_string()]);
+    assert_eq!(invitation.invited_by.as_deref(), Some("ada"));
+    let url = invitation.accept_url.clone().unwrap();
+    assert!(url.starts_with("https://gh.example/invitations/"));
+    let mail = &store::outbox::newest(&db, None, 1).await.unwrap()[0];
+    assert_eq!(mail.recipient, "bob@example.org");
+    assert!(mail.body.contains(&url));
+
+    // A pending address and a member's address are refused.
+    let again = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("bob@example.org", "viewer", &[]),
+        base,
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(again.code, ErrorCode::Conflict);
+    let member_addr = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("ada@example.org", "viewer", &[]),
+        base,
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(member_addr.code, ErrorCode::AlreadyMember);
+    let unknown_group = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("x@example.org", "viewer", &["nope"]),
+        base,
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(unknown_group.field.as_deref(), Some("groups"));
+    assert_eq!(
+        invitations::list(&db, &ada, "acme", now)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let token = token_of(&url);
+    let public = invitations::view(&db, &token, now).await.unwrap();
+    assert_eq!(
+        (public.organization.as_str(), public.role.as_str()),
+        ("acme", "viewer")
+    );
+
+    // Someone else's account cannot accept it.
+    let eve_id = quick_user(&db, "eve").await;
+    let eve = as_user(&eve_id, "eve");
+    assert_eq!(
+        invitations::accept(&db, &eve, &token, now)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    let bob_id = quick_user(&db, "bob").await;
+    let bob = as_user(&bob_id, "bob");
+    assert_eq!(
+        invitations::accept(&db, &bob, &token, now).await.unwrap(),
+        "acme"
+    );
+    let access = org_access::resolve(&db, &bob, "acme").await.unwrap();
+    assert_eq!(access.role, "viewer");
+    assert!(
+        access.permissions.contains(Permission::ProjectsCreate),
+        "from the devs group"
+    );
+    // Twice: the one generic answer.
+    let twice = invitations::accept(&db, &bob, &token, now)
+        .await
+        .unwrap_err();
+    assert_eq!(twice.code, ErrorCode::NotFound);
+    assert!(
+        invitations::list(&db, &ada, "acme", now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let _ = org_id;
+}
+
+#[tokio::test]
+async fn resend_revoke_expire_decline_and_sign_up_through_the_link() {
+    let db = db().await;
+    let (_, ada) = setup(&db).await;
+    let now = Utc::now();
+    let base = "http://gh.test";
+    let first = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("carol@example.org", "editor", &[]),
+        base,
+        now,
+    )
+    .await
+    .unwrap();
+    let old = token_of(first.accept_url.as_deref().unwrap());
+    let resent = invitations::resend(&db, &ada, "acme", &first.id, base, now)
+        .await
+        .unwrap();
+    let new = token_of(resent.accept_url.as_deref().unwrap());
+    assert_ne!(old, new);
+    assert_eq!(
+        invitations::view(&db, &old, now).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    // Expires after 7 days.
+    assert!(
+        invitations::view(&db, &new, now + Duration::days(7) + Duration::seconds(1))
+            .await
+            .is_err()
+    );
+
+    // Sign-up through the link works even when sign-up is invite-only, and verifies the email.
+    db.query("UPDATE setting:instance SET signup_mode = 'invite_only'")
+        .await
+        .unwrap();
+    let user = invitations::sign_up(
+        &db,
+        &new,
+        &InvitationSignup {
+            username: "carol".into(),
+            password: Password::new(PASSWORD),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(user.email_verified);
+    assert_eq!(user.email, "carol@example.org");
+    assert!(invitations::view(&db, &new, now).await.is_err());
+
+    // Revoke and decline kill links.
+    let dan = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("dan@example.org", "viewer", &[]),
+        base,
+        now,
+    )
+    .await
+    .unwrap();
+    invitations::revoke(&db, &ada, "acme", &dan.id)
+        .await
+        .unwrap();
+    assert!(
+        invitations::view(&db, &token_of(dan.accept_url.as_deref().unwrap()), now)
+            .await
+            .is_err()
+    );
+    let erin = invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("erin@example.org", "viewer", &[]),
+        base,
+        now,
+    )
+    .await
+    .unwrap();
+    let erin_token = token_of(erin.accept_url.as_deref().unwrap());
+    invitations::decline(&db, &erin_token).await.unwrap();
+    assert_eq!(
+        invitations::decline(&db, &erin_token)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    // After a revoke the address may be invited again.
+    invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("dan@example.org", "viewer", &[]),
+        base,
+        now,
+    )
+    .await
+    .unwrap();
+}
