@@ -30,7 +30,31 @@ use utoipa::OpenApi;
         crate::rest::two_factor::begin,
         crate::rest::two_factor::confirm,
         crate::rest::two_factor::regenerate,
-        crate::rest::two_factor::disable
+        crate::rest::two_factor::disable,
+        crate::rest::organizations::mine,
+        crate::rest::organizations::create,
+        crate::rest::organizations::get,
+        crate::rest::organizations::update,
+        crate::rest::organizations::delete,
+        crate::rest::organizations::members,
+        crate::rest::organizations::change_role,
+        crate::rest::organizations::remove_member,
+        crate::rest::groups::list,
+        crate::rest::groups::create,
+        crate::rest::groups::get,
+        crate::rest::groups::update,
+        crate::rest::groups::delete,
+        crate::rest::groups::members,
+        crate::rest::groups::add_member,
+        crate::rest::groups::remove_member,
+        crate::rest::invitations::create,
+        crate::rest::invitations::list,
+        crate::rest::invitations::resend,
+        crate::rest::invitations::revoke,
+        crate::rest::invitations::view,
+        crate::rest::invitations::accept,
+        crate::rest::invitations::decline,
+        crate::rest::invitations::signup
     ),
     components(schemas(
         crate::health::Health,
@@ -51,13 +75,31 @@ use utoipa::OpenApi;
         crate::rest::two_factor::CodeInput,
         app::domain::two_factor::Enrolment,
         app::domain::two_factor::RecoveryCodes,
-        app::service::two_factor::DisableTwoFactor
+        app::service::two_factor::DisableTwoFactor,
+        app::domain::organization::Organization,
+        app::domain::organization::MyOrganization,
+        app::domain::organization::Member,
+        app::domain::organization::MemberUser,
+        app::domain::group::Group,
+        app::domain::invitation::Invitation,
+        app::domain::invitation::PublicInvitation,
+        app::service::organizations::NewOrganization,
+        app::service::organizations::OrganizationUpdate,
+        app::service::members::RoleChange,
+        app::service::groups::NewGroup,
+        app::service::groups::GroupUpdate,
+        app::service::invitations::NewInvitationInput,
+        app::service::invitations::InvitationSignup,
+        crate::rest::invitations::Accepted
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health and the API description"),
         (name = "authentication", description = "Sign-up, sign-in, sign-out"),
-        (name = "account", description = "The caller's own account")
+        (name = "account", description = "The caller's own account"),
+        (name = "organizations", description = "Organizations and their members"),
+        (name = "groups", description = "Groups (teams) of members"),
+        (name = "invitations", description = "Invitations to organizations")
     )
 )]
 pub struct ApiDoc;

@@ -55,9 +55,20 @@ pub struct Member {
 
 /// One page of a list (../shared/API.md "Lists").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A whole list in one page.
+    pub fn all(items: Vec<T>) -> Self {
+        Self {
+            items,
+            next_cursor: None,
+        }
+    }
 }
 
 /// Page sizes: `?limit=` defaults to 50 and is capped at 200.

@@ -216,7 +216,7 @@ pub async fn update_profile(
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
          UPDATE $u SET updated_at = $now;
          LET $user = $u;
-         UPDATE membership SET {MEMBER_COPY} WHERE user = $u;
+         UPDATE membership MERGE {{ {MEMBER_COPY} }} WHERE user = $u;
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
     );

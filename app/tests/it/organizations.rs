@@ -314,3 +314,25 @@ async fn deleting_an_organization_removes_everything_in_it() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_renamed_member_is_found_under_the_new_name() {
+    use app::service::accounts::{self, ProfileUpdate};
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    let vic = member(&db, &org_id, "vic", "viewer").await;
+    let update = ProfileUpdate {
+        username: Some("victoria".into()),
+        display_name: Some("Victoria Lane".into()),
+        ..Default::default()
+    };
+    accounts::update_profile(&db, &vic, &update, "http://gh.test", Utc::now())
+        .await
+        .unwrap();
+    let found = members::list(&db, &ada, "acme", Some("lane"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1);
+    assert_eq!(found.items[0].user.username, "victoria");
+    assert_eq!(found.items[0].user.display_name, "Victoria Lane");
+}

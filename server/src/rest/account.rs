@@ -75,7 +75,7 @@ pub async fn change_password(
     path = "/api/v1/account/sessions",
     tag = "account",
     responses(
-        (status = 200, description = "Sessions, most recently used first", body = Vec<SessionInfo>),
+        (status = 200, description = "Sessions, most recently used first", body = app::domain::organization::Page<SessionInfo>),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody)
     )
 )]
@@ -84,7 +84,7 @@ pub async fn sessions(
     Caller(principal): Caller,
 ) -> Result<Response, AppError> {
     let list = account_security::list_sessions(&state.db, &principal).await?;
-    let mut response = ApiJson(list).into_response();
+    let mut response = ApiJson(app::domain::organization::Page::all(list)).into_response();
     super::auth::no_store(&mut response);
     Ok(response)
 }

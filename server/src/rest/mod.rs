@@ -4,16 +4,19 @@
 pub mod account;
 pub mod auth;
 pub mod caller;
+pub mod groups;
+pub mod invitations;
 mod json;
+pub mod organizations;
 pub mod tokens;
 pub mod two_factor;
 
-pub use json::ApiJson;
+pub use json::{ApiJson, ApiQuery};
 
 use app::error::{AppError, ErrorCode};
 use app::state::AppState;
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 /// The `/api/v1` route group (mounted by [`crate::router::build`]).
 pub fn router() -> Router<AppState> {
@@ -42,6 +45,53 @@ pub fn router() -> Router<AppState> {
             "/account/two-factor/recovery-codes",
             post(two_factor::regenerate),
         )
+        .route("/account/organizations", get(organizations::mine))
+        .route("/organizations", post(organizations::create))
+        .route(
+            "/organizations/{org}",
+            get(organizations::get)
+                .patch(organizations::update)
+                .delete(organizations::delete),
+        )
+        .route("/organizations/{org}/members", get(organizations::members))
+        .route(
+            "/organizations/{org}/members/{username}",
+            axum::routing::patch(organizations::change_role).delete(organizations::remove_member),
+        )
+        .route(
+            "/organizations/{org}/groups",
+            get(groups::list).post(groups::create),
+        )
+        .route(
+            "/organizations/{org}/groups/{group}",
+            get(groups::get)
+                .patch(groups::update)
+                .delete(groups::delete),
+        )
+        .route(
+            "/organizations/{org}/groups/{group}/members",
+            get(groups::members),
+        )
+        .route(
+            "/organizations/{org}/groups/{group}/members/{username}",
+            put(groups::add_member).delete(groups::remove_member),
+        )
+        .route(
+            "/organizations/{org}/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route(
+            "/organizations/{org}/invitations/{id}",
+            delete(invitations::revoke),
+        )
+        .route(
+            "/organizations/{org}/invitations/{id}/resend",
+            post(invitations::resend),
+        )
+        .route("/invitations/{token}", get(invitations::view))
+        .route("/invitations/{token}/accept", post(invitations::accept))
+        .route("/invitations/{token}/decline", post(invitations::decline))
+        .route("/invitations/{token}/signup", post(invitations::signup))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -57,7 +57,7 @@ pub async fn create(
     path = "/api/v1/account/tokens",
     tag = "account",
     responses(
-        (status = 200, description = "Live tokens, newest first", body = Vec<TokenInfo>),
+        (status = 200, description = "Live tokens, newest first", body = app::domain::organization::Page<TokenInfo>),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody)
     )
 )]
@@ -66,7 +66,7 @@ pub async fn list(
     Caller(principal): Caller,
 ) -> Result<Response, AppError> {
     let list = tokens::list_user_tokens(&state.db, &principal).await?;
-    let mut response = ApiJson(list).into_response();
+    let mut response = ApiJson(app::domain::organization::Page::all(list)).into_response();
     no_store(&mut response);
     Ok(response)
 }

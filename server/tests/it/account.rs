@@ -107,8 +107,9 @@ async fn sessions_are_listed_and_revoked_by_their_owner_only() {
         )
         .await;
     assert_eq!(list.status, 200);
-    let items = list.json();
-    let items = items.as_array().unwrap();
+    let body = list.json();
+    assert_eq!(body["next_cursor"], serde_json::Value::Null);
+    let items = body["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
     for key in ["id", "user_agent", "ip", "created_at", "last_seen_at"] {

@@ -9,6 +9,7 @@ mod cli;
 mod email;
 mod http;
 mod mail;
+mod organizations;
 mod rest;
 mod tokens;
 mod two_factor;

@@ -56,7 +56,7 @@ async fn a_token_is_shown_once_and_acts_as_its_user() {
         )
         .await;
     assert_eq!(list.status, 200);
-    let items = list.json();
+    let items = list.json()["items"].clone();
     assert_eq!(items.as_array().unwrap().len(), 1);
     assert!(
         items[0].get("token").is_none(),

@@ -1,0 +1,206 @@
+//! Invitations: `/api/v1/organizations/{org}/invitations` for the inviters and
+//! `/api/v1/invitations/{token}` for whoever holds the link.
+
+use super::ApiJson;
+use super::caller::Caller;
+use app::domain::invitation::{Invitation, PublicInvitation};
+use app::domain::organization::Page;
+use app::domain::user::User;
+use app::error::AppError;
+use app::service::invitations::{self, InvitationSignup, NewInvitationInput};
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+
+/// Invite someone by email; the link is emailed and returned in `accept_url`. Needs
+/// `members.invite`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations/{org}/invitations",
+    tag = "invitations",
+    params(("org" = String, Path, description = "Organization name")),
+    request_body = NewInvitationInput,
+    responses(
+        (status = 201, description = "Invited", body = Invitation),
+        (status = 403, description = "Missing `members.invite`, or a role beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
+        (status = 409, description = "`already_member`, or `conflict` for a pending invitation", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid email, unknown role or group", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<NewInvitationInput>,
+) -> Result<(StatusCode, ApiJson<Invitation>), AppError> {
+    let base = state.base_url(&headers);
+    let invitation = invitations::invite(
+        &state.db,
+        &principal,
+        &org,
+        &input,
+        &base,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, ApiJson(invitation)))
+}
+
+/// Pending invitations, newest first. Needs `members.invite`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/invitations",
+    tag = "invitations",
+    params(("org" = String, Path, description = "Organization name")),
+    responses(
+        (status = 200, description = "Pending invitations", body = Page<Invitation>),
+        (status = 403, description = "Missing `members.invite`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+) -> Result<ApiJson<Page<Invitation>>, AppError> {
+    let list = invitations::list(&state.db, &principal, &org, chrono::Utc::now()).await?;
+    Ok(ApiJson(Page::all(list)))
+}
+
+/// Send a new link (the old one stops working). Needs `members.invite`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations/{org}/invitations/{id}/resend",
+    tag = "invitations",
+    params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
+    responses(
+        (status = 200, description = "The invitation with its new link", body = Invitation),
+        (status = 404, description = "No such invitation", body = app::error::ErrorBody)
+    )
+)]
+pub async fn resend(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<ApiJson<Invitation>, AppError> {
+    let base = state.base_url(&headers);
+    let invitation =
+        invitations::resend(&state.db, &principal, &org, &id, &base, chrono::Utc::now()).await?;
+    Ok(ApiJson(invitation))
+}
+
+/// Revoke a pending invitation. Needs `members.invite`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{org}/invitations/{id}",
+    tag = "invitations",
+    params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "No such invitation", body = app::error::ErrorBody)
+    )
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    invitations::revoke(&state.db, &principal, &org, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What an invitation link offers. No authentication: the link is the credential.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invitations/{token}",
+    tag = "invitations",
+    params(("token" = String, Path, description = "The token from the link")),
+    responses(
+        (status = 200, description = "The invitation", body = PublicInvitation),
+        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody)
+    )
+)]
+pub async fn view(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<ApiJson<PublicInvitation>, AppError> {
+    Ok(ApiJson(
+        invitations::view(&state.db, &token, chrono::Utc::now()).await?,
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Accepted {
+    /// The organization joined.
+    pub organization: String,
+}
+
+/// Accept as the signed-in user, whose email must be the invited one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{token}/accept",
+    tag = "invitations",
+    params(("token" = String, Path, description = "The token from the link")),
+    responses(
+        (status = 200, description = "Joined", body = Accepted),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 403, description = "The invitation is for another email address", body = app::error::ErrorBody),
+        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody),
+        (status = 409, description = "`already_member`", body = app::error::ErrorBody)
+    )
+)]
+pub async fn accept(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(token): Path<String>,
+) -> Result<ApiJson<Accepted>, AppError> {
+    let organization =
+        invitations::accept(&state.db, &principal, &token, chrono::Utc::now()).await?;
+    Ok(ApiJson(Accepted { organization }))
+}
+
+/// Decline: the link stops working. No authentication.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{token}/decline",
+    tag = "invitations",
+    params(("token" = String, Path, description = "The token from the link")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody)
+    )
+)]
+pub async fn decline(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<StatusCode, AppError> {
+    invitations::decline(&state.db, &token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Create an account for the invited address (verified; allowed in every sign-up mode) and
+/// join. No authentication: the link is the credential.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{token}/signup",
+    tag = "invitations",
+    params(("token" = String, Path, description = "The token from the link")),
+    request_body = InvitationSignup,
+    responses(
+        (status = 201, description = "The new account, a member now", body = User),
+        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid or taken username, weak password, or the address already has an account", body = app::error::ErrorBody)
+    )
+)]
+pub async fn signup(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(input): ApiJson<InvitationSignup>,
+) -> Result<(StatusCode, ApiJson<User>), AppError> {
+    let user = invitations::sign_up(&state.db, &token, &input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, ApiJson(user)))
+}

@@ -1,0 +1,209 @@
+//! `/api/v1/organizations/{org}` and its members; `/api/v1/account/organizations`.
+
+use super::caller::Caller;
+use super::{ApiJson, ApiQuery};
+use app::domain::organization::{Member, MyOrganization, Organization, Page};
+use app::error::AppError;
+use app::service::members::{self, RoleChange};
+use app::service::organizations::{self, NewOrganization, OrganizationUpdate};
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+/// Create an organization; the caller becomes its owner. Needs a signed-in user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations",
+    tag = "organizations",
+    request_body = NewOrganization,
+    responses(
+        (status = 201, description = "Created; the caller is its owner", body = Organization),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid or taken name", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<NewOrganization>,
+) -> Result<(StatusCode, ApiJson<Organization>), AppError> {
+    let org = organizations::create(&state.db, &principal, &input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, ApiJson(org)))
+}
+
+/// An organization. Needs membership (`org.read`); others get 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}",
+    tag = "organizations",
+    params(("org" = String, Path, description = "Organization name")),
+    responses(
+        (status = 200, description = "The organization", body = Organization),
+        (status = 403, description = "`two_factor_policy`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+) -> Result<ApiJson<Organization>, AppError> {
+    let access = organizations::get(&state.db, &principal, &org).await?;
+    Ok(ApiJson(access.organization()))
+}
+
+/// Rename the organization or change its settings. Needs `org.update`.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/organizations/{org}",
+    tag = "organizations",
+    params(("org" = String, Path, description = "Organization name")),
+    request_body = OrganizationUpdate,
+    responses(
+        (status = 200, description = "The updated organization", body = Organization),
+        (status = 403, description = "Missing `org.update`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid or taken name; two-factor policy without two-factor yourself", body = app::error::ErrorBody)
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiJson(change): ApiJson<OrganizationUpdate>,
+) -> Result<ApiJson<Organization>, AppError> {
+    let org =
+        organizations::update(&state.db, &principal, &org, &change, chrono::Utc::now()).await?;
+    Ok(ApiJson(org))
+}
+
+/// Delete the organization with its members, groups, invitations and tokens. Needs
+/// `org.delete`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{org}",
+    tag = "organizations",
+    params(("org" = String, Path, description = "Organization name")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Missing `org.delete`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+) -> Result<StatusCode, AppError> {
+    organizations::delete(&state.db, &principal, &org, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Searches username, email and display name.
+    pub query: Option<String>,
+    pub cursor: Option<String>,
+    /// Default 50, at most 200.
+    pub limit: Option<usize>,
+}
+
+/// Members, by username. Needs `members.read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/members",
+    tag = "organizations",
+    params(("org" = String, Path, description = "Organization name"), ListQuery),
+    responses(
+        (status = 200, description = "One page of members", body = Page<Member>),
+        (status = 403, description = "Missing `members.read`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+    )
+)]
+pub async fn members(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<ApiJson<Page<Member>>, AppError> {
+    let page = members::list(
+        &state.db,
+        &principal,
+        &org,
+        q.query.as_deref(),
+        q.cursor.as_deref(),
+        q.limit,
+    )
+    .await?;
+    Ok(ApiJson(page))
+}
+
+/// Change a member's role. Needs `members.update_role`; only owners grant or take away Owner;
+/// 409 `last_owner` for the last owner.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/organizations/{org}/members/{username}",
+    tag = "organizations",
+    params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
+    request_body = RoleChange,
+    responses(
+        (status = 200, description = "The member", body = Member),
+        (status = 403, description = "Missing `members.update_role`, Owner by a non-owner, or a role beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization or member", body = app::error::ErrorBody),
+        (status = 409, description = "`last_owner`", body = app::error::ErrorBody),
+        (status = 422, description = "Unknown role", body = app::error::ErrorBody)
+    )
+)]
+pub async fn change_role(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, username)): Path<(String, String)>,
+    ApiJson(change): ApiJson<RoleChange>,
+) -> Result<ApiJson<Member>, AppError> {
+    let member = members::change_role(&state.db, &principal, &org, &username, &change).await?;
+    Ok(ApiJson(member))
+}
+
+/// Remove a member, or leave (yourself). Needs `members.remove` unless leaving; 409
+/// `last_owner` for the last owner.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{org}/members/{username}",
+    tag = "organizations",
+    params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Missing `members.remove`, or an owner removed by a non-owner", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization or member", body = app::error::ErrorBody),
+        (status = 409, description = "`last_owner`", body = app::error::ErrorBody)
+    )
+)]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, username)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    members::remove(&state.db, &principal, &org, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's organizations with their role. Needs a signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/account/organizations",
+    tag = "account",
+    responses(
+        (status = 200, description = "Every organization the caller belongs to", body = Page<MyOrganization>),
+        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+    )
+)]
+pub async fn mine(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<ApiJson<Page<MyOrganization>>, AppError> {
+    Ok(ApiJson(Page::all(
+        organizations::mine(&state.db, &principal).await?,
+    )))
+}

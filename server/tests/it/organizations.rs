@@ -1,0 +1,269 @@
+//! Organizations, members, groups and invitations over the REST API.
+
+use crate::http::{Response, TestServer};
+use serde_json::{Value, json};
+
+async fn get(server: &TestServer, session: &str, path: &str) -> Response {
+    let cookie = format!("gatehouse_session={session}");
+    server
+        .request("GET", path, &[("Cookie", &cookie)], None)
+        .await
+}
+
+#[tokio::test]
+async fn an_organization_from_creation_to_invitation_to_leaving() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    let bob = server.signed_in("bob").await;
+    let eve = server.signed_in("eve").await;
+
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&ada),
+            &json!({"name": "Acme", "display_name": "Acme Inc."}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["name"], "acme");
+    assert_eq!(res.json()["require_two_factor"], false);
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&bob),
+            &json!({"name": "acme"}),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["field"], "name");
+
+    // Outsiders: 404 whether it exists or not.
+    for path in [
+        "/api/v1/organizations/acme",
+        "/api/v1/organizations/nope",
+        "/api/v1/organizations/acme/members",
+    ] {
+        let res = get(&server, &eve, path).await;
+        assert_eq!(res.status, 404, "{path}");
+        assert_eq!(res.json()["error"]["code"], "not_found");
+    }
+
+    // Invite bob as viewer; the link is returned and kept in the outbox.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/invitations",
+            Some(&ada),
+            &json!({"email": "bob@example.org", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let url = res.json()["accept_url"].as_str().unwrap().to_string();
+    let token = url.rsplit('/').next().unwrap().to_string();
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/invitations",
+            Some(&ada),
+            &json!({"email": "bob@example.org", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 409);
+    assert_eq!(res.json()["error"]["code"], "conflict");
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/invitations",
+            Some(&ada),
+            &json!({"email": "ada@example.org", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 409);
+    assert_eq!(res.json()["error"]["code"], "already_member");
+    let pending = get(&server, &ada, "/api/v1/organizations/acme/invitations")
+        .await
+        .json();
+    assert_eq!(pending["items"].as_array().unwrap().len(), 1);
+    assert_eq!(pending["items"][0]["accept_url"], Value::Null);
+
+    let res = server.get(&format!("/api/v1/invitations/{token}")).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["organization"], "acme");
+    assert_eq!(res.json()["invited_by"], "ada");
+    let res = server
+        .json(
+            "POST",
+            &format!("/api/v1/invitations/{token}/accept"),
+            Some(&eve),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    let res = server
+        .json(
+            "POST",
+            &format!("/api/v1/invitations/{token}/accept"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["organization"], "acme");
+    let res = server
+        .json(
+            "POST",
+            &format!("/api/v1/invitations/{token}/accept"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 404);
+
+    let mine = get(&server, &bob, "/api/v1/account/organizations")
+        .await
+        .json();
+    assert_eq!(mine["items"][0]["organization"]["name"], "acme");
+    assert_eq!(mine["items"][0]["role"], "viewer");
+    assert_eq!(mine["items"][0]["owner"], false);
+
+    let members = get(&server, &bob, "/api/v1/organizations/acme/members?limit=1").await;
+    assert_eq!(members.status, 200, "{}", members.text());
+    let page = members.json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["user"]["username"], "ada");
+    let next = page["next_cursor"].as_str().unwrap().to_string();
+    let page2 = get(
+        &server,
+        &bob,
+        &format!("/api/v1/organizations/acme/members?limit=1&cursor={next}"),
+    )
+    .await
+    .json();
+    assert_eq!(page2["items"][0]["user"]["username"], "bob");
+    assert_eq!(page2["next_cursor"], Value::Null);
+    let bad = get(
+        &server,
+        &bob,
+        "/api/v1/organizations/acme/members?limit=lots",
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["error"]["code"], "bad_request");
+
+    // A viewer may not rename; the owner may make bob an admin, who may then rename.
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/organizations/acme",
+            Some(&bob),
+            &json!({"display_name": "Bob's"}),
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/organizations/acme/members/bob",
+            Some(&ada),
+            &json!({"role": "admin"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["role"], "admin");
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/organizations/acme/members/ada",
+            Some(&bob),
+            &json!({"role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 403, "an admin cannot demote an owner");
+
+    // Groups.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/groups",
+            Some(&bob),
+            &json!({"name": "devs", "role": "editor"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = server
+        .json(
+            "PUT",
+            "/api/v1/organizations/acme/groups/devs/members/ada",
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text());
+    let res = server
+        .json(
+            "PUT",
+            "/api/v1/organizations/acme/groups/devs/members/eve",
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    let groups = get(&server, &bob, "/api/v1/organizations/acme/groups")
+        .await
+        .json();
+    assert_eq!(groups["items"][0]["members_count"], 1);
+    let members = get(
+        &server,
+        &bob,
+        "/api/v1/organizations/acme/groups/devs/members",
+    )
+    .await
+    .json();
+    assert_eq!(members["items"][0]["username"], "ada");
+
+    // The last owner cannot leave; bob can.
+    let res = server
+        .json(
+            "DELETE",
+            "/api/v1/organizations/acme/members/ada",
+            Some(&ada),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 409);
+    assert_eq!(res.json()["error"]["code"], "last_owner");
+    let res = server
+        .json(
+            "DELETE",
+            "/api/v1/organizations/acme/members/bob",
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    assert_eq!(
+        get(&server, &bob, "/api/v1/organizations/acme")
+            .await
+            .status,
+        404
+    );
+
+    // Deleting takes everything with it.
+    let res = server
+        .json(
+            "DELETE",
+            "/api/v1/organizations/acme",
+            Some(&ada),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    assert_eq!(
+        get(&server, &ada, "/api/v1/organizations/acme")
+            .await
+            .status,
+        404
+    );
+}
