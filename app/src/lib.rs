@@ -21,16 +21,21 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 use pages::auth::{
     login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
     verify_email::VerifyEmailPage,
 };
+use pages::invitation::{InvitationDeclinedPage, InvitationPage};
+use pages::orgs::{
+    group::GroupPage, new::NewOrgPage, overview::OrgOverviewPage, people::PeoplePage,
+    settings::OrgSettingsPage,
+};
 use pages::settings::{
-    password::PasswordPage, profile::ProfilePage, sessions::SessionsPage, tokens::TokensPage,
-    two_factor::TwoFactorPage,
+    organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
+    sessions::SessionsPage, tokens::TokensPage, two_factor::TwoFactorPage,
 };
 use pages::{home::HomePage, not_found::NotFound};
 
@@ -113,6 +118,14 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("settings"), StaticSegment("sessions")) view=SessionsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("tokens")) view=TokensPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("settings"), StaticSegment("two-factor")) view=TwoFactorPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("settings"), StaticSegment("organizations")) view=OrganizationsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), StaticSegment("new")) view=NewOrgPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org")) view=OrgOverviewPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people")) view=PeoplePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("settings")) view=OrgSettingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("groups"), ParamSegment("group")) view=GroupPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("invitations"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -4,7 +4,10 @@
 pub mod account;
 pub mod auth;
 pub mod email;
+pub mod groups;
 pub mod instance;
+pub mod invitations;
+pub mod orgs;
 pub mod two_factor;
 
 #[cfg(feature = "ssr")]

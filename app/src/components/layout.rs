@@ -86,12 +86,18 @@ fn UserMenu() -> impl IntoView {
         move || (location.pathname.get(), sign_out.version().get()),
         |_| current_user(),
     );
+    let orgs = Resource::new(
+        move || (location.pathname.get(), sign_out.version().get()),
+        |_| crate::api::orgs::my_organizations(),
+    );
     view! {
         <div class="user-slot">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
+                    let orgs = orgs.await.unwrap_or_default();
                     match user.await {
                         Ok(Some(user)) => view! {
+                            <super::org_switcher::OrgSwitcher orgs />
                             <span class="user-slot__name">"Signed in as " <strong>{user.username}</strong></span>
                             <a href="/settings/profile">"Settings"</a>
                             <ActionForm action=sign_out attr:class="inline-form">

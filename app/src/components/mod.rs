@@ -5,5 +5,6 @@ pub mod copy_button;
 pub mod error_panel;
 pub mod form;
 pub mod layout;
+pub mod org_switcher;
 pub mod recovery_codes;
 pub mod token_reveal;

@@ -53,6 +53,27 @@ pub struct Member {
     pub joined_at: String,
 }
 
+/// The caller's standing in an organization, for pages to show only what they may do (the
+/// server still decides every action).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgView {
+    pub organization: Organization,
+    /// The caller's username.
+    pub username: String,
+    pub role: String,
+    pub permissions: Vec<crate::domain::permission::Permission>,
+}
+
+impl OrgView {
+    pub fn can(&self, permission: crate::domain::permission::Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.role == "owner"
+    }
+}
+
 /// One page of a list (../shared/API.md "Lists").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -2,5 +2,7 @@
 
 pub mod auth;
 pub mod home;
+pub mod invitation;
 pub mod not_found;
+pub mod orgs;
 pub mod settings;

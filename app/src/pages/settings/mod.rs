@@ -1,5 +1,6 @@
 //! `/settings/...`: the signed-in user's own account.
 
+pub mod organizations;
 pub mod password;
 pub mod profile;
 pub mod sessions;
@@ -9,12 +10,13 @@ pub mod two_factor;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const SECTIONS: [(&str, &str); 5] = [
+const SECTIONS: [(&str, &str); 6] = [
     ("/settings/profile", "Profile"),
     ("/settings/password", "Password"),
     ("/settings/two-factor", "Two-factor"),
     ("/settings/sessions", "Sessions"),
     ("/settings/tokens", "API tokens"),
+    ("/settings/organizations", "Organizations"),
 ];
 
 /// The frame of every settings page: a heading and the section navigation.

@@ -1,0 +1,155 @@
+//! Groups for the pages.
+
+use crate::domain::group::{Group, GroupDetail};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The organization's groups. Needs `groups.read`.
+#[server(endpoint = "orgs/groups")]
+pub async fn list_groups(org: String) -> Result<Vec<Group>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::groups::list(&state.db, &principal, &org).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// A group and its members. Needs `groups.read`.
+#[server(endpoint = "orgs/groups/get")]
+pub async fn get_group(org: String, group: String) -> Result<GroupDetail, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::groups::get(&state.db, &principal, &org, &group).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Creates a group. Needs `groups.manage`.
+#[server(endpoint = "orgs/groups/create")]
+pub async fn create_group(
+    org: String,
+    name: String,
+    description: String,
+    role: String,
+) -> Result<Group, AppError> {
+    use crate::service::groups::{self, NewGroup};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let group = groups::create(
+            &state.db,
+            &principal,
+            &org,
+            &NewGroup {
+                name,
+                description: Some(description),
+                role: Some(role),
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/orgs/{org}/groups/{}", group.name));
+        Ok(group)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Renames a group or changes its description and role. Needs `groups.manage`.
+#[server(endpoint = "orgs/groups/update")]
+pub async fn update_group(
+    org: String,
+    group: String,
+    name: String,
+    description: String,
+    role: String,
+) -> Result<Group, AppError> {
+    use crate::service::groups::{self, GroupUpdate};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let updated = groups::update(
+            &state.db,
+            &principal,
+            &org,
+            &group,
+            &GroupUpdate {
+                name: Some(name),
+                description: Some(description),
+                role: Some(Some(role)),
+            },
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/orgs/{org}/groups/{}?saved=1", updated.name));
+        Ok(updated)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Deletes a group. Needs `groups.manage`.
+#[server(endpoint = "orgs/groups/delete")]
+pub async fn delete_group(org: String, group: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::groups::delete(&state.db, &principal, &org, &group).await?;
+        leptos_axum::redirect(&format!("/orgs/{org}/people?tab=groups"));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Puts a member in a group. Needs `groups.manage`.
+#[server(endpoint = "orgs/groups/add")]
+pub async fn add_group_member(
+    org: String,
+    group: String,
+    username: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::groups::add_member(
+            &state.db,
+            &principal,
+            &org,
+            &group,
+            &username,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!("/orgs/{org}/groups/{group}"));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Takes a member out of a group. Needs `groups.manage`.
+#[server(endpoint = "orgs/groups/remove")]
+pub async fn remove_group_member(
+    org: String,
+    group: String,
+    username: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::groups::remove_member(&state.db, &principal, &org, &group, &username)
+            .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!("/orgs/{org}/groups/{group}"));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

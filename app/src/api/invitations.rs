@@ -1,0 +1,220 @@
+//! Invitations for the pages: the inviter's side and the link's page.
+
+use crate::domain::invitation::{Invitation, PublicInvitation};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Pending invitations. Needs `members.invite`.
+#[server(endpoint = "orgs/invitations")]
+pub async fn list_invitations(org: String) -> Result<Vec<Invitation>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::invitations::list(&state.db, &principal, &org, chrono::Utc::now()).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The one-time cookie that shows a new link to an inviter whose browser posted without
+/// JavaScript (the link must not travel in a URL).
+#[cfg(feature = "ssr")]
+const REVEAL_COOKIE: &str = "gatehouse_invitation_link";
+
+#[cfg(feature = "ssr")]
+fn deliver(state: &crate::state::AppState, org: &str, invitation: &Invitation) {
+    if super::plain_form_post() {
+        let token = invitation
+            .accept_url
+            .as_deref()
+            .and_then(|url| url.rsplit('/').next())
+            .unwrap_or_default();
+        super::set_cookie(crate::cookies::short_lived(
+            state,
+            REVEAL_COOKIE,
+            token,
+            &format!("/orgs/{org}/people"),
+            300,
+        ));
+        leptos_axum::redirect(&format!("/orgs/{org}/people?tab=invitations"));
+    }
+}
+
+/// Invites an address (`groups`: group names, comma-separated). Needs `members.invite`.
+#[server(endpoint = "orgs/invitations/create")]
+pub async fn invite(
+    org: String,
+    email: String,
+    role: String,
+    #[server(default)] groups: Vec<String>,
+) -> Result<Invitation, AppError> {
+    use crate::service::invitations::{self, NewInvitationInput};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let invitation = invitations::invite(
+            &state.db,
+            &principal,
+            &org,
+            &NewInvitationInput {
+                email,
+                role,
+                groups: Some(groups),
+            },
+            &super::base_url(&state),
+            chrono::Utc::now(),
+        )
+        .await?;
+        deliver(&state, &org, &invitation);
+        Ok(invitation)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// A new link for an invitation. Needs `members.invite`.
+#[server(endpoint = "orgs/invitations/resend")]
+pub async fn resend_invitation(org: String, id: String) -> Result<Invitation, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let invitation = crate::service::invitations::resend(
+            &state.db,
+            &principal,
+            &org,
+            &id,
+            &super::base_url(&state),
+            chrono::Utc::now(),
+        )
+        .await?;
+        deliver(&state, &org, &invitation);
+        Ok(invitation)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Revokes an invitation. Needs `members.invite`.
+#[server(endpoint = "orgs/invitations/revoke")]
+pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::invitations::revoke(&state.db, &principal, &org, &id).await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!("/orgs/{org}/people?tab=invitations"));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The link just created by a plain form post, from its one-time cookie (cleared).
+#[server(endpoint = "orgs/invitations/reveal")]
+pub async fn take_invitation_link(org: String) -> Result<Option<String>, AppError> {
+    let headers = use_context::<http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default();
+    let Some(token) = crate::cookies::read(&headers, REVEAL_COOKIE) else {
+        return Ok(None);
+    };
+    let state = super::state()?;
+    super::set_cookie(crate::cookies::short_lived(
+        &state,
+        REVEAL_COOKIE,
+        "",
+        &format!("/orgs/{org}/people"),
+        0,
+    ));
+    let valid = !token.is_empty()
+        && token.len() <= 64
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    Ok(valid.then(|| format!("{}/invitations/{token}", super::base_url(&state))))
+}
+
+/// What an invitation link offers. No permission.
+#[server(endpoint = "invitations/view")]
+pub async fn view_invitation(token: String) -> Result<PublicInvitation, AppError> {
+    let result = async {
+        let state = super::state()?;
+        crate::service::invitations::view(&state.db, &token, chrono::Utc::now()).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Accepts as the signed-in caller and opens the organization.
+#[server(endpoint = "invitations/accept")]
+pub async fn accept_invitation(token: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let org =
+            crate::service::invitations::accept(&state.db, &principal, &token, chrono::Utc::now())
+                .await?;
+        leptos_axum::redirect(&format!("/orgs/{org}?joined=1"));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Declines the invitation. No permission.
+#[server(endpoint = "invitations/decline")]
+pub async fn decline_invitation(token: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        crate::service::invitations::decline(&state.db, &token).await?;
+        leptos_axum::redirect("/invitations/declined");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Creates an account through the link, signs it in and opens the organization.
+#[server(endpoint = "invitations/sign-up")]
+pub async fn sign_up_with_invitation(
+    token: String,
+    username: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::service::accounts::{self, LoginInput, LoginOutcome};
+    use crate::service::invitations::{self, InvitationSignup};
+    let result = async {
+        let state = super::state()?;
+        let now = chrono::Utc::now();
+        let org = invitations::view(&state.db, &token, now)
+            .await?
+            .organization;
+        let password = Password::new(password);
+        let user = invitations::sign_up(
+            &state.db,
+            &token,
+            &InvitationSignup {
+                username,
+                password: password.clone(),
+            },
+            now,
+        )
+        .await?;
+        let input = LoginInput {
+            login: user.username,
+            password,
+            code: None,
+        };
+        if let LoginOutcome::SignedIn { session, .. } =
+            accounts::login(&state.db, &input, &super::client(), now).await?
+        {
+            super::set_cookie(crate::cookies::set(&state, &session.secret));
+        }
+        leptos_axum::redirect(&format!("/orgs/{org}?joined=1"));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

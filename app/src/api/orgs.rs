@@ -1,0 +1,208 @@
+//! Organizations, members and the caller's organizations, for the pages.
+
+use crate::domain::organization::{Member, MyOrganization, OrgView, Organization, Page};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The caller's organizations. Needs a signed-in user (anonymous: an empty list).
+#[server(endpoint = "orgs/mine")]
+pub async fn my_organizations() -> Result<Vec<MyOrganization>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        if principal.user().is_err() {
+            return Ok(Vec::new());
+        }
+        crate::service::organizations::mine(&state.db, &principal).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The organization and what the caller may do in it. Needs membership.
+#[server(endpoint = "orgs/view")]
+pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let access = crate::service::organizations::get(&state.db, &principal, &org).await?;
+        Ok(OrgView {
+            organization: access.organization(),
+            username: access.username.clone(),
+            role: access.role.clone(),
+            permissions: access.permissions.iter().collect(),
+        })
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Creates an organization and opens it. Needs a signed-in user.
+#[server(endpoint = "orgs/create")]
+pub async fn create_organization(
+    name: String,
+    display_name: String,
+) -> Result<Organization, AppError> {
+    use crate::service::organizations::{self, NewOrganization};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let org = organizations::create(
+            &state.db,
+            &principal,
+            &NewOrganization {
+                name,
+                display_name: Some(display_name),
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/orgs/{}", org.name));
+        Ok(org)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Renames the organization. Needs `org.update`.
+#[server(endpoint = "orgs/update")]
+pub async fn update_organization(
+    org: String,
+    name: String,
+    display_name: String,
+) -> Result<Organization, AppError> {
+    use crate::service::organizations::{self, OrganizationUpdate};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let updated = organizations::update(
+            &state.db,
+            &principal,
+            &org,
+            &OrganizationUpdate {
+                name: Some(name),
+                display_name: Some(display_name),
+                require_two_factor: None,
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/orgs/{}/settings?saved=1", updated.name));
+        Ok(updated)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Members who have not turned on two-factor (the policy would lock them out). Needs
+/// `org.update`.
+#[server(endpoint = "orgs/two-factor-lockout")]
+pub async fn two_factor_lockout(org: String) -> Result<Vec<String>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::organizations::two_factor_lockout(&state.db, &principal, &org).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Turns the two-factor policy on ("on") or off. Needs `org.update`.
+#[server(endpoint = "orgs/two-factor-policy")]
+pub async fn set_two_factor_policy(org: String, require: String) -> Result<(), AppError> {
+    use crate::service::organizations::{self, OrganizationUpdate};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        organizations::update(
+            &state.db,
+            &principal,
+            &org,
+            &OrganizationUpdate {
+                require_two_factor: Some(require == "on"),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/orgs/{org}/settings?policy=1"));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Deletes the organization; `confirm_name` must be its name. Needs `org.delete`.
+#[server(endpoint = "orgs/delete")]
+pub async fn delete_organization(org: String, confirm_name: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::organizations::delete(&state.db, &principal, &org, Some(&confirm_name))
+            .await?;
+        leptos_axum::redirect("/settings/organizations?deleted=1");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// One page of members. Needs `members.read`.
+#[server(endpoint = "orgs/members")]
+pub async fn list_members(
+    org: String,
+    query: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<Member>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::members::list(
+            &state.db,
+            &principal,
+            &org,
+            query.as_deref(),
+            cursor.as_deref(),
+            None,
+        )
+        .await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Changes a member's role. Needs `members.update_role` (Owner: owners only).
+#[server(endpoint = "orgs/members/role")]
+pub async fn change_member_role(
+    org: String,
+    username: String,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::service::members::{self, RoleChange};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        members::change_role(&state.db, &principal, &org, &username, &RoleChange { role }).await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!("/orgs/{org}/people"));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Removes a member, or leaves when it is the caller. Needs `members.remove` (or nothing to
+/// leave). `back` is where to go afterwards.
+#[server(endpoint = "orgs/members/remove")]
+pub async fn remove_member(org: String, username: String, back: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::members::remove(&state.db, &principal, &org, &username).await?;
+        leptos_axum::redirect(&super::auth::safe_next(Some(&back)));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

@@ -1,0 +1,37 @@
+use crate::domain::organization::MyOrganization;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The header's organization switcher: the caller's organizations and "New organization".
+/// A native `<details>` menu, so it works before (and without) the WebAssembly. The header
+/// reads the list together with the user (one Suspense, so server and browser create their
+/// resources in the same order).
+#[component]
+pub fn OrgSwitcher(orgs: Vec<MyOrganization>) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        let path = location.pathname.get();
+        path.strip_prefix("/orgs/")
+            .and_then(|rest| rest.split('/').next())
+            .filter(|name| !name.is_empty() && *name != "new")
+            .map(str::to_string)
+    };
+    view! {
+        <details class="org-switcher">
+            <summary>{move || current().unwrap_or_else(|| "Organizations".to_string())}</summary>
+            <ul class="org-switcher__menu">
+                {orgs.into_iter().map(|m| {
+                    let name = m.organization.name.clone();
+                    let here = location.pathname.with_untracked(|path| path.starts_with(&format!("/orgs/{name}")));
+                    view! {
+                        <li><a href=format!("/orgs/{name}") aria-current=here.then_some("page")>
+                            {m.organization.title().to_string()}
+                            {m.owner.then(|| view! { " " <span class="badge badge--owner">"OWNER"</span> })}
+                        </a></li>
+                    }
+                }).collect_view()}
+                <li><a href="/orgs/new">"+ New organization"</a></li>
+            </ul>
+        </details>
+    }
+}

@@ -1,0 +1,238 @@
+use super::people::grantable_roles;
+use super::{OrgError, OrgFrame, org_param, org_resource};
+use crate::api::groups::{AddGroupMember, DeleteGroup, RemoveGroupMember, UpdateGroup, get_group};
+use crate::api::orgs::list_members;
+use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::domain::group::{Group, GroupDetail};
+use crate::domain::organization::OrgView;
+use crate::domain::permission::Permission;
+use crate::domain::role::BuiltinRole;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/orgs/{org}/groups/{group}`: a group's role and members; edit, add, remove, delete.
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let params = use_params_map();
+    let group = Memo::new(move |_| params.read().get("group").unwrap_or_default());
+    let org = org_param();
+    let update = ServerAction::<UpdateGroup>::new();
+    let add = ServerAction::<AddGroupMember>::new();
+    let remove = ServerAction::<RemoveGroupMember>::new();
+    let view_res = org_resource(|| 0);
+    let detail = Resource::new(
+        move || {
+            (
+                org.get(),
+                group.get(),
+                add.version().get(),
+                remove.version().get(),
+                update.version().get(),
+            )
+        },
+        |(org, group, ..)| get_group(org, group),
+    );
+    view! {
+        <Title text="Group" />
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (view_res.await, detail.await) {
+                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
+                    (Ok(view), Ok(detail)) => view! {
+                        <OrgFrame view=view.clone()>
+                            <GroupBody view detail update add remove />
+                        </OrgFrame>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GroupBody(
+    view: OrgView,
+    detail: GroupDetail,
+    update: ServerAction<UpdateGroup>,
+    add: ServerAction<AddGroupMember>,
+    remove: ServerAction<RemoveGroupMember>,
+) -> impl IntoView {
+    let org = view.organization.name.clone();
+    let group = detail.group.clone();
+    let manage = view.can(Permission::GroupsManage);
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").is_some();
+    let remove_error = submission_error(remove);
+    let role_title = group.role.clone().map_or_else(
+        || "No role".to_string(),
+        |r| BuiltinRole::parse(&r).map_or(r, |b| b.title().to_string()),
+    );
+    let page = format!("/orgs/{org}/groups/{}", group.name);
+    let members = detail
+        .members
+        .into_iter()
+        .map(|m| {
+            let remove_form = manage.then(|| {
+                view! { <RemoveFromGroup org=org.clone() group=group.name.clone() username=m.username.clone() remove /> }
+            });
+            view! {
+                <li>
+                    <span><strong>{m.username.clone()}</strong> " " <span class="muted small">{m.email.clone()}</span></span>
+                    {remove_form}
+                </li>
+            }
+        })
+        .collect_view();
+    let empty = group.members_count == 0;
+    let manage_section = manage.then(|| {
+        view! {
+            <AddToGroup org=org.clone() group=group.name.clone() add />
+            <EditGroup view=view.clone() group=group.clone() update />
+            <DeleteGroupSection org=org.clone() name=group.name.clone() page=page.clone() />
+        }
+    });
+
+    view! {
+        <p><a href=format!("/orgs/{org}/people?tab=groups")>"← All groups"</a></p>
+        <h2>{format!("Group {}", group.name)}</h2>
+        <Show when=saved>
+            <p class="notice notice--success" role="status">"The group was saved."</p>
+        </Show>
+        <dl class="facts">
+            <div><dt>"Role its members get"</dt><dd>{role_title}</dd></div>
+            <div><dt>"Members"</dt><dd>{group.members_count}</dd></div>
+            <div><dt>"Description"</dt><dd>{if group.description.is_empty() { "—".to_string() } else { group.description.clone() }}</dd></div>
+        </dl>
+        <h2>"Members"</h2>
+        <FormError error=remove_error />
+        {if empty {
+            view! { <p class="muted">"Nobody is in this group yet."</p> }.into_any()
+        } else {
+            view! { <ul class="member-list">{members}</ul> }.into_any()
+        }}
+        {manage_section}
+    }
+}
+
+#[component]
+fn RemoveFromGroup(
+    org: String,
+    group: String,
+    username: String,
+    remove: ServerAction<RemoveGroupMember>,
+) -> impl IntoView {
+    let label = format!("Take {username} out of the group");
+    view! {
+        <ActionForm action=remove attr:class="inline-form">
+            <input type="hidden" name="org" value=org />
+            <input type="hidden" name="group" value=group />
+            <input type="hidden" name="username" value=username />
+            <button type="submit" class="button--secondary" aria-label=label>"Remove"</button>
+        </ActionForm>
+    }
+}
+
+/// Adding a member, with suggestions from the organization's members as one types.
+#[component]
+fn AddToGroup(org: String, group: String, add: ServerAction<AddGroupMember>) -> impl IntoView {
+    let add_error = submission_error(add);
+    let typed = RwSignal::new(String::new());
+    let org_for_suggest = org.clone();
+    let suggestions = Resource::new(
+        move || typed.get(),
+        move |q| {
+            let org = org_for_suggest.clone();
+            async move { list_members(org, (!q.is_empty()).then_some(q), None).await }
+        },
+    );
+    view! {
+        <h3>"Add a member"</h3>
+        <ActionForm action=add>
+            <FormError error=add_error />
+            <input type="hidden" name="org" value=org />
+            <input type="hidden" name="group" value=group />
+            <div class="field">
+                <label for="add-username">"Username"</label>
+                <input id="add-username" name="username" type="text" required list="member-suggestions" autocomplete="off"
+                    aria-describedby="add-username-hint" aria-invalid=invalid(add_error, "username")
+                    on:input=move |ev| typed.set(event_target_value(&ev)) />
+                <p class="field__hint" id="add-username-hint">"Type a name or email; members of the organization are suggested."</p>
+                <datalist id="member-suggestions">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            suggestions.await.map(|page| page.items.into_iter().map(|m| view! {
+                                <option value=m.user.username.clone()>{m.user.email.clone()}</option>
+                            }).collect_view()).ok()
+                        })}
+                    </Suspense>
+                </datalist>
+                <FieldError error=add_error field="username" />
+            </div>
+            <button type="submit" disabled=move || add.pending().get()>"Add to group"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn EditGroup(view: OrgView, group: Group, update: ServerAction<UpdateGroup>) -> impl IntoView {
+    let update_error = submission_error(update);
+    let roles = grantable_roles(&view);
+    let org = view.organization.name.clone();
+    view! {
+        <h2>"Edit group"</h2>
+        <ActionForm action=update>
+            <FormError error=update_error />
+            <input type="hidden" name="org" value=org />
+            <input type="hidden" name="group" value=group.name.clone() />
+            <div class="field">
+                <label for="edit-name">"Name"</label>
+                <input id="edit-name" name="name" type="text" required maxlength="39" value=group.name.clone() aria-invalid=invalid(update_error, "name") />
+                <FieldError error=update_error field="name" />
+            </div>
+            <div class="field">
+                <label for="edit-description">"Description"</label>
+                <input id="edit-description" name="description" type="text" maxlength="500" value=group.description.clone() />
+            </div>
+            <div class="field">
+                <label for="edit-role">"Role its members get"</label>
+                <select id="edit-role" name="role" aria-invalid=invalid(update_error, "role")>
+                    <option value="" selected=group.role.is_none()>"No role"</option>
+                    {roles.iter().map(|r| view! { <option value=r.name() selected=group.role.as_deref() == Some(r.name())>{r.title()}</option> }).collect_view()}
+                </select>
+                <FieldError error=update_error field="role" />
+            </div>
+            <button type="submit">"Save group"</button>
+        </ActionForm>
+    }
+}
+
+/// Deleting a group, behind a confirmation step (`?delete=1`) that works without JavaScript.
+#[component]
+fn DeleteGroupSection(org: String, name: String, page: String) -> impl IntoView {
+    let query = use_query_map();
+    let confirm_delete = move || query.read().get("delete").is_some();
+    let delete = ServerAction::<DeleteGroup>::new();
+    let delete_error = submission_error(delete);
+    view! {
+        <h2>"Delete group"</h2>
+        <FormError error=delete_error />
+        {move || if confirm_delete() {
+            let (org, name, page) = (org.clone(), name.clone(), page.clone());
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
+                    <p id="confirm-delete-title"><strong>{format!("Delete the group {name}?")}</strong></p>
+                    <p class="muted">"Its members stay in the organization but lose the group's role."</p>
+                    <ActionForm action=delete attr:class="confirm__actions">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="group" value=name />
+                        <button type="submit" class="button--danger">"Delete group"</button>
+                        <a class="button" href=page>"Cancel"</a>
+                    </ActionForm>
+                </div>
+            }.into_any()
+        } else {
+            view! { <a class="button" href=format!("{page}?delete=1")>"Delete group…"</a> }.into_any()
+        }}
+    }
+}

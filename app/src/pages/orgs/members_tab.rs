@@ -1,0 +1,164 @@
+use super::people::grantable_roles;
+use crate::api::orgs::{ChangeMemberRole, RemoveMember, list_members};
+use crate::components::form::{FormError, submission_error};
+use crate::domain::organization::{Member, OrgView};
+use crate::domain::permission::Permission;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn day(at: &str) -> String {
+    at.split('T').next().unwrap_or(at).to_string()
+}
+
+/// The members tab: search, pages, role changes and removal (with a confirmation step).
+#[component]
+pub fn MembersTab(view: OrgView) -> impl IntoView {
+    let org = view.organization.name.clone();
+    let query = use_query_map();
+    let change = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let change_error = submission_error(change);
+    let remove_error = submission_error(remove);
+    let org_for_list = org.clone();
+    let members = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("q"),
+                q.get("cursor"),
+                change.version().get(),
+                remove.version().get(),
+            )
+        },
+        move |(q, cursor, _, _)| list_members(org_for_list.clone(), q, cursor),
+    );
+    let search = move || query.read().get("q").unwrap_or_default();
+    let confirm_remove = move || query.read().get("remove");
+    let me = view.clone();
+    let base = format!("/orgs/{org}/people");
+
+    view! {
+        <form method="get" class="search-form" role="search">
+            <input type="hidden" name="tab" value="members" />
+            <label for="member-search" class="visually-hidden">"Search members"</label>
+            <input id="member-search" name="q" type="search" placeholder="Search by name or email" prop:value=search value=search />
+            <button type="submit" class="button--secondary">"Search"</button>
+        </form>
+        <FormError error=change_error />
+        <FormError error=remove_error />
+        {move || confirm_remove().map(|username| {
+            let org = org.clone();
+            let back = format!("/orgs/{org}/people");
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-remove-title">
+                    <p id="confirm-remove-title"><strong>{format!("Remove {username} from the organization?")}</strong></p>
+                    <p class="muted">"They lose every right the organization and its groups gave them. Their account stays."</p>
+                    <ActionForm action=remove attr:class="confirm__actions">
+                        <input type="hidden" name="org" value=org.clone() />
+                        <input type="hidden" name="username" value=username.clone() />
+                        <input type="hidden" name="back" value=back.clone() />
+                        <button type="submit" class="button--danger">{format!("Remove {username}")}</button>
+                        <a class="button" href=back>"Cancel"</a>
+                    </ActionForm>
+                </div>
+            }
+        })}
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading members…"</p> }>
+            {move || {
+                let me = me.clone();
+                let base = base.clone();
+                Suspend::new(async move {
+                    match members.await {
+                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
+                        Ok(page) if page.items.is_empty() => view! { <p class="muted">"No member matches."</p> }.into_any(),
+                        Ok(page) => {
+                            let next = page.next_cursor.clone().map(|cursor| {
+                                let q = search();
+                                format!("{base}?tab=members&cursor={}&q={}", crate::domain::percent::encode(&cursor), crate::domain::percent::encode(&q))
+                            });
+                            view! {
+                                <div class="table-wrap">
+                                    <table>
+                                        <caption class="visually-hidden">"Members"</caption>
+                                        <thead><tr>
+                                            <th scope="col">"Member"</th><th scope="col">"Role"</th><th scope="col">"Groups"</th>
+                                            <th scope="col">"Two-factor"</th><th scope="col">"Joined"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {page.items.into_iter().map(|m| view! { <MemberRow member=m me=me.clone() change base=base.clone() /> }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                {next.map(|href| view! { <p><a class="button" href=href>"Next page"</a></p> })}
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: Member,
+    me: OrgView,
+    change: ServerAction<ChangeMemberRole>,
+    base: String,
+) -> impl IntoView {
+    let org = me.organization.name.clone();
+    let username = member.user.username.clone();
+    let can_change =
+        me.can(Permission::MembersUpdateRole) && (member.role != "owner" || me.is_owner());
+    let roles = grantable_roles(&me);
+    let can_remove = me.can(Permission::MembersRemove) && (member.role != "owner" || me.is_owner());
+    let select_id = format!("role-{username}");
+    let label = format!("Role of {username}");
+    let current_role = member.role.clone();
+    let (username_form, username_link) = (username.clone(), username.clone());
+    view! {
+        <tr>
+            <td>
+                <strong>{member.user.username.clone()}</strong>
+                {(!member.user.display_name.is_empty()).then(|| view! { " " <span class="muted">{member.user.display_name.clone()}</span> })}
+                <br /><span class="muted small">{member.user.email.clone()}</span>
+            </td>
+            <td>
+                {if can_change {
+                    view! {
+                        <ActionForm action=change attr:class="inline-controls">
+                            <input type="hidden" name="org" value=org.clone() />
+                            <input type="hidden" name="username" value=username_form />
+                            <label class="visually-hidden" for=select_id.clone()>{label}</label>
+                            <select id=select_id name="role">
+                                {roles.iter().map(|r| {
+                                    let selected = r.name() == current_role;
+                                    view! { <option value=r.name() selected=selected>{r.title()}</option> }
+                                }).collect_view()}
+                                {(!roles.iter().any(|r| r.name() == current_role)).then(|| view! {
+                                    <option value=current_role.clone() selected=true>{current_role.clone()}</option>
+                                })}
+                            </select>
+                            <button type="submit" class="button--secondary">"Save"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <span class="badge">{member.role.clone()}</span> }.into_any()
+                }}
+            </td>
+            <td>{if member.groups.is_empty() { "—".to_string() } else { member.groups.join(", ") }}</td>
+            <td>
+                <span class="badge" class=("badge--ok", member.two_factor_enabled)>
+                    {if member.two_factor_enabled { "On" } else { "Off" }}
+                </span>
+            </td>
+            <td>{day(&member.joined_at)}</td>
+            <td>
+                {can_remove.then(|| view! {
+                    <a class="button button--small" href=format!("{base}?tab=members&remove={username_link}")
+                        aria-label=format!("Remove {username_link}")>"Remove"</a>
+                })}
+            </td>
+        </tr>
+    }
+}
