@@ -111,7 +111,10 @@ fn MemberRow(
     let can_change =
         me.can(Permission::MembersUpdateRole) && (member.role != "owner" || me.is_owner());
     let roles = grantable_roles(&me);
-    let can_remove = me.can(Permission::MembersRemove) && (member.role != "owner" || me.is_owner());
+    // Oneself leaves from the settings page instead.
+    let can_remove = me.can(Permission::MembersRemove)
+        && (member.role != "owner" || me.is_owner())
+        && member.user.username != me.username;
     let select_id = format!("role-{username}");
     let label = format!("Role of {username}");
     let current_role = member.role.clone();
