@@ -336,3 +336,85 @@ async fn a_renamed_member_is_found_under_the_new_name() {
     assert_eq!(found.items[0].user.username, "victoria");
     assert_eq!(found.items[0].user.display_name, "Victoria Lane");
 }
+
+#[tokio::test]
+async fn the_two_factor_policy_blocks_members_without_it() {
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    let vic = member(&db, &org_id, "vic", "viewer").await;
+    // Turning it on needs two-factor on the owner's own account first (set directly here;
+    // the two-factor tests cover enrolment).
+    db.query("UPDATE user SET two_factor_enabled = true WHERE username = 'ada'")
+        .await
+        .unwrap();
+    let lockout = organizations::two_factor_lockout(&db, &ada, "acme")
+        .await
+        .unwrap();
+    assert_eq!(lockout, vec!["vic".to_string()]);
+    let policy = OrganizationUpdate {
+        require_two_factor: Some(true),
+        ..Default::default()
+    };
+    let org = organizations::update(&db, &ada, "acme", &policy, Utc::now())
+        .await
+        .unwrap();
+    assert!(org.require_two_factor);
+    let blocked = organizations::get(&db, &vic, "acme").await.unwrap_err();
+    assert_eq!(blocked.code, ErrorCode::TwoFactorPolicy);
+    assert!(blocked.message.contains("/settings/two-factor"));
+    assert!(organizations::get(&db, &ada, "acme").await.is_ok());
+    // An outsider still gets 404, not the policy.
+    let eve_id = quick_user(&db, "eve").await;
+    assert_eq!(
+        organizations::get(&db, &as_user(&eve_id, "eve"), "acme")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+}
+
+/// Not a timing assertion: prints how long the people page's queries take with 10,000
+/// members, for the README (`cargo test -p app --test it -- --ignored --nocapture people_scale`).
+#[tokio::test]
+#[ignore]
+async fn people_scale() {
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    let started = std::time::Instant::now();
+    for chunk in 0..100 {
+        let mut q = String::from("BEGIN;");
+        for i in 0..100 {
+            let n = chunk * 100 + i;
+            q.push_str(&format!(
+                "CREATE user:u{n} CONTENT {{ username: 'm{n:05}', email: 'm{n:05}@example.org', password_hash: 'x', created_at: time::now(), updated_at: time::now() }};
+                 CREATE membership:['{org_id}', 'u{n}'] CONTENT {{ org: organization:{org_id}, user: user:u{n}, role: 'viewer', username: 'm{n:05}', search: 'm{n:05} m{n:05}@example.org', joined_at: time::now() }};"
+            ));
+        }
+        q.push_str("COMMIT;");
+        db.query(q).await.unwrap().check().unwrap();
+    }
+    println!("seeded 10,000 members in {:?}", started.elapsed());
+    let time = |label: &'static str, query: Option<&'static str>, cursor: Option<&'static str>| {
+        let db = db.clone();
+        let ada = ada.clone();
+        async move {
+            let runs = 20;
+            let t = std::time::Instant::now();
+            for _ in 0..runs {
+                members::list(&db, &ada, "acme", query, cursor, Some(50))
+                    .await
+                    .unwrap();
+            }
+            println!("{label}: {:?} per page of 50", t.elapsed() / runs);
+        }
+    };
+    time("first page", None, None).await;
+    time("page after m09000", None, Some("m09000")).await;
+    time("search 'm0999'", Some("m0999"), None).await;
+    let t = std::time::Instant::now();
+    for _ in 0..20 {
+        organizations::get(&db, &ada, "acme").await.unwrap();
+    }
+    println!("access check: {:?}", t.elapsed() / 20);
+}
