@@ -109,6 +109,25 @@ test('create an organization, a group, invite someone who signs up through the l
   await page.getByRole('button', { name: `Remove ${guest}` }).click();
   await expect(page.locator('tbody tr', { hasText: guest })).toHaveCount(0);
 
+  // A second group: add a member by name, rename it, delete it after confirming.
+  await visit(`/orgs/${org}/people?tab=groups`);
+  await page.getByLabel('Name', { exact: true }).fill('ops');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(page).toHaveURL(`/orgs/${org}/groups/ops`);
+  if (js) await waitForHydration(page);
+  await page.getByLabel('Username').fill(owner);
+  await page.getByRole('button', { name: 'Add to group' }).click();
+  await expect(page.locator('.member-list')).toContainText(owner);
+  await page.getByLabel('Name', { exact: true }).fill('operations');
+  await page.getByRole('button', { name: 'Save group' }).click();
+  await expect(page).toHaveURL(`/orgs/${org}/groups/operations?saved=1`);
+  await expect(page.getByText('The group was saved.')).toBeVisible();
+  if (js) await waitForHydration(page);
+  await page.getByRole('link', { name: 'Delete group…' }).click();
+  await page.getByRole('button', { name: 'Delete group' }).click();
+  await expect(page).toHaveURL(`/orgs/${org}/people?tab=groups`);
+  await expect(page.locator('tbody')).not.toContainText('operations');
+
   // The last owner cannot leave.
   await visit(`/orgs/${org}/settings?leave=1`);
   await page.getByRole('button', { name: 'Leave organization' }).click();
