@@ -54,7 +54,10 @@ use utoipa::OpenApi;
         crate::rest::invitations::view,
         crate::rest::invitations::accept,
         crate::rest::invitations::decline,
-        crate::rest::invitations::signup
+        crate::rest::invitations::signup,
+        crate::rest::roles::catalog,
+        crate::rest::roles::list,
+        crate::rest::roles::explain
     ),
     components(schemas(
         crate::health::Health,
@@ -90,7 +93,12 @@ use utoipa::OpenApi;
         app::service::groups::GroupUpdate,
         app::service::invitations::NewInvitationInput,
         app::service::invitations::InvitationSignup,
-        crate::rest::invitations::Accepted
+        crate::rest::invitations::Accepted,
+        app::domain::permission::CatalogEntry,
+        app::domain::role::RoleInfo,
+        app::domain::explain::Explanation,
+        app::domain::explain::PermissionGrant,
+        app::domain::explain::GrantedBy
     )),
     modifiers(&BearerAuth),
     tags(
@@ -99,7 +107,8 @@ use utoipa::OpenApi;
         (name = "account", description = "The caller's own account"),
         (name = "organizations", description = "Organizations and their members"),
         (name = "groups", description = "Groups (teams) of members"),
-        (name = "invitations", description = "Invitations to organizations")
+        (name = "invitations", description = "Invitations to organizations"),
+        (name = "roles", description = "Permissions, roles and why a member holds a permission")
     )
 )]
 pub struct ApiDoc;

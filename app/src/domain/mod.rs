@@ -1,6 +1,7 @@
 //! Types shared by the browser and the server: plain data and validation rules, no I/O.
 
 pub mod email;
+pub mod explain;
 pub mod group;
 pub mod identicon;
 pub mod instance;

@@ -386,3 +386,33 @@ mod tests {
         assert!(!set.covers(manage));
     }
 }
+
+/// A catalog entry as the API lists it (`GET /permissions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CatalogEntry {
+    pub id: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub scope: Scope,
+    pub area: String,
+    pub title: String,
+    pub description: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub risk: Risk,
+    /// Permissions granted along with this one.
+    pub implies: Vec<String>,
+}
+
+impl From<&PermissionInfo> for CatalogEntry {
+    fn from(info: &PermissionInfo) -> Self {
+        Self {
+            id: info.id.id().to_string(),
+            scope: info.scope,
+            area: info.area.to_string(),
+            title: info.title.to_string(),
+            description: info.description.to_string(),
+            risk: info.risk,
+            implies: info.implies.iter().map(|p| p.id().to_string()).collect(),
+        }
+    }
+}

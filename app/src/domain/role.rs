@@ -96,3 +96,17 @@ mod tests {
         assert_eq!(BuiltinRole::parse("admin"), Some(BuiltinRole::Admin));
     }
 }
+
+/// A role as the API lists it (`GET /organizations/{org}/roles`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RoleInfo {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub builtin: bool,
+    /// Every permission it carries, implied ones included.
+    pub permissions: Vec<String>,
+    /// Members who hold it directly.
+    pub holders: u32,
+}

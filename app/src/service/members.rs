@@ -117,6 +117,28 @@ async fn member(db: &Db, access: &OrgAccess, username: &str) -> Result<MemberRow
         .ok_or_else(AppError::not_found)
 }
 
+/// Every organization permission `username` holds and where each comes from, computed by
+/// the function that decides (`org_access::explain`). Needs `members.read`.
+pub async fn explain(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    username: &str,
+) -> Result<crate::domain::explain::Explanation, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersRead)?;
+    let target = member(db, &access, username).await?;
+    let row = store::organizations::access(db, &access.org.name, &target.user_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let role = row.role.ok_or_else(AppError::not_found)?;
+    Ok(crate::domain::explain::Explanation {
+        username: target.username,
+        permissions: org_access::explain(&role, &row.team_roles),
+        role,
+    })
+}
+
 /// Changes a member's role. Needs `members.update_role`; only owners grant or take away
 /// Owner; the last owner keeps it (409 `last_owner`).
 pub async fn change_role(

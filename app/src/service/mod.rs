@@ -16,6 +16,7 @@ pub mod organizations;
 pub mod passwords;
 pub mod principal;
 pub mod qr;
+pub mod roles;
 pub mod sessions;
 pub mod throttle;
 pub mod token_format;

@@ -10,11 +10,12 @@
 //!   `two_factor_policy` from every organization endpoint.
 
 use super::principal::Principal;
+use crate::domain::explain::{GrantedBy, PermissionGrant};
 use crate::domain::organization::Organization;
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::role::BuiltinRole;
 use crate::error::{AppError, ErrorCode};
-use crate::store::organizations::OrgRow;
+use crate::store::organizations::{OrgRow, TeamRole};
 use crate::store::{self, Db};
 
 /// What a signed-in member may do in one organization.
@@ -64,6 +65,46 @@ pub fn role_permissions(role: &str) -> PermissionSet {
     BuiltinRole::parse(role).map_or(PermissionSet::EMPTY, BuiltinRole::permissions)
 }
 
+/// Every permission a member holds, with every source that grants it: the member's own role,
+/// then each group's role. This is the one computation behind both the decisions
+/// ([`resolve`]) and the explainer, so the two cannot disagree.
+pub fn explain(role: &str, team_roles: &[TeamRole]) -> Vec<PermissionGrant> {
+    let mut team_roles: Vec<&TeamRole> = team_roles.iter().collect();
+    team_roles.sort_by(|a, b| a.team.cmp(&b.team));
+    let mut sources: Vec<(GrantedBy, PermissionSet)> = vec![(
+        GrantedBy {
+            kind: "role".into(),
+            name: role.to_string(),
+            role: role.to_string(),
+        },
+        role_permissions(role),
+    )];
+    for team in team_roles {
+        sources.push((
+            GrantedBy {
+                kind: "group".into(),
+                name: team.team.clone(),
+                role: team.role.clone(),
+            },
+            role_permissions(&team.role),
+        ));
+    }
+    Permission::ALL
+        .into_iter()
+        .filter_map(|permission| {
+            let granted_by: Vec<GrantedBy> = sources
+                .iter()
+                .filter(|(_, set)| set.contains(permission))
+                .map(|(source, _)| source.clone())
+                .collect();
+            (!granted_by.is_empty()).then_some(PermissionGrant {
+                id: permission,
+                granted_by,
+            })
+        })
+        .collect()
+}
+
 /// Resolves the caller in organization `name`.
 pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAccess, AppError> {
     let caller = principal.user()?;
@@ -83,12 +124,7 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
             "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
         ));
     }
-    let permissions = row
-        .team_roles
-        .iter()
-        .fold(role_permissions(&role), |set, team_role| {
-            set.union(role_permissions(team_role))
-        });
+    let permissions = PermissionSet::of(explain(&role, &row.team_roles).iter().map(|g| g.id));
     Ok(OrgAccess {
         org: row.org,
         user_id: caller.user_id.clone(),

@@ -30,10 +30,17 @@ pub struct AccessRow {
     pub org: OrgRow,
     /// The member's own role; `None` for a non-member.
     pub role: Option<String>,
-    /// The roles of the member's groups (groups without a role are left out).
-    pub team_roles: Vec<String>,
+    /// The member's groups that carry a role.
+    pub team_roles: Vec<TeamRole>,
     /// Whether the caller has two-factor on (for the organization's policy).
     pub two_factor: bool,
+}
+
+/// A group of the member's and the role it gives.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct TeamRole {
+    pub team: String,
+    pub role: String,
 }
 
 #[derive(Debug)]
@@ -104,7 +111,7 @@ pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessR
              RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
                  org: (SELECT {ORG_FIELDS} FROM ONLY $org),
                  role: (SELECT VALUE role FROM ONLY type::record('membership', [record::id($org), $user])),
-                 team_roles: (SELECT VALUE team.role FROM team_member
+                 team_roles: (SELECT team.name AS team, team.role AS role FROM team_member
                               WHERE org = $org AND user = type::record('user', $user)
                               AND team.role != NONE),
                  two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true

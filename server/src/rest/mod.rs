@@ -8,6 +8,7 @@ pub mod groups;
 pub mod invitations;
 mod json;
 pub mod organizations;
+pub mod roles;
 pub mod tokens;
 pub mod two_factor;
 
@@ -52,6 +53,12 @@ pub fn router() -> Router<AppState> {
             get(organizations::get)
                 .patch(organizations::update)
                 .delete(organizations::delete),
+        )
+        .route("/permissions", get(roles::catalog))
+        .route("/organizations/{org}/roles", get(roles::list))
+        .route(
+            "/organizations/{org}/members/{username}/permissions",
+            get(roles::explain),
         )
         .route("/organizations/{org}/members", get(organizations::members))
         .route(

@@ -267,3 +267,118 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_catalog_roles_and_the_explainer() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    let bob = server.signed_in("bob").await;
+    assert_eq!(server.get("/api/v1/permissions").await.status, 401);
+    let catalog = get(&server, &bob, "/api/v1/permissions").await.json();
+    let items = catalog["items"].as_array().unwrap();
+    assert_eq!(items.len(), 19);
+    let manage = items.iter().find(|p| p["id"] == "groups.manage").unwrap();
+    assert_eq!(manage["scope"], "organization");
+    assert!(
+        manage["implies"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("groups.read"))
+    );
+
+    server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&ada),
+            &json!({"name": "acme"}),
+        )
+        .await;
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/invitations",
+            Some(&ada),
+            &json!({"email": "bob@example.org", "role": "viewer"}),
+        )
+        .await;
+    let token = res.json()["accept_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    server
+        .json(
+            "POST",
+            &format!("/api/v1/invitations/{token}/accept"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/groups",
+            Some(&ada),
+            &json!({"name": "devs", "role": "editor"}),
+        )
+        .await;
+    server
+        .json(
+            "PUT",
+            "/api/v1/organizations/acme/groups/devs/members/bob",
+            Some(&ada),
+            &json!({}),
+        )
+        .await;
+
+    let roles = get(&server, &bob, "/api/v1/organizations/acme/roles").await;
+    assert_eq!(roles.status, 200, "{}", roles.text());
+    let roles = roles.json();
+    let owner = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "owner")
+        .unwrap()
+        .clone();
+    assert_eq!(owner["builtin"], true);
+    assert_eq!(owner["holders"], 1);
+
+    let res = get(
+        &server,
+        &ada,
+        "/api/v1/organizations/acme/members/bob/permissions",
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let explained = res.json();
+    let perms = explained["permissions"].as_array().unwrap();
+    let find = |id: &str| perms.iter().find(|p| p["id"] == id).cloned();
+    // Read access from both the viewer role and the group's editor role.
+    let read = find("members.read").unwrap();
+    let kinds: Vec<&str> = read["granted_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["role", "group"]);
+    // Creating projects only through the group.
+    let create = find("projects.create").unwrap();
+    assert_eq!(create["granted_by"][0]["kind"], "group");
+    assert_eq!(create["granted_by"][0]["name"], "devs");
+    assert!(find("members.invite").is_none());
+    // The explainer and the decision agree: bob cannot invite.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/invitations",
+            Some(&bob),
+            &json!({"email": "x@example.org", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 403);
+}
