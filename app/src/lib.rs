@@ -30,8 +30,8 @@ use pages::auth::{
 };
 use pages::invitation::{InvitationDeclinedPage, InvitationPage};
 use pages::orgs::{
-    group::GroupPage, new::NewOrgPage, overview::OrgOverviewPage, people::PeoplePage,
-    settings::OrgSettingsPage,
+    group::GroupPage, member::MemberPage, new::NewOrgPage, overview::OrgOverviewPage,
+    people::PeoplePage, settings::OrgSettingsPage,
 };
 use pages::settings::{
     organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
@@ -123,6 +123,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("orgs"), ParamSegment("org")) view=OrgOverviewPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people")) view=PeoplePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("settings")) view=OrgSettingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people"), ParamSegment("username")) view=MemberPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("groups"), ParamSegment("group")) view=GroupPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async />

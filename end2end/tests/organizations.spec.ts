@@ -97,6 +97,17 @@ test('create an organization, a group, invite someone who signs up through the l
   await visit(`/orgs/${org}/people`);
   const row = page.locator('tbody tr', { hasText: guest });
   await expect(row).toContainText('devs');
+  // Why can the guest create projects? Through the devs group's Editor role.
+  await row.getByRole('link', { name: guest, exact: true }).click();
+  await expect(page).toHaveURL(`/orgs/${org}/people/${guest}`);
+  const create = page.locator('tbody tr', { hasText: 'Create projects' });
+  await expect(create).toContainText('group devs (editor)');
+  await expect(page.locator('tbody tr', { hasText: 'See members' })).toContainText('own role: viewer');
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
+  await visit(`/orgs/${org}/people`);
   await row.getByLabel(`Role of ${guest}`).selectOption('admin');
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('tbody tr', { hasText: guest }).getByLabel(`Role of ${guest}`)).toHaveValue('admin');

@@ -206,3 +206,18 @@ pub async fn remove_member(org: String, username: String, back: String) -> Resul
     .await;
     super::respond(result)
 }
+
+/// A member's permissions and where each comes from. Needs `members.read`.
+#[server(endpoint = "orgs/members/explain")]
+pub async fn explain_member(
+    org: String,
+    username: String,
+) -> Result<crate::domain::explain::Explanation, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::members::explain(&state.db, &principal, &org, &username).await
+    }
+    .await;
+    super::respond(result)
+}

@@ -122,7 +122,7 @@ fn MemberRow(
     view! {
         <tr>
             <td>
-                <strong>{member.user.username.clone()}</strong>
+                <a href=format!("/orgs/{org}/people/{}", member.user.username)><strong>{member.user.username.clone()}</strong></a>
                 {(!member.user.display_name.is_empty()).then(|| view! { " " <span class="muted">{member.user.display_name.clone()}</span> })}
                 <br /><span class="muted small">{member.user.email.clone()}</span>
             </td>

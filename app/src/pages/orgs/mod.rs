@@ -3,6 +3,7 @@
 pub mod group;
 pub mod groups_tab;
 pub mod invitations_tab;
+pub mod member;
 pub mod members_tab;
 pub mod new;
 pub mod overview;
