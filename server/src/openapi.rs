@@ -57,7 +57,12 @@ use utoipa::OpenApi;
         crate::rest::invitations::signup,
         crate::rest::roles::catalog,
         crate::rest::roles::list,
-        crate::rest::roles::explain
+        crate::rest::roles::explain,
+        crate::rest::roles::create,
+        crate::rest::roles::get,
+        crate::rest::roles::update,
+        crate::rest::roles::delete,
+        crate::rest::roles::preview
     ),
     components(schemas(
         crate::health::Health,
@@ -98,7 +103,12 @@ use utoipa::OpenApi;
         app::domain::role::RoleInfo,
         app::domain::explain::Explanation,
         app::domain::explain::PermissionGrant,
-        app::domain::explain::GrantedBy
+        app::domain::explain::GrantedBy,
+        app::service::roles::NewRole,
+        app::service::roles::RoleUpdate,
+        app::service::roles::PreviewInput,
+        app::service::roles::Preview,
+        app::service::roles::MemberChange
     )),
     modifiers(&BearerAuth),
     tags(

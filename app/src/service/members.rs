@@ -55,16 +55,22 @@ pub fn guard_error(err: GuardError) -> AppError {
     }
 }
 
-/// A role the caller may hand out: a known role, and nothing beyond the caller's own rights.
+/// A role the caller may hand out: a built-in or custom role of the organization, carrying
+/// nothing beyond the caller's own rights (the escalation guard).
 pub fn grantable_role(access: &OrgAccess, role: &str, field: &str) -> Result<String, AppError> {
     let role = role.trim().to_lowercase();
-    let Some(builtin) = BuiltinRole::parse(&role) else {
+    let known =
+        BuiltinRole::parse(&role).is_some() || access.custom_roles.iter().any(|c| c.name == role);
+    if !known {
         return Err(AppError::validation(
             field,
             "Choose one of the organization's roles.",
         ));
-    };
-    if !access.permissions.covers(builtin.permissions()) {
+    }
+    if !access
+        .permissions
+        .covers(org_access::role_permissions(&role, &access.custom_roles))
+    {
         return Err(AppError::forbidden(
             "You cannot grant a role with permissions you do not hold yourself.",
         ));
@@ -134,7 +140,7 @@ pub async fn explain(
     let role = row.role.ok_or_else(AppError::not_found)?;
     Ok(crate::domain::explain::Explanation {
         username: target.username,
-        permissions: org_access::explain(&role, &row.team_roles),
+        permissions: org_access::explain(&role, &row.team_roles, &row.custom_roles),
         role,
     })
 }

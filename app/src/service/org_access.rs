@@ -15,7 +15,7 @@ use crate::domain::organization::Organization;
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::role::BuiltinRole;
 use crate::error::{AppError, ErrorCode};
-use crate::store::organizations::{OrgRow, TeamRole};
+use crate::store::organizations::{CustomRole, OrgRow, TeamRole};
 use crate::store::{self, Db};
 
 /// What a signed-in member may do in one organization.
@@ -26,6 +26,8 @@ pub struct OrgAccess {
     pub username: String,
     pub role: String,
     pub permissions: PermissionSet,
+    /// The organization's custom roles, read with the rest.
+    pub custom_roles: Vec<CustomRole>,
 }
 
 impl OrgAccess {
@@ -60,15 +62,25 @@ pub fn to_dto(row: &OrgRow) -> Organization {
     }
 }
 
-/// The permissions a role name carries (built-in roles; unknown names carry none).
-pub fn role_permissions(role: &str) -> PermissionSet {
-    BuiltinRole::parse(role).map_or(PermissionSet::EMPTY, BuiltinRole::permissions)
+/// The permissions a role name carries: a built-in role, else one of the organization's
+/// custom roles (its ticked permissions and what they imply); unknown or empty names (a
+/// deleted role's former holders) carry none.
+pub fn role_permissions(role: &str, custom: &[CustomRole]) -> PermissionSet {
+    if let Some(builtin) = BuiltinRole::parse(role) {
+        return builtin.permissions();
+    }
+    custom
+        .iter()
+        .find(|c| c.name == role)
+        .map_or(PermissionSet::EMPTY, |c| {
+            PermissionSet::of(c.permissions.iter().filter_map(|p| Permission::parse(p)))
+        })
 }
 
 /// Every permission a member holds, with every source that grants it: the member's own role,
 /// then each group's role. This is the one computation behind both the decisions
 /// ([`resolve`]) and the explainer, so the two cannot disagree.
-pub fn explain(role: &str, team_roles: &[TeamRole]) -> Vec<PermissionGrant> {
+pub fn explain(role: &str, team_roles: &[TeamRole], custom: &[CustomRole]) -> Vec<PermissionGrant> {
     let mut team_roles: Vec<&TeamRole> = team_roles.iter().collect();
     team_roles.sort_by(|a, b| a.team.cmp(&b.team));
     let mut sources: Vec<(GrantedBy, PermissionSet)> = vec![(
@@ -77,7 +89,7 @@ pub fn explain(role: &str, team_roles: &[TeamRole]) -> Vec<PermissionGrant> {
             name: role.to_string(),
             role: role.to_string(),
         },
-        role_permissions(role),
+        role_permissions(role, custom),
     )];
     for team in team_roles {
         sources.push((
@@ -86,7 +98,7 @@ pub fn explain(role: &str, team_roles: &[TeamRole]) -> Vec<PermissionGrant> {
                 name: team.team.clone(),
                 role: team.role.clone(),
             },
-            role_permissions(&team.role),
+            role_permissions(&team.role, custom),
         ));
     }
     Permission::ALL
@@ -124,12 +136,17 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
             "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
         ));
     }
-    let permissions = PermissionSet::of(explain(&role, &row.team_roles).iter().map(|g| g.id));
+    let permissions = PermissionSet::of(
+        explain(&role, &row.team_roles, &row.custom_roles)
+            .iter()
+            .map(|g| g.id),
+    );
     Ok(OrgAccess {
         org: row.org,
         user_id: caller.user_id.clone(),
         username: caller.username.clone(),
         role,
         permissions,
+        custom_roles: row.custom_roles,
     })
 }

@@ -1,11 +1,67 @@
-//! Roles and the permission catalog, as data for clients.
+//! Roles: the permission catalog, built-in roles, and custom roles (create, view, edit with a
+//! preview of who gains or loses what, delete).
+//!
+//! Invariants:
+//! - Built-in roles cannot be changed or deleted (409), and their names cannot be taken.
+//! - Escalation guard: nobody creates or edits a role carrying a permission they do not hold
+//!   (both the role's old and new permissions must be within the caller's).
+//! - Unknown permission ids are refused (422), never stored.
+//! - An edit applies only to the permissions the editor saw (the store checks them in the
+//!   writing transaction).
 
-use super::org_access;
+use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
-use crate::domain::permission::{CATALOG, CatalogEntry, Permission};
+use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
 use crate::domain::role::{BuiltinRole, RoleInfo};
-use crate::error::AppError;
+use crate::domain::username::Username;
+use crate::error::{AppError, ErrorCode};
+use crate::store::organizations::CustomRole;
+use crate::store::roles::{RoleError, RoleRow};
 use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRole {
+    pub name: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Permission ids from the catalog.
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleUpdate {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewInput {
+    pub permissions: Vec<String>,
+}
+
+/// Who would gain or lose which permissions if a role changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Preview {
+    pub gains: Vec<MemberChange>,
+    pub losses: Vec<MemberChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MemberChange {
+    pub username: String,
+    pub permissions: Vec<String>,
+}
 
 /// The permission catalog. Needs a signed-in user.
 pub fn catalog(principal: &Principal) -> Result<Vec<CatalogEntry>, AppError> {
@@ -13,7 +69,75 @@ pub fn catalog(principal: &Principal) -> Result<Vec<CatalogEntry>, AppError> {
     Ok(CATALOG.iter().map(CatalogEntry::from).collect())
 }
 
-/// The organization's roles with how many members hold each. Needs `roles.read`.
+fn parse_permissions(ids: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(p) = Permission::parse(id.trim()) else {
+            return Err(AppError::validation(
+                "permissions",
+                format!("\"{id}\" is not a permission of the catalog."),
+            ));
+        };
+        if !out.iter().any(|o| o == p.id()) {
+            out.push(p.id().to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn set_of(ids: &[String]) -> PermissionSet {
+    PermissionSet::of(ids.iter().filter_map(|p| Permission::parse(p)))
+}
+
+fn guard_escalation(access: &OrgAccess, set: PermissionSet) -> Result<(), AppError> {
+    if access.permissions.covers(set) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "A role cannot carry permissions you do not hold yourself.",
+        ))
+    }
+}
+
+fn text(input: Option<&str>, field: &str, max: usize) -> Result<String, AppError> {
+    let value = input.map(str::trim).unwrap_or_default();
+    if value.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("Use at most {max} characters."),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+fn builtin_conflict() -> AppError {
+    AppError::conflict(
+        ErrorCode::Conflict,
+        "Built-in roles cannot be changed or deleted. Create a custom role instead.",
+    )
+}
+
+fn info(role: &RoleRow, holders: u32) -> RoleInfo {
+    RoleInfo {
+        name: role.name.clone(),
+        title: if role.title.is_empty() {
+            role.name.clone()
+        } else {
+            role.title.clone()
+        },
+        description: role.description.clone(),
+        builtin: false,
+        permissions: set_of(&role.permissions)
+            .iter()
+            .map(|p| p.id().to_string())
+            .collect(),
+        holders,
+    }
+}
+
+/// The organization's roles (built-in, then custom) with how many members hold each
+/// directly. Needs `roles.read`.
 pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<RoleInfo>, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesRead)?;
@@ -29,11 +153,214 @@ pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<RoleI
                 .iter()
                 .map(|p| p.id().to_string())
                 .collect(),
-            holders: u32::try_from(
-                store::memberships::count_with_role(db, &access.org.id, role.name()).await?,
-            )
-            .unwrap_or(0),
+            holders: holders(db, &access, role.name()).await?,
         });
     }
+    for role in store::roles::list(db, &access.org.id).await? {
+        let count = holders(db, &access, &role.name).await?;
+        roles.push(info(&role, count));
+    }
     Ok(roles)
+}
+
+async fn holders(db: &Db, access: &OrgAccess, role: &str) -> Result<u32, AppError> {
+    Ok(
+        u32::try_from(store::memberships::count_with_role(db, &access.org.id, role).await?)
+            .unwrap_or(0),
+    )
+}
+
+/// One role. Needs `roles.read`.
+pub async fn get(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+) -> Result<RoleInfo, AppError> {
+    let list = list(db, principal, org).await?;
+    let name = name.trim().to_lowercase();
+    list.into_iter()
+        .find(|r| r.name == name)
+        .ok_or_else(AppError::not_found)
+}
+
+/// Creates a custom role. Needs `roles.manage`; 403 if it carries a permission the caller
+/// lacks; 422 for an unknown permission; 409 for a taken or built-in name.
+pub async fn create(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    input: &NewRole,
+    now: DateTime<Utc>,
+) -> Result<RoleInfo, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::RolesManage)?;
+    let name = Username::parse_field(&input.name, "name")?;
+    if BuiltinRole::parse(name.as_str()).is_some() {
+        return Err(AppError::conflict(
+            ErrorCode::Conflict,
+            "That is the name of a built-in role.",
+        ));
+    }
+    let permissions = parse_permissions(&input.permissions)?;
+    guard_escalation(&access, set_of(&permissions))?;
+    let row = RoleRow {
+        name: name.as_str().to_string(),
+        title: text(input.title.as_deref(), "title", 100)?,
+        description: text(input.description.as_deref(), "description", 500)?,
+        permissions,
+    };
+    store::roles::create(db, &access.org.id, &row, now)
+        .await
+        .map_err(role_error)?;
+    Ok(info(&row, 0))
+}
+
+fn role_error(err: RoleError) -> AppError {
+    match err {
+        RoleError::Exists => {
+            AppError::conflict(ErrorCode::Conflict, "A role with that name exists.")
+        }
+        RoleError::Changed => AppError::conflict(
+            ErrorCode::Conflict,
+            "Someone changed this role meanwhile. Reload it and make your change again.",
+        ),
+        RoleError::Store(err) => err.into(),
+    }
+}
+
+async fn custom(db: &Db, access: &OrgAccess, name: &str) -> Result<RoleRow, AppError> {
+    let name = name.trim().to_lowercase();
+    if BuiltinRole::parse(&name).is_some() {
+        return Err(builtin_conflict());
+    }
+    store::roles::get(db, &access.org.id, &name)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Edits a custom role. Needs `roles.manage` and every permission of the role, before and
+/// after; built-ins: 409.
+pub async fn update(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    change: &RoleUpdate,
+    now: DateTime<Utc>,
+) -> Result<RoleInfo, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::RolesManage)?;
+    let current = custom(db, &access, name).await?;
+    guard_escalation(&access, set_of(&current.permissions))?;
+    let permissions = match &change.permissions {
+        Some(ids) => parse_permissions(ids)?,
+        None => current.permissions.clone(),
+    };
+    guard_escalation(&access, set_of(&permissions))?;
+    let row = RoleRow {
+        name: current.name.clone(),
+        title: match &change.title {
+            Some(t) => text(Some(t), "title", 100)?,
+            None => current.title.clone(),
+        },
+        description: match &change.description {
+            Some(d) => text(Some(d), "description", 500)?,
+            None => current.description.clone(),
+        },
+        permissions,
+    };
+    store::roles::update(db, &access.org.id, &row, &current.permissions, now)
+        .await
+        .map_err(role_error)?;
+    let count = holders(db, &access, &row.name).await?;
+    Ok(info(&row, count))
+}
+
+/// Deletes a custom role; its holders fall back to no role. Needs `roles.manage` and the
+/// role's permissions; built-ins: 409.
+pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::RolesManage)?;
+    let current = custom(db, &access, name).await?;
+    guard_escalation(&access, set_of(&current.permissions))?;
+    store::roles::delete(db, &access.org.id, &current.name).await?;
+    Ok(())
+}
+
+/// Members who hold a role directly or through a group. Needs `roles.read`.
+pub async fn role_holders(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+) -> Result<Vec<String>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::RolesRead)?;
+    Ok(store::roles::holders(db, &access.org.id, &name.trim().to_lowercase()).await?)
+}
+
+/// Who would gain or lose which permissions if the role carried `permissions`, computed with
+/// the same function that decides. Needs `roles.manage`.
+pub async fn preview(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    input: &PreviewInput,
+) -> Result<Preview, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::RolesManage)?;
+    let current = custom(db, &access, name).await?;
+    let proposed = parse_permissions(&input.permissions)?;
+    let mut after_roles = access.custom_roles.clone();
+    for role in after_roles.iter_mut().filter(|r| r.name == current.name) {
+        role.permissions = proposed.clone();
+    }
+    let before_roles: Vec<CustomRole> = access.custom_roles.clone();
+    let mut preview = Preview {
+        gains: Vec::new(),
+        losses: Vec::new(),
+    };
+    for username in store::roles::holders(db, &access.org.id, &current.name).await? {
+        let Some(member) = store::memberships::get(db, &access.org.id, &username).await? else {
+            continue;
+        };
+        let Some(row) = store::organizations::access(db, &access.org.name, &member.user_id).await?
+        else {
+            continue;
+        };
+        let role = row.role.unwrap_or_default();
+        let set = |customs: &[CustomRole]| {
+            PermissionSet::of(
+                org_access::explain(&role, &row.team_roles, customs)
+                    .iter()
+                    .map(|g| g.id),
+            )
+        };
+        let (before, after) = (set(&before_roles), set(&after_roles));
+        let gained: Vec<String> = after
+            .iter()
+            .filter(|p| !before.contains(*p))
+            .map(|p| p.id().to_string())
+            .collect();
+        let lost: Vec<String> = before
+            .iter()
+            .filter(|p| !after.contains(*p))
+            .map(|p| p.id().to_string())
+            .collect();
+        if !gained.is_empty() {
+            preview.gains.push(MemberChange {
+                username: username.clone(),
+                permissions: gained,
+            });
+        }
+        if !lost.is_empty() {
+            preview.losses.push(MemberChange {
+                username,
+                permissions: lost,
+            });
+        }
+    }
+    Ok(preview)
 }

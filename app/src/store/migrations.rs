@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "organizations",
         surql: include_str!("migrations/0008_organizations.surql"),
     },
+    Migration {
+        version: 9,
+        name: "roles",
+        surql: include_str!("migrations/0009_roles.surql"),
+    },
 ];
 
 /// What a run did.

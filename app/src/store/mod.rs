@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod organizations;
 pub mod outbox;
 pub mod retry;
+pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

@@ -34,6 +34,15 @@ pub struct AccessRow {
     pub team_roles: Vec<TeamRole>,
     /// Whether the caller has two-factor on (for the organization's policy).
     pub two_factor: bool,
+    /// The organization's custom roles (name and ticked permissions).
+    pub custom_roles: Vec<CustomRole>,
+}
+
+/// A custom role's name and ticked permission ids.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct CustomRole {
+    pub name: String,
+    pub permissions: Vec<String>,
 }
 
 /// A group of the member's and the role it gives.
@@ -114,7 +123,8 @@ pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessR
                  team_roles: (SELECT team.name AS team, team.role AS role FROM team_member
                               WHERE org = $org AND user = type::record('user', $user)
                               AND team.role != NONE),
-                 two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true
+                 two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true,
+                 custom_roles: (SELECT name, permissions FROM role WHERE org = $org)
              }} }};"
         ))
         .bind(("name", name.to_string()))

@@ -7,5 +7,6 @@ mod clock;
 mod email;
 mod groups_invitations;
 mod organizations;
+mod roles;
 mod support;
 mod two_factor;

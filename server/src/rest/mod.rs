@@ -55,7 +55,18 @@ pub fn router() -> Router<AppState> {
                 .delete(organizations::delete),
         )
         .route("/permissions", get(roles::catalog))
-        .route("/organizations/{org}/roles", get(roles::list))
+        .route(
+            "/organizations/{org}/roles",
+            get(roles::list).post(roles::create),
+        )
+        .route(
+            "/organizations/{org}/roles/{role}",
+            get(roles::get).patch(roles::update).delete(roles::delete),
+        )
+        .route(
+            "/organizations/{org}/roles/{role}/preview",
+            post(roles::preview),
+        )
         .route(
             "/organizations/{org}/members/{username}/permissions",
             get(roles::explain),

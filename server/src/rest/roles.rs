@@ -7,9 +7,11 @@ use app::domain::organization::Page;
 use app::domain::permission::CatalogEntry;
 use app::domain::role::RoleInfo;
 use app::error::AppError;
+use app::service::roles::{NewRole, Preview, PreviewInput, RoleUpdate};
 use app::service::{members, roles};
 use app::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 
 /// The permission catalog: id, scope, area, title, description, risk and implied permissions.
 /// Needs a signed-in user.
@@ -68,5 +70,136 @@ pub async fn explain(
 ) -> Result<ApiJson<Explanation>, AppError> {
     Ok(ApiJson(
         members::explain(&state.db, &principal, &org, &username).await?,
+    ))
+}
+
+/// Create a custom role. Needs `roles.manage`; 403 if it carries a permission you lack; 422
+/// for an unknown permission; 409 for a taken or built-in name.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations/{org}/roles",
+    tag = "roles",
+    params(("org" = String, Path, description = "Organization name")),
+    request_body = NewRole,
+    responses(
+        (status = 201, description = "Created", body = RoleInfo),
+        (status = 403, description = "Missing `roles.manage`, or a permission beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
+        (status = 409, description = "Name taken or built-in", body = app::error::ErrorBody),
+        (status = 422, description = "Invalid name or unknown permission", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<NewRole>,
+) -> Result<(StatusCode, ApiJson<RoleInfo>), AppError> {
+    let role = roles::create(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, ApiJson(role)))
+}
+
+/// One role, built-in or custom. Needs `roles.read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/roles/{role}",
+    tag = "roles",
+    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    responses(
+        (status = 200, description = "The role", body = RoleInfo),
+        (status = 404, description = "No such organization or role", body = app::error::ErrorBody)
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, role)): Path<(String, String)>,
+) -> Result<ApiJson<RoleInfo>, AppError> {
+    Ok(ApiJson(
+        roles::get(&state.db, &principal, &org, &role).await?,
+    ))
+}
+
+/// Edit a custom role. Needs `roles.manage` and every permission of the role before and
+/// after; built-in roles: 409.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/organizations/{org}/roles/{role}",
+    tag = "roles",
+    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    request_body = RoleUpdate,
+    responses(
+        (status = 200, description = "The role", body = RoleInfo),
+        (status = 403, description = "Missing `roles.manage`, or a permission beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization or role", body = app::error::ErrorBody),
+        (status = 409, description = "A built-in role, or changed meanwhile", body = app::error::ErrorBody),
+        (status = 422, description = "Unknown permission", body = app::error::ErrorBody)
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, role)): Path<(String, String)>,
+    ApiJson(change): ApiJson<RoleUpdate>,
+) -> Result<ApiJson<RoleInfo>, AppError> {
+    Ok(ApiJson(
+        roles::update(
+            &state.db,
+            &principal,
+            &org,
+            &role,
+            &change,
+            chrono::Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+/// Delete a custom role; its holders fall back to no role. Needs `roles.manage`; built-in
+/// roles: 409.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{org}/roles/{role}",
+    tag = "roles",
+    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Missing `roles.manage`, or a permission beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization or role", body = app::error::ErrorBody),
+        (status = 409, description = "A built-in role", body = app::error::ErrorBody)
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, role)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    roles::delete(&state.db, &principal, &org, &role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who would gain or lose which permissions if the role carried `permissions`. Needs
+/// `roles.manage`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations/{org}/roles/{role}/preview",
+    tag = "roles",
+    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    request_body = PreviewInput,
+    responses(
+        (status = 200, description = "Gains and losses per member", body = Preview),
+        (status = 404, description = "No such organization or role", body = app::error::ErrorBody),
+        (status = 409, description = "A built-in role", body = app::error::ErrorBody),
+        (status = 422, description = "Unknown permission", body = app::error::ErrorBody)
+    )
+)]
+pub async fn preview(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, role)): Path<(String, String)>,
+    ApiJson(input): ApiJson<PreviewInput>,
+) -> Result<ApiJson<Preview>, AppError> {
+    Ok(ApiJson(
+        roles::preview(&state.db, &principal, &org, &role, &input).await?,
     ))
 }

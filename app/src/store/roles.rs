@@ -1,0 +1,173 @@
+//! Custom roles.
+//!
+//! Invariants:
+//! - A custom role's name is unique in its organization (the record id) and never a built-in
+//!   name (checked by the service).
+//! - An edit applies only if the role still has the permissions the editor saw (`expected`):
+//!   a concurrent edit makes the later one fail instead of silently widening what was checked.
+//! - Deleting a role and moving its holders (members, groups, invitations) to no role happen
+//!   in one transaction.
+
+use super::checked::{checked, is_thrown};
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct RoleRow {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum RoleError {
+    Exists,
+    Changed,
+    Store(StoreError),
+}
+
+fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, RoleError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "role_exists") => Err(RoleError::Exists),
+        Err(err) if is_thrown(&err, "role_changed") => Err(RoleError::Changed),
+        Err(err) => Err(RoleError::Store(err.into())),
+    }
+}
+
+pub async fn list(db: &Db, org_id: &str) -> Result<Vec<RoleRow>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT name, title, description, permissions FROM role
+             WHERE org = type::record('organization', $org) ORDER BY name",
+        )
+        .bind(("org", org_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<RoleRow>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT name, title, description, permissions FROM ONLY type::record('role', [$org, $name])",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind(("name", name.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+pub async fn create(
+    db: &Db,
+    org_id: &str,
+    role: &RoleRow,
+    now: DateTime<Utc>,
+) -> Result<(), RoleError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 IF record::exists(type::record('role', [$org, $name])) { THROW 'role_exists' };
+                 CREATE type::record('role', [$org, $name]) CONTENT {
+                     org: type::record('organization', $org), name: $name, title: $title,
+                     description: $description, permissions: $permissions,
+                     created_at: $now, updated_at: $now
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("name", role.name.clone()))
+            .bind(("title", role.title.clone()))
+            .bind(("description", role.description.clone()))
+            .bind(("permissions", role.permissions.clone()))
+            .bind(("now", now))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+/// Replaces title, description and permissions, if the permissions are still `expected`.
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    role: &RoleRow,
+    expected: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), RoleError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $r = type::record('role', [$org, $name]);
+                 IF (SELECT VALUE permissions FROM ONLY $r) != $expected { THROW 'role_changed' };
+                 UPDATE $r SET title = $title, description = $description,
+                     permissions = $permissions, updated_at = $now;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("name", role.name.clone()))
+            .bind(("title", role.title.clone()))
+            .bind(("description", role.description.clone()))
+            .bind(("permissions", role.permissions.clone()))
+            .bind(("expected", expected.to_vec()))
+            .bind(("now", now))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+/// Deletes the role; its holders (members, groups, pending invitations) fall back to no role.
+pub async fn delete(db: &Db, org_id: &str, name: &str) -> Result<(), StoreError> {
+    retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org_id = type::record('organization', $org);
+                 UPDATE membership SET role = '' WHERE org = $org_id AND role = $name;
+                 UPDATE team SET role = NONE WHERE org = $org_id AND role = $name;
+                 UPDATE invitation SET role = '' WHERE org = $org_id AND role = $name;
+                 DELETE type::record('role', [$org, $name]);
+                 UPDATE $org_id SET guard += 1;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org", org_id.to_string()))
+            .bind(("name", name.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Usernames of the members who hold `name` directly or through a group, sorted.
+pub async fn holders(db: &Db, org_id: &str, name: &str) -> Result<Vec<String>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT VALUE username FROM membership
+                 WHERE org = type::record('organization', $org) AND role = $name;
+             SELECT VALUE user.username FROM team_member
+                 WHERE org = type::record('organization', $org) AND team.role = $name;",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind(("name", name.to_string()))
+        .await?,
+    )?;
+    let mut names: Vec<String> = response.take(0)?;
+    let through_groups: Vec<String> = response.take(1)?;
+    names.extend(through_groups);
+    names.sort();
+    names.dedup();
+    Ok(names)
+}

@@ -1,0 +1,223 @@
+//! Custom roles: the escalation guard, built-ins read-only, preview, delete with fallback.
+
+use crate::support::{as_user, db, quick_user};
+use app::domain::permission::Permission;
+use app::error::ErrorCode;
+use app::service::members::{self, RoleChange};
+use app::service::org_access;
+use app::service::organizations::{self, NewOrganization};
+use app::service::roles::{self, NewRole, PreviewInput, RoleUpdate};
+use app::store::{self, roles::RoleRow};
+use chrono::Utc;
+
+fn role(name: &str, permissions: &[&str]) -> NewRole {
+    NewRole {
+        name: name.into(),
+        title: Some(format!("The {name}")),
+        description: None,
+        permissions: permissions.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[tokio::test]
+async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds() {
+    let db = db().await;
+    let now = Utc::now();
+    let ada_id = quick_user(&db, "ada").await;
+    let ada = as_user(&ada_id, "ada");
+    let org = organizations::create(
+        &db,
+        &ada,
+        &NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let adam_id = quick_user(&db, "adam").await;
+    store::memberships::add(&db, &org.id, &adam_id, "admin", &[], now)
+        .await
+        .unwrap();
+    let adam = as_user(&adam_id, "adam");
+    let vic_id = quick_user(&db, "vic").await;
+    store::memberships::add(&db, &org.id, &vic_id, "viewer", &[], now)
+        .await
+        .unwrap();
+    let vic = as_user(&vic_id, "vic");
+
+    // The escalation guard, unknown ids, reserved and taken names.
+    let err = roles::create(&db, &adam, "acme", &role("wrecker", &["org.delete"]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let err = roles::create(&db, &adam, "acme", &role("odd", &["org.own"]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code, err.field.as_deref()),
+        (ErrorCode::Validation, Some("permissions"))
+    );
+    let err = roles::create(&db, &adam, "acme", &role("owner", &[]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    let err = roles::create(&db, &vic, "acme", &role("mine", &["org.read"]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let auditor = roles::create(&db, &adam, "acme", &role("auditor", &["audit.read"]), now)
+        .await
+        .unwrap();
+    assert!(
+        auditor.permissions.contains(&"org.read".to_string()),
+        "implied permissions listed"
+    );
+    assert_eq!(
+        roles::create(&db, &adam, "acme", &role("auditor", &[]), now)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Conflict
+    );
+
+    // Assigned to a member, it grants exactly its permissions.
+    members::change_role(
+        &db,
+        &adam,
+        "acme",
+        "vic",
+        &RoleChange {
+            role: "auditor".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let access = org_access::resolve(&db, &vic, "acme").await.unwrap();
+    assert!(access.permissions.contains(Permission::AuditRead));
+    assert!(!access.permissions.contains(Permission::MembersRead));
+
+    // An owner-only role cannot be handed out by an admin.
+    roles::create(&db, &ada, "acme", &role("demolisher", &["org.delete"]), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        members::change_role(
+            &db,
+            &adam,
+            "acme",
+            "vic",
+            &RoleChange {
+                role: "demolisher".into()
+            }
+        )
+        .await
+        .unwrap_err()
+        .code,
+        ErrorCode::Forbidden
+    );
+    // Nor edited or deleted by them.
+    assert_eq!(
+        roles::delete(&db, &adam, "acme", "demolisher")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+
+    // Built-ins are read-only.
+    let change = RoleUpdate {
+        permissions: Some(vec!["org.read".into()]),
+        ..Default::default()
+    };
+    assert_eq!(
+        roles::update(&db, &ada, "acme", "viewer", &change, now)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        roles::delete(&db, &ada, "acme", "admin")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Conflict
+    );
+
+    // Preview before saving: vic would gain members.invite (and members.read) and lose audit.read.
+    let preview = roles::preview(
+        &db,
+        &adam,
+        "acme",
+        "auditor",
+        &PreviewInput {
+            permissions: vec!["members.invite".into()],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(preview.gains.len(), 1);
+    assert_eq!(preview.gains[0].username, "vic");
+    assert!(
+        preview.gains[0]
+            .permissions
+            .contains(&"members.invite".to_string())
+    );
+    assert_eq!(
+        preview.losses[0].permissions,
+        vec!["audit.read".to_string()]
+    );
+
+    // An edit made against stale permissions is refused.
+    let stale = RoleRow {
+        name: "auditor".into(),
+        title: String::new(),
+        description: String::new(),
+        permissions: vec!["members.invite".into()],
+    };
+    assert!(
+        store::roles::update(&db, &org.id, &stale, &["something.else".to_string()], now)
+            .await
+            .is_err()
+    );
+    let edited = roles::update(
+        &db,
+        &adam,
+        "acme",
+        "auditor",
+        &RoleUpdate {
+            permissions: Some(vec!["members.invite".into()]),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(edited.permissions.contains(&"members.invite".to_string()));
+    assert!(
+        org_access::resolve(&db, &vic, "acme")
+            .await
+            .unwrap()
+            .permissions
+            .contains(Permission::MembersInvite)
+    );
+
+    // Deleting: holders fall back to no role.
+    assert_eq!(
+        roles::role_holders(&db, &ada, "acme", "auditor")
+            .await
+            .unwrap(),
+        vec!["vic".to_string()]
+    );
+    roles::delete(&db, &adam, "acme", "auditor").await.unwrap();
+    let err = organizations::get(&db, &vic, "acme").await.unwrap_err();
+    assert_eq!(
+        err.code,
+        ErrorCode::Forbidden,
+        "still a member, with no permission"
+    );
+    let listed = roles::list(&db, &ada, "acme").await.unwrap();
+    assert!(listed.iter().all(|r| r.name != "auditor"));
+}
