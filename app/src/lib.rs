@@ -30,8 +30,13 @@ use pages::auth::{
 };
 use pages::invitation::{InvitationDeclinedPage, InvitationPage};
 use pages::orgs::{
-    group::GroupPage, member::MemberPage, new::NewOrgPage, overview::OrgOverviewPage,
-    people::PeoplePage, settings::OrgSettingsPage,
+    group::GroupPage,
+    member::MemberPage,
+    new::NewOrgPage,
+    overview::OrgOverviewPage,
+    people::PeoplePage,
+    roles::{RolePage, RolesPage},
+    settings::OrgSettingsPage,
 };
 use pages::settings::{
     organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
@@ -123,6 +128,8 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("orgs"), ParamSegment("org")) view=OrgOverviewPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people")) view=PeoplePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("settings")) view=OrgSettingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("roles")) view=RolesPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("roles"), ParamSegment("role")) view=RolePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people"), ParamSegment("username")) view=MemberPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("groups"), ParamSegment("group")) view=GroupPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />

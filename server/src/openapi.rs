@@ -107,8 +107,8 @@ use utoipa::OpenApi;
         app::service::roles::NewRole,
         app::service::roles::RoleUpdate,
         app::service::roles::PreviewInput,
-        app::service::roles::Preview,
-        app::service::roles::MemberChange
+        app::domain::role::Preview,
+        app::domain::role::MemberChange
     )),
     modifiers(&BearerAuth),
     tags(

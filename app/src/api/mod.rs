@@ -8,6 +8,7 @@ pub mod groups;
 pub mod instance;
 pub mod invitations;
 pub mod orgs;
+pub mod roles;
 pub mod two_factor;
 
 #[cfg(feature = "ssr")]

@@ -110,3 +110,19 @@ pub struct RoleInfo {
     /// Members who hold it directly.
     pub holders: u32,
 }
+
+/// Who would gain or lose which permissions if a role changed
+/// (`POST /organizations/{org}/roles/{role}/preview`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Preview {
+    pub gains: Vec<MemberChange>,
+    pub losses: Vec<MemberChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MemberChange {
+    pub username: String,
+    pub permissions: Vec<String>,
+}

@@ -12,14 +12,14 @@
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
-use crate::domain::role::{BuiltinRole, RoleInfo};
+use crate::domain::role::{BuiltinRole, MemberChange, Preview, RoleInfo};
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
 use crate::store::organizations::CustomRole;
 use crate::store::roles::{RoleError, RoleRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -47,19 +47,6 @@ pub struct RoleUpdate {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewInput {
-    pub permissions: Vec<String>,
-}
-
-/// Who would gain or lose which permissions if a role changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Preview {
-    pub gains: Vec<MemberChange>,
-    pub losses: Vec<MemberChange>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct MemberChange {
-    pub username: String,
     pub permissions: Vec<String>,
 }
 

@@ -8,6 +8,7 @@ pub mod members_tab;
 pub mod new;
 pub mod overview;
 pub mod people;
+pub mod roles;
 pub mod settings;
 
 use crate::api::orgs::get_org_view;
@@ -57,6 +58,7 @@ pub fn OrgFrame(view: OrgView, children: Children) -> impl IntoView {
     let sections = [
         (format!("/orgs/{name}"), "Overview"),
         (format!("/orgs/{name}/people"), "People"),
+        (format!("/orgs/{name}/roles"), "Roles"),
         (format!("/orgs/{name}/settings"), "Settings"),
     ];
     view! {

@@ -1,0 +1,118 @@
+//! Roles for the pages.
+
+use crate::domain::role::RoleInfo;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The organization's roles. Needs `roles.read`.
+#[server(endpoint = "orgs/roles")]
+pub async fn list_roles(org: String) -> Result<Vec<RoleInfo>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::roles::list(&state.db, &principal, &org).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Creates (no `original`) or edits (`original` = the role's name) a custom role; opens it.
+/// Needs `roles.manage`.
+#[server(endpoint = "orgs/roles/save")]
+pub async fn save_role(
+    org: String,
+    #[server(default)] original: String,
+    #[server(default)] name: String,
+    title: String,
+    description: String,
+    #[server(default)] permissions: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::service::roles::{self, NewRole, RoleUpdate};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let now = chrono::Utc::now();
+        let saved = if original.is_empty() {
+            roles::create(
+                &state.db,
+                &principal,
+                &org,
+                &NewRole {
+                    name,
+                    title: Some(title),
+                    description: Some(description),
+                    permissions,
+                },
+                now,
+            )
+            .await?
+        } else {
+            roles::update(
+                &state.db,
+                &principal,
+                &org,
+                &original,
+                &RoleUpdate {
+                    title: Some(title),
+                    description: Some(description),
+                    permissions: Some(permissions),
+                },
+                now,
+            )
+            .await?
+        };
+        leptos_axum::redirect(&format!("/orgs/{org}/roles/{}?saved=1", saved.name));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Deletes a custom role. Needs `roles.manage`.
+#[server(endpoint = "orgs/roles/delete")]
+pub async fn delete_role(org: String, name: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::roles::delete(&state.db, &principal, &org, &name).await?;
+        leptos_axum::redirect(&format!("/orgs/{org}/roles"));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Members who hold a role directly or through a group. Needs `roles.read`.
+#[server(endpoint = "orgs/roles/holders")]
+pub async fn role_holders(org: String, name: String) -> Result<Vec<String>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::roles::role_holders(&state.db, &principal, &org, &name).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Who would gain or lose what if the role carried `permissions`. Needs `roles.manage`.
+#[server(endpoint = "orgs/roles/preview")]
+pub async fn preview_role(
+    org: String,
+    name: String,
+    permissions: Vec<String>,
+) -> Result<crate::domain::role::Preview, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::roles::preview(
+            &state.db,
+            &principal,
+            &org,
+            &name,
+            &crate::service::roles::PreviewInput { permissions },
+        )
+        .await
+    }
+    .await;
+    super::respond(result)
+}

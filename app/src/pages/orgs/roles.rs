@@ -1,0 +1,296 @@
+use super::{OrgError, OrgFrame, org_param, org_resource};
+use crate::api::roles::{DeleteRole, SaveRole, list_roles, preview_role, role_holders};
+use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::domain::organization::OrgView;
+use crate::domain::permission::{CATALOG, Permission, PermissionSet};
+use crate::domain::role::RoleInfo;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/orgs/{org}/roles`: built-in and custom roles with holder counts.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let view_res = org_resource(|| 0);
+    let org = org_param();
+    let roles = Resource::new(move || org.get(), list_roles);
+    view! {
+        <Title text="Roles" />
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (view_res.await, roles.await) {
+                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
+                    (Ok(view), Ok(roles)) => {
+                        let name = view.organization.name.clone();
+                        let manage = view.can(Permission::RolesManage);
+                        view! {
+                            <OrgFrame view=view.clone()>
+                                {manage.then(|| view! { <p><a class="button button--primary" href=format!("/orgs/{name}/roles/new")>"New custom role"</a></p> })}
+                                <div class="table-wrap">
+                                    <table>
+                                        <caption class="visually-hidden">"Roles"</caption>
+                                        <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Members"</th></tr></thead>
+                                        <tbody>
+                                            {roles.into_iter().map(|r| view! {
+                                                <tr>
+                                                    <td>
+                                                        <a href=format!("/orgs/{name}/roles/{}", r.name)><strong>{r.title.clone()}</strong></a>
+                                                        " " {if r.builtin { view! { <span class="badge">"built-in"</span> }.into_any() } else { view! { <span class="badge badge--ok">"custom"</span> }.into_any() }}
+                                                        {(!r.description.is_empty()).then(|| view! { <br /><span class="muted small">{r.description.clone()}</span> })}
+                                                    </td>
+                                                    <td>{r.permissions.len()}</td>
+                                                    <td>{r.holders}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            </OrgFrame>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/orgs/{org}/roles/{role}` (view; edit for custom roles) and `/orgs/{org}/roles/new`.
+#[component]
+pub fn RolePage() -> impl IntoView {
+    let params = use_params_map();
+    let role_name = Memo::new(move |_| params.read().get("role").unwrap_or_else(|| "new".into()));
+    let view_res = org_resource(|| 0);
+    let org = org_param();
+    let query = use_query_map();
+    // Keyed by the role in the URL (and a save's `?saved`), so moving from one role to another
+    // in the browser reads the list again.
+    let roles = Resource::new(
+        move || (org.get(), role_name.get(), query.read().get("saved")),
+        |(org, wanted, _)| async move { list_roles(org).await.map(|roles| (wanted, roles)) },
+    );
+    view! {
+        <Title text="Role" />
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (view_res.await, roles.await) {
+                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
+                    (Ok(view), Ok((wanted, roles))) => {
+                        let role = roles.into_iter().find(|r| r.name == wanted);
+                        let body = match (wanted.as_str(), role) {
+                            ("new", _) => view! { <RoleEditor view=view.clone() role=None /> }.into_any(),
+                            (_, Some(role)) if !role.builtin && view.can(Permission::RolesManage) => view! {
+                                <RoleEditor view=view.clone() role=Some(role.clone()) />
+                                <DeleteRoleSection org=view.organization.name.clone() role=role.name.clone() />
+                            }.into_any(),
+                            (_, Some(role)) => view! { <RoleView role /> }.into_any(),
+                            (_, None) => view! { <p class="notice notice--error" role="alert">"There is no such role."</p> }.into_any(),
+                        };
+                        view! {
+                            <OrgFrame view=view.clone()>
+                                <p><a href=format!("/orgs/{}/roles", view.organization.name)>"← All roles"</a></p>
+                                {body}
+                            </OrgFrame>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A role, read-only ("eye" view): its permissions grouped by area, with descriptions.
+#[component]
+fn RoleView(role: RoleInfo) -> impl IntoView {
+    let held = PermissionSet::of(role.permissions.iter().filter_map(|p| Permission::parse(p)));
+    let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
+    areas.dedup();
+    view! {
+        <h2>{role.title.clone()} " " {role.builtin.then(|| view! { <span class="badge">"built-in, read-only"</span> })}</h2>
+        <p class="muted">{role.description.clone()}</p>
+        {areas.into_iter().map(|area| {
+            let entries: Vec<_> = CATALOG.iter().filter(|e| e.area == area && held.contains(e.id)).collect();
+            (!entries.is_empty()).then(|| view! {
+                <h3>{area}</h3>
+                <ul class="permission-detail">
+                    {entries.into_iter().map(|e| view! {
+                        <li><strong>{e.title}</strong> " " <code class="small">{e.id.id()}</code><br /><span class="muted small">{e.description}</span></li>
+                    }).collect_view()}
+                </ul>
+            })
+        }).collect_view()}
+    }
+}
+
+/// The custom role editor: name, title, description, and the catalog as checkboxes grouped by
+/// area with a search box; with JavaScript, implied permissions tick and lock themselves, a
+/// summary follows the selection, and a preview shows who would gain or lose what.
+#[component]
+fn RoleEditor(view: OrgView, role: Option<RoleInfo>) -> impl IntoView {
+    let save = ServerAction::<SaveRole>::new();
+    let error = submission_error(save);
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").is_some();
+    let org = view.organization.name.clone();
+    let original = role.as_ref().map(|r| r.name.clone()).unwrap_or_default();
+    let initial: Vec<Permission> = role
+        .as_ref()
+        .map(|r| {
+            r.permissions
+                .iter()
+                .filter_map(|p| Permission::parse(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    // What is ticked by hand; implied ones are derived.
+    let chosen = RwSignal::new(initial);
+    let filter = RwSignal::new(String::new());
+    let closure = Memo::new(move |_| PermissionSet::of(chosen.get()));
+    let implied_only = move |p: Permission| {
+        let others = chosen.get().into_iter().filter(|c| *c != p);
+        PermissionSet::of(others).contains(p) && !chosen.get().contains(&p)
+    };
+    let mine = PermissionSet::of(view.permissions.iter().copied());
+    let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
+    areas.dedup();
+    let preview = Action::new(move |(org, name, perms): &(String, String, Vec<String>)| {
+        preview_role(org.clone(), name.clone(), perms.clone())
+    });
+    let is_new = role.is_none();
+    let (org_p, name_p) = (org.clone(), original.clone());
+
+    view! {
+        <h2>{if is_new { "New custom role".to_string() } else { format!("Edit {}", original) }}</h2>
+        <Show when=saved><p class="notice notice--success" role="status">"The role was saved."</p></Show>
+        <ActionForm action=save attr:class="role-editor">
+            <FormError error />
+            <input type="hidden" name="org" value=org.clone() />
+            <input type="hidden" name="original" value=original.clone() />
+            {is_new.then(|| view! {
+                <div class="field">
+                    <label for="role-name">"Name"</label>
+                    <input id="role-name" name="name" type="text" required maxlength="39" aria-invalid=invalid(error, "name") />
+                    <FieldError error field="name" />
+                </div>
+            })}
+            <div class="field">
+                <label for="role-title">"Title"</label>
+                <input id="role-title" name="title" type="text" maxlength="100" value=role.as_ref().map(|r| r.title.clone()).unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="role-description">"Description"</label>
+                <input id="role-description" name="description" type="text" maxlength="500" value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="permission-search">"Find a permission"</label>
+                <input id="permission-search" type="search" placeholder="Type to narrow the list"
+                    on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase()) />
+            </div>
+            <p class="role-summary" role="status">
+                {move || {
+                    let set = closure.get();
+                    let count = set.iter().count();
+                    let by_hand = chosen.get().len();
+                    format!("{count} permissions selected ({by_hand} ticked, {} implied).", count.saturating_sub(by_hand))
+                }}
+            </p>
+            <FieldError error field="permissions" />
+            {areas.into_iter().map(|area| view! {
+                <fieldset class="permission-area">
+                    <legend>{area}</legend>
+                    {CATALOG.iter().filter(|e| e.area == area).map(|e| {
+                        let p = e.id;
+                        let index = Permission::ALL.iter().position(|x| *x == p).unwrap_or(0);
+                        let id = format!("perm-{}", p.id().replace('.', "-"));
+                        let beyond = !mine.contains(p);
+                        let haystack = format!("{} {} {} {}", e.id.id(), e.title, e.description, e.area).to_lowercase();
+                        let hidden = move || { let f = filter.get(); !f.is_empty() && !haystack.contains(&f) };
+                        let label_for = id.clone();
+                        view! {
+                            <div class="permission-option" hidden=hidden>
+                                <input id=id type="checkbox" name=format!("permissions[{index}]") value=p.id()
+                                    prop:checked=move || closure.get().contains(p)
+                                    checked=PermissionSet::of(chosen.get_untracked()).contains(p)
+                                    disabled=move || beyond || implied_only(p)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|list| {
+                                            list.retain(|c| *c != p);
+                                            if on { list.push(p); }
+                                        });
+                                    } />
+                                <label for=label_for>
+                                    <strong>{e.title}</strong> " " <code class="small">{p.id()}</code>
+                                    {move || implied_only(p).then(|| view! { " " <span class="badge">"implied"</span> })}
+                                    {beyond.then(|| view! { " " <span class="badge">"you do not hold this"</span> })}
+                                    <br /><span class="muted small">{e.description}</span>
+                                </label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+            <button type="submit" disabled=move || save.pending().get()>
+                {move || if save.pending().get() { "Saving…" } else { "Save role" }}
+            </button>
+        </ActionForm>
+        {(!is_new).then(|| view! {
+            <h3>"Before saving: who gains or loses what"</h3>
+            <button type="button" class="button--secondary" on:click=move |_| {
+                let perms: Vec<String> = chosen.get().iter().map(|p| p.id().to_string()).collect();
+                preview.dispatch((org_p.clone(), name_p.clone(), perms));
+            }>"Preview changes"</button>
+            {move || preview.value().get().map(|result| match result {
+                Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
+                Ok(p) if p.gains.is_empty() && p.losses.is_empty() => view! { <p class="muted" role="status">"Nobody's permissions would change."</p> }.into_any(),
+                Ok(p) => view! {
+                    <ul class="preview" role="status">
+                        {p.gains.into_iter().map(|c| view! { <li>{format!("{} gains {}", c.username, c.permissions.join(", "))}</li> }).collect_view()}
+                        {p.losses.into_iter().map(|c| view! { <li>{format!("{} loses {}", c.username, c.permissions.join(", "))}</li> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        })}
+    }
+}
+
+/// Deleting a custom role, after confirming; lists who holds it (they fall back to no role).
+#[component]
+fn DeleteRoleSection(org: String, role: String) -> impl IntoView {
+    let query = use_query_map();
+    let confirm = move || query.read().get("delete").is_some();
+    let delete = ServerAction::<DeleteRole>::new();
+    let error = submission_error(delete);
+    let (o, r) = (org.clone(), role.clone());
+    let holders = Resource::new(|| (), move |_| role_holders(o.clone(), r.clone()));
+    let page = format!("/orgs/{org}/roles/{role}");
+    view! {
+        <h2>"Delete role"</h2>
+        <FormError error />
+        {move || if confirm() {
+            let (org, role, page) = (org.clone(), role.clone(), page.clone());
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-role-title">
+                    <p id="confirm-role-title"><strong>{format!("Delete the role {role}?")}</strong></p>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let list = holders.await.unwrap_or_default();
+                            if list.is_empty() {
+                                view! { <p class="muted">"Nobody holds it."</p> }.into_any()
+                            } else {
+                                view! { <p>{format!("These members fall back to no role (directly or through a group): {}", list.join(", "))}</p> }.into_any()
+                            }
+                        })}
+                    </Suspense>
+                    <ActionForm action=delete attr:class="confirm__actions">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="name" value=role />
+                        <button type="submit" class="button--danger">"Delete role"</button>
+                        <a class="button" href=page>"Cancel"</a>
+                    </ActionForm>
+                </div>
+            }.into_any()
+        } else {
+            view! { <a class="button" href=format!("{page}?delete=1")>"Delete role…"</a> }.into_any()
+        }}
+    }
+}
