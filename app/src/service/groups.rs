@@ -70,6 +70,7 @@ fn team_error(err: TeamError) -> AppError {
             "username",
             "Only members of the organization can join its groups.",
         ),
+        TeamError::RoleChanged => super::members::role_changed(),
         TeamError::Store(err) => err.into(),
     }
 }
@@ -123,12 +124,16 @@ pub async fn create(
     let name = Username::parse_field(&input.name, "name")?;
     let role = optional_role(&access, input.role.as_deref())?;
     let text = description(input.description.as_deref())?.unwrap_or("");
+    let custom = role
+        .as_deref()
+        .and_then(|r| super::members::custom_snapshot(&access, r));
     store::teams::create(
         db,
         &access.org.id,
         name.as_str(),
         text,
         role.as_deref(),
+        custom.as_deref(),
         now,
     )
     .await
@@ -182,6 +187,10 @@ pub async fn update(
         Some(role) => Some(optional_role(&access, role.as_deref())?),
         None => None,
     };
+    let custom = role
+        .as_ref()
+        .and_then(|r| r.as_deref())
+        .and_then(|r| super::members::custom_snapshot(&access, r));
     store::teams::update(
         db,
         &access.org.id,
@@ -191,6 +200,7 @@ pub async fn update(
             description: description(change.description.as_deref())?,
             role: role.as_ref().map(|r| r.as_deref()),
         },
+        custom.as_deref(),
     )
     .await
     .map_err(team_error)?;

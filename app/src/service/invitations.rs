@@ -70,6 +70,7 @@ fn store_error(err: InvitationError) -> AppError {
         InvitationError::EmailMismatch => AppError::forbidden(
             "This invitation was sent to another email address. Sign in with the account that uses it.",
         ),
+        InvitationError::RoleChanged => super::members::role_changed(),
         InvitationError::Store(err) => err.into(),
     }
 }
@@ -157,6 +158,7 @@ pub async fn invite(
             org_id: &access.org.id,
             email: &email,
             role: &role,
+            custom: super::members::custom_snapshot(&access, &role).as_deref(),
             team_ids: &team_ids,
             invited_by: &access.user_id,
             token_hash: &sha256_hex(&token),

@@ -51,8 +51,26 @@ pub fn guard_error(err: GuardError) -> AppError {
             ErrorCode::AlreadyMember,
             "That person is already a member of this organization.",
         ),
+        GuardError::RoleChanged => role_changed(),
         GuardError::Store(err) => err.into(),
     }
+}
+
+pub fn role_changed() -> AppError {
+    AppError::conflict(
+        ErrorCode::Conflict,
+        "That role was changed or deleted meanwhile. Reload and try again.",
+    )
+}
+
+/// A custom role's ticked permissions as this request's escalation check saw them (`None`
+/// for a built-in role), for the writing transaction to confirm.
+pub fn custom_snapshot(access: &OrgAccess, role: &str) -> Option<Vec<String>> {
+    access
+        .custom_roles
+        .iter()
+        .find(|c| c.name == role)
+        .map(|c| c.permissions.clone())
 }
 
 /// A role the caller may hand out: a built-in or custom role of the organization, carrying
@@ -158,9 +176,17 @@ pub async fn change_role(
     access.require(Permission::MembersUpdateRole)?;
     let role = grantable_role(&access, &change.role, "role")?;
     let target = member(db, &access, username).await?;
-    store::memberships::change_role(db, &access.org.id, &target.user_id, &role, &access.user_id)
-        .await
-        .map_err(guard_error)?;
+    let custom = custom_snapshot(&access, &role);
+    store::memberships::change_role(
+        db,
+        &access.org.id,
+        &target.user_id,
+        &role,
+        custom.as_deref(),
+        &access.user_id,
+    )
+    .await
+    .map_err(guard_error)?;
     Ok(to_dto(member(db, &access, username).await?))
 }
 

@@ -43,6 +43,7 @@ pub enum InvitationError {
     /// Unknown, used, revoked or expired: one answer for all.
     Invalid,
     EmailMismatch,
+    RoleChanged,
     Store(StoreError),
 }
 
@@ -53,6 +54,7 @@ fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, InvitationError>
         Err(err) if is_thrown(&err, "already_member") => Err(InvitationError::AlreadyMember),
         Err(err) if is_thrown(&err, "invalid") => Err(InvitationError::Invalid),
         Err(err) if is_thrown(&err, "email_mismatch") => Err(InvitationError::EmailMismatch),
+        Err(err) if is_thrown(&err, "role_changed") => Err(InvitationError::RoleChanged),
         Err(err) => Err(InvitationError::Store(err.into())),
     }
 }
@@ -63,6 +65,8 @@ pub struct NewInvitation<'a> {
     /// Lower-cased.
     pub email: &'a str,
     pub role: &'a str,
+    /// A custom role's permissions as the escalation check saw them (`None`: built-in).
+    pub custom: Option<&'a [String]>,
     pub team_ids: &'a [String],
     pub invited_by: &'a str,
     pub token_hash: &'a str,
@@ -85,6 +89,9 @@ pub async fn create(
                  };
                  LET $existing = (SELECT VALUE expires_at FROM ONLY type::record('invitation', $id));
                  IF $existing != NONE AND $existing > $now { THROW 'pending' };
+                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org_key, $role])) != $custom {
+                     THROW 'role_changed'
+                 };
                  UPSERT type::record('invitation', $id) CONTENT {
                      org: $org, email: $email, role: $role,
                      teams: array::map($teams, |$t| type::record('team', $t)),
@@ -97,6 +104,7 @@ pub async fn create(
             .bind(("org_key", new.org_id.to_string()))
             .bind(("email", new.email.to_string()))
             .bind(("role", new.role.to_string()))
+            .bind(("custom", new.custom.map(<[String]>::to_vec)))
             .bind(("teams", new.team_ids.to_vec()))
             .bind(("inviter", new.invited_by.to_string()))
             .bind(("hash", new.token_hash.to_string()))

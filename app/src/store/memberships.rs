@@ -39,6 +39,8 @@ pub enum GuardError {
     LastOwner,
     OwnerOnly,
     AlreadyMember,
+    /// The custom role changed (or went) since the escalation check.
+    RoleChanged,
     Store(StoreError),
 }
 
@@ -49,6 +51,7 @@ fn guard_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, GuardError
         Err(err) if is_thrown(&err, "last_owner") => Err(GuardError::LastOwner),
         Err(err) if is_thrown(&err, "owner_only") => Err(GuardError::OwnerOnly),
         Err(err) if is_thrown(&err, "already_member") => Err(GuardError::AlreadyMember),
+        Err(err) if is_thrown(&err, "role_changed") => Err(GuardError::RoleChanged),
         Err(err) => Err(GuardError::Store(err.into())),
     }
 }
@@ -153,12 +156,14 @@ pub async fn add(
 }
 
 /// Sets a member's role. `caller_id` is who asks: their ownership is checked here, in the
-/// same transaction.
+/// same transaction; so is `custom` (a custom role's permissions as the caller's escalation
+/// check saw them), which must still be the role's.
 pub async fn change_role(
     db: &Db,
     org_id: &str,
     user_id: &str,
     role: &str,
+    custom: Option<&[String]>,
     caller_id: &str,
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
@@ -170,6 +175,9 @@ pub async fn change_role(
                  IF $current = NONE { THROW 'not_member' };
                  LET $caller = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $caller_key]));
                  IF ($current = 'owner' OR $role = 'owner') AND $caller != 'owner' { THROW 'owner_only' };
+                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org_key, $role])) != $custom {
+                     THROW 'role_changed'
+                 };
                  IF $current = 'owner' AND $role != 'owner'
                     AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {
                      THROW 'last_owner'
@@ -182,6 +190,7 @@ pub async fn change_role(
             .bind(("user_key", user_id.to_string()))
             .bind(("caller_key", caller_id.to_string()))
             .bind(("role", role.to_string()))
+            .bind(("custom", custom.map(<[String]>::to_vec)))
             .await?,
         )
         .map(|_| ())

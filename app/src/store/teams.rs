@@ -28,6 +28,7 @@ const TEAM_FIELDS: &str = "record::id(id) AS id, name, description, role, \
 pub enum TeamError {
     NameTaken,
     NotMember,
+    RoleChanged,
     Store(StoreError),
 }
 
@@ -36,6 +37,7 @@ fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, TeamError> {
         Ok(v) => Ok(v),
         Err(err) if is_thrown(&err, "name_taken") => Err(TeamError::NameTaken),
         Err(err) if is_thrown(&err, "not_member") => Err(TeamError::NotMember),
+        Err(err) if is_thrown(&err, "role_changed") => Err(TeamError::RoleChanged),
         Err(err) => Err(TeamError::Store(err.into())),
     }
 }
@@ -46,6 +48,7 @@ pub async fn create(
     name: &str,
     description: &str,
     role: Option<&str>,
+    custom: Option<&[String]>,
     now: DateTime<Utc>,
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
@@ -53,6 +56,7 @@ pub async fn create(
             db.query(
                 "BEGIN TRANSACTION;
                  IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
+                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $role])) != $custom { THROW 'role_changed' };
                  LET $team = CREATE ONLY team CONTENT {
                      org: type::record('organization', $org), name: $name,
                      description: $description, role: $role, created_at: $now
@@ -64,6 +68,7 @@ pub async fn create(
             .bind(("name", name.to_string()))
             .bind(("description", description.to_string()))
             .bind(("role", role.map(str::to_string)))
+            .bind(("custom", custom.map(<[String]>::to_vec)))
             .bind(("now", now))
             .await?,
         )
@@ -110,6 +115,7 @@ pub async fn update(
     org_id: &str,
     team_id: &str,
     change: &TeamChange<'_>,
+    custom: Option<&[String]>,
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
         checked(
@@ -124,7 +130,10 @@ pub async fn update(
                      UPDATE $team SET name = $name;
                  };
                  IF $description != NONE { UPDATE $team SET description = $description };
-                 IF $set_role { UPDATE $team SET role = $role };
+                 IF $set_role {
+                     IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $role])) != $custom { THROW 'role_changed' };
+                     UPDATE $team SET role = $role;
+                 };
                  COMMIT TRANSACTION;",
             )
             .bind(("org", org_id.to_string()))
@@ -133,6 +142,7 @@ pub async fn update(
             .bind(("description", change.description.map(str::to_string)))
             .bind(("set_role", change.role.is_some()))
             .bind(("role", change.role.flatten().map(str::to_string)))
+            .bind(("custom", custom.map(<[String]>::to_vec)))
             .await?,
         )
         .map(|_| ())

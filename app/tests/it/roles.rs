@@ -221,3 +221,41 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
     let listed = roles::list(&db, &ada, "acme").await.unwrap();
     assert!(listed.iter().all(|r| r.name != "auditor"));
 }
+
+#[tokio::test]
+async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
+    use app::store::memberships::GuardError;
+    let db = db().await;
+    let now = Utc::now();
+    let ada_id = quick_user(&db, "ada").await;
+    let ada = as_user(&ada_id, "ada");
+    let org = organizations::create(
+        &db,
+        &ada,
+        &NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let vic_id = quick_user(&db, "vic").await;
+    store::memberships::add(&db, &org.id, &vic_id, "viewer", &[], now)
+        .await
+        .unwrap();
+    roles::create(&db, &ada, "acme", &role("auditor", &["audit.read"]), now)
+        .await
+        .unwrap();
+    // The escalation check saw ["audit.read"]; the role now carries more: the write refuses.
+    let seen = vec!["members.read".to_string()];
+    let err =
+        store::memberships::change_role(&db, &org.id, &vic_id, "auditor", Some(&seen), &ada_id)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, GuardError::RoleChanged));
+    let current = vec!["audit.read".to_string()];
+    store::memberships::change_role(&db, &org.id, &vic_id, "auditor", Some(&current), &ada_id)
+        .await
+        .unwrap();
+}
