@@ -83,6 +83,11 @@ fn page_headers() {
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
+        tracing::warn!(
+            nonce = leptos::nonce::use_nonce().is_some(),
+            response = use_context::<leptos_axum::ResponseOptions>().is_some(),
+            "page rendered without a nonce or response options: it gets the deny-all policy"
+        );
         return;
     };
     let policy = format!(

@@ -6,7 +6,7 @@ const STRONG = 'violet tractor quietly hums';
 test('a custom role from the catalog, viewed and edited', async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
   const errors = watchConsole(page);
-  const p = testInfo.project.name;
+  const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
   const owner = `${p}-rho`;
   const org = `${p}-roles`;
   const visit = async (path: string) => {
