@@ -80,6 +80,8 @@ pub async fn list_tokens() -> Result<Vec<crate::domain::token::TokenInfo>, AppEr
 /// secret must never be stored on the server or put in a URL.
 #[cfg(feature = "ssr")]
 const REVEAL_COOKIE: &str = "gatehouse_token_reveal";
+#[cfg(feature = "ssr")]
+const TOKENS_PAGE: &str = "/settings/tokens";
 
 /// Creates a token for the caller. Needs a signed-in user. `expires_in_days` is "7", "30",
 /// "90", "365" or "never".
@@ -106,14 +108,8 @@ pub async fn create_token(
         )
         .await?;
         if super::plain_form_post() {
-            let secure = if state.secure_cookies() { "; Secure" } else { "" };
-            if let Ok(value) = http::HeaderValue::from_str(&format!(
-                "{REVEAL_COOKIE}={}; Path=/settings/tokens; Max-Age=300; HttpOnly; SameSite=Strict{secure}",
-                created.token
-            )) {
-                super::set_cookie(value);
-            }
-            leptos_axum::redirect("/settings/tokens");
+            super::set_once_cookie(&state, REVEAL_COOKIE, &created.token, TOKENS_PAGE);
+            leptos_axum::redirect(TOKENS_PAGE);
         }
         Ok(created)
     }
@@ -125,23 +121,8 @@ pub async fn create_token(
 /// one-time cookie. Needs nothing: it only returns what the caller's own browser holds.
 #[server(endpoint = "account/tokens/reveal")]
 pub async fn take_token_reveal() -> Result<Option<String>, AppError> {
-    let parts = use_context::<http::request::Parts>();
-    let token = parts.and_then(|parts| {
-        parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == REVEAL_COOKIE)
-            .map(|(_, v)| v.to_string())
-    });
-    if token.is_some() {
-        super::set_cookie(http::HeaderValue::from_static(
-            "gatehouse_token_reveal=; Path=/settings/tokens; Max-Age=0; HttpOnly; SameSite=Strict",
-        ));
-    }
+    let state = super::state()?;
+    let token = super::take_once_cookie(&state, REVEAL_COOKIE, TOKENS_PAGE);
     Ok(token.filter(|t| t.starts_with("gtu_")))
 }
 

@@ -29,13 +29,7 @@ fn deliver(state: &crate::state::AppState, org: &str, invitation: &Invitation) {
             .as_deref()
             .and_then(|url| url.rsplit('/').next())
             .unwrap_or_default();
-        super::set_cookie(crate::cookies::short_lived(
-            state,
-            REVEAL_COOKIE,
-            token,
-            &format!("/orgs/{org}/people"),
-            300,
-        ));
+        super::set_once_cookie(state, REVEAL_COOKIE, token, &format!("/orgs/{org}/people"));
         leptos_axum::redirect(&format!("/orgs/{org}/people?tab=invitations"));
     }
 }
@@ -113,20 +107,12 @@ pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> 
 /// The link just created by a plain form post, from its one-time cookie (cleared).
 #[server(endpoint = "orgs/invitations/reveal")]
 pub async fn take_invitation_link(org: String) -> Result<Option<String>, AppError> {
-    let headers = use_context::<http::request::Parts>()
-        .map(|parts| parts.headers)
-        .unwrap_or_default();
-    let Some(token) = crate::cookies::read(&headers, REVEAL_COOKIE) else {
+    let state = super::state()?;
+    let Some(token) =
+        super::take_once_cookie(&state, REVEAL_COOKIE, &format!("/orgs/{org}/people"))
+    else {
         return Ok(None);
     };
-    let state = super::state()?;
-    super::set_cookie(crate::cookies::short_lived(
-        &state,
-        REVEAL_COOKIE,
-        "",
-        &format!("/orgs/{org}/people"),
-        0,
-    ));
     let valid = !token.is_empty()
         && token.len() <= 64
         && token

@@ -69,6 +69,22 @@ mod support {
         }
     }
 
+    /// Hands a value to the page a plain form post redirects to, once: a short-lived cookie
+    /// scoped to `path` (the redirect cannot carry secrets in its URL).
+    pub fn set_once_cookie(state: &AppState, name: &str, value: &str, path: &str) {
+        set_cookie(crate::cookies::short_lived(state, name, value, path, 300));
+    }
+
+    /// Takes the value of a one-time cookie set by [`set_once_cookie`], clearing it.
+    pub fn take_once_cookie(state: &AppState, name: &str, path: &str) -> Option<String> {
+        let headers = use_context::<http::request::Parts>()
+            .map(|parts| parts.headers)
+            .unwrap_or_default();
+        let value = crate::cookies::read(&headers, name)?;
+        set_cookie(crate::cookies::short_lived(state, name, "", path, 0));
+        Some(value)
+    }
+
     /// Whether this call is a plain HTML form post (JavaScript off) rather than a call from
     /// the hydrated app.
     pub fn plain_form_post() -> bool {
@@ -99,5 +115,6 @@ mod support {
 }
 #[cfg(feature = "ssr")]
 pub(crate) use support::{
-    base_url, client, plain_form_post, principal, respond, set_cookie, state,
+    base_url, client, plain_form_post, principal, respond, set_cookie, set_once_cookie, state,
+    take_once_cookie,
 };

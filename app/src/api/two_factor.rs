@@ -16,14 +16,7 @@ const PAGE: &str = "/settings/two-factor";
 #[cfg(feature = "ssr")]
 fn deliver(state: &crate::state::AppState, codes: RecoveryCodes) -> RecoveryCodes {
     if super::plain_form_post() {
-        let joined = codes.recovery_codes.join(".");
-        super::set_cookie(crate::cookies::short_lived(
-            state,
-            REVEAL_COOKIE,
-            &joined,
-            PAGE,
-            300,
-        ));
+        super::set_once_cookie(state, REVEAL_COOKIE, &codes.recovery_codes.join("."), PAGE);
         leptos_axum::redirect(PAGE);
     }
     codes

@@ -16,3 +16,8 @@ pub mod token;
 pub mod two_factor;
 pub mod user;
 pub mod username;
+
+/// The date part of an RFC 3339 timestamp, for tables.
+pub fn day(at: &str) -> String {
+    at.split('T').next().unwrap_or(at).to_string()
+}

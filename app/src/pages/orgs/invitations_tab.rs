@@ -5,12 +5,9 @@ use crate::api::invitations::{
 };
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::domain::day;
 use crate::domain::organization::OrgView;
 use leptos::prelude::*;
-
-fn day(at: &str) -> String {
-    at.split('T').next().unwrap_or(at).to_string()
-}
 
 /// The invitations tab: invite by email with a role and groups, then the pending list.
 #[component]

@@ -1,14 +1,11 @@
 use super::people::grantable_roles;
 use crate::api::orgs::{ChangeMemberRole, RemoveMember, list_members};
 use crate::components::form::{FormError, submission_error};
+use crate::domain::day;
 use crate::domain::organization::{Member, OrgView};
 use crate::domain::permission::Permission;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-fn day(at: &str) -> String {
-    at.split('T').next().unwrap_or(at).to_string()
-}
 
 /// The members tab: search, pages, role changes and removal (with a confirmation step).
 #[component]

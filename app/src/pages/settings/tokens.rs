@@ -2,13 +2,10 @@ use super::{SettingsFrame, SignInFirst};
 use crate::api::account::{CreateToken, RevokeToken, list_tokens, take_token_reveal};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::token_reveal::TokenReveal;
+use crate::domain::day;
 use crate::domain::token::{LIFETIMES_DAYS, TokenInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-fn day(at: &str) -> String {
-    at.split('T').next().unwrap_or(at).to_string()
-}
 
 /// `/settings/tokens`: create, list and revoke personal API tokens.
 #[component]
