@@ -62,7 +62,21 @@ use utoipa::OpenApi;
         crate::rest::roles::get,
         crate::rest::roles::update,
         crate::rest::roles::delete,
-        crate::rest::roles::preview
+        crate::rest::roles::preview,
+        crate::rest::projects::list,
+        crate::rest::projects::create,
+        crate::rest::projects::get,
+        crate::rest::projects::update,
+        crate::rest::projects::delete,
+        crate::rest::projects::transfer,
+        crate::rest::projects::set_access,
+        crate::rest::projects::remove_access,
+        crate::rest::org_tokens::list,
+        crate::rest::org_tokens::create,
+        crate::rest::org_tokens::revoke,
+        crate::rest::org_tokens::list_group,
+        crate::rest::org_tokens::create_group,
+        crate::rest::org_tokens::revoke_group
     ),
     components(schemas(
         crate::health::Health,
@@ -108,7 +122,17 @@ use utoipa::OpenApi;
         app::service::roles::RoleUpdate,
         app::service::roles::PreviewInput,
         app::domain::role::Preview,
-        app::domain::role::MemberChange
+        app::domain::role::MemberChange,
+        app::domain::explain::ProjectPermissions,
+        app::domain::project::Project,
+        app::domain::project::ProjectGrant,
+        app::domain::project::ProjectDetail,
+        app::service::projects::NewProject,
+        app::service::projects::ProjectUpdate,
+        app::service::projects::Transfer,
+        app::service::projects::AccessGrant,
+        app::service::org_tokens::NewOrganizationToken,
+        app::service::org_tokens::NewGroupToken
     )),
     modifiers(&BearerAuth),
     tags(
@@ -118,7 +142,9 @@ use utoipa::OpenApi;
         (name = "organizations", description = "Organizations and their members"),
         (name = "groups", description = "Groups (teams) of members"),
         (name = "invitations", description = "Invitations to organizations"),
-        (name = "roles", description = "Permissions, roles and why a member holds a permission")
+        (name = "roles", description = "Permissions, roles and why a member holds a permission"),
+        (name = "projects", description = "Projects, their owners and project access"),
+        (name = "tokens", description = "Organization and group tokens")
     )
 )]
 pub struct ApiDoc;

@@ -28,7 +28,7 @@ pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
         let access = crate::service::organizations::get(&state.db, &principal, &org).await?;
         Ok(OrgView {
             organization: access.organization(),
-            username: access.username.clone(),
+            username: access.actor_name(),
             role: access.role.clone(),
             permissions: access.permissions.iter().collect(),
         })

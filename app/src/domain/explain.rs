@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 pub struct GrantedBy {
     pub kind: String,
     pub name: String,
-    /// The role that carries it (for `group`: the group's role).
+    /// The role that carries it (for `group`: the group's role; for `project`: the project
+    /// role; for `owner`: `owner`).
     pub role: String,
+    /// For a project grant given to a group: the group.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,5 +32,17 @@ pub struct PermissionGrant {
 pub struct Explanation {
     pub username: String,
     pub role: String,
+    /// Organization-wide permissions; project-scope ones here hold on every project.
+    pub permissions: Vec<PermissionGrant>,
+    /// Every project the member owns or has a grant on (directly or through a group), with
+    /// all their permissions on it and every source.
+    #[serde(default)]
+    pub projects: Vec<ProjectPermissions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectPermissions {
+    pub project: String,
     pub permissions: Vec<PermissionGrant>,
 }

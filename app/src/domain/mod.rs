@@ -10,6 +10,7 @@ pub mod organization;
 pub mod password;
 pub mod percent;
 pub mod permission;
+pub mod project;
 pub mod role;
 pub mod session;
 pub mod token;

@@ -71,6 +71,36 @@ pub enum ProjectRole {
 }
 
 impl ProjectRole {
+    pub const ALL: [ProjectRole; 3] = [Self::Reader, Self::Contributor, Self::Admin];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Reader => "reader",
+            Self::Contributor => "contributor",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Reader => "Reader",
+            Self::Contributor => "Contributor",
+            Self::Admin => "Admin",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Reader => "Opens the project and sees its contents.",
+            Self::Contributor => "Reads and changes the project.",
+            Self::Admin => "Reads and changes the project and grants access to it.",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     pub fn permissions(self) -> PermissionSet {
         use Permission::*;
         match self {

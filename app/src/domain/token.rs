@@ -13,6 +13,9 @@ pub struct TokenInfo {
     pub last_used_at: Option<String>,
     /// Username of who created it.
     pub created_by: Option<String>,
+    /// An organization token's role (null for user and group tokens).
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// A token just created: the only time its secret is shown.

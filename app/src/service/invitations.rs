@@ -160,7 +160,7 @@ pub async fn invite(
             role: &role,
             custom: super::members::custom_snapshot(&access, &role).as_deref(),
             team_ids: &team_ids,
-            invited_by: &access.user_id,
+            invited_by: access.member_id(),
             token_hash: &sha256_hex(&token),
             expires_at: now + Duration::days(LIFETIME_DAYS),
         },
@@ -172,7 +172,7 @@ pub async fn invite(
         .await?
         .ok_or_else(|| AppError::internal("the invitation vanished after it was created"))?;
     let url = accept_url(base_url, &token);
-    send_email(db, &row, &url, &access.username, now).await?;
+    send_email(db, &row, &url, &access.actor_name(), now).await?;
     Ok(to_dto(row, Some(url)))
 }
 
@@ -220,7 +220,7 @@ pub async fn resend(
         .await?
         .ok_or_else(AppError::not_found)?;
     let url = accept_url(base_url, &token);
-    send_email(db, &row, &url, &access.username, now).await?;
+    send_email(db, &row, &url, &access.actor_name(), now).await?;
     Ok(to_dto(row, Some(url)))
 }
 

@@ -7,6 +7,7 @@
 
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
+use crate::domain::explain::ProjectPermissions;
 use crate::domain::organization::{DEFAULT_LIMIT, MAX_LIMIT, Member, MemberUser, Page};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
@@ -31,7 +32,7 @@ pub fn to_dto(row: MemberRow) -> Member {
         },
         role: row.role,
         groups: row.groups,
-        owns_projects: false,
+        owns_projects: row.owns_projects,
         two_factor_enabled: row.two_factor_enabled,
         joined_at: super::rfc3339(row.joined_at),
     }
@@ -50,6 +51,10 @@ pub fn guard_error(err: GuardError) -> AppError {
         GuardError::AlreadyMember => AppError::conflict(
             ErrorCode::AlreadyMember,
             "That person is already a member of this organization.",
+        ),
+        GuardError::OwnsProjects => AppError::conflict(
+            ErrorCode::OwnsProjects,
+            "This member owns projects. Transfer them to someone else first.",
         ),
         GuardError::RoleChanged => role_changed(),
         GuardError::Store(err) => err.into(),
@@ -156,9 +161,28 @@ pub async fn explain(
         .await?
         .ok_or_else(AppError::not_found)?;
     let role = row.role.ok_or_else(AppError::not_found)?;
+    let permissions = org_access::explain(&role, &row.team_roles, &row.custom_roles);
+    let subject = store::projects::Subject {
+        user_id: Some(&target.user_id),
+        team_id: None,
+    };
+    let projects = store::projects::standings(db, &access.org.id, &subject)
+        .await?
+        .into_iter()
+        .map(|standing| ProjectPermissions {
+            permissions: org_access::explain_project(
+                &permissions,
+                &standing.project.name,
+                standing.project.owner_id == target.user_id,
+                &standing.grants,
+            ),
+            project: standing.project.name,
+        })
+        .collect();
     Ok(crate::domain::explain::Explanation {
         username: target.username,
-        permissions: org_access::explain(&role, &row.team_roles, &row.custom_roles),
+        permissions,
+        projects,
         role,
     })
 }
@@ -183,7 +207,7 @@ pub async fn change_role(
         &target.user_id,
         &role,
         custom.as_deref(),
-        &access.user_id,
+        access.caller_key(),
     )
     .await
     .map_err(guard_error)?;
@@ -200,10 +224,10 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let target = member(db, &access, username).await?;
-    if target.user_id != access.user_id {
+    if access.member_id() != Some(target.user_id.as_str()) {
         access.require(Permission::MembersRemove)?;
     }
-    store::memberships::remove(db, &access.org.id, &target.user_id, &access.user_id)
+    store::memberships::remove(db, &access.org.id, &target.user_id, access.caller_key())
         .await
         .map_err(guard_error)
 }

@@ -8,31 +8,101 @@
 //!   implication; this one function computes them for every decision.
 //! - While the organization requires two-factor, a member without it gets 403
 //!   `two_factor_policy` from every organization endpoint.
+//! - An organization token acts with its role and a group token with its group's current
+//!   role, only in their own organization (404 anywhere else).
+//! - Project permissions are the organization-wide project-scope permissions plus the
+//!   caller's project grants (own and through groups) plus ownership; [`explain_project`]
+//!   computes them for both the decisions and the explainer.
 
 use super::principal::Principal;
 use crate::domain::explain::{GrantedBy, PermissionGrant};
 use crate::domain::organization::Organization;
-use crate::domain::permission::{Permission, PermissionSet};
-use crate::domain::role::BuiltinRole;
+use crate::domain::permission::{Permission, PermissionSet, Scope};
+use crate::domain::role::{BuiltinRole, ProjectRole};
 use crate::error::{AppError, ErrorCode};
 use crate::store::organizations::{CustomRole, OrgRow, TeamRole};
+use crate::store::projects::{GrantRow, Subject};
 use crate::store::{self, Db};
 
-/// What a signed-in member may do in one organization.
+/// Who acts in the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Member {
+        user_id: String,
+        username: String,
+    },
+    /// An organization token (`team_id` none) or a group token.
+    Token {
+        token_id: String,
+        prefix: String,
+        team_id: Option<String>,
+    },
+}
+
+/// What a caller (a member, or an organization or group token) may do in one organization.
 #[derive(Debug, Clone)]
 pub struct OrgAccess {
     pub org: OrgRow,
-    pub user_id: String,
-    pub username: String,
+    pub actor: Actor,
+    /// The member's own role (an organization token's role; empty for a group token).
     pub role: String,
     pub permissions: PermissionSet,
+    /// The permissions with their sources, from which `permissions` was computed.
+    pub grants: Vec<PermissionGrant>,
     /// The organization's custom roles, read with the rest.
     pub custom_roles: Vec<CustomRole>,
 }
 
 impl OrgAccess {
     pub fn is_owner(&self) -> bool {
-        self.role == BuiltinRole::Owner.name()
+        matches!(self.actor, Actor::Member { .. }) && self.role == BuiltinRole::Owner.name()
+    }
+
+    /// The member acting (user id, username); a token gets 403, for actions that need a
+    /// person (owning a project, changing one's own standing).
+    pub fn person(&self) -> Result<(&str, &str), AppError> {
+        match &self.actor {
+            Actor::Member { user_id, username } => Ok((user_id, username)),
+            Actor::Token { .. } => Err(AppError::forbidden(
+                "A token cannot do this; it needs a person signed in.",
+            )),
+        }
+    }
+
+    /// The acting member's user id, or none for a token.
+    pub fn member_id(&self) -> Option<&str> {
+        match &self.actor {
+            Actor::Member { user_id, .. } => Some(user_id),
+            Actor::Token { .. } => None,
+        }
+    }
+
+    /// The key the store looks the caller's membership up by for ownership guards; a token's
+    /// matches no membership, so a token is never an owner.
+    pub fn caller_key(&self) -> &str {
+        self.member_id().unwrap_or("")
+    }
+
+    /// How the caller is named to others (an inviter, a creator).
+    pub fn actor_name(&self) -> String {
+        match &self.actor {
+            Actor::Member { username, .. } => username.clone(),
+            Actor::Token { prefix, .. } => format!("token {prefix}…"),
+        }
+    }
+
+    /// Whose project grants reach the caller.
+    pub fn subject(&self) -> Subject<'_> {
+        match &self.actor {
+            Actor::Member { user_id, .. } => Subject {
+                user_id: Some(user_id),
+                team_id: None,
+            },
+            Actor::Token { team_id, .. } => Subject {
+                user_id: None,
+                team_id: team_id.as_deref(),
+            },
+        }
     }
 
     /// Refuses (403 `forbidden`) unless the caller holds `permission`.
@@ -88,6 +158,7 @@ pub fn explain(role: &str, team_roles: &[TeamRole], custom: &[CustomRole]) -> Ve
             kind: "role".into(),
             name: role.to_string(),
             role: role.to_string(),
+            group: None,
         },
         role_permissions(role, custom),
     )];
@@ -97,10 +168,16 @@ pub fn explain(role: &str, team_roles: &[TeamRole], custom: &[CustomRole]) -> Ve
                 kind: "group".into(),
                 name: team.team.clone(),
                 role: team.role.clone(),
+                group: None,
             },
             role_permissions(&team.role, custom),
         ));
     }
+    grants_from(&sources)
+}
+
+/// Each permission some source carries, with every source that carries it.
+fn grants_from(sources: &[(GrantedBy, PermissionSet)]) -> Vec<PermissionGrant> {
     Permission::ALL
         .into_iter()
         .filter_map(|permission| {
@@ -117,8 +194,66 @@ pub fn explain(role: &str, team_roles: &[TeamRole], custom: &[CustomRole]) -> Ve
         .collect()
 }
 
+/// A caller's permissions on one project, with every source: the organization-wide
+/// project-scope permissions (from `org`, the caller's [`explain`]), ownership, and each
+/// project grant (own or a group's). The one computation behind project decisions and the
+/// explainer's project section.
+pub fn explain_project(
+    org: &[PermissionGrant],
+    project: &str,
+    owner: bool,
+    grants: &[GrantRow],
+) -> Vec<PermissionGrant> {
+    let mut sources: Vec<(GrantedBy, PermissionSet)> = Vec::new();
+    for grant in org.iter().filter(|g| g.id.info().scope == Scope::Project) {
+        for source in &grant.granted_by {
+            sources.push((source.clone(), PermissionSet::of([grant.id])));
+        }
+    }
+    if owner {
+        sources.push((
+            GrantedBy {
+                kind: "owner".into(),
+                name: project.to_string(),
+                role: "owner".into(),
+                group: None,
+            },
+            ProjectRole::Admin.permissions(),
+        ));
+    }
+    for grant in grants {
+        let Some(role) = ProjectRole::parse(&grant.role) else {
+            continue;
+        };
+        sources.push((
+            GrantedBy {
+                kind: "project".into(),
+                name: project.to_string(),
+                role: grant.role.clone(),
+                group: grant.group.clone(),
+            },
+            role.permissions(),
+        ));
+    }
+    // One entry per distinct source per permission (an organization source appears once per
+    // permission above; merge them back).
+    let mut merged: Vec<PermissionGrant> = grants_from(&sources);
+    for grant in &mut merged {
+        grant.granted_by.dedup();
+    }
+    merged
+}
+
+/// The set of permissions in `grants`.
+pub fn permission_set(grants: &[PermissionGrant]) -> PermissionSet {
+    PermissionSet::of(grants.iter().map(|g| g.id))
+}
+
 /// Resolves the caller in organization `name`.
 pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAccess, AppError> {
+    if let Principal::Token(token) = principal {
+        return resolve_token(db, token, name).await;
+    }
     let caller = principal.user()?;
     let name = name.trim().to_lowercase();
     if name.is_empty() || name.len() > 39 {
@@ -136,17 +271,49 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
             "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
         ));
     }
-    let permissions = PermissionSet::of(
-        explain(&role, &row.team_roles, &row.custom_roles)
-            .iter()
-            .map(|g| g.id),
-    );
+    let grants = explain(&role, &row.team_roles, &row.custom_roles);
     Ok(OrgAccess {
         org: row.org,
-        user_id: caller.user_id.clone(),
-        username: caller.username.clone(),
+        actor: Actor::Member {
+            user_id: caller.user_id.clone(),
+            username: caller.username.clone(),
+        },
         role,
-        permissions,
+        permissions: permission_set(&grants),
+        grants,
+        custom_roles: row.custom_roles,
+    })
+}
+
+/// An organization or group token in organization `name`: 404 unless it is the token's own.
+async fn resolve_token(
+    db: &Db,
+    token: &super::principal::OrgToken,
+    name: &str,
+) -> Result<OrgAccess, AppError> {
+    let name = name.trim().to_lowercase();
+    if name.is_empty() || name.len() > 39 {
+        return Err(AppError::not_found());
+    }
+    let row = store::organizations::token_access(db, &name, token.team_id.as_deref())
+        .await?
+        .filter(|row| row.org.id == token.org_id)
+        .ok_or_else(AppError::not_found)?;
+    let role = token.role.clone().unwrap_or_default();
+    if token.team_id.is_some() && row.team.is_none() {
+        return Err(AppError::not_found());
+    }
+    let grants = explain(&role, &row.team_roles, &row.custom_roles);
+    Ok(OrgAccess {
+        org: row.org,
+        actor: Actor::Token {
+            token_id: token.token_id.clone(),
+            prefix: token.prefix.clone(),
+            team_id: token.team_id.clone(),
+        },
+        role,
+        permissions: permission_set(&grants),
+        grants,
         custom_roles: row.custom_roles,
     })
 }

@@ -93,7 +93,7 @@ pub async fn update(
         .map(|n| Username::parse_field(n, "name"))
         .transpose()?;
     if change.require_two_factor == Some(true) && !access.org.require_two_factor {
-        let me = store::users::by_id(db, &access.user_id)
+        let me = store::users::by_id(db, access.person()?.0)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
         if !me.two_factor_enabled {

@@ -10,6 +10,19 @@ use chrono::{DateTime, Utc};
 pub enum Principal {
     Anonymous,
     User(SignedInUser),
+    /// An organization or group token: it acts only inside its organization.
+    Token(OrgToken),
+}
+
+/// An organization token (`team_id` none; acts with `role`) or a group token (acts with its
+/// group's current role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgToken {
+    pub token_id: String,
+    pub prefix: String,
+    pub org_id: String,
+    pub team_id: Option<String>,
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +54,9 @@ impl Principal {
         match self {
             Principal::User(user) => Ok(user),
             Principal::Anonymous => Err(AppError::unauthenticated()),
+            Principal::Token(_) => Err(AppError::forbidden(
+                "Organization and group tokens act only inside their organization; this needs a person.",
+            )),
         }
     }
 }

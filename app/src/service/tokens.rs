@@ -3,8 +3,9 @@
 //! Invariants:
 //! - Only the SHA-256 of a token is stored; the secret is returned once, at creation.
 //! - A malformed token (bad format or checksum) is refused before any database read.
-//! - A token acts as its user with the user's current rights: expired, revoked, or belonging
-//!   to a deactivated user, it is refused with 401.
+//! - A user token acts as its user with the user's current rights: expired, revoked, or
+//!   belonging to a deactivated user, it is refused with 401. An organization or group token
+//!   becomes a `Principal::Token`, which `org_access` confines to its organization.
 //! - `last_used_at` is written at most once a minute per token.
 
 use super::principal::{Principal, SignedInUser};
@@ -16,7 +17,7 @@ use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
 use chrono::{DateTime, Duration, Utc};
 
-fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
+pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
     TokenInfo {
         id: row.id,
         description: row.description,
@@ -25,18 +26,17 @@ fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
         expires_at: row.expires_at.map(rfc3339),
         last_used_at: row.last_used_at.map(rfc3339),
         created_by,
+        role: row.role,
     }
 }
 
-/// Creates a token for the caller. Needs a signed-in user.
-pub async fn create_user_token(
+/// Checks a new token's description and lifetime against the instance's maximum; returns
+/// the trimmed description.
+pub(crate) async fn checked_lifetime<'a>(
     db: &Db,
-    principal: &Principal,
-    description: &str,
+    description: &'a str,
     expires_in_days: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<CreatedToken, AppError> {
-    let caller = principal.user()?;
+) -> Result<&'a str, AppError> {
     let description = description.trim();
     if description.is_empty() {
         return Err(AppError::validation(
@@ -72,6 +72,19 @@ pub async fn create_user_token(
         }
         _ => {}
     }
+    Ok(description)
+}
+
+/// Creates a token for the caller. Needs a signed-in user.
+pub async fn create_user_token(
+    db: &Db,
+    principal: &Principal,
+    description: &str,
+    expires_in_days: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<CreatedToken, AppError> {
+    let caller = principal.user()?;
+    let description = checked_lifetime(db, description, expires_in_days).await?;
     let secret = token_format::generate(TokenKind::User)?;
     let row = store::tokens::create_user_token(
         db,
@@ -133,13 +146,40 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Pr
             "The token is not valid.",
         )
     };
-    if token_format::parse(token) != Some(TokenKind::User) {
+    let Some(kind) = token_format::parse(token) else {
         return Err(refused());
-    }
+    };
     let row = store::tokens::by_hash(db, &sha256_hex(token))
         .await?
         .ok_or_else(refused)?;
     if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= now) {
+        return Err(refused());
+    }
+    if kind != TokenKind::User {
+        let expected = if kind == TokenKind::Group {
+            "group"
+        } else {
+            "organization"
+        };
+        if row.kind != expected {
+            return Err(refused());
+        }
+        let org_id = row.org.clone().ok_or_else(refused)?;
+        if row
+            .last_used_at
+            .is_none_or(|at| now - at >= Duration::minutes(1))
+        {
+            store::tokens::touch(db, &row.id, now).await?;
+        }
+        return Ok(Principal::Token(super::principal::OrgToken {
+            token_id: row.id,
+            prefix: row.prefix,
+            org_id,
+            team_id: row.team,
+            role: row.role,
+        }));
+    }
+    if row.kind != "user" {
         return Err(refused());
     }
     let user_id = row.user.clone().ok_or_else(refused)?;

@@ -68,7 +68,8 @@ pub struct NewInvitation<'a> {
     /// A custom role's permissions as the escalation check saw them (`None`: built-in).
     pub custom: Option<&'a [String]>,
     pub team_ids: &'a [String],
-    pub invited_by: &'a str,
+    /// The inviting member; none when a token invites.
+    pub invited_by: Option<&'a str>,
     pub token_hash: &'a str,
     pub expires_at: DateTime<Utc>,
 }
@@ -95,7 +96,7 @@ pub async fn create(
                  UPSERT type::record('invitation', $id) CONTENT {
                      org: $org, email: $email, role: $role,
                      teams: array::map($teams, |$t| type::record('team', $t)),
-                     invited_by: type::record('user', $inviter), token_hash: $hash,
+                     invited_by: IF $inviter != NONE { type::record('user', $inviter) } ELSE { NONE }, token_hash: $hash,
                      created_at: $now, expires_at: $expires_at
                  };
                  COMMIT TRANSACTION;",
@@ -106,7 +107,7 @@ pub async fn create(
             .bind(("role", new.role.to_string()))
             .bind(("custom", new.custom.map(<[String]>::to_vec)))
             .bind(("teams", new.team_ids.to_vec()))
-            .bind(("inviter", new.invited_by.to_string()))
+            .bind(("inviter", new.invited_by.map(str::to_string)))
             .bind(("hash", new.token_hash.to_string()))
             .bind(("expires_at", new.expires_at))
             .bind(("now", now))

@@ -6,7 +6,9 @@
 //! - An organization always keeps at least one owner: the last owner cannot be demoted,
 //!   removed, or leave.
 //! - Only an owner grants or takes away the Owner role, including removing an owner.
-//! - Removing a member also removes them from the organization's groups.
+//! - Removing a member also removes them from the organization's groups and their project
+//!   grants; a member who owns projects cannot be removed (or leave) until they are
+//!   transferred.
 
 use super::checked::{checked, is_thrown};
 use super::organizations::MEMBER_COPY;
@@ -24,12 +26,14 @@ pub struct MemberRow {
     pub two_factor_enabled: bool,
     pub role: String,
     pub groups: Vec<String>,
+    pub owns_projects: bool,
     pub joined_at: DateTime<Utc>,
 }
 
 const MEMBER_FIELDS: &str = "record::id(user) AS user_id, username, user.email AS email, \
      user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled, role, \
-     joined_at, (SELECT VALUE team.name FROM team_member \
+     joined_at, count(SELECT VALUE id FROM project WHERE org = $parent.org AND owner = $parent.user) > 0 \
+     AS owns_projects, (SELECT VALUE team.name FROM team_member \
                  WHERE org = $parent.org AND user = $parent.user ORDER BY team.name) AS groups";
 
 /// Why a guarded membership write was refused.
@@ -39,6 +43,8 @@ pub enum GuardError {
     LastOwner,
     OwnerOnly,
     AlreadyMember,
+    /// The member still owns projects of the organization.
+    OwnsProjects,
     /// The custom role changed (or went) since the escalation check.
     RoleChanged,
     Store(StoreError),
@@ -51,6 +57,7 @@ fn guard_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, GuardError
         Err(err) if is_thrown(&err, "last_owner") => Err(GuardError::LastOwner),
         Err(err) if is_thrown(&err, "owner_only") => Err(GuardError::OwnerOnly),
         Err(err) if is_thrown(&err, "already_member") => Err(GuardError::AlreadyMember),
+        Err(err) if is_thrown(&err, "owns_projects") => Err(GuardError::OwnsProjects),
         Err(err) if is_thrown(&err, "role_changed") => Err(GuardError::RoleChanged),
         Err(err) => Err(GuardError::Store(err.into())),
     }
@@ -221,7 +228,11 @@ pub async fn remove(
                     AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {
                      THROW 'last_owner'
                  };
+                 IF count(SELECT VALUE id FROM project WHERE org = $org AND owner = $user) > 0 {
+                     THROW 'owns_projects'
+                 };
                  DELETE team_member WHERE org = $org AND user = $user;
+                 DELETE project_access WHERE org = $org AND user = $user;
                  DELETE type::record('membership', [$org_key, $user_key]);
                  UPDATE $org SET guard += 1;
                  COMMIT TRANSACTION;",

@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "roles",
         surql: include_str!("migrations/0009_roles.surql"),
     },
+    Migration {
+        version: 10,
+        name: "projects",
+        surql: include_str!("migrations/0010_projects.surql"),
+    },
 ];
 
 /// What a run did.

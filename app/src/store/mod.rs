@@ -16,6 +16,7 @@ pub mod memberships;
 pub mod migrations;
 pub mod organizations;
 pub mod outbox;
+pub mod projects;
 pub mod retry;
 pub mod roles;
 pub mod sessions;

@@ -4,7 +4,8 @@
 //! - An organization exists only together with `org_name:⟨name⟩` pointing at it and at least
 //!   one `owner` membership, all written in one transaction.
 //! - Deleting an organization removes its memberships, groups, group members, invitations,
-//!   tokens and name claim in the same transaction.
+//!   projects, project grants, organization and group tokens and name claim in the same
+//!   transaction.
 
 use super::checked::{checked, is_thrown};
 use super::retry::retry_on_conflict;
@@ -135,6 +136,46 @@ pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessR
     Ok(response.take(last)?)
 }
 
+/// What an organization or group token stands on, read in one round trip.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct TokenAccessRow {
+    pub org: OrgRow,
+    /// A group token's group, if it still exists in this organization.
+    pub team: Option<String>,
+    /// That group's role, if it has one.
+    pub team_roles: Vec<TeamRole>,
+    pub custom_roles: Vec<CustomRole>,
+}
+
+/// The organization called `name`, with the group `team_id` (a group token's) if it is one
+/// of the organization's groups.
+pub async fn token_access(
+    db: &Db,
+    name: &str,
+    team_id: Option<&str>,
+) -> Result<Option<TokenAccessRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
+             LET $found = IF $team_key = NONE {{ NONE }} ELSE {{
+                 (SELECT name, role, org FROM ONLY type::record('team', $team_key))
+             }};
+             LET $team = IF $found != NONE AND $found.org = $org {{ $found }} ELSE {{ NONE }};
+             RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
+                 org: (SELECT {ORG_FIELDS} FROM ONLY $org),
+                 team: $team.name,
+                 team_roles: IF $team.role != NONE {{ [{{ team: $team.name, role: $team.role }}] }} ELSE {{ [] }},
+                 custom_roles: (SELECT name, permissions FROM role WHERE org = $org)
+             }} }};"
+        ))
+        .bind(("name", name.to_string()))
+        .bind(("team_key", team_id.map(str::to_string)))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    Ok(response.take(last)?)
+}
+
 /// A change to an organization; `None` leaves a field as it is.
 #[derive(Default)]
 pub struct OrgChange<'a> {
@@ -196,6 +237,10 @@ pub async fn delete(db: &Db, org_id: &str) -> Result<(), StoreError> {
                  DELETE team_member WHERE org = $org;
                  DELETE team WHERE org = $org;
                  DELETE invitation WHERE org = $org;
+                 DELETE api_token WHERE org = $org;
+                 DELETE project_access WHERE org = $org;
+                 DELETE project_name WHERE project.org = $org;
+                 DELETE project WHERE org = $org;
                  DELETE membership WHERE org = $org;
                  DELETE $org;
                  COMMIT TRANSACTION;",

@@ -5,6 +5,7 @@
 //!   creates or renames the group, so names are unique inside an organization.
 //! - Only members of the organization are put in its groups (checked in the writing
 //!   transaction); leaving the organization removes them from its groups.
+//! - Deleting a group deletes its project grants and its tokens with it.
 
 use super::checked::{checked, is_thrown};
 use super::retry::retry_on_conflict;
@@ -159,6 +160,8 @@ pub async fn delete(db: &Db, org_id: &str, team_id: &str) -> Result<(), StoreErr
                  LET $team = type::record('team', $id);
                  DELETE type::record('team_name', [$org, (SELECT VALUE name FROM ONLY $team)]);
                  DELETE team_member WHERE team = $team;
+                 DELETE project_access WHERE team = $team;
+                 DELETE api_token WHERE team = $team;
                  DELETE $team;
                  COMMIT TRANSACTION;",
             )

@@ -17,10 +17,19 @@ pub struct TokenRow {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// An organization or group token's organization.
+    pub org: Option<String>,
+    /// A group token's group.
+    pub team: Option<String>,
+    /// An organization token's role.
+    pub role: Option<String>,
+    /// The creator's username (none once they are gone, or when a token created it).
+    pub creator: Option<String>,
 }
 
 const FIELDS: &str = "record::id(id) AS id, kind, prefix, record::id(user) AS user, description, \
-     record::id(created_by) AS created_by, created_at, expires_at, last_used_at, revoked_at";
+     record::id(created_by) AS created_by, created_at, expires_at, last_used_at, revoked_at, \
+     record::id(org) AS org, record::id(team) AS team, role, created_by.username AS creator";
 
 pub struct NewUserToken<'a> {
     pub hash: &'a str,
@@ -55,6 +64,116 @@ pub async fn create_user_token(
     response
         .take::<Option<TokenRow>>(1)?
         .ok_or_else(|| surrealdb::Error::internal("token creation returned no row".into()).into())
+}
+
+/// A new organization token (`team_id` none, `role` set) or group token (`team_id` set).
+pub struct NewOrgToken<'a> {
+    pub hash: &'a str,
+    pub prefix: &'a str,
+    pub org_id: &'a str,
+    pub team_id: Option<&'a str>,
+    pub role: Option<&'a str>,
+    /// For a group token: the group's role the escalation check saw.
+    pub team_role: Option<&'a str>,
+    /// For a custom role: its permissions as the escalation check saw them.
+    pub custom: Option<&'a [String]>,
+    pub description: &'a str,
+    pub created_by: Option<&'a str>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Why an organization or group token was not written.
+#[derive(Debug)]
+pub enum OrgTokenError {
+    /// The role (or the group's role) changed since the escalation check.
+    RoleChanged,
+    Store(StoreError),
+}
+
+/// Creates an organization or group token, confirming inside the transaction that the role
+/// the escalation check saw is still the one written.
+pub async fn create_org_token(
+    db: &Db,
+    new: &NewOrgToken<'_>,
+    now: DateTime<Utc>,
+) -> Result<TokenRow, OrgTokenError> {
+    let result = async {
+        let mut response = checked(
+            db.query(format!(
+                "BEGIN TRANSACTION;
+                 IF $team != NONE AND (SELECT VALUE role FROM ONLY type::record('team', $team)) != $team_role {{
+                     THROW 'role_changed'
+                 }};
+                 LET $checked_role = IF $team != NONE {{ $team_role }} ELSE {{ $role }};
+                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $checked_role])) != $custom {{
+                     THROW 'role_changed'
+                 }};
+                 LET $t = CREATE ONLY api_token CONTENT {{
+                     kind: IF $team != NONE {{ 'group' }} ELSE {{ 'organization' }},
+                     hash: $hash, prefix: $prefix, org: type::record('organization', $org),
+                     team: IF $team != NONE {{ type::record('team', $team) }} ELSE {{ NONE }},
+                     role: $role, description: $description,
+                     created_by: IF $created_by != NONE {{ type::record('user', $created_by) }} ELSE {{ NONE }},
+                     created_at: $now, expires_at: $expires_at
+                 }};
+                 COMMIT TRANSACTION;
+                 SELECT {FIELDS} FROM ONLY $t.id;"
+            ))
+            .bind(("hash", new.hash.to_string()))
+            .bind(("prefix", new.prefix.to_string()))
+            .bind(("org", new.org_id.to_string()))
+            .bind(("team", new.team_id.map(str::to_string)))
+            .bind(("role", new.role.map(str::to_string)))
+            .bind(("team_role", new.team_role.map(str::to_string)))
+            .bind(("custom", new.custom.map(<[String]>::to_vec)))
+            .bind(("description", new.description.to_string()))
+            .bind(("created_by", new.created_by.map(str::to_string)))
+            .bind(("expires_at", new.expires_at))
+            .bind(("now", now))
+            .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<TokenRow>>(last)
+    }
+    .await;
+    match result {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(OrgTokenError::Store(
+            surrealdb::Error::internal("token creation returned no row".into()).into(),
+        )),
+        Err(err) if super::is_thrown(&err, "role_changed") => Err(OrgTokenError::RoleChanged),
+        Err(err) => Err(OrgTokenError::Store(err.into())),
+    }
+}
+
+/// An organization's live organization tokens (`team_id` none) or one group's live tokens,
+/// newest first.
+pub async fn for_org(
+    db: &Db,
+    org_id: &str,
+    team_id: Option<&str>,
+) -> Result<Vec<TokenRow>, StoreError> {
+    let query = if team_id.is_some() {
+        format!(
+            "SELECT {FIELDS} FROM api_token
+             WHERE team = type::record('team', $team) AND revoked_at = NONE
+             ORDER BY created_at DESC"
+        )
+    } else {
+        format!(
+            "SELECT {FIELDS} FROM api_token
+             WHERE org = type::record('organization', $org) AND kind = 'organization'
+               AND revoked_at = NONE
+             ORDER BY created_at DESC"
+        )
+    };
+    let mut response = checked(
+        db.query(query)
+            .bind(("org", org_id.to_string()))
+            .bind(("team", team_id.map(str::to_string)))
+            .await?,
+    )?;
+    Ok(response.take(0)?)
 }
 
 pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<TokenRow>, StoreError> {

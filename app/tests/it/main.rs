@@ -7,6 +7,7 @@ mod clock;
 mod email;
 mod groups_invitations;
 mod organizations;
+mod projects;
 mod roles;
 mod support;
 mod two_factor;

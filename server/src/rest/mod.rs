@@ -7,7 +7,9 @@ pub mod caller;
 pub mod groups;
 pub mod invitations;
 mod json;
+pub mod org_tokens;
 pub mod organizations;
+pub mod projects;
 pub mod roles;
 pub mod tokens;
 pub mod two_factor;
@@ -105,6 +107,40 @@ pub fn router() -> Router<AppState> {
         .route(
             "/organizations/{org}/invitations/{id}/resend",
             post(invitations::resend),
+        )
+        .route(
+            "/organizations/{org}/groups/{group}/tokens",
+            get(org_tokens::list_group).post(org_tokens::create_group),
+        )
+        .route(
+            "/organizations/{org}/groups/{group}/tokens/{id}",
+            delete(org_tokens::revoke_group),
+        )
+        .route(
+            "/organizations/{org}/tokens",
+            get(org_tokens::list).post(org_tokens::create),
+        )
+        .route(
+            "/organizations/{org}/tokens/{id}",
+            delete(org_tokens::revoke),
+        )
+        .route(
+            "/organizations/{org}/projects",
+            get(projects::list).post(projects::create),
+        )
+        .route(
+            "/organizations/{org}/projects/{project}",
+            get(projects::get)
+                .patch(projects::update)
+                .delete(projects::delete),
+        )
+        .route(
+            "/organizations/{org}/projects/{project}/transfer",
+            post(projects::transfer),
+        )
+        .route(
+            "/organizations/{org}/projects/{project}/access/{kind}/{name}",
+            put(projects::set_access).delete(projects::remove_access),
         )
         .route("/invitations/{token}", get(invitations::view))
         .route("/invitations/{token}/accept", post(invitations::accept))

@@ -1,0 +1,42 @@
+//! Projects: the resource project roles protect (../shared/PRODUCT.md §5).
+
+use serde::{Deserialize, Serialize};
+
+/// A project (`GET /organizations/{org}/projects/{project}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Project {
+    pub name: String,
+    pub description: String,
+    /// The owner's username.
+    pub owner: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// What the caller may do on it (project-scope permission ids).
+    pub permissions: Vec<String>,
+}
+
+impl Project {
+    pub fn can(&self, permission: super::permission::Permission) -> bool {
+        self.permissions.iter().any(|p| p == permission.id())
+    }
+}
+
+/// A project role given to a member (`kind` `user`) or a group (`kind` `group`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectGrant {
+    pub kind: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// A project with who has access to it, for the project page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectDetail {
+    pub project: Project,
+    pub access: Vec<ProjectGrant>,
+    /// Whether the caller may rename, delete and transfer it (owner or `projects.manage`).
+    pub manage: bool,
+}

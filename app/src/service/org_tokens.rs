@@ -1,0 +1,235 @@
+//! Organization tokens and group tokens: create (shown once), list, revoke.
+//!
+//! Invariants:
+//! - Only `tokens.manage` holders see or touch them.
+//! - Escalation guard: an organization token's role, and a group token's group role, carry
+//!   nothing the creator does not hold; the writing transaction confirms the role the check
+//!   saw. Owner is never a token's role.
+//! - An organization token acts with its role and a group token with its group's current role;
+//!   deleting the group or the organization deletes its tokens (see the store).
+
+use super::members::{custom_snapshot, grantable_role};
+use super::org_access::{self, OrgAccess};
+use super::principal::Principal;
+use super::sessions::sha256_hex;
+use super::token_format::{self, TokenKind};
+use super::tokens::{checked_lifetime, info};
+use crate::domain::permission::Permission;
+use crate::domain::role::BuiltinRole;
+use crate::domain::token::{CreatedToken, TokenInfo};
+use crate::error::{AppError, ErrorCode};
+use crate::store::tokens::{NewOrgToken, OrgTokenError, TokenRow};
+use crate::store::{self, Db};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganizationToken {
+    pub description: String,
+    pub role: String,
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroupToken {
+    pub description: String,
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+fn to_info(row: TokenRow) -> TokenInfo {
+    let creator = row.creator.clone();
+    info(row, creator)
+}
+
+fn write_error(err: OrgTokenError) -> AppError {
+    match err {
+        OrgTokenError::RoleChanged => super::members::role_changed(),
+        OrgTokenError::Store(err) => err.into(),
+    }
+}
+
+async fn managing(db: &Db, principal: &Principal, org: &str) -> Result<OrgAccess, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::TokensManage)?;
+    Ok(access)
+}
+
+/// The organization's live organization tokens, newest first. Needs `tokens.manage`.
+pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<TokenInfo>, AppError> {
+    let access = managing(db, principal, org).await?;
+    Ok(store::tokens::for_org(db, &access.org.id, None)
+        .await?
+        .into_iter()
+        .map(to_info)
+        .collect())
+}
+
+/// Creates an organization token acting with `role`. Needs `tokens.manage` and every
+/// permission of the role.
+pub async fn create(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    input: &NewOrganizationToken,
+    now: DateTime<Utc>,
+) -> Result<CreatedToken, AppError> {
+    let access = managing(db, principal, org).await?;
+    let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
+    let role = grantable_role(&access, &input.role, "role")?;
+    if role == BuiltinRole::Owner.name() {
+        return Err(AppError::validation(
+            "role",
+            "A token cannot be an owner; choose Admin or a lesser role.",
+        ));
+    }
+    let custom = custom_snapshot(&access, &role);
+    let secret = token_format::generate(TokenKind::Organization)?;
+    let row = store::tokens::create_org_token(
+        db,
+        &NewOrgToken {
+            hash: &sha256_hex(&secret),
+            prefix: &secret[..8],
+            org_id: &access.org.id,
+            team_id: None,
+            role: Some(&role),
+            team_role: None,
+            custom: custom.as_deref(),
+            description,
+            created_by: access.member_id(),
+            expires_at: input.expires_in_days.map(|d| now + Duration::days(d)),
+        },
+        now,
+    )
+    .await
+    .map_err(write_error)?;
+    Ok(CreatedToken {
+        info: to_info(row),
+        token: secret,
+    })
+}
+
+/// Revokes one of the organization's tokens (organization or group). Needs `tokens.manage`.
+async fn revoke_in(
+    db: &Db,
+    access: &OrgAccess,
+    team_id: Option<&str>,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::not_found());
+    }
+    match store::tokens::by_id(db, id).await? {
+        Some(row)
+            if row.org.as_deref() == Some(access.org.id.as_str())
+                && row.team.as_deref() == team_id
+                && row.revoked_at.is_none() =>
+        {
+            store::tokens::revoke(db, id, now).await?;
+            Ok(())
+        }
+        _ => Err(AppError::not_found()),
+    }
+}
+
+/// Revokes an organization token. Needs `tokens.manage`.
+pub async fn revoke(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let access = managing(db, principal, org).await?;
+    revoke_in(db, &access, None, id, now).await
+}
+
+async fn team(db: &Db, access: &OrgAccess, group: &str) -> Result<store::teams::TeamRow, AppError> {
+    store::teams::get(db, &access.org.id, &group.trim().to_lowercase())
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// A group's live tokens, newest first. Needs `tokens.manage`.
+pub async fn list_group(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+) -> Result<Vec<TokenInfo>, AppError> {
+    let access = managing(db, principal, org).await?;
+    let team = team(db, &access, group).await?;
+    Ok(store::tokens::for_org(db, &access.org.id, Some(&team.id))
+        .await?
+        .into_iter()
+        .map(to_info)
+        .collect())
+}
+
+/// Creates a token acting with the group's role (whatever it is when the token is used).
+/// Needs `tokens.manage` and every permission of the group's current role.
+pub async fn create_group(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    input: &NewGroupToken,
+    now: DateTime<Utc>,
+) -> Result<CreatedToken, AppError> {
+    let access = managing(db, principal, org).await?;
+    let team = team(db, &access, group).await?;
+    let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
+    let role = team.role.as_deref();
+    if let Some(role) = role
+        && !access
+            .permissions
+            .covers(org_access::role_permissions(role, &access.custom_roles))
+    {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "You cannot create a token for a group whose role has permissions you do not hold yourself.",
+        ));
+    }
+    let custom = role.and_then(|r| custom_snapshot(&access, r));
+    let secret = token_format::generate(TokenKind::Group)?;
+    let row = store::tokens::create_org_token(
+        db,
+        &NewOrgToken {
+            hash: &sha256_hex(&secret),
+            prefix: &secret[..8],
+            org_id: &access.org.id,
+            team_id: Some(&team.id),
+            role: None,
+            team_role: role,
+            custom: custom.as_deref(),
+            description,
+            created_by: access.member_id(),
+            expires_at: input.expires_in_days.map(|d| now + Duration::days(d)),
+        },
+        now,
+    )
+    .await
+    .map_err(write_error)?;
+    Ok(CreatedToken {
+        info: to_info(row),
+        token: secret,
+    })
+}
+
+/// Revokes one of a group's tokens. Needs `tokens.manage`.
+pub async fn revoke_group(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let access = managing(db, principal, org).await?;
+    let team = team(db, &access, group).await?;
+    revoke_in(db, &access, Some(&team.id), id, now).await
+}

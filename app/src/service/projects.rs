@@ -1,0 +1,410 @@
+//! Projects: create, view, edit, delete, transfer, and project access for members and groups.
+//!
+//! Invariants:
+//! - A caller sees a project only with `project.read` on it (organization-wide through
+//!   `projects.read`, or by a grant or ownership); otherwise it is 404.
+//! - Renaming, deleting and transferring need ownership or `projects.manage`; changing the
+//!   description needs `project.write`; granting needs `project.manage_access`.
+//! - Escalation guard: nobody grants a project role carrying a project permission they do not
+//!   hold on that project.
+//! - Decisions use `org_access::explain_project`, the function the explainer shows.
+
+use super::org_access::{self, OrgAccess};
+use super::principal::Principal;
+use crate::domain::permission::{Permission, PermissionSet, Scope};
+use crate::domain::project::{Project, ProjectDetail, ProjectGrant};
+use crate::domain::role::ProjectRole;
+use crate::domain::username::Username;
+use crate::error::AppError;
+use crate::store::projects::{Grantee, ProjectChange, ProjectError, ProjectRow, StandingRow};
+use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub new_owner: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessGrant {
+    pub role: String,
+}
+
+/// The caller's standing on one project.
+struct Standing {
+    row: ProjectRow,
+    permissions: PermissionSet,
+    /// Owner or `projects.manage`.
+    manage: bool,
+}
+
+fn standing(access: &OrgAccess, row: StandingRow) -> Standing {
+    let owner = access.member_id() == Some(row.project.owner_id.as_str());
+    let grants = org_access::explain_project(&access.grants, &row.project.name, owner, &row.grants);
+    Standing {
+        permissions: org_access::permission_set(&grants),
+        manage: owner || access.permissions.contains(Permission::ProjectsManage),
+        row: row.project,
+    }
+}
+
+fn to_dto(standing: &Standing) -> Project {
+    let row = &standing.row;
+    Project {
+        name: row.name.clone(),
+        description: row.description.clone(),
+        owner: row.owner.clone(),
+        created_at: super::rfc3339(row.created_at),
+        updated_at: super::rfc3339(row.updated_at),
+        permissions: standing
+            .permissions
+            .iter()
+            .filter(|p| p.info().scope == Scope::Project)
+            .map(|p| p.id().to_string())
+            .collect(),
+    }
+}
+
+fn project_error(err: ProjectError) -> AppError {
+    match err {
+        ProjectError::NameTaken => {
+            AppError::validation("name", "A project with that name already exists.")
+        }
+        ProjectError::NotMember => AppError::validation(
+            "new_owner",
+            "Only a member of the organization can own or be granted a project.",
+        ),
+        ProjectError::NoSuchGroup => AppError::not_found(),
+        ProjectError::Store(err) => err.into(),
+    }
+}
+
+fn description(input: Option<&str>) -> Result<Option<&str>, AppError> {
+    let text = input.map(str::trim);
+    if text.is_some_and(|t| t.chars().count() > 500) {
+        return Err(AppError::validation(
+            "description",
+            "Use at most 500 characters.",
+        ));
+    }
+    Ok(text)
+}
+
+/// The project called `name` as the caller stands on it; 404 unless they may read it.
+async fn load(db: &Db, access: &OrgAccess, name: &str) -> Result<Standing, AppError> {
+    let name = name.trim().to_lowercase();
+    if name.is_empty() || name.len() > 39 {
+        return Err(AppError::not_found());
+    }
+    let row = store::projects::standing(db, &access.org.id, &name, &access.subject())
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let standing = standing(access, row);
+    if !standing.permissions.contains(Permission::ProjectRead) {
+        return Err(AppError::not_found());
+    }
+    Ok(standing)
+}
+
+fn require(standing: &Standing, permission: Permission) -> Result<(), AppError> {
+    if standing.permissions.contains(permission) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(format!(
+            "You do not have the \"{}\" permission on this project.",
+            permission.info().title
+        )))
+    }
+}
+
+fn require_manage(standing: &Standing) -> Result<(), AppError> {
+    if standing.manage {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only the project's owner or someone who manages every project can do this.",
+        ))
+    }
+}
+
+/// The projects the caller may read, by name: every project with `projects.read`, else those
+/// they own or were granted.
+pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<Project>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let mine = store::projects::standings(db, &access.org.id, &access.subject()).await?;
+    let standings: Vec<Standing> = if access.permissions.contains(Permission::ProjectsRead) {
+        let mut grants: std::collections::HashMap<String, StandingRow> = mine
+            .into_iter()
+            .map(|s| (s.project.id.clone(), s))
+            .collect();
+        store::projects::list(db, &access.org.id)
+            .await?
+            .into_iter()
+            .map(|project| {
+                let row = grants.remove(&project.id).unwrap_or(StandingRow {
+                    project,
+                    grants: Vec::new(),
+                });
+                standing(&access, row)
+            })
+            .collect()
+    } else {
+        mine.into_iter().map(|row| standing(&access, row)).collect()
+    };
+    Ok(standings
+        .iter()
+        .filter(|s| s.permissions.contains(Permission::ProjectRead))
+        .map(to_dto)
+        .collect())
+}
+
+/// Creates a project owned by the caller. Needs `projects.create` and a person.
+pub async fn create(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    input: &NewProject,
+    now: DateTime<Utc>,
+) -> Result<Project, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::ProjectsCreate)?;
+    let (user_id, _) = access.person()?;
+    let name = Username::parse_field(&input.name, "name")?;
+    let text = description(input.description.as_deref())?.unwrap_or("");
+    let row = store::projects::create(db, &access.org.id, name.as_str(), text, user_id, now)
+        .await
+        .map_err(project_error)?;
+    let row = StandingRow {
+        project: row,
+        grants: Vec::new(),
+    };
+    Ok(to_dto(&standing(&access, row)))
+}
+
+/// A project with its access list. Needs `project.read` on it.
+pub async fn get(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+) -> Result<ProjectDetail, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let standing = load(db, &access, name).await?;
+    let grants = store::projects::access_list(db, &standing.row.id).await?;
+    Ok(ProjectDetail {
+        project: to_dto(&standing),
+        access: grants
+            .into_iter()
+            .map(|g| ProjectGrant {
+                kind: g.kind,
+                name: g.name,
+                role: g.role,
+            })
+            .collect(),
+        manage: standing.manage,
+    })
+}
+
+/// Renames a project (owner or `projects.manage`) or changes its description
+/// (`project.write`).
+pub async fn update(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    change: &ProjectUpdate,
+    now: DateTime<Utc>,
+) -> Result<Project, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let standing = load(db, &access, name).await?;
+    let new_name = change
+        .name
+        .as_deref()
+        .map(|n| Username::parse_field(n, "name"))
+        .transpose()?;
+    let text = description(change.description.as_deref())?;
+    if new_name
+        .as_ref()
+        .is_some_and(|n| n.as_str() != standing.row.name)
+    {
+        require_manage(&standing)?;
+    }
+    if text.is_some() {
+        require(&standing, Permission::ProjectWrite)?;
+    }
+    let row = store::projects::update(
+        db,
+        &access.org.id,
+        &standing.row.id,
+        &ProjectChange {
+            name: new_name.as_ref().map(|n| n.as_str()),
+            description: text,
+        },
+        now,
+    )
+    .await
+    .map_err(project_error)?;
+    Ok(to_dto(&Standing { row, ..standing }))
+}
+
+/// Deletes a project with its grants. Owner or `projects.manage`.
+pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let standing = load(db, &access, name).await?;
+    require_manage(&standing)?;
+    store::projects::delete(db, &access.org.id, &standing.row.id).await?;
+    Ok(())
+}
+
+/// Hands a project to another member. Owner or `projects.manage`.
+pub async fn transfer(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    input: &Transfer,
+    now: DateTime<Utc>,
+) -> Result<Project, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let standing = load(db, &access, name).await?;
+    require_manage(&standing)?;
+    let username = input.new_owner.trim().to_lowercase();
+    let target = store::memberships::get(db, &access.org.id, &username)
+        .await?
+        .ok_or_else(|| AppError::validation("new_owner", "Choose a member of the organization."))?;
+    store::projects::transfer(db, &access.org.id, &standing.row.id, &target.user_id, now)
+        .await
+        .map_err(project_error)?;
+    // Read back as the caller stands now (an owner who gave it away may see less; the
+    // answer still shows them the new owner).
+    let row = store::projects::standing(db, &access.org.id, &standing.row.name, &access.subject())
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(to_dto(&self::standing(&access, row)))
+}
+
+/// Resolves `kind`/`name` from a path to a grantee of the organization.
+async fn grantee(
+    db: &Db,
+    access: &OrgAccess,
+    kind: &str,
+    name: &str,
+) -> Result<(String, String), AppError> {
+    let name = name.trim().to_lowercase();
+    match kind {
+        "user" => {
+            let member = store::memberships::get(db, &access.org.id, &name)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            Ok(("user".into(), member.user_id))
+        }
+        "group" => {
+            let team = store::teams::get(db, &access.org.id, &name)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            Ok(("group".into(), team.id))
+        }
+        _ => Err(AppError::not_found()),
+    }
+}
+
+fn as_grantee<'a>(kind: &str, key: &'a str) -> Grantee<'a> {
+    if kind == "user" {
+        Grantee::User(key)
+    } else {
+        Grantee::Group(key)
+    }
+}
+
+/// Gives a member or a group a project role. Needs `project.manage_access` on the project and
+/// every permission the role carries (the escalation guard).
+pub async fn set_access(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    kind: &str,
+    subject: &str,
+    input: &AccessGrant,
+) -> Result<ProjectGrant, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let standing = load(db, &access, name).await?;
+    require(&standing, Permission::ProjectManageAccess)?;
+    let role = ProjectRole::parse(input.role.trim())
+        .ok_or_else(|| AppError::validation("role", "Choose reader, contributor or admin."))?;
+    if !standing.permissions.covers(role.permissions()) {
+        return Err(AppError::forbidden(
+            "You cannot grant a project role with permissions you do not hold on this project.",
+        ));
+    }
+    let (kind, key) = grantee(db, &access, kind, subject).await?;
+    store::projects::grant(
+        db,
+        &access.org.id,
+        &standing.row.id,
+        as_grantee(&kind, &key),
+        role.name(),
+    )
+    .await
+    .map_err(project_error)?;
+    Ok(ProjectGrant {
+        kind,
+        name: subject.trim().to_lowercase(),
+        role: role.name().into(),
+    })
+}
+
+/// Takes a member's or group's project role away. Needs `project.manage_access`.
+pub async fn remove_access(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    kind: &str,
+    subject: &str,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    let standing = load(db, &access, name).await?;
+    require(&standing, Permission::ProjectManageAccess)?;
+    let (kind, key) = grantee(db, &access, kind, subject).await?;
+    if store::projects::revoke(db, &standing.row.id, as_grantee(&kind, &key)).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+/// The projects `username` owns (for the removal dialog). Needs `members.read`.
+pub async fn owned_by(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    username: &str,
+) -> Result<Vec<String>, AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::MembersRead)?;
+    let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(store::projects::owned_by(db, &access.org.id, &member.user_id).await?)
+}

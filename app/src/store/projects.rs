@@ -1,0 +1,414 @@
+//! Projects, their owners and their access grants.
+//!
+//! Invariants:
+//! - A project's name is claimed by `project_name:[org key, name]` in the transaction that
+//!   creates or renames it, so names are unique inside an organization.
+//! - A project's owner is always a member of its organization: create and transfer check it in
+//!   the writing transaction and bump the organization's `guard`, as member removal does (which
+//!   refuses while the member owns projects), so the two never interleave.
+//! - A grant names a member or a group of the same organization, checked when written;
+//!   removing the member or deleting the group removes their grants.
+
+use super::checked::{checked, is_thrown};
+use super::retry::retry_on_conflict;
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct ProjectRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub owner_id: String,
+    pub owner: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const FIELDS: &str = "record::id(id) AS id, name, description, record::id(owner) AS owner_id, \
+     owner.username AS owner, created_at, updated_at";
+
+/// A project role given to a member (`group` none) or to one of their groups.
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct GrantRow {
+    pub role: String,
+    pub group: Option<String>,
+}
+
+/// One project as one caller stands in it: the project, whether the caller owns it, and the
+/// grants that reach the caller.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct StandingRow {
+    pub project: ProjectRow,
+    pub grants: Vec<GrantRow>,
+}
+
+/// A grant as the project's access list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct AccessRow {
+    pub kind: String,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug)]
+pub enum ProjectError {
+    NameTaken,
+    NotMember,
+    NoSuchGroup,
+    Store(StoreError),
+}
+
+fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, ProjectError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "name_taken") => Err(ProjectError::NameTaken),
+        Err(err) if is_thrown(&err, "not_member") => Err(ProjectError::NotMember),
+        Err(err) if is_thrown(&err, "no_such_group") => Err(ProjectError::NoSuchGroup),
+        Err(err) => Err(ProjectError::Store(err.into())),
+    }
+}
+
+impl From<StoreError> for ProjectError {
+    fn from(err: StoreError) -> Self {
+        ProjectError::Store(err)
+    }
+}
+
+/// Creates a project owned by `owner_id`, who must be a member.
+pub async fn create(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    description: &str,
+    owner_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ProjectRow, ProjectError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $org_key);
+         IF !record::exists(type::record('membership', [$org_key, $owner])) {{ THROW 'not_member' }};
+         IF record::exists(type::record('project_name', [$org_key, $name])) {{ THROW 'name_taken' }};
+         LET $p = CREATE ONLY project CONTENT {{
+             org: $org, name: $name, description: $description,
+             owner: type::record('user', $owner), created_at: $now, updated_at: $now
+         }};
+         CREATE type::record('project_name', [$org_key, $name]) CONTENT {{ project: $p.id }};
+         UPDATE $org SET guard += 1;
+         COMMIT TRANSACTION;
+         SELECT {FIELDS} FROM ONLY type::record('project_name', [$org_key, $name]).project;"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("org_key", org_id.to_string()))
+                .bind(("name", name.to_string()))
+                .bind(("description", description.to_string()))
+                .bind(("owner", owner_id.to_string()))
+                .bind(("now", now))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<ProjectRow>>(last)
+    })
+    .await;
+    outcome(result)?.ok_or_else(|| {
+        ProjectError::Store(surrealdb::Error::internal("project not created".into()).into())
+    })
+}
+
+/// Every project of the organization, by name.
+pub async fn list(db: &Db, org_id: &str) -> Result<Vec<ProjectRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM project WHERE org = type::record('organization', $org)
+             ORDER BY name"
+        ))
+        .bind(("org", org_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// The names of the projects `user_id` owns in the organization.
+pub async fn owned_by(db: &Db, org_id: &str, user_id: &str) -> Result<Vec<String>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT VALUE name FROM project
+             WHERE org = type::record('organization', $org) AND owner = type::record('user', $user)
+             ORDER BY name",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind(("user", user_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// The grants that reach a caller on `$p` (a project record id in the query): those to the
+/// member `$user` and to the groups `$teams` (record ids).
+const GRANTS: &str = "(SELECT role, IF team != NONE { team.name } ELSE { NONE } AS group
+     FROM project_access
+     WHERE project = $p AND ((user != NONE AND user = $user) OR (team != NONE AND team IN $teams))
+     ORDER BY group)";
+
+/// The caller's groups as record ids: a member's groups, or a group token's one group.
+const TEAMS: &str = "LET $teams = IF $team != NONE { [type::record('team', $team)] }
+     ELSE IF $user != NONE { (SELECT VALUE team FROM team_member WHERE org = $org AND user = $user) }
+     ELSE { [] };";
+
+/// Who is asking about projects: a member, or a group (a group token), or neither (an
+/// organization token).
+#[derive(Debug, Clone, Default)]
+pub struct Subject<'a> {
+    pub user_id: Option<&'a str>,
+    pub team_id: Option<&'a str>,
+}
+
+/// The project called `name` with the grants that reach `subject`.
+pub async fn standing(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    subject: &Subject<'_>,
+) -> Result<Option<StandingRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $org = type::record('organization', $org_key);
+             LET $user = IF $user_key != NONE {{ type::record('user', $user_key) }} ELSE {{ NONE }};
+             {TEAMS}
+             LET $p = (SELECT VALUE project FROM ONLY type::record('project_name', [$org_key, $name]));
+             RETURN IF $p = NONE {{ NONE }} ELSE {{ RETURN {{
+                 project: (SELECT {FIELDS} FROM ONLY $p),
+                 grants: {GRANTS}
+             }} }};"
+        ))
+        .bind(("org_key", org_id.to_string()))
+        .bind(("name", name.to_string()))
+        .bind(("user_key", subject.user_id.map(str::to_string)))
+        .bind(("team", subject.team_id.map(str::to_string)))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    Ok(response.take(last)?)
+}
+
+/// Every project `subject` owns or has a grant on, by name, with those grants.
+pub async fn standings(
+    db: &Db,
+    org_id: &str,
+    subject: &Subject<'_>,
+) -> Result<Vec<StandingRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $org = type::record('organization', $org_key);
+             LET $user = IF $user_key != NONE {{ type::record('user', $user_key) }} ELSE {{ NONE }};
+             {TEAMS}
+             LET $owned = IF $user != NONE {{ (SELECT VALUE id FROM project WHERE org = $org AND owner = $user) }} ELSE {{ [] }};
+             LET $granted = (SELECT VALUE project FROM project_access
+                 WHERE org = $org AND ((user != NONE AND user = $user) OR (team != NONE AND team IN $teams)));
+             LET $projects = array::distinct(array::concat($owned, $granted));
+             SELECT (SELECT {FIELDS} FROM ONLY $parent.id) AS project,
+                    (SELECT role, IF team != NONE {{ team.name }} ELSE {{ NONE }} AS group
+                     FROM project_access
+                     WHERE project = $parent.id
+                       AND ((user != NONE AND user = $user) OR (team != NONE AND team IN $teams))
+                     ORDER BY group) AS grants
+             FROM project WHERE id IN $projects;"
+        ))
+        .bind(("org_key", org_id.to_string()))
+        .bind(("user_key", subject.user_id.map(str::to_string)))
+        .bind(("team", subject.team_id.map(str::to_string)))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    let mut rows: Vec<StandingRow> = response.take(last)?;
+    rows.sort_by(|a, b| a.project.name.cmp(&b.project.name));
+    Ok(rows)
+}
+
+/// A change to a project; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct ProjectChange<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+}
+
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    project_id: &str,
+    change: &ProjectChange<'_>,
+    now: DateTime<Utc>,
+) -> Result<ProjectRow, ProjectError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('project', $id);
+         LET $old = (SELECT VALUE name FROM ONLY $p);
+         IF $name != NONE AND $name != $old {{
+             IF record::exists(type::record('project_name', [$org_key, $name])) {{ THROW 'name_taken' }};
+             DELETE type::record('project_name', [$org_key, $old]);
+             CREATE type::record('project_name', [$org_key, $name]) CONTENT {{ project: $p }};
+             UPDATE $p SET name = $name;
+         }};
+         IF $description != NONE {{ UPDATE $p SET description = $description }};
+         UPDATE $p SET updated_at = $now;
+         COMMIT TRANSACTION;
+         SELECT {FIELDS} FROM ONLY type::record('project', $id);"
+    );
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("org_key", org_id.to_string()))
+                .bind(("id", project_id.to_string()))
+                .bind(("name", change.name.map(str::to_string)))
+                .bind(("description", change.description.map(str::to_string)))
+                .bind(("now", now))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<ProjectRow>>(last)
+    })
+    .await;
+    outcome(result)?.ok_or_else(|| {
+        ProjectError::Store(surrealdb::Error::internal("project vanished".into()).into())
+    })
+}
+
+/// Deletes a project with its grants and name claim.
+pub async fn delete(db: &Db, org_id: &str, project_id: &str) -> Result<(), StoreError> {
+    retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $p = type::record('project', $id);
+                 DELETE type::record('project_name', [$org_key, (SELECT VALUE name FROM ONLY $p)]);
+                 DELETE project_access WHERE project = $p;
+                 DELETE $p;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org_key", org_id.to_string()))
+            .bind(("id", project_id.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Makes the member `new_owner_id` the project's owner.
+pub async fn transfer(
+    db: &Db,
+    org_id: &str,
+    project_id: &str,
+    new_owner_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ProjectError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org = type::record('organization', $org_key);
+                 IF !record::exists(type::record('membership', [$org_key, $owner])) { THROW 'not_member' };
+                 UPDATE type::record('project', $id) SET owner = type::record('user', $owner), updated_at = $now;
+                 UPDATE $org SET guard += 1;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org_key", org_id.to_string()))
+            .bind(("id", project_id.to_string()))
+            .bind(("owner", new_owner_id.to_string()))
+            .bind(("now", now))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+/// Who a grant is for: a member (by user id) or a group (by team id).
+#[derive(Debug, Clone, Copy)]
+pub enum Grantee<'a> {
+    User(&'a str),
+    Group(&'a str),
+}
+
+impl Grantee<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Grantee::User(_) => "user",
+            Grantee::Group(_) => "group",
+        }
+    }
+
+    fn key(&self) -> String {
+        match self {
+            Grantee::User(key) | Grantee::Group(key) => (*key).to_string(),
+        }
+    }
+}
+
+/// Gives `grantee` `role` on the project (replacing an earlier grant).
+pub async fn grant(
+    db: &Db,
+    org_id: &str,
+    project_id: &str,
+    grantee: Grantee<'_>,
+    role: &str,
+) -> Result<(), ProjectError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $org = type::record('organization', $org_key);
+                 IF $kind = 'user' AND !record::exists(type::record('membership', [$org_key, $key])) { THROW 'not_member' };
+                 IF $kind = 'group' AND (SELECT VALUE org FROM ONLY type::record('team', $key)) != $org { THROW 'no_such_group' };
+                 UPSERT type::record('project_access', [$id, $kind, $key]) CONTENT {
+                     org: $org, project: type::record('project', $id), kind: $kind,
+                     user: IF $kind = 'user' { type::record('user', $key) } ELSE { NONE },
+                     team: IF $kind = 'group' { type::record('team', $key) } ELSE { NONE },
+                     role: $role
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("org_key", org_id.to_string()))
+            .bind(("id", project_id.to_string()))
+            .bind(("kind", grantee.kind()))
+            .bind(("key", grantee.key()))
+            .bind(("role", role.to_string()))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+/// Takes `grantee`'s grant away; `false` if there was none.
+pub async fn revoke(db: &Db, project_id: &str, grantee: Grantee<'_>) -> Result<bool, StoreError> {
+    let mut response = checked(
+        db.query("DELETE type::record('project_access', [$id, $kind, $key]) RETURN BEFORE")
+            .bind(("id", project_id.to_string()))
+            .bind(("kind", grantee.kind()))
+            .bind(("key", grantee.key()))
+            .await?,
+    )?;
+    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
+    Ok(!deleted.is_empty())
+}
+
+/// The project's grants: members first by username, then groups by name.
+pub async fn access_list(db: &Db, project_id: &str) -> Result<Vec<AccessRow>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT kind, IF kind = 'user' { user.username } ELSE { team.name } AS name, role
+             FROM project_access WHERE project = type::record('project', $id)
+             ORDER BY kind DESC, name",
+        )
+        .bind(("id", project_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}

@@ -1,0 +1,167 @@
+//! `/api/v1/organizations/{org}/tokens` and `…/groups/{group}/tokens`: tokens that act as the
+//! organization (with a role) or as a group (with the group's role).
+
+use super::ApiJson;
+use super::auth::no_store;
+use super::caller::Caller;
+use app::domain::organization::Page;
+use app::domain::token::{CreatedToken, TokenInfo};
+use app::error::AppError;
+use app::service::org_tokens::{self, NewGroupToken, NewOrganizationToken};
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+fn private(body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    no_store(&mut response);
+    response
+}
+
+/// The organization's tokens. Needs `tokens.manage`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/tokens",
+    tag = "tokens",
+    params(("org" = String, Path, description = "Organization name")),
+    responses(
+        (status = 200, description = "Live organization tokens, newest first", body = Page<TokenInfo>),
+        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+) -> Result<Response, AppError> {
+    let list = org_tokens::list(&state.db, &principal, &org).await?;
+    Ok(private(ApiJson(Page::all(list))))
+}
+
+/// Create an organization token acting with `role` (shown once). Needs `tokens.manage` and
+/// every permission of the role.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations/{org}/tokens",
+    tag = "tokens",
+    params(("org" = String, Path, description = "Organization name")),
+    request_body = NewOrganizationToken,
+    responses(
+        (status = 201, description = "Created; `token` is shown this once", body = CreatedToken),
+        (status = 403, description = "Missing `tokens.manage`, or a role beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
+        (status = 422, description = "Bad description, role or lifetime", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<NewOrganizationToken>,
+) -> Result<Response, AppError> {
+    let created =
+        org_tokens::create(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
+    Ok(private((StatusCode::CREATED, ApiJson(created))))
+}
+
+/// Revoke an organization token. Needs `tokens.manage`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{org}/tokens/{id}",
+    tag = "tokens",
+    params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Token id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
+        (status = 404, description = "No such token", body = app::error::ErrorBody)
+    )
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    org_tokens::revoke(&state.db, &principal, &org, &id, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A group's tokens. Needs `tokens.manage`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/groups/{group}/tokens",
+    tag = "tokens",
+    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    responses(
+        (status = 200, description = "Live group tokens, newest first", body = Page<TokenInfo>),
+        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization or group", body = app::error::ErrorBody)
+    )
+)]
+pub async fn list_group(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, group)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let list = org_tokens::list_group(&state.db, &principal, &org, &group).await?;
+    Ok(private(ApiJson(Page::all(list))))
+}
+
+/// Create a token acting with the group's role (shown once). Needs `tokens.manage` and every
+/// permission of the group's role.
+#[utoipa::path(
+    post,
+    path = "/api/v1/organizations/{org}/groups/{group}/tokens",
+    tag = "tokens",
+    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    request_body = NewGroupToken,
+    responses(
+        (status = 201, description = "Created; `token` is shown this once", body = CreatedToken),
+        (status = 403, description = "Missing `tokens.manage`, or a group role beyond your own", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization or group", body = app::error::ErrorBody),
+        (status = 422, description = "Bad description or lifetime", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create_group(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, group)): Path<(String, String)>,
+    ApiJson(input): ApiJson<NewGroupToken>,
+) -> Result<Response, AppError> {
+    let created = org_tokens::create_group(
+        &state.db,
+        &principal,
+        &org,
+        &group,
+        &input,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(private((StatusCode::CREATED, ApiJson(created))))
+}
+
+/// Revoke a group token. Needs `tokens.manage`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{org}/groups/{group}/tokens/{id}",
+    tag = "tokens",
+    params(
+        ("org" = String, Path, description = "Organization name"),
+        ("group" = String, Path, description = "Group name"),
+        ("id" = String, Path, description = "Token id")
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
+        (status = 404, description = "No such group or token", body = app::error::ErrorBody)
+    )
+)]
+pub async fn revoke_group(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path((org, group, id)): Path<(String, String, String)>,
+) -> Result<StatusCode, AppError> {
+    org_tokens::revoke_group(&state.db, &principal, &org, &group, &id, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
