@@ -27,9 +27,13 @@ pub struct TokenRow {
     pub creator: Option<String>,
 }
 
-const FIELDS: &str = "record::id(id) AS id, kind, prefix, record::id(user) AS user, description, \
-     record::id(created_by) AS created_by, created_at, expires_at, last_used_at, revoked_at, \
-     record::id(org) AS org, record::id(team) AS team, role, created_by.username AS creator";
+const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
+     (IF user != NONE { record::id(user) } ELSE { NONE }) AS user, description, \
+     (IF created_by != NONE { record::id(created_by) } ELSE { NONE }) AS created_by, \
+     created_at, expires_at, last_used_at, revoked_at, \
+     (IF org != NONE { record::id(org) } ELSE { NONE }) AS org, \
+     (IF team != NONE { record::id(team) } ELSE { NONE }) AS team, role, \
+     created_by.username AS creator";
 
 pub struct NewUserToken<'a> {
     pub hash: &'a str,

@@ -6,6 +6,7 @@
 mod clock;
 mod email;
 mod groups_invitations;
+mod org_tokens;
 mod organizations;
 mod projects;
 mod roles;

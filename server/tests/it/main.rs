@@ -10,6 +10,7 @@ mod email;
 mod http;
 mod mail;
 mod organizations;
+mod projects;
 mod rest;
 mod tokens;
 mod two_factor;
