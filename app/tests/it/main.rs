@@ -5,6 +5,7 @@
 
 mod clock;
 mod email;
+mod explain_property;
 mod groups_invitations;
 mod org_tokens;
 mod organizations;

@@ -5,6 +5,7 @@
 
 mod account;
 mod auth;
+mod bench_permission;
 mod cli;
 mod email;
 mod http;
