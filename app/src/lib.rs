@@ -35,8 +35,11 @@ use pages::orgs::{
     new::NewOrgPage,
     overview::OrgOverviewPage,
     people::PeoplePage,
+    project::ProjectPage,
+    projects::ProjectsPage,
     roles::{RolePage, RolesPage},
     settings::OrgSettingsPage,
+    tokens::OrgTokensPage,
 };
 use pages::settings::{
     organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
@@ -137,6 +140,9 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("roles"), ParamSegment("role")) view=RolePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people"), ParamSegment("username")) view=MemberPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("groups"), ParamSegment("group")) view=GroupPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects")) view=ProjectsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects"), ParamSegment("project")) view=ProjectPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("tokens")) view=OrgTokensPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async />
                     </Routes>

@@ -45,7 +45,10 @@ test('create a token, use it from a script, revoke it', async ({ page, playwrigh
   await expect(page.getByLabel('New token')).toHaveCount(0);
   await expect(row).not.toContainText('Never used');
 
-  await row.getByRole('button', { name: 'Revoke CI deploys' }).click();
+  await row.getByRole('link', { name: 'Revoke CI deploys' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText('Revoke the token “CI deploys”?');
+  await confirm.getByRole('button', { name: 'Revoke token' }).click();
   await expect(page.getByText('You have no tokens.')).toBeVisible();
   const after = await script.get('/api/v1/account', { headers: { Authorization: `Bearer ${token}` } });
   expect(after.status()).toBe(401);

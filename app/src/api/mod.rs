@@ -7,7 +7,9 @@ pub mod email;
 pub mod groups;
 pub mod instance;
 pub mod invitations;
+pub mod org_tokens;
 pub mod orgs;
+pub mod projects;
 pub mod roles;
 pub mod two_factor;
 

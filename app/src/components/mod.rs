@@ -5,6 +5,8 @@ pub mod copy_button;
 pub mod error_panel;
 pub mod form;
 pub mod layout;
+pub mod lifetime_field;
 pub mod org_switcher;
 pub mod recovery_codes;
 pub mod token_reveal;
+pub mod token_table;

@@ -1,3 +1,4 @@
+use super::group_tokens::GroupTokens;
 use super::people::grantable_roles;
 use super::{OrgError, OrgFrame, org_param, org_resource};
 use crate::api::groups::{AddGroupMember, DeleteGroup, RemoveGroupMember, UpdateGroup, get_group};
@@ -85,12 +86,17 @@ fn GroupBody(
         })
         .collect_view();
     let empty = group.members_count == 0;
+    let tokens = view
+        .can(Permission::TokensManage)
+        .then(|| view! { <GroupTokens org=org.clone() group=group.name.clone() /> });
     let manage_section = manage.then(|| {
         view! {
             <AddToGroup org=org.clone() group=group.name.clone() add />
             <EditGroup view=view.clone() group=group.clone() update />
-            <DeleteGroupSection org=org.clone() name=group.name.clone() page=page.clone() />
         }
+    });
+    let delete_section = manage.then(|| {
+        view! { <DeleteGroupSection org=org.clone() name=group.name.clone() page=page.clone() /> }
     });
 
     view! {
@@ -112,6 +118,8 @@ fn GroupBody(
             view! { <ul class="member-list">{members}</ul> }.into_any()
         }}
         {manage_section}
+        {tokens}
+        {delete_section}
     }
 }
 

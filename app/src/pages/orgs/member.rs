@@ -1,6 +1,6 @@
 use super::{OrgError, OrgFrame, org_param, org_resource};
 use crate::api::orgs::explain_member;
-use crate::domain::explain::{Explanation, GrantedBy};
+use crate::domain::explain::{Explanation, GrantedBy, PermissionGrant};
 use crate::domain::permission::Scope;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +10,11 @@ fn source_label(source: &GrantedBy) -> String {
     match source.kind.as_str() {
         "group" => format!("group {} ({})", source.name, source.role),
         "role" => format!("own role: {}", source.role),
+        "project" => match &source.group {
+            Some(group) => format!("group {group}'s project role: {}", source.role),
+            None => format!("project role: {}", source.role),
+        },
+        "owner" => "owns the project".to_string(),
         other => format!("{other}: {}", source.name),
     }
 }
@@ -33,11 +38,12 @@ pub fn MemberPage() -> impl IntoView {
                 match (view_res.await, explanation.await) {
                     (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
                     (Ok(view), Ok(explanation)) => {
-                        let back = format!("/orgs/{}/people", view.organization.name);
+                        let org = view.organization.name.clone();
+                        let back = format!("/orgs/{org}/people");
                         view! {
                             <OrgFrame view=view.clone()>
                                 <p><a href=back>"← All members"</a></p>
-                                <Explained explanation />
+                                <Explained org explanation />
                             </OrgFrame>
                         }.into_any()
                     }
@@ -47,13 +53,11 @@ pub fn MemberPage() -> impl IntoView {
     }
 }
 
+/// A table of permissions with their sources.
 #[component]
-fn Explained(explanation: Explanation) -> impl IntoView {
-    let count = explanation.permissions.len();
-    let rows = explanation
-        .permissions
+fn GrantsTable(caption: String, grants: Vec<PermissionGrant>) -> impl IntoView {
+    let rows = grants
         .into_iter()
-        .filter(|g| g.id.info().scope == Scope::Organization)
         .map(|grant| {
             let info = grant.id.info();
             view! {
@@ -73,16 +77,54 @@ fn Explained(explanation: Explanation) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h2>{format!("What {} can do", explanation.username)}</h2>
-        <p class="muted">
-            {format!("Role: {}. {count} permissions in all, each with every role or group that grants it.", explanation.role)}
-        </p>
         <div class="table-wrap">
             <table>
-                <caption class="visually-hidden">"Effective permissions"</caption>
+                <caption class="visually-hidden">{caption}</caption>
                 <thead><tr><th scope="col">"Permission"</th><th scope="col">"Area"</th><th scope="col">"Granted by"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+#[component]
+fn Explained(org: String, explanation: Explanation) -> impl IntoView {
+    let (org_wide, every_project): (Vec<PermissionGrant>, Vec<PermissionGrant>) = explanation
+        .permissions
+        .into_iter()
+        .partition(|g| g.id.info().scope == Scope::Organization);
+    let count = org_wide.len();
+    let every_project = if every_project.is_empty() {
+        view! { <p class="muted">"None: only the projects below (if any) are open to them."</p> }.into_any()
+    } else {
+        view! { <GrantsTable caption="Permissions on every project".into() grants=every_project /> }.into_any()
+    };
+    let projects = if explanation.projects.is_empty() {
+        view! { <p class="muted">"They own no project and have no project role, directly or through a group."</p> }.into_any()
+    } else {
+        explanation
+            .projects
+            .into_iter()
+            .map(|p| {
+                let href = format!("/orgs/{org}/projects/{}", p.project);
+                view! {
+                    <h4><a href=href>{format!("Project {}", p.project)}</a></h4>
+                    <GrantsTable caption=format!("Permissions on project {}", p.project) grants=p.permissions />
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <h2>{format!("What {} can do", explanation.username)}</h2>
+        <p class="muted">
+            {format!("Role: {}. {count} organization-wide permissions, each with every role or group that grants it.", explanation.role)}
+        </p>
+        <h3>"In the organization"</h3>
+        <GrantsTable caption="Effective organization permissions".into() grants=org_wide />
+        <h3>"On every project"</h3>
+        {every_project}
+        <h3>"On particular projects"</h3>
+        {projects}
     }
 }

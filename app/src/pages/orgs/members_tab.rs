@@ -1,5 +1,6 @@
 use super::people::grantable_roles;
 use crate::api::orgs::{ChangeMemberRole, RemoveMember, list_members};
+use crate::api::projects::{TransferProject, owned_projects};
 use crate::components::form::{FormError, submission_error};
 use crate::domain::day;
 use crate::domain::organization::{Member, OrgView};
@@ -31,6 +32,21 @@ pub fn MembersTab(view: OrgView) -> impl IntoView {
     );
     let search = move || query.read().get("q").unwrap_or_default();
     let confirm_remove = move || query.read().get("remove");
+    let transfer = ServerAction::<TransferProject>::new();
+    let transfer_error = submission_error(transfer);
+    let org_for_owned = org.clone();
+    let owned = Resource::new(
+        move || (confirm_remove(), transfer.version().get()),
+        move |(username, _)| {
+            let org = org_for_owned.clone();
+            async move {
+                match username {
+                    Some(username) => owned_projects(org, username).await,
+                    None => Ok(Vec::new()),
+                }
+            }
+        },
+    );
     let me = view.clone();
     let base = format!("/orgs/{org}/people");
 
@@ -46,10 +62,24 @@ pub fn MembersTab(view: OrgView) -> impl IntoView {
         {move || confirm_remove().map(|username| {
             let org = org.clone();
             let back = format!("/orgs/{org}/people");
+            let (org_for_owned_view, username_for_owned) = (org.clone(), username.clone());
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-remove-title">
                     <p id="confirm-remove-title"><strong>{format!("Remove {username} from the organization?")}</strong></p>
                     <p class="muted">"They lose every right the organization and its groups gave them. Their account stays."</p>
+                    <FormError error=transfer_error />
+                    <Suspense fallback=|| ()>
+                        {
+                            let (org, username) = (org_for_owned_view.clone(), username_for_owned.clone());
+                            move || {
+                                let (org, username) = (org.clone(), username.clone());
+                                Suspend::new(async move {
+                                    let projects = owned.await.unwrap_or_default();
+                                    (!projects.is_empty()).then(|| view! { <OwnedProjects org username projects transfer /> })
+                                })
+                            }
+                        }
+                    </Suspense>
                     <ActionForm action=remove attr:class="confirm__actions">
                         <input type="hidden" name="org" value=org.clone() />
                         <input type="hidden" name="username" value=username.clone() />
@@ -160,5 +190,41 @@ fn MemberRow(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// In the removal dialog: the projects the member owns (which block the removal), each with a
+/// form to hand it to someone else; the dialog comes back afterwards.
+#[component]
+fn OwnedProjects(
+    org: String,
+    username: String,
+    projects: Vec<String>,
+    transfer: ServerAction<TransferProject>,
+) -> impl IntoView {
+    let back = format!("/orgs/{org}/people?tab=members&remove={username}");
+    view! {
+        <div class="notice notice--error" role="status">
+            <p>
+                <strong>{format!("{username} owns {} project(s): ", projects.len())}</strong>
+                {projects.join(", ")}
+                ". Transfer them to another member first; the removal is refused until then."
+            </p>
+            {projects.into_iter().map(|project| {
+                let id = format!("transfer-{project}");
+                let label = format!("New owner of {project}");
+                let (org, back) = (org.clone(), back.clone());
+                view! {
+                    <ActionForm action=transfer attr:class="inline-controls">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="project" value=project.clone() />
+                        <input type="hidden" name="back" value=back />
+                        <label for=id.clone()>{label}</label>
+                        <input id=id name="new_owner" type="text" required autocomplete="off" placeholder="username" />
+                        <button type="submit" class="button--secondary">{format!("Transfer {project}")}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+        </div>
     }
 }

@@ -1,6 +1,7 @@
 //! `/orgs/...`: an organization's pages.
 
 pub mod group;
+pub mod group_tokens;
 pub mod groups_tab;
 pub mod invitations_tab;
 pub mod member;
@@ -8,8 +9,11 @@ pub mod members_tab;
 pub mod new;
 pub mod overview;
 pub mod people;
+pub mod project;
+pub mod projects;
 pub mod roles;
 pub mod settings;
+pub mod tokens;
 
 use crate::api::orgs::get_org_view;
 use crate::domain::organization::OrgView;
@@ -55,11 +59,14 @@ pub fn OrgError(error: AppError) -> impl IntoView {
 pub fn OrgFrame(view: OrgView, children: Children) -> impl IntoView {
     let location = use_location();
     let name = view.organization.name.clone();
+    let tokens = view.can(crate::domain::permission::Permission::TokensManage);
     let sections = [
-        (format!("/orgs/{name}"), "Overview"),
-        (format!("/orgs/{name}/people"), "People"),
-        (format!("/orgs/{name}/roles"), "Roles"),
-        (format!("/orgs/{name}/settings"), "Settings"),
+        (format!("/orgs/{name}"), "Overview", true),
+        (format!("/orgs/{name}/people"), "People", true),
+        (format!("/orgs/{name}/projects"), "Projects", true),
+        (format!("/orgs/{name}/roles"), "Roles", true),
+        (format!("/orgs/{name}/tokens"), "Tokens", tokens),
+        (format!("/orgs/{name}/settings"), "Settings", true),
     ];
     view! {
         <div class="org">
@@ -72,7 +79,7 @@ pub fn OrgFrame(view: OrgView, children: Children) -> impl IntoView {
                 </p>
             </header>
             <nav class="tabs" aria-label="Organization">
-                {sections.into_iter().map(|(href, label)| {
+                {sections.into_iter().filter(|s| s.2).map(|(href, label, _)| {
                     let target = href.clone();
                     let current = move || {
                         let path = location.pathname.get();

@@ -1,9 +1,10 @@
 use super::{SettingsFrame, SignInFirst};
 use crate::api::account::{CreateToken, RevokeToken, list_tokens, take_token_reveal};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_reveal::TokenReveal;
-use crate::domain::day;
-use crate::domain::token::{LIFETIMES_DAYS, TokenInfo};
+use crate::components::token_table::TokenTable;
+use crate::domain::token::TokenInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -50,16 +51,7 @@ pub fn TokensPage() -> impl IntoView {
                     <input id="description" name="description" type="text" maxlength="100" required aria-invalid=invalid(create_error, "description") />
                     <FieldError error=create_error field="description" />
                 </div>
-                <div class="field">
-                    <label for="expires_in_days">"Expires"</label>
-                    <select id="expires_in_days" name="expires_in_days" aria-invalid=invalid(create_error, "expires_in_days")>
-                        {LIFETIMES_DAYS.iter().map(|d| view! {
-                            <option value=d.to_string() selected=*d == 30>{format!("In {d} days")}</option>
-                        }).collect_view()}
-                        <option value="never">"Never"</option>
-                    </select>
-                    <FieldError error=create_error field="expires_in_days" />
-                </div>
+                <LifetimeField error=create_error />
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating…" } else { "Create token" }}
                 </button>
@@ -70,7 +62,7 @@ pub fn TokensPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tokens.await {
                         Ok(list) if list.is_empty() => view! { <p class="muted">"You have no tokens."</p> }.into_any(),
-                        Ok(list) => view! { <TokenTable list revoke /> }.into_any(),
+                        Ok(list) => view! { <Tokens list revoke /> }.into_any(),
                         Err(err) if err.status() == 401 => view! { <SignInFirst /> }.into_any(),
                         Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
                     }
@@ -81,39 +73,16 @@ pub fn TokensPage() -> impl IntoView {
 }
 
 #[component]
-fn TokenTable(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+fn Tokens(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table>
-                <caption class="visually-hidden">"Your API tokens"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Token"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col"><span class="visually-hidden">"Action"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {list.into_iter().map(|t| view! {
-                        <tr>
-                            <td>{t.description.clone()}</td>
-                            <td><code>{format!("{}…", t.prefix)}</code></td>
-                            <td>{day(&t.created_at)}</td>
-                            <td>{t.expires_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}</td>
-                            <td>{t.last_used_at.as_deref().map(day).unwrap_or_else(|| "Never used".into())}</td>
-                            <td>
-                                <ActionForm action=revoke attr:class="inline-form">
-                                    <input type="hidden" name="id" value=t.id.clone() />
-                                    <button type="submit" class="button--danger" aria-label=format!("Revoke {}", t.description)>"Revoke"</button>
-                                </ActionForm>
-                            </td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <TokenTable caption="Your API tokens" list page="/settings/tokens".to_string() revoke_form=move |t: &TokenInfo| {
+            let id = t.id.clone();
+            view! {
+                <ActionForm action=revoke attr:class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button--danger">"Revoke token"</button>
+                </ActionForm>
+            }.into_any()
+        } />
     }
 }

@@ -1,0 +1,141 @@
+use super::{OrgError, OrgFrame, org_param, org_resource};
+use crate::api::org_tokens::{
+    CreateOrgToken, RevokeOrgToken, list_org_tokens, take_org_token_reveal,
+};
+use crate::api::roles::list_roles;
+use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::lifetime_field::LifetimeField;
+use crate::components::token_reveal::TokenReveal;
+use crate::components::token_table::TokenTable;
+use crate::domain::organization::OrgView;
+use crate::domain::permission::{Permission, PermissionSet};
+use crate::domain::role::RoleInfo;
+use crate::domain::token::TokenInfo;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The roles a token may get from the caller: any role within the caller's own permissions,
+/// never Owner.
+pub fn token_roles(view: &OrgView, roles: Vec<RoleInfo>) -> Vec<RoleInfo> {
+    let mine = PermissionSet::of(view.permissions.iter().copied());
+    roles
+        .into_iter()
+        .filter(|r| r.name != "owner")
+        .filter(|r| {
+            mine.covers(PermissionSet::of(
+                r.permissions.iter().filter_map(|p| Permission::parse(p)),
+            ))
+        })
+        .collect()
+}
+
+/// `/orgs/{org}/tokens`: tokens that act as the organization, with a role.
+#[component]
+pub fn OrgTokensPage() -> impl IntoView {
+    let org = org_param();
+    let create = ServerAction::<CreateOrgToken>::new();
+    let revoke = ServerAction::<RevokeOrgToken>::new();
+    let view_res = org_resource(|| 0);
+    let tokens = Resource::new(
+        move || (org.get(), create.version().get(), revoke.version().get()),
+        |(org, ..)| list_org_tokens(org),
+    );
+    let roles = Resource::new(move || org.get(), list_roles);
+    let reveal = Resource::new(move || org.get(), |org| take_org_token_reveal(org, None));
+    view! {
+        <Title text="Organization tokens" />
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let view = match view_res.await {
+                    Ok(view) => view,
+                    Err(error) => return view! { <OrgError error /> }.into_any(),
+                };
+                let body = if view.can(Permission::TokensManage) {
+                    let roles = token_roles(&view, roles.await.unwrap_or_default());
+                    let list = tokens.await;
+                    let from_cookie = reveal.await.ok().flatten();
+                    view! { <TokensBody view=view.clone() roles list from_cookie create revoke /> }.into_any()
+                } else {
+                    view! { <p class="notice notice--error" role="alert">"Managing tokens needs the \"Manage organization and group tokens\" permission."</p> }.into_any()
+                };
+                view! { <OrgFrame view>{body}</OrgFrame> }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TokensBody(
+    view: OrgView,
+    roles: Vec<RoleInfo>,
+    list: Result<Vec<TokenInfo>, crate::error::AppError>,
+    from_cookie: Option<String>,
+    create: ServerAction<CreateOrgToken>,
+    revoke: ServerAction<RevokeOrgToken>,
+) -> impl IntoView {
+    let org = view.organization.name.clone();
+    let create_error = submission_error(create);
+    let revoke_error = submission_error(revoke);
+    let pending = create.pending();
+    let new_token = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|created| created.token)
+            .or_else(|| from_cookie.clone())
+    };
+    let org_for_revoke = org.clone();
+    let table = match list {
+        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
+        Ok(list) if list.is_empty() => view! { <p class="muted">"This organization has no tokens."</p> }.into_any(),
+        Ok(list) => view! {
+            <TokenTable caption="Organization tokens" list role=true creator=true page=format!("/orgs/{org}/tokens") revoke_form=move |t: &TokenInfo| {
+                let (org, id) = (org_for_revoke.clone(), t.id.clone());
+                view! {
+                    <ActionForm action=revoke attr:class="inline-form">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button--danger">"Revoke token"</button>
+                    </ActionForm>
+                }.into_any()
+            } />
+        }.into_any(),
+    };
+    view! {
+        <h2>"Organization tokens"</h2>
+        <p class="muted">
+            "An organization token acts as the organization, not as a person, with the role you give it — "
+            "only in this organization. Send it as " <code>"Authorization: Bearer <token>"</code> "."
+            " Group tokens are made on each group's page and act with the group's role."
+        </p>
+        {move || new_token().map(|token| view! { <TokenReveal token /> })}
+        <h3>"New organization token"</h3>
+        <ActionForm action=create>
+            <FormError error=create_error />
+            <input type="hidden" name="org" value=org.clone() />
+            <div class="field">
+                <label for="description">"What is it for?"</label>
+                <input id="description" name="description" type="text" maxlength="100" required aria-invalid=invalid(create_error, "description") />
+                <FieldError error=create_error field="description" />
+            </div>
+            <div class="field">
+                <label for="token-role">"Role"</label>
+                <select id="token-role" name="role" aria-describedby="token-role-hint" aria-invalid=invalid(create_error, "role")>
+                    {roles.iter().map(|r| view! {
+                        <option value=r.name.clone() selected=r.name == "viewer">{r.title.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field__hint" id="token-role-hint">"Only roles within your own permissions are offered; a token is never an owner."</p>
+                <FieldError error=create_error field="role" />
+            </div>
+            <LifetimeField error=create_error />
+            <button type="submit" disabled=move || pending.get()>
+                {move || if pending.get() { "Creating…" } else { "Create token" }}
+            </button>
+        </ActionForm>
+        <h3>"Tokens"</h3>
+        <FormError error=revoke_error />
+        {table}
+    }
+}
