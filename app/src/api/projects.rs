@@ -186,8 +186,10 @@ pub async fn remove_project_access(
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::projects::remove_access(&state.db, &principal, &org, &project, &kind, &name)
-            .await?;
+        crate::service::projects::remove_access(
+            &state.db, &principal, &org, &project, &kind, &name,
+        )
+        .await?;
         if super::plain_form_post() {
             leptos_axum::redirect(&format!("/orgs/{org}/projects/{project}"));
         }

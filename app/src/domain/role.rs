@@ -137,8 +137,11 @@ pub struct RoleInfo {
     pub builtin: bool,
     /// Every permission it carries, implied ones included.
     pub permissions: Vec<String>,
-    /// Members who hold it directly.
+    /// Members who hold it, directly or through a group (each counted once).
     pub holders: u32,
+    /// Groups that carry it.
+    #[serde(default)]
+    pub groups: u32,
 }
 
 /// Who would gain or lose which permissions if a role changed

@@ -105,7 +105,7 @@ fn builtin_conflict() -> AppError {
     )
 }
 
-fn info(role: &RoleRow, holders: u32) -> RoleInfo {
+fn info(role: &RoleRow, (holders, groups): (u32, u32)) -> RoleInfo {
     RoleInfo {
         name: role.name.clone(),
         title: if role.title.is_empty() {
@@ -120,11 +120,12 @@ fn info(role: &RoleRow, holders: u32) -> RoleInfo {
             .map(|p| p.id().to_string())
             .collect(),
         holders,
+        groups,
     }
 }
 
-/// The organization's roles (built-in, then custom) with how many members hold each
-/// directly. Needs `roles.read`.
+/// The organization's roles (built-in, then custom) with how many members hold each,
+/// directly or through a group, and how many groups carry it. Needs `roles.read`.
 pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<RoleInfo>, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesRead)?;
@@ -140,21 +141,29 @@ pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<RoleI
                 .iter()
                 .map(|p| p.id().to_string())
                 .collect(),
-            holders: holders(db, &access, role.name()).await?,
+            holders: 0,
+            groups: 0,
         });
+        let (holders, groups) = usage(db, &access, role.name()).await?;
+        if let Some(last) = roles.last_mut() {
+            last.holders = holders;
+            last.groups = groups;
+        }
     }
     for role in store::roles::list(db, &access.org.id).await? {
-        let count = holders(db, &access, &role.name).await?;
-        roles.push(info(&role, count));
+        let counts = usage(db, &access, &role.name).await?;
+        roles.push(info(&role, counts));
     }
     Ok(roles)
 }
 
-async fn holders(db: &Db, access: &OrgAccess, role: &str) -> Result<u32, AppError> {
-    Ok(
-        u32::try_from(store::memberships::count_with_role(db, &access.org.id, role).await?)
-            .unwrap_or(0),
-    )
+/// Members holding `role` (directly or through a group) and groups carrying it.
+async fn usage(db: &Db, access: &OrgAccess, role: &str) -> Result<(u32, u32), AppError> {
+    let (holders, groups) = store::roles::usage(db, &access.org.id, role).await?;
+    Ok((
+        u32::try_from(holders).unwrap_or(0),
+        u32::try_from(groups).unwrap_or(0),
+    ))
 }
 
 /// One role. Needs `roles.read`.
@@ -189,6 +198,13 @@ pub async fn create(
             "That is the name of a built-in role.",
         ));
     }
+    if name.as_str() == "new" {
+        // `/orgs/{org}/roles/new` is the page that creates a role.
+        return Err(AppError::validation(
+            "name",
+            "\"new\" is reserved; choose another name.",
+        ));
+    }
     let permissions = parse_permissions(&input.permissions)?;
     guard_escalation(&access, set_of(&permissions))?;
     let row = RoleRow {
@@ -200,7 +216,7 @@ pub async fn create(
     store::roles::create(db, &access.org.id, &row, now)
         .await
         .map_err(role_error)?;
-    Ok(info(&row, 0))
+    Ok(info(&row, (0, 0)))
 }
 
 fn role_error(err: RoleError) -> AppError {
@@ -260,8 +276,8 @@ pub async fn update(
     store::roles::update(db, &access.org.id, &row, &current.permissions, now)
         .await
         .map_err(role_error)?;
-    let count = holders(db, &access, &row.name).await?;
-    Ok(info(&row, count))
+    let counts = usage(db, &access, &row.name).await?;
+    Ok(info(&row, counts))
 }
 
 /// Deletes a custom role; its holders fall back to no role. Needs `roles.manage` and the

@@ -171,3 +171,25 @@ pub async fn holders(db: &Db, org_id: &str, name: &str) -> Result<Vec<String>, S
     names.dedup();
     Ok(names)
 }
+
+/// How many members hold `name` directly or through a group (each counted once), and how many
+/// groups carry it.
+pub async fn usage(db: &Db, org_id: &str, name: &str) -> Result<(i64, i64), StoreError> {
+    let mut response = checked(
+        db.query(
+            "LET $org = type::record('organization', $org_key);
+             LET $teams = (SELECT VALUE id FROM team WHERE org = $org AND role = $name);
+             LET $direct = (SELECT VALUE user FROM membership WHERE org = $org AND role = $name);
+             LET $through = (SELECT VALUE user FROM team_member WHERE org = $org AND team IN $teams);
+             RETURN count(array::distinct(array::concat($direct, $through)));
+             RETURN count($teams);",
+        )
+        .bind(("org_key", org_id.to_string()))
+        .bind(("name", name.to_string()))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    let groups = response.take::<Option<i64>>(last)?.unwrap_or(0);
+    let holders = response.take::<Option<i64>>(last.saturating_sub(1))?.unwrap_or(0);
+    Ok((holders, groups))
+}

@@ -259,3 +259,40 @@ async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn holder_counts_include_groups_and_new_is_reserved() {
+    let crate::projects::Fixture { db, org_id } =
+        crate::projects::acme(&[("eve", "editor"), ("gil", ""), ("hal", "")]).await;
+    let now = Utc::now();
+    let ada = crate::projects::who(&db, "ada").await;
+    let err = roles::create(&db, &ada, "acme", &role("new", &["org.read"]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("name"));
+    app::service::groups::create(
+        &db,
+        &ada,
+        "acme",
+        &app::service::groups::NewGroup {
+            name: "eds".into(),
+            description: None,
+            role: Some("editor".into()),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    for who in ["eve", "gil"] {
+        app::service::groups::add_member(&db, &ada, "acme", "eds", who, now)
+            .await
+            .unwrap();
+    }
+    let listed = roles::list(&db, &ada, "acme").await.unwrap();
+    let editor = listed.iter().find(|r| r.name == "editor").unwrap();
+    // eve directly and through the group (once), gil through the group.
+    assert_eq!((editor.holders, editor.groups), (2, 1));
+    let owner = listed.iter().find(|r| r.name == "owner").unwrap();
+    assert_eq!((owner.holders, owner.groups), (1, 0));
+    let _ = org_id;
+}

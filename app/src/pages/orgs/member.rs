@@ -95,9 +95,11 @@ fn Explained(org: String, explanation: Explanation) -> impl IntoView {
         .partition(|g| g.id.info().scope == Scope::Organization);
     let count = org_wide.len();
     let every_project = if every_project.is_empty() {
-        view! { <p class="muted">"None: only the projects below (if any) are open to them."</p> }.into_any()
+        view! { <p class="muted">"None: only the projects below (if any) are open to them."</p> }
+            .into_any()
     } else {
-        view! { <GrantsTable caption="Permissions on every project".into() grants=every_project /> }.into_any()
+        view! { <GrantsTable caption="Permissions on every project".into() grants=every_project /> }
+            .into_any()
     };
     let projects = if explanation.projects.is_empty() {
         view! { <p class="muted">"They own no project and have no project role, directly or through a group."</p> }.into_any()

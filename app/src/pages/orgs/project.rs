@@ -128,7 +128,12 @@ fn ProjectBody(
         }.into_any()
     };
     let grant_form = manage_access.then(|| {
-        let mine = PermissionSet::of(project.permissions.iter().filter_map(|p| Permission::parse(p)));
+        let mine = PermissionSet::of(
+            project
+                .permissions
+                .iter()
+                .filter_map(|p| Permission::parse(p)),
+        );
         view! { <GrantForm org=org.clone() project=project.name.clone() mine grant /> }
     });
     let edit = (detail.manage || project.can(Permission::ProjectWrite)).then(|| {

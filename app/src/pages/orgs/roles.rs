@@ -29,7 +29,7 @@ pub fn RolesPage() -> impl IntoView {
                                 <div class="table-wrap">
                                     <table>
                                         <caption class="visually-hidden">"Roles"</caption>
-                                        <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Members"</th></tr></thead>
+                                        <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Members"</th><th scope="col">"Groups"</th></tr></thead>
                                         <tbody>
                                             {roles.into_iter().map(|r| view! {
                                                 <tr>
@@ -40,6 +40,7 @@ pub fn RolesPage() -> impl IntoView {
                                                     </td>
                                                     <td>{r.permissions.len()}</td>
                                                     <td>{r.holders}</td>
+                                                    <td>{r.groups}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
