@@ -54,3 +54,65 @@ test('create a token, use it from a script, revoke it', async ({ page, playwrigh
   expect(after.status()).toBe(401);
   await script.dispose();
 });
+
+test('organization and group tokens: created once, used by a script, revoked', async ({ page, playwright, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
+  const name = `${p}-otk`;
+  const org = `${p}-otk-org`;
+  const visit = async (path: string) => {
+    await page.goto(path);
+    if (js) await waitForHydration(page);
+  };
+  await visit('/signup');
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Email').fill(`${name}@example.org`);
+  await page.getByLabel('Password').fill(STRONG);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${name}`);
+  await visit('/orgs/new');
+  await page.getByLabel('Name', { exact: true }).fill(org);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page).toHaveURL(`/orgs/${org}`);
+
+  // An organization token with the Viewer role.
+  await page.getByRole('link', { name: 'Tokens' }).click();
+  await expect(page.getByText('This organization has no tokens.')).toBeVisible();
+  if (js) await waitForHydration(page);
+  await page.getByLabel('What is it for?').fill('nightly export');
+  await page.getByLabel('Role').selectOption('viewer');
+  await expect(page.getByLabel('Role').locator('option[value="owner"]')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const reveal = page.getByLabel('New token');
+  await expect(reveal).toHaveValue(/^gto_[0-9A-Za-z]{36}$/);
+  const token = await reveal.inputValue();
+  const row = page.locator('tbody tr', { hasText: 'nightly export' });
+  await expect(row).toContainText('viewer');
+  await expect(row).toContainText(name);
+  if (js) await expectAccessible(page);
+
+  const script = await playwright.request.newContext({ baseURL });
+  const auth = { Authorization: `Bearer ${token}` };
+  expect((await script.get(`/api/v1/organizations/${org}/members`, { headers: auth })).status()).toBe(200);
+  expect((await script.get('/api/v1/account', { headers: auth })).status()).toBe(403);
+
+  // Revoked behind a confirmation.
+  await visit(`/orgs/${org}/tokens`);
+  await page.getByRole('link', { name: 'Revoke nightly export' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke token' }).click();
+  await expect(page.getByText('This organization has no tokens.')).toBeVisible();
+  expect((await script.get(`/api/v1/organizations/${org}/members`, { headers: auth })).status()).toBe(401);
+
+  // A group token on the group's page.
+  await visit(`/orgs/${org}/people?tab=groups`);
+  await page.getByLabel('Name', { exact: true }).fill('deployers');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(page).toHaveURL(`/orgs/${org}/groups/deployers`);
+  if (js) await waitForHydration(page);
+  await page.getByLabel('What is it for?').fill('deploy bot');
+  await page.getByRole('button', { name: 'Create group token' }).click();
+  await expect(page.getByLabel('New token')).toHaveValue(/^gtg_[0-9A-Za-z]{36}$/);
+  await expect(page.locator('tbody tr', { hasText: 'deploy bot' })).toContainText('Never used');
+  if (js) await expectAccessible(page);
+  await script.dispose();
+});

@@ -62,6 +62,17 @@ pub struct OrgView {
     pub username: String,
     pub role: String,
     pub permissions: Vec<crate::domain::permission::Permission>,
+    /// The organization's custom roles, for the role selects.
+    pub custom_roles: Vec<RoleChoice>,
+}
+
+/// A role a form may offer: its name, title and every permission it carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub permissions: Vec<crate::domain::permission::Permission>,
 }
 
 impl OrgView {

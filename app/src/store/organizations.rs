@@ -43,6 +43,7 @@ pub struct AccessRow {
 #[derive(Debug, Clone, SurrealValue)]
 pub struct CustomRole {
     pub name: String,
+    pub title: String,
     pub permissions: Vec<String>,
 }
 
@@ -125,7 +126,7 @@ pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessR
                               WHERE org = $org AND user = type::record('user', $user)
                               AND team.role != NONE),
                  two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true,
-                 custom_roles: (SELECT name, permissions FROM role WHERE org = $org)
+                 custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
              }} }};"
         ))
         .bind(("name", name.to_string()))
@@ -165,7 +166,7 @@ pub async fn token_access(
                  org: (SELECT {ORG_FIELDS} FROM ONLY $org),
                  team: $team.name,
                  team_roles: IF $team.role != NONE {{ [{{ team: $team.name, role: $team.role }}] }} ELSE {{ [] }},
-                 custom_roles: (SELECT name, permissions FROM role WHERE org = $org)
+                 custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
              }} }};"
         ))
         .bind(("name", name.to_string()))

@@ -190,6 +190,8 @@ pub async fn usage(db: &Db, org_id: &str, name: &str) -> Result<(i64, i64), Stor
     )?;
     let last = response.num_statements().saturating_sub(1);
     let groups = response.take::<Option<i64>>(last)?.unwrap_or(0);
-    let holders = response.take::<Option<i64>>(last.saturating_sub(1))?.unwrap_or(0);
+    let holders = response
+        .take::<Option<i64>>(last.saturating_sub(1))?
+        .unwrap_or(0);
     Ok((holders, groups))
 }

@@ -206,7 +206,10 @@ fn EditGroup(view: OrgView, group: Group, update: ServerAction<UpdateGroup>) -> 
                 <label for="edit-role">"Role its members get"</label>
                 <select id="edit-role" name="role" aria-invalid=invalid(update_error, "role")>
                     <option value="" selected=group.role.is_none()>"No role"</option>
-                    {roles.iter().map(|r| view! { <option value=r.name() selected=group.role.as_deref() == Some(r.name())>{r.title()}</option> }).collect_view()}
+                    {roles.iter().map(|r| view! { <option value=r.name.clone() selected=group.role.as_deref() == Some(r.name.as_str())>{r.title.clone()}</option> }).collect_view()}
+                    {group.role.clone().filter(|current| !roles.iter().any(|r| &r.name == current)).map(|current| view! {
+                        <option value=current.clone() selected=true>{current.clone()}</option>
+                    })}
                 </select>
                 <FieldError error=update_error field="role" />
             </div>

@@ -70,7 +70,7 @@ pub fn GroupsTab(view: OrgView) -> impl IntoView {
                     <label for="group-role">"Role its members get"</label>
                     <select id="group-role" name="role" aria-invalid=invalid(error, "role")>
                         <option value="">"No role"</option>
-                        {roles.iter().map(|r| view! { <option value=r.name()>{format!("{} — {}", r.title(), r.description())}</option> }).collect_view()}
+                        {roles.iter().map(|r| view! { <option value=r.name.clone()>{format!("{} — {}", r.title, r.description)}</option> }).collect_view()}
                     </select>
                     <FieldError error field="role" />
                 </div>

@@ -75,7 +75,7 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
             <div class="field">
                 <label for="invite-role">"Role"</label>
                 <select id="invite-role" name="role" aria-invalid=invalid(error, "role")>
-                    {roles.iter().map(|r| view! { <option value=r.name() selected=r.name() == "viewer">{format!("{} — {}", r.title(), r.description())}</option> }).collect_view()}
+                    {roles.iter().map(|r| view! { <option value=r.name.clone() selected=r.name == "viewer">{format!("{} — {}", r.title, r.description)}</option> }).collect_view()}
                 </select>
                 <FieldError error field="role" />
             </div>

@@ -162,10 +162,10 @@ fn MemberRow(
                             <label class="visually-hidden" for=select_id.clone()>{label}</label>
                             <select id=select_id name="role">
                                 {roles.iter().map(|r| {
-                                    let selected = r.name() == current_role;
-                                    view! { <option value=r.name() selected=selected>{r.title()}</option> }
+                                    let selected = r.name == current_role;
+                                    view! { <option value=r.name.clone() selected=selected>{r.title.clone()}</option> }
                                 }).collect_view()}
-                                {(!roles.iter().any(|r| r.name() == current_role)).then(|| view! {
+                                {(!roles.iter().any(|r| r.name == current_role)).then(|| view! {
                                     <option value=current_role.clone() selected=true>{current_role.clone()}</option>
                                 })}
                             </select>

@@ -244,10 +244,10 @@ fn RoleEditor(view: OrgView, role: Option<RoleInfo>) -> impl IntoView {
                 Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
                 Ok(p) if p.gains.is_empty() && p.losses.is_empty() => view! { <p class="muted" role="status">"Nobody's permissions would change."</p> }.into_any(),
                 Ok(p) => view! {
-                    <ul class="preview" role="status">
+                    <div role="status"><ul class="preview">
                         {p.gains.into_iter().map(|c| view! { <li>{format!("{} gains {}", c.username, c.permissions.join(", "))}</li> }).collect_view()}
                         {p.losses.into_iter().map(|c| view! { <li>{format!("{} loses {}", c.username, c.permissions.join(", "))}</li> }).collect_view()}
-                    </ul>
+                    </ul></div>
                 }.into_any(),
             })}
         })}
