@@ -97,6 +97,17 @@ pub fn clear(state: &AppState) -> HeaderValue {
 pub async fn principal(
     state: &AppState,
     headers: &HeaderMap,
+    ip: &str,
+) -> Result<crate::service::principal::Principal, crate::error::AppError> {
+    principal_of(state, headers, ip)
+        .await
+        .map(|p| p.with_ip(ip))
+}
+
+async fn principal_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: &str,
 ) -> Result<crate::service::principal::Principal, crate::error::AppError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth
@@ -105,7 +116,8 @@ pub async fn principal(
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(crate::error::AppError::unauthenticated)?;
-        return crate::service::tokens::authenticate(&state.db, token, chrono::Utc::now()).await;
+        return crate::service::tokens::authenticate(&state.db, token, ip, chrono::Utc::now())
+            .await;
     }
     match session_secret(state, headers) {
         Some(secret) => {

@@ -60,3 +60,24 @@ pub async fn create_admin(cli: &Cli, username: &str, email: &str) -> Result<(), 
     );
     Ok(())
 }
+
+/// `gatehouse audit verify`: walks the chain; a broken link is an error (exit status 1).
+pub async fn audit_verify(cli: &Cli) -> Result<(), ServeError> {
+    let db = open_database(cli).await?;
+    let report = app::service::audit::verify(&db).await.map_err(|err| {
+        ServeError::Refused(format!("could not read the audit log: {}", err.message))
+    })?;
+    match report.broken {
+        None => {
+            println!(
+                "The audit log is intact: {} entries, every link verified.",
+                report.checked
+            );
+            Ok(())
+        }
+        Some((seq, reason)) => Err(ServeError::Refused(format!(
+            "the audit log is broken at entry {seq}: {reason} ({} entries before it verified)",
+            report.checked
+        ))),
+    }
+}

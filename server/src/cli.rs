@@ -119,6 +119,18 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain of the audit log and report the first broken link (exit status 1
+    /// if there is one).
+    Verify,
 }
 
 impl Cli {

@@ -1,5 +1,5 @@
 use clap::Parser;
-use gatehouse_server::cli::{Cli, Command};
+use gatehouse_server::cli::{AuditCommand, Cli, Command};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -12,6 +12,9 @@ async fn main() -> ExitCode {
         Command::CreateAdmin { username, email } => {
             gatehouse_server::admin_cli::create_admin(&cli, &username, &email).await
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => gatehouse_server::admin_cli::audit_verify(&cli).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -76,7 +76,11 @@ use utoipa::OpenApi;
         crate::rest::org_tokens::revoke,
         crate::rest::org_tokens::list_group,
         crate::rest::org_tokens::create_group,
-        crate::rest::org_tokens::revoke_group
+        crate::rest::org_tokens::revoke_group,
+        crate::rest::audit::org_events,
+        crate::rest::audit::org_export,
+        crate::rest::audit::all_events,
+        crate::rest::audit::all_export
     ),
     components(schemas(
         crate::health::Health,
@@ -132,7 +136,8 @@ use utoipa::OpenApi;
         app::service::projects::Transfer,
         app::service::projects::AccessGrant,
         app::service::org_tokens::NewOrganizationToken,
-        app::service::org_tokens::NewGroupToken
+        app::service::org_tokens::NewGroupToken,
+        app::domain::audit::AuditEvent
     )),
     modifiers(&BearerAuth),
     tags(
@@ -144,7 +149,8 @@ use utoipa::OpenApi;
         (name = "invitations", description = "Invitations to organizations"),
         (name = "roles", description = "Permissions, roles and why a member holds a permission"),
         (name = "projects", description = "Projects, their owners and project access"),
-        (name = "tokens", description = "Organization and group tokens")
+        (name = "tokens", description = "Organization and group tokens"),
+        (name = "audit", description = "The tamper-evident audit log")
     )
 )]
 pub struct ApiDoc;

@@ -153,7 +153,7 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 pub async fn decline_invitation(token: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
-        crate::service::invitations::decline(&state.db, &token).await?;
+        crate::service::invitations::decline(&state.db, &token, &super::client().ip).await?;
         leptos_axum::redirect("/invitations/declined");
         Ok(())
     }
@@ -185,6 +185,7 @@ pub async fn sign_up_with_invitation(
                 username,
                 password: password.clone(),
             },
+            &super::client().ip,
             now,
         )
         .await?;

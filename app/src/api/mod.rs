@@ -32,7 +32,7 @@ mod support {
         let headers = use_context::<http::request::Parts>()
             .map(|parts| parts.headers)
             .unwrap_or_default();
-        crate::cookies::principal(state, &headers).await
+        crate::cookies::principal(state, &headers, &client().ip).await
     }
 
     /// The base of links in emails this request causes.

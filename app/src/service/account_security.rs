@@ -40,7 +40,15 @@ pub async fn change_password(
     }
     passwords::check_new(new, "new_password", &user.username, &user.email)?;
     let hash = passwords::hash(new).await?;
-    store::users::set_password(db, &user.id, &hash, now).await?;
+    let audit = super::audit::entry(
+        principal,
+        "account.password_changed",
+        format!("user:{}", user.username),
+        "",
+        serde_json::json!({ "temporary_replaced": user.password_change_required }),
+        now,
+    );
+    store::users::set_password(db, &user.id, &hash, now, &audit).await?;
     store::sessions::delete_for_user(db, &user.id, caller.session_hash.as_deref()).await?;
     if let Some(current_session) = &caller.session_hash {
         store::sessions::allow_everything(db, current_session).await?;

@@ -191,6 +191,7 @@ pub async fn login(
     let Some(user) = user.filter(|u| matches && u.active) else {
         throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
         throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
+        sign_in_failed(db, &input.login, client, "password", now).await?;
         return Err(invalid());
     };
     if user.two_factor_enabled {
@@ -200,11 +201,38 @@ pub async fn login(
         if !super::two_factor::consume_code(db, &user.id, code, now).await? {
             throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
             throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
+            sign_in_failed(db, &input.login, client, "two_factor_code", now).await?;
             return Err(super::two_factor::invalid_code());
         }
     }
     throttle::succeeded(db, &account_key).await?;
     finish_sign_in(db, &user, client, now).await
+}
+
+/// Records a failed sign-in (what was typed as the login, never the password).
+pub(crate) async fn sign_in_failed(
+    db: &Db,
+    login: &str,
+    client: &ClientInfo,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let login: String = login.trim().chars().take(100).collect();
+    store::audit::append(
+        db,
+        &super::audit::entry_as(
+            "anonymous",
+            "",
+            &client.ip,
+            "auth.sign_in_failed",
+            format!("login:{}", login.to_lowercase()),
+            "",
+            serde_json::json!({ "reason": reason }),
+            now,
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The last step of every successful sign-in: a fresh session, limited to changing the
@@ -222,11 +250,28 @@ pub(crate) async fn finish_sign_in(
                 INVALID_CREDENTIALS,
             ));
         }
-        let session =
-            sessions::open(db, &user.id, &client.user_agent, &client.ip, true, now).await?;
+        let session = sessions::open(
+            db,
+            &user.id,
+            &user.username,
+            &client.user_agent,
+            &client.ip,
+            true,
+            now,
+        )
+        .await?;
         return Ok(LoginOutcome::PasswordChangeRequired { session });
     }
-    let session = sessions::open(db, &user.id, &client.user_agent, &client.ip, false, now).await?;
+    let session = sessions::open(
+        db,
+        &user.id,
+        &user.username,
+        &client.user_agent,
+        &client.ip,
+        false,
+        now,
+    )
+    .await?;
     Ok(LoginOutcome::SignedIn {
         user: to_dto(user),
         session,

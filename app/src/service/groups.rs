@@ -6,6 +6,7 @@
 //! - Only members of the organization join its groups (checked by the store in the writing
 //!   transaction).
 
+use super::audit::entry;
 use super::members::grantable_role;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
@@ -18,6 +19,7 @@ use crate::store::teams::{TeamChange, TeamError, TeamRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +137,14 @@ pub async fn create(
         role.as_deref(),
         custom.as_deref(),
         now,
+        &entry(
+            principal,
+            "group.created",
+            format!("group:{}", name.as_str()),
+            &access.org.id,
+            json!({ "role": role }),
+            now,
+        ),
     )
     .await
     .map_err(team_error)?;
@@ -201,6 +211,14 @@ pub async fn update(
             role: role.as_ref().map(|r| r.as_deref()),
         },
         custom.as_deref(),
+        &entry(
+            principal,
+            "group.updated",
+            format!("group:{}", row.name),
+            &access.org.id,
+            json!({ "name": name.as_ref().map(Username::as_str), "role": role }),
+            Utc::now(),
+        ),
     )
     .await
     .map_err(team_error)?;
@@ -218,7 +236,15 @@ pub async fn delete(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
     let row = team(db, &access, group).await?;
-    store::teams::delete(db, &access.org.id, &row.id).await?;
+    let audit = entry(
+        principal,
+        "group.deleted",
+        format!("group:{}", row.name),
+        &access.org.id,
+        json!({ "members": row.members_count }),
+        Utc::now(),
+    );
+    store::teams::delete(db, &access.org.id, &row.id, &audit).await?;
     Ok(())
 }
 
@@ -237,7 +263,15 @@ pub async fn add_member(
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(|| team_error(TeamError::NotMember))?;
-    store::teams::add_member(db, &access.org.id, &row.id, &member.user_id, now)
+    let audit = entry(
+        principal,
+        "group.member_added",
+        format!("group:{}", row.name),
+        &access.org.id,
+        json!({ "username": member.username }),
+        now,
+    );
+    store::teams::add_member(db, &access.org.id, &row.id, &member.user_id, now, &audit)
         .await
         .map_err(team_error)
 }
@@ -256,7 +290,15 @@ pub async fn remove_member(
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)?;
-    if store::teams::remove_member(db, &row.id, &member.user_id).await? {
+    let audit = entry(
+        principal,
+        "group.member_removed",
+        format!("group:{}", row.name),
+        &access.org.id,
+        json!({ "username": member.username }),
+        Utc::now(),
+    );
+    if store::teams::remove_member(db, &row.id, &member.user_id, &audit).await? {
         Ok(())
     } else {
         Err(AppError::not_found())

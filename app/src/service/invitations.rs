@@ -9,6 +9,7 @@
 //! - The invitation's role obeys the escalation guard like any other grant.
 
 use super::accounts::{self, AccountSpec};
+use super::audit::{entry, entry_as};
 use super::mail;
 use super::members::grantable_role;
 use super::org_access;
@@ -24,6 +25,7 @@ use crate::store::invitations::{InvitationError, InvitationRow, NewInvitation};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -165,6 +167,14 @@ pub async fn invite(
             expires_at: now + Duration::days(LIFETIME_DAYS),
         },
         now,
+        &entry(
+            principal,
+            "invitation.created",
+            format!("invitation:{email}"),
+            &access.org.id,
+            json!({ "role": role, "groups": input.groups }),
+            now,
+        ),
     )
     .await
     .map_err(store_error)?;
@@ -214,6 +224,14 @@ pub async fn resend(
         &sha256_hex(&token),
         now + Duration::days(LIFETIME_DAYS),
         now,
+        &entry(
+            principal,
+            "invitation.resent",
+            format!("invitation:{}", row.email),
+            &access.org.id,
+            json!({}),
+            now,
+        ),
     )
     .await?;
     let row = store::invitations::get(db, &access.org.id, id)
@@ -231,7 +249,15 @@ pub async fn revoke(db: &Db, principal: &Principal, org: &str, id: &str) -> Resu
     let row = store::invitations::get(db, &access.org.id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    store::invitations::delete(db, &row.id).await?;
+    let audit = entry(
+        principal,
+        "invitation.revoked",
+        format!("invitation:{}", row.email),
+        &access.org.id,
+        json!({ "role": row.role }),
+        chrono::Utc::now(),
+    );
+    store::invitations::delete(db, &row.id, &audit).await?;
     Ok(())
 }
 
@@ -271,14 +297,32 @@ pub async fn accept(
     let user = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    store::invitations::accept(db, &hash, &user.id, &user.email.to_lowercase(), now)
+    let audit = entry(
+        principal,
+        "invitation.accepted",
+        format!("user:{}", user.username),
+        "",
+        json!({ "email": user.email.to_lowercase() }),
+        now,
+    );
+    store::invitations::accept(db, &hash, &user.id, &user.email.to_lowercase(), now, &audit)
         .await
         .map_err(store_error)
 }
 
 /// Declines: the link stops working. No permission.
-pub async fn decline(db: &Db, token: &str) -> Result<(), AppError> {
-    if store::invitations::decline(db, &token_hash(token)?).await? {
+pub async fn decline(db: &Db, token: &str, ip: &str) -> Result<(), AppError> {
+    let audit = entry_as(
+        "anonymous",
+        "",
+        ip,
+        "invitation.declined",
+        "invitation",
+        "",
+        json!({}),
+        chrono::Utc::now(),
+    );
+    if store::invitations::decline(db, &token_hash(token)?, &audit).await? {
         Ok(())
     } else {
         Err(invalid_link())
@@ -291,6 +335,7 @@ pub async fn sign_up(
     db: &Db,
     token: &str,
     input: &InvitationSignup,
+    ip: &str,
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let invitation = view(db, token, now).await?;
@@ -307,8 +352,25 @@ pub async fn sign_up(
         now,
     )
     .await?;
-    store::invitations::accept(db, &token_hash(token)?, &row.id, &invitation.email, now)
-        .await
-        .map_err(store_error)?;
+    let audit = entry_as(
+        &row.username,
+        &row.id,
+        ip,
+        "invitation.accepted",
+        format!("user:{}", row.username),
+        "",
+        json!({ "email": invitation.email, "signed_up": true }),
+        now,
+    );
+    store::invitations::accept(
+        db,
+        &token_hash(token)?,
+        &row.id,
+        &invitation.email,
+        now,
+        &audit,
+    )
+    .await
+    .map_err(store_error)?;
     Ok(accounts::to_dto(&row))
 }

@@ -62,6 +62,7 @@ pub async fn complete(
         store::login_challenges::failed(db, &hash, MAX_WRONG_CODES).await?;
         throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
         throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
+        super::accounts::sign_in_failed(db, &user.username, client, "two_factor_code", now).await?;
         return Err(two_factor::invalid_code());
     }
     if !store::login_challenges::complete(db, &hash).await? {

@@ -5,6 +5,7 @@
 //!   writes (see `store::memberships`), on every path.
 //! - Nobody gives a member a role carrying a permission they do not hold themselves.
 
+use super::audit::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::explain::ProjectPermissions;
@@ -15,6 +16,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::store::memberships::{GuardError, MemberRow};
 use crate::store::{self, Db};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -208,6 +210,14 @@ pub async fn change_role(
         &role,
         custom.as_deref(),
         access.caller_key(),
+        &entry(
+            principal,
+            "member.role_changed",
+            format!("user:{}", target.username),
+            &access.org.id,
+            json!({ "from": target.role, "to": role }),
+            chrono::Utc::now(),
+        ),
     )
     .await
     .map_err(guard_error)?;
@@ -227,7 +237,26 @@ pub async fn remove(
     if access.member_id() != Some(target.user_id.as_str()) {
         access.require(Permission::MembersRemove)?;
     }
-    store::memberships::remove(db, &access.org.id, &target.user_id, access.caller_key())
-        .await
-        .map_err(guard_error)
+    let leaving = access.member_id() == Some(target.user_id.as_str());
+    let audit = entry(
+        principal,
+        if leaving {
+            "member.left"
+        } else {
+            "member.removed"
+        },
+        format!("user:{}", target.username),
+        &access.org.id,
+        json!({ "role": target.role }),
+        chrono::Utc::now(),
+    );
+    store::memberships::remove(
+        db,
+        &access.org.id,
+        &target.user_id,
+        access.caller_key(),
+        &audit,
+    )
+    .await
+    .map_err(guard_error)
 }

@@ -3,6 +3,7 @@
 
 pub mod account_security;
 pub mod accounts;
+pub mod audit;
 pub mod email_verification;
 pub mod groups;
 pub mod health;

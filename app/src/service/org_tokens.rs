@@ -8,6 +8,7 @@
 //! - An organization token acts with its role and a group token with its group's current role;
 //!   deleting the group or the organization deletes its tokens (see the store).
 
+use super::audit::entry;
 use super::members::{custom_snapshot, grantable_role};
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
@@ -22,6 +23,7 @@ use crate::store::tokens::{NewOrgToken, OrgTokenError, TokenRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +105,14 @@ pub async fn create(
             expires_at: input.expires_in_days.map(|d| now + Duration::days(d)),
         },
         now,
+        &entry(
+            principal,
+            "token.created",
+            format!("token:{}", &secret[..8]),
+            &access.org.id,
+            json!({ "kind": "organization", "role": role, "description": description, "expires_in_days": input.expires_in_days }),
+            now,
+        ),
     )
     .await
     .map_err(write_error)?;
@@ -115,6 +125,7 @@ pub async fn create(
 /// Revokes one of the organization's tokens (organization or group). Needs `tokens.manage`.
 async fn revoke_in(
     db: &Db,
+    principal: &Principal,
     access: &OrgAccess,
     team_id: Option<&str>,
     id: &str,
@@ -129,7 +140,15 @@ async fn revoke_in(
                 && row.team.as_deref() == team_id
                 && row.revoked_at.is_none() =>
         {
-            store::tokens::revoke(db, id, now).await?;
+            let audit = entry(
+                principal,
+                "token.revoked",
+                format!("token:{}", row.prefix),
+                &access.org.id,
+                json!({ "kind": row.kind, "description": row.description }),
+                now,
+            );
+            store::tokens::revoke(db, id, now, &audit).await?;
             Ok(())
         }
         _ => Err(AppError::not_found()),
@@ -145,7 +164,7 @@ pub async fn revoke(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = managing(db, principal, org).await?;
-    revoke_in(db, &access, None, id, now).await
+    revoke_in(db, principal, &access, None, id, now).await
 }
 
 async fn team(db: &Db, access: &OrgAccess, group: &str) -> Result<store::teams::TeamRow, AppError> {
@@ -211,6 +230,14 @@ pub async fn create_group(
             expires_at: input.expires_in_days.map(|d| now + Duration::days(d)),
         },
         now,
+        &entry(
+            principal,
+            "token.created",
+            format!("token:{}", &secret[..8]),
+            &access.org.id,
+            json!({ "kind": "group", "group": team.name, "description": description, "expires_in_days": input.expires_in_days }),
+            now,
+        ),
     )
     .await
     .map_err(write_error)?;
@@ -231,5 +258,5 @@ pub async fn revoke_group(
 ) -> Result<(), AppError> {
     let access = managing(db, principal, org).await?;
     let team = team(db, &access, group).await?;
-    revoke_in(db, &access, Some(&team.id), id, now).await
+    revoke_in(db, principal, &access, Some(&team.id), id, now).await
 }

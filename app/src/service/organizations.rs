@@ -5,6 +5,7 @@
 //! - Turning on the two-factor policy needs two-factor on the caller's own account, so the
 //!   owner who switches it on is never the first one locked out.
 
+use super::audit::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::organization::{MyOrganization, Organization};
@@ -16,6 +17,7 @@ use crate::store::organizations::{OrgChange, OrgWriteError};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,9 +66,18 @@ pub async fn create(
     let caller = principal.user()?;
     let name = Username::parse_field(&input.name, "name")?;
     let display = display_name(input.display_name.as_deref())?.unwrap_or("");
-    let row = store::organizations::create(db, name.as_str(), display, &caller.user_id, now)
-        .await
-        .map_err(write_error)?;
+    let audit = entry(
+        principal,
+        "org.created",
+        format!("org:{}", name.as_str()),
+        "",
+        json!({ "display_name": display }),
+        now,
+    );
+    let row =
+        store::organizations::create(db, name.as_str(), display, &caller.user_id, now, &audit)
+            .await
+            .map_err(write_error)?;
     Ok(org_access::to_dto(&row))
 }
 
@@ -112,6 +123,18 @@ pub async fn update(
             require_two_factor: change.require_two_factor,
         },
         now,
+        &entry(
+            principal,
+            "org.updated",
+            format!("org:{}", access.org.name),
+            &access.org.id,
+            json!({
+                "name": name.as_ref().map(Username::as_str),
+                "display_name": change.display_name,
+                "require_two_factor": change.require_two_factor,
+            }),
+            now,
+        ),
     )
     .await
     .map_err(write_error)?;
@@ -136,7 +159,15 @@ pub async fn delete(
             "Type the organization's name exactly to delete it.",
         ));
     }
-    store::organizations::delete(db, &access.org.id).await?;
+    let audit = entry(
+        principal,
+        "org.deleted",
+        format!("org:{}", access.org.name),
+        &access.org.id,
+        json!({}),
+        chrono::Utc::now(),
+    );
+    store::organizations::delete(db, &access.org.id, &audit).await?;
     Ok(())
 }
 

@@ -23,6 +23,8 @@ pub struct OrgToken {
     pub org_id: String,
     pub team_id: Option<String>,
     pub role: Option<String>,
+    /// The client address the request came from (for the audit log).
+    pub ip: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +36,44 @@ pub struct SignedInUser {
     pub session_hash: Option<String>,
     /// A session opened with a temporary password may only change it.
     pub password_change_only: bool,
+    /// The client address the request came from (for the audit log).
+    pub ip: String,
 }
 
 impl Principal {
+    /// The same caller, seen from client address `ip`.
+    pub fn with_ip(self, ip: &str) -> Self {
+        match self {
+            Principal::User(mut user) => {
+                user.ip = ip.to_string();
+                Principal::User(user)
+            }
+            Principal::Token(mut token) => {
+                token.ip = ip.to_string();
+                Principal::Token(token)
+            }
+            Principal::Anonymous => Principal::Anonymous,
+        }
+    }
+
+    /// Who acts, for the audit log: (name, id).
+    pub fn actor(&self) -> (String, String) {
+        match self {
+            Principal::User(user) => (user.username.clone(), user.user_id.clone()),
+            Principal::Token(token) => (format!("token {}…", token.prefix), token.token_id.clone()),
+            Principal::Anonymous => ("anonymous".into(), String::new()),
+        }
+    }
+
+    /// The client address of the request ("" when unknown).
+    pub fn ip(&self) -> &str {
+        match self {
+            Principal::User(user) => &user.ip,
+            Principal::Token(token) => &token.ip,
+            Principal::Anonymous => "",
+        }
+    }
+
     /// The signed-in user, for everything except changing a temporary password.
     pub fn user(&self) -> Result<&SignedInUser, AppError> {
         let user = self.user_for_password_change()?;
@@ -83,5 +120,6 @@ pub async fn from_session(
         site_admin: user.site_admin,
         session_hash: Some(session.id),
         password_change_only: session.password_change_only,
+        ip: String::new(),
     }))
 }

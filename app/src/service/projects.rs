@@ -9,6 +9,7 @@
 //!   hold on that project.
 //! - Decisions use `org_access::explain_project`, the function the explainer shows.
 
+use super::audit::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::permission::{Permission, PermissionSet, Scope};
@@ -20,6 +21,7 @@ use crate::store::projects::{Grantee, ProjectChange, ProjectError, ProjectRow, S
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -191,9 +193,25 @@ pub async fn create(
     let (user_id, _) = access.person()?;
     let name = Username::parse_field(&input.name, "name")?;
     let text = description(input.description.as_deref())?.unwrap_or("");
-    let row = store::projects::create(db, &access.org.id, name.as_str(), text, user_id, now)
-        .await
-        .map_err(project_error)?;
+    let audit = entry(
+        principal,
+        "project.created",
+        format!("project:{}", name.as_str()),
+        &access.org.id,
+        json!({}),
+        now,
+    );
+    let row = store::projects::create(
+        db,
+        &access.org.id,
+        name.as_str(),
+        text,
+        user_id,
+        now,
+        &audit,
+    )
+    .await
+    .map_err(project_error)?;
     let row = StandingRow {
         project: row,
         grants: Vec::new(),
@@ -261,6 +279,14 @@ pub async fn update(
             description: text,
         },
         now,
+        &entry(
+            principal,
+            "project.updated",
+            format!("project:{}", standing.row.name),
+            &access.org.id,
+            json!({ "name": new_name.as_ref().map(|n| n.as_str()) }),
+            now,
+        ),
     )
     .await
     .map_err(project_error)?;
@@ -272,7 +298,15 @@ pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Re
     let access = org_access::resolve(db, principal, org).await?;
     let standing = load(db, &access, name).await?;
     require_manage(&standing)?;
-    store::projects::delete(db, &access.org.id, &standing.row.id).await?;
+    let audit = entry(
+        principal,
+        "project.deleted",
+        format!("project:{}", standing.row.name),
+        &access.org.id,
+        json!({ "owner": standing.row.owner }),
+        chrono::Utc::now(),
+    );
+    store::projects::delete(db, &access.org.id, &standing.row.id, &audit).await?;
     Ok(())
 }
 
@@ -292,9 +326,24 @@ pub async fn transfer(
     let target = store::memberships::get(db, &access.org.id, &username)
         .await?
         .ok_or_else(|| AppError::validation("new_owner", "Choose a member of the organization."))?;
-    store::projects::transfer(db, &access.org.id, &standing.row.id, &target.user_id, now)
-        .await
-        .map_err(project_error)?;
+    let audit = entry(
+        principal,
+        "project.transferred",
+        format!("project:{}", standing.row.name),
+        &access.org.id,
+        json!({ "from": standing.row.owner, "to": target.username }),
+        now,
+    );
+    store::projects::transfer(
+        db,
+        &access.org.id,
+        &standing.row.id,
+        &target.user_id,
+        now,
+        &audit,
+    )
+    .await
+    .map_err(project_error)?;
     // Read back as the caller stands now (an owner who gave it away may see less; the
     // answer still shows them the new owner).
     let row = store::projects::standing(db, &access.org.id, &standing.row.name, &access.subject())
@@ -364,6 +413,14 @@ pub async fn set_access(
         &standing.row.id,
         as_grantee(&kind, &key),
         role.name(),
+        &entry(
+            principal,
+            "project.access_granted",
+            format!("project:{}", standing.row.name),
+            &access.org.id,
+            json!({ "kind": kind, "name": subject.trim().to_lowercase(), "role": role.name() }),
+            chrono::Utc::now(),
+        ),
     )
     .await
     .map_err(project_error)?;
@@ -387,7 +444,15 @@ pub async fn remove_access(
     let standing = load(db, &access, name).await?;
     require(&standing, Permission::ProjectManageAccess)?;
     let (kind, key) = grantee(db, &access, kind, subject).await?;
-    if store::projects::revoke(db, &standing.row.id, as_grantee(&kind, &key)).await? {
+    let audit = entry(
+        principal,
+        "project.access_revoked",
+        format!("project:{}", standing.row.name),
+        &access.org.id,
+        json!({ "kind": kind, "name": subject.trim().to_lowercase() }),
+        chrono::Utc::now(),
+    );
+    if store::projects::revoke(db, &standing.row.id, as_grantee(&kind, &key), &audit).await? {
         Ok(())
     } else {
         Err(AppError::not_found())

@@ -9,6 +9,7 @@
 //! - An edit applies only to the permissions the editor saw (the store checks them in the
 //!   writing transaction).
 
+use super::audit::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
@@ -20,6 +21,7 @@ use crate::store::roles::{RoleError, RoleRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -213,7 +215,15 @@ pub async fn create(
         description: text(input.description.as_deref(), "description", 500)?,
         permissions,
     };
-    store::roles::create(db, &access.org.id, &row, now)
+    let audit = entry(
+        principal,
+        "role.created",
+        format!("role:{}", row.name),
+        &access.org.id,
+        json!({ "permissions": row.permissions }),
+        now,
+    );
+    store::roles::create(db, &access.org.id, &row, now, &audit)
         .await
         .map_err(role_error)?;
     Ok(info(&row, (0, 0)))
@@ -273,7 +283,15 @@ pub async fn update(
         },
         permissions,
     };
-    store::roles::update(db, &access.org.id, &row, &current.permissions, now)
+    let audit = entry(
+        principal,
+        "role.updated",
+        format!("role:{}", row.name),
+        &access.org.id,
+        json!({ "from": current.permissions, "to": row.permissions }),
+        now,
+    );
+    store::roles::update(db, &access.org.id, &row, &current.permissions, now, &audit)
         .await
         .map_err(role_error)?;
     let counts = usage(db, &access, &row.name).await?;
@@ -287,7 +305,15 @@ pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Re
     access.require(Permission::RolesManage)?;
     let current = custom(db, &access, name).await?;
     guard_escalation(&access, set_of(&current.permissions))?;
-    store::roles::delete(db, &access.org.id, &current.name).await?;
+    let audit = entry(
+        principal,
+        "role.deleted",
+        format!("role:{}", current.name),
+        &access.org.id,
+        json!({ "permissions": current.permissions }),
+        chrono::Utc::now(),
+    );
+    store::roles::delete(db, &access.org.id, &current.name, &audit).await?;
     Ok(())
 }
 

@@ -49,10 +49,11 @@ fn base64url(bytes: &[u8]) -> String {
     out
 }
 
-/// Opens a session for `user_id`.
+/// Opens a session for `user_id` (`username`), recording the sign-in in the audit log.
 pub async fn open(
     db: &Db,
     user_id: &str,
+    username: &str,
     user_agent: &str,
     ip: &str,
     password_change_only: bool,
@@ -71,6 +72,16 @@ pub async fn open(
             password_change_only,
         },
         now,
+        &super::audit::entry_as(
+            username,
+            user_id,
+            ip,
+            "auth.signed_in",
+            format!("user:{username}"),
+            "",
+            serde_json::json!({ "user_agent": agent, "password_change_only": password_change_only }),
+            now,
+        ),
     )
     .await?;
     Ok(IssuedSession { secret, hash })

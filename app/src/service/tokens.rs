@@ -96,6 +96,14 @@ pub async fn create_user_token(
             expires_at: expires_in_days.map(|d| now + Duration::days(d)),
         },
         now,
+        &super::audit::entry(
+            principal,
+            "token.created",
+            format!("token:{}", &secret[..8]),
+            "",
+            serde_json::json!({ "kind": "user", "description": description, "expires_in_days": expires_in_days }),
+            now,
+        ),
     )
     .await?;
     Ok(CreatedToken {
@@ -131,7 +139,15 @@ pub async fn revoke_user_token(
                 && row.user.as_deref() == Some(caller.user_id.as_str())
                 && row.revoked_at.is_none() =>
         {
-            store::tokens::revoke(db, id, now).await?;
+            let audit = super::audit::entry(
+                principal,
+                "token.revoked",
+                format!("token:{}", row.prefix),
+                "",
+                serde_json::json!({ "kind": "user", "description": row.description }),
+                now,
+            );
+            store::tokens::revoke(db, id, now, &audit).await?;
             Ok(())
         }
         _ => Err(AppError::not_found()),
@@ -139,7 +155,12 @@ pub async fn revoke_user_token(
 }
 
 /// The Principal of a bearer token, or 401.
-pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Principal, AppError> {
+pub async fn authenticate(
+    db: &Db,
+    token: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Principal, AppError> {
     let refused = || {
         AppError::new(
             crate::error::ErrorCode::Unauthenticated,
@@ -152,7 +173,24 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Pr
     let row = store::tokens::by_hash(db, &sha256_hex(token))
         .await?
         .ok_or_else(refused)?;
-    if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= now) {
+    if row.revoked_at.is_some() {
+        store::audit::append(
+            db,
+            &super::audit::entry_as(
+                "anonymous",
+                "",
+                ip,
+                "token.revoked_used",
+                format!("token:{}", row.prefix),
+                row.org.as_deref().unwrap_or(""),
+                serde_json::json!({ "kind": row.kind, "description": row.description }),
+                now,
+            ),
+        )
+        .await?;
+        return Err(refused());
+    }
+    if row.expires_at.is_some_and(|at| at <= now) {
         return Err(refused());
     }
     if kind != TokenKind::User {
@@ -177,6 +215,7 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Pr
             org_id,
             team_id: row.team,
             role: row.role,
+            ip: String::new(),
         }));
     }
     if row.kind != "user" {
@@ -199,5 +238,6 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Pr
         site_admin: user.site_admin,
         session_hash: None,
         password_change_only: user.password_change_required,
+        ip: String::new(),
     }))
 }

@@ -231,9 +231,25 @@ pub async fn confirm(
         ));
     };
     let (codes, hashes) = new_recovery_codes()?;
-    store::two_factor::enable(db, &caller.user_id, &pending.secret, step, &hashes, now)
-        .await
-        .map_err(guard_error)?;
+    let audit = super::audit::entry(
+        principal,
+        "account.two_factor_enabled",
+        format!("user:{}", caller.username),
+        "",
+        serde_json::json!({}),
+        now,
+    );
+    store::two_factor::enable(
+        db,
+        &caller.user_id,
+        &pending.secret,
+        step,
+        &hashes,
+        now,
+        &audit,
+    )
+    .await
+    .map_err(guard_error)?;
     Ok(RecoveryCodes {
         recovery_codes: codes,
     })
@@ -250,7 +266,15 @@ pub async fn regenerate_recovery_codes(
     require_enabled(db, &caller.user_id).await?;
     throttled_code(db, &caller.username, &caller.user_id, code, now).await?;
     let (codes, hashes) = new_recovery_codes()?;
-    store::two_factor::replace_recovery_codes(db, &caller.user_id, &hashes)
+    let audit = super::audit::entry(
+        principal,
+        "account.recovery_codes_regenerated",
+        format!("user:{}", caller.username),
+        "",
+        serde_json::json!({}),
+        now,
+    );
+    store::two_factor::replace_recovery_codes(db, &caller.user_id, &hashes, &audit)
         .await
         .map_err(guard_error)?;
     Ok(RecoveryCodes {
@@ -321,7 +345,15 @@ pub async fn disable(
             }
         }
     }
-    store::two_factor::disable(db, &caller.user_id, now).await?;
+    let audit = super::audit::entry(
+        principal,
+        "account.two_factor_disabled",
+        format!("user:{}", caller.username),
+        "",
+        serde_json::json!({}),
+        now,
+    );
+    store::two_factor::disable(db, &caller.user_id, now, &audit).await?;
     Ok(())
 }
 

@@ -78,10 +78,11 @@ pub async fn create(
     db: &Db,
     new: &NewInvitation<'_>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), InvitationError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  LET $holder = (SELECT VALUE user FROM ONLY type::record('email_claim', $email));
@@ -100,7 +101,8 @@ pub async fn create(
                      created_at: $now, expires_at: $expires_at
                  };
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("id", new.id.to_string()))
             .bind(("org_key", new.org_id.to_string()))
             .bind(("email", new.email.to_string()))
@@ -176,12 +178,16 @@ pub async fn renew(
     token_hash: &str,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), StoreError> {
     checked(
-        db.query(
-            "UPDATE type::record('invitation', $id)
-             SET token_hash = $hash, expires_at = $expires_at, created_at = $now",
-        )
+        db.query(super::audit::with_audit(
+            &"BEGIN TRANSACTION;
+             UPDATE type::record('invitation', $id)
+             SET token_hash = $hash, expires_at = $expires_at, created_at = $now;
+             COMMIT TRANSACTION;",
+        ))
+        .bind(("audit", audit.clone()))
         .bind(("id", id.to_string()))
         .bind(("hash", token_hash.to_string()))
         .bind(("expires_at", expires_at))
@@ -191,14 +197,46 @@ pub async fn renew(
     Ok(())
 }
 
-pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
-    let mut response = checked(
-        db.query("DELETE type::record('invitation', $id) RETURN BEFORE")
-            .bind(("id", id.to_string()))
-            .await?,
-    )?;
-    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
-    Ok(!deleted.is_empty())
+pub async fn delete(db: &Db, id: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
+    deleting(
+        db,
+        "LET $gone = (DELETE type::record('invitation', $key) RETURN BEFORE);",
+        id,
+        audit,
+    )
+    .await
+}
+
+/// Runs `delete` (which binds `$gone` from `$key`) with the audit entry in one transaction;
+/// `false` (and no entry) if it deleted nothing.
+async fn deleting(
+    db: &Db,
+    delete: &str,
+    key: &str,
+    audit: &super::audit::Audit,
+) -> Result<bool, StoreError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         {delete}
+         IF array::len($gone) = 0 {{ THROW 'absent' }};
+         LET $audit_org = record::id($gone[0].org);
+         COMMIT TRANSACTION;"
+    ));
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("key", key.to_string()))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Accepts the invitation behind `hash` for `user_id`, whose lower-cased address must be the
@@ -209,6 +247,7 @@ pub async fn accept(
     user_id: &str,
     email: &str,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<String, InvitationError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -230,12 +269,14 @@ pub async fn accept(
          }};
          DELETE $inv.id;
          UPDATE $user SET email_verified = true;
+         LET $audit_org = $org_key;
          COMMIT TRANSACTION;
          SELECT VALUE name FROM ONLY type::record('organization', $org_key);"
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(query.as_str())
+            db.query(super::audit::with_audit(&query.as_str()))
+                .bind(("audit", audit.clone()))
                 .bind(("hash", hash.to_string()))
                 .bind(("user_key", user_id.to_string()))
                 .bind(("email", email.to_string()))
@@ -250,12 +291,12 @@ pub async fn accept(
 }
 
 /// Deletes the invitation behind `hash` (declined). `false` if there was none.
-pub async fn decline(db: &Db, hash: &str) -> Result<bool, StoreError> {
-    let mut response = checked(
-        db.query("DELETE invitation WHERE token_hash = $hash RETURN BEFORE")
-            .bind(("hash", hash.to_string()))
-            .await?,
-    )?;
-    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
-    Ok(!deleted.is_empty())
+pub async fn decline(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
+    deleting(
+        db,
+        "LET $gone = (DELETE invitation WHERE token_hash = $key RETURN BEFORE);",
+        hash,
+        audit,
+    )
+    .await
 }

@@ -172,10 +172,11 @@ pub async fn change_role(
     role: &str,
     custom: Option<&[String]>,
     caller_id: &str,
+    audit: &super::audit::Audit,
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
@@ -192,7 +193,8 @@ pub async fn change_role(
                  UPDATE type::record('membership', [$org_key, $user_key]) SET role = $role;
                  UPDATE $org SET guard += 1;
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org_key", org_id.to_string()))
             .bind(("user_key", user_id.to_string()))
             .bind(("caller_key", caller_id.to_string()))
@@ -213,10 +215,11 @@ pub async fn remove(
     org_id: &str,
     user_id: &str,
     caller_id: &str,
+    audit: &super::audit::Audit,
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  LET $user = type::record('user', $user_key);
@@ -236,7 +239,8 @@ pub async fn remove(
                  DELETE type::record('membership', [$org_key, $user_key]);
                  UPDATE $org SET guard += 1;
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org_key", org_id.to_string()))
             .bind(("user_key", user_id.to_string()))
             .bind(("caller_key", caller_id.to_string()))

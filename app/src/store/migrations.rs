@@ -75,6 +75,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "projects",
         surql: include_str!("migrations/0010_projects.surql"),
     },
+    Migration {
+        version: 11,
+        name: "audit",
+        surql: include_str!("migrations/0011_audit.surql"),
+    },
 ];
 
 /// What a run did.

@@ -80,6 +80,7 @@ pub async fn create(
     display_name: &str,
     owner_id: &str,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<OrgRow, OrgWriteError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -93,12 +94,14 @@ pub async fn create(
          CREATE type::record('membership', [record::id($org.id), $owner]) CONTENT {{
              org: $org.id, user: $user, role: 'owner', {MEMBER_COPY}, joined_at: $now
          }};
+         LET $audit_org = record::id($org.id);
          COMMIT TRANSACTION;
          SELECT {ORG_FIELDS} FROM ONLY type::record('org_name', $name).org;"
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(query.as_str())
+            db.query(super::audit::with_audit(&query.as_str()))
+                .bind(("audit", audit.clone()))
                 .bind(("name", name.to_string()))
                 .bind(("display_name", display_name.to_string()))
                 .bind(("owner", owner_id.to_string()))
@@ -190,6 +193,7 @@ pub async fn update(
     org_id: &str,
     change: &OrgChange<'_>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<OrgRow, OrgWriteError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -209,7 +213,8 @@ pub async fn update(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(query.as_str())
+            db.query(super::audit::with_audit(&query.as_str()))
+                .bind(("audit", audit.clone()))
                 .bind(("id", org_id.to_string()))
                 .bind(("name", change.name.map(str::to_string)))
                 .bind(("display_name", change.display_name.map(str::to_string)))
@@ -227,11 +232,11 @@ pub async fn update(
 }
 
 /// Deletes an organization and everything that belongs to it.
-pub async fn delete(db: &Db, org_id: &str) -> Result<(), StoreError> {
+pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Result<(), StoreError> {
     retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  LET $org = type::record('organization', $id);
                  DELETE type::record('org_name', (SELECT VALUE name FROM ONLY $org));
                  DELETE team_name WHERE team.org = $org;
@@ -245,7 +250,8 @@ pub async fn delete(db: &Db, org_id: &str) -> Result<(), StoreError> {
                  DELETE membership WHERE org = $org;
                  DELETE $org;
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("id", org_id.to_string()))
             .await?,
         )

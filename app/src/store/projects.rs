@@ -84,6 +84,7 @@ pub async fn create(
     description: &str,
     owner_id: &str,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<ProjectRow, ProjectError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -101,7 +102,8 @@ pub async fn create(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(query.as_str())
+            db.query(super::audit::with_audit(&query.as_str()))
+                .bind(("audit", audit.clone()))
                 .bind(("org_key", org_id.to_string()))
                 .bind(("name", name.to_string()))
                 .bind(("description", description.to_string()))
@@ -241,6 +243,7 @@ pub async fn update(
     project_id: &str,
     change: &ProjectChange<'_>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<ProjectRow, ProjectError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -259,7 +262,8 @@ pub async fn update(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(query.as_str())
+            db.query(super::audit::with_audit(&query.as_str()))
+                .bind(("audit", audit.clone()))
                 .bind(("org_key", org_id.to_string()))
                 .bind(("id", project_id.to_string()))
                 .bind(("name", change.name.map(str::to_string)))
@@ -277,17 +281,23 @@ pub async fn update(
 }
 
 /// Deletes a project with its grants and name claim.
-pub async fn delete(db: &Db, org_id: &str, project_id: &str) -> Result<(), StoreError> {
+pub async fn delete(
+    db: &Db,
+    org_id: &str,
+    project_id: &str,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
     retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  LET $p = type::record('project', $id);
                  DELETE type::record('project_name', [$org_key, (SELECT VALUE name FROM ONLY $p)]);
                  DELETE project_access WHERE project = $p;
                  DELETE $p;
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("org_key", org_id.to_string()))
             .bind(("id", project_id.to_string()))
             .await?,
@@ -305,17 +315,19 @@ pub async fn transfer(
     project_id: &str,
     new_owner_id: &str,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), ProjectError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  IF !record::exists(type::record('membership', [$org_key, $owner])) { THROW 'not_member' };
                  UPDATE type::record('project', $id) SET owner = type::record('user', $owner), updated_at = $now;
                  UPDATE $org SET guard += 1;
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org_key", org_id.to_string()))
             .bind(("id", project_id.to_string()))
             .bind(("owner", new_owner_id.to_string()))
@@ -357,10 +369,11 @@ pub async fn grant(
     project_id: &str,
     grantee: Grantee<'_>,
     role: &str,
+    audit: &super::audit::Audit,
 ) -> Result<(), ProjectError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  IF $kind = 'user' AND !record::exists(type::record('membership', [$org_key, $key])) { THROW 'not_member' };
@@ -372,7 +385,8 @@ pub async fn grant(
                      role: $role
                  };
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org_key", org_id.to_string()))
             .bind(("id", project_id.to_string()))
             .bind(("kind", grantee.kind()))
@@ -387,16 +401,34 @@ pub async fn grant(
 }
 
 /// Takes `grantee`'s grant away; `false` if there was none.
-pub async fn revoke(db: &Db, project_id: &str, grantee: Grantee<'_>) -> Result<bool, StoreError> {
-    let mut response = checked(
-        db.query("DELETE type::record('project_access', [$id, $kind, $key]) RETURN BEFORE")
+pub async fn revoke(
+    db: &Db,
+    project_id: &str,
+    grantee: Grantee<'_>,
+    audit: &super::audit::Audit,
+) -> Result<bool, StoreError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(super::audit::with_audit(
+                "BEGIN TRANSACTION;
+                 LET $gone = (DELETE type::record('project_access', [$id, $kind, $key]) RETURN BEFORE);
+                 IF array::len($gone) = 0 { THROW 'absent' };
+                 COMMIT TRANSACTION;",
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("id", project_id.to_string()))
             .bind(("kind", grantee.kind()))
             .bind(("key", grantee.key()))
             .await?,
-    )?;
-    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
-    Ok(!deleted.is_empty())
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The project's grants: members first by username, then groups by name.

@@ -67,11 +67,12 @@ pub async fn create(
     org_id: &str,
     role: &RoleRow,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), RoleError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  IF record::exists(type::record('role', [$org, $name])) { THROW 'role_exists' };
                  CREATE type::record('role', [$org, $name]) CONTENT {
                      org: type::record('organization', $org), name: $name, title: $title,
@@ -79,7 +80,8 @@ pub async fn create(
                      created_at: $now, updated_at: $now
                  };
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("name", role.name.clone()))
             .bind(("title", role.title.clone()))
@@ -101,17 +103,19 @@ pub async fn update(
     role: &RoleRow,
     expected: &[String],
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), RoleError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  LET $r = type::record('role', [$org, $name]);
                  IF (SELECT VALUE permissions FROM ONLY $r) != $expected { THROW 'role_changed' };
                  UPDATE $r SET title = $title, description = $description,
                      permissions = $permissions, updated_at = $now;
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("name", role.name.clone()))
             .bind(("title", role.title.clone()))
@@ -128,11 +132,16 @@ pub async fn update(
 }
 
 /// Deletes the role; its holders (members, groups, pending invitations) fall back to no role.
-pub async fn delete(db: &Db, org_id: &str, name: &str) -> Result<(), StoreError> {
+pub async fn delete(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
     retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  LET $org_id = type::record('organization', $org);
                  UPDATE membership SET role = '' WHERE org = $org_id AND role = $name;
                  UPDATE team SET role = NONE WHERE org = $org_id AND role = $name;
@@ -140,7 +149,8 @@ pub async fn delete(db: &Db, org_id: &str, name: &str) -> Result<(), StoreError>
                  DELETE type::record('role', [$org, $name]);
                  UPDATE $org_id SET guard += 1;
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("name", name.to_string()))
             .await?,

@@ -29,22 +29,36 @@ pub struct NewSession<'a> {
     pub password_change_only: bool,
 }
 
-pub async fn create(db: &Db, new: &NewSession<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
-    checked(
-        db.query(
-            "CREATE type::record('session', $hash) CONTENT {
-                 user: type::record('user', $user), created_at: $now, last_seen_at: $now,
-                 user_agent: $user_agent, ip: $ip, password_change_only: $password_change_only
-             }",
+/// Opens a session; the sign-in is audited in the same transaction.
+pub async fn create(
+    db: &Db,
+    new: &NewSession<'_>,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         CREATE type::record('session', $hash) CONTENT {
+             user: type::record('user', $user), created_at: $now, last_seen_at: $now,
+             user_agent: $user_agent, ip: $ip, password_change_only: $password_change_only
+         };
+         COMMIT TRANSACTION;",
+    );
+    super::retry::retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("hash", new.hash.to_string()))
+                .bind(("user", new.user_id.to_string()))
+                .bind(("user_agent", new.user_agent.to_string()))
+                .bind(("ip", new.ip.to_string()))
+                .bind(("password_change_only", new.password_change_only))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
         )
-        .bind(("hash", new.hash.to_string()))
-        .bind(("user", new.user_id.to_string()))
-        .bind(("user_agent", new.user_agent.to_string()))
-        .bind(("ip", new.ip.to_string()))
-        .bind(("password_change_only", new.password_change_only))
-        .bind(("now", now))
-        .await?,
-    )?;
+        .map(|_| ())
+    })
+    .await?;
     Ok(())
 }
 

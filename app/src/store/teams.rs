@@ -51,10 +51,11 @@ pub async fn create(
     role: Option<&str>,
     custom: Option<&[String]>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
                  IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $role])) != $custom { THROW 'role_changed' };
@@ -64,7 +65,8 @@ pub async fn create(
                  };
                  CREATE type::record('team_name', [$org, $name]) CONTENT { team: $team.id };
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("name", name.to_string()))
             .bind(("description", description.to_string()))
@@ -117,10 +119,11 @@ pub async fn update(
     team_id: &str,
     change: &TeamChange<'_>,
     custom: Option<&[String]>,
+    audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $team = type::record('team', $id);
                  LET $old = (SELECT VALUE name FROM ONLY $team);
@@ -136,7 +139,8 @@ pub async fn update(
                      UPDATE $team SET role = $role;
                  };
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("id", team_id.to_string()))
             .bind(("name", change.name.map(str::to_string)))
@@ -152,11 +156,16 @@ pub async fn update(
     outcome(result)
 }
 
-pub async fn delete(db: &Db, org_id: &str, team_id: &str) -> Result<(), StoreError> {
+pub async fn delete(
+    db: &Db,
+    org_id: &str,
+    team_id: &str,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
     retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  LET $team = type::record('team', $id);
                  DELETE type::record('team_name', [$org, (SELECT VALUE name FROM ONLY $team)]);
                  DELETE team_member WHERE team = $team;
@@ -164,7 +173,8 @@ pub async fn delete(db: &Db, org_id: &str, team_id: &str) -> Result<(), StoreErr
                  DELETE api_token WHERE team = $team;
                  DELETE $team;
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("id", team_id.to_string()))
             .await?,
@@ -204,10 +214,11 @@ pub async fn add_member(
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  IF !record::exists(type::record('membership', [$org, $user])) { THROW 'not_member' };
                  UPSERT type::record('team_member', [$team, $user]) CONTENT {
@@ -215,7 +226,8 @@ pub async fn add_member(
                      user: type::record('user', $user), added_at: $now
                  };
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("org", org_id.to_string()))
             .bind(("team", team_id.to_string()))
             .bind(("user", user_id.to_string()))
@@ -228,13 +240,31 @@ pub async fn add_member(
     outcome(result)
 }
 
-pub async fn remove_member(db: &Db, team_id: &str, user_id: &str) -> Result<bool, StoreError> {
-    let mut response = checked(
-        db.query("DELETE type::record('team_member', [$team, $user]) RETURN BEFORE")
+pub async fn remove_member(
+    db: &Db,
+    team_id: &str,
+    user_id: &str,
+    audit: &super::audit::Audit,
+) -> Result<bool, StoreError> {
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(super::audit::with_audit(
+                "BEGIN TRANSACTION;
+                 LET $gone = (DELETE type::record('team_member', [$team, $user]) RETURN BEFORE);
+                 IF array::len($gone) = 0 { THROW 'absent' };
+                 COMMIT TRANSACTION;",
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("team", team_id.to_string()))
             .bind(("user", user_id.to_string()))
             .await?,
-    )?;
-    let deleted: Vec<surrealdb::types::Value> = response.take(0)?;
-    Ok(!deleted.is_empty())
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
 }

@@ -1,6 +1,7 @@
 //! API tokens, stored by the SHA-256 of their secret.
 
 use super::checked::checked;
+use super::retry::retry_on_conflict;
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -47,27 +48,34 @@ pub async fn create_user_token(
     db: &Db,
     new: &NewUserToken<'_>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<TokenRow, StoreError> {
-    let mut response = checked(
-        db.query(format!(
-            "LET $t = CREATE ONLY api_token CONTENT {{
+    let row = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(super::audit::with_audit(&format!(
+                "BEGIN TRANSACTION;
+             LET $t = CREATE ONLY api_token CONTENT {{
                  kind: 'user', hash: $hash, prefix: $prefix, user: type::record('user', $user),
                  description: $description, created_by: type::record('user', $user),
                  created_at: $now, expires_at: $expires_at
              }};
+             COMMIT TRANSACTION;
              SELECT {FIELDS} FROM ONLY $t.id;"
-        ))
-        .bind(("hash", new.hash.to_string()))
-        .bind(("prefix", new.prefix.to_string()))
-        .bind(("user", new.user_id.to_string()))
-        .bind(("description", new.description.to_string()))
-        .bind(("expires_at", new.expires_at))
-        .bind(("now", now))
-        .await?,
-    )?;
-    response
-        .take::<Option<TokenRow>>(1)?
-        .ok_or_else(|| surrealdb::Error::internal("token creation returned no row".into()).into())
+            )))
+            .bind(("audit", audit.clone()))
+            .bind(("hash", new.hash.to_string()))
+            .bind(("prefix", new.prefix.to_string()))
+            .bind(("user", new.user_id.to_string()))
+            .bind(("description", new.description.to_string()))
+            .bind(("expires_at", new.expires_at))
+            .bind(("now", now))
+            .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<TokenRow>>(last)
+    })
+    .await?;
+    row.ok_or_else(|| surrealdb::Error::internal("token creation returned no row".into()).into())
 }
 
 /// A new organization token (`team_id` none, `role` set) or group token (`team_id` set).
@@ -100,10 +108,11 @@ pub async fn create_org_token(
     db: &Db,
     new: &NewOrgToken<'_>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<TokenRow, OrgTokenError> {
-    let result = async {
+    let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(format!(
+            db.query(super::audit::with_audit(&format!(
                 "BEGIN TRANSACTION;
                  IF $team != NONE AND (SELECT VALUE role FROM ONLY type::record('team', $team)) != $team_role {{
                      THROW 'role_changed'
@@ -122,7 +131,8 @@ pub async fn create_org_token(
                  }};
                  COMMIT TRANSACTION;
                  SELECT {FIELDS} FROM ONLY $t.id;"
-            ))
+            )))
+.bind(("audit", audit.clone()))
             .bind(("hash", new.hash.to_string()))
             .bind(("prefix", new.prefix.to_string()))
             .bind(("org", new.org_id.to_string()))
@@ -138,7 +148,7 @@ pub async fn create_org_token(
         )?;
         let last = response.num_statements().saturating_sub(1);
         response.take::<Option<TokenRow>>(last)
-    }
+    })
     .await;
     match result {
         Ok(Some(row)) => Ok(row),
@@ -217,13 +227,28 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<TokenRow>, StoreError> {
     Ok(response.take(0)?)
 }
 
-pub async fn revoke(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-    checked(
-        db.query("UPDATE type::record('api_token', $id) SET revoked_at = $now")
-            .bind(("id", id.to_string()))
-            .bind(("now", now))
-            .await?,
-    )?;
+pub async fn revoke(
+    db: &Db,
+    id: &str,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         UPDATE type::record('api_token', $id) SET revoked_at = $now;
+         COMMIT TRANSACTION;",
+    );
+    retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("id", id.to_string()))
+                .bind(("now", now))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
     Ok(())
 }
 

@@ -106,10 +106,11 @@ pub async fn enable(
     step: i64,
     recovery_hashes: &[String],
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  LET $tf = SELECT enabled, secret, last_step FROM ONLY type::record('two_factor', $user);
                  IF $tf = NONE OR $tf.enabled { THROW 'two_factor_state' };
@@ -118,7 +119,8 @@ pub async fn enable(
                      recovery_hashes = $hashes, enabled_at = $now;
                  UPDATE type::record('user', $user) SET two_factor_enabled = true, updated_at = $now;
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("user", user_id.to_string()))
             .bind(("secret", secret.to_string()))
             .bind(("step", step))
@@ -181,17 +183,19 @@ pub async fn replace_recovery_codes(
     db: &Db,
     user_id: &str,
     recovery_hashes: &[String],
+    audit: &super::audit::Audit,
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
+            db.query(super::audit::with_audit(
+                &"BEGIN TRANSACTION;
                  IF (SELECT VALUE enabled FROM ONLY type::record('two_factor', $user)) != true {
                      THROW 'two_factor_state'
                  };
                  UPDATE type::record('two_factor', $user) SET recovery_hashes = $hashes;
                  COMMIT TRANSACTION;",
-            )
+            ))
+            .bind(("audit", audit.clone()))
             .bind(("user", user_id.to_string()))
             .bind(("hashes", recovery_hashes.to_vec()))
             .await?,
@@ -203,15 +207,21 @@ pub async fn replace_recovery_codes(
 }
 
 /// Turns two-factor off: the secret and the recovery codes are deleted.
-pub async fn disable(db: &Db, user_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn disable(
+    db: &Db,
+    user_id: &str,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
     retry_on_conflict(|| async {
         checked(
-            db.query(
+            db.query(super::audit::with_audit(&
                 "BEGIN TRANSACTION;
                  DELETE type::record('two_factor', $user);
                  UPDATE type::record('user', $user) SET two_factor_enabled = false, updated_at = $now;
                  COMMIT TRANSACTION;",
-            )
+            ))
+.bind(("audit", audit.clone()))
             .bind(("user", user_id.to_string()))
             .bind(("now", now))
             .await?,

@@ -161,23 +161,32 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
     Ok(response.take::<Option<i64>>(0)?.unwrap_or(0))
 }
 
-/// Replaces the password hash; the new password is a permanent one.
+/// Replaces the password hash; the new password is a permanent one. Audited.
 pub async fn set_password(
     db: &Db,
     id: &str,
     password_hash: &str,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<(), StoreError> {
-    checked(
-        db.query(
-            "UPDATE type::record('user', $id) SET password_hash = $hash,
-                 password_change_required = false, password_expires_at = NONE, updated_at = $now",
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         UPDATE type::record('user', $id) SET password_hash = $hash,
+             password_change_required = false, password_expires_at = NONE, updated_at = $now;
+         COMMIT TRANSACTION;",
+    );
+    retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("id", id.to_string()))
+                .bind(("hash", password_hash.to_string()))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
         )
-        .bind(("id", id.to_string()))
-        .bind(("hash", password_hash.to_string()))
-        .bind(("now", now))
-        .await?,
-    )?;
+        .map(|_| ())
+    })
+    .await?;
     Ok(())
 }
 

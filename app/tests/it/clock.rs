@@ -127,13 +127,18 @@ async fn a_token_expires_at_its_time() {
         .unwrap();
     let day = |d| t0 + Duration::days(d);
     assert!(matches!(
-        tokens::authenticate(&db, &created.token, day(6))
+        tokens::authenticate(&db, &created.token, "192.0.2.1", day(6))
             .await
             .unwrap(),
         Principal::User(_)
     ));
-    let err = tokens::authenticate(&db, &created.token, day(7) + Duration::seconds(1))
-        .await
-        .unwrap_err();
+    let err = tokens::authenticate(
+        &db,
+        &created.token,
+        "192.0.2.1",
+        day(7) + Duration::seconds(1),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, app::error::ErrorCode::Unauthenticated);
 }

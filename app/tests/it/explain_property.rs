@@ -153,9 +153,17 @@ async fn check_seed(seed: u64) {
     for p in 0..3 {
         let project = format!("p{p}");
         let owner = names[rng.below(names.len())].clone();
-        let row = store::projects::create(&db, &org_id, &project, "", &members_of[&owner].0, now)
-            .await
-            .unwrap();
+        let row = store::projects::create(
+            &db,
+            &org_id,
+            &project,
+            "",
+            &members_of[&owner].0,
+            now,
+            &crate::support::audit(),
+        )
+        .await
+        .unwrap();
         project_owner.insert(project.clone(), owner);
         for name in &names {
             if rng.chance(30) {
@@ -166,6 +174,7 @@ async fn check_seed(seed: u64) {
                     &row.id,
                     Grantee::User(&members_of[name].0),
                     role,
+                    &crate::support::audit(),
                 )
                 .await
                 .unwrap();
@@ -179,9 +188,16 @@ async fn check_seed(seed: u64) {
                     .unwrap()
                     .unwrap();
                 let role = ProjectRole::ALL[rng.below(3)].name();
-                store::projects::grant(&db, &org_id, &row.id, Grantee::Group(&team.id), role)
-                    .await
-                    .unwrap();
+                store::projects::grant(
+                    &db,
+                    &org_id,
+                    &row.id,
+                    Grantee::Group(&team.id),
+                    role,
+                    &crate::support::audit(),
+                )
+                .await
+                .unwrap();
                 group_grants.insert((project.clone(), group.clone()), role.to_string());
             }
         }

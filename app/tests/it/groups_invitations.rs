@@ -319,6 +319,7 @@ async fn resend_revoke_expire_decline_and_sign_up_through_the_link() {
             username: "carol".into(),
             password: Password::new(PASSWORD),
         },
+        "192.0.2.1",
         now,
     )
     .await
@@ -357,9 +358,11 @@ async fn resend_revoke_expire_decline_and_sign_up_through_the_link() {
     .await
     .unwrap();
     let erin_token = token_of(erin.accept_url.as_deref().unwrap());
-    invitations::decline(&db, &erin_token).await.unwrap();
+    invitations::decline(&db, &erin_token, "192.0.2.1")
+        .await
+        .unwrap();
     assert_eq!(
-        invitations::decline(&db, &erin_token)
+        invitations::decline(&db, &erin_token, "192.0.2.1")
             .await
             .unwrap_err()
             .code,

@@ -50,9 +50,17 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
         .unwrap()
         .unwrap()
         .id;
-    store::memberships::change_role(&db, &org_id, &tim_id, "token-keeper", None, "")
-        .await
-        .unwrap();
+    store::memberships::change_role(
+        &db,
+        &org_id,
+        &tim_id,
+        "token-keeper",
+        None,
+        "",
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap();
     let tim = who(&db, "tim").await;
     let err = org_tokens::create(&db, &tim, "acme", &org_token("viewer"), now)
         .await
@@ -88,7 +96,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
 
     // It acts as a Viewer: reads members, cannot invite, cannot own a project, and is not a
     // person for account endpoints.
-    let bot = tokens::authenticate(&db, &created.token, now)
+    let bot = tokens::authenticate(&db, &created.token, "192.0.2.1", now)
         .await
         .unwrap();
     assert_eq!(
@@ -158,7 +166,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
     org_tokens::revoke(&db, &adam, "acme", &created.info.id, now)
         .await
         .unwrap();
-    let err = tokens::authenticate(&db, &created.token, now)
+    let err = tokens::authenticate(&db, &created.token, "192.0.2.1", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Unauthenticated);
@@ -166,7 +174,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
         .await
         .unwrap();
     assert!(
-        tokens::authenticate(&db, &short.token, now + Duration::days(31))
+        tokens::authenticate(&db, &short.token, "192.0.2.1", now + Duration::days(31))
             .await
             .is_err()
     );
@@ -175,7 +183,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
     organizations::delete(&db, &ada, "acme", Some("acme"))
         .await
         .unwrap();
-    let err = tokens::authenticate(&db, &short.token, now)
+    let err = tokens::authenticate(&db, &short.token, "192.0.2.1", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Unauthenticated);
@@ -239,7 +247,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
             .unwrap()
             .is_empty()
     );
-    let bot = tokens::authenticate(&db, &created.token, now)
+    let bot = tokens::authenticate(&db, &created.token, "192.0.2.1", now)
         .await
         .unwrap();
     assert!(
@@ -271,7 +279,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
     assert_eq!(err.code, ErrorCode::NotFound);
     // Deleting the group ends the token.
     groups::delete(&db, &ada, "acme", "ops").await.unwrap();
-    let err = tokens::authenticate(&db, &created.token, now)
+    let err = tokens::authenticate(&db, &created.token, "192.0.2.1", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Unauthenticated);

@@ -288,9 +288,17 @@ async fn project_access_is_escalation_guarded() {
         .unwrap()
         .unwrap()
         .id;
-    store::memberships::change_role(&db, &org_id, &gus_id, "gatekeeper", None, "")
-        .await
-        .unwrap();
+    store::memberships::change_role(
+        &db,
+        &org_id,
+        &gus_id,
+        "gatekeeper",
+        None,
+        "",
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap();
     let gus = who(&db, "gus").await;
     projects::create(&db, &ada, "acme", &new_project("api"), now)
         .await

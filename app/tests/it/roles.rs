@@ -178,9 +178,16 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
         permissions: vec!["members.invite".into()],
     };
     assert!(
-        store::roles::update(&db, &org.id, &stale, &["something.else".to_string()], now)
-            .await
-            .is_err()
+        store::roles::update(
+            &db,
+            &org.id,
+            &stale,
+            &["something.else".to_string()],
+            now,
+            &crate::support::audit()
+        )
+        .await
+        .is_err()
     );
     let edited = roles::update(
         &db,
@@ -249,15 +256,30 @@ async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
         .unwrap();
     // The escalation check saw ["audit.read"]; the role now carries more: the write refuses.
     let seen = vec!["members.read".to_string()];
-    let err =
-        store::memberships::change_role(&db, &org.id, &vic_id, "auditor", Some(&seen), &ada_id)
-            .await
-            .unwrap_err();
+    let err = store::memberships::change_role(
+        &db,
+        &org.id,
+        &vic_id,
+        "auditor",
+        Some(&seen),
+        &ada_id,
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, GuardError::RoleChanged));
     let current = vec!["audit.read".to_string()];
-    store::memberships::change_role(&db, &org.id, &vic_id, "auditor", Some(&current), &ada_id)
-        .await
-        .unwrap();
+    store::memberships::change_role(
+        &db,
+        &org.id,
+        &vic_id,
+        "auditor",
+        Some(&current),
+        &ada_id,
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]

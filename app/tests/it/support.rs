@@ -64,5 +64,20 @@ pub fn as_user(user_id: &str, username: &str) -> app::service::principal::Princi
         site_admin: false,
         session_hash: None,
         password_change_only: false,
+        ip: "192.0.2.1".to_string(),
     })
+}
+
+/// An audit entry for a fixture written straight through the store.
+pub fn audit() -> app::store::audit::Audit {
+    app::store::audit::Audit {
+        at: Utc::now(),
+        actor: "fixture".into(),
+        actor_id: String::new(),
+        ip: "192.0.2.1".into(),
+        action: "fixture.write".into(),
+        target: "fixture".into(),
+        org: String::new(),
+        detail: serde_json::json!({}),
+    }
 }

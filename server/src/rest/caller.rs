@@ -22,7 +22,12 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
-        let principal = app::cookies::principal(state, &parts.headers).await?;
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        let principal = app::cookies::principal(state, &parts.headers, &ip).await?;
         let caller = Caller(principal);
         parts.extensions.insert(caller.clone());
         Ok(caller)

@@ -2,7 +2,7 @@
 //! `/api/v1/invitations/{token}` for whoever holds the link.
 
 use super::ApiJson;
-use super::caller::Caller;
+use super::caller::{Caller, Client};
 use app::domain::invitation::{Invitation, PublicInvitation};
 use app::domain::organization::Page;
 use app::domain::user::User;
@@ -176,9 +176,10 @@ pub async fn accept(
 )]
 pub async fn decline(
     State(state): State<AppState>,
+    Client(client): Client,
     Path(token): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    invitations::decline(&state.db, &token).await?;
+    invitations::decline(&state.db, &token, &client.ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -198,9 +199,11 @@ pub async fn decline(
 )]
 pub async fn signup(
     State(state): State<AppState>,
+    Client(client): Client,
     Path(token): Path<String>,
     ApiJson(input): ApiJson<InvitationSignup>,
 ) -> Result<(StatusCode, ApiJson<User>), AppError> {
-    let user = invitations::sign_up(&state.db, &token, &input, chrono::Utc::now()).await?;
+    let user =
+        invitations::sign_up(&state.db, &token, &input, &client.ip, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(user)))
 }

@@ -2,6 +2,7 @@
 //! parse, call `app::service`, map errors. Every error leaves as the contract's JSON shape.
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod caller;
 pub mod groups;
@@ -142,6 +143,13 @@ pub fn router() -> Router<AppState> {
             "/organizations/{org}/projects/{project}/access/{kind}/{name}",
             put(projects::set_access).delete(projects::remove_access),
         )
+        .route("/organizations/{org}/audit-events", get(audit::org_events))
+        .route(
+            "/organizations/{org}/audit-events/export",
+            get(audit::org_export),
+        )
+        .route("/admin/audit-events", get(audit::all_events))
+        .route("/admin/audit-events/export", get(audit::all_export))
         .route("/invitations/{token}", get(invitations::view))
         .route("/invitations/{token}/accept", post(invitations::accept))
         .route("/invitations/{token}/decline", post(invitations::decline))

@@ -1,0 +1,214 @@
+//! `/api/v1/organizations/{org}/audit-events` and `/api/v1/admin/audit-events`: the audit log,
+//! paged newest first, and exported (CSV or JSON Lines) as a stream, a page at a time, so an
+//! export of any size never sits in memory.
+
+use super::ApiJson;
+use super::auth::no_store;
+use super::caller::Caller;
+use super::json::ApiQuery;
+use app::domain::audit::AuditEvent;
+use app::domain::organization::Page;
+use app::error::AppError;
+use app::service::audit::{self, AuditQuery};
+use app::state::AppState;
+use app::store::audit::Filter;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// The organization's events, newest first. Needs `audit.read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/audit-events",
+    tag = "audit",
+    params(("org" = String, Path, description = "Organization name"), AuditQuery),
+    responses(
+        (status = 200, description = "Events, newest first", body = Page<AuditEvent>),
+        (status = 403, description = "Missing `audit.read`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
+        (status = 422, description = "Bad time or cursor", body = app::error::ErrorBody)
+    )
+)]
+pub async fn org_events(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<ApiJson<Page<AuditEvent>>, AppError> {
+    Ok(ApiJson(
+        audit::org_events(&state.db, &principal, &org, &query).await?,
+    ))
+}
+
+/// Every event of the instance, newest first. Site admins only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/audit-events",
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Events, newest first", body = Page<AuditEvent>),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+    )
+)]
+pub async fn all_events(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<ApiJson<Page<AuditEvent>>, AppError> {
+    Ok(ApiJson(
+        audit::all_events(&state.db, &principal, &query).await?,
+    ))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ExportQuery {
+    /// `csv` (default) or `jsonl`.
+    pub format: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+impl ExportQuery {
+    fn filters(&self) -> AuditQuery {
+        AuditQuery {
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            target: self.target.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+            cursor: None,
+            limit: None,
+        }
+    }
+
+    fn jsonl(&self) -> Result<bool, AppError> {
+        match self.format.as_deref().unwrap_or("csv") {
+            "csv" => Ok(false),
+            "jsonl" => Ok(true),
+            _ => Err(AppError::validation("format", "Choose csv or jsonl.")),
+        }
+    }
+}
+
+/// Export the organization's events (oldest first) as CSV or JSON Lines. Needs `audit.read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{org}/audit-events/export",
+    tag = "audit",
+    params(("org" = String, Path, description = "Organization name"), ExportQuery),
+    responses(
+        (status = 200, description = "A file: text/csv or application/x-ndjson"),
+        (status = 403, description = "Missing `audit.read`", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+    )
+)]
+pub async fn org_export(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, AppError> {
+    let jsonl = query.jsonl()?;
+    let filter = audit::org_filter(&state.db, &principal, &org, &query.filters()).await?;
+    Ok(export(
+        state,
+        filter,
+        jsonl,
+        &format!("audit-{}", org.trim().to_lowercase()),
+    ))
+}
+
+/// Export every event (oldest first) as CSV or JSON Lines. Site admins only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/audit-events/export",
+    tag = "audit",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "A file: text/csv or application/x-ndjson"),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+    )
+)]
+pub async fn all_export(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, AppError> {
+    audit::require_site_admin(&principal)?;
+    let jsonl = query.jsonl()?;
+    let filter = audit::filter(&query.filters(), None)?;
+    Ok(export(state, filter, jsonl, "audit"))
+}
+
+/// The streamed file: a header (CSV), then one page of events per chunk.
+fn export(state: AppState, filter: Filter, jsonl: bool, name: &str) -> Response {
+    struct Cursor {
+        after: i64,
+        started: bool,
+        done: bool,
+    }
+    let start = Cursor {
+        after: 0,
+        started: false,
+        done: false,
+    };
+    let stream = futures_util::stream::unfold(start, move |mut cursor| {
+        let db = state.db.clone();
+        let filter = filter.clone();
+        async move {
+            if cursor.done {
+                return None;
+            }
+            let mut chunk = String::new();
+            if !cursor.started && !jsonl {
+                chunk.push_str(audit::CSV_HEADER);
+            }
+            cursor.started = true;
+            match audit::export_page(&db, &filter, cursor.after).await {
+                Ok(events) => {
+                    if events.is_empty() {
+                        cursor.done = true;
+                    }
+                    for event in &events {
+                        chunk.push_str(&if jsonl {
+                            audit::jsonl_line(event)
+                        } else {
+                            audit::csv_line(event)
+                        });
+                    }
+                    if let Some(last) = events.last() {
+                        cursor.after = last.id.parse().unwrap_or(i64::MAX);
+                    }
+                    Some((Ok::<_, std::io::Error>(chunk), cursor))
+                }
+                Err(err) => {
+                    tracing::error!(error = %err.message, "audit export failed midway");
+                    cursor.done = true;
+                    Some((Err(std::io::Error::other("audit export failed")), cursor))
+                }
+            }
+        }
+    });
+    let (content_type, extension) = if jsonl {
+        ("application/x-ndjson", "jsonl")
+    } else {
+        ("text/csv; charset=utf-8", "csv")
+    };
+    let mut response = Body::from_stream(stream).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}.{extension}\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    no_store(&mut response);
+    response
+}
