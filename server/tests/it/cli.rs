@@ -380,3 +380,56 @@ fn setup_page_creates_the_first_admin_with_the_logged_code_once() {
     assert!(terminate_and_wait(restarted.child).success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn audit_verify_reports_an_intact_chain_and_a_tampered_one() {
+    let dir = temp_dir("audit");
+    let db_dir = dir.join("db");
+    let (ok, text) = create_admin(
+        &db_dir,
+        "root",
+        "root@example.org",
+        "violet tractor quietly hums",
+    );
+    assert!(ok, "{text}");
+    {
+        let address = format!("surrealkv://{}", db_dir.display());
+        let (db, _) = app::store::open(&address, None).await.unwrap();
+        // One audited change through the store, as the service would write it.
+        app::store::audit::append(
+            &db,
+            &app::store::audit::Audit {
+                at: chrono::Utc::now(),
+                actor: "root".into(),
+                actor_id: String::new(),
+                ip: "127.0.0.1".into(),
+                action: "test.event".into(),
+                target: "nothing".into(),
+                org: String::new(),
+                detail: serde_json::json!({"n": 1}),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (ok, text) = run(gatehouse(&db_dir).args(["audit", "verify"]));
+    assert!(ok, "{text}");
+    assert!(text.contains("intact"), "{text}");
+    {
+        let address = format!("surrealkv://{}", db_dir.display());
+        let (db, _) = app::store::open(&address, None).await.unwrap();
+        db.query(
+            "REMOVE EVENT audit_append_only ON audit_event; UPDATE audit_event SET ip = '10.0.0.1'",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (ok, text) = run(gatehouse(&db_dir).args(["audit", "verify"]));
+    assert!(!ok, "{text}");
+    assert!(text.contains("broken at entry 1"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
