@@ -30,6 +30,7 @@ use pages::auth::{
 };
 use pages::invitation::{InvitationDeclinedPage, InvitationPage};
 use pages::orgs::{
+    audit::AuditPage,
     group::GroupPage,
     member::MemberPage,
     new::NewOrgPage,
@@ -72,10 +73,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Headers of every page: never cached (pages carry the signed-in user's data), and a
-/// Content-Security-Policy allowing scripts only from this origin or carrying this response's
-/// nonce (Leptos puts it on its hydration scripts), WebAssembly compilation
-/// (`'wasm-unsafe-eval'`, never `'unsafe-eval'`), and nothing from other origins.
+/// The nonce of one page response, chosen by the server's security-headers middleware before
+/// the page renders (a request extension), so that the policy it sends and the nonce Leptos
+/// puts on the hydration scripts are always the same, whatever happens to `ResponseOptions`.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct PageNonce(pub String);
+
+/// The Content-Security-Policy of a page: scripts only from this origin or carrying this
+/// response's nonce, WebAssembly compilation (`'wasm-unsafe-eval'`, never `'unsafe-eval'`),
+/// and nothing from other origins.
+#[cfg(feature = "ssr")]
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Headers of every page: never cached (pages carry the signed-in user's data), and the page
+/// policy with this response's nonce (the middleware sets it again from the same nonce).
 #[cfg(feature = "ssr")]
 fn page_headers() {
     use http::{
@@ -86,19 +104,9 @@ fn page_headers() {
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
-        tracing::warn!(
-            nonce = leptos::nonce::use_nonce().is_some(),
-            response = use_context::<leptos_axum::ResponseOptions>().is_some(),
-            "page rendered without a nonce or response options: it gets the deny-all policy"
-        );
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
     response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -143,6 +151,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects")) view=ProjectsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects"), ParamSegment("project")) view=ProjectPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("tokens")) view=OrgTokensPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async />
                     </Routes>

@@ -21,7 +21,16 @@ pub fn build(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // The page's nonce is the one the security-headers middleware chose (and will put
+            // in the policy), not a fresh one.
+            if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>()
+                && let Some(nonce) = parts.extensions.get::<app::PageNonce>()
+            {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            }
+        }
     };
     let asset_cache = AssetCache {
         hashed_names: leptos_options.hash_files,

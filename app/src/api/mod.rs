@@ -2,6 +2,7 @@
 //! caller, calls one service function and maps its error to a real HTTP status.
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod email;
 pub mod groups;

@@ -1,5 +1,6 @@
 //! `/orgs/...`: an organization's pages.
 
+pub mod audit;
 pub mod group;
 pub mod group_tokens;
 pub mod groups_tab;
@@ -66,6 +67,11 @@ pub fn OrgFrame(view: OrgView, children: Children) -> impl IntoView {
         (format!("/orgs/{name}/projects"), "Projects", true),
         (format!("/orgs/{name}/roles"), "Roles", true),
         (format!("/orgs/{name}/tokens"), "Tokens", tokens),
+        (
+            format!("/orgs/{name}/audit"),
+            "Audit log",
+            view.can(crate::domain::permission::Permission::AuditRead),
+        ),
         (format!("/orgs/{name}/settings"), "Settings", true),
     ];
     view! {

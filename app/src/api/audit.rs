@@ -1,0 +1,41 @@
+//! The audit log for the pages.
+
+use crate::domain::audit::AuditEvent;
+use crate::domain::organization::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The organization's events, newest first, filtered. Needs `audit.read`.
+#[server(endpoint = "orgs/audit")]
+pub async fn list_org_audit(
+    org: String,
+    actor: Option<String>,
+    action: Option<String>,
+    target: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<AuditEvent>, AppError> {
+    use crate::service::audit::{self, AuditQuery};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        audit::org_events(
+            &state.db,
+            &principal,
+            &org,
+            &AuditQuery {
+                actor,
+                action,
+                target,
+                since,
+                until,
+                cursor,
+                limit: None,
+            },
+        )
+        .await
+    }
+    .await;
+    super::respond(result)
+}

@@ -1,0 +1,179 @@
+use super::{OrgError, OrgFrame, org_param, org_resource};
+use crate::api::audit::list_org_audit;
+use crate::domain::audit::AuditEvent;
+use crate::domain::percent::encode;
+use crate::domain::permission::Permission;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const FILTERS: [(&str, &str, &str); 5] = [
+    ("actor", "Actor", "a username, or anonymous"),
+    ("action", "Action", "e.g. member or member.role_changed"),
+    ("target", "Target", "e.g. user:bob or group:devs"),
+    ("since", "From", ""),
+    ("until", "Until (exclusive)", ""),
+];
+
+/// `/orgs/{org}/audit`: the organization's audit log, filtered by actor, action, target and
+/// time range (a plain GET form), paged, and exported as CSV or JSON Lines.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let org = org_param();
+    let query = use_query_map();
+    let view_res = org_resource(|| 0);
+    let param = move |key: &str| {
+        query
+            .read()
+            .get(key)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let events = Resource::new(
+        move || {
+            (
+                org.get(),
+                param("actor"),
+                param("action"),
+                param("target"),
+                param("since"),
+                param("until"),
+                param("cursor"),
+            )
+        },
+        |(org, actor, action, target, since, until, cursor)| {
+            list_org_audit(org, actor, action, target, since, until, cursor)
+        },
+    );
+    view! {
+        <Title text="Audit log" />
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let view = match view_res.await {
+                    Ok(view) => view,
+                    Err(error) => return view! { <OrgError error /> }.into_any(),
+                };
+                if !view.can(Permission::AuditRead) {
+                    return view! {
+                        <OrgFrame view>
+                            <p class="notice notice--error" role="alert">"Reading the audit log needs the \"Read the audit log\" permission."</p>
+                        </OrgFrame>
+                    }.into_any();
+                }
+                let name = view.organization.name.clone();
+                let filters: Vec<(String, String)> = FILTERS
+                    .iter()
+                    .filter_map(|(key, _, _)| param(key).map(|v| (key.to_string(), v)))
+                    .collect();
+                let listed = events.await;
+                view! {
+                    <OrgFrame view>
+                        <AuditBody org=name filters listed />
+                    </OrgFrame>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AuditBody(
+    org: String,
+    filters: Vec<(String, String)>,
+    listed: Result<crate::domain::organization::Page<AuditEvent>, crate::error::AppError>,
+) -> impl IntoView {
+    let base = format!("/orgs/{org}/audit");
+    let query_string: String = filters
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let export = |format: &str| {
+        let mut href = format!("/api/v1/organizations/{org}/audit-events/export?format={format}");
+        if !query_string.is_empty() {
+            href.push('&');
+            href.push_str(&query_string);
+        }
+        href
+    };
+    let value_of = |key: &str| {
+        filters
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = view! {
+        <form method="get" action=base.clone() class="audit-filters">
+            {FILTERS.iter().map(|(key, label, hint)| {
+                let id = format!("audit-{key}");
+                let kind = if *key == "since" || *key == "until" { "date" } else { "text" };
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{*label}</label>
+                        <input id=id name=*key type=kind value=value_of(key) placeholder=*hint />
+                    </div>
+                }
+            }).collect_view()}
+            <div class="audit-filters__actions">
+                <button type="submit">"Filter"</button>
+                <a class="button" href=base.clone()>"Clear"</a>
+            </div>
+        </form>
+    };
+    let body = match listed {
+        Err(err) => {
+            view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any()
+        }
+        Ok(page) if page.items.is_empty() => {
+            view! { <p class="muted">"No event matches."</p> }.into_any()
+        }
+        Ok(page) => {
+            let next = page.next_cursor.clone().map(|cursor| {
+                let mut href = format!("{base}?cursor={}", encode(&cursor));
+                if !query_string.is_empty() {
+                    href.push('&');
+                    href.push_str(&query_string);
+                }
+                href
+            });
+            view! {
+                <div class="table-wrap">
+                    <table>
+                        <caption class="visually-hidden">"Audit events, newest first"</caption>
+                        <thead><tr>
+                            <th scope="col">"When (UTC)"</th><th scope="col">"Actor"</th><th scope="col">"Action"</th>
+                            <th scope="col">"Target"</th><th scope="col">"Details"</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|e| view! {
+                                <tr>
+                                    <td class="small">{e.at.replace('T', " ").replace('Z', "")}</td>
+                                    <td>{e.actor.clone()}<br /><span class="muted small">{e.ip.clone()}</span></td>
+                                    <td><code class="small">{e.action.clone()}</code></td>
+                                    <td>{e.target.clone()}</td>
+                                    <td><code class="small audit-detail">{e.detail.to_string()}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {next.map(|href| view! { <p><a class="button" href=href>"Older events"</a></p> })}
+            }.into_any()
+        }
+    };
+    view! {
+        <h2>"Audit log"</h2>
+        <p class="muted">
+            "Every security-relevant change in this organization, newest first. Entries are chained by hash, so "
+            "an edited or removed entry is detected by " <code>"gatehouse audit verify"</code> "."
+        </p>
+        {form}
+        <p class="audit-export">
+            "Export what is filtered: "
+            <a href=export("csv") download="">"CSV"</a> " · "
+            <a href=export("jsonl") download="">"JSON Lines"</a>
+        </p>
+        {body}
+    }
+}
