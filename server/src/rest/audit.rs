@@ -201,6 +201,8 @@ fn export(state: AppState, filter: Filter, jsonl: bool, name: &str) -> Response 
     } else {
         ("text/csv; charset=utf-8", "csv")
     };
+    // Fused: the compression layer may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(stream);
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -106,6 +106,16 @@ async fn audit_events_list_filter_and_export() {
         .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["action"], "org.created");
+    // Compressed (the compression layer polls the stream past its end).
+    let res = server
+        .request(
+            "GET",
+            "/api/v1/organizations/acme/audit-events/export?format=jsonl",
+            &[("Cookie", &cookie), ("Accept-Encoding", "br, gzip")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200);
     let res = get("/api/v1/organizations/acme/audit-events/export?format=xlsx".into()).await;
     assert_eq!(res.status, 422);
 
