@@ -221,9 +221,11 @@ pub(crate) async fn sign_in_failed(
     store::audit::append(
         db,
         &super::audit::entry_as(
-            "anonymous",
-            "",
-            &client.ip,
+            super::audit::Who {
+                name: "anonymous",
+                id: "",
+                ip: &client.ip,
+            },
             "auth.sign_in_failed",
             format!("login:{}", login.to_lowercase()),
             "",

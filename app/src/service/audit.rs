@@ -41,11 +41,17 @@ pub fn entry(
     }
 }
 
-/// An entry by someone who is not signed in (or just became someone): `actor` names them.
+/// Who acts when there is no signed-in principal (a failed sign-in, a new session, a link).
+#[derive(Debug, Clone, Copy)]
+pub struct Who<'a> {
+    pub name: &'a str,
+    pub id: &'a str,
+    pub ip: &'a str,
+}
+
+/// An entry by someone who is not signed in (or just became someone).
 pub fn entry_as(
-    actor: &str,
-    actor_id: &str,
-    ip: &str,
+    who: Who<'_>,
     action: &str,
     target: impl Into<String>,
     org_id: &str,
@@ -54,9 +60,9 @@ pub fn entry_as(
 ) -> Audit {
     Audit {
         at: now,
-        actor: actor.to_string(),
-        actor_id: actor_id.to_string(),
-        ip: ip.to_string(),
+        actor: who.name.to_string(),
+        actor_id: who.id.to_string(),
+        ip: who.ip.to_string(),
         action: action.to_string(),
         target: target.into(),
         org: org_id.to_string(),

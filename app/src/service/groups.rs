@@ -132,10 +132,12 @@ pub async fn create(
     store::teams::create(
         db,
         &access.org.id,
-        name.as_str(),
-        text,
-        role.as_deref(),
-        custom.as_deref(),
+        &store::teams::NewTeam {
+            name: name.as_str(),
+            description: text,
+            role: role.as_deref(),
+            custom: custom.as_deref(),
+        },
         now,
         &entry(
             principal,

@@ -313,9 +313,11 @@ pub async fn accept(
 /// Declines: the link stops working. No permission.
 pub async fn decline(db: &Db, token: &str, ip: &str) -> Result<(), AppError> {
     let audit = entry_as(
-        "anonymous",
-        "",
-        ip,
+        super::audit::Who {
+            name: "anonymous",
+            id: "",
+            ip,
+        },
         "invitation.declined",
         "invitation",
         "",
@@ -353,9 +355,11 @@ pub async fn sign_up(
     )
     .await?;
     let audit = entry_as(
-        &row.username,
-        &row.id,
-        ip,
+        super::audit::Who {
+            name: &row.username,
+            id: &row.id,
+            ip,
+        },
         "invitation.accepted",
         format!("user:{}", row.username),
         "",

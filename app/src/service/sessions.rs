@@ -73,9 +73,7 @@ pub async fn open(
         },
         now,
         &super::audit::entry_as(
-            username,
-            user_id,
-            ip,
+            super::audit::Who { name: username, id: user_id, ip },
             "auth.signed_in",
             format!("user:{username}"),
             "",

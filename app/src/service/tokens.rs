@@ -177,9 +177,11 @@ pub async fn authenticate(
         store::audit::append(
             db,
             &super::audit::entry_as(
-                "anonymous",
-                "",
-                ip,
+                super::audit::Who {
+                    name: "anonymous",
+                    id: "",
+                    ip,
+                },
                 "token.revoked_used",
                 format!("token:{}", row.prefix),
                 row.org.as_deref().unwrap_or(""),

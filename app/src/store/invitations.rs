@@ -82,7 +82,7 @@ pub async fn create(
 ) -> Result<(), InvitationError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  LET $holder = (SELECT VALUE user FROM ONLY type::record('email_claim', $email));
@@ -182,7 +182,7 @@ pub async fn renew(
 ) -> Result<(), StoreError> {
     checked(
         db.query(super::audit::with_audit(
-            &"BEGIN TRANSACTION;
+            "BEGIN TRANSACTION;
              UPDATE type::record('invitation', $id)
              SET token_hash = $hash, expires_at = $expires_at, created_at = $now;
              COMMIT TRANSACTION;",
@@ -275,7 +275,7 @@ pub async fn accept(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(super::audit::with_audit(&query.as_str()))
+            db.query(super::audit::with_audit(query.as_str()))
                 .bind(("audit", audit.clone()))
                 .bind(("hash", hash.to_string()))
                 .bind(("user_key", user_id.to_string()))

@@ -176,7 +176,7 @@ pub async fn change_role(
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
@@ -219,7 +219,7 @@ pub async fn remove(
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  LET $user = type::record('user', $user_key);

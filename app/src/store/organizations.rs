@@ -100,7 +100,7 @@ pub async fn create(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(super::audit::with_audit(&query.as_str()))
+            db.query(super::audit::with_audit(query.as_str()))
                 .bind(("audit", audit.clone()))
                 .bind(("name", name.to_string()))
                 .bind(("display_name", display_name.to_string()))
@@ -213,7 +213,7 @@ pub async fn update(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(super::audit::with_audit(&query.as_str()))
+            db.query(super::audit::with_audit(query.as_str()))
                 .bind(("audit", audit.clone()))
                 .bind(("id", org_id.to_string()))
                 .bind(("name", change.name.map(str::to_string)))
@@ -236,7 +236,7 @@ pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Resul
     retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $id);
                  DELETE type::record('org_name', (SELECT VALUE name FROM ONLY $org));
                  DELETE team_name WHERE team.org = $org;

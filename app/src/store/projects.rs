@@ -102,7 +102,7 @@ pub async fn create(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(super::audit::with_audit(&query.as_str()))
+            db.query(super::audit::with_audit(query.as_str()))
                 .bind(("audit", audit.clone()))
                 .bind(("org_key", org_id.to_string()))
                 .bind(("name", name.to_string()))
@@ -262,7 +262,7 @@ pub async fn update(
     );
     let result = retry_on_conflict(|| async {
         let mut response = checked(
-            db.query(super::audit::with_audit(&query.as_str()))
+            db.query(super::audit::with_audit(query.as_str()))
                 .bind(("audit", audit.clone()))
                 .bind(("org_key", org_id.to_string()))
                 .bind(("id", project_id.to_string()))
@@ -290,7 +290,7 @@ pub async fn delete(
     retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  LET $p = type::record('project', $id);
                  DELETE type::record('project_name', [$org_key, (SELECT VALUE name FROM ONLY $p)]);
                  DELETE project_access WHERE project = $p;
@@ -319,7 +319,7 @@ pub async fn transfer(
 ) -> Result<(), ProjectError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  IF !record::exists(type::record('membership', [$org_key, $owner])) { THROW 'not_member' };
@@ -373,7 +373,7 @@ pub async fn grant(
 ) -> Result<(), ProjectError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
                  IF $kind = 'user' AND !record::exists(type::record('membership', [$org_key, $key])) { THROW 'not_member' };

@@ -72,7 +72,7 @@ pub async fn create(
     let result = retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  IF record::exists(type::record('role', [$org, $name])) { THROW 'role_exists' };
                  CREATE type::record('role', [$org, $name]) CONTENT {
                      org: type::record('organization', $org), name: $name, title: $title,
@@ -108,7 +108,7 @@ pub async fn update(
     let result = retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  LET $r = type::record('role', [$org, $name]);
                  IF (SELECT VALUE permissions FROM ONLY $r) != $expected { THROW 'role_changed' };
                  UPDATE $r SET title = $title, description = $description,
@@ -141,7 +141,7 @@ pub async fn delete(
     retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  LET $org_id = type::record('organization', $org);
                  UPDATE membership SET role = '' WHERE org = $org_id AND role = $name;
                  UPDATE team SET role = NONE WHERE org = $org_id AND role = $name;

@@ -43,19 +43,31 @@ fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, TeamError> {
     }
 }
 
+/// A new group: its role, and (for a custom role) that role's permissions as the caller's
+/// escalation check saw them, which the writing transaction confirms.
+pub struct NewTeam<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub role: Option<&'a str>,
+    pub custom: Option<&'a [String]>,
+}
+
 pub async fn create(
     db: &Db,
     org_id: &str,
-    name: &str,
-    description: &str,
-    role: Option<&str>,
-    custom: Option<&[String]>,
+    team: &NewTeam<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
+    let NewTeam {
+        name,
+        description,
+        role,
+        custom,
+    } = *team;
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
                  IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $role])) != $custom { THROW 'role_changed' };
@@ -123,7 +135,7 @@ pub async fn update(
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $team = type::record('team', $id);
                  LET $old = (SELECT VALUE name FROM ONLY $team);
@@ -165,7 +177,7 @@ pub async fn delete(
     retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  LET $team = type::record('team', $id);
                  DELETE type::record('team_name', [$org, (SELECT VALUE name FROM ONLY $team)]);
                  DELETE team_member WHERE team = $team;
@@ -218,7 +230,7 @@ pub async fn add_member(
 ) -> Result<(), TeamError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  IF !record::exists(type::record('membership', [$org, $user])) { THROW 'not_member' };
                  UPSERT type::record('team_member', [$team, $user]) CONTENT {

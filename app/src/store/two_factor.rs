@@ -110,7 +110,7 @@ pub async fn enable(
 ) -> Result<(), GuardError> {
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  LET $tf = SELECT enabled, secret, last_step FROM ONLY type::record('two_factor', $user);
                  IF $tf = NONE OR $tf.enabled { THROW 'two_factor_state' };
@@ -188,7 +188,7 @@ pub async fn replace_recovery_codes(
     let result = retry_on_conflict(|| async {
         checked(
             db.query(super::audit::with_audit(
-                &"BEGIN TRANSACTION;
+                "BEGIN TRANSACTION;
                  IF (SELECT VALUE enabled FROM ONLY type::record('two_factor', $user)) != true {
                      THROW 'two_factor_state'
                  };
@@ -215,7 +215,7 @@ pub async fn disable(
 ) -> Result<(), StoreError> {
     retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(&
+            db.query(super::audit::with_audit(
                 "BEGIN TRANSACTION;
                  DELETE type::record('two_factor', $user);
                  UPDATE type::record('user', $user) SET two_factor_enabled = false, updated_at = $now;
