@@ -80,7 +80,17 @@ use utoipa::OpenApi;
         crate::rest::audit::org_events,
         crate::rest::audit::org_export,
         crate::rest::audit::all_events,
-        crate::rest::audit::all_export
+        crate::rest::audit::all_export,
+        crate::rest::admin::users,
+        crate::rest::admin::create_user,
+        crate::rest::admin::update_user,
+        crate::rest::admin::reset_password,
+        crate::rest::admin::disable_two_factor,
+        crate::rest::admin::delete_user,
+        crate::rest::admin::organizations,
+        crate::rest::admin::settings,
+        crate::rest::admin::update_settings,
+        crate::rest::admin::outbox
     ),
     components(schemas(
         crate::health::Health,
@@ -137,7 +147,16 @@ use utoipa::OpenApi;
         app::service::projects::AccessGrant,
         app::service::org_tokens::NewOrganizationToken,
         app::service::org_tokens::NewGroupToken,
-        app::domain::audit::AuditEvent
+        app::domain::audit::AuditEvent,
+        app::domain::admin::AdminUser,
+        app::domain::admin::CreatedUser,
+        app::domain::admin::TemporaryPassword,
+        app::domain::admin::InstanceSettings,
+        app::domain::admin::OutboxMessage,
+        app::domain::admin::AdminOrganization,
+        app::service::admin_users::NewUserInput,
+        app::service::admin_users::AdminUserUpdate,
+        app::service::admin_instance::SettingsUpdate
     )),
     modifiers(&BearerAuth),
     tags(
@@ -150,7 +169,8 @@ use utoipa::OpenApi;
         (name = "roles", description = "Permissions, roles and why a member holds a permission"),
         (name = "projects", description = "Projects, their owners and project access"),
         (name = "tokens", description = "Organization and group tokens"),
-        (name = "audit", description = "The tamper-evident audit log")
+        (name = "audit", description = "The tamper-evident audit log"),
+        (name = "admin", description = "Site administration (site admins only)")
     )
 )]
 pub struct ApiDoc;

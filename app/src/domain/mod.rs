@@ -1,5 +1,6 @@
 //! Types shared by the browser and the server: plain data and validation rules, no I/O.
 
+pub mod admin;
 pub mod audit;
 pub mod email;
 pub mod explain;

@@ -117,7 +117,7 @@ pub async fn create_account(
         password_expires_at: None,
         site_admin: spec.site_admin,
     };
-    store::users::create(db, &new, now)
+    store::users::create(db, &new, now, None)
         .await
         .map_err(claim_error)
 }

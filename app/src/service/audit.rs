@@ -193,11 +193,7 @@ pub async fn org_filter(
 
 /// Refuses (403) anyone but a site admin.
 pub fn require_site_admin(principal: &Principal) -> Result<(), AppError> {
-    if principal.user()?.site_admin {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("Only site administrators can do this."))
-    }
+    super::admin_users::require_site_admin(principal).map(|_| ())
 }
 
 /// Every event of the instance, newest first. Site admins only.

@@ -3,6 +3,8 @@
 
 pub mod account_security;
 pub mod accounts;
+pub mod admin_instance;
+pub mod admin_users;
 pub mod audit;
 pub mod email_verification;
 pub mod groups;

@@ -80,6 +80,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit",
         surql: include_str!("migrations/0011_audit.surql"),
     },
+    Migration {
+        version: 12,
+        name: "admin",
+        surql: include_str!("migrations/0012_admin.surql"),
+    },
 ];
 
 /// What a run did.

@@ -5,6 +5,7 @@
 //! - Every query result is checked statement by statement (`checked`), so a failed statement
 //!   or COMMIT inside an `Ok` response is an error here.
 
+pub mod admin_users;
 pub mod audit;
 mod checked;
 mod connection;

@@ -279,3 +279,28 @@ pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<(OrgRow, String)>, St
     let rows: Vec<Row> = response.take(0)?;
     Ok(rows.into_iter().map(|r| (r.org, r.role)).collect())
 }
+
+/// Every organization by name, with its member count and owners (site administration).
+pub async fn all(db: &Db) -> Result<Vec<(OrgRow, i64, Vec<String>)>, StoreError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        org: OrgRow,
+        members: i64,
+        owners: Vec<String>,
+    }
+    let mut response = checked(
+        db.query(format!(
+            "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.id) AS org, name,
+                    count(SELECT VALUE id FROM membership WHERE org = $parent.id) AS members,
+                    (SELECT VALUE username FROM membership
+                     WHERE org = $parent.id AND role = 'owner' ORDER BY username) AS owners
+             FROM organization ORDER BY name"
+        ))
+        .await?,
+    )?;
+    let rows: Vec<Row> = response.take(0)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.org, r.members, r.owners))
+        .collect())
+}

@@ -42,6 +42,7 @@ pub async fn create(
              user: type::record('user', $user), created_at: $now, last_seen_at: $now,
              user_agent: $user_agent, ip: $ip, password_change_only: $password_change_only
          };
+         UPDATE type::record('user', $user) SET last_sign_in_at = $now;
          COMMIT TRANSACTION;",
     );
     super::retry::retry_on_conflict(|| async {

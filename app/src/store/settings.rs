@@ -25,3 +25,46 @@ pub async fn get(db: &Db) -> Result<SettingsRow, StoreError> {
         .take::<Option<SettingsRow>>(0)?
         .ok_or_else(|| surrealdb::Error::internal("setting:instance is missing".into()).into())
 }
+
+/// Replaces the instance settings; audited in the same transaction.
+pub async fn update(
+    db: &Db,
+    settings: &SettingsRow,
+    audit: &super::audit::Audit,
+) -> Result<(), StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         UPDATE setting:instance SET signup_mode = $signup_mode,
+             require_two_factor = $require_two_factor,
+             session_idle_minutes = $session_idle_minutes,
+             session_max_hours = $session_max_hours, token_max_days = $token_max_days;
+         COMMIT TRANSACTION;",
+    );
+    super::retry::retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("signup_mode", settings.signup_mode.clone()))
+                .bind(("require_two_factor", settings.require_two_factor))
+                .bind(("session_idle_minutes", settings.session_idle_minutes))
+                .bind(("session_max_hours", settings.session_max_hours))
+                .bind(("token_max_days", settings.token_max_days))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Active users without two-factor (whom requiring it would lock out), by username.
+pub async fn without_two_factor(db: &Db) -> Result<Vec<String>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "SELECT VALUE username FROM user
+             WHERE active = true AND two_factor_enabled != true ORDER BY username LIMIT 1000",
+        )
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}

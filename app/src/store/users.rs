@@ -78,14 +78,17 @@ fn claim_outcome(
     }
 }
 
-const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
+pub(super) const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
      password_hash, password_change_required, password_expires_at, site_admin, active, \
      two_factor_enabled, created_at";
 
+/// Creates a user with their claims; with `audit`, the entry is written in the same
+/// transaction.
 pub async fn create(
     db: &Db,
     new: &NewUser<'_>,
     now: DateTime<Utc>,
+    audit: Option<&super::audit::Audit>,
 ) -> Result<UserRow, CreateUserError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -103,6 +106,10 @@ pub async fn create(
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('username_claim', $username).user;"
     );
+    let query = match audit {
+        Some(_) => super::audit::with_audit(&query),
+        None => query,
+    };
     let result = retry_on_conflict(|| async {
         let mut response = checked(
             db.query(query.as_str())
@@ -116,6 +123,7 @@ pub async fn create(
                 .bind(("password_expires_at", new.password_expires_at))
                 .bind(("site_admin", new.site_admin))
                 .bind(("now", now))
+                .bind(("audit", audit.cloned()))
                 .await?,
         )?;
         // The SELECT after the COMMIT: reached only when the transaction committed, since

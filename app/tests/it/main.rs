@@ -3,6 +3,7 @@
 //! Service-layer tests on `mem://` SurrealDB. Time is a parameter of every service, so these
 //! move the clock instead of sleeping.
 
+mod admin;
 mod audit;
 mod clock;
 mod email;

@@ -50,6 +50,7 @@ pub async fn quick_user(db: &Db, name: &str) -> String {
             site_admin: false,
         },
         Utc::now(),
+        None,
     )
     .await
     .unwrap()

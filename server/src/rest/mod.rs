@@ -2,6 +2,7 @@
 //! parse, call `app::service`, map errors. Every error leaves as the contract's JSON shape.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod caller;
@@ -148,6 +149,25 @@ pub fn router() -> Router<AppState> {
             "/organizations/{org}/audit-events/export",
             get(audit::org_export),
         )
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route(
+            "/admin/users/{username}",
+            axum::routing::patch(admin::update_user).delete(admin::delete_user),
+        )
+        .route(
+            "/admin/users/{username}/reset-password",
+            post(admin::reset_password),
+        )
+        .route(
+            "/admin/users/{username}/two-factor",
+            delete(admin::disable_two_factor),
+        )
+        .route("/admin/organizations", get(admin::organizations))
+        .route(
+            "/admin/settings",
+            get(admin::settings).patch(admin::update_settings),
+        )
+        .route("/admin/outbox", get(admin::outbox))
         .route("/admin/audit-events", get(audit::all_events))
         .route("/admin/audit-events/export", get(audit::all_export))
         .route("/invitations/{token}", get(invitations::view))

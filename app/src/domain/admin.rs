@@ -1,0 +1,70 @@
+//! Site administration as the API shows it (../shared/API.md "Site administration").
+
+use super::user::User;
+use serde::{Deserialize, Serialize};
+
+/// A user in the admin list: the account, how many organizations they belong to, and when
+/// they last signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdminUser {
+    #[serde(flatten)]
+    pub user: User,
+    pub organizations: u32,
+    pub last_sign_in_at: Option<String>,
+}
+
+/// A user just created by a site admin, with the temporary password to hand over (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CreatedUser {
+    pub user: User,
+    pub temporary_password: String,
+}
+
+/// A new temporary password (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TemporaryPassword {
+    pub temporary_password: String,
+}
+
+/// The instance settings (`GET/PATCH /admin/settings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InstanceSettings {
+    /// `open`, `invite_only` or `closed`.
+    pub signup_mode: String,
+    pub require_two_factor: bool,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    /// The longest a new token may live; null for no limit.
+    pub token_max_days: Option<i64>,
+}
+
+/// An email kept in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutboxMessage {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub kind: String,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+/// An organization in the admin list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdminOrganization {
+    #[serde(flatten)]
+    pub organization: super::organization::Organization,
+    pub members_count: u32,
+    pub owners: Vec<String>,
+}

@@ -1,0 +1,197 @@
+//! Site administration of the instance: settings (applied without a restart: every request
+//! reads them), the outbox, and the organizations.
+//!
+//! Invariants: site admins only; settings changes are validated, audited in their own
+//! transaction, and never enable a sign-up mode outside `open`/`invite_only`/`closed`.
+
+use super::admin_users::require_site_admin;
+use super::audit::entry;
+use super::principal::Principal;
+use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
+use crate::domain::organization::Page;
+use crate::error::AppError;
+use crate::store::settings::SettingsRow;
+use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+/// A change to the settings; absent fields stay, `token_max_days: null` removes the limit.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    #[serde(default)]
+    pub signup_mode: Option<String>,
+    #[serde(default)]
+    pub require_two_factor: Option<bool>,
+    #[serde(default)]
+    pub session_idle_minutes: Option<i64>,
+    #[serde(default)]
+    pub session_max_hours: Option<i64>,
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub token_max_days: Option<Option<i64>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
+}
+
+fn to_dto(row: &SettingsRow) -> InstanceSettings {
+    InstanceSettings {
+        signup_mode: row.signup_mode.clone(),
+        require_two_factor: row.require_two_factor,
+        session_idle_minutes: row.session_idle_minutes,
+        session_max_hours: row.session_max_hours,
+        token_max_days: row.token_max_days,
+    }
+}
+
+/// The settings. Site admins only.
+pub async fn settings(db: &Db, principal: &Principal) -> Result<InstanceSettings, AppError> {
+    require_site_admin(principal)?;
+    Ok(to_dto(&store::settings::get(db).await?))
+}
+
+/// Active users without two-factor: whom requiring it would lock out. Site admins only.
+pub async fn two_factor_lockout(db: &Db, principal: &Principal) -> Result<Vec<String>, AppError> {
+    require_site_admin(principal)?;
+    Ok(store::settings::without_two_factor(db).await?)
+}
+
+/// Changes the settings. Site admins only.
+pub async fn update_settings(
+    db: &Db,
+    principal: &Principal,
+    change: &SettingsUpdate,
+    now: DateTime<Utc>,
+) -> Result<InstanceSettings, AppError> {
+    require_site_admin(principal)?;
+    let mut row = store::settings::get(db).await?;
+    let before = to_dto(&row);
+    if let Some(mode) = &change.signup_mode {
+        let mode = mode.trim();
+        if !["open", "invite_only", "closed"].contains(&mode) {
+            return Err(AppError::validation(
+                "signup_mode",
+                "Choose open, invite_only or closed.",
+            ));
+        }
+        row.signup_mode = mode.to_string();
+    }
+    if let Some(require) = change.require_two_factor {
+        row.require_two_factor = require;
+    }
+    if let Some(minutes) = change.session_idle_minutes {
+        if !(5..=60 * 24 * 30).contains(&minutes) {
+            return Err(AppError::validation(
+                "session_idle_minutes",
+                "Use between 5 minutes and 30 days (43200).",
+            ));
+        }
+        row.session_idle_minutes = minutes;
+    }
+    if let Some(hours) = change.session_max_hours {
+        if !(1..=24 * 365).contains(&hours) {
+            return Err(AppError::validation(
+                "session_max_hours",
+                "Use between 1 hour and a year (8760).",
+            ));
+        }
+        row.session_max_hours = hours;
+    }
+    if row.session_idle_minutes > row.session_max_hours * 60 {
+        return Err(AppError::validation(
+            "session_idle_minutes",
+            "The idle timeout cannot be longer than the absolute one.",
+        ));
+    }
+    if let Some(days) = change.token_max_days {
+        if days.is_some_and(|d| !(1..=3650).contains(&d)) {
+            return Err(AppError::validation(
+                "token_max_days",
+                "Use between 1 and 3650 days, or no limit.",
+            ));
+        }
+        row.token_max_days = days;
+    }
+    let after = to_dto(&row);
+    let audit = entry(
+        principal,
+        "admin.settings_changed",
+        "settings:instance",
+        "",
+        json!({ "from": before, "to": after }),
+        now,
+    );
+    store::settings::update(db, &row, &audit).await?;
+    Ok(after)
+}
+
+/// The outbox, newest first. Site admins only.
+pub async fn outbox(
+    db: &Db,
+    principal: &Principal,
+    cursor: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Page<OutboxMessage>, AppError> {
+    require_site_admin(principal)?;
+    let limit = super::members::page_limit(limit);
+    let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(
+            DateTime::parse_from_rfc3339(c)
+                .map_err(|_| AppError::validation("cursor", "That cursor is not valid."))?
+                .with_timezone(&Utc),
+        ),
+        None => None,
+    };
+    let mut rows =
+        store::outbox::newest(db, before, i64::try_from(limit + 1).unwrap_or(i64::MAX)).await?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| {
+            r.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+        })
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|r| OutboxMessage {
+                id: r.id,
+                recipient: r.recipient,
+                subject: r.subject,
+                body: r.body,
+                kind: r.kind,
+                status: r.status,
+                attempts: u32::try_from(r.attempts).unwrap_or(0),
+                last_error: r.last_error,
+                created_at: super::rfc3339(r.created_at),
+                sent_at: r.sent_at.map(super::rfc3339),
+            })
+            .collect(),
+        next_cursor,
+    })
+}
+
+/// Every organization with its member count and owners. Site admins only.
+pub async fn organizations(
+    db: &Db,
+    principal: &Principal,
+) -> Result<Vec<AdminOrganization>, AppError> {
+    require_site_admin(principal)?;
+    Ok(store::organizations::all(db)
+        .await?
+        .into_iter()
+        .map(|(org, members, owners)| AdminOrganization {
+            organization: super::org_access::to_dto(&org),
+            members_count: u32::try_from(members).unwrap_or(0),
+            owners,
+        })
+        .collect())
+}

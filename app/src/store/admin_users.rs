@@ -1,0 +1,210 @@
+//! Site administration of users: the paged list, flags, temporary passwords, deletion.
+//!
+//! Invariants (checked inside the writing transaction):
+//! - The instance keeps at least one active site admin: every write that deactivates, demotes
+//!   or deletes a site admin rewrites `admin_guard:main`, so two such writes conflict and the
+//!   retried one sees the other's result (`last_site_admin`).
+//! - A user who is the last owner of an organization, or owns projects, is not deleted.
+//! - Deleting a user deletes their sessions, tokens, memberships, group memberships, project
+//!   grants, two-factor record and name claims with them.
+
+use super::checked::{checked, is_thrown};
+use super::retry::retry_on_conflict;
+use super::users::{USER_FIELDS, UserRow};
+use super::{Db, StoreError};
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+/// A user as the admin list shows them.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct AdminUserRow {
+    pub user: UserRow,
+    pub organizations: i64,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+/// Filters of the users list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Lower-cased text searched in username, email and display name.
+    pub query: Option<String>,
+    pub active: Option<bool>,
+    pub site_admin: Option<bool>,
+}
+
+/// One page of users by username, after `after`.
+pub async fn page(
+    db: &Db,
+    filter: &UserFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AdminUserRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $ids = (SELECT VALUE id FROM user
+                 WHERE ($after = NONE OR username > $after)
+                   AND ($active = NONE OR active = $active)
+                   AND ($admin = NONE OR site_admin = $admin)
+                   AND ($q = NONE OR string::contains(
+                       string::lowercase(string::join(' ', username, email, display_name)), $q))
+                 ORDER BY username LIMIT $limit);
+             SELECT (SELECT {USER_FIELDS} FROM ONLY $parent.id) AS user,
+                    count(SELECT VALUE id FROM membership WHERE user = $parent.id) AS organizations,
+                    last_sign_in_at, username
+             FROM $ids ORDER BY username;"
+        ))
+        .bind(("after", after.map(str::to_string)))
+        .bind(("active", filter.active))
+        .bind(("admin", filter.site_admin))
+        .bind(("q", filter.query.clone()))
+        .bind(("limit", limit))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    Ok(response.take(last)?)
+}
+
+/// Why an administrative write was refused.
+#[derive(Debug)]
+pub enum AdminError {
+    LastSiteAdmin,
+    LastOwner,
+    OwnsProjects,
+    NotFound,
+    Store(StoreError),
+}
+
+fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, AdminError> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(err) if is_thrown(&err, "last_site_admin") => Err(AdminError::LastSiteAdmin),
+        Err(err) if is_thrown(&err, "last_owner") => Err(AdminError::LastOwner),
+        Err(err) if is_thrown(&err, "owns_projects") => Err(AdminError::OwnsProjects),
+        Err(err) if is_thrown(&err, "not_found") => Err(AdminError::NotFound),
+        Err(err) => Err(AdminError::Store(err.into())),
+    }
+}
+
+/// Refuses (inside a transaction) when `$u` is an active site admin and no other active site
+/// admin exists; rewrites the guard record either way.
+const LAST_ADMIN_GUARD: &str = "
+    UPSERT admin_guard:main SET n += 1;
+    IF $target.site_admin AND $target.active
+       AND count(SELECT VALUE id FROM user WHERE site_admin = true AND active = true AND id != $u) = 0 {
+        THROW 'last_site_admin'
+    };";
+
+/// Changes a user's flags and display name; `None` leaves a value as it is.
+pub async fn set_flags(
+    db: &Db,
+    user_id: &str,
+    active: Option<bool>,
+    site_admin: Option<bool>,
+    display_name: Option<&str>,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<UserRow, AdminError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $u = type::record('user', $id);
+         LET $target = (SELECT site_admin, active FROM ONLY $u);
+         IF $target = NONE {{ THROW 'not_found' }};
+         IF $active = false OR $site_admin = false {{ {LAST_ADMIN_GUARD} }};
+         IF $active != NONE {{ UPDATE $u SET active = $active }};
+         IF $site_admin != NONE {{ UPDATE $u SET site_admin = $site_admin }};
+         IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
+         UPDATE $u SET updated_at = $now;
+         COMMIT TRANSACTION;
+         SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
+    ));
+    let result = retry_on_conflict(|| async {
+        let mut response = checked(
+            db.query(query.as_str())
+                .bind(("id", user_id.to_string()))
+                .bind(("active", active))
+                .bind(("site_admin", site_admin))
+                .bind(("display_name", display_name.map(str::to_string)))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Option<UserRow>>(last)
+    })
+    .await;
+    outcome(result)?.ok_or(AdminError::NotFound)
+}
+
+/// Gives a user a temporary password (to be changed at the next sign-in, expiring at
+/// `expires_at`) and ends all their sessions.
+pub async fn set_temporary_password(
+    db: &Db,
+    user_id: &str,
+    password_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), AdminError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         LET $u = type::record('user', $id);
+         IF !record::exists($u) { THROW 'not_found' };
+         UPDATE $u SET password_hash = $hash, password_change_required = true,
+             password_expires_at = $expires_at, updated_at = $now;
+         DELETE session WHERE user = $u;
+         COMMIT TRANSACTION;",
+    );
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("id", user_id.to_string()))
+                .bind(("hash", password_hash.to_string()))
+                .bind(("expires_at", expires_at))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}
+
+/// Deletes a user and everything that is theirs alone.
+pub async fn delete(db: &Db, user_id: &str, audit: &super::audit::Audit) -> Result<(), AdminError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $u = type::record('user', $id);
+         LET $target = (SELECT site_admin, active, username, email FROM ONLY $u);
+         IF $target = NONE {{ THROW 'not_found' }};
+         {LAST_ADMIN_GUARD}
+         IF count(SELECT VALUE id FROM project WHERE owner = $u) > 0 {{ THROW 'owns_projects' }};
+         FOR $m IN (SELECT org FROM membership WHERE user = $u AND role = 'owner') {{
+             IF count(SELECT VALUE id FROM membership WHERE org = $m.org AND role = 'owner') <= 1 {{
+                 THROW 'last_owner'
+             }};
+             UPDATE $m.org SET guard += 1;
+         }};
+         DELETE session WHERE user = $u;
+         DELETE api_token WHERE user = $u;
+         DELETE team_member WHERE user = $u;
+         DELETE project_access WHERE user = $u;
+         DELETE membership WHERE user = $u;
+         DELETE type::record('two_factor', $id);
+         DELETE type::record('username_claim', $target.username);
+         DELETE type::record('email_claim', string::lowercase($target.email));
+         DELETE $u;
+         COMMIT TRANSACTION;"
+    ));
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("id", user_id.to_string()))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
+}

@@ -1,0 +1,358 @@
+//! Site administration: guards (self-action, last site admin under concurrency, last owner,
+//! owned projects), temporary passwords, deactivation, settings.
+
+use crate::projects::{Fixture, acme, who};
+use crate::support::{PASSWORD, db, quick_user};
+use app::domain::password::Password;
+use app::error::ErrorCode;
+use app::service::accounts::{self, LoginInput, LoginOutcome};
+use app::service::admin_instance::{self, SettingsUpdate};
+use app::service::admin_users::{self, AdminUserUpdate, NewUserInput, UserQuery};
+use app::service::principal::{Principal, SignedInUser};
+use app::service::projects::{self, NewProject};
+use app::store::Db;
+use chrono::Utc;
+
+async fn admin(db: &Db, name: &str) -> Principal {
+    let id = quick_user(db, name).await;
+    db.query("UPDATE type::record('user', $id) SET site_admin = true")
+        .bind(("id", id.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    Principal::User(SignedInUser {
+        user_id: id,
+        username: name.into(),
+        site_admin: true,
+        session_hash: None,
+        password_change_only: false,
+        ip: "192.0.2.9".into(),
+    })
+}
+
+fn flags(active: Option<bool>, site_admin: Option<bool>) -> AdminUserUpdate {
+    AdminUserUpdate {
+        active,
+        site_admin,
+        display_name: None,
+    }
+}
+
+#[tokio::test]
+async fn only_site_admins_and_never_on_themselves() {
+    let db = db().await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    let mallory_id = quick_user(&db, "mallory").await;
+    let mallory = crate::support::as_user(&mallory_id, "mallory");
+    let err = admin_users::list(&db, &mallory, &UserQuery::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    for change in [flags(Some(false), None), flags(None, Some(false))] {
+        let err = admin_users::update(&db, &root, "root", &change, now)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::SelfAction);
+    }
+    let err = admin_users::delete(&db, &root, "root", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::SelfAction);
+    // The list: search, filters, pages.
+    for i in 0..5 {
+        quick_user(&db, &format!("user-{i}")).await;
+    }
+    let page = admin_users::list(
+        &db,
+        &root,
+        &UserQuery {
+            query: Some("USER-".into()),
+            limit: Some(3),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.items.len(), 3);
+    let rest = admin_users::list(
+        &db,
+        &root,
+        &UserQuery {
+            query: Some("user-".into()),
+            cursor: page.next_cursor.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(rest.items.len(), 2);
+    let admins = admin_users::list(
+        &db,
+        &root,
+        &UserQuery {
+            site_admin: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(admins.items.len(), 1);
+    let err = admin_users::list(
+        &db,
+        &root,
+        &UserQuery {
+            status: Some("sleeping".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("status"));
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_always_leave_one() {
+    for round in 0..50 {
+        let db = db().await;
+        let now = Utc::now();
+        let a = admin(&db, "alpha").await;
+        let b = admin(&db, "beta").await;
+        let (db1, db2) = (db.clone(), db.clone());
+        let one = tokio::spawn(async move {
+            admin_users::update(&db1, &a, "beta", &flags(None, Some(false)), now).await
+        });
+        let two = tokio::spawn(async move {
+            admin_users::update(&db2, &b, "alpha", &flags(Some(false), None), now).await
+        });
+        let results = [one.await.unwrap(), two.await.unwrap()];
+        let refused: Vec<_> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(refused, [ErrorCode::LastSiteAdmin], "round {round}");
+        let mut response = db
+            .query(
+                "RETURN count(SELECT VALUE id FROM user WHERE site_admin = true AND active = true)",
+            )
+            .await
+            .unwrap();
+        let left: Option<i64> = response.take(0).unwrap();
+        assert_eq!(left, Some(1), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn a_created_user_must_replace_the_temporary_password_and_deactivation_locks_out() {
+    let db = db().await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    let created = admin_users::create(
+        &db,
+        &root,
+        &NewUserInput {
+            email: "Grace.Hopper+x@example.org".into(),
+            username: None,
+            display_name: Some("Grace".into()),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.user.username, "grace-hopper-x");
+    assert!(created.temporary_password.len() >= 16);
+    // Taken username → a free one; taken email → 422.
+    let again = admin_users::create(
+        &db,
+        &root,
+        &NewUserInput {
+            email: "grace.hopper+x@example.com".into(),
+            username: None,
+            display_name: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.user.username, "grace-hopper-x-2");
+    let err = admin_users::create(
+        &db,
+        &root,
+        &NewUserInput {
+            email: "GRACE.hopper+x@example.org".into(),
+            username: Some("other".into()),
+            display_name: None,
+        },
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("email"));
+
+    // Signing in with it gives a session that may only change the password.
+    let login = |password: &str| LoginInput {
+        login: "grace-hopper-x".into(),
+        password: Password::new(password),
+        code: None,
+    };
+    let outcome = accounts::login(
+        &db,
+        &login(&created.temporary_password),
+        &Default::default(),
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        outcome,
+        LoginOutcome::PasswordChangeRequired { .. }
+    ));
+
+    // Reset: a new temporary password; the old one stops working.
+    let reset = admin_users::reset_password(&db, &root, "grace-hopper-x", now)
+        .await
+        .unwrap();
+    assert_ne!(reset.temporary_password, created.temporary_password);
+    assert!(
+        accounts::login(
+            &db,
+            &login(&created.temporary_password),
+            &Default::default(),
+            now
+        )
+        .await
+        .is_err()
+    );
+
+    // Deactivated: no sign-in at all, even with the right password; reactivated: back.
+    admin_users::update(&db, &root, "grace-hopper-x", &flags(Some(false), None), now)
+        .await
+        .unwrap();
+    let refused = accounts::login(
+        &db,
+        &login(&reset.temporary_password),
+        &Default::default(),
+        now,
+    )
+    .await;
+    assert!(matches!(refused, Err(e) if e.code == ErrorCode::InvalidCredentials));
+    admin_users::update(&db, &root, "grace-hopper-x", &flags(Some(true), None), now)
+        .await
+        .unwrap();
+    assert!(
+        accounts::login(
+            &db,
+            &login(&reset.temporary_password),
+            &Default::default(),
+            now
+        )
+        .await
+        .is_ok()
+    );
+    let _ = PASSWORD;
+}
+
+#[tokio::test]
+async fn deleting_a_user_is_refused_while_they_own_an_organization_or_projects() {
+    let Fixture { db, .. } = acme(&[("eve", "editor")]).await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    let err = admin_users::delete(&db, &root, "ada", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::LastOwner);
+    let eve = who(&db, "eve").await;
+    projects::create(
+        &db,
+        &eve,
+        "acme",
+        &NewProject {
+            name: "site".into(),
+            description: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let err = admin_users::delete(&db, &root, "eve", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::OwnsProjects);
+    projects::delete(&db, &eve, "acme", "site").await.unwrap();
+    admin_users::delete(&db, &root, "eve", now).await.unwrap();
+    let err = admin_users::delete(&db, &root, "eve", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    // The organizations list shows ada as the owner of acme with one member left.
+    let orgs = admin_instance::organizations(&db, &root).await.unwrap();
+    assert_eq!(orgs[0].members_count, 1);
+    assert_eq!(orgs[0].owners, ["ada"]);
+}
+
+#[tokio::test]
+async fn settings_are_validated_applied_at_once_and_audited() {
+    let db = db().await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    let err = admin_instance::update_settings(
+        &db,
+        &root,
+        &SettingsUpdate {
+            signup_mode: Some("everyone".into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("signup_mode"));
+    let err = admin_instance::update_settings(
+        &db,
+        &root,
+        &SettingsUpdate {
+            session_idle_minutes: Some(60 * 24 * 20),
+            session_max_hours: Some(24),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("session_idle_minutes"));
+    let saved = admin_instance::update_settings(
+        &db,
+        &root,
+        &SettingsUpdate {
+            signup_mode: Some("closed".into()),
+            token_max_days: Some(Some(30)),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.signup_mode, "closed");
+    // Sign-up is closed at once; tokens may not outlive the new maximum.
+    let err = accounts::signup(
+        &db,
+        &accounts::SignupInput {
+            username: "newbie".into(),
+            email: "newbie@example.org".into(),
+            password: Password::new(PASSWORD),
+        },
+        &Default::default(),
+        "http://gatehouse.test",
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let events = app::service::audit::all_events(&db, &root, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(events.items[0].action, "admin.settings_changed");
+    assert_eq!(events.items[0].detail["to"]["signup_mode"], "closed");
+}

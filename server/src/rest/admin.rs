@@ -1,0 +1,245 @@
+//! `/api/v1/admin/...`: site administration (site admins only; everyone else 403).
+
+use super::ApiJson;
+use super::auth::no_store;
+use super::caller::Caller;
+use super::json::ApiQuery;
+use app::domain::admin::{
+    AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
+};
+use app::domain::organization::Page;
+use app::domain::user::User;
+use app::error::AppError;
+use app::service::admin_instance::{self, SettingsUpdate};
+use app::service::admin_users::{self, AdminUserUpdate, NewUserInput, UserQuery};
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+fn private(body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    no_store(&mut response);
+    response
+}
+
+/// Users by username; search and filters.
+#[utoipa::path(
+    get, path = "/api/v1/admin/users", tag = "admin", params(UserQuery),
+    responses(
+        (status = 200, description = "One page of users", body = Page<AdminUser>),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 422, description = "Bad filter", body = app::error::ErrorBody)
+    )
+)]
+pub async fn users(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiQuery(query): ApiQuery<UserQuery>,
+) -> Result<ApiJson<Page<AdminUser>>, AppError> {
+    Ok(ApiJson(
+        admin_users::list(&state.db, &principal, &query).await?,
+    ))
+}
+
+/// Create a user with a temporary password (shown once).
+#[utoipa::path(
+    post, path = "/api/v1/admin/users", tag = "admin", request_body = NewUserInput,
+    responses(
+        (status = 201, description = "Created", body = CreatedUser),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 422, description = "Bad or taken email or username", body = app::error::ErrorBody)
+    )
+)]
+pub async fn create_user(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> Result<Response, AppError> {
+    let created = admin_users::create(&state.db, &principal, &input, chrono::Utc::now()).await?;
+    Ok(private((StatusCode::CREATED, ApiJson(created))))
+}
+
+/// Activate/deactivate, grant/revoke site admin, set the display name.
+#[utoipa::path(
+    patch, path = "/api/v1/admin/users/{username}", tag = "admin",
+    params(("username" = String, Path, description = "Username")), request_body = AdminUserUpdate,
+    responses(
+        (status = 200, description = "Updated", body = User),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 404, description = "No such user", body = app::error::ErrorBody),
+        (status = 409, description = "`self_action` or `last_site_admin`", body = app::error::ErrorBody)
+    )
+)]
+pub async fn update_user(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(username): Path<String>,
+    ApiJson(change): ApiJson<AdminUserUpdate>,
+) -> Result<ApiJson<User>, AppError> {
+    Ok(ApiJson(
+        admin_users::update(
+            &state.db,
+            &principal,
+            &username,
+            &change,
+            chrono::Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+/// A new temporary password; the user's sessions end.
+#[utoipa::path(
+    post, path = "/api/v1/admin/users/{username}/reset-password", tag = "admin",
+    params(("username" = String, Path, description = "Username")),
+    responses(
+        (status = 200, description = "The temporary password (shown once)", body = TemporaryPassword),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 404, description = "No such user", body = app::error::ErrorBody)
+    )
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(username): Path<String>,
+) -> Result<Response, AppError> {
+    let reset =
+        admin_users::reset_password(&state.db, &principal, &username, chrono::Utc::now()).await?;
+    Ok(private(ApiJson(reset)))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct Reason {
+    /// Why (recorded in the audit log).
+    pub reason: Option<String>,
+}
+
+/// Turn a locked-out user's two-factor off (`?reason=` is recorded in the audit log).
+#[utoipa::path(
+    delete, path = "/api/v1/admin/users/{username}/two-factor", tag = "admin",
+    params(("username" = String, Path, description = "Username"), Reason),
+    responses(
+        (status = 204, description = "Two-factor is off"),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 404, description = "No such user", body = app::error::ErrorBody),
+        (status = 409, description = "Two-factor is not on", body = app::error::ErrorBody),
+        (status = 422, description = "No reason given", body = app::error::ErrorBody)
+    )
+)]
+pub async fn disable_two_factor(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(username): Path<String>,
+    ApiQuery(query): ApiQuery<Reason>,
+) -> Result<StatusCode, AppError> {
+    admin_users::disable_two_factor(
+        &state.db,
+        &principal,
+        &username,
+        query.reason.as_deref().unwrap_or(""),
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete a user.
+#[utoipa::path(
+    delete, path = "/api/v1/admin/users/{username}", tag = "admin",
+    params(("username" = String, Path, description = "Username")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 404, description = "No such user", body = app::error::ErrorBody),
+        (status = 409, description = "`last_owner`, `owns_projects`, `self_action` or `last_site_admin`", body = app::error::ErrorBody)
+    )
+)]
+pub async fn delete_user(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(username): Path<String>,
+) -> Result<StatusCode, AppError> {
+    admin_users::delete(&state.db, &principal, &username, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every organization with its member count and owners.
+#[utoipa::path(
+    get, path = "/api/v1/admin/organizations", tag = "admin",
+    responses(
+        (status = 200, description = "Organizations by name", body = Page<AdminOrganization>),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+    )
+)]
+pub async fn organizations(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<ApiJson<Page<AdminOrganization>>, AppError> {
+    Ok(ApiJson(Page::all(
+        admin_instance::organizations(&state.db, &principal).await?,
+    )))
+}
+
+/// The instance settings.
+#[utoipa::path(
+    get, path = "/api/v1/admin/settings", tag = "admin",
+    responses(
+        (status = 200, description = "The settings", body = InstanceSettings),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+    )
+)]
+pub async fn settings(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<ApiJson<InstanceSettings>, AppError> {
+    Ok(ApiJson(
+        admin_instance::settings(&state.db, &principal).await?,
+    ))
+}
+
+/// Change the instance settings (applied at once).
+#[utoipa::path(
+    patch, path = "/api/v1/admin/settings", tag = "admin", request_body = SettingsUpdate,
+    responses(
+        (status = 200, description = "The settings now", body = InstanceSettings),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 422, description = "A value out of range", body = app::error::ErrorBody)
+    )
+)]
+pub async fn update_settings(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(change): ApiJson<SettingsUpdate>,
+) -> Result<ApiJson<InstanceSettings>, AppError> {
+    Ok(ApiJson(
+        admin_instance::update_settings(&state.db, &principal, &change, chrono::Utc::now()).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct OutboxQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// The emails the instance sent or keeps, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/admin/outbox", tag = "admin", params(OutboxQuery),
+    responses(
+        (status = 200, description = "Messages, newest first", body = Page<OutboxMessage>),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+    )
+)]
+pub async fn outbox(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
+) -> Result<Response, AppError> {
+    let page =
+        admin_instance::outbox(&state.db, &principal, query.cursor.as_deref(), query.limit).await?;
+    Ok(private(ApiJson(page)))
+}
