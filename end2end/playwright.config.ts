@@ -14,7 +14,9 @@ if (!binary) {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Whole journeys (several accounts, each sign-up hashing a password with argon2 on a
+  // 2-core machine) take 20-30 s; the limit leaves room for a busy machine.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
