@@ -4,6 +4,7 @@
 //! to over HTTP, with an in-memory database. One binary for the whole crate (link time).
 
 mod account;
+mod admin;
 mod audit;
 mod auth;
 mod bench_permission;
