@@ -24,6 +24,10 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+use pages::admin::{
+    audit::AdminAuditPage, organizations::AdminOrganizationsPage, outbox::AdminOutboxPage,
+    settings::AdminSettingsPage, user::AdminUserPage, users::AdminUsersPage,
+};
 use pages::auth::{
     login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
     verify_email::VerifyEmailPage,
@@ -152,6 +156,13 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects"), ParamSegment("project")) view=ProjectPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("tokens")) view=OrgTokensPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("admin") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("username")) view=AdminUserPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("organizations")) view=AdminOrganizationsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("outbox")) view=AdminOutboxPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async />
                     </Routes>

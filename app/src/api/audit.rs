@@ -39,3 +39,36 @@ pub async fn list_org_audit(
     .await;
     super::respond(result)
 }
+
+/// Every event of the instance, newest first, filtered. Site admins only.
+#[server(endpoint = "admin/audit")]
+pub async fn list_all_audit(
+    actor: Option<String>,
+    action: Option<String>,
+    target: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<AuditEvent>, AppError> {
+    use crate::service::audit::{self, AuditQuery};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        audit::all_events(
+            &state.db,
+            &principal,
+            &AuditQuery {
+                actor,
+                action,
+                target,
+                since,
+                until,
+                cursor,
+                limit: None,
+            },
+        )
+        .await
+    }
+    .await;
+    super::respond(result)
+}

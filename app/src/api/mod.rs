@@ -2,6 +2,7 @@
 //! caller, calls one service function and maps its error to a real HTTP status.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod email;

@@ -99,6 +99,7 @@ fn UserMenu() -> impl IntoView {
                         Ok(Some(user)) => view! {
                             <super::org_switcher::OrgSwitcher orgs />
                             <span class="user-slot__name">"Signed in as " <strong>{user.username}</strong></span>
+                            {user.site_admin.then(|| view! { <a href="/admin/users">"Admin"</a> })}
                             <a href="/settings/profile">"Settings"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button--link">"Sign out"</button>

@@ -1,5 +1,6 @@
 //! Routed pages, grouped by area.
 
+pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod invitation;

@@ -177,6 +177,20 @@ pub async fn list(
     })
 }
 
+/// One user as the admin list shows them. Site admins only.
+pub async fn get(db: &Db, principal: &Principal, username: &str) -> Result<AdminUser, AppError> {
+    require_site_admin(principal)?;
+    let user = target(db, username).await?;
+    let row = store::admin_users::one(db, &user.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(AdminUser {
+        user: super::accounts::to_dto(&row.user),
+        organizations: u32::try_from(row.organizations).unwrap_or(0),
+        last_sign_in_at: row.last_sign_in_at.map(super::rfc3339),
+    })
+}
+
 /// The username for a new account: the one asked for, else the email's local part made into
 /// a valid username, with a number added until it is free.
 async fn free_username(db: &Db, asked: Option<&str>, email: &Email) -> Result<String, AppError> {

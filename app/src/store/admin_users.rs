@@ -64,6 +64,21 @@ pub async fn page(
     Ok(response.take(last)?)
 }
 
+/// One user with their list details.
+pub async fn one(db: &Db, user_id: &str) -> Result<Option<AdminUserRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT (SELECT {USER_FIELDS} FROM ONLY $parent.id) AS user,
+                    count(SELECT VALUE id FROM membership WHERE user = $parent.id) AS organizations,
+                    last_sign_in_at
+             FROM ONLY type::record('user', $id)"
+        ))
+        .bind(("id", user_id.to_string()))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
 /// Why an administrative write was refused.
 #[derive(Debug)]
 pub enum AdminError {

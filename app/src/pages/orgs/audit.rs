@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const FILTERS: [(&str, &str, &str); 5] = [
+pub const FILTERS: [(&str, &str, &str); 5] = [
     ("actor", "Actor", "a username, or anonymous"),
     ("action", "Action", "e.g. member or member.role_changed"),
     ("target", "Target", "e.g. user:bob or group:devs"),
@@ -68,7 +68,12 @@ pub fn AuditPage() -> impl IntoView {
                 let listed = events.await;
                 view! {
                     <OrgFrame view>
-                        <AuditBody org=name filters listed />
+                        <AuditBody
+                            base=format!("/orgs/{name}/audit")
+                            export_api=format!("/api/v1/organizations/{name}/audit-events/export")
+                            filters
+                            listed
+                        />
                     </OrgFrame>
                 }.into_any()
             })}
@@ -76,20 +81,22 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
+/// The filters, the export links and one page of events; `base` is the page's path and
+/// `export_api` the export endpoint.
 #[component]
-fn AuditBody(
-    org: String,
+pub fn AuditBody(
+    base: String,
+    export_api: String,
     filters: Vec<(String, String)>,
     listed: Result<crate::domain::organization::Page<AuditEvent>, crate::error::AppError>,
 ) -> impl IntoView {
-    let base = format!("/orgs/{org}/audit");
     let query_string: String = filters
         .iter()
         .map(|(k, v)| format!("{k}={}", encode(v)))
         .collect::<Vec<_>>()
         .join("&");
     let export = |format: &str| {
-        let mut href = format!("/api/v1/organizations/{org}/audit-events/export?format={format}");
+        let mut href = format!("{export_api}?format={format}");
         if !query_string.is_empty() {
             href.push('&');
             href.push_str(&query_string);
@@ -165,7 +172,7 @@ fn AuditBody(
     view! {
         <h2>"Audit log"</h2>
         <p class="muted">
-            "Every security-relevant change in this organization, newest first. Entries are chained by hash, so "
+            "Every security-relevant change, newest first. Entries are chained by hash, so "
             "an edited or removed entry is detected by " <code>"gatehouse audit verify"</code> "."
         </p>
         {form}

@@ -1,0 +1,283 @@
+//! Site administration for the pages.
+
+use crate::domain::admin::{
+    AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
+};
+use crate::domain::organization::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+const REVEAL_COOKIE: &str = "gatehouse_admin_reveal";
+
+/// Whether the caller is a site admin (403 otherwise, 401 when signed out).
+#[server(endpoint = "admin/check")]
+pub async fn admin_check() -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_users::require_site_admin(&principal).map(|_| ())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// One page of users.
+#[server(endpoint = "admin/users")]
+pub async fn list_users(
+    query: Option<String>,
+    status: Option<String>,
+    site_admin: Option<bool>,
+    cursor: Option<String>,
+) -> Result<Page<AdminUser>, AppError> {
+    use crate::service::admin_users::{self, UserQuery};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        admin_users::list(
+            &state.db,
+            &principal,
+            &UserQuery {
+                query,
+                status,
+                site_admin,
+                cursor,
+                limit: None,
+            },
+        )
+        .await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// One user.
+#[server(endpoint = "admin/users/get")]
+pub async fn get_user(username: String) -> Result<AdminUser, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_users::get(&state.db, &principal, &username).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Creates a user; the temporary password comes back once (after a plain form post, through a
+/// one-time cookie on the user's page).
+#[server(endpoint = "admin/users/create")]
+pub async fn create_user(
+    email: String,
+    username: String,
+    display_name: String,
+) -> Result<CreatedUser, AppError> {
+    use crate::service::admin_users::{self, NewUserInput};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let created = admin_users::create(
+            &state.db,
+            &principal,
+            &NewUserInput {
+                email,
+                username: Some(username).filter(|u| !u.trim().is_empty()),
+                display_name: Some(display_name),
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            let page = format!("/admin/users/{}", created.user.username);
+            super::set_once_cookie(&state, REVEAL_COOKIE, &created.temporary_password, &page);
+            leptos_axum::redirect(&page);
+        }
+        Ok(created)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// A new temporary password for the user (shown once, as above).
+#[server(endpoint = "admin/users/reset")]
+pub async fn reset_user_password(username: String) -> Result<TemporaryPassword, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let reset = crate::service::admin_users::reset_password(
+            &state.db,
+            &principal,
+            &username,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            let page = format!("/admin/users/{}", username.trim().to_lowercase());
+            super::set_once_cookie(&state, REVEAL_COOKIE, &reset.temporary_password, &page);
+            leptos_axum::redirect(&page);
+        }
+        Ok(reset)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The temporary password just set by a plain form post on this user's page, once.
+#[server(endpoint = "admin/users/reveal")]
+pub async fn take_password_reveal(username: String) -> Result<Option<String>, AppError> {
+    let state = super::state()?;
+    let page = format!("/admin/users/{}", username.trim().to_lowercase());
+    Ok(super::take_once_cookie(&state, REVEAL_COOKIE, &page))
+}
+
+/// Changes a flag: `what` is `activate`, `deactivate`, `grant_admin` or `revoke_admin`.
+#[server(endpoint = "admin/users/flag")]
+pub async fn set_user_flag(username: String, what: String) -> Result<(), AppError> {
+    use crate::service::admin_users::{self, AdminUserUpdate};
+    let result = async {
+        let change = match what.as_str() {
+            "activate" => (Some(true), None),
+            "deactivate" => (Some(false), None),
+            "grant_admin" => (None, Some(true)),
+            "revoke_admin" => (None, Some(false)),
+            _ => return Err(AppError::validation("what", "Unknown action.")),
+        };
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        admin_users::update(
+            &state.db,
+            &principal,
+            &username,
+            &AdminUserUpdate {
+                active: change.0,
+                site_admin: change.1,
+                display_name: None,
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Turns the user's two-factor off, with a reason.
+#[server(endpoint = "admin/users/two-factor")]
+pub async fn disable_user_two_factor(username: String, reason: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_users::disable_two_factor(
+            &state.db,
+            &principal,
+            &username,
+            &reason,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Deletes the user.
+#[server(endpoint = "admin/users/delete")]
+pub async fn delete_user(username: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_users::delete(&state.db, &principal, &username, chrono::Utc::now())
+            .await?;
+        leptos_axum::redirect("/admin/users");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The instance settings and who requiring two-factor would lock out.
+#[server(endpoint = "admin/settings")]
+pub async fn get_settings() -> Result<(InstanceSettings, Vec<String>), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let settings = crate::service::admin_instance::settings(&state.db, &principal).await?;
+        let lockout =
+            crate::service::admin_instance::two_factor_lockout(&state.db, &principal).await?;
+        Ok((settings, lockout))
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Saves the instance settings. `token_max_days` empty means no limit.
+#[server(endpoint = "admin/settings/save")]
+pub async fn save_settings(
+    signup_mode: String,
+    #[server(default)] require_two_factor: Option<String>,
+    session_idle_minutes: String,
+    session_max_hours: String,
+    token_max_days: String,
+) -> Result<InstanceSettings, AppError> {
+    use crate::service::admin_instance::{self, SettingsUpdate};
+    let result = async {
+        let number = |value: &str, field: &str| {
+            value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::validation(field, "Enter a whole number."))
+        };
+        let change = SettingsUpdate {
+            signup_mode: Some(signup_mode),
+            require_two_factor: Some(require_two_factor.is_some()),
+            session_idle_minutes: Some(number(&session_idle_minutes, "session_idle_minutes")?),
+            session_max_hours: Some(number(&session_max_hours, "session_max_hours")?),
+            token_max_days: Some(match token_max_days.trim() {
+                "" | "none" => None,
+                days => Some(number(days, "token_max_days")?),
+            }),
+        };
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let saved =
+            admin_instance::update_settings(&state.db, &principal, &change, chrono::Utc::now())
+                .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect("/admin/settings?saved=1");
+        }
+        Ok(saved)
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The organizations.
+#[server(endpoint = "admin/organizations")]
+pub async fn list_organizations() -> Result<Vec<AdminOrganization>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_instance::organizations(&state.db, &principal).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The outbox, newest first.
+#[server(endpoint = "admin/outbox")]
+pub async fn list_outbox(cursor: Option<String>) -> Result<Page<OutboxMessage>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_instance::outbox(&state.db, &principal, cursor.as_deref(), None).await
+    }
+    .await;
+    super::respond(result)
+}
