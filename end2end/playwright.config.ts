@@ -44,7 +44,8 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: binary,
+    // A fresh database with one site administrator (see serve.sh), then the server.
+    command: path.join(__dirname, 'serve.sh'),
     cwd: repoRoot,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -52,7 +53,8 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
-      GATEHOUSE_DATABASE: 'mem://',
+      GATEHOUSE_BIN: binary,
+      E2E_ADMIN_PASSWORD: 'e2e root passphrase violet',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repoRoot, 'target', 'site'),
       RUST_LOG: process.env.RUST_LOG ?? 'warn',

@@ -107,7 +107,12 @@ async fn signed_in(
     use crate::service::login_challenge;
     let session = match outcome {
         LoginOutcome::SignedIn { session, .. } => session,
-        LoginOutcome::PasswordChangeRequired { session } => session,
+        LoginOutcome::PasswordChangeRequired { session } => {
+            // A temporary password: nothing else works until it is replaced.
+            super::set_cookie(crate::cookies::set(state, &session.secret));
+            leptos_axum::redirect("/settings/password?required=1");
+            return Ok(());
+        }
         LoginOutcome::TwoFactorRequired { user_id } => {
             let secret = login_challenge::open(&state.db, &user_id, now).await?;
             super::set_cookie(crate::cookies::short_lived(

@@ -19,9 +19,15 @@ pub fn PasswordPage() -> impl IntoView {
                 || query.read().get("changed").is_some())
     };
 
+    let required = move || query.read().get("required").is_some() && !changed();
     view! {
         <Title text="Password" />
         <SettingsFrame title="Password">
+            <Show when=required>
+                <p class="notice notice--warning" role="alert">
+                    "You signed in with a temporary password. Choose your own password before anything else: enter the temporary one as the current password."
+                </p>
+            </Show>
             <Show when=changed>
                 <p class="notice notice--success" role="status">
                     "Your password was changed. Your other sessions were signed out."
