@@ -119,6 +119,14 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Write the whole database (one consistent snapshot) to standard output.
+    Backup,
+    /// Load a backup from standard input into an empty database.
+    Restore {
+        /// Replace everything in a database that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]

@@ -2,6 +2,7 @@
 //! Business rules are not here; they live in `app::service`.
 
 pub mod admin_cli;
+pub mod backup;
 pub mod cli;
 pub mod csrf;
 pub mod health;

@@ -4,18 +4,30 @@ use crate::cli::LogFormat;
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
-pub fn init(format: LogFormat) {
+/// `to_stderr`: log to standard error (for commands whose standard output is data, such as
+/// `gatehouse backup`); otherwise to standard output.
+pub fn init(format: LogFormat, to_stderr: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         EnvFilter::new("info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn")
     });
     // Colours only on a terminal (and never with NO_COLOR): log files stay plain text.
-    let ansi = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let terminal = if to_stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
+    let ansi = terminal && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi);
     // `try_init` so tests that build several routers in one process do not panic.
-    let _ = match format {
-        LogFormat::Text => builder.with_target(false).try_init(),
-        LogFormat::Json => builder.json().try_init(),
+    let _ = match (format, to_stderr) {
+        (LogFormat::Text, false) => builder.with_target(false).try_init(),
+        (LogFormat::Json, false) => builder.json().try_init(),
+        (LogFormat::Text, true) => builder
+            .with_target(false)
+            .with_writer(std::io::stderr)
+            .try_init(),
+        (LogFormat::Json, true) => builder.json().with_writer(std::io::stderr).try_init(),
     };
 }

@@ -144,7 +144,7 @@ async fn twenty_concurrent_signups_with_one_name_make_one_account() {
     );
     let mut r = server
         .db
-        .query("SELECT VALUE count() FROM user WHERE username = 'racer' GROUP ALL")
+        .query("RETURN count(SELECT VALUE id FROM user WHERE username = 'racer')")
         .await
         .unwrap();
     let count: Option<i64> = r.take(0).unwrap();

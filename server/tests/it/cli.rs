@@ -433,3 +433,96 @@ async fn audit_verify_reports_an_intact_chain_and_a_tampered_one() {
     assert!(text.contains("broken at entry 1"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
+    let dir = temp_dir("backup");
+    let source = dir.join("source");
+    let (ok, text) = create_admin(
+        &source,
+        "root",
+        "root@example.org",
+        "violet tractor quietly hums",
+    );
+    assert!(ok, "{text}");
+    let token;
+    {
+        let address = format!("surrealkv://{}", source.display());
+        let (db, _) = app::store::open(&address, None).await.unwrap();
+        let user = app::store::users::by_login(&db, "root")
+            .await
+            .unwrap()
+            .unwrap();
+        let root =
+            app::service::principal::Principal::User(app::service::principal::SignedInUser {
+                user_id: user.id.clone(),
+                username: "root".into(),
+                site_admin: true,
+                session_hash: None,
+                password_change_only: false,
+                ip: "127.0.0.1".into(),
+            });
+        let created = app::service::tokens::create_user_token(
+            &db,
+            &root,
+            "backup test",
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        token = created.token;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let out = gatehouse(&source).arg("backup").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let backup_file = dir.join("backup.surql");
+    std::fs::write(&backup_file, &out.stdout).unwrap();
+    assert!(!out.stdout.is_empty());
+
+    // Into an empty database.
+    let target = dir.join("target");
+    let restore = |db: &Path, force: bool| {
+        let mut cmd = gatehouse(db);
+        cmd.arg("restore");
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.stdin(std::fs::File::open(&backup_file).unwrap());
+        run(&mut cmd)
+    };
+    let (ok, text) = restore(&target, false);
+    assert!(ok, "{text}");
+    assert!(text.contains("chain intact"), "{text}");
+    {
+        let address = format!("surrealkv://{}", target.display());
+        let (db, _) = app::store::open(&address, None).await.unwrap();
+        assert!(
+            app::store::users::by_login(&db, "root")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let principal =
+            app::service::tokens::authenticate(&db, &token, "127.0.0.1", chrono::Utc::now())
+                .await
+                .unwrap();
+        assert!(matches!(
+            principal,
+            app::service::principal::Principal::User(_)
+        ));
+        assert_eq!(app::service::audit::verify(&db).await.unwrap().broken, None);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Not into a database that holds anything, unless forced.
+    let (ok, text) = restore(&target, false);
+    assert!(!ok, "{text}");
+    assert!(text.contains("not empty"), "{text}");
+    let (ok, text) = restore(&target, true);
+    assert!(ok, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
