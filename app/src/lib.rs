@@ -25,8 +25,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 use pages::admin::{
-    audit::AdminAuditPage, organizations::AdminOrganizationsPage, outbox::AdminOutboxPage,
-    settings::AdminSettingsPage, user::AdminUserPage, users::AdminUsersPage,
+    audit::AdminAuditPage, organization::AdminOrganizationPage,
+    organizations::AdminOrganizationsPage, outbox::AdminOutboxPage, settings::AdminSettingsPage,
+    user::AdminUserPage, users::AdminUsersPage,
 };
 use pages::auth::{
     login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
@@ -161,6 +162,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("username")) view=AdminUserPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("admin"), StaticSegment("organizations")) view=AdminOrganizationsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("admin"), StaticSegment("organizations"), ParamSegment("org")) view=AdminOrganizationPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("admin"), StaticSegment("outbox")) view=AdminOutboxPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />

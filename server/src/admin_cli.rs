@@ -33,6 +33,8 @@ pub async fn create_admin(cli: &Cli, username: &str, email: &str) -> Result<(), 
     let user = accounts::create_account(
         &db,
         &AccountSpec {
+            via: "cli",
+            ip: "",
             username,
             email,
             password: &password,

@@ -90,7 +90,9 @@ use utoipa::OpenApi;
         crate::rest::admin::organizations,
         crate::rest::admin::settings,
         crate::rest::admin::update_settings,
-        crate::rest::admin::outbox
+        crate::rest::admin::outbox,
+        crate::rest::admin::org_members,
+        crate::rest::admin::add_owner
     ),
     components(schemas(
         crate::health::Health,
@@ -156,7 +158,8 @@ use utoipa::OpenApi;
         app::domain::admin::AdminOrganization,
         app::service::admin_users::NewUserInput,
         app::service::admin_users::AdminUserUpdate,
-        app::service::admin_instance::SettingsUpdate
+        app::service::admin_instance::SettingsUpdate,
+        app::service::admin_instance::NewOwner
     )),
     modifiers(&BearerAuth),
     tags(

@@ -178,3 +178,17 @@ pub async fn update_profile(
     .await;
     super::respond(result)
 }
+
+/// The longest a new token may live on this instance (none: no limit), so that forms offer
+/// only allowed lifetimes. Needs a signed-in user.
+#[server(endpoint = "account/tokens/limit")]
+pub async fn token_max_days() -> Result<Option<i64>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        principal.user()?;
+        Ok(crate::store::settings::get(&state.db).await?.token_max_days)
+    }
+    .await;
+    super::respond(result)
+}

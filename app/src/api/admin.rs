@@ -281,3 +281,44 @@ pub async fn list_outbox(cursor: Option<String>) -> Result<Page<OutboxMessage>, 
     .await;
     super::respond(result)
 }
+
+/// An organization's members, for a site admin.
+#[server(endpoint = "admin/organizations/members")]
+pub async fn list_org_members(
+    org: String,
+) -> Result<Vec<crate::domain::organization::Member>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        crate::service::admin_instance::org_members(&state.db, &principal, &org).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Makes a user an owner of the organization.
+#[server(endpoint = "admin/organizations/owner")]
+pub async fn add_org_owner(org: String, username: String) -> Result<(), AppError> {
+    use crate::service::admin_instance::{self, NewOwner};
+    let result = async {
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        admin_instance::add_owner(
+            &state.db,
+            &principal,
+            &org,
+            &NewOwner { username },
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            leptos_axum::redirect(&format!(
+                "/admin/organizations/{}",
+                org.trim().to_lowercase()
+            ));
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}

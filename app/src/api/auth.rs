@@ -106,7 +106,19 @@ async fn signed_in(
     use crate::service::accounts::LoginOutcome;
     use crate::service::login_challenge;
     let session = match outcome {
-        LoginOutcome::SignedIn { session, .. } => session,
+        LoginOutcome::SignedIn { session, user } => {
+            if !user.two_factor_enabled
+                && crate::store::settings::get(&state.db)
+                    .await?
+                    .require_two_factor
+            {
+                // Everything but setting up two-factor is refused until it is on.
+                super::set_cookie(crate::cookies::set(state, &session.secret));
+                leptos_axum::redirect("/settings/two-factor");
+                return Ok(());
+            }
+            session
+        }
         LoginOutcome::PasswordChangeRequired { session } => {
             // A temporary password: nothing else works until it is replaced.
             super::set_cookie(crate::cookies::set(state, &session.secret));

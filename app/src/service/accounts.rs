@@ -75,6 +75,10 @@ pub fn to_dto(row: &UserRow) -> User {
 
 /// What an account is created with, by any path (sign-up, invitation, admin, CLI).
 pub struct AccountSpec<'a> {
+    /// How the account came to be, for the audit log: `sign-up`, `invitation`, `setup`, `cli`.
+    pub via: &'a str,
+    /// The client address of the request that creates it ("" from the command line).
+    pub ip: &'a str,
     pub username: &'a str,
     pub email: &'a str,
     pub password: &'a Password,
@@ -117,7 +121,19 @@ pub async fn create_account(
         password_expires_at: None,
         site_admin: spec.site_admin,
     };
-    store::users::create(db, &new, now, None)
+    let audit = super::audit::entry_as(
+        super::audit::Who {
+            name: username.as_str(),
+            id: "",
+            ip: spec.ip,
+        },
+        "account.created",
+        format!("user:{}", username.as_str()),
+        "",
+        serde_json::json!({ "via": spec.via, "site_admin": spec.site_admin }),
+        now,
+    );
+    store::users::create(db, &new, now, Some(&audit))
         .await
         .map_err(claim_error)
 }
@@ -146,6 +162,8 @@ pub async fn signup(
     let created = create_account(
         db,
         &AccountSpec {
+            via: "sign-up",
+            ip: &client.ip,
             username: &input.username,
             email: &input.email,
             password: &input.password,
@@ -282,7 +300,7 @@ pub(crate) async fn finish_sign_in(
 
 /// The caller's own account. Needs a signed-in user.
 pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User, AppError> {
-    let caller = principal.user()?;
+    let caller = principal.user_for_enrolment()?;
     let row = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;

@@ -195,3 +195,63 @@ pub async fn organizations(
         })
         .collect())
 }
+
+/// An organization's members (first page of 200, by username). Site admins only, whether or
+/// not they are members.
+pub async fn org_members(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+) -> Result<Vec<crate::domain::organization::Member>, AppError> {
+    require_site_admin(principal)?;
+    let row = org_row(db, org).await?;
+    Ok(store::memberships::list(db, &row.id, None, None, 200)
+        .await?
+        .into_iter()
+        .map(super::members::to_dto)
+        .collect())
+}
+
+async fn org_row(db: &Db, org: &str) -> Result<store::organizations::OrgRow, AppError> {
+    let name = org.trim().to_lowercase();
+    if name.is_empty() || name.len() > 39 {
+        return Err(AppError::not_found());
+    }
+    store::organizations::by_name(db, &name)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOwner {
+    pub username: String,
+}
+
+/// Makes a user an owner of an organization (adding them if they are not a member): for an
+/// ownerless or abandoned organization. Site admins only; audited.
+pub async fn add_owner(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    input: &NewOwner,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    require_site_admin(principal)?;
+    let row = org_row(db, org).await?;
+    let user = store::users::by_login(db, &input.username.trim().to_lowercase())
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(|| AppError::validation("username", "No active user has that username."))?;
+    let audit = entry(
+        principal,
+        "admin.owner_added",
+        format!("user:{}", user.username),
+        &row.id,
+        json!({ "organization": row.name }),
+        now,
+    );
+    store::memberships::make_owner(db, &row.id, &user.id, now, &audit)
+        .await
+        .map_err(super::members::guard_error)
+}

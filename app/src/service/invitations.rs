@@ -331,8 +331,9 @@ pub async fn decline(db: &Db, token: &str, ip: &str) -> Result<(), AppError> {
     }
 }
 
-/// Creates an account for the invited address (verified, whatever the sign-up mode) and
-/// accepts the invitation with it. No permission: the link is the credential.
+/// Creates an account for the invited address (verified) and accepts the invitation with it,
+/// while sign-up is `open` or `invite_only` (with `closed`, only site admins create accounts).
+/// No permission: the link is the credential.
 pub async fn sign_up(
     db: &Db,
     token: &str,
@@ -341,9 +342,16 @@ pub async fn sign_up(
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let invitation = view(db, token, now).await?;
+    if store::settings::get(db).await?.signup_mode == "closed" {
+        return Err(AppError::forbidden(
+            "New accounts are created by the site administrators here. Ask one for an account, then accept the invitation.",
+        ));
+    }
     let row = accounts::create_account(
         db,
         &AccountSpec {
+            via: "invitation",
+            ip,
             username: &input.username,
             email: &invitation.email,
             password: &input.password,

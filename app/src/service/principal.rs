@@ -38,6 +38,9 @@ pub struct SignedInUser {
     pub password_change_only: bool,
     /// The client address the request came from (for the audit log).
     pub ip: String,
+    /// The instance requires two-factor and this user has not set it up: only setting it up
+    /// (and signing out) is allowed.
+    pub two_factor_setup_required: bool,
 }
 
 impl Principal {
@@ -74,8 +77,22 @@ impl Principal {
         }
     }
 
-    /// The signed-in user, for everything except changing a temporary password.
+    /// The signed-in user, for everything except changing a temporary password and setting
+    /// up a required two-factor.
     pub fn user(&self) -> Result<&SignedInUser, AppError> {
+        let user = self.user_for_enrolment()?;
+        if user.two_factor_setup_required {
+            return Err(AppError::new(
+                ErrorCode::TwoFactorPolicy,
+                "This instance requires two-factor authentication. Set it up at /settings/two-factor to continue.",
+            ));
+        }
+        Ok(user)
+    }
+
+    /// The signed-in user, even if the instance still requires them to set up two-factor
+    /// (for setting it up, and for seeing who is signed in).
+    pub fn user_for_enrolment(&self) -> Result<&SignedInUser, AppError> {
         let user = self.user_for_password_change()?;
         if user.password_change_only {
             return Err(AppError::new(
@@ -114,6 +131,8 @@ pub async fn from_session(
     if !user.active {
         return Ok(Principal::Anonymous);
     }
+    let two_factor_setup_required =
+        !user.two_factor_enabled && store::settings::get(db).await?.require_two_factor;
     Ok(Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
@@ -121,5 +140,6 @@ pub async fn from_session(
         session_hash: Some(session.id),
         password_change_only: session.password_change_only,
         ip: String::new(),
+        two_factor_setup_required,
     }))
 }

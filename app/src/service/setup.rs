@@ -75,6 +75,8 @@ pub async fn complete(
     let row = accounts::create_account(
         db,
         &AccountSpec {
+            via: "setup",
+            ip: "",
             username: username.as_str(),
             email: email.as_str(),
             password: input.password,

@@ -241,5 +241,7 @@ pub async fn authenticate(
         session_hash: None,
         password_change_only: user.password_change_required,
         ip: String::new(),
+        two_factor_setup_required: !user.two_factor_enabled
+            && store::settings::get(db).await?.require_two_factor,
     }))
 }

@@ -147,7 +147,7 @@ async fn throttled_code(
 
 /// The caller's two-factor state. Needs a signed-in user.
 pub async fn status(db: &Db, principal: &Principal) -> Result<TwoFactorStatus, AppError> {
-    let caller = principal.user()?;
+    let caller = principal.user_for_enrolment()?;
     let row = store::two_factor::get(db, &caller.user_id).await?;
     let required = store::settings::get(db).await?.require_two_factor;
     let pending = match &row {
@@ -186,7 +186,7 @@ pub async fn begin(
     principal: &Principal,
     now: DateTime<Utc>,
 ) -> Result<Enrolment, AppError> {
-    let caller = principal.user()?;
+    let caller = principal.user_for_enrolment()?;
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).map_err(AppError::internal)?;
     let secret = Secret::from(bytes.to_vec()).to_base32();
@@ -210,7 +210,7 @@ pub async fn confirm(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<RecoveryCodes, AppError> {
-    let caller = principal.user()?;
+    let caller = principal.user_for_enrolment()?;
     let key = throttle::account_key(&caller.username);
     throttle::check(db, &[&key], now).await?;
     let pending = store::two_factor::get(db, &caller.user_id)

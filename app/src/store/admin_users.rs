@@ -5,6 +5,8 @@
 //!   or deletes a site admin rewrites `admin_guard:main`, so two such writes conflict and the
 //!   retried one sees the other's result (`last_site_admin`).
 //! - A user who is the last owner of an organization, or owns projects, is not deleted.
+//! - Deactivating a user ends their sessions (a reactivated user signs in again; their
+//!   tokens work again).
 //! - Deleting a user deletes their sessions, tokens, memberships, group memberships, project
 //!   grants, two-factor record and name claims with them.
 
@@ -39,15 +41,31 @@ pub async fn page(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AdminUserRow>, StoreError> {
+    // Conditions are left out rather than written `$x = NONE OR …`, so the planner can walk
+    // the username index from the cursor.
+    let mut conditions: Vec<&str> = Vec::new();
+    if after.is_some() {
+        conditions.push("username > $after");
+    }
+    if filter.active.is_some() {
+        conditions.push("active = $active");
+    }
+    if filter.site_admin.is_some() {
+        conditions.push("site_admin = $admin");
+    }
+    if filter.query.is_some() {
+        conditions.push(
+            "string::contains(string::lowercase(string::join(' ', username, email, display_name)), $q)",
+        );
+    }
+    let clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
     let mut response = checked(
         db.query(format!(
-            "LET $ids = (SELECT VALUE id FROM user
-                 WHERE ($after = NONE OR username > $after)
-                   AND ($active = NONE OR active = $active)
-                   AND ($admin = NONE OR site_admin = $admin)
-                   AND ($q = NONE OR string::contains(
-                       string::lowercase(string::join(' ', username, email, display_name)), $q))
-                 ORDER BY username LIMIT $limit);
+            "LET $ids = (SELECT VALUE id FROM user {clause} ORDER BY username LIMIT $limit);
              SELECT (SELECT {USER_FIELDS} FROM ONLY $parent.id) AS user,
                     count(SELECT VALUE id FROM membership WHERE user = $parent.id) AS organizations,
                     last_sign_in_at, username
@@ -126,6 +144,7 @@ pub async fn set_flags(
          IF $target = NONE {{ THROW 'not_found' }};
          IF $active = false OR $site_admin = false {{ {LAST_ADMIN_GUARD} }};
          IF $active != NONE {{ UPDATE $u SET active = $active }};
+         IF $active = false {{ DELETE session WHERE user = $u }};
          IF $site_admin != NONE {{ UPDATE $u SET site_admin = $site_admin }};
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
          UPDATE $u SET updated_at = $now;

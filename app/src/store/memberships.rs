@@ -279,3 +279,40 @@ pub async fn without_two_factor(db: &Db, org_id: &str) -> Result<Vec<String>, St
     )?;
     Ok(response.take(0)?)
 }
+
+/// Makes `user_id` an owner of the organization (adding them as a member if they are not one):
+/// a site admin's remedy for an ownerless or abandoned organization. Audited.
+pub async fn make_owner(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), GuardError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $org_key);
+         LET $user = type::record('user', $user_key);
+         LET $m = type::record('membership', [$org_key, $user_key]);
+         IF record::exists($m) {{
+             UPDATE $m SET role = 'owner';
+         }} ELSE {{
+             CREATE $m CONTENT {{ org: $org, user: $user, role: 'owner', {MEMBER_COPY}, joined_at: $now }};
+         }};
+         UPDATE $org SET guard += 1;
+         COMMIT TRANSACTION;"
+    ));
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("org_key", org_id.to_string()))
+                .bind(("user_key", user_id.to_string()))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    guard_outcome(result)
+}

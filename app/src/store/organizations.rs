@@ -304,3 +304,17 @@ pub async fn all(db: &Db) -> Result<Vec<(OrgRow, i64, Vec<String>)>, StoreError>
         .map(|r| (r.org, r.members, r.owners))
         .collect())
 }
+
+/// The organization called `name`.
+pub async fn by_name(db: &Db, name: &str) -> Result<Option<OrgRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
+             RETURN IF $org = NONE {{ NONE }} ELSE {{ (SELECT {ORG_FIELDS} FROM ONLY $org) }};"
+        ))
+        .bind(("name", name.to_string()))
+        .await?,
+    )?;
+    let last = response.num_statements().saturating_sub(1);
+    Ok(response.take(last)?)
+}

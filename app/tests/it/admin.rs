@@ -28,6 +28,7 @@ async fn admin(db: &Db, name: &str) -> Principal {
         session_hash: None,
         password_change_only: false,
         ip: "192.0.2.9".into(),
+        two_factor_setup_required: false,
     })
 }
 
@@ -355,4 +356,175 @@ async fn settings_are_validated_applied_at_once_and_audited() {
         .unwrap();
     assert_eq!(events.items[0].action, "admin.settings_changed");
     assert_eq!(events.items[0].detail["to"]["signup_mode"], "closed");
+}
+
+#[tokio::test]
+async fn deactivation_ends_sessions_and_instance_two_factor_is_enforced() {
+    let db = db().await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    crate::support::account(&db, "ada", now).await;
+    let login = LoginInput {
+        login: "ada".into(),
+        password: Password::new(PASSWORD),
+        code: None,
+    };
+    let Ok(LoginOutcome::SignedIn { session, .. }) =
+        accounts::login(&db, &login, &Default::default(), now).await
+    else {
+        panic!("ada signs in");
+    };
+    let resolve = |secret: String| {
+        let db = db.clone();
+        async move {
+            app::service::principal::from_session(&db, &secret, now)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(matches!(
+        resolve(session.secret.clone()).await,
+        Principal::User(_)
+    ));
+    admin_users::update(&db, &root, "ada", &flags(Some(false), None), now)
+        .await
+        .unwrap();
+    assert_eq!(resolve(session.secret.clone()).await, Principal::Anonymous);
+    admin_users::update(&db, &root, "ada", &flags(Some(true), None), now)
+        .await
+        .unwrap();
+    // Reactivated: the old session stays ended; a new sign-in works.
+    assert_eq!(resolve(session.secret.clone()).await, Principal::Anonymous);
+    let Ok(LoginOutcome::SignedIn { session, .. }) =
+        accounts::login(&db, &login, &Default::default(), now).await
+    else {
+        panic!("ada signs in again");
+    };
+
+    // Two-factor for everyone: ada may only set it up (and see who she is).
+    admin_instance::update_settings(
+        &db,
+        &root,
+        &SettingsUpdate {
+            require_two_factor: Some(true),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let ada = resolve(session.secret.clone()).await;
+    assert_eq!(ada.user().unwrap_err().code, ErrorCode::TwoFactorPolicy);
+    assert!(accounts::me(&db, &ada).await.is_ok());
+    assert!(app::service::two_factor::status(&db, &ada).await.is_ok());
+    let err = app::service::organizations::mine(&db, &ada)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::TwoFactorPolicy);
+    // Her sign-up was audited.
+    let events = app::service::audit::all_events(
+        &db,
+        &root,
+        &app::service::audit::AuditQuery {
+            action: Some("account.created".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.items[0].target, "user:ada");
+    assert_eq!(events.items[0].detail["via"], "sign-up");
+}
+
+#[tokio::test]
+async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invitation_sign_ups() {
+    let Fixture { db, org_id } = acme(&[]).await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    let bob_id = quick_user(&db, "bob").await;
+    admin_instance::add_owner(
+        &db,
+        &root,
+        "acme",
+        &admin_instance::NewOwner {
+            username: "bob".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let members = admin_instance::org_members(&db, &root, "acme")
+        .await
+        .unwrap();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.user.username == "bob" && m.role == "owner")
+    );
+    let err = admin_instance::add_owner(
+        &db,
+        &root,
+        "nope",
+        &admin_instance::NewOwner {
+            username: "bob".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    // The organization's own log shows it.
+    let bob = crate::support::as_user(&bob_id, "bob");
+    let events = app::service::audit::org_events(&db, &bob, "acme", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(events.items[0].action, "admin.owner_added");
+    let _ = org_id;
+
+    // Closed sign-up: an invitation link no longer creates an account.
+    let invited = app::service::invitations::invite(
+        &db,
+        &bob,
+        "acme",
+        &app::service::invitations::NewInvitationInput {
+            email: "carol@example.org".into(),
+            role: "viewer".into(),
+            groups: None,
+        },
+        "http://gatehouse.test",
+        now,
+    )
+    .await
+    .unwrap();
+    admin_instance::update_settings(
+        &db,
+        &root,
+        &SettingsUpdate {
+            signup_mode: Some("closed".into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let token = invited
+        .accept_url
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let err = app::service::invitations::sign_up(
+        &db,
+        &token,
+        &app::service::invitations::InvitationSignup {
+            username: "carol".into(),
+            password: Password::new(PASSWORD),
+        },
+        "192.0.2.1",
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
 }

@@ -243,3 +243,45 @@ pub async fn outbox(
         admin_instance::outbox(&state.db, &principal, query.cursor.as_deref(), query.limit).await?;
     Ok(private(ApiJson(page)))
 }
+
+/// An organization's members (first 200 by username), members or not.
+#[utoipa::path(
+    get, path = "/api/v1/admin/organizations/{org}/members", tag = "admin",
+    params(("org" = String, Path, description = "Organization name")),
+    responses(
+        (status = 200, description = "Members by username", body = Page<app::domain::organization::Member>),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization", body = app::error::ErrorBody)
+    )
+)]
+pub async fn org_members(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+) -> Result<ApiJson<Page<app::domain::organization::Member>>, AppError> {
+    Ok(ApiJson(Page::all(
+        admin_instance::org_members(&state.db, &principal, &org).await?,
+    )))
+}
+
+/// Make a user an owner of an organization (for an ownerless or abandoned one); audited.
+#[utoipa::path(
+    post, path = "/api/v1/admin/organizations/{org}/owners", tag = "admin",
+    params(("org" = String, Path, description = "Organization name")),
+    request_body = app::service::admin_instance::NewOwner,
+    responses(
+        (status = 204, description = "They are an owner now"),
+        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
+        (status = 404, description = "No such organization", body = app::error::ErrorBody),
+        (status = 422, description = "No such active user", body = app::error::ErrorBody)
+    )
+)]
+pub async fn add_owner(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<app::service::admin_instance::NewOwner>,
+) -> Result<StatusCode, AppError> {
+    admin_instance::add_owner(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -164,6 +164,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/organizations", get(admin::organizations))
         .route(
+            "/admin/organizations/{org}/members",
+            get(admin::org_members),
+        )
+        .route("/admin/organizations/{org}/owners", post(admin::add_owner))
+        .route(
             "/admin/settings",
             get(admin::settings).patch(admin::update_settings),
         )

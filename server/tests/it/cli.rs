@@ -461,6 +461,7 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
                 session_hash: None,
                 password_change_only: false,
                 ip: "127.0.0.1".into(),
+                two_factor_setup_required: false,
             });
         let created = app::service::tokens::create_user_token(
             &db,

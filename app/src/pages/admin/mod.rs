@@ -1,6 +1,7 @@
 //! `/admin/...`: site administration, for site admins only.
 
 pub mod audit;
+pub mod organization;
 pub mod organizations;
 pub mod outbox;
 pub mod settings;

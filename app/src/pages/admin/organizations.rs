@@ -26,7 +26,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                                             let ownerless = o.owners.is_empty();
                                             view! {
                                                 <tr>
-                                                    <td><strong>{o.organization.title().to_string()}</strong><br /><code class="small">{o.organization.name.clone()}</code></td>
+                                                    <td><a href=format!("/admin/organizations/{}", o.organization.name)><strong>{o.organization.title().to_string()}</strong></a><br /><code class="small">{o.organization.name.clone()}</code></td>
                                                     <td>{o.members_count}</td>
                                                     <td>{if ownerless { "None".to_string() } else { o.owners.join(", ") }}</td>
                                                     <td>{day(&o.organization.created_at)}</td>
