@@ -385,7 +385,19 @@ pub async fn update_profile(
             .map(|(e, k)| (e.as_str(), k)),
         display_name,
     };
-    let row = store::users::update_profile(db, &user.id, &change, now)
+    let audit = super::audit::entry(
+        principal,
+        "account.profile_updated",
+        format!("user:{}", user.username),
+        "",
+        serde_json::json!({
+            "username": change.username.filter(|u| *u != user.username),
+            "email_changed": change.email.is_some_and(|(_, key)| key != user.email.to_lowercase()),
+            "display_name": change.display_name,
+        }),
+        now,
+    );
+    let row = store::users::update_profile(db, &user.id, &change, now, &audit)
         .await
         .map_err(claim_error)?;
     if row.email.to_lowercase() != user.email.to_lowercase() {

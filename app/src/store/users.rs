@@ -211,6 +211,7 @@ pub async fn update_profile(
     id: &str,
     change: &ProfileChange<'_>,
     now: DateTime<Utc>,
+    audit: &super::audit::Audit,
 ) -> Result<UserRow, CreateUserError> {
     let query = format!(
         "BEGIN TRANSACTION;
@@ -237,6 +238,7 @@ pub async fn update_profile(
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
     );
+    let query = super::audit::with_audit(&query);
     let result = retry_on_conflict(|| async {
         let mut response = checked(
             db.query(query.as_str())
@@ -246,6 +248,7 @@ pub async fn update_profile(
                 .bind(("email_key", change.email.map(|(_, k)| k.to_string())))
                 .bind(("display_name", change.display_name.map(str::to_string)))
                 .bind(("now", now))
+                .bind(("audit", audit.clone()))
                 .await?,
         )?;
         let last = response.num_statements().saturating_sub(1);

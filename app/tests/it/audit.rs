@@ -185,3 +185,37 @@ async fn concurrent_writers_never_fork_the_chain() {
     let report = audit::verify(&db).await.unwrap();
     assert_eq!((report.checked, report.broken), (25, None));
 }
+
+#[tokio::test]
+async fn profile_changes_are_recorded() {
+    let db = crate::support::db().await;
+    let now = Utc::now();
+    crate::support::account(&db, "ada", now).await;
+    let row = app::store::users::by_login(&db, "ada")
+        .await
+        .unwrap()
+        .unwrap();
+    let ada = crate::support::as_user(&row.id, "ada");
+    app::service::accounts::update_profile(
+        &db,
+        &ada,
+        &app::service::accounts::ProfileUpdate {
+            username: Some("ada-l".into()),
+            display_name: Some("Ada Lovelace".into()),
+            ..Default::default()
+        },
+        "http://gatehouse.test",
+        now,
+    )
+    .await
+    .unwrap();
+    let mut response = db
+        .query("SELECT VALUE detail FROM audit_event WHERE action = 'account.profile_updated'")
+        .await
+        .unwrap();
+    let details: Vec<serde_json::Value> = response.take(0).unwrap();
+    assert_eq!(details.len(), 1);
+    assert_eq!(details[0]["username"], "ada-l");
+    assert_eq!(details[0]["email_changed"], false);
+    assert_eq!(audit::verify(&db).await.unwrap().broken, None);
+}
