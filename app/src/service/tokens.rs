@@ -154,6 +154,17 @@ pub async fn revoke_user_token(
     }
 }
 
+/// Records a use of the token, at most once a minute.
+async fn touch(db: &Db, row: &TokenRow, now: DateTime<Utc>) -> Result<(), AppError> {
+    if row
+        .last_used_at
+        .is_none_or(|at| now - at >= Duration::minutes(1))
+    {
+        store::tokens::touch(db, &row.id, now).await?;
+    }
+    Ok(())
+}
+
 /// The Principal of a bearer token, or 401.
 pub async fn authenticate(
     db: &Db,
@@ -205,12 +216,7 @@ pub async fn authenticate(
             return Err(refused());
         }
         let org_id = row.org.clone().ok_or_else(refused)?;
-        if row
-            .last_used_at
-            .is_none_or(|at| now - at >= Duration::minutes(1))
-        {
-            store::tokens::touch(db, &row.id, now).await?;
-        }
+        touch(db, &row, now).await?;
         return Ok(Principal::Token(super::principal::OrgToken {
             token_id: row.id,
             prefix: row.prefix,
@@ -228,12 +234,7 @@ pub async fn authenticate(
         .await?
         .filter(|u| u.active)
         .ok_or_else(refused)?;
-    if row
-        .last_used_at
-        .is_none_or(|at| now - at >= Duration::minutes(1))
-    {
-        store::tokens::touch(db, &row.id, now).await?;
-    }
+    touch(db, &row, now).await?;
     Ok(Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
