@@ -19,7 +19,13 @@ pub async fn peek_email_verification(token: String) -> Result<String, AppError> 
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
-        crate::service::email_verification::verify(&state.db, &token, chrono::Utc::now()).await?;
+        crate::service::email_verification::verify(
+            &state.db,
+            &token,
+            &super::client(),
+            chrono::Utc::now(),
+        )
+        .await?;
         leptos_axum::redirect("/verify-email?verified=1");
         Ok(())
     }

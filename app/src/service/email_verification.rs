@@ -5,7 +5,10 @@
 //! - A link works once, for 48 hours, and only while the user's address is still the one it
 //!   was sent to (the store checks all three in the transaction that marks it verified).
 //! - A new link (resend, another email change) replaces the user's earlier ones.
+//! - Using a link is audited (`email.verified`) in the same transaction.
 
+use super::accounts::ClientInfo;
+use super::audit::{Who, entry_as};
 use super::mail::{self, kind};
 use super::principal::Principal;
 use super::sessions;
@@ -88,13 +91,32 @@ pub async fn peek(db: &Db, token: &str, now: DateTime<Utc>) -> Result<String, Ap
         .ok_or_else(dead_link)
 }
 
-/// Uses a link. No permission: the link is the proof.
-pub async fn verify(db: &Db, token: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Uses a link (audited as `email.verified` by the link's user). No permission: the link is
+/// the proof.
+pub async fn verify(
+    db: &Db,
+    token: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let token = token.trim();
     if token.is_empty() || token.len() > 100 {
         return Err(dead_link());
     }
-    if store::email_verifications::consume(db, &sessions::sha256_hex(token), now).await? {
+    // Actor, target and detail are the link's user's, filled in by the store.
+    let audit = entry_as(
+        Who {
+            name: "",
+            id: "",
+            ip: &client.ip,
+        },
+        "email.verified",
+        "",
+        "",
+        serde_json::Value::Null,
+        now,
+    );
+    if store::email_verifications::consume(db, &sessions::sha256_hex(token), now, &audit).await? {
         Ok(())
     } else {
         Err(dead_link())

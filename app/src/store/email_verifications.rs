@@ -2,7 +2,7 @@
 //!
 //! Invariants:
 //! - A link verifies an address only while the user still has that address, and only once:
-//!   the check, the delete and the update of the user are one transaction.
+//!   the check, the delete, the update of the user and the audit entry are one transaction.
 
 use super::checked::{checked, is_thrown};
 use super::retry::retry_on_conflict;
@@ -53,24 +53,36 @@ pub async fn peek(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<Option<Stri
     Ok(response.take(0)?)
 }
 
-/// Uses a link: marks the address verified. `false` when the link is unknown, used, expired,
-/// or the user's address changed since.
-pub async fn consume(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+/// Uses a link: marks the address verified and appends `audit` (its actor, target and detail
+/// are filled in from the link's user inside the transaction). `false` when the link is
+/// unknown, used, expired, or the user's address changed since.
+pub async fn consume(
+    db: &Db,
+    hash: &str,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<bool, StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         LET $link = SELECT user, email, expires_at FROM ONLY type::record('email_verification', $hash);
+         IF $link = NONE OR $link.expires_at <= $now OR $link.user.email != $link.email {
+             THROW 'link_dead'
+         };
+         DELETE type::record('email_verification', $hash);
+         UPDATE $link.user SET email_verified = true, updated_at = $now;
+         LET $audit = object::extend($audit, {
+             actor: $link.user.username, actor_id: <string> record::id($link.user),
+             target: 'user:' + $link.user.username, detail: { email: $link.email }
+         });
+         COMMIT TRANSACTION;",
+    );
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(
-                "BEGIN TRANSACTION;
-                 LET $link = SELECT user, email, expires_at FROM ONLY type::record('email_verification', $hash);
-                 IF $link = NONE OR $link.expires_at <= $now OR $link.user.email != $link.email {
-                     THROW 'link_dead'
-                 };
-                 DELETE type::record('email_verification', $hash);
-                 UPDATE $link.user SET email_verified = true, updated_at = $now;
-                 COMMIT TRANSACTION;",
-            )
-            .bind(("hash", hash.to_string()))
-            .bind(("now", now))
-            .await?,
+            db.query(query.as_str())
+                .bind(("hash", hash.to_string()))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
         )
         .map(|_| ())
     })

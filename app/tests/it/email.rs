@@ -23,6 +23,28 @@ async fn link_token(db: &Db, to: &str) -> String {
         .to_string()
 }
 
+fn client() -> ClientInfo {
+    ClientInfo {
+        ip: "198.51.100.4".into(),
+        user_agent: String::new(),
+    }
+}
+
+/// The `email.verified` entries as (actor, target, address, client address).
+async fn verified_events(db: &Db) -> Vec<(String, String, String, String)> {
+    let mut response = db
+        .query(
+            "SELECT VALUE [actor, target, detail.email, ip] FROM audit_event
+             WHERE action = 'email.verified' ORDER BY seq",
+        )
+        .await
+        .unwrap();
+    let rows: Vec<Vec<String>> = response.take(0).unwrap();
+    rows.into_iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()))
+        .collect()
+}
+
 async fn verified(db: &Db, name: &str) -> bool {
     store::users::by_login(db, name)
         .await
@@ -48,7 +70,7 @@ async fn a_link_verifies_its_address_once_within_48_hours() {
 
     // Expired after 48 hours.
     let late = t0 + Duration::hours(48) + Duration::seconds(1);
-    let err = email_verification::verify(&db, &token, late)
+    let err = email_verification::verify(&db, &token, &client(), late)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
@@ -58,12 +80,33 @@ async fn a_link_verifies_its_address_once_within_48_hours() {
         email_verification::peek(&db, &token, t0).await.unwrap(),
         "ada@example.org"
     );
-    email_verification::verify(&db, &token, t0).await.unwrap();
+    email_verification::verify(&db, &token, &client(), t0)
+        .await
+        .unwrap();
     assert!(verified(&db, "ada").await);
-    assert!(email_verification::verify(&db, &token, t0).await.is_err());
+    assert!(
+        email_verification::verify(&db, &token, &client(), t0)
+            .await
+            .is_err()
+    );
     for junk in ["", "x", &"y".repeat(5000)] {
-        assert!(email_verification::verify(&db, junk, t0).await.is_err());
+        assert!(
+            email_verification::verify(&db, junk, &client(), t0)
+                .await
+                .is_err()
+        );
     }
+    // Audited once, by the link's user, with the client's address; dead links write nothing.
+    assert_eq!(
+        verified_events(&db).await,
+        vec![(
+            "ada".to_string(),
+            "user:ada".to_string(),
+            "ada@example.org".to_string(),
+            "198.51.100.4".to_string()
+        )]
+    );
+    assert_eq!(app::service::audit::verify(&db).await.unwrap().broken, None);
 }
 
 #[tokio::test]
@@ -102,14 +145,20 @@ async fn changing_the_email_sends_a_link_to_the_new_address_and_a_notice_to_the_
     assert_eq!(notice.recipient, "ada@example.org");
     assert!(notice.body.contains("lovelace@example.org"));
     // The link to the old address is dead; the new one verifies the new address.
-    assert!(email_verification::verify(&db, &first, t0).await.is_err());
+    assert!(
+        email_verification::verify(&db, &first, &client(), t0)
+            .await
+            .is_err()
+    );
     let second = link_token(&db, "lovelace@example.org").await;
     assert!(
         messages
             .iter()
             .any(|m| m.body.contains("https://gh.example/verify-email?token="))
     );
-    email_verification::verify(&db, &second, t0).await.unwrap();
+    email_verification::verify(&db, &second, &client(), t0)
+        .await
+        .unwrap();
     assert!(verified(&db, "ada").await);
 
     // Verified: resending is refused.

@@ -130,9 +130,11 @@ pub struct VerifyEmail {
 )]
 pub async fn verify_email(
     State(state): State<AppState>,
+    Client(client): Client,
     ApiJson(input): ApiJson<VerifyEmail>,
 ) -> Result<StatusCode, AppError> {
-    app::service::email_verification::verify(&state.db, &input.token, chrono::Utc::now()).await?;
+    app::service::email_verification::verify(&state.db, &input.token, &client, chrono::Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
