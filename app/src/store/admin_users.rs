@@ -25,6 +25,19 @@ pub struct AdminUserRow {
     pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
+/// A list row from `$u` (`{ id, last_sign_in_at }`), for `.map()`: the organizations are
+/// counted through the `membership_user` index (a `$parent`-correlated subquery would scan
+/// every membership for every row; see `store/mod.rs`).
+fn admin_row() -> String {
+    format!(
+        "|$u| {{
+             user: (SELECT {USER_FIELDS} FROM ONLY $u.id),
+             organizations: count(SELECT VALUE id FROM membership WHERE user = $u.id),
+             last_sign_in_at: $u.last_sign_in_at
+         }}"
+    )
+}
+
 /// Filters of the users list.
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
@@ -63,13 +76,11 @@ pub async fn page(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
+    let row = admin_row();
     let mut response = checked(
         db.query(format!(
             "LET $ids = (SELECT VALUE id FROM user {clause} ORDER BY username LIMIT $limit);
-             SELECT (SELECT {USER_FIELDS} FROM ONLY $parent.id) AS user,
-                    count(SELECT VALUE id FROM membership WHERE user = $parent.id) AS organizations,
-                    last_sign_in_at, username
-             FROM $ids ORDER BY username;"
+             (SELECT id, last_sign_in_at FROM $ids ORDER BY username).map({row});"
         ))
         .bind(("after", after.map(str::to_string)))
         .bind(("active", filter.active))
@@ -84,17 +95,16 @@ pub async fn page(
 
 /// One user with their list details.
 pub async fn one(db: &Db, user_id: &str) -> Result<Option<AdminUserRow>, StoreError> {
+    let row = admin_row();
     let mut response = checked(
         db.query(format!(
-            "SELECT (SELECT {USER_FIELDS} FROM ONLY $parent.id) AS user,
-                    count(SELECT VALUE id FROM membership WHERE user = $parent.id) AS organizations,
-                    last_sign_in_at
-             FROM ONLY type::record('user', $id)"
+            "(SELECT id, last_sign_in_at FROM type::record('user', $id)).map({row})"
         ))
         .bind(("id", user_id.to_string()))
         .await?,
     )?;
-    Ok(response.take(0)?)
+    let rows: Vec<AdminUserRow> = response.take(0)?;
+    Ok(rows.into_iter().next())
 }
 
 /// Why an administrative write was refused.

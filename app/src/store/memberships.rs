@@ -30,11 +30,16 @@ pub struct MemberRow {
     pub joined_at: DateTime<Utc>,
 }
 
-const MEMBER_FIELDS: &str = "record::id(user) AS user_id, username, user.email AS email, \
-     user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled, role, \
-     joined_at, count(SELECT VALUE id FROM project WHERE org = $parent.org AND owner = $parent.user) > 0 \
-     AS owns_projects, (SELECT VALUE team.name FROM team_member \
-                 WHERE org = $parent.org AND user = $parent.user ORDER BY team.name) AS groups";
+/// A member row from the membership record `$m`, for `.map()` (a closure's parameter, not
+/// `$parent`, so the project and group lookups use their indexes; see `store/mod.rs`).
+const MEMBER_ROW: &str = "|$m| {
+     user_id: record::id($m.user), username: $m.username, email: $m.user.email,
+     display_name: $m.user.display_name, two_factor_enabled: $m.user.two_factor_enabled,
+     role: $m.role, joined_at: $m.joined_at,
+     owns_projects: count(SELECT VALUE id FROM project WHERE org = $m.org AND owner = $m.user) > 0,
+     groups: (SELECT VALUE team.name FROM team_member
+              WHERE org = $m.org AND user = $m.user ORDER BY team.name)
+ }";
 
 /// Why a guarded membership write was refused.
 #[derive(Debug)]
@@ -93,7 +98,7 @@ pub async fn list(
              LET $page = (SELECT VALUE id FROM membership
                  WHERE org = $org_id {after_clause} {query_clause}
                  ORDER BY username LIMIT $limit);
-             SELECT {MEMBER_FIELDS} FROM $page ORDER BY username;"
+             (SELECT * FROM $page ORDER BY username).map({MEMBER_ROW});"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("after", after.map(str::to_string)))
@@ -108,8 +113,9 @@ pub async fn list(
 pub async fn get(db: &Db, org_id: &str, username: &str) -> Result<Option<MemberRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
-            "SELECT {MEMBER_FIELDS} FROM membership
-             WHERE org = type::record('organization', $org) AND username = $username LIMIT 1"
+            "(SELECT * FROM membership
+              WHERE org = type::record('organization', $org) AND username = $username LIMIT 1)
+                 .map({MEMBER_ROW})"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("username", username.to_string()))

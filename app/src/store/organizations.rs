@@ -290,11 +290,12 @@ pub async fn all(db: &Db) -> Result<Vec<(OrgRow, i64, Vec<String>)>, StoreError>
     }
     let mut response = checked(
         db.query(format!(
-            "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.id) AS org, name,
-                    count(SELECT VALUE id FROM membership WHERE org = $parent.id) AS members,
-                    (SELECT VALUE username FROM membership
-                     WHERE org = $parent.id AND role = 'owner' ORDER BY username) AS owners
-             FROM organization ORDER BY name"
+            "(SELECT id, name FROM organization ORDER BY name).map(|$o| {{
+                 org: (SELECT {ORG_FIELDS} FROM ONLY $o.id),
+                 members: count(SELECT VALUE id FROM membership WHERE org = $o.id),
+                 owners: (SELECT VALUE username FROM membership
+                          WHERE org = $o.id AND role = 'owner' ORDER BY username)
+             }})"
         ))
         .await?,
     )?;

@@ -210,14 +210,15 @@ pub async fn standings(
              LET $owned = IF $user != NONE {{ (SELECT VALUE id FROM project WHERE org = $org AND owner = $user) }} ELSE {{ [] }};
              LET $granted = (SELECT VALUE project FROM project_access
                  WHERE org = $org AND ((user != NONE AND user = $user) OR (team != NONE AND team IN $teams)));
-             LET $projects = array::distinct(array::concat($owned, $granted));
-             SELECT (SELECT {FIELDS} FROM ONLY $parent.id) AS project,
-                    (SELECT role, IF team != NONE {{ team.name }} ELSE {{ NONE }} AS group
+             LET $projects = (SELECT VALUE id FROM array::distinct(array::concat($owned, $granted)));
+             $projects.map(|$p| {{
+                 project: (SELECT {FIELDS} FROM ONLY $p),
+                 grants: (SELECT role, IF team != NONE {{ team.name }} ELSE {{ NONE }} AS group
                      FROM project_access
-                     WHERE project = $parent.id
+                     WHERE project = $p
                        AND ((user != NONE AND user = $user) OR (team != NONE AND team IN $teams))
-                     ORDER BY group) AS grants
-             FROM project WHERE id IN $projects;"
+                     ORDER BY group)
+             }});"
         ))
         .bind(("org_key", org_id.to_string()))
         .bind(("user_key", subject.user_id.map(str::to_string)))

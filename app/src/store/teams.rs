@@ -22,8 +22,13 @@ pub struct TeamRow {
     pub members_count: i64,
 }
 
-const TEAM_FIELDS: &str = "record::id(id) AS id, name, description, role, \
-     count(SELECT VALUE id FROM team_member WHERE team = $parent.id) AS members_count";
+/// A group row from the team record `$t`, for `.map()`. (Counting through a subquery
+/// correlated by `$parent` would scan the whole `team_member` table in SurrealDB 3; a
+/// closure's parameter lets the planner use the index. See `store/mod.rs`.)
+const TEAM_ROW: &str = "|$t| {
+     id: record::id($t.id), name: $t.name, description: $t.description, role: $t.role,
+     members_count: count(SELECT VALUE id FROM team_member WHERE team = $t.id)
+ }";
 
 #[derive(Debug)]
 pub enum TeamError {
@@ -96,8 +101,8 @@ pub async fn create(
 pub async fn list(db: &Db, org_id: &str) -> Result<Vec<TeamRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
-            "SELECT {TEAM_FIELDS} FROM team WHERE org = type::record('organization', $org)
-             ORDER BY name"
+            "(SELECT * FROM team WHERE org = type::record('organization', $org) ORDER BY name)
+                 .map({TEAM_ROW})"
         ))
         .bind(("org", org_id.to_string()))
         .await?,
@@ -108,13 +113,15 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<TeamRow>, StoreError> {
 pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<TeamRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
-            "SELECT {TEAM_FIELDS} FROM ONLY type::record('team_name', [$org, $name]).team"
+            "LET $id = type::record('team_name', [$org, $name]).team;
+             IF $id = NONE {{ [] }} ELSE {{ (SELECT * FROM $id).map({TEAM_ROW}) }};"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("name", name.to_string()))
         .await?,
     )?;
-    Ok(response.take(0)?)
+    let rows: Vec<TeamRow> = response.take(1)?;
+    Ok(rows.into_iter().next())
 }
 
 /// A change to a group; `role: Some(None)` removes its role.
