@@ -39,16 +39,11 @@ pub fn AdminSettingsPage() -> impl IntoView {
                                     <FieldError error field="signup_mode" />
                                 </div>
                                 <div class="field field--check">
-                                    <input id="require-2fa" name="require_two_factor" type="checkbox" value="on" checked=s.require_two_factor />
+                                    <input id="require-2fa" name="require_two_factor" type="checkbox" value="on" checked=s.require_two_factor aria-describedby="lockout" />
                                     <label for="require-2fa">"Require two-factor authentication for everyone"</label>
+                                    // Shown while the box is ticked (by CSS, so also without JavaScript).
+                                    <Lockout id="lockout" users=lockout already_on=s.require_two_factor />
                                 </div>
-                                {(!lockout.is_empty()).then(|| view! {
-                                    <p class="notice notice--warning" role="status">
-                                        {format!("{} active user(s) have no two-factor yet and would be asked to set it up: ", lockout.len())}
-                                        {lockout.iter().take(20).cloned().collect::<Vec<_>>().join(", ")}
-                                        {(lockout.len() > 20).then_some(", …")}
-                                    </p>
-                                })}
                                 <div class="field">
                                     <label for="idle">"Sign out after this many idle minutes"</label>
                                     <input id="idle" name="session_idle_minutes" type="number" min="5" max="43200" required value=s.session_idle_minutes.to_string() aria-invalid=invalid(error, "session_idle_minutes") />
@@ -77,4 +72,38 @@ pub fn AdminSettingsPage() -> impl IntoView {
             </Suspense>
         </AdminFrame>
     }
+}
+
+/// Who the instance-wide two-factor requirement affects: active users without two-factor.
+#[component]
+fn Lockout(id: &'static str, users: Vec<String>, already_on: bool) -> impl IntoView {
+    if users.is_empty() {
+        return view! {
+            <p id=id class="notice notice--success reveal-when-checked">
+                "Every active user has two-factor on: nobody would be affected."
+            </p>
+        }
+        .into_any();
+    }
+    let lead = if already_on {
+        format!(
+            "{} active user(s) have no two-factor yet; until they set it up, they can do nothing else: ",
+            users.len()
+        )
+    } else {
+        format!(
+            "Saving with this ticked asks {} active user(s) without two-factor to set it up before they can do anything else: ",
+            users.len()
+        )
+    };
+    let more = users.len() > 20;
+    let names = users.into_iter().take(20).collect::<Vec<_>>().join(", ");
+    view! {
+        <p id=id class="notice notice--warning reveal-when-checked">
+            {lead}
+            <strong>{names}</strong>
+            {more.then_some(", …")}
+        </p>
+    }
+    .into_any()
 }
