@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod avatar;
+pub mod confirm_step;
 pub mod copy_button;
 pub mod error_panel;
 pub mod form;

@@ -3,13 +3,14 @@ use crate::api::admin::{
     DeleteUser, DisableUserTwoFactor, ResetUserPassword, SetUserFlag, get_user,
     take_password_reveal,
 };
+use crate::components::confirm_step::ConfirmStep;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, submission_error};
 use crate::domain::admin::AdminUser;
 use crate::domain::day;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 /// `/admin/users/{username}`: one account and what a site admin can do to it.
 #[component]
@@ -144,29 +145,25 @@ fn UserBody(
 /// Deleting, behind a confirmation step (`?delete=1`) that works without JavaScript.
 #[component]
 fn DeleteUserSection(username: String) -> impl IntoView {
-    let query = use_query_map();
-    let confirm = move || query.read().get("delete").is_some();
     let delete = ServerAction::<DeleteUser>::new();
     let error = submission_error(delete);
     let page = format!("/admin/users/{username}");
+    let question = format!("Delete the account {username}?");
+    let back = page.clone();
+    let form = move || {
+        let (username, page) = (username.clone(), back.clone());
+        view! {
+            <ActionForm action=delete attr:class="confirm__actions">
+                <input type="hidden" name="username" value=username />
+                <button type="submit" class="button--danger">"Delete account"</button>
+                <a class="button" href=page>"Cancel"</a>
+            </ActionForm>
+        }
+    };
     view! {
         <h3>"Delete"</h3>
         <FormError error />
-        {move || if confirm() {
-            let (username, page) = (username.clone(), page.clone());
-            view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
-                    <p id="confirm-delete-title"><strong>{format!("Delete the account {username}?")}</strong></p>
-                    <p class="muted">"Their sessions, tokens and memberships go with it. Refused while they are the last owner of an organization or own projects. This cannot be undone."</p>
-                    <ActionForm action=delete attr:class="confirm__actions">
-                        <input type="hidden" name="username" value=username />
-                        <button type="submit" class="button--danger">"Delete account"</button>
-                        <a class="button" href=page>"Cancel"</a>
-                    </ActionForm>
-                </div>
-            }.into_any()
-        } else {
-            view! { <a class="button" href=format!("{page}?delete=1")>"Delete account…"</a> }.into_any()
-        }}
+        <ConfirmStep open_label="Delete account…" page question form
+            consequence="Their sessions, tokens and memberships go with it. Refused while they are the last owner of an organization or own projects. This cannot be undone." />
     }
 }

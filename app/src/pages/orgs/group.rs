@@ -3,6 +3,7 @@ use super::people::grantable_roles;
 use super::{OrgError, OrgFrame, org_param, org_resource};
 use crate::api::groups::{AddGroupMember, DeleteGroup, RemoveGroupMember, UpdateGroup, get_group};
 use crate::api::orgs::list_members;
+use crate::components::confirm_step::ConfirmStep;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::group::{Group, GroupDetail};
 use crate::domain::organization::OrgView;
@@ -221,29 +222,25 @@ fn EditGroup(view: OrgView, group: Group, update: ServerAction<UpdateGroup>) -> 
 /// Deleting a group, behind a confirmation step (`?delete=1`) that works without JavaScript.
 #[component]
 fn DeleteGroupSection(org: String, name: String, page: String) -> impl IntoView {
-    let query = use_query_map();
-    let confirm_delete = move || query.read().get("delete").is_some();
     let delete = ServerAction::<DeleteGroup>::new();
     let delete_error = submission_error(delete);
+    let question = format!("Delete the group {name}?");
+    let back = page.clone();
+    let form = move || {
+        let (org, name, page) = (org.clone(), name.clone(), back.clone());
+        view! {
+            <ActionForm action=delete attr:class="confirm__actions">
+                <input type="hidden" name="org" value=org />
+                <input type="hidden" name="group" value=name />
+                <button type="submit" class="button--danger">"Delete group"</button>
+                <a class="button" href=page>"Cancel"</a>
+            </ActionForm>
+        }
+    };
     view! {
         <h2>"Delete group"</h2>
         <FormError error=delete_error />
-        {move || if confirm_delete() {
-            let (org, name, page) = (org.clone(), name.clone(), page.clone());
-            view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
-                    <p id="confirm-delete-title"><strong>{format!("Delete the group {name}?")}</strong></p>
-                    <p class="muted">"Its members stay in the organization but lose the group's role."</p>
-                    <ActionForm action=delete attr:class="confirm__actions">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="group" value=name />
-                        <button type="submit" class="button--danger">"Delete group"</button>
-                        <a class="button" href=page>"Cancel"</a>
-                    </ActionForm>
-                </div>
-            }.into_any()
-        } else {
-            view! { <a class="button" href=format!("{page}?delete=1")>"Delete group…"</a> }.into_any()
-        }}
+        <ConfirmStep open_label="Delete group…" page question form
+            consequence="Its members stay in the organization but lose the group's role." />
     }
 }

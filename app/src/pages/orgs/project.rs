@@ -5,6 +5,7 @@ use crate::api::projects::{
     DeleteProject, RemoveProjectAccess, SetProjectAccess, TransferProject, UpdateProject,
     get_project,
 };
+use crate::components::confirm_step::ConfirmStep;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::day;
 use crate::domain::permission::{Permission, PermissionSet};
@@ -297,29 +298,25 @@ fn TransferForm(org: String, project: String, owner: String) -> impl IntoView {
 /// Deleting a project, behind a confirmation step (`?delete=1`) that works without JavaScript.
 #[component]
 fn DeleteProjectSection(org: String, project: String, page: String) -> impl IntoView {
-    let query = use_query_map();
-    let confirm_delete = move || query.read().get("delete").is_some();
     let delete = ServerAction::<DeleteProject>::new();
     let delete_error = submission_error(delete);
+    let question = format!("Delete the project {project}?");
+    let back = page.clone();
+    let form = move || {
+        let (org, project, page) = (org.clone(), project.clone(), back.clone());
+        view! {
+            <ActionForm action=delete attr:class="confirm__actions">
+                <input type="hidden" name="org" value=org />
+                <input type="hidden" name="project" value=project />
+                <button type="submit" class="button--danger">"Delete project"</button>
+                <a class="button" href=page>"Cancel"</a>
+            </ActionForm>
+        }
+    };
     view! {
         <h2>"Delete project"</h2>
         <FormError error=delete_error />
-        {move || if confirm_delete() {
-            let (org, project, page) = (org.clone(), project.clone(), page.clone());
-            view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
-                    <p id="confirm-delete-title"><strong>{format!("Delete the project {project}?")}</strong></p>
-                    <p class="muted">"Everyone loses the access granted on it. This cannot be undone."</p>
-                    <ActionForm action=delete attr:class="confirm__actions">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="project" value=project />
-                        <button type="submit" class="button--danger">"Delete project"</button>
-                        <a class="button" href=page>"Cancel"</a>
-                    </ActionForm>
-                </div>
-            }.into_any()
-        } else {
-            view! { <a class="button" href=format!("{page}?delete=1")>"Delete project…"</a> }.into_any()
-        }}
+        <ConfirmStep open_label="Delete project…" page question form
+            consequence="Everyone loses the access granted on it. This cannot be undone." />
     }
 }
