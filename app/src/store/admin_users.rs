@@ -55,7 +55,8 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<AdminUserRow>, StoreError> {
     // Conditions are left out rather than written `$x = NONE OR …`, so the planner can walk
-    // the username index from the cursor.
+    // an index in username order from the cursor: `user_username`, or with a status or
+    // site-admin filter `user_active_username` / `user_admin_username` (migration 13).
     let mut conditions: Vec<&str> = Vec::new();
     if after.is_some() {
         conditions.push("username > $after");

@@ -30,16 +30,68 @@ pub struct MemberRow {
     pub joined_at: DateTime<Utc>,
 }
 
-/// A member row from the membership record `$m`, for `.map()` (a closure's parameter, not
-/// `$parent`, so the project and group lookups use their indexes; see `store/mod.rs`).
-const MEMBER_ROW: &str = "|$m| {
-     user_id: record::id($m.user), username: $m.username, email: $m.user.email,
-     display_name: $m.user.display_name, two_factor_enabled: $m.user.two_factor_enabled,
-     role: $m.role, joined_at: $m.joined_at,
-     owns_projects: count(SELECT VALUE id FROM project WHERE org = $m.org AND owner = $m.user) > 0,
-     groups: (SELECT VALUE team.name FROM team_member
-              WHERE org = $m.org AND user = $m.user ORDER BY team.name)
- }";
+/// The member rows of `$page` (membership ids of organization `$org_id`), by username, as
+/// three results: the rows, the organization's project owners, and the page's group
+/// memberships (one indexed `team_member (org, user)` lookup per row). [`assemble`] joins
+/// them in Rust: matching inside SurrealQL closures cost 280 ms per page of 50 in a debug
+/// build, and a `$parent`-correlated subquery is a table scan per row (see `store/mod.rs`).
+const MEMBER_ROWS: &str = "
+     SELECT record::id(user) AS user_id, username, user.email AS email,
+            user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled,
+            role, joined_at
+     FROM $page ORDER BY username;
+     LET $users = (SELECT VALUE user FROM $page);
+     array::distinct(SELECT VALUE record::id(owner) FROM project WHERE org = $org_id);
+     array::flatten($users.map(|$u|
+         (SELECT record::id(user) AS user_id, team.name AS name FROM team_member
+          WHERE org = $org_id AND user = $u)));";
+
+#[derive(SurrealValue)]
+struct BaseRow {
+    user_id: String,
+    username: String,
+    email: String,
+    display_name: String,
+    two_factor_enabled: bool,
+    role: String,
+    joined_at: DateTime<Utc>,
+}
+
+#[derive(SurrealValue)]
+struct GroupOf {
+    user_id: String,
+    name: String,
+}
+
+/// Joins the three results of [`MEMBER_ROWS`], which end the response.
+fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, StoreError> {
+    let n = response.num_statements();
+    let rows: Vec<BaseRow> = response.take(n.saturating_sub(4))?;
+    let owners: Vec<String> = response.take(n.saturating_sub(2))?;
+    let in_groups: Vec<GroupOf> = response.take(n.saturating_sub(1))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut groups: Vec<String> = in_groups
+                .iter()
+                .filter(|g| g.user_id == r.user_id)
+                .map(|g| g.name.clone())
+                .collect();
+            groups.sort();
+            MemberRow {
+                owns_projects: owners.contains(&r.user_id),
+                groups,
+                user_id: r.user_id,
+                username: r.username,
+                email: r.email,
+                display_name: r.display_name,
+                two_factor_enabled: r.two_factor_enabled,
+                role: r.role,
+                joined_at: r.joined_at,
+            }
+        })
+        .collect())
+}
 
 /// Why a guarded membership write was refused.
 #[derive(Debug)]
@@ -98,7 +150,7 @@ pub async fn list(
              LET $page = (SELECT VALUE id FROM membership
                  WHERE org = $org_id {after_clause} {query_clause}
                  ORDER BY username LIMIT $limit);
-             (SELECT * FROM $page ORDER BY username).map({MEMBER_ROW});"
+             {MEMBER_ROWS}"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("after", after.map(str::to_string)))
@@ -106,22 +158,23 @@ pub async fn list(
         .bind(("limit", limit))
         .await?,
     )?;
-    Ok(response.take(2)?)
+    assemble(&mut response)
 }
 
 /// One member by username.
 pub async fn get(db: &Db, org_id: &str, username: &str) -> Result<Option<MemberRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
-            "(SELECT * FROM membership
-              WHERE org = type::record('organization', $org) AND username = $username LIMIT 1)
-                 .map({MEMBER_ROW})"
+            "LET $org_id = type::record('organization', $org);
+             LET $page = (SELECT VALUE id FROM membership
+                 WHERE org = $org_id AND username = $username LIMIT 1);
+             {MEMBER_ROWS}"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("username", username.to_string()))
         .await?,
     )?;
-    let rows: Vec<MemberRow> = response.take(0)?;
+    let rows = assemble(&mut response)?;
     Ok(rows.into_iter().next())
 }
 

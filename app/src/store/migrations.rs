@@ -85,6 +85,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "admin",
         surql: include_str!("migrations/0012_admin.surql"),
     },
+    Migration {
+        version: 13,
+        name: "user_filters",
+        surql: include_str!("migrations/0013_user_filters.surql"),
+    },
 ];
 
 /// What a run did.

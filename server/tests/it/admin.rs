@@ -11,16 +11,6 @@ async fn site_administration_over_rest() {
     server
         .exec("UPDATE user SET site_admin = true WHERE username = 'root'")
         .await;
-    let get = |who: &str, path: &str| {
-        let cookie = format!("gatehouse_session={who}");
-        let path = path.to_string();
-        let server = &server;
-        async move {
-            server
-                .request("GET", &path, &[("Cookie", &cookie)], None)
-                .await
-        }
-    };
 
     // Others: 403 everywhere under /admin.
     for path in [
@@ -30,8 +20,8 @@ async fn site_administration_over_rest() {
         "/api/v1/admin/outbox",
         "/api/v1/admin/audit-events",
     ] {
-        assert_eq!(get(&eve, path).await.status, 403, "{path}");
-        assert_eq!(get(&root, path).await.status, 200, "{path}");
+        assert_eq!(server.get_as(&eve, path).await.status, 403, "{path}");
+        assert_eq!(server.get_as(&root, path).await.status, 200, "{path}");
     }
 
     // Create a user: the temporary password is shown once and must be replaced first.
@@ -59,10 +49,13 @@ async fn site_administration_over_rest() {
     assert_eq!(res.status, 401);
     assert_eq!(res.json()["error"]["code"], "password_change_required");
     let restricted = res.session_cookie().unwrap();
-    assert_eq!(get(&restricted, "/api/v1/account").await.status, 401);
+    assert_eq!(
+        server.get_as(&restricted, "/api/v1/account").await.status,
+        401
+    );
 
     // Deactivating eve ends her open session at once; reactivating lets her sign in again.
-    assert_eq!(get(&eve, "/api/v1/account").await.status, 200);
+    assert_eq!(server.get_as(&eve, "/api/v1/account").await.status, 200);
     let res = server
         .json(
             "PATCH",
@@ -73,7 +66,7 @@ async fn site_administration_over_rest() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["active"], false);
-    assert_eq!(get(&eve, "/api/v1/account").await.status, 401);
+    assert_eq!(server.get_as(&eve, "/api/v1/account").await.status, 401);
     let res = server
         .json(
             "PATCH",
@@ -190,14 +183,18 @@ async fn site_administration_over_rest() {
     assert_eq!(res.status, 403);
 
     // The users list, the outbox (the sign-up verification mails), the audit trail.
-    let res = get(&root, "/api/v1/admin/users?query=new&status=active").await;
+    let res = server
+        .get_as(&root, "/api/v1/admin/users?query=new&status=active")
+        .await;
     let items = res.json()["items"].clone();
     assert_eq!(items.as_array().unwrap().len(), 1);
     assert_eq!(items[0]["username"], "new-person");
     assert_eq!(items[0]["organizations"], 0);
-    let res = get(&root, "/api/v1/admin/outbox").await;
+    let res = server.get_as(&root, "/api/v1/admin/outbox").await;
     assert!(!res.json()["items"].as_array().unwrap().is_empty());
-    let res = get(&root, "/api/v1/admin/audit-events?action=admin").await;
+    let res = server
+        .get_as(&root, "/api/v1/admin/audit-events?action=admin")
+        .await;
     let actions: Vec<String> = res.json()["items"]
         .as_array()
         .unwrap()

@@ -93,6 +93,13 @@ impl TestServer {
         self.request("GET", path, &[], None).await
     }
 
+    /// A GET with the session cookie of `session` (a secret from [`Self::sign_in`]).
+    pub async fn get_as(&self, session: &str, path: &str) -> Response {
+        let cookie = format!("gatehouse_session={session}");
+        self.request("GET", path, &[("Cookie", &cookie)], None)
+            .await
+    }
+
     /// Runs SurrealQL against the server's database (to set up a situation).
     pub async fn exec(&self, query: &str) {
         self.db.query(query).await.unwrap().check().unwrap();
@@ -169,6 +176,65 @@ impl TestServer {
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.unwrap();
         parse(&raw)
+    }
+}
+
+/// What [`TestServer::drain`] saw of a response it did not keep.
+pub struct Drained {
+    pub status: u16,
+    /// Bytes on the wire after the header block (chunk framing included).
+    pub bytes: usize,
+    /// Line ends not preceded by `\r` (so JSON Lines records, not chunk framing).
+    pub lines: usize,
+}
+
+impl TestServer {
+    /// A GET whose response is read and counted, never held (for measuring a server's memory
+    /// while it streams a large response).
+    pub async fn drain(&self, path: &str, headers: &[(&str, &str)]) -> Drained {
+        let mut stream = TcpStream::connect(self.addr).await.unwrap();
+        let mut head = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut header = Vec::new();
+        let mut status = 0;
+        let (mut bytes, mut lines, mut prev) = (0, 0, 0u8);
+        loop {
+            let n = stream.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            let mut data = &buf[..n];
+            if status == 0 {
+                header.extend_from_slice(data);
+                let Some(split) = header.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    continue;
+                };
+                let head = String::from_utf8_lossy(&header[..split]).into_owned();
+                status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+                let body_start = n - (header.len() - (split + 4));
+                data = &buf[body_start..n];
+            }
+            bytes += data.len();
+            for &b in data {
+                if b == b'\n' && prev != b'\r' {
+                    lines += 1;
+                }
+                prev = b;
+            }
+        }
+        Drained {
+            status,
+            bytes,
+            lines,
+        }
     }
 }
 

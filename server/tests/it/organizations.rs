@@ -1,14 +1,7 @@
 //! Organizations, members, groups and invitations over the REST API.
 
-use crate::http::{Response, TestServer};
+use crate::http::TestServer;
 use serde_json::{Value, json};
-
-async fn get(server: &TestServer, session: &str, path: &str) -> Response {
-    let cookie = format!("gatehouse_session={session}");
-    server
-        .request("GET", path, &[("Cookie", &cookie)], None)
-        .await
-}
 
 #[tokio::test]
 async fn an_organization_from_creation_to_invitation_to_leaving() {
@@ -45,7 +38,7 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         "/api/v1/organizations/nope",
         "/api/v1/organizations/acme/members",
     ] {
-        let res = get(&server, &eve, path).await;
+        let res = server.get_as(&eve, path).await;
         assert_eq!(res.status, 404, "{path}");
         assert_eq!(res.json()["error"]["code"], "not_found");
     }
@@ -82,7 +75,8 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         .await;
     assert_eq!(res.status, 409);
     assert_eq!(res.json()["error"]["code"], "already_member");
-    let pending = get(&server, &ada, "/api/v1/organizations/acme/invitations")
+    let pending = server
+        .get_as(&ada, "/api/v1/organizations/acme/invitations")
         .await
         .json();
     assert_eq!(pending["items"].as_array().unwrap().len(), 1);
@@ -121,34 +115,34 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         .await;
     assert_eq!(res.status, 404);
 
-    let mine = get(&server, &bob, "/api/v1/account/organizations")
+    let mine = server
+        .get_as(&bob, "/api/v1/account/organizations")
         .await
         .json();
     assert_eq!(mine["items"][0]["organization"]["name"], "acme");
     assert_eq!(mine["items"][0]["role"], "viewer");
     assert_eq!(mine["items"][0]["owner"], false);
 
-    let members = get(&server, &bob, "/api/v1/organizations/acme/members?limit=1").await;
+    let members = server
+        .get_as(&bob, "/api/v1/organizations/acme/members?limit=1")
+        .await;
     assert_eq!(members.status, 200, "{}", members.text());
     let page = members.json();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     assert_eq!(page["items"][0]["user"]["username"], "ada");
     let next = page["next_cursor"].as_str().unwrap().to_string();
-    let page2 = get(
-        &server,
-        &bob,
-        &format!("/api/v1/organizations/acme/members?limit=1&cursor={next}"),
-    )
-    .await
-    .json();
+    let page2 = server
+        .get_as(
+            &bob,
+            &format!("/api/v1/organizations/acme/members?limit=1&cursor={next}"),
+        )
+        .await
+        .json();
     assert_eq!(page2["items"][0]["user"]["username"], "bob");
     assert_eq!(page2["next_cursor"], Value::Null);
-    let bad = get(
-        &server,
-        &bob,
-        "/api/v1/organizations/acme/members?limit=lots",
-    )
-    .await;
+    let bad = server
+        .get_as(&bob, "/api/v1/organizations/acme/members?limit=lots")
+        .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
 
@@ -210,17 +204,15 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         )
         .await;
     assert_eq!(res.status, 422);
-    let groups = get(&server, &bob, "/api/v1/organizations/acme/groups")
+    let groups = server
+        .get_as(&bob, "/api/v1/organizations/acme/groups")
         .await
         .json();
     assert_eq!(groups["items"][0]["members_count"], 1);
-    let members = get(
-        &server,
-        &bob,
-        "/api/v1/organizations/acme/groups/devs/members",
-    )
-    .await
-    .json();
+    let members = server
+        .get_as(&bob, "/api/v1/organizations/acme/groups/devs/members")
+        .await
+        .json();
     assert_eq!(members["items"][0]["username"], "ada");
 
     // The last owner cannot leave; bob can.
@@ -244,7 +236,8 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         .await;
     assert_eq!(res.status, 204);
     assert_eq!(
-        get(&server, &bob, "/api/v1/organizations/acme")
+        server
+            .get_as(&bob, "/api/v1/organizations/acme")
             .await
             .status,
         404
@@ -261,7 +254,8 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         .await;
     assert_eq!(res.status, 204);
     assert_eq!(
-        get(&server, &ada, "/api/v1/organizations/acme")
+        server
+            .get_as(&ada, "/api/v1/organizations/acme")
             .await
             .status,
         404
@@ -274,7 +268,7 @@ async fn the_catalog_roles_and_the_explainer() {
     let ada = server.signed_in("ada").await;
     let bob = server.signed_in("bob").await;
     assert_eq!(server.get("/api/v1/permissions").await.status, 401);
-    let catalog = get(&server, &bob, "/api/v1/permissions").await.json();
+    let catalog = server.get_as(&bob, "/api/v1/permissions").await.json();
     let items = catalog["items"].as_array().unwrap();
     assert_eq!(items.len(), 19);
     let manage = items.iter().find(|p| p["id"] == "groups.manage").unwrap();
@@ -334,7 +328,9 @@ async fn the_catalog_roles_and_the_explainer() {
         )
         .await;
 
-    let roles = get(&server, &bob, "/api/v1/organizations/acme/roles").await;
+    let roles = server
+        .get_as(&bob, "/api/v1/organizations/acme/roles")
+        .await;
     assert_eq!(roles.status, 200, "{}", roles.text());
     let roles = roles.json();
     let owner = roles["items"]
@@ -347,12 +343,9 @@ async fn the_catalog_roles_and_the_explainer() {
     assert_eq!(owner["builtin"], true);
     assert_eq!(owner["holders"], 1);
 
-    let res = get(
-        &server,
-        &ada,
-        "/api/v1/organizations/acme/members/bob/permissions",
-    )
-    .await;
+    let res = server
+        .get_as(&ada, "/api/v1/organizations/acme/members/bob/permissions")
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let explained = res.json();
     let perms = explained["permissions"].as_array().unwrap();
