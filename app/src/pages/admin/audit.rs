@@ -1,6 +1,6 @@
 use super::AdminFrame;
 use crate::api::audit::list_all_audit;
-use crate::pages::orgs::audit::{AuditBody, FILTERS};
+use crate::pages::orgs::audit::{AuditBody, AuditParams};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,37 +9,16 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
     let query = use_query_map();
-    let param = move |key: &str| {
-        query
-            .read()
-            .get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let events = Resource::new(
-        move || {
-            (
-                param("actor"),
-                param("action"),
-                param("target"),
-                param("since"),
-                param("until"),
-                param("cursor"),
-            )
-        },
-        |(actor, action, target, since, until, cursor)| {
-            list_all_audit(actor, action, target, since, until, cursor)
-        },
-    );
+    let params = move || AuditParams::read(&query.read());
+    let events = Resource::new(params, |p| {
+        list_all_audit(p.actor, p.action, p.target, p.since, p.until, p.cursor)
+    });
     view! {
         <Title text="Audit log" />
         <AdminFrame title="Audit log">
             <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let filters: Vec<(String, String)> = FILTERS
-                        .iter()
-                        .filter_map(|(key, _, _)| param(key).map(|v| (key.to_string(), v)))
-                        .collect();
+                    let filters = params().filters();
                     let listed = events.await;
                     view! {
                         <AuditBody

@@ -6,6 +6,7 @@ use crate::domain::permission::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 pub const FILTERS: [(&str, &str, &str); 5] = [
     ("actor", "Actor", "a username, or anonymous"),
@@ -15,6 +16,53 @@ pub const FILTERS: [(&str, &str, &str); 5] = [
     ("until", "Until (exclusive)", ""),
 ];
 
+/// The filter and cursor values of an audit page's query string (blank ones left out).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditParams {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub cursor: Option<String>,
+}
+
+impl AuditParams {
+    pub fn read(query: &ParamsMap) -> Self {
+        let param = |key: &str| {
+            query
+                .get(key)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        AuditParams {
+            actor: param("actor"),
+            action: param("action"),
+            target: param("target"),
+            since: param("since"),
+            until: param("until"),
+            cursor: param("cursor"),
+        }
+    }
+
+    /// The filters that are set, as (key, value) in [`FILTERS`] order, for the form and the
+    /// export links.
+    pub fn filters(&self) -> Vec<(String, String)> {
+        let values = [
+            &self.actor,
+            &self.action,
+            &self.target,
+            &self.since,
+            &self.until,
+        ];
+        FILTERS
+            .iter()
+            .zip(values)
+            .filter_map(|((key, _, _), value)| value.clone().map(|v| (key.to_string(), v)))
+            .collect()
+    }
+}
+
 /// `/orgs/{org}/audit`: the organization's audit log, filtered by actor, action, target and
 /// time range (a plain GET form), paged, and exported as CSV or JSON Lines.
 #[component]
@@ -22,28 +70,10 @@ pub fn AuditPage() -> impl IntoView {
     let org = org_param();
     let query = use_query_map();
     let view_res = org_resource(|| 0);
-    let param = move |key: &str| {
-        query
-            .read()
-            .get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let params = move || AuditParams::read(&query.read());
     let events = Resource::new(
-        move || {
-            (
-                org.get(),
-                param("actor"),
-                param("action"),
-                param("target"),
-                param("since"),
-                param("until"),
-                param("cursor"),
-            )
-        },
-        |(org, actor, action, target, since, until, cursor)| {
-            list_org_audit(org, actor, action, target, since, until, cursor)
-        },
+        move || (org.get(), params()),
+        |(org, p)| list_org_audit(org, p.actor, p.action, p.target, p.since, p.until, p.cursor),
     );
     view! {
         <Title text="Audit log" />
@@ -61,10 +91,7 @@ pub fn AuditPage() -> impl IntoView {
                     }.into_any();
                 }
                 let name = view.organization.name.clone();
-                let filters: Vec<(String, String)> = FILTERS
-                    .iter()
-                    .filter_map(|(key, _, _)| param(key).map(|v| (key.to_string(), v)))
-                    .collect();
+                let filters = params().filters();
                 let listed = events.await;
                 view! {
                     <OrgFrame view>
