@@ -31,25 +31,7 @@ pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
             username: access.actor_name(),
             role: access.role.clone(),
             permissions: access.permissions.iter().collect(),
-            custom_roles: access
-                .custom_roles
-                .iter()
-                .map(|c| crate::domain::organization::RoleChoice {
-                    name: c.name.clone(),
-                    title: if c.title.is_empty() {
-                        c.name.clone()
-                    } else {
-                        c.title.clone()
-                    },
-                    description: "Custom role".into(),
-                    permissions: crate::service::org_access::role_permissions(
-                        &c.name,
-                        &access.custom_roles,
-                    )
-                    .iter()
-                    .collect(),
-                })
-                .collect(),
+            grantable_roles: crate::service::rulebook::grantable_roles(&access),
         })
     }
     .await;

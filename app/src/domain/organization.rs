@@ -62,8 +62,9 @@ pub struct OrgView {
     pub username: String,
     pub role: String,
     pub permissions: Vec<crate::domain::permission::Permission>,
-    /// The organization's custom roles, for the role selects.
-    pub custom_roles: Vec<RoleChoice>,
+    /// The roles the caller may hand out (built-in, then custom), as the server's rulebook
+    /// decides: what the role selects offer. The server checks again on every write.
+    pub grantable_roles: Vec<RoleChoice>,
 }
 
 /// A role a form may offer: its name, title and every permission it carries.
@@ -82,6 +83,12 @@ impl OrgView {
 
     pub fn is_owner(&self) -> bool {
         self.role == "owner"
+    }
+
+    /// Whether the caller may hand out `role` (and so take it away, or change a group that
+    /// carries it).
+    pub fn may_grant(&self, role: &str) -> bool {
+        self.grantable_roles.iter().any(|r| r.name == role)
     }
 }
 

@@ -1,15 +1,17 @@
 //! Groups: create, rename, give a role, delete; add and remove members.
 //!
 //! Invariants:
-//! - A group's role is subject to the escalation guard: nobody gives a group a role carrying
-//!   a permission they do not hold.
+//! - Joining a group gives its role; leaving it, changing its role or deleting the group takes
+//!   the role away: each asks the rulebook (`service::rulebook`), so nobody gives or takes what
+//!   they do not hold, and only owners change an Owner-role group. The writing transaction
+//!   confirms what the check saw.
 //! - Only members of the organization join its groups (checked by the store in the writing
 //!   transaction).
 
 use super::audit::entry;
-use super::members::grantable_role;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
+use super::rulebook::{self, Rights};
 use crate::domain::group::{Group, GroupDetail};
 use crate::domain::organization::MemberUser;
 use crate::domain::permission::Permission;
@@ -72,7 +74,8 @@ fn team_error(err: TeamError) -> AppError {
             "username",
             "Only members of the organization can join its groups.",
         ),
-        TeamError::RoleChanged => super::members::role_changed(),
+        TeamError::Absent => AppError::not_found(),
+        TeamError::Refused(refusal) => rulebook::refused(refusal),
         TeamError::Store(err) => err.into(),
     }
 }
@@ -91,7 +94,7 @@ fn description(input: Option<&str>) -> Result<Option<&str>, AppError> {
 /// An empty role (a form's "no role") means none.
 fn optional_role(access: &OrgAccess, role: Option<&str>) -> Result<Option<String>, AppError> {
     match role.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(role) => grantable_role(access, role, "role").map(Some),
+        Some(role) => rulebook::known_role(access, role, "role").map(Some),
         None => Ok(None),
     }
 }
@@ -126,9 +129,10 @@ pub async fn create(
     let name = Username::parse_field(&input.name, "name")?;
     let role = optional_role(&access, input.role.as_deref())?;
     let text = description(input.description.as_deref())?.unwrap_or("");
-    let custom = role
-        .as_deref()
-        .and_then(|r| super::members::custom_snapshot(&access, r));
+    let mut rights = Rights::of(&access);
+    if let Some(role) = role.as_deref() {
+        rights.give(role)?;
+    }
     store::teams::create(
         db,
         &access.org.id,
@@ -136,8 +140,8 @@ pub async fn create(
             name: name.as_str(),
             description: text,
             role: role.as_deref(),
-            custom: custom.as_deref(),
         },
+        &rights.seen(),
         now,
         &entry(
             principal,
@@ -199,10 +203,16 @@ pub async fn update(
         Some(role) => Some(optional_role(&access, role.as_deref())?),
         None => None,
     };
-    let custom = role
-        .as_ref()
-        .and_then(|r| r.as_deref())
-        .and_then(|r| super::members::custom_snapshot(&access, r));
+    let mut rights = Rights::of(&access);
+    rights.touch_group(&row)?;
+    if let Some(new_role) = &role
+        && *new_role != row.role
+    {
+        rights.leave_group(&row)?;
+        if let Some(new_role) = new_role.as_deref() {
+            rights.give(new_role)?;
+        }
+    }
     store::teams::update(
         db,
         &access.org.id,
@@ -212,7 +222,7 @@ pub async fn update(
             description: description(change.description.as_deref())?,
             role: role.as_ref().map(|r| r.as_deref()),
         },
-        custom.as_deref(),
+        &rights.seen(),
         &entry(
             principal,
             "group.updated",
@@ -228,7 +238,9 @@ pub async fn update(
     Ok(to_dto(team(db, &access, now_named).await?))
 }
 
-/// Deletes a group; its members stay in the organization. Needs `groups.manage`.
+/// Deletes a group; its members stay in the organization. Needs `groups.manage` and every
+/// permission of the group's role (which its members lose); only owners delete an Owner-role
+/// group.
 pub async fn delete(
     db: &Db,
     principal: &Principal,
@@ -246,11 +258,15 @@ pub async fn delete(
         json!({ "members": row.members_count }),
         Utc::now(),
     );
-    store::teams::delete(db, &access.org.id, &row.id, &audit).await?;
-    Ok(())
+    let mut rights = Rights::of(&access);
+    rights.leave_group(&row)?;
+    store::teams::delete(db, &access.org.id, &row.id, &rights.seen(), &audit)
+        .await
+        .map_err(team_error)
 }
 
-/// Puts a member in a group. Needs `groups.manage`.
+/// Puts a member in a group, which gives them the group's role. Needs `groups.manage` and
+/// every permission of the group's role; only owners add to an Owner-role group.
 pub async fn add_member(
     db: &Db,
     principal: &Principal,
@@ -262,6 +278,8 @@ pub async fn add_member(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
     let row = team(db, &access, group).await?;
+    let mut rights = Rights::of(&access);
+    rights.join_group(&row)?;
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(|| team_error(TeamError::NotMember))?;
@@ -273,12 +291,22 @@ pub async fn add_member(
         json!({ "username": member.username }),
         now,
     );
-    store::teams::add_member(db, &access.org.id, &row.id, &member.user_id, now, &audit)
-        .await
-        .map_err(team_error)
+    store::teams::add_member(
+        db,
+        &access.org.id,
+        &row.id,
+        &member.user_id,
+        &rights.seen(),
+        now,
+        &audit,
+    )
+    .await
+    .map_err(team_error)
 }
 
-/// Takes a member out of a group. Needs `groups.manage`.
+/// Takes a member out of a group, which takes the group's role from them. Needs
+/// `groups.manage` and every permission of the group's role; only owners change an Owner-role
+/// group.
 pub async fn remove_member(
     db: &Db,
     principal: &Principal,
@@ -289,6 +317,8 @@ pub async fn remove_member(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
     let row = team(db, &access, group).await?;
+    let mut rights = Rights::of(&access);
+    rights.leave_group(&row)?;
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -300,9 +330,7 @@ pub async fn remove_member(
         json!({ "username": member.username }),
         Utc::now(),
     );
-    if store::teams::remove_member(db, &row.id, &member.user_id, &audit).await? {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    store::teams::remove_member(db, &row.id, &member.user_id, &rights.seen(), &audit)
+        .await
+        .map_err(team_error)
 }

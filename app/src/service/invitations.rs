@@ -6,14 +6,18 @@
 //! - Accepting needs an account whose email is the invited one; signing up through the link
 //!   creates that account with the address verified, whatever the sign-up mode.
 //! - Every failure of a link (unknown, used, revoked, expired) gives one and the same answer.
-//! - The invitation's role obeys the escalation guard like any other grant.
+//! - An invitation gives its role and its preset groups' roles: the inviter must be able to
+//!   give each (the rulebook) when it is created and when it is resent, and must still be
+//!   able to when it is accepted — as they stand then, with the groups' roles of then.
+//! - Accepting needs a verified address; an account whose address changed and is not yet
+//!   verified does not inherit invitations sent to it.
 
 use super::accounts::{self, AccountSpec};
 use super::audit::{entry, entry_as};
 use super::mail;
-use super::members::grantable_role;
-use super::org_access;
+use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
+use super::rulebook::{self, Rights};
 use super::sessions::{random_secret, sha256_hex};
 use crate::domain::email::Email;
 use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PublicInvitation};
@@ -22,6 +26,8 @@ use crate::domain::permission::Permission;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::store::invitations::{InvitationError, InvitationRow, NewInvitation};
+use crate::store::rights::RightsSeen;
+use crate::store::teams::TeamRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -72,7 +78,10 @@ fn store_error(err: InvitationError) -> AppError {
         InvitationError::EmailMismatch => AppError::forbidden(
             "This invitation was sent to another email address. Sign in with the account that uses it.",
         ),
-        InvitationError::RoleChanged => super::members::role_changed(),
+        InvitationError::Unverified => AppError::forbidden(
+            "Verify your email address first (see Settings → Profile), then open the invitation again.",
+        ),
+        InvitationError::Refused(refusal) => rulebook::refused(refusal),
         InvitationError::Store(err) => err.into(),
     }
 }
@@ -123,6 +132,26 @@ async fn send_email(
     .await
 }
 
+/// Whether `access` may give `role` and a place in each of `teams` (the rulebook), and what
+/// the writing transaction must confirm.
+fn grants(access: &OrgAccess, role: &str, teams: &[TeamRow]) -> Result<RightsSeen, AppError> {
+    let mut rights = Rights::of(access);
+    rights.give(role)?;
+    for team in teams {
+        rights.join_group(team)?;
+    }
+    Ok(rights.seen())
+}
+
+/// The preset groups of `row` as they are now (deleted ones are gone).
+async fn preset_teams(db: &Db, row: &InvitationRow) -> Result<Vec<TeamRow>, AppError> {
+    Ok(store::teams::list(db, &row.org_id)
+        .await?
+        .into_iter()
+        .filter(|t| row.team_ids.contains(&t.id))
+        .collect())
+}
+
 /// Invites `email` with a role and groups; emails the link and returns it to the inviter.
 /// Needs `members.invite`; 409 `already_member` for a member, 409 `conflict` for an address
 /// with a pending invitation.
@@ -137,22 +166,27 @@ pub async fn invite(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::MembersInvite)?;
     let email = Email::parse(&input.email)?.key();
-    let role = grantable_role(&access, &input.role, "role")?;
-    let mut team_ids = Vec::new();
+    let role = rulebook::known_role(&access, &input.role, "role")?;
+    let all = store::teams::list(db, &access.org.id).await?;
+    let mut teams: Vec<TeamRow> = Vec::new();
     for name in input.groups.iter().flatten() {
         let name = name.trim().to_lowercase();
-        if name.is_empty() {
+        if name.is_empty() || teams.iter().any(|t| t.name == name) {
             continue;
         }
-        let team = store::teams::get(db, &access.org.id, &name)
-            .await?
-            .ok_or_else(|| {
-                AppError::validation("groups", format!("There is no group \"{name}\"."))
-            })?;
-        team_ids.push(team.id);
+        let team = all.iter().find(|t| t.name == name).ok_or_else(|| {
+            AppError::validation("groups", format!("There is no group \"{name}\"."))
+        })?;
+        teams.push(team.clone());
     }
+    let rights = grants(&access, &role, &teams)?;
+    let team_ids: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
     let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();
     let token = random_secret()?;
+    let inviter_token = match &access.actor {
+        org_access::Actor::Token { token_id, .. } => Some(token_id.as_str()),
+        org_access::Actor::Member { .. } => None,
+    };
     store::invitations::create(
         db,
         &NewInvitation {
@@ -160,19 +194,20 @@ pub async fn invite(
             org_id: &access.org.id,
             email: &email,
             role: &role,
-            custom: super::members::custom_snapshot(&access, &role).as_deref(),
             team_ids: &team_ids,
             invited_by: access.member_id(),
+            inviter_token,
             token_hash: &sha256_hex(&token),
             expires_at: now + Duration::days(LIFETIME_DAYS),
         },
+        &rights,
         now,
         &entry(
             principal,
             "invitation.created",
             format!("invitation:{email}"),
             &access.org.id,
-            json!({ "role": role, "groups": input.groups }),
+            json!({ "role": role, "groups": teams.iter().map(|t| &t.name).collect::<Vec<_>>() }),
             now,
         ),
     )
@@ -203,7 +238,7 @@ pub async fn list(
 }
 
 /// A new link for a pending invitation (the old one stops working), emailed again. Needs
-/// `members.invite`.
+/// `members.invite` and the rights to give the invitation's role and groups, as creating it.
 pub async fn resend(
     db: &Db,
     principal: &Principal,
@@ -217,12 +252,14 @@ pub async fn resend(
     let row = store::invitations::get(db, &access.org.id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
+    let rights = grants(&access, &row.role, &preset_teams(db, &row).await?)?;
     let token = random_secret()?;
     store::invitations::renew(
         db,
         &row.id,
         &sha256_hex(&token),
         now + Duration::days(LIFETIME_DAYS),
+        &rights,
         now,
         &entry(
             principal,
@@ -233,7 +270,8 @@ pub async fn resend(
             now,
         ),
     )
-    .await?;
+    .await
+    .map_err(store_error)?;
     let row = store::invitations::get(db, &access.org.id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -271,9 +309,7 @@ fn token_hash(token: &str) -> Result<String, AppError> {
 
 /// What the link shows. No permission: the link is the credential.
 pub async fn view(db: &Db, token: &str, now: DateTime<Utc>) -> Result<PublicInvitation, AppError> {
-    let row = store::invitations::by_token(db, &token_hash(token)?, now)
-        .await?
-        .ok_or_else(invalid_link)?;
+    let row = by_link(db, token, now).await?;
     Ok(PublicInvitation {
         organization: row.org_name,
         organization_display_name: row.org_display_name,
@@ -284,8 +320,41 @@ pub async fn view(db: &Db, token: &str, now: DateTime<Utc>) -> Result<PublicInvi
     })
 }
 
-/// Accepts for the signed-in caller, whose email must be the invited one (403 otherwise).
-/// Returns the organization's name.
+/// The live invitation behind a link token.
+async fn by_link(db: &Db, token: &str, now: DateTime<Utc>) -> Result<InvitationRow, AppError> {
+    store::invitations::by_token(db, &token_hash(token)?, now)
+        .await?
+        .ok_or_else(invalid_link)
+}
+
+/// Whether whoever sent `row` may still give what it gives (its role, its preset groups'
+/// current roles), as they stand now: 409 otherwise, and when they are gone.
+async fn still_grantable(
+    db: &Db,
+    row: &InvitationRow,
+    now: DateTime<Utc>,
+) -> Result<RightsSeen, AppError> {
+    let stale = || {
+        AppError::conflict(
+            ErrorCode::Conflict,
+            "This invitation gives more than whoever sent it may grant today (their rights or a group's role changed). Ask for a new invitation.",
+        )
+    };
+    let inviter = org_access::inviter(
+        db,
+        &row.org_name,
+        row.inviter_id.as_deref(),
+        row.inviter_token.as_deref(),
+        now,
+    )
+    .await?
+    .ok_or_else(stale)?;
+    grants(&inviter, &row.role, &preset_teams(db, row).await?).map_err(|_| stale())
+}
+
+/// Accepts for the signed-in caller, whose email must be the invited one (403 otherwise) and
+/// verified (403 otherwise); the inviter must still be able to give what the invitation gives
+/// (409 otherwise). Returns the organization's name.
 pub async fn accept(
     db: &Db,
     principal: &Principal,
@@ -297,6 +366,14 @@ pub async fn accept(
     let user = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
+    let row = by_link(db, token, now).await?;
+    if row.email != user.email.to_lowercase() {
+        return Err(store_error(InvitationError::EmailMismatch));
+    }
+    if !user.email_verified {
+        return Err(store_error(InvitationError::Unverified));
+    }
+    let rights = still_grantable(db, &row, now).await?;
     let audit = entry(
         principal,
         "invitation.accepted",
@@ -305,9 +382,17 @@ pub async fn accept(
         json!({ "email": user.email.to_lowercase() }),
         now,
     );
-    store::invitations::accept(db, &hash, &user.id, &user.email.to_lowercase(), now, &audit)
-        .await
-        .map_err(store_error)
+    store::invitations::accept(
+        db,
+        &hash,
+        &user.id,
+        &user.email.to_lowercase(),
+        &rights,
+        now,
+        &audit,
+    )
+    .await
+    .map_err(store_error)
 }
 
 /// Declines: the link stops working. No permission.
@@ -341,12 +426,13 @@ pub async fn sign_up(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
-    let invitation = view(db, token, now).await?;
+    let invitation = by_link(db, token, now).await?;
     if store::settings::get(db).await?.signup_mode == "closed" {
         return Err(AppError::forbidden(
             "New accounts are created by the site administrators here. Ask one for an account, then accept the invitation.",
         ));
     }
+    let rights = still_grantable(db, &invitation, now).await?;
     let row = accounts::create_account(
         db,
         &AccountSpec {
@@ -379,6 +465,7 @@ pub async fn sign_up(
         &token_hash(token)?,
         &row.id,
         &invitation.email,
+        &rights,
         now,
         &audit,
     )

@@ -3,15 +3,17 @@
 //! Invariants:
 //! - The last-owner and owner-only rules are checked by the store in the transaction that
 //!   writes (see `store::memberships`), on every path.
-//! - Nobody gives a member a role carrying a permission they do not hold themselves.
+//! - Changing a member's role gives the new role and takes the old one away; removing a
+//!   member takes their role and their groups' roles away: each asks the rulebook
+//!   (`service::rulebook`), whose findings the writing transaction confirms.
 
 use super::audit::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
+use super::rulebook::{self, Rights};
 use crate::domain::explain::ProjectPermissions;
 use crate::domain::organization::{DEFAULT_LIMIT, MAX_LIMIT, Member, MemberUser, Page};
 use crate::domain::permission::Permission;
-use crate::domain::role::BuiltinRole;
 use crate::error::{AppError, ErrorCode};
 use crate::store::memberships::{GuardError, MemberRow};
 use crate::store::{self, Db};
@@ -47,9 +49,6 @@ pub fn guard_error(err: GuardError) -> AppError {
             ErrorCode::LastOwner,
             "An organization needs at least one owner. Make someone else an owner first.",
         ),
-        GuardError::OwnerOnly => {
-            AppError::forbidden("Only an owner can grant, take away or remove the Owner role.")
-        }
         GuardError::AlreadyMember => AppError::conflict(
             ErrorCode::AlreadyMember,
             "That person is already a member of this organization.",
@@ -58,7 +57,7 @@ pub fn guard_error(err: GuardError) -> AppError {
             ErrorCode::OwnsProjects,
             "This member owns projects. Transfer them to someone else first.",
         ),
-        GuardError::RoleChanged => role_changed(),
+        GuardError::Refused(refusal) => rulebook::refused(refusal),
         GuardError::Store(err) => err.into(),
     }
 }
@@ -68,39 +67,6 @@ pub fn role_changed() -> AppError {
         ErrorCode::Conflict,
         "That role was changed or deleted meanwhile. Reload and try again.",
     )
-}
-
-/// A custom role's ticked permissions as this request's escalation check saw them (`None`
-/// for a built-in role), for the writing transaction to confirm.
-pub fn custom_snapshot(access: &OrgAccess, role: &str) -> Option<Vec<String>> {
-    access
-        .custom_roles
-        .iter()
-        .find(|c| c.name == role)
-        .map(|c| c.permissions.clone())
-}
-
-/// A role the caller may hand out: a built-in or custom role of the organization, carrying
-/// nothing beyond the caller's own rights (the escalation guard).
-pub fn grantable_role(access: &OrgAccess, role: &str, field: &str) -> Result<String, AppError> {
-    let role = role.trim().to_lowercase();
-    let known =
-        BuiltinRole::parse(&role).is_some() || access.custom_roles.iter().any(|c| c.name == role);
-    if !known {
-        return Err(AppError::validation(
-            field,
-            "Choose one of the organization's roles.",
-        ));
-    }
-    if !access
-        .permissions
-        .covers(org_access::role_permissions(&role, &access.custom_roles))
-    {
-        return Err(AppError::forbidden(
-            "You cannot grant a role with permissions you do not hold yourself.",
-        ));
-    }
-    Ok(role)
 }
 
 /// Reads `?limit=`: default 50, at most 200.
@@ -189,8 +155,9 @@ pub async fn explain(
     })
 }
 
-/// Changes a member's role. Needs `members.update_role`; only owners grant or take away
-/// Owner; the last owner keeps it (409 `last_owner`).
+/// Changes a member's role. Needs `members.update_role` and every permission of the old and
+/// the new role; only owners grant or take away Owner; the last owner keeps it (409
+/// `last_owner`).
 pub async fn change_role(
     db: &Db,
     principal: &Principal,
@@ -200,16 +167,19 @@ pub async fn change_role(
 ) -> Result<Member, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::MembersUpdateRole)?;
-    let role = grantable_role(&access, &change.role, "role")?;
+    let role = rulebook::known_role(&access, &change.role, "role")?;
     let target = member(db, &access, username).await?;
-    let custom = custom_snapshot(&access, &role);
+    let mut rights = Rights::of(&access);
+    rights
+        .give(&role)?
+        .take(&target.role)?
+        .member(&target.user_id, &target.role);
     store::memberships::change_role(
         db,
         &access.org.id,
         &target.user_id,
         &role,
-        custom.as_deref(),
-        access.caller_key(),
+        &rights.seen(),
         &entry(
             principal,
             "member.role_changed",
@@ -224,8 +194,9 @@ pub async fn change_role(
     Ok(to_dto(member(db, &access, username).await?))
 }
 
-/// Removes a member. Needs `members.remove`, or nothing for oneself (leaving); the last owner
-/// can neither be removed nor leave (409 `last_owner`).
+/// Removes a member. Needs `members.remove` and every permission the member holds through
+/// their role and groups (only owners remove owners), or nothing for oneself (leaving); the
+/// last owner can neither be removed nor leave (409 `last_owner`).
 pub async fn remove(
     db: &Db,
     principal: &Principal,
@@ -234,10 +205,21 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let target = member(db, &access, username).await?;
-    if access.member_id() != Some(target.user_id.as_str()) {
-        access.require(Permission::MembersRemove)?;
-    }
     let leaving = access.member_id() == Some(target.user_id.as_str());
+    let mut rights = Rights::of(&access);
+    if !leaving {
+        access.require(Permission::MembersRemove)?;
+        rights
+            .take(&target.role)?
+            .member(&target.user_id, &target.role);
+        for team in store::teams::list(db, &access.org.id)
+            .await?
+            .iter()
+            .filter(|t| target.groups.contains(&t.name))
+        {
+            rights.leave_group(team)?;
+        }
+    }
     let audit = entry(
         principal,
         if leaving {
@@ -250,13 +232,7 @@ pub async fn remove(
         json!({ "role": target.role }),
         chrono::Utc::now(),
     );
-    store::memberships::remove(
-        db,
-        &access.org.id,
-        &target.user_id,
-        access.caller_key(),
-        &audit,
-    )
-    .await
-    .map_err(guard_error)
+    store::memberships::remove(db, &access.org.id, &target.user_id, &rights.seen(), &audit)
+        .await
+        .map_err(guard_error)
 }

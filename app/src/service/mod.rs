@@ -22,6 +22,7 @@ pub mod principal;
 pub mod projects;
 pub mod qr;
 pub mod roles;
+pub mod rulebook;
 pub mod sessions;
 pub mod throttle;
 pub mod token_format;

@@ -262,7 +262,7 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
     let row = store::organizations::access(db, &name, &caller.user_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let Some(role) = row.role else {
+    let Some(role) = row.role.clone() else {
         return Err(AppError::not_found());
     };
     if row.org.require_two_factor && !row.two_factor {
@@ -271,18 +271,74 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
             "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
         ));
     }
+    Ok(member_access(&caller.user_id, &caller.username, role, row))
+}
+
+fn member_access(
+    user_id: &str,
+    username: &str,
+    role: String,
+    row: store::organizations::AccessRow,
+) -> OrgAccess {
     let grants = explain(&role, &row.team_roles, &row.custom_roles);
-    Ok(OrgAccess {
+    OrgAccess {
         org: row.org,
         actor: Actor::Member {
-            user_id: caller.user_id.clone(),
-            username: caller.username.clone(),
+            user_id: user_id.to_string(),
+            username: username.to_string(),
         },
         role,
         permissions: permission_set(&grants),
         grants,
         custom_roles: row.custom_roles,
-    })
+    }
+}
+
+/// Who sent an invitation, as they stand in organization `name` today: the member `user_id`
+/// (active, still a member; the two-factor policy does not apply — they are not acting), or
+/// the live organization or group token `token_id`. `None` once they are gone.
+pub async fn inviter(
+    db: &Db,
+    name: &str,
+    user_id: Option<&str>,
+    token_id: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<OrgAccess>, AppError> {
+    if let Some(token_id) = token_id {
+        let Some(row) = store::tokens::by_id(db, token_id).await? else {
+            return Ok(None);
+        };
+        let live = row.revoked_at.is_none() && row.expires_at.is_none_or(|at| at > now);
+        let (true, Some(org_id)) = (live, row.org) else {
+            return Ok(None);
+        };
+        let token = super::principal::OrgToken {
+            token_id: row.id,
+            prefix: row.prefix,
+            org_id,
+            team_id: row.team,
+            role: row.role,
+            ip: String::new(),
+        };
+        return match resolve_token(db, &token, name).await {
+            Ok(access) => Ok(Some(access)),
+            Err(err) if err.code == ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err),
+        };
+    }
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let Some(user) = store::users::by_id(db, user_id).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let Some(row) = store::organizations::access(db, name, user_id).await? else {
+        return Ok(None);
+    };
+    let Some(role) = row.role.clone() else {
+        return Ok(None);
+    };
+    Ok(Some(member_access(&user.id, &user.username, role, row)))
 }
 
 /// An organization or group token in organization `name`: 404 unless it is the token's own.

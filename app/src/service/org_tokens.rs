@@ -2,23 +2,25 @@
 //!
 //! Invariants:
 //! - Only `tokens.manage` holders see or touch them.
-//! - Escalation guard: an organization token's role, and a group token's group role, carry
-//!   nothing the creator does not hold; the writing transaction confirms the role the check
-//!   saw. Owner is never a token's role.
+//! - A token is a grant: an organization token's role, and a group token's group role, pass
+//!   the rulebook (`service::rulebook`) like giving them to a person — nothing the creator
+//!   does not hold, Owner-role groups only by owners — and the writing transaction confirms
+//!   what the check saw. Owner is never an organization token's role. Tokens cannot create
+//!   tokens.
 //! - An organization token acts with its role and a group token with its group's current role;
 //!   deleting the group or the organization deletes its tokens (see the store).
 
 use super::audit::entry;
-use super::members::{custom_snapshot, grantable_role};
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
+use super::rulebook::{self, Rights};
 use super::sessions::sha256_hex;
 use super::token_format::{self, TokenKind};
 use super::tokens::{checked_lifetime, info};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
 use crate::domain::token::{CreatedToken, TokenInfo};
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::store::tokens::{NewOrgToken, OrgTokenError, TokenRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -49,7 +51,7 @@ fn to_info(row: TokenRow) -> TokenInfo {
 
 fn write_error(err: OrgTokenError) -> AppError {
     match err {
-        OrgTokenError::RoleChanged => super::members::role_changed(),
+        OrgTokenError::Refused(refusal) => rulebook::refused(refusal),
         OrgTokenError::Store(err) => err.into(),
     }
 }
@@ -80,15 +82,17 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<CreatedToken, AppError> {
     let access = managing(db, principal, org).await?;
+    access.person()?;
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
-    let role = grantable_role(&access, &input.role, "role")?;
+    let role = rulebook::known_role(&access, &input.role, "role")?;
+    let mut rights = Rights::of(&access);
+    rights.give(&role)?;
     if role == BuiltinRole::Owner.name() {
         return Err(AppError::validation(
             "role",
             "A token cannot be an owner; choose Admin or a lesser role.",
         ));
     }
-    let custom = custom_snapshot(&access, &role);
     let secret = token_format::generate(TokenKind::Organization)?;
     let row = store::tokens::create_org_token(
         db,
@@ -98,12 +102,11 @@ pub async fn create(
             org_id: &access.org.id,
             team_id: None,
             role: Some(&role),
-            team_role: None,
-            custom: custom.as_deref(),
             description,
             created_by: access.member_id(),
             expires_at: input.expires_in_days.map(|d| now + Duration::days(d)),
         },
+        &rights.seen(),
         now,
         &entry(
             principal,
@@ -200,20 +203,11 @@ pub async fn create_group(
     now: DateTime<Utc>,
 ) -> Result<CreatedToken, AppError> {
     let access = managing(db, principal, org).await?;
+    access.person()?;
     let team = team(db, &access, group).await?;
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
-    let role = team.role.as_deref();
-    if let Some(role) = role
-        && !access
-            .permissions
-            .covers(org_access::role_permissions(role, &access.custom_roles))
-    {
-        return Err(AppError::new(
-            ErrorCode::Forbidden,
-            "You cannot create a token for a group whose role has permissions you do not hold yourself.",
-        ));
-    }
-    let custom = role.and_then(|r| custom_snapshot(&access, r));
+    let mut rights = Rights::of(&access);
+    rights.join_group(&team)?;
     let secret = token_format::generate(TokenKind::Group)?;
     let row = store::tokens::create_org_token(
         db,
@@ -223,12 +217,11 @@ pub async fn create_group(
             org_id: &access.org.id,
             team_id: Some(&team.id),
             role: None,
-            team_role: role,
-            custom: custom.as_deref(),
             description,
             created_by: access.member_id(),
             expires_at: input.expires_in_days.map(|d| now + Duration::days(d)),
         },
+        &rights.seen(),
         now,
         &entry(
             principal,

@@ -12,6 +12,7 @@
 use super::audit::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
+use super::rulebook::{self, Rights};
 use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
 use crate::domain::role::{BuiltinRole, MemberChange, Preview, RoleInfo};
 use crate::domain::username::Username;
@@ -298,13 +299,15 @@ pub async fn update(
     Ok(info(&row, counts))
 }
 
-/// Deletes a custom role; its holders fall back to no role. Needs `roles.manage` and the
-/// role's permissions; built-ins: 409.
+/// Deletes a custom role; its holders (members, groups, invitations, organization tokens)
+/// fall back to no role. Needs `roles.manage` and the role's permissions (taking it away);
+/// built-ins: 409.
 pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesManage)?;
     let current = custom(db, &access, name).await?;
-    guard_escalation(&access, set_of(&current.permissions))?;
+    let mut rights = Rights::of(&access);
+    rights.take(&current.name)?;
     let audit = entry(
         principal,
         "role.deleted",
@@ -313,11 +316,16 @@ pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Re
         json!({ "permissions": current.permissions }),
         chrono::Utc::now(),
     );
-    store::roles::delete(db, &access.org.id, &current.name, &audit).await?;
-    Ok(())
+    store::roles::delete(db, &access.org.id, &current.name, &rights.seen(), &audit)
+        .await
+        .map_err(|err| match err {
+            store::roles::DeleteError::Refused(refusal) => rulebook::refused(refusal),
+            store::roles::DeleteError::Store(err) => err.into(),
+        })
 }
 
-/// Members who hold a role directly or through a group. Needs `roles.read`.
+/// Who holds a role: members directly or through a group, then organization tokens
+/// (`token gto_…: description`). Needs `roles.read`.
 pub async fn role_holders(
     db: &Db,
     principal: &Principal,
@@ -326,7 +334,15 @@ pub async fn role_holders(
 ) -> Result<Vec<String>, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesRead)?;
-    Ok(store::roles::holders(db, &access.org.id, &name.trim().to_lowercase()).await?)
+    let name = name.trim().to_lowercase();
+    let mut holders = store::roles::holders(db, &access.org.id, &name).await?;
+    holders.extend(
+        store::roles::token_holders(db, &access.org.id, &name)
+            .await?
+            .iter()
+            .map(|(prefix, description)| token_label(prefix, description)),
+    );
+    Ok(holders)
 }
 
 /// Who would gain or lose which permissions if the role carried `permissions`, computed with
@@ -391,5 +407,38 @@ pub async fn preview(
             });
         }
     }
+    for (prefix, description) in
+        store::roles::token_holders(db, &access.org.id, &current.name).await?
+    {
+        let (before, after) = (
+            org_access::role_permissions(&current.name, &before_roles),
+            org_access::role_permissions(&current.name, &after_roles),
+        );
+        let changes = |from: PermissionSet, to: PermissionSet| -> Vec<String> {
+            to.iter()
+                .filter(|p| !from.contains(*p))
+                .map(|p| p.id().to_string())
+                .collect()
+        };
+        let (gained, lost) = (changes(before, after), changes(after, before));
+        let username = token_label(&prefix, &description);
+        if !gained.is_empty() {
+            preview.gains.push(MemberChange {
+                username: username.clone(),
+                permissions: gained,
+            });
+        }
+        if !lost.is_empty() {
+            preview.losses.push(MemberChange {
+                username,
+                permissions: lost,
+            });
+        }
+    }
     Ok(preview)
+}
+
+/// How an organization token appears among a role's holders.
+fn token_label(prefix: &str, description: &str) -> String {
+    format!("token {prefix}…: {description}")
 }

@@ -8,10 +8,14 @@
 //! - Accepting checks the invitation, its expiry and the address, creates the membership and
 //!   the group memberships, and deletes the invitation, all in one transaction: a link works
 //!   at most once.
+//! - Creating, resending and accepting confirm the rights check's findings (the invitation's
+//!   role and preset groups, given by the inviter) in the writing transaction; accepting
+//!   needs a verified address.
 
 use super::checked::{checked, is_thrown};
 use super::organizations::MEMBER_COPY;
 use super::retry::retry_on_conflict;
+use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -26,6 +30,12 @@ pub struct InvitationRow {
     pub role: String,
     pub groups: Vec<String>,
     pub invited_by: Option<String>,
+    /// The inviting member's user key (none when a token invited, or once they are gone).
+    pub inviter_id: Option<String>,
+    /// The inviting token's key, when a token invited.
+    pub inviter_token: Option<String>,
+    /// The preset groups' keys (groups deleted since are gone from it).
+    pub team_ids: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -33,7 +43,11 @@ pub struct InvitationRow {
 const FIELDS: &str = "record::id(id) AS id, record::id(org) AS org_id, org.name AS org_name, \
      org.display_name AS org_display_name, email, role, \
      (SELECT VALUE name FROM $parent.teams ORDER BY name) AS groups, \
-     invited_by.username AS invited_by, created_at, expires_at";
+     invited_by.username AS invited_by, \
+     (IF invited_by != NONE { record::id(invited_by) } ELSE { NONE }) AS inviter_id, \
+     (IF inviter_token != NONE { record::id(inviter_token) } ELSE { NONE }) AS inviter_token, \
+     (SELECT VALUE record::id(id) FROM $parent.teams ORDER BY name) AS team_ids, \
+     created_at, expires_at";
 
 #[derive(Debug)]
 pub enum InvitationError {
@@ -43,7 +57,10 @@ pub enum InvitationError {
     /// Unknown, used, revoked or expired: one answer for all.
     Invalid,
     EmailMismatch,
-    RoleChanged,
+    /// The accepting account's address is not verified.
+    Unverified,
+    /// The rights check's findings no longer hold.
+    Refused(Refusal),
     Store(StoreError),
 }
 
@@ -54,8 +71,11 @@ fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, InvitationError>
         Err(err) if is_thrown(&err, "already_member") => Err(InvitationError::AlreadyMember),
         Err(err) if is_thrown(&err, "invalid") => Err(InvitationError::Invalid),
         Err(err) if is_thrown(&err, "email_mismatch") => Err(InvitationError::EmailMismatch),
-        Err(err) if is_thrown(&err, "role_changed") => Err(InvitationError::RoleChanged),
-        Err(err) => Err(InvitationError::Store(err.into())),
+        Err(err) if is_thrown(&err, "unverified") => Err(InvitationError::Unverified),
+        Err(err) => match refusal(&err) {
+            Some(refused) => Err(InvitationError::Refused(refused)),
+            None => Err(InvitationError::Store(err.into())),
+        },
     }
 }
 
@@ -65,11 +85,11 @@ pub struct NewInvitation<'a> {
     /// Lower-cased.
     pub email: &'a str,
     pub role: &'a str,
-    /// A custom role's permissions as the escalation check saw them (`None`: built-in).
-    pub custom: Option<&'a [String]>,
     pub team_ids: &'a [String],
     /// The inviting member; none when a token invites.
     pub invited_by: Option<&'a str>,
+    /// The inviting token; none when a member invites.
+    pub inviter_token: Option<&'a str>,
     pub token_hash: &'a str,
     pub expires_at: DateTime<Utc>,
 }
@@ -77,43 +97,46 @@ pub struct NewInvitation<'a> {
 pub async fn create(
     db: &Db,
     new: &NewInvitation<'_>,
+    rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), InvitationError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $org_key);
+         LET $holder = (SELECT VALUE user FROM ONLY type::record('email_claim', $email));
+         IF $holder != NONE AND record::exists(type::record('membership', [$org_key, record::id($holder)])) {{
+             THROW 'already_member'
+         }};
+         LET $existing = (SELECT VALUE expires_at FROM ONLY type::record('invitation', $id));
+         IF $existing != NONE AND $existing > $now {{ THROW 'pending' }};
+         {RIGHTS_GUARD}
+         UPSERT type::record('invitation', $id) CONTENT {{
+             org: $org, email: $email, role: $role,
+             teams: array::map($teams, |$t| type::record('team', $t)),
+             invited_by: IF $inviter != NONE {{ type::record('user', $inviter) }} ELSE {{ NONE }},
+             inviter_token: IF $inviter_token != NONE {{ type::record('api_token', $inviter_token) }} ELSE {{ NONE }},
+             token_hash: $hash,
+             created_at: $now, expires_at: $expires_at
+         }};
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $org = type::record('organization', $org_key);
-                 LET $holder = (SELECT VALUE user FROM ONLY type::record('email_claim', $email));
-                 IF $holder != NONE AND record::exists(type::record('membership', [$org_key, record::id($holder)])) {
-                     THROW 'already_member'
-                 };
-                 LET $existing = (SELECT VALUE expires_at FROM ONLY type::record('invitation', $id));
-                 IF $existing != NONE AND $existing > $now { THROW 'pending' };
-                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org_key, $role])) != $custom {
-                     THROW 'role_changed'
-                 };
-                 UPSERT type::record('invitation', $id) CONTENT {
-                     org: $org, email: $email, role: $role,
-                     teams: array::map($teams, |$t| type::record('team', $t)),
-                     invited_by: IF $inviter != NONE { type::record('user', $inviter) } ELSE { NONE }, token_hash: $hash,
-                     created_at: $now, expires_at: $expires_at
-                 };
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("id", new.id.to_string()))
-            .bind(("org_key", new.org_id.to_string()))
-            .bind(("email", new.email.to_string()))
-            .bind(("role", new.role.to_string()))
-            .bind(("custom", new.custom.map(<[String]>::to_vec)))
-            .bind(("teams", new.team_ids.to_vec()))
-            .bind(("inviter", new.invited_by.map(str::to_string)))
-            .bind(("hash", new.token_hash.to_string()))
-            .bind(("expires_at", new.expires_at))
-            .bind(("now", now))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("id", new.id.to_string()))
+                .bind(("org_key", new.org_id.to_string()))
+                .bind(("email", new.email.to_string()))
+                .bind(("role", new.role.to_string()))
+                .bind(("rights", rights.clone()))
+                .bind(("teams", new.team_ids.to_vec()))
+                .bind(("inviter", new.invited_by.map(str::to_string)))
+                .bind(("inviter_token", new.inviter_token.map(str::to_string)))
+                .bind(("hash", new.token_hash.to_string()))
+                .bind(("expires_at", new.expires_at))
+                .bind(("now", now))
+                .await?,
         )
         .map(|_| ())
     })
@@ -171,30 +194,41 @@ pub async fn by_token(
     Ok(rows.into_iter().next())
 }
 
-/// A new link (and a new expiry) for a live invitation.
+/// A new link (and a new expiry) for a live invitation, once the rights check's findings
+/// (`rights`: the invitation's role and groups, given again) are confirmed.
 pub async fn renew(
     db: &Db,
     id: &str,
     token_hash: &str,
     expires_at: DateTime<Utc>,
+    rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    checked(
-        db.query(super::audit::with_audit(
-            "BEGIN TRANSACTION;
-             UPDATE type::record('invitation', $id)
-             SET token_hash = $hash, expires_at = $expires_at, created_at = $now;
-             COMMIT TRANSACTION;",
-        ))
-        .bind(("audit", audit.clone()))
-        .bind(("id", id.to_string()))
-        .bind(("hash", token_hash.to_string()))
-        .bind(("expires_at", expires_at))
-        .bind(("now", now))
-        .await?,
-    )?;
-    Ok(())
+) -> Result<(), InvitationError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $inv = (SELECT role, teams FROM ONLY type::record('invitation', $id));
+         IF $inv = NONE {{ THROW 'invalid' }};
+         {RIGHTS_GUARD}
+         UPDATE type::record('invitation', $id)
+         SET token_hash = $hash, expires_at = $expires_at, created_at = $now;
+         COMMIT TRANSACTION;"
+    ));
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("id", id.to_string()))
+                .bind(("hash", token_hash.to_string()))
+                .bind(("expires_at", expires_at))
+                .bind(("rights", rights.clone()))
+                .bind(("now", now))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    outcome(result)
 }
 
 pub async fn delete(db: &Db, id: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
@@ -240,12 +274,15 @@ async fn deleting(
 }
 
 /// Accepts the invitation behind `hash` for `user_id`, whose lower-cased address must be the
-/// invited one. Returns the organization's name.
+/// invited one and verified, once the inviter's rights check (`rights`: the invitation's role
+/// and groups, given by the inviter as they stand now) is confirmed. Returns the
+/// organization's name.
 pub async fn accept(
     db: &Db,
     hash: &str,
     user_id: &str,
     email: &str,
+    rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<String, InvitationError> {
@@ -255,8 +292,11 @@ pub async fn accept(
          IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invalid' }};
          IF $inv.email != $email {{ THROW 'email_mismatch' }};
          LET $org_key = record::id($inv.org);
+         IF $org_key != $rights.org {{ THROW 'invalid' }};
          LET $user = type::record('user', $user_key);
+         IF (SELECT VALUE email_verified FROM ONLY $user) != true {{ THROW 'unverified' }};
          IF record::exists(type::record('membership', [$org_key, $user_key])) {{ THROW 'already_member' }};
+         {RIGHTS_GUARD}
          CREATE type::record('membership', [$org_key, $user_key]) CONTENT {{
              org: $inv.org, user: $user, role: $inv.role, {MEMBER_COPY}, joined_at: $now
          }};
@@ -268,7 +308,6 @@ pub async fn accept(
              }};
          }};
          DELETE $inv.id;
-         UPDATE $user SET email_verified = true;
          LET $audit_org = $org_key;
          COMMIT TRANSACTION;
          SELECT VALUE name FROM ONLY type::record('organization', $org_key);"
@@ -280,6 +319,7 @@ pub async fn accept(
                 .bind(("hash", hash.to_string()))
                 .bind(("user_key", user_id.to_string()))
                 .bind(("email", email.to_string()))
+                .bind(("rights", rights.clone()))
                 .bind(("now", now))
                 .await?,
         )?;

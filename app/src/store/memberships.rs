@@ -5,7 +5,9 @@
 //! against the other's result):
 //! - An organization always keeps at least one owner: the last owner cannot be demoted,
 //!   removed, or leave.
-//! - Only an owner grants or takes away the Owner role, including removing an owner.
+//! - Every change of rights runs the rights guard (`store::rights`) first: only an owner
+//!   grants or takes away the Owner role (removing an owner included), and the roles the
+//!   caller's check saw are still the roles.
 //! - Removing a member also removes them from the organization's groups and their project
 //!   grants; a member who owns projects cannot be removed (or leave) until they are
 //!   transferred.
@@ -13,6 +15,7 @@
 use super::checked::{checked, is_thrown};
 use super::organizations::MEMBER_COPY;
 use super::retry::retry_on_conflict;
+use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -98,26 +101,32 @@ fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, 
 pub enum GuardError {
     NotMember,
     LastOwner,
-    OwnerOnly,
     AlreadyMember,
     /// The member still owns projects of the organization.
     OwnsProjects,
-    /// The custom role changed (or went) since the escalation check.
-    RoleChanged,
+    /// The rights guard refused: see `store::rights`.
+    Refused(Refusal),
     Store(StoreError),
 }
 
 fn guard_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, GuardError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "not_member") => Err(GuardError::NotMember),
-        Err(err) if is_thrown(&err, "last_owner") => Err(GuardError::LastOwner),
-        Err(err) if is_thrown(&err, "owner_only") => Err(GuardError::OwnerOnly),
-        Err(err) if is_thrown(&err, "already_member") => Err(GuardError::AlreadyMember),
-        Err(err) if is_thrown(&err, "owns_projects") => Err(GuardError::OwnsProjects),
-        Err(err) if is_thrown(&err, "role_changed") => Err(GuardError::RoleChanged),
-        Err(err) => Err(GuardError::Store(err.into())),
-    }
+    let err = match result {
+        Ok(v) => return Ok(v),
+        Err(err) => err,
+    };
+    Err(if let Some(refused) = refusal(&err) {
+        GuardError::Refused(refused)
+    } else if is_thrown(&err, "not_member") {
+        GuardError::NotMember
+    } else if is_thrown(&err, "last_owner") {
+        GuardError::LastOwner
+    } else if is_thrown(&err, "already_member") {
+        GuardError::AlreadyMember
+    } else if is_thrown(&err, "owns_projects") {
+        GuardError::OwnsProjects
+    } else {
+        GuardError::Store(err.into())
+    })
 }
 
 /// One page of members by username, after `after`; `query` filters on name and email.
@@ -221,45 +230,39 @@ pub async fn add(
     guard_outcome(result)
 }
 
-/// Sets a member's role. `caller_id` is who asks: their ownership is checked here, in the
-/// same transaction; so is `custom` (a custom role's permissions as the caller's escalation
-/// check saw them), which must still be the role's.
+/// Sets a member's role, after the rights guard confirms what the caller's check saw
+/// (`rights`: the caller, the old and new role, owner-only when either is Owner).
 pub async fn change_role(
     db: &Db,
     org_id: &str,
     user_id: &str,
     role: &str,
-    custom: Option<&[String]>,
-    caller_id: &str,
+    rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), GuardError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $org_key);
+         LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
+         IF $current = NONE {{ THROW 'not_member' }};
+         {RIGHTS_GUARD}
+         IF $current = 'owner' AND $role != 'owner'
+            AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {{
+             THROW 'last_owner'
+         }};
+         UPDATE type::record('membership', [$org_key, $user_key]) SET role = $role;
+         UPDATE $org SET guard += 1;
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $org = type::record('organization', $org_key);
-                 LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
-                 IF $current = NONE { THROW 'not_member' };
-                 LET $caller = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $caller_key]));
-                 IF ($current = 'owner' OR $role = 'owner') AND $caller != 'owner' { THROW 'owner_only' };
-                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org_key, $role])) != $custom {
-                     THROW 'role_changed'
-                 };
-                 IF $current = 'owner' AND $role != 'owner'
-                    AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {
-                     THROW 'last_owner'
-                 };
-                 UPDATE type::record('membership', [$org_key, $user_key]) SET role = $role;
-                 UPDATE $org SET guard += 1;
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org_key", org_id.to_string()))
-            .bind(("user_key", user_id.to_string()))
-            .bind(("caller_key", caller_id.to_string()))
-            .bind(("role", role.to_string()))
-            .bind(("custom", custom.map(<[String]>::to_vec)))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("org_key", org_id.to_string()))
+                .bind(("user_key", user_id.to_string()))
+                .bind(("rights", rights.clone()))
+                .bind(("role", role.to_string()))
+                .await?,
         )
         .map(|_| ())
     })
@@ -267,43 +270,43 @@ pub async fn change_role(
     guard_outcome(result)
 }
 
-/// Removes a member (and their group memberships). `caller_id` as in [`change_role`]; a member
-/// removing themselves (leaving) needs no ownership unless they are the last owner.
+/// Removes a member (and their group memberships), after the rights guard confirms what the
+/// caller's check saw (a member leaving checks nothing but the last-owner rule).
 pub async fn remove(
     db: &Db,
     org_id: &str,
     user_id: &str,
-    caller_id: &str,
+    rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), GuardError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $org = type::record('organization', $org_key);
+         LET $user = type::record('user', $user_key);
+         LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
+         IF $current = NONE {{ THROW 'not_member' }};
+         {RIGHTS_GUARD}
+         IF $current = 'owner'
+            AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {{
+             THROW 'last_owner'
+         }};
+         IF count(SELECT VALUE id FROM project WHERE org = $org AND owner = $user) > 0 {{
+             THROW 'owns_projects'
+         }};
+         DELETE team_member WHERE org = $org AND user = $user;
+         DELETE project_access WHERE org = $org AND user = $user;
+         DELETE type::record('membership', [$org_key, $user_key]);
+         UPDATE $org SET guard += 1;
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $org = type::record('organization', $org_key);
-                 LET $user = type::record('user', $user_key);
-                 LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
-                 IF $current = NONE { THROW 'not_member' };
-                 LET $caller = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $caller_key]));
-                 IF $current = 'owner' AND $caller != 'owner' { THROW 'owner_only' };
-                 IF $current = 'owner'
-                    AND count(SELECT VALUE id FROM membership WHERE org = $org AND role = 'owner') <= 1 {
-                     THROW 'last_owner'
-                 };
-                 IF count(SELECT VALUE id FROM project WHERE org = $org AND owner = $user) > 0 {
-                     THROW 'owns_projects'
-                 };
-                 DELETE team_member WHERE org = $org AND user = $user;
-                 DELETE project_access WHERE org = $org AND user = $user;
-                 DELETE type::record('membership', [$org_key, $user_key]);
-                 UPDATE $org SET guard += 1;
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org_key", org_id.to_string()))
-            .bind(("user_key", user_id.to_string()))
-            .bind(("caller_key", caller_id.to_string()))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("org_key", org_id.to_string()))
+                .bind(("user_key", user_id.to_string()))
+                .bind(("rights", rights.clone()))
+                .await?,
         )
         .map(|_| ())
     })

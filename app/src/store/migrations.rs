@@ -90,6 +90,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "user_filters",
         surql: include_str!("migrations/0013_user_filters.surql"),
     },
+    Migration {
+        version: 14,
+        name: "rights",
+        surql: include_str!("migrations/0014_rights.surql"),
+    },
 ];
 
 /// What a run did.

@@ -26,6 +26,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod projects;
 pub mod retry;
+pub mod rights;
 pub mod roles;
 pub mod sessions;
 pub mod settings;

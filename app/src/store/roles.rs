@@ -5,11 +5,13 @@
 //!   name (checked by the service).
 //! - An edit applies only if the role still has the permissions the editor saw (`expected`):
 //!   a concurrent edit makes the later one fail instead of silently widening what was checked.
-//! - Deleting a role and moving its holders (members, groups, invitations) to no role happen
-//!   in one transaction.
+//! - Deleting a role and moving its holders (members, groups, invitations, organization
+//!   tokens) to no role happen in one transaction, which confirms the rights check's findings:
+//!   a token never regains rights from a later role of the same name.
 
 use super::checked::{checked, is_thrown};
 use super::retry::retry_on_conflict;
+use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -131,34 +133,83 @@ pub async fn update(
     outcome(result)
 }
 
-/// Deletes the role; its holders (members, groups, pending invitations) fall back to no role.
+/// Deletes the role; its holders (members, groups, pending invitations, organization tokens)
+/// fall back to no role.
 pub async fn delete(
     db: &Db,
     org_id: &str,
     name: &str,
+    rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    retry_on_conflict(|| async {
+) -> Result<(), DeleteError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         {RIGHTS_GUARD}
+         LET $org_id = type::record('organization', $org);
+         UPDATE membership SET role = '' WHERE org = $org_id AND role = $name;
+         UPDATE team SET role = NONE WHERE org = $org_id AND role = $name;
+         UPDATE invitation SET role = '' WHERE org = $org_id AND role = $name;
+         UPDATE api_token SET role = '' WHERE org = $org_id AND kind = 'organization' AND role = $name;
+         DELETE type::record('role', [$org, $name]);
+         UPDATE $org_id SET guard += 1;
+         COMMIT TRANSACTION;"
+    ));
+    let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $org_id = type::record('organization', $org);
-                 UPDATE membership SET role = '' WHERE org = $org_id AND role = $name;
-                 UPDATE team SET role = NONE WHERE org = $org_id AND role = $name;
-                 UPDATE invitation SET role = '' WHERE org = $org_id AND role = $name;
-                 DELETE type::record('role', [$org, $name]);
-                 UPDATE $org_id SET guard += 1;
-                 COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("name", name.to_string()))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("org", org_id.to_string()))
+                .bind(("name", name.to_string()))
+                .bind(("rights", rights.clone()))
+                .await?,
         )
         .map(|_| ())
     })
-    .await?;
-    Ok(())
+    .await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(err) => match refusal(&err) {
+            Some(refused) => Err(DeleteError::Refused(refused)),
+            None => Err(DeleteError::Store(err.into())),
+        },
+    }
+}
+
+/// Why deleting a role failed.
+#[derive(Debug)]
+pub enum DeleteError {
+    /// The rights check's findings no longer hold.
+    Refused(Refusal),
+    Store(StoreError),
+}
+
+/// Organization tokens that carry `name`: (prefix, description), by prefix.
+pub async fn token_holders(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    #[derive(SurrealValue)]
+    struct Holder {
+        prefix: String,
+        description: String,
+    }
+    let mut response = checked(
+        db.query(
+            "SELECT prefix, description FROM api_token
+                 WHERE org = type::record('organization', $org) AND kind = 'organization'
+                 AND role = $name AND revoked_at = NONE
+                 ORDER BY prefix;",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind(("name", name.to_string()))
+        .await?,
+    )?;
+    let rows: Vec<Holder> = response.take(0)?;
+    Ok(rows
+        .into_iter()
+        .map(|h| (h.prefix, h.description))
+        .collect())
 }
 
 /// Usernames of the members who hold `name` directly or through a group, sorted.

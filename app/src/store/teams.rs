@@ -6,9 +6,12 @@
 //! - Only members of the organization are put in its groups (checked in the writing
 //!   transaction); leaving the organization removes them from its groups.
 //! - Deleting a group deletes its project grants and its tokens with it.
+//! - Every write that gives or takes rights (a role, a member, deleting) runs the rights guard
+//!   (`store::rights`) in its transaction.
 
 use super::checked::{checked, is_thrown};
 use super::retry::retry_on_conflict;
+use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -34,33 +37,43 @@ const TEAM_ROW: &str = "|$t| {
 pub enum TeamError {
     NameTaken,
     NotMember,
-    RoleChanged,
+    /// The member was not in the group.
+    Absent,
+    /// The rights guard refused: see `store::rights`.
+    Refused(Refusal),
     Store(StoreError),
 }
 
 fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, TeamError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "name_taken") => Err(TeamError::NameTaken),
-        Err(err) if is_thrown(&err, "not_member") => Err(TeamError::NotMember),
-        Err(err) if is_thrown(&err, "role_changed") => Err(TeamError::RoleChanged),
-        Err(err) => Err(TeamError::Store(err.into())),
-    }
+    let err = match result {
+        Ok(v) => return Ok(v),
+        Err(err) => err,
+    };
+    Err(if let Some(refused) = refusal(&err) {
+        TeamError::Refused(refused)
+    } else if is_thrown(&err, "name_taken") {
+        TeamError::NameTaken
+    } else if is_thrown(&err, "not_member") {
+        TeamError::NotMember
+    } else if is_thrown(&err, "absent") {
+        TeamError::Absent
+    } else {
+        TeamError::Store(err.into())
+    })
 }
 
-/// A new group: its role, and (for a custom role) that role's permissions as the caller's
-/// escalation check saw them, which the writing transaction confirms.
+/// A new group and its role.
 pub struct NewTeam<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub role: Option<&'a str>,
-    pub custom: Option<&'a [String]>,
 }
 
 pub async fn create(
     db: &Db,
     org_id: &str,
     team: &NewTeam<'_>,
+    rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
@@ -68,29 +81,29 @@ pub async fn create(
         name,
         description,
         role,
-        custom,
     } = *team;
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'name_taken' }};
+         {RIGHTS_GUARD}
+         LET $team = CREATE ONLY team CONTENT {{
+             org: type::record('organization', $org), name: $name,
+             description: $description, role: $role, created_at: $now
+         }};
+         CREATE type::record('team_name', [$org, $name]) CONTENT {{ team: $team.id }};
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
-                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $role])) != $custom { THROW 'role_changed' };
-                 LET $team = CREATE ONLY team CONTENT {
-                     org: type::record('organization', $org), name: $name,
-                     description: $description, role: $role, created_at: $now
-                 };
-                 CREATE type::record('team_name', [$org, $name]) CONTENT { team: $team.id };
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("name", name.to_string()))
-            .bind(("description", description.to_string()))
-            .bind(("role", role.map(str::to_string)))
-            .bind(("custom", custom.map(<[String]>::to_vec)))
-            .bind(("now", now))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("org", org_id.to_string()))
+                .bind(("name", name.to_string()))
+                .bind(("description", description.to_string()))
+                .bind(("role", role.map(str::to_string)))
+                .bind(("rights", rights.clone()))
+                .bind(("now", now))
+                .await?,
         )
         .map(|_| ())
     })
@@ -137,37 +150,36 @@ pub async fn update(
     org_id: &str,
     team_id: &str,
     change: &TeamChange<'_>,
-    custom: Option<&[String]>,
+    rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         {RIGHTS_GUARD}
+         LET $team = type::record('team', $id);
+         LET $old = (SELECT VALUE name FROM ONLY $team);
+         IF $name != NONE AND $name != $old {{
+             IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'name_taken' }};
+             DELETE type::record('team_name', [$org, $old]);
+             CREATE type::record('team_name', [$org, $name]) CONTENT {{ team: $team }};
+             UPDATE $team SET name = $name;
+         }};
+         IF $description != NONE {{ UPDATE $team SET description = $description }};
+         IF $set_role {{ UPDATE $team SET role = $role }};
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $team = type::record('team', $id);
-                 LET $old = (SELECT VALUE name FROM ONLY $team);
-                 IF $name != NONE AND $name != $old {
-                     IF record::exists(type::record('team_name', [$org, $name])) { THROW 'name_taken' };
-                     DELETE type::record('team_name', [$org, $old]);
-                     CREATE type::record('team_name', [$org, $name]) CONTENT { team: $team };
-                     UPDATE $team SET name = $name;
-                 };
-                 IF $description != NONE { UPDATE $team SET description = $description };
-                 IF $set_role {
-                     IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $role])) != $custom { THROW 'role_changed' };
-                     UPDATE $team SET role = $role;
-                 };
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("id", team_id.to_string()))
-            .bind(("name", change.name.map(str::to_string)))
-            .bind(("description", change.description.map(str::to_string)))
-            .bind(("set_role", change.role.is_some()))
-            .bind(("role", change.role.flatten().map(str::to_string)))
-            .bind(("custom", custom.map(<[String]>::to_vec)))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("org", org_id.to_string()))
+                .bind(("id", team_id.to_string()))
+                .bind(("name", change.name.map(str::to_string)))
+                .bind(("description", change.description.map(str::to_string)))
+                .bind(("set_role", change.role.is_some()))
+                .bind(("role", change.role.flatten().map(str::to_string)))
+                .bind(("rights", rights.clone()))
+                .await?,
         )
         .map(|_| ())
     })
@@ -179,29 +191,33 @@ pub async fn delete(
     db: &Db,
     org_id: &str,
     team_id: &str,
+    rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    retry_on_conflict(|| async {
+) -> Result<(), TeamError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         {RIGHTS_GUARD}
+         LET $team = type::record('team', $id);
+         DELETE type::record('team_name', [$org, (SELECT VALUE name FROM ONLY $team)]);
+         DELETE team_member WHERE team = $team;
+         DELETE project_access WHERE team = $team;
+         DELETE api_token WHERE team = $team;
+         DELETE $team;
+         COMMIT TRANSACTION;"
+    ));
+    let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $team = type::record('team', $id);
-                 DELETE type::record('team_name', [$org, (SELECT VALUE name FROM ONLY $team)]);
-                 DELETE team_member WHERE team = $team;
-                 DELETE project_access WHERE team = $team;
-                 DELETE api_token WHERE team = $team;
-                 DELETE $team;
-                 COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("id", team_id.to_string()))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("org", org_id.to_string()))
+                .bind(("id", team_id.to_string()))
+                .bind(("rights", rights.clone()))
+                .await?,
         )
         .map(|_| ())
     })
-    .await?;
-    Ok(())
+    .await;
+    outcome(result)
 }
 
 /// The group's members: (user id, username, display name), by username.
@@ -232,26 +248,30 @@ pub async fn add_member(
     org_id: &str,
     team_id: &str,
     user_id: &str,
+    rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), TeamError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         IF !record::exists(type::record('membership', [$org, $user])) {{ THROW 'not_member' }};
+         {RIGHTS_GUARD}
+         UPSERT type::record('team_member', [$team, $user]) CONTENT {{
+             team: type::record('team', $team), org: type::record('organization', $org),
+             user: type::record('user', $user), added_at: $now
+         }};
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 IF !record::exists(type::record('membership', [$org, $user])) { THROW 'not_member' };
-                 UPSERT type::record('team_member', [$team, $user]) CONTENT {
-                     team: type::record('team', $team), org: type::record('organization', $org),
-                     user: type::record('user', $user), added_at: $now
-                 };
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("team", team_id.to_string()))
-            .bind(("user", user_id.to_string()))
-            .bind(("now", now))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("rights", rights.clone()))
+                .bind(("org", org_id.to_string()))
+                .bind(("team", team_id.to_string()))
+                .bind(("user", user_id.to_string()))
+                .bind(("now", now))
+                .await?,
         )
         .map(|_| ())
     })
@@ -263,27 +283,27 @@ pub async fn remove_member(
     db: &Db,
     team_id: &str,
     user_id: &str,
+    rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<bool, StoreError> {
+) -> Result<(), TeamError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         {RIGHTS_GUARD}
+         LET $gone = (DELETE type::record('team_member', [$team, $user]) RETURN BEFORE);
+         IF array::len($gone) = 0 {{ THROW 'absent' }};
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $gone = (DELETE type::record('team_member', [$team, $user]) RETURN BEFORE);
-                 IF array::len($gone) = 0 { THROW 'absent' };
-                 COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("team", team_id.to_string()))
-            .bind(("user", user_id.to_string()))
-            .await?,
+            db.query(query.as_str())
+                .bind(("audit", audit.clone()))
+                .bind(("team", team_id.to_string()))
+                .bind(("user", user_id.to_string()))
+                .bind(("rights", rights.clone()))
+                .await?,
         )
         .map(|_| ())
     })
     .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+    outcome(result)
 }

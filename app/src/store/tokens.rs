@@ -85,10 +85,6 @@ pub struct NewOrgToken<'a> {
     pub org_id: &'a str,
     pub team_id: Option<&'a str>,
     pub role: Option<&'a str>,
-    /// For a group token: the group's role the escalation check saw.
-    pub team_role: Option<&'a str>,
-    /// For a custom role: its permissions as the escalation check saw them.
-    pub custom: Option<&'a [String]>,
     pub description: &'a str,
     pub created_by: Option<&'a str>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -97,16 +93,17 @@ pub struct NewOrgToken<'a> {
 /// Why an organization or group token was not written.
 #[derive(Debug)]
 pub enum OrgTokenError {
-    /// The role (or the group's role) changed since the escalation check.
-    RoleChanged,
+    /// The rights guard refused: see `store::rights`.
+    Refused(super::rights::Refusal),
     Store(StoreError),
 }
 
-/// Creates an organization or group token, confirming inside the transaction that the role
-/// the escalation check saw is still the one written.
+/// Creates an organization or group token, after the rights guard confirms inside the
+/// transaction what the caller's check saw (the role, or the group's role).
 pub async fn create_org_token(
     db: &Db,
     new: &NewOrgToken<'_>,
+    rights: &super::rights::RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<TokenRow, OrgTokenError> {
@@ -114,13 +111,7 @@ pub async fn create_org_token(
         let mut response = checked(
             db.query(super::audit::with_audit(&format!(
                 "BEGIN TRANSACTION;
-                 IF $team != NONE AND (SELECT VALUE role FROM ONLY type::record('team', $team)) != $team_role {{
-                     THROW 'role_changed'
-                 }};
-                 LET $checked_role = IF $team != NONE {{ $team_role }} ELSE {{ $role }};
-                 IF $custom != NONE AND (SELECT VALUE permissions FROM ONLY type::record('role', [$org, $checked_role])) != $custom {{
-                     THROW 'role_changed'
-                 }};
+                 {guard}
                  LET $t = CREATE ONLY api_token CONTENT {{
                      kind: IF $team != NONE {{ 'group' }} ELSE {{ 'organization' }},
                      hash: $hash, prefix: $prefix, org: type::record('organization', $org),
@@ -130,7 +121,8 @@ pub async fn create_org_token(
                      created_at: $now, expires_at: $expires_at
                  }};
                  COMMIT TRANSACTION;
-                 SELECT {FIELDS} FROM ONLY $t.id;"
+                 SELECT {FIELDS} FROM ONLY $t.id;",
+                guard = super::rights::RIGHTS_GUARD
             )))
 .bind(("audit", audit.clone()))
             .bind(("hash", new.hash.to_string()))
@@ -138,8 +130,7 @@ pub async fn create_org_token(
             .bind(("org", new.org_id.to_string()))
             .bind(("team", new.team_id.map(str::to_string)))
             .bind(("role", new.role.map(str::to_string)))
-            .bind(("team_role", new.team_role.map(str::to_string)))
-            .bind(("custom", new.custom.map(<[String]>::to_vec)))
+            .bind(("rights", rights.clone()))
             .bind(("description", new.description.to_string()))
             .bind(("created_by", new.created_by.map(str::to_string)))
             .bind(("expires_at", new.expires_at))
@@ -155,8 +146,10 @@ pub async fn create_org_token(
         Ok(None) => Err(OrgTokenError::Store(
             surrealdb::Error::internal("token creation returned no row".into()).into(),
         )),
-        Err(err) if super::is_thrown(&err, "role_changed") => Err(OrgTokenError::RoleChanged),
-        Err(err) => Err(OrgTokenError::Store(err.into())),
+        Err(err) => Err(match super::rights::refusal(&err) {
+            Some(refused) => OrgTokenError::Refused(refused),
+            None => OrgTokenError::Store(err.into()),
+        }),
     }
 }
 

@@ -13,5 +13,6 @@ mod org_tokens;
 mod organizations;
 mod projects;
 mod roles;
+mod side_doors;
 mod support;
 mod two_factor;

@@ -55,8 +55,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
         &org_id,
         &tim_id,
         "token-keeper",
-        None,
-        "",
+        &crate::support::unchecked(&org_id),
         &crate::support::audit(),
     )
     .await

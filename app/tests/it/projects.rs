@@ -293,8 +293,7 @@ async fn project_access_is_escalation_guarded() {
         &org_id,
         &gus_id,
         "gatekeeper",
-        None,
-        "",
+        &crate::support::unchecked(&org_id),
         &crate::support::audit(),
     )
     .await

@@ -232,6 +232,7 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
 #[tokio::test]
 async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
     use app::store::memberships::GuardError;
+    use app::store::rights::{Refusal, RightsSeen, RoleSeen};
     let db = db().await;
     let now = Utc::now();
     let ada_id = quick_user(&db, "ada").await;
@@ -254,28 +255,35 @@ async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
     roles::create(&db, &ada, "acme", &role("auditor", &["audit.read"]), now)
         .await
         .unwrap();
-    // The escalation check saw ["audit.read"]; the role now carries more: the write refuses.
-    let seen = vec!["members.read".to_string()];
+    // The escalation check saw ["members.read"]; the role now carries something else: the
+    // write refuses.
+    let seen = |permissions: &[&str]| RightsSeen {
+        org: org.id.clone(),
+        caller: ada_id.clone(),
+        caller_role: Some("owner".into()),
+        roles: vec![RoleSeen {
+            name: "auditor".into(),
+            permissions: permissions.iter().map(|p| p.to_string()).collect(),
+        }],
+        ..RightsSeen::default()
+    };
     let err = store::memberships::change_role(
         &db,
         &org.id,
         &vic_id,
         "auditor",
-        Some(&seen),
-        &ada_id,
+        &seen(&["members.read"]),
         &crate::support::audit(),
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, GuardError::RoleChanged));
-    let current = vec!["audit.read".to_string()];
+    assert!(matches!(err, GuardError::Refused(Refusal::RoleChanged)));
     store::memberships::change_role(
         &db,
         &org.id,
         &vic_id,
         "auditor",
-        Some(&current),
-        &ada_id,
+        &seen(&["audit.read"]),
         &crate::support::audit(),
     )
     .await

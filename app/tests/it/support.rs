@@ -83,3 +83,11 @@ pub fn audit() -> app::store::audit::Audit {
         detail: serde_json::json!({}),
     }
 }
+
+/// A fixture write's rights "check": none, made as no member (a fixture is not a caller).
+pub fn unchecked(org_id: &str) -> app::store::rights::RightsSeen {
+    app::store::rights::RightsSeen {
+        org: org_id.to_string(),
+        ..Default::default()
+    }
+}

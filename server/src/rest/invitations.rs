@@ -78,6 +78,7 @@ pub async fn list(
     params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
     responses(
         (status = 200, description = "The invitation with its new link", body = Invitation),
+        (status = 403, description = "Without `members.invite`, or the rights to give the invitation's role and groups", body = app::error::ErrorBody),
         (status = 404, description = "No such invitation", body = app::error::ErrorBody)
     )
 )]
@@ -148,9 +149,9 @@ pub struct Accepted {
     responses(
         (status = 200, description = "Joined", body = Accepted),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 403, description = "The invitation is for another email address", body = app::error::ErrorBody),
+        (status = 403, description = "The invitation is for another email address, or the address is not verified yet", body = app::error::ErrorBody),
         (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody),
-        (status = 409, description = "`already_member`", body = app::error::ErrorBody)
+        (status = 409, description = "`already_member`; `conflict` when whoever sent it may no longer grant its role or groups", body = app::error::ErrorBody)
     )
 )]
 pub async fn accept(
@@ -194,6 +195,7 @@ pub async fn decline(
     responses(
         (status = 201, description = "The new account, a member now", body = User),
         (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody),
+        (status = 409, description = "Whoever sent it may no longer grant its role or groups", body = app::error::ErrorBody),
         (status = 422, description = "Invalid or taken username, weak password, or the address already has an account", body = app::error::ErrorBody)
     )
 )]

@@ -116,6 +116,16 @@ impl TestServer {
         self.sign_in(name).await
     }
 
+    /// Like [`Self::signed_in`], with the address verified (as by the emailed link).
+    pub async fn verified(&self, name: &str) -> String {
+        let session = self.signed_in(name).await;
+        self.exec(&format!(
+            "UPDATE user SET email_verified = true WHERE username = '{name}'"
+        ))
+        .await;
+        session
+    }
+
     /// Signs in `name` with [`PASSWORD`]; returns the session secret.
     pub async fn sign_in(&self, name: &str) -> String {
         let body = serde_json::json!({"login": name, "password": PASSWORD});

@@ -15,5 +15,6 @@ mod mail;
 mod organizations;
 mod projects;
 mod rest;
+mod side_doors;
 mod tokens;
 mod two_factor;

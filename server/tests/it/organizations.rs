@@ -95,6 +95,25 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
         )
         .await;
     assert_eq!(res.status, 403, "{}", res.text());
+    // bob's address is not verified yet: he cannot inherit the invitation.
+    let res = server
+        .json(
+            "POST",
+            &format!("/api/v1/invitations/{token}/accept"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert!(
+        res.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Verify")
+    );
+    server
+        .exec("UPDATE user SET email_verified = true WHERE username = 'bob'")
+        .await;
     let res = server
         .json(
             "POST",
@@ -266,7 +285,7 @@ async fn an_organization_from_creation_to_invitation_to_leaving() {
 async fn the_catalog_roles_and_the_explainer() {
     let server = TestServer::start().await;
     let ada = server.signed_in("ada").await;
-    let bob = server.signed_in("bob").await;
+    let bob = server.verified("bob").await;
     assert_eq!(server.get("/api/v1/permissions").await.status, 401);
     let catalog = server.get_as(&bob, "/api/v1/permissions").await.json();
     let items = catalog["items"].as_array().unwrap();

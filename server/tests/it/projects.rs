@@ -18,7 +18,7 @@ async fn bearer(server: &TestServer, method: &str, path: &str, token: &str) -> R
 async fn projects_over_rest() {
     let server = TestServer::start().await;
     let ada = server.signed_in("ada").await;
-    let bob = server.signed_in("bob").await;
+    let bob = server.verified("bob").await;
     let res = call(
         &server,
         "POST",

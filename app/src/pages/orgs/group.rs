@@ -1,5 +1,4 @@
 use super::group_tokens::GroupTokens;
-use super::people::grantable_roles;
 use super::{OrgError, OrgFrame, org_param, org_resource};
 use crate::api::groups::{AddGroupMember, DeleteGroup, RemoveGroupMember, UpdateGroup, get_group};
 use crate::api::orgs::list_members;
@@ -62,7 +61,19 @@ fn GroupBody(
 ) -> impl IntoView {
     let org = view.organization.name.clone();
     let group = detail.group.clone();
-    let manage = view.can(Permission::GroupsManage);
+    // Changing a group gives or takes its role: only for whoever may hand that role out.
+    let in_reach = group
+        .role
+        .as_deref()
+        .is_none_or(|role| view.may_grant(role));
+    let manage = view.can(Permission::GroupsManage) && in_reach;
+    let out_of_reach = (view.can(Permission::GroupsManage) && !in_reach).then(|| {
+        view! {
+            <p class="notice" role="note">
+                "This group's role carries permissions you do not hold, so you cannot change the group, its members or its tokens."
+            </p>
+        }
+    });
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
     let remove_error = submission_error(remove);
@@ -87,8 +98,7 @@ fn GroupBody(
         })
         .collect_view();
     let empty = group.members_count == 0;
-    let tokens = view
-        .can(Permission::TokensManage)
+    let tokens = (view.can(Permission::TokensManage) && in_reach)
         .then(|| view! { <GroupTokens org=org.clone() group=group.name.clone() /> });
     let manage_section = manage.then(|| {
         view! {
@@ -118,6 +128,7 @@ fn GroupBody(
         } else {
             view! { <ul class="member-list">{members}</ul> }.into_any()
         }}
+        {out_of_reach}
         {manage_section}
         {tokens}
         {delete_section}
@@ -186,7 +197,7 @@ fn AddToGroup(org: String, group: String, add: ServerAction<AddGroupMember>) -> 
 #[component]
 fn EditGroup(view: OrgView, group: Group, update: ServerAction<UpdateGroup>) -> impl IntoView {
     let update_error = submission_error(update);
-    let roles = grantable_roles(&view);
+    let roles = view.grantable_roles.clone();
     let org = view.organization.name.clone();
     view! {
         <h2>"Edit group"</h2>

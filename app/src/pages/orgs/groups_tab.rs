@@ -1,4 +1,3 @@
-use super::people::grantable_roles;
 use crate::api::groups::{CreateGroup, list_groups};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::organization::OrgView;
@@ -18,7 +17,7 @@ pub fn GroupsTab(view: OrgView) -> impl IntoView {
         move |_| list_groups(org_for_list.clone()),
     );
     let manage = view.can(Permission::GroupsManage);
-    let roles = grantable_roles(&view);
+    let roles = view.grantable_roles.clone();
     let org_for_rows = org.clone();
     view! {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading groups…"</p> }>

@@ -1,4 +1,3 @@
-use super::people::grantable_roles;
 use crate::api::groups::list_groups;
 use crate::api::invitations::{
     Invite, ResendInvitation, RevokeInvitation, list_invitations, take_invitation_link,
@@ -19,7 +18,8 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
     let error = submission_error(invite);
     let row_error = submission_error(resend);
     let revoke_error = submission_error(revoke);
-    let roles = grantable_roles(&view);
+    let roles = view.grantable_roles.clone();
+    let offerable: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
     let (o1, o2, o3) = (org.clone(), org.clone(), org.clone());
     let pending = Resource::new(
         move || {
@@ -80,8 +80,15 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
                 <FieldError error field="role" />
             </div>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let list = groups.await.unwrap_or_default();
+                {move || { let offerable = offerable.clone(); Suspend::new(async move {
+                    // Joining a group gives its role: only groups whose role the caller may
+                    // hand out are offered (the server checks again).
+                    let list: Vec<_> = groups
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|g| g.role.as_deref().is_none_or(|r| offerable.iter().any(|o| o == r)))
+                        .collect();
                     (!list.is_empty()).then(|| view! {
                         <fieldset class="field checkbox-list">
                             <legend>"Groups to join (optional)"</legend>
@@ -97,7 +104,7 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
                             }).collect_view()}
                         </fieldset>
                     })
-                })}
+                })}}
             </Suspense>
             <FieldError error field="groups" />
             <button type="submit" disabled=move || invite.pending().get()>

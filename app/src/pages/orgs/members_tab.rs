@@ -1,4 +1,3 @@
-use super::people::grantable_roles;
 use crate::api::orgs::{ChangeMemberRole, RemoveMember, list_members};
 use crate::api::projects::{TransferProject, owned_projects};
 use crate::components::form::{FormError, submission_error};
@@ -135,12 +134,11 @@ fn MemberRow(
 ) -> impl IntoView {
     let org = me.organization.name.clone();
     let username = member.user.username.clone();
-    let can_change =
-        me.can(Permission::MembersUpdateRole) && (member.role != "owner" || me.is_owner());
-    let roles = grantable_roles(&me);
+    let can_change = me.can(Permission::MembersUpdateRole) && me.may_grant(&member.role);
+    let roles = me.grantable_roles.clone();
     // Oneself leaves from the settings page instead.
     let can_remove = me.can(Permission::MembersRemove)
-        && (member.role != "owner" || me.is_owner())
+        && me.may_grant(&member.role)
         && member.user.username != me.username;
     let select_id = format!("role-{username}");
     let label = format!("Role of {username}");

@@ -2,30 +2,10 @@ use super::groups_tab::GroupsTab;
 use super::invitations_tab::InvitationsTab;
 use super::members_tab::MembersTab;
 use super::{OrgError, OrgFrame, org_resource};
-use crate::domain::organization::{OrgView, RoleChoice};
-use crate::domain::permission::{Permission, PermissionSet};
-use crate::domain::role::BuiltinRole;
+use crate::domain::permission::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// The roles the caller may hand out, built-in then custom: within their own permissions
-/// (the escalation guard, which the server applies again); Owner only for owners.
-pub fn grantable_roles(view: &OrgView) -> Vec<RoleChoice> {
-    let mine = PermissionSet::of(view.permissions.iter().copied());
-    BuiltinRole::ALL
-        .into_iter()
-        .filter(|role| *role != BuiltinRole::Owner || view.is_owner())
-        .map(|role| RoleChoice {
-            name: role.name().into(),
-            title: role.title().into(),
-            description: role.description().into(),
-            permissions: role.permissions().iter().collect(),
-        })
-        .chain(view.custom_roles.iter().cloned())
-        .filter(|role| mine.covers(PermissionSet::of(role.permissions.iter().copied())))
-        .collect()
-}
 
 /// `/orgs/{org}/people`: members, groups and invitations, as tabs (`?tab=`).
 #[component]

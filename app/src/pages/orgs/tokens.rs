@@ -8,24 +8,17 @@ use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_reveal::TokenReveal;
 use crate::components::token_table::TokenTable;
 use crate::domain::organization::OrgView;
-use crate::domain::permission::{Permission, PermissionSet};
+use crate::domain::permission::Permission;
 use crate::domain::role::RoleInfo;
 use crate::domain::token::TokenInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The roles a token may get from the caller: any role within the caller's own permissions,
-/// never Owner.
+/// The roles a token may get from the caller: those the caller may hand out, never Owner.
 pub fn token_roles(view: &OrgView, roles: Vec<RoleInfo>) -> Vec<RoleInfo> {
-    let mine = PermissionSet::of(view.permissions.iter().copied());
     roles
         .into_iter()
-        .filter(|r| r.name != "owner")
-        .filter(|r| {
-            mine.covers(PermissionSet::of(
-                r.permissions.iter().filter_map(|p| Permission::parse(p)),
-            ))
-        })
+        .filter(|r| r.name != "owner" && view.may_grant(&r.name))
         .collect()
 }
 

@@ -1,0 +1,229 @@
+//! The organization rulebook: whether this caller may give, or take away, exactly this.
+//!
+//! Every path that gives or takes rights in an organization asks here — a member's role,
+//! joining or leaving a group, a group's role, deleting a group, an invitation's role and its
+//! preset groups (when created, resent and accepted), organization and group tokens, deleting
+//! a custom role — and hands what the check saw ([`RightsSeen`]) to the writing transaction,
+//! which confirms it (`store::rights::RIGHTS_GUARD`).
+//!
+//! Invariants:
+//! - Giving a role, or a place in a group (which gives the group's role), needs every
+//!   permission the role carries.
+//! - Taking away needs every permission the target holds through what changes: the member's
+//!   role when it changes or they are removed, the group's role when they leave the group or
+//!   the group's role changes or the group goes.
+//! - Only owners give or take away the Owner role, and only owners change an Owner-role group
+//!   (its members, role, name, tokens) or delete it.
+//! - A token is never an owner.
+
+use super::org_access::{self, OrgAccess};
+use crate::domain::organization::RoleChoice;
+use crate::domain::permission::PermissionSet;
+use crate::domain::role::BuiltinRole;
+use crate::error::AppError;
+use crate::store::rights::{MemberSeen, Refusal, RightsSeen, RoleSeen, TeamSeen};
+use crate::store::teams::TeamRow;
+
+const OWNER: &str = "owner";
+
+fn owner_only() -> AppError {
+    AppError::forbidden("Only an owner can grant, take away or remove the Owner role.")
+}
+
+fn owner_group() -> AppError {
+    AppError::forbidden("Only an owner can change a group whose role is Owner.")
+}
+
+/// One request's rights check, collecting what the writing transaction must confirm.
+pub struct Rights<'a> {
+    access: &'a OrgAccess,
+    seen: RightsSeen,
+}
+
+impl<'a> Rights<'a> {
+    pub fn of(access: &'a OrgAccess) -> Self {
+        let caller_role = access.member_id().map(|_| access.role.clone());
+        Rights {
+            access,
+            seen: RightsSeen {
+                org: access.org.id.clone(),
+                caller: access.caller_key().to_string(),
+                caller_role,
+                ..RightsSeen::default()
+            },
+        }
+    }
+
+    fn permissions_of(&self, role: &str) -> PermissionSet {
+        org_access::role_permissions(role, &self.access.custom_roles)
+    }
+
+    /// Records a custom role's permissions as seen, for the transaction to confirm.
+    fn saw_role(&mut self, role: &str) {
+        if let Some(custom) = self.access.custom_roles.iter().find(|c| c.name == role)
+            && !self.seen.roles.iter().any(|r| r.name == role)
+        {
+            self.seen.roles.push(RoleSeen {
+                name: custom.name.clone(),
+                permissions: custom.permissions.clone(),
+            });
+        }
+    }
+
+    fn need_owner(&mut self, refusal: fn() -> AppError) -> Result<(), AppError> {
+        if !self.access.is_owner() {
+            return Err(refusal());
+        }
+        self.seen.owner_only = true;
+        Ok(())
+    }
+
+    /// Giving `role` (a known role name, lower-cased) to a member, an invitee or a token.
+    pub fn give(&mut self, role: &str) -> Result<&mut Self, AppError> {
+        if role == OWNER {
+            self.need_owner(owner_only)?;
+        }
+        if !self.access.permissions.covers(self.permissions_of(role)) {
+            return Err(AppError::forbidden(
+                "You cannot grant a role with permissions you do not hold yourself.",
+            ));
+        }
+        self.saw_role(role);
+        Ok(self)
+    }
+
+    /// Taking `role` away from whoever holds it (a member's role changing or going, a group's
+    /// role changing or going).
+    pub fn take(&mut self, role: &str) -> Result<&mut Self, AppError> {
+        if role == OWNER {
+            self.need_owner(owner_only)?;
+        }
+        if !self.access.permissions.covers(self.permissions_of(role)) {
+            return Err(AppError::forbidden(
+                "You cannot take away a role with permissions you do not hold yourself.",
+            ));
+        }
+        self.saw_role(role);
+        Ok(self)
+    }
+
+    /// Any change to `team`: only owners change an Owner-role group; the transaction confirms
+    /// the group's role is still the one checked.
+    pub fn touch_group(&mut self, team: &TeamRow) -> Result<&mut Self, AppError> {
+        if team.role.as_deref() == Some(OWNER) {
+            self.need_owner(owner_group)?;
+        }
+        if !self.seen.teams.iter().any(|t| t.id == team.id) {
+            self.seen.teams.push(TeamSeen {
+                id: team.id.clone(),
+                role: team.role.clone(),
+            });
+        }
+        if let Some(role) = team.role.as_deref() {
+            self.saw_role(role);
+        }
+        Ok(self)
+    }
+
+    /// Putting someone in `team` (or a token acting for it): gives the group's role.
+    pub fn join_group(&mut self, team: &TeamRow) -> Result<&mut Self, AppError> {
+        self.touch_group(team)?;
+        if let Some(role) = team.role.as_deref()
+            && !self.access.permissions.covers(self.permissions_of(role))
+        {
+            return Err(AppError::forbidden(format!(
+                "You cannot add anyone to \"{}\": its role has permissions you do not hold yourself.",
+                team.name
+            )));
+        }
+        Ok(self)
+    }
+
+    /// Taking someone out of `team` (or deleting it, or changing its role): takes the group's
+    /// role away from them.
+    pub fn leave_group(&mut self, team: &TeamRow) -> Result<&mut Self, AppError> {
+        self.touch_group(team)?;
+        if let Some(role) = team.role.as_deref()
+            && !self.access.permissions.covers(self.permissions_of(role))
+        {
+            return Err(AppError::forbidden(format!(
+                "You cannot change \"{}\": its role has permissions you do not hold yourself.",
+                team.name
+            )));
+        }
+        Ok(self)
+    }
+
+    /// The member `user_id` holds `role` as checked; the transaction confirms it.
+    pub fn member(&mut self, user_id: &str, role: &str) -> &mut Self {
+        self.seen.members.push(MemberSeen {
+            user: user_id.to_string(),
+            role: role.to_string(),
+        });
+        self
+    }
+
+    /// What the writing transaction confirms.
+    pub fn seen(&self) -> RightsSeen {
+        self.seen.clone()
+    }
+}
+
+/// A role name a form or request gave: a built-in or custom role of the organization
+/// (422 otherwise), lower-cased.
+pub fn known_role(access: &OrgAccess, role: &str, field: &str) -> Result<String, AppError> {
+    let role = role.trim().to_lowercase();
+    let known =
+        BuiltinRole::parse(&role).is_some() || access.custom_roles.iter().any(|c| c.name == role);
+    if known {
+        Ok(role)
+    } else {
+        Err(AppError::validation(
+            field,
+            "Choose one of the organization's roles.",
+        ))
+    }
+}
+
+/// Every role of the organization (built-in, then custom), with its permissions.
+pub fn all_roles(access: &OrgAccess) -> Vec<RoleChoice> {
+    BuiltinRole::ALL
+        .into_iter()
+        .map(|role| RoleChoice {
+            name: role.name().into(),
+            title: role.title().into(),
+            description: role.description().into(),
+            permissions: role.permissions().iter().collect(),
+        })
+        .chain(access.custom_roles.iter().map(|c| {
+            RoleChoice {
+                name: c.name.clone(),
+                title: if c.title.is_empty() {
+                    c.name.clone()
+                } else {
+                    c.title.clone()
+                },
+                description: "Custom role".into(),
+                permissions: org_access::role_permissions(&c.name, &access.custom_roles)
+                    .iter()
+                    .collect(),
+            }
+        }))
+        .collect()
+}
+
+/// The roles this caller may hand out — what the pages offer, decided by [`Rights::give`].
+pub fn grantable_roles(access: &OrgAccess) -> Vec<RoleChoice> {
+    all_roles(access)
+        .into_iter()
+        .filter(|role| Rights::of(access).give(&role.name).is_ok())
+        .collect()
+}
+
+/// The refusal of the writing transaction's guard, as the caller sees it.
+pub fn refused(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::OwnerOnly => owner_only(),
+        Refusal::RoleChanged | Refusal::RightsChanged => super::members::role_changed(),
+    }
+}

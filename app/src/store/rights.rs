@@ -1,0 +1,101 @@
+//! What a rights check saw, confirmed by the transaction that writes.
+//!
+//! The service's rulebook (`service::rulebook`) decides whether a caller may give or take
+//! away a role, a group membership or a group's role, from the standing it read at the start
+//! of the request. Between that read and the write, someone else may raise a group's role,
+//! edit a custom role, demote the caller or promote the target. Every write that gives or
+//! takes rights therefore binds a [`RightsSeen`] as `$rights` and runs [`RIGHTS_GUARD`] inside
+//! its transaction, before writing:
+//!
+//! - the caller still holds the role the check saw (`rights_changed` otherwise);
+//! - an owner-only change is made by an owner (`owner_only`); a token is never one;
+//! - each custom role the check relied on still carries the permissions it saw, each group
+//!   still has the role it saw, each member still holds the role it saw (`role_changed`).
+
+use surrealdb::types::SurrealValue;
+
+/// The standing a rights check relied on. Built only by `service::rulebook`.
+#[derive(Debug, Clone, Default, SurrealValue)]
+pub struct RightsSeen {
+    /// The organization's key.
+    pub org: String,
+    /// The calling member's user key; empty for a token (which matches no membership).
+    pub caller: String,
+    /// The caller's own role as the check saw it (none for a token).
+    pub caller_role: Option<String>,
+    /// Whether only an owner may make this change.
+    pub owner_only: bool,
+    pub roles: Vec<RoleSeen>,
+    pub teams: Vec<TeamSeen>,
+    pub members: Vec<MemberSeen>,
+}
+
+/// A custom role and the permissions it carried when checked.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct RoleSeen {
+    pub name: String,
+    pub permissions: Vec<String>,
+}
+
+/// A group (team key) and its role when checked.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct TeamSeen {
+    pub id: String,
+    pub role: Option<String>,
+}
+
+/// A member (user key) and their own role when checked.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct MemberSeen {
+    pub user: String,
+    pub role: String,
+}
+
+/// The guard, for a transaction that binds `$rights`. Its THROWs are told apart by
+/// [`refusal`].
+pub const RIGHTS_GUARD: &str = "
+     IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != $rights.caller_role {
+         THROW 'rights_changed'
+     };
+     IF $rights.owner_only AND (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != 'owner' {
+         THROW 'owner_only'
+     };
+     FOR $seen IN $rights.roles {
+         IF (SELECT VALUE permissions FROM ONLY type::record('role', [$rights.org, $seen.name])) != $seen.permissions {
+             THROW 'role_changed'
+         };
+     };
+     FOR $seen IN $rights.teams {
+         IF (SELECT VALUE role FROM ONLY type::record('team', $seen.id)) != $seen.role {
+             THROW 'role_changed'
+         };
+     };
+     FOR $seen IN $rights.members {
+         IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $seen.user])) != $seen.role {
+             THROW 'role_changed'
+         };
+     };";
+
+/// Why [`RIGHTS_GUARD`] refused a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Only an owner may make this change.
+    OwnerOnly,
+    /// A role, a group's role or a member's role changed since the check.
+    RoleChanged,
+    /// The caller's own standing changed since the check.
+    RightsChanged,
+}
+
+/// The guard's refusal in `err`, if that is what it is.
+pub fn refusal(err: &surrealdb::Error) -> Option<Refusal> {
+    if super::is_thrown(err, "owner_only") {
+        Some(Refusal::OwnerOnly)
+    } else if super::is_thrown(err, "role_changed") {
+        Some(Refusal::RoleChanged)
+    } else if super::is_thrown(err, "rights_changed") {
+        Some(Refusal::RightsChanged)
+    } else {
+        None
+    }
+}
