@@ -228,8 +228,10 @@ pub struct NewOwner {
     pub username: String,
 }
 
-/// Makes a user an owner of an organization (adding them if they are not a member): for an
-/// ownerless or abandoned organization. Site admins only; audited.
+/// Makes a user an owner of an organization (adding them if they are not a member): only for
+/// an organization with no active owner (409 `conflict` otherwise), and never oneself while
+/// it has (inactive) owners (409 `self_action`). Site admins only; audited; the
+/// organization's owners are told by email.
 pub async fn add_owner(
     db: &Db,
     principal: &Principal,
@@ -237,7 +239,7 @@ pub async fn add_owner(
     input: &NewOwner,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    require_site_admin(principal)?;
+    let (admin_id, admin_name) = require_site_admin(principal)?;
     let row = org_row(db, org).await?;
     let user = store::users::by_login(db, &input.username.trim().to_lowercase())
         .await?
@@ -251,7 +253,25 @@ pub async fn add_owner(
         json!({ "organization": row.name }),
         now,
     );
-    store::memberships::make_owner(db, &row.id, &user.id, now, &audit)
+    let owners = store::memberships::make_owner(db, &row.id, &user.id, admin_id, now, &audit)
         .await
-        .map_err(super::members::guard_error)
+        .map_err(super::members::guard_error)?;
+    let body = format!(
+        "Site administrator {admin_name} made {user} an owner of the organization {org} on Gatehouse, \
+         because it had no active owner.\n\nIf you did not expect this, contact your site administrators.",
+        user = user.username,
+        org = row.name,
+    );
+    for to in owners {
+        super::mail::send(
+            db,
+            &to,
+            &format!("{} is now an owner of {}", user.username, row.name),
+            &body,
+            "owner_added",
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }

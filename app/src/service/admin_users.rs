@@ -282,15 +282,20 @@ pub async fn create(
     })
 }
 
-/// A new temporary password; all the user's sessions end. Site admins only.
+/// A new temporary password; all the user's sessions end. Site admins only; never on
+/// oneself (409 `self_action`: one's own password changes in the settings, with the current
+/// one).
 pub async fn reset_password(
     db: &Db,
     principal: &Principal,
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<TemporaryPassword, AppError> {
-    require_site_admin(principal)?;
+    let (me, _) = require_site_admin(principal)?;
     let user = target(db, username).await?;
+    if user.id == me {
+        return Err(self_action("reset the password of"));
+    }
     let password = temporary_password()?;
     let hash = super::passwords::hash(&Password::new(password.clone())).await?;
     let audit = entry(
@@ -368,7 +373,9 @@ pub async fn update(
     Ok(super::accounts::to_dto(&row))
 }
 
-/// Turns a locked-out user's two-factor off, with the admin's reason in the audit log.
+/// Turns a locked-out user's two-factor off, with the admin's reason in the audit log. Never
+/// on oneself (409 `self_action`: one's own two-factor goes off in the settings, with the
+/// current password).
 pub async fn disable_two_factor(
     db: &Db,
     principal: &Principal,
@@ -376,8 +383,11 @@ pub async fn disable_two_factor(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    require_site_admin(principal)?;
+    let (me, _) = require_site_admin(principal)?;
     let user = target(db, username).await?;
+    if user.id == me {
+        return Err(self_action("turn off two-factor authentication of"));
+    }
     let reason: String = reason.trim().chars().take(300).collect();
     if reason.is_empty() {
         return Err(AppError::validation(

@@ -58,6 +58,14 @@ pub fn guard_error(err: GuardError) -> AppError {
             "This member owns projects. Transfer them to someone else first.",
         ),
         GuardError::Refused(refusal) => rulebook::refused(refusal),
+        GuardError::HasActiveOwner => AppError::conflict(
+            ErrorCode::Conflict,
+            "This organization has an active owner: they manage its members. A site administrator adds an owner only where none is left.",
+        ),
+        GuardError::SelfOwner => AppError::conflict(
+            ErrorCode::SelfAction,
+            "You cannot make yourself an owner of an organization that has owners; make another user its owner.",
+        ),
         GuardError::Store(err) => err.into(),
     }
 }

@@ -106,6 +106,10 @@ pub enum GuardError {
     OwnsProjects,
     /// The rights guard refused: see `store::rights`.
     Refused(Refusal),
+    /// A site admin may add an owner only where no active owner is left.
+    HasActiveOwner,
+    /// A site admin may not make themselves an owner where owners (inactive ones) remain.
+    SelfOwner,
     Store(StoreError),
 }
 
@@ -124,6 +128,10 @@ fn guard_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, GuardError
         GuardError::AlreadyMember
     } else if is_thrown(&err, "owns_projects") {
         GuardError::OwnsProjects
+    } else if is_thrown(&err, "has_active_owner") {
+        GuardError::HasActiveOwner
+    } else if is_thrown(&err, "self_owner") {
+        GuardError::SelfOwner
     } else {
         GuardError::Store(err.into())
     })
@@ -343,18 +351,24 @@ pub async fn without_two_factor(db: &Db, org_id: &str) -> Result<Vec<String>, St
 }
 
 /// Makes `user_id` an owner of the organization (adding them as a member if they are not one):
-/// a site admin's remedy for an ownerless or abandoned organization. Audited.
+/// a site admin's (`admin_id`) remedy for an organization with no active owner, never for
+/// themselves while it has (inactive) owners. Audited. Returns the addresses of the
+/// organization's owners before the change, to tell them.
 pub async fn make_owner(
     db: &Db,
     org_id: &str,
     user_id: &str,
+    admin_id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), GuardError> {
+) -> Result<Vec<String>, GuardError> {
     let query = super::audit::with_audit(&format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
          LET $user = type::record('user', $user_key);
+         LET $owners = (SELECT VALUE user FROM membership WHERE org = $org AND role = 'owner');
+         IF array::len(array::filter($owners, |$o| $o.active = true)) > 0 {{ THROW 'has_active_owner' }};
+         IF array::len($owners) > 0 AND $user_key = $admin_key {{ THROW 'self_owner' }};
          LET $m = type::record('membership', [$org_key, $user_key]);
          IF record::exists($m) {{
              UPDATE $m SET role = 'owner';
@@ -362,18 +376,21 @@ pub async fn make_owner(
              CREATE $m CONTENT {{ org: $org, user: $user, role: 'owner', {MEMBER_COPY}, joined_at: $now }};
          }};
          UPDATE $org SET guard += 1;
-         COMMIT TRANSACTION;"
+         COMMIT TRANSACTION;
+         RETURN array::map($owners, |$o| $o.email);"
     ));
     let result = retry_on_conflict(|| async {
-        checked(
+        let mut response = checked(
             db.query(query.as_str())
                 .bind(("org_key", org_id.to_string()))
                 .bind(("user_key", user_id.to_string()))
+                .bind(("admin_key", admin_id.to_string()))
                 .bind(("now", now))
                 .bind(("audit", audit.clone()))
                 .await?,
-        )
-        .map(|_| ())
+        )?;
+        let last = response.num_statements().saturating_sub(1);
+        response.take::<Vec<String>>(last)
     })
     .await;
     guard_outcome(result)

@@ -32,6 +32,26 @@ async fn admin(db: &Db, name: &str) -> Principal {
     })
 }
 
+/// An admin's own password and two-factor change through the settings, never the admin
+/// actions (409 `self_action`).
+async fn self_credentials_change_in_the_settings() {
+    let db = db().await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    quick_user(&db, "bob").await;
+    let err = admin_users::reset_password(&db, &root, "root", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::SelfAction);
+    let err = admin_users::disable_two_factor(&db, &root, "root", "lost phone", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::SelfAction);
+    admin_users::reset_password(&db, &root, "bob", now)
+        .await
+        .unwrap();
+}
+
 fn flags(active: Option<bool>, site_admin: Option<bool>) -> AdminUserUpdate {
     AdminUserUpdate {
         active,
@@ -42,6 +62,7 @@ fn flags(active: Option<bool>, site_admin: Option<bool>) -> AdminUserUpdate {
 
 #[tokio::test]
 async fn only_site_admins_and_never_on_themselves() {
+    self_credentials_change_in_the_settings().await;
     let db = db().await;
     let now = Utc::now();
     let root = admin(&db, "root").await;
@@ -442,17 +463,36 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
     let now = Utc::now();
     let root = admin(&db, "root").await;
     let bob_id = quick_user(&db, "bob").await;
-    admin_instance::add_owner(
-        &db,
-        &root,
-        "acme",
-        &admin_instance::NewOwner {
-            username: "bob".into(),
-        },
-        now,
-    )
-    .await
-    .unwrap();
+    let add = |who: &'static str| {
+        let (db, root) = (db.clone(), root.clone());
+        async move {
+            admin_instance::add_owner(
+                &db,
+                &root,
+                "acme",
+                &admin_instance::NewOwner {
+                    username: who.into(),
+                },
+                now,
+            )
+            .await
+        }
+    };
+    // While ada, the owner, is active, a site admin adds no owner.
+    assert_eq!(add("bob").await.unwrap_err().code, ErrorCode::Conflict);
+    assert_eq!(add("root").await.unwrap_err().code, ErrorCode::Conflict);
+    admin_users::update(&db, &root, "ada", &flags(Some(false), None), now)
+        .await
+        .unwrap();
+    // Abandoned: the admin may add an owner, but not themselves while ada remains one.
+    assert_eq!(add("root").await.unwrap_err().code, ErrorCode::SelfAction);
+    add("bob").await.unwrap();
+    let told = app::store::outbox::newest(&db, None, 5).await.unwrap();
+    assert!(
+        told.iter()
+            .any(|m| m.recipient == "ada@example.org" && m.body.contains("bob")),
+        "the owners are told"
+    );
     let members = admin_instance::org_members(&db, &root, "acme")
         .await
         .unwrap();

@@ -119,6 +119,16 @@ async fn site_administration_over_rest() {
         .await;
     assert_eq!(res.status, 400);
 
+    // One's own credentials change in the settings: 409 `self_action`.
+    for (method, path) in [
+        ("POST", "/api/v1/admin/users/root/reset-password"),
+        ("DELETE", "/api/v1/admin/users/root/two-factor?reason=mine"),
+    ] {
+        let res = server.json(method, path, Some(&root), &json!(null)).await;
+        assert_eq!(res.status, 409, "{path}: {}", res.text());
+        assert_eq!(res.json()["error"]["code"], "self_action");
+    }
+
     // Reset password, two-factor (not on: 409; no reason: 422), delete.
     let res = server
         .json(

@@ -49,7 +49,7 @@ pub fn AdminOrganizationPage() -> impl IntoView {
                 })}
             </Suspense>
             <h3>"Add an owner"</h3>
-            <p class="muted">"For an organization whose owners are gone. The person becomes an owner (and a member if they were not one); the change is in the audit log."</p>
+            <p class="muted">"For an organization with no active owner left. The person becomes an owner (and a member if they were not one); you cannot pick yourself while it still has owners. Its owners are told by email, and the change is in the audit log."</p>
             <ActionForm action=add>
                 <FormError error />
                 <input type="hidden" name="org" value=move || org.get() />
