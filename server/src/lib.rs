@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod health;
 pub mod mailer;
 pub mod openapi;
+pub mod panic;
 pub mod rest;
 pub mod router;
 pub mod security_headers;

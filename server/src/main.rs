@@ -2,8 +2,26 @@ use clap::Parser;
 use gatehouse_server::cli::{AuditCommand, Cli, Command};
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Worker threads' stack: request futures nest deeply (router layers, server functions, the
+/// embedded database's query executor), more so in debug builds; SurrealDB's own server runs
+/// its workers with 10 MiB for the same reason. Tokio's default of 2 MiB overflowed.
+const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(err) => {
+            eprintln!("gatehouse: could not start the async runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     let data_on_stdout = matches!(cli.command, Some(Command::Backup));
     gatehouse_server::telemetry::init(cli.log_format, data_on_stdout);

@@ -10,6 +10,7 @@ use axum::routing::{any, get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -17,6 +18,11 @@ use tower_http::trace::TraceLayer;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn build(state: AppState) -> Router {
+    build_with(state, Router::new())
+}
+
+/// [`build`] with `extra` routes inside every layer (the tests' probes).
+pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let context = {
@@ -36,7 +42,7 @@ pub fn build(state: AppState) -> Router {
         hashed_names: leptos_options.hash_files,
     };
 
-    Router::new()
+    extra
         .route("/healthz", get(crate::health::healthz))
         .nest("/api/v1", crate::rest::router())
         // `nest` does not cover the bare trailing slash; it is still an API path.
@@ -48,11 +54,15 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(CatchPanicLayer::custom(crate::panic::respond))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::csrf::check,
         ))
-        .layer(axum::middleware::from_fn(crate::security_headers::apply))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security_headers::apply,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             asset_cache,
             cache_headers,

@@ -1,8 +1,11 @@
 //! Security headers on every response. Every request gets a fresh nonce (a request extension,
 //! which the page renderer uses for its scripts); an HTML response gets the page policy with
-//! that nonce, anything else a policy that allows nothing.
+//! that nonce, anything else a policy that allows nothing. Every answer under `/api/` (the
+//! REST API and the server functions) is `Cache-Control: no-store`; over https (a public URL
+//! with `https://`), every answer carries `Strict-Transport-Security`.
 
-use axum::extract::Request;
+use app::state::AppState;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -19,7 +22,11 @@ const FIXED: [(HeaderName, &str); 4] = [
 
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-pub async fn apply(mut request: Request, next: Next) -> Response {
+/// One year, subdomains not included (they may be other services).
+const HSTS: &str = "max-age=31536000";
+
+pub async fn apply(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let nonce = app::service::sessions::random_secret()
         .map(|s| s.chars().take(22).collect::<String>())
         .unwrap_or_default();
@@ -30,6 +37,15 @@ pub async fn apply(mut request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     for (name, value) in FIXED {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     let html = headers
         .get(header::CONTENT_TYPE)

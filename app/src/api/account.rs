@@ -30,7 +30,7 @@ pub async fn change_password(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect("/settings/password?changed=1");
+        super::redirect("/settings/password?changed=1");
         Ok(())
     }
     .await;
@@ -56,7 +56,7 @@ pub async fn revoke_session(id: String) -> Result<(), AppError> {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         crate::service::account_security::revoke_session(&state.db, &principal, &id).await?;
-        leptos_axum::redirect("/settings/sessions");
+        super::redirect("/settings/sessions");
         Ok(())
     }
     .await;
@@ -109,7 +109,7 @@ pub async fn create_token(
         .await?;
         if super::plain_form_post() {
             super::set_once_cookie(&state, REVEAL_COOKIE, &created.token, TOKENS_PAGE);
-            leptos_axum::redirect(TOKENS_PAGE);
+            super::redirect(TOKENS_PAGE);
         }
         Ok(created)
     }
@@ -135,7 +135,7 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
         crate::service::tokens::revoke_user_token(&state.db, &principal, &id, chrono::Utc::now())
             .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect("/settings/tokens");
+            super::redirect("/settings/tokens");
         }
         Ok(())
     }
@@ -172,7 +172,7 @@ pub async fn update_profile(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect("/settings/profile?saved=1");
+        super::redirect("/settings/profile?saved=1");
         Ok(())
     }
     .await;

@@ -89,7 +89,7 @@ pub async fn create_user(
         if super::plain_form_post() {
             let page = format!("/admin/users/{}", created.user.username);
             super::set_once_cookie(&state, REVEAL_COOKIE, &created.temporary_password, &page);
-            leptos_axum::redirect(&page);
+            super::redirect(&page);
         }
         Ok(created)
     }
@@ -113,7 +113,7 @@ pub async fn reset_user_password(username: String) -> Result<TemporaryPassword, 
         if super::plain_form_post() {
             let page = format!("/admin/users/{}", username.trim().to_lowercase());
             super::set_once_cookie(&state, REVEAL_COOKIE, &reset.temporary_password, &page);
-            leptos_axum::redirect(&page);
+            super::redirect(&page);
         }
         Ok(reset)
     }
@@ -156,7 +156,7 @@ pub async fn set_user_flag(username: String, what: String) -> Result<(), AppErro
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
+            super::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
         }
         Ok(())
     }
@@ -179,7 +179,7 @@ pub async fn disable_user_two_factor(username: String, reason: String) -> Result
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
+            super::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
         }
         Ok(())
     }
@@ -195,7 +195,7 @@ pub async fn delete_user(username: String) -> Result<(), AppError> {
         let principal = super::principal(&state).await?;
         crate::service::admin_users::delete(&state.db, &principal, &username, chrono::Utc::now())
             .await?;
-        leptos_axum::redirect("/admin/users");
+        super::redirect("/admin/users");
         Ok(())
     }
     .await;
@@ -250,7 +250,7 @@ pub async fn save_settings(
             admin_instance::update_settings(&state.db, &principal, &change, chrono::Utc::now())
                 .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect("/admin/settings?saved=1");
+            super::redirect("/admin/settings?saved=1");
         }
         Ok(saved)
     }
@@ -312,7 +312,7 @@ pub async fn add_org_owner(org: String, username: String) -> Result<(), AppError
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!(
+            super::redirect(&format!(
                 "/admin/organizations/{}",
                 org.trim().to_lowercase()
             ));

@@ -26,7 +26,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect("/verify-email?verified=1");
+        super::redirect("/verify-email?verified=1");
         Ok(())
     }
     .await;
@@ -46,7 +46,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect("/settings/profile?sent=1");
+        super::redirect("/settings/profile?sent=1");
         Ok(())
     }
     .await;

@@ -52,7 +52,7 @@ pub async fn create_group(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/groups/{}", group.name));
+        super::redirect(&format!("/orgs/{org}/groups/{}", group.name));
         Ok(group)
     }
     .await;
@@ -84,7 +84,7 @@ pub async fn update_group(
             },
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/groups/{}?saved=1", updated.name));
+        super::redirect(&format!("/orgs/{org}/groups/{}?saved=1", updated.name));
         Ok(updated)
     }
     .await;
@@ -98,7 +98,7 @@ pub async fn delete_group(org: String, group: String) -> Result<(), AppError> {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         crate::service::groups::delete(&state.db, &principal, &org, &group).await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/people?tab=groups"));
+        super::redirect(&format!("/orgs/{org}/people?tab=groups"));
         Ok(())
     }
     .await;
@@ -125,7 +125,7 @@ pub async fn add_group_member(
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/orgs/{org}/groups/{group}"));
+            super::redirect(&format!("/orgs/{org}/groups/{group}"));
         }
         Ok(())
     }
@@ -146,7 +146,7 @@ pub async fn remove_group_member(
         crate::service::groups::remove_member(&state.db, &principal, &org, &group, &username)
             .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/orgs/{org}/groups/{group}"));
+            super::redirect(&format!("/orgs/{org}/groups/{group}"));
         }
         Ok(())
     }

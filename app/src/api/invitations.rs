@@ -30,7 +30,7 @@ fn deliver(state: &crate::state::AppState, org: &str, invitation: &Invitation) {
             .and_then(|url| url.rsplit('/').next())
             .unwrap_or_default();
         super::set_once_cookie(state, REVEAL_COOKIE, token, &format!("/orgs/{org}/people"));
-        leptos_axum::redirect(&format!("/orgs/{org}/people?tab=invitations"));
+        super::redirect(&format!("/orgs/{org}/people?tab=invitations"));
     }
 }
 
@@ -96,7 +96,7 @@ pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> 
         let principal = super::principal(&state).await?;
         crate::service::invitations::revoke(&state.db, &principal, &org, &id).await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/orgs/{org}/people?tab=invitations"));
+            super::redirect(&format!("/orgs/{org}/people?tab=invitations"));
         }
         Ok(())
     }
@@ -141,7 +141,7 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
         let org =
             crate::service::invitations::accept(&state.db, &principal, &token, chrono::Utc::now())
                 .await?;
-        leptos_axum::redirect(&format!("/orgs/{org}?joined=1"));
+        super::redirect(&format!("/orgs/{org}?joined=1"));
         Ok(())
     }
     .await;
@@ -154,7 +154,7 @@ pub async fn decline_invitation(token: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
         crate::service::invitations::decline(&state.db, &token, &super::client().ip).await?;
-        leptos_axum::redirect("/invitations/declined");
+        super::redirect("/invitations/declined");
         Ok(())
     }
     .await;
@@ -199,7 +199,7 @@ pub async fn sign_up_with_invitation(
         {
             super::set_cookie(crate::cookies::set(&state, &session.secret));
         }
-        leptos_axum::redirect(&format!("/orgs/{org}?joined=1"));
+        super::redirect(&format!("/orgs/{org}?joined=1"));
         Ok(())
     }
     .await;

@@ -66,6 +66,12 @@ mod support {
         crate::service::accounts::ClientInfo { ip, user_agent }
     }
 
+    /// Sends the browser to `path` after this server function: a path of this site only
+    /// (anything else becomes `/`, see `domain::redirect`), so the header is always valid.
+    pub fn redirect(path: &str) {
+        leptos_axum::redirect(&crate::domain::redirect::local_path(Some(path)));
+    }
+
     /// Adds a `Set-Cookie` header to this server function's response.
     pub fn set_cookie(value: http::HeaderValue) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -119,6 +125,6 @@ mod support {
 }
 #[cfg(feature = "ssr")]
 pub(crate) use support::{
-    base_url, client, plain_form_post, principal, respond, set_cookie, set_once_cookie, state,
-    take_once_cookie,
+    base_url, client, plain_form_post, principal, redirect, respond, set_cookie, set_once_cookie,
+    state, take_once_cookie,
 };

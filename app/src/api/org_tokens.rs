@@ -67,7 +67,7 @@ pub async fn create_org_token(
         if super::plain_form_post() {
             let page = tokens_page(&org, None);
             super::set_once_cookie(&state, REVEAL_COOKIE, &created.token, &page);
-            leptos_axum::redirect(&page);
+            super::redirect(&page);
         }
         Ok(created)
     }
@@ -84,7 +84,7 @@ pub async fn revoke_org_token(org: String, id: String) -> Result<(), AppError> {
         crate::service::org_tokens::revoke(&state.db, &principal, &org, &id, chrono::Utc::now())
             .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&tokens_page(&org, None));
+            super::redirect(&tokens_page(&org, None));
         }
         Ok(())
     }
@@ -132,7 +132,7 @@ pub async fn create_group_token(
         if super::plain_form_post() {
             let page = tokens_page(&org, Some(&group));
             super::set_once_cookie(&state, REVEAL_COOKIE, &created.token, &page);
-            leptos_axum::redirect(&page);
+            super::redirect(&page);
         }
         Ok(created)
     }
@@ -156,7 +156,7 @@ pub async fn revoke_group_token(org: String, group: String, id: String) -> Resul
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&tokens_page(&org, Some(&group)));
+            super::redirect(&tokens_page(&org, Some(&group)));
         }
         Ok(())
     }

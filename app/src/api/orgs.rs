@@ -58,7 +58,7 @@ pub async fn create_organization(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{}", org.name));
+        super::redirect(&format!("/orgs/{}", org.name));
         Ok(org)
     }
     .await;
@@ -88,7 +88,7 @@ pub async fn update_organization(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{}/settings?saved=1", updated.name));
+        super::redirect(&format!("/orgs/{}/settings?saved=1", updated.name));
         Ok(updated)
     }
     .await;
@@ -126,7 +126,7 @@ pub async fn set_two_factor_policy(org: String, require: String) -> Result<(), A
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/settings?policy=1"));
+        super::redirect(&format!("/orgs/{org}/settings?policy=1"));
         Ok(())
     }
     .await;
@@ -141,7 +141,7 @@ pub async fn delete_organization(org: String, confirm_name: String) -> Result<()
         let principal = super::principal(&state).await?;
         crate::service::organizations::delete(&state.db, &principal, &org, Some(&confirm_name))
             .await?;
-        leptos_axum::redirect("/settings/organizations?deleted=1");
+        super::redirect("/settings/organizations?deleted=1");
         Ok(())
     }
     .await;
@@ -185,7 +185,7 @@ pub async fn change_member_role(
         let principal = super::principal(&state).await?;
         members::change_role(&state.db, &principal, &org, &username, &RoleChange { role }).await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/orgs/{org}/people"));
+            super::redirect(&format!("/orgs/{org}/people"));
         }
         Ok(())
     }
@@ -201,7 +201,7 @@ pub async fn remove_member(org: String, username: String, back: String) -> Resul
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         crate::service::members::remove(&state.db, &principal, &org, &username).await?;
-        leptos_axum::redirect(&super::auth::safe_next(Some(&back)));
+        super::redirect(&super::auth::safe_next(Some(&back)));
         Ok(())
     }
     .await;

@@ -57,7 +57,7 @@ pub async fn create_project(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/projects/{}", project.name));
+        super::redirect(&format!("/orgs/{org}/projects/{}", project.name));
         Ok(project)
     }
     .await;
@@ -89,7 +89,7 @@ pub async fn update_project(
             chrono::Utc::now(),
         )
         .await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/projects/{}?saved=1", updated.name));
+        super::redirect(&format!("/orgs/{org}/projects/{}?saved=1", updated.name));
         Ok(updated)
     }
     .await;
@@ -103,7 +103,7 @@ pub async fn delete_project(org: String, project: String) -> Result<(), AppError
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         crate::service::projects::delete(&state.db, &principal, &org, &project).await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/projects"));
+        super::redirect(&format!("/orgs/{org}/projects"));
         Ok(())
     }
     .await;
@@ -132,7 +132,7 @@ pub async fn transfer_project(
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&back_or(
+            super::redirect(&back_or(
                 back,
                 format!("/orgs/{org}/projects/{project}?saved=1"),
             ));
@@ -167,7 +167,7 @@ pub async fn set_project_access(
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/orgs/{org}/projects/{project}"));
+            super::redirect(&format!("/orgs/{org}/projects/{project}"));
         }
         Ok(())
     }
@@ -191,7 +191,7 @@ pub async fn remove_project_access(
         )
         .await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(&format!("/orgs/{org}/projects/{project}"));
+            super::redirect(&format!("/orgs/{org}/projects/{project}"));
         }
         Ok(())
     }

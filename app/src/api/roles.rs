@@ -61,7 +61,7 @@ pub async fn save_role(
             )
             .await?
         };
-        leptos_axum::redirect(&format!("/orgs/{org}/roles/{}?saved=1", saved.name));
+        super::redirect(&format!("/orgs/{org}/roles/{}?saved=1", saved.name));
         Ok(())
     }
     .await;
@@ -75,7 +75,7 @@ pub async fn delete_role(org: String, name: String) -> Result<(), AppError> {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         crate::service::roles::delete(&state.db, &principal, &org, &name).await?;
-        leptos_axum::redirect(&format!("/orgs/{org}/roles"));
+        super::redirect(&format!("/orgs/{org}/roles"));
         Ok(())
     }
     .await;

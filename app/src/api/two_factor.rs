@@ -17,7 +17,7 @@ const PAGE: &str = "/settings/two-factor";
 fn deliver(state: &crate::state::AppState, codes: RecoveryCodes) -> RecoveryCodes {
     if super::plain_form_post() {
         super::set_once_cookie(state, REVEAL_COOKIE, &codes.recovery_codes.join("."), PAGE);
-        leptos_axum::redirect(PAGE);
+        super::redirect(PAGE);
     }
     codes
 }
@@ -43,7 +43,7 @@ pub async fn begin_two_factor() -> Result<Enrolment, AppError> {
         let enrolment =
             crate::service::two_factor::begin(&state.db, &principal, chrono::Utc::now()).await?;
         if super::plain_form_post() {
-            leptos_axum::redirect(PAGE);
+            super::redirect(PAGE);
         }
         Ok(enrolment)
     }
@@ -100,7 +100,7 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
             code: (!code.trim().is_empty()).then_some(code),
         };
         two_factor::disable(&state.db, &principal, &proof, chrono::Utc::now()).await?;
-        leptos_axum::redirect(PAGE);
+        super::redirect(PAGE);
         Ok(())
     }
     .await;

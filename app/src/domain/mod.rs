@@ -13,6 +13,7 @@ pub mod password;
 pub mod percent;
 pub mod permission;
 pub mod project;
+pub mod redirect;
 pub mod role;
 pub mod session;
 pub mod token;

@@ -193,8 +193,12 @@ pub async fn login(
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
     let invalid = || AppError::new(ErrorCode::InvalidCredentials, INVALID_CREDENTIALS);
-    // Oversized input is refused before it costs a hash; the answer is still the generic one.
-    if input.login.len() > 320 || input.password.expose().chars().count() > 256 {
+    // Empty or oversized input is refused before it costs a hash; the answer is still the
+    // generic one.
+    if input.login.trim().is_empty()
+        || input.login.len() > 320
+        || input.password.expose().chars().count() > 256
+    {
         return Err(invalid());
     }
     let account_key = throttle::account_key(&input.login);

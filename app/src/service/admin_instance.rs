@@ -9,7 +9,7 @@ use super::audit::entry;
 use super::principal::Principal;
 use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
 use crate::domain::organization::Page;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::store::settings::SettingsRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
@@ -75,10 +75,10 @@ pub async fn update_settings(
     if let Some(mode) = &change.signup_mode {
         let mode = mode.trim();
         if !["open", "invite_only", "closed"].contains(&mode) {
-            return Err(AppError::validation(
-                "signup_mode",
-                "Choose open, invite_only or closed.",
-            ));
+            return Err(
+                AppError::validation("signup_mode", "Choose open, invite_only or closed.")
+                    .with_code(ErrorCode::BadRequest),
+            );
         }
         row.signup_mode = mode.to_string();
     }

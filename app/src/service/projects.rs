@@ -16,7 +16,7 @@ use crate::domain::permission::{Permission, PermissionSet, Scope};
 use crate::domain::project::{Project, ProjectDetail, ProjectGrant};
 use crate::domain::role::ProjectRole;
 use crate::domain::username::Username;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::store::projects::{Grantee, ProjectChange, ProjectError, ProjectRow, StandingRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
@@ -399,8 +399,10 @@ pub async fn set_access(
     let access = org_access::resolve(db, principal, org).await?;
     let standing = load(db, &access, name).await?;
     require(&standing, Permission::ProjectManageAccess)?;
-    let role = ProjectRole::parse(input.role.trim())
-        .ok_or_else(|| AppError::validation("role", "Choose reader, contributor or admin."))?;
+    let role = ProjectRole::parse(input.role.trim()).ok_or_else(|| {
+        AppError::validation("role", "Choose reader, contributor or admin.")
+            .with_code(ErrorCode::BadRequest)
+    })?;
     if !standing.permissions.covers(role.permissions()) {
         return Err(AppError::forbidden(
             "You cannot grant a project role with permissions you do not hold on this project.",

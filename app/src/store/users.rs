@@ -149,6 +149,10 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<UserRow>, StoreError> {
 /// Finds a user by username or by email (case-insensitively), through the claims.
 pub async fn by_login(db: &Db, login: &str) -> Result<Option<UserRow>, StoreError> {
     let key = login.trim().to_lowercase();
+    if key.is_empty() {
+        // No record has an empty key (and SurrealDB refuses to build one).
+        return Ok(None);
+    }
     let mut response = checked(
         db.query(format!(
             "LET $claim = type::record('username_claim', $key).user

@@ -326,7 +326,7 @@ async fn project_access_is_escalation_guarded() {
     let err = projects::set_access(&db, &ada, "acme", "api", "user", "nora", &grant("boss"))
         .await
         .unwrap_err();
-    assert_eq!(err.code, ErrorCode::Validation);
+    assert_eq!(err.code, ErrorCode::BadRequest, "an unknown enum value");
     let err = projects::set_access(&db, &ada, "acme", "api", "user", "nobody", &grant("reader"))
         .await
         .unwrap_err();

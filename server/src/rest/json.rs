@@ -1,5 +1,7 @@
 //! `ApiJson<T>`: axum's JSON extractor with rejections in the contract's error shape, so a
-//! malformed body is a 400 `bad_request` (never a 5xx or a plain-text answer).
+//! malformed body is a 400 `bad_request` (never a 5xx or a plain-text answer). Every request
+//! body of the API is an object: an array is refused, even where serde would read a struct
+//! from one (`[]` would otherwise pass for "change nothing").
 
 use app::error::{AppError, ErrorCode};
 use axum::extract::rejection::JsonRejection;
@@ -19,10 +21,20 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(rejection_to_error(&rejection)),
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(rejection_to_error(&rejection)),
+        };
+        if value.is_array() {
+            return Err(AppError::bad_request(
+                "The request body must be a JSON object, not an array.",
+            ));
         }
+        serde_json::from_value(value).map(ApiJson).map_err(|err| {
+            // serde's sentence names the field and the expected type, which helps the caller
+            // and reveals nothing about the server.
+            AppError::bad_request(format!("The request body does not match: {err}"))
+        })
     }
 }
 
@@ -30,14 +42,6 @@ fn rejection_to_error(rejection: &JsonRejection) -> AppError {
     match rejection {
         JsonRejection::JsonSyntaxError(_) => {
             AppError::bad_request("The request body is not valid JSON.")
-        }
-        JsonRejection::JsonDataError(err) => {
-            // serde's sentence names the field and the expected type, which helps the caller
-            // and reveals nothing about the server.
-            AppError::bad_request(format!(
-                "The request body does not match: {}",
-                err.body_text()
-            ))
         }
         JsonRejection::MissingJsonContentType(_) => {
             AppError::bad_request("Send the body as JSON, with `Content-Type: application/json`.")

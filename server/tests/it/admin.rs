@@ -180,7 +180,7 @@ async fn site_administration_over_rest() {
         .await;
     assert_eq!(
         (res.status, res.json()["error"]["field"].clone()),
-        (422, json!("signup_mode"))
+        (400, json!("signup_mode"))
     );
     let res = server
         .json(

@@ -53,7 +53,15 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    pub async fn start_with(extra: axum::Router) -> TestServer {
+    pub async fn start_with(extra: axum::Router<AppState>) -> TestServer {
+        Self::start_configured(extra, None).await
+    }
+
+    /// A server whose public URL is `public_origin` (as `--public-url` sets it).
+    pub async fn start_configured(
+        extra: axum::Router<AppState>,
+        public_origin: Option<&str>,
+    ) -> TestServer {
         let (db, _) = app::store::open("mem://", None).await.unwrap();
         app::store::migrations::migrate(
             &db,
@@ -67,11 +75,14 @@ impl TestServer {
             .output_name("gatehouse")
             .site_root(site_root.to_string_lossy().to_string())
             .build();
-        let router = extra.merge(gatehouse_server::router::build(AppState {
-            db: db.clone(),
-            leptos_options,
-            public_origin: None,
-        }));
+        let router = gatehouse_server::router::build_with(
+            AppState {
+                db: db.clone(),
+                leptos_options,
+                public_origin: public_origin.map(str::to_string),
+            },
+            extra,
+        );
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {

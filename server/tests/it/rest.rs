@@ -75,7 +75,7 @@ async fn malformed_json_is_a_400_in_the_contract_shape() {
     );
     let server = TestServer::start_with(extra).await;
     let json = [("Content-Type", "application/json")];
-    let cases: [(&str, Headers, &[u8]); 6] = [
+    let cases: [(&str, Headers, &[u8]); 7] = [
         ("syntax", &json, b"{\"name\": \"x\", "),
         (
             "wrong type",
@@ -86,6 +86,7 @@ async fn malformed_json_is_a_400_in_the_contract_shape() {
         ("not utf-8", &json, b"\xff\xfe{}"),
         ("no content type", &[], b"{\"name\": \"x\", \"count\": 1}"),
         ("empty", &json, b""),
+        ("an array for an object", &json, b"[\"x\", 1]"),
     ];
     for (what, headers, body) in cases {
         let res = server
@@ -111,6 +112,68 @@ async fn malformed_json_is_a_400_in_the_contract_shape() {
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text());
     assert_eq!(ok.json()["count"], 2);
+}
+
+/// What a generic fuzzer found: each answers 4xx in the error shape.
+#[tokio::test]
+async fn fuzzer_findings_answer_4xx_in_the_error_shape() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&ada),
+            &serde_json::json!({"name": "acme"}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    let shape = |res: &crate::http::Response, status: u16, code: &str| {
+        assert_eq!(res.status, status, "{}", res.text());
+        assert_eq!(res.json()["error"]["code"], code, "{}", res.text());
+    };
+    // An empty login: 401, not 500.
+    for login in ["", "   "] {
+        let res = server
+            .json(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"login": login, "password": "x"}),
+            )
+            .await;
+        shape(&res, 401, "invalid_credentials");
+    }
+    // An array where an object is expected: 400, and nothing changes.
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/organizations/acme",
+            Some(&ada),
+            &serde_json::json!([]),
+        )
+        .await;
+    shape(&res, 400, "bad_request");
+    // An unknown enum value: 400.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/projects",
+            Some(&ada),
+            &serde_json::json!({"name": "web"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = server
+        .json(
+            "PUT",
+            "/api/v1/organizations/acme/projects/web/access/user/ada",
+            Some(&ada),
+            &serde_json::json!({"role": "emperor"}),
+        )
+        .await;
+    shape(&res, 400, "bad_request");
+    assert_eq!(res.json()["error"]["field"], "role");
 }
 
 #[tokio::test]
@@ -187,4 +250,89 @@ async fn security_headers_on_every_response() {
     // A fresh nonce for every response.
     let again = server.get("/").await;
     assert_ne!(again.header("content-security-policy").unwrap(), csp);
+}
+
+/// `next` after sign-in: a line break or a tab-prefixed `//host` neither crashes the server
+/// nor leaves the site.
+#[tokio::test]
+async fn sign_in_redirects_stay_on_the_site() {
+    let server = TestServer::start().await;
+    server.signed_in("ada").await;
+    let origin = server.origin();
+    for next in [
+        "/%0A",
+        "%09//evil.example",
+        "/%09/evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+    ] {
+        let body = format!(
+            "login=ada&password={}&next={next}",
+            crate::http::PASSWORD.replace(' ', "+")
+        );
+        let res = server
+            .request(
+                "POST",
+                "/api/auth/sign-in",
+                &[
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("Accept", "text/html"),
+                    ("Origin", origin.as_str()),
+                ],
+                Some(body.as_bytes()),
+            )
+            .await;
+        assert!(res.status < 500, "{next}: {} {}", res.status, res.text());
+        assert_eq!(res.header("location"), Some("/"), "{next}");
+    }
+}
+
+/// A handler that panics answers 500 in the error shape, and the server goes on.
+#[tokio::test]
+async fn a_panicking_handler_answers_500_in_the_error_shape() {
+    let extra = axum::Router::new().route(
+        "/api/v1/test-panic",
+        axum::routing::get(|| async {
+            if std::hint::black_box(true) {
+                panic!("boom");
+            }
+            ""
+        }),
+    );
+    let server = TestServer::start_with(extra).await;
+    let res = server.get("/api/v1/test-panic").await;
+    assert_eq!(res.status, 500);
+    assert_eq!(res.json()["error"]["code"], "internal");
+    assert!(!res.text().contains("boom"));
+    assert_eq!(server.get("/healthz").await.status, 200);
+}
+
+/// Every answer under `/api/` is `no-store` (REST and server functions, success or not); HSTS
+/// only when the public URL is https.
+#[tokio::test]
+async fn api_answers_are_never_cached_and_https_gets_hsts() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    for res in [
+        server.get_as(&ada, "/api/v1/account").await,
+        server.get("/api/v1/account").await,
+        server.get_as(&ada, "/api/v1/organizations").await,
+        server
+            .json("POST", "/api/auth/me", Some(&ada), &serde_json::json!({}))
+            .await,
+    ] {
+        assert_eq!(
+            res.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            res.text()
+        );
+        assert_eq!(res.header("strict-transport-security"), None);
+    }
+    let https = TestServer::start_configured(axum::Router::new(), Some("https://gh.example")).await;
+    let res = https.get("/healthz").await;
+    assert_eq!(
+        res.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
 }

@@ -1,10 +1,12 @@
 use crate::api::auth::{CompleteSetup, setup_needed};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::{password, username};
+use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// `/setup`: the first site administrator, with the one-time code from the server's log.
+/// `/setup`: the first site administrator, with the one-time code from the server's log. Once
+/// a user exists the page does not exist either (404).
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let action = ServerAction::<CompleteSetup>::new();
@@ -13,13 +15,13 @@ pub fn SetupPage() -> impl IntoView {
     let needed = Resource::new(|| (), |_| setup_needed());
 
     view! {
-        <Title text="Set up Gatehouse" />
-        <section class="panel auth-panel">
-            <h1>"Set up Gatehouse"</h1>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Checking…"</p> }>
-                {move || Suspend::new(async move {
-                    match needed.await {
-                        Ok(true) => view! {
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Checking…"</p> }>
+            {move || Suspend::new(async move {
+                match needed.await {
+                    Ok(true) => view! {
+                        <Title text="Set up Gatehouse" />
+                        <section class="panel auth-panel">
+                            <h1>"Set up Gatehouse"</h1>
                             <p class="muted">"Create the first administrator. The setup code is in the server's log."</p>
                             <ActionForm action=action>
                                 <FormError error />
@@ -46,14 +48,12 @@ pub fn SetupPage() -> impl IntoView {
                                     {move || if pending.get() { "Creating…" } else { "Create administrator" }}
                                 </button>
                             </ActionForm>
-                        }.into_any(),
-                        Ok(false) => view! {
-                            <p class="notice">"This instance is already set up. " <a href="/login">"Sign in"</a></p>
-                        }.into_any(),
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+                        </section>
+                    }.into_any(),
+                    Ok(false) => view! { <NotFound /> }.into_any(),
+                    Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
