@@ -89,6 +89,9 @@ const TOKENS_PAGE: &str = "/settings/tokens";
 pub async fn create_token(
     description: String,
     expires_in_days: String,
+    /// The admin scope checkbox ("on" when ticked; site admins only).
+    #[server(default)]
+    admin: Option<String>,
 ) -> Result<crate::domain::token::CreatedToken, AppError> {
     let result = async {
         let days = match expires_in_days.as_str() {
@@ -104,6 +107,7 @@ pub async fn create_token(
             &principal,
             &description,
             days,
+            admin.is_some_and(|v| !v.is_empty()),
             chrono::Utc::now(),
         )
         .await?;

@@ -49,7 +49,7 @@ where
             let href = format!("{page}?revoke={}", t.id);
             view! {
                 <tr>
-                    <td>{t.description.clone()}</td>
+                    <td>{t.description.clone()}{t.admin.then(|| view! { " " <span class="badge">"Site administration"</span> })}</td>
                     <td><code>{format!("{}…", t.prefix)}</code></td>
                     {role.then(|| view! { <td><span class="badge">{t.role.clone().unwrap_or_else(|| "group's role".into())}</span></td> })}
                     {creator.then(|| view! { <td>{t.created_by.clone().unwrap_or_else(|| "—".into())}</td> })}

@@ -16,6 +16,10 @@ pub struct TokenInfo {
     /// An organization token's role (null for user and group tokens).
     #[serde(default)]
     pub role: Option<String>,
+    /// A user token with the admin scope: it reaches `/admin/...` (its user being a site
+    /// admin). Always false for organization and group tokens.
+    #[serde(default)]
+    pub admin: bool,
 }
 
 /// A token just created: the only time its secret is shown.

@@ -22,7 +22,7 @@ pub async fn change_password(
     new: &Password,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let caller = principal.user_for_password_change()?;
+    let caller = principal.in_person()?;
     let user = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
@@ -76,6 +76,7 @@ pub async fn list_sessions(db: &Db, principal: &Principal) -> Result<Vec<Session
 /// Ends one of the caller's sessions. Needs a signed-in user; another user's session is 404.
 pub async fn revoke_session(db: &Db, principal: &Principal, id: &str) -> Result<(), AppError> {
     let caller = principal.user()?;
+    principal.in_person()?;
     if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::not_found());
     }

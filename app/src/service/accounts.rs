@@ -357,6 +357,15 @@ pub async fn update_profile(
         .map(Username::parse)
         .transpose()?;
     let email = update.email.as_deref().map(Email::parse).transpose()?;
+    let renamed = username
+        .as_ref()
+        .is_some_and(|u| u.as_str() != user.username);
+    let readdressed = email
+        .as_ref()
+        .is_some_and(|e| e.key() != user.email.to_lowercase());
+    if renamed || readdressed {
+        principal.in_person()?;
+    }
     let display_name = update.display_name.as_deref().map(str::trim);
     if display_name.is_some_and(|d| d.chars().count() > 100) {
         return Err(AppError::validation(

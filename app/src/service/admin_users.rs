@@ -62,9 +62,14 @@ pub struct AdminUserUpdate {
     pub display_name: Option<String>,
 }
 
-/// The signed-in site admin, or 403.
+/// The signed-in site admin, or 403 (a user token reaches here only with the admin scope).
 pub fn require_site_admin(principal: &Principal) -> Result<(&str, &str), AppError> {
     let caller = principal.user()?;
+    if caller.token.as_ref().is_some_and(|t| !t.admin) {
+        return Err(AppError::forbidden(
+            "This token was created without the admin scope, so it cannot reach the site administration. Create one with \"Site administration\" ticked.",
+        ));
+    }
     if caller.site_admin {
         Ok((&caller.user_id, &caller.username))
     } else {

@@ -83,6 +83,7 @@ pub async fn create(
 ) -> Result<CreatedToken, AppError> {
     let access = managing(db, principal, org).await?;
     access.person()?;
+    principal.in_person()?;
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
     let role = rulebook::known_role(&access, &input.role, "role")?;
     let mut rights = Rights::of(&access);
@@ -204,6 +205,7 @@ pub async fn create_group(
 ) -> Result<CreatedToken, AppError> {
     let access = managing(db, principal, org).await?;
     access.person()?;
+    principal.in_person()?;
     let team = team(db, &access, group).await?;
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
     let mut rights = Rights::of(&access);

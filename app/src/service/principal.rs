@@ -41,6 +41,16 @@ pub struct SignedInUser {
     /// The instance requires two-factor and this user has not set it up: only setting it up
     /// (and signing out) is allowed.
     pub two_factor_setup_required: bool,
+    /// The user API token this request came with; none for a session.
+    pub token: Option<UserTokenUse>,
+}
+
+/// A user API token (`gtu_`) acting as its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserTokenUse {
+    pub token_id: String,
+    /// Created with the admin scope: only then does a site admin's token reach `/admin/...`.
+    pub admin: bool,
 }
 
 impl Principal {
@@ -103,6 +113,18 @@ impl Principal {
         Ok(user)
     }
 
+    /// The person at the keyboard: a session, not an API token. Credentials (password, email,
+    /// username, two-factor, recovery codes), tokens and sessions change only this way.
+    pub fn in_person(&self) -> Result<&SignedInUser, AppError> {
+        let user = self.user_for_password_change()?;
+        if user.token.is_some() {
+            return Err(AppError::forbidden(
+                "An API token cannot do this: credentials, tokens and sessions change only when you are signed in with your password.",
+            ));
+        }
+        Ok(user)
+    }
+
     /// The signed-in user, even if they still must replace a temporary password.
     pub fn user_for_password_change(&self) -> Result<&SignedInUser, AppError> {
         match self {
@@ -141,5 +163,6 @@ pub async fn from_session(
         password_change_only: session.password_change_only,
         ip: String::new(),
         two_factor_setup_required,
+        token: None,
     }))
 }

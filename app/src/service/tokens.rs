@@ -27,6 +27,7 @@ pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
         last_used_at: row.last_used_at.map(rfc3339),
         created_by,
         role: row.role,
+        admin: row.admin,
     }
 }
 
@@ -75,15 +76,23 @@ pub(crate) async fn checked_lifetime<'a>(
     Ok(description)
 }
 
-/// Creates a token for the caller. Needs a signed-in user.
+/// Creates a token for the caller. Needs a person signed in (a token cannot create tokens);
+/// the admin scope (reaching `/admin/...`) only for a site admin.
 pub async fn create_user_token(
     db: &Db,
     principal: &Principal,
     description: &str,
     expires_in_days: Option<i64>,
+    admin: bool,
     now: DateTime<Utc>,
 ) -> Result<CreatedToken, AppError> {
     let caller = principal.user()?;
+    principal.in_person()?;
+    if admin && !caller.site_admin {
+        return Err(AppError::forbidden(
+            "Only site administrators can give a token the admin scope.",
+        ));
+    }
     let description = checked_lifetime(db, description, expires_in_days).await?;
     let secret = token_format::generate(TokenKind::User)?;
     let row = store::tokens::create_user_token(
@@ -94,6 +103,7 @@ pub async fn create_user_token(
             user_id: &caller.user_id,
             description,
             expires_at: expires_in_days.map(|d| now + Duration::days(d)),
+            admin,
         },
         now,
         &super::audit::entry(
@@ -101,7 +111,7 @@ pub async fn create_user_token(
             "token.created",
             format!("token:{}", &secret[..8]),
             "",
-            serde_json::json!({ "kind": "user", "description": description, "expires_in_days": expires_in_days }),
+            serde_json::json!({ "kind": "user", "description": description, "expires_in_days": expires_in_days, "admin": admin }),
             now,
         ),
     )
@@ -244,5 +254,9 @@ pub async fn authenticate(
         ip: String::new(),
         two_factor_setup_required: !user.two_factor_enabled
             && store::settings::get(db).await?.require_two_factor,
+        token: Some(super::principal::UserTokenUse {
+            token_id: row.id,
+            admin: row.admin,
+        }),
     }))
 }

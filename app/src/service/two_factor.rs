@@ -187,6 +187,7 @@ pub async fn begin(
     now: DateTime<Utc>,
 ) -> Result<Enrolment, AppError> {
     let caller = principal.user_for_enrolment()?;
+    principal.in_person()?;
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).map_err(AppError::internal)?;
     let secret = Secret::from(bytes.to_vec()).to_base32();
@@ -211,6 +212,7 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<RecoveryCodes, AppError> {
     let caller = principal.user_for_enrolment()?;
+    principal.in_person()?;
     let key = throttle::account_key(&caller.username);
     throttle::check(db, &[&key], now).await?;
     let pending = store::two_factor::get(db, &caller.user_id)
@@ -263,6 +265,7 @@ pub async fn regenerate_recovery_codes(
     now: DateTime<Utc>,
 ) -> Result<RecoveryCodes, AppError> {
     let caller = principal.user()?;
+    principal.in_person()?;
     require_enabled(db, &caller.user_id).await?;
     throttled_code(db, &caller.username, &caller.user_id, code, now).await?;
     let (codes, hashes) = new_recovery_codes()?;
@@ -302,6 +305,7 @@ pub async fn disable(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let caller = principal.user()?;
+    principal.in_person()?;
     let row = store::two_factor::get(db, &caller.user_id).await?;
     let Some(row) = row else {
         return Err(AppError::conflict(

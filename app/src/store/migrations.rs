@@ -95,6 +95,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "rights",
         surql: include_str!("migrations/0014_rights.surql"),
     },
+    Migration {
+        version: 15,
+        name: "token_admin_scope",
+        surql: include_str!("migrations/0015_token_admin_scope.surql"),
+    },
 ];
 
 /// What a run did.

@@ -26,6 +26,8 @@ pub struct TokenRow {
     pub role: Option<String>,
     /// The creator's username (none once they are gone, or when a token created it).
     pub creator: Option<String>,
+    /// A user token created with the admin scope.
+    pub admin: bool,
 }
 
 const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
@@ -34,7 +36,7 @@ const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
      created_at, expires_at, last_used_at, revoked_at, \
      (IF org != NONE { record::id(org) } ELSE { NONE }) AS org, \
      (IF team != NONE { record::id(team) } ELSE { NONE }) AS team, role, \
-     created_by.username AS creator";
+     created_by.username AS creator, (admin = true) AS admin";
 
 pub struct NewUserToken<'a> {
     pub hash: &'a str,
@@ -42,6 +44,8 @@ pub struct NewUserToken<'a> {
     pub user_id: &'a str,
     pub description: &'a str,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The admin scope (only a site admin's token gets it).
+    pub admin: bool,
 }
 
 pub async fn create_user_token(
@@ -57,7 +61,7 @@ pub async fn create_user_token(
              LET $t = CREATE ONLY api_token CONTENT {{
                  kind: 'user', hash: $hash, prefix: $prefix, user: type::record('user', $user),
                  description: $description, created_by: type::record('user', $user),
-                 created_at: $now, expires_at: $expires_at
+                 created_at: $now, expires_at: $expires_at, admin: $admin
              }};
              COMMIT TRANSACTION;
              SELECT {FIELDS} FROM ONLY $t.id;"
@@ -68,6 +72,7 @@ pub async fn create_user_token(
             .bind(("user", new.user_id.to_string()))
             .bind(("description", new.description.to_string()))
             .bind(("expires_at", new.expires_at))
+            .bind(("admin", new.admin))
             .bind(("now", now))
             .await?,
         )?;

@@ -29,6 +29,7 @@ async fn admin(db: &Db, name: &str) -> Principal {
         password_change_only: false,
         ip: "192.0.2.9".into(),
         two_factor_setup_required: false,
+        token: None,
     })
 }
 

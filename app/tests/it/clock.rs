@@ -122,7 +122,7 @@ async fn a_token_expires_at_its_time() {
     account(&db, "ada", t0).await;
     let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
     let who = principal::from_session(&db, &secret, t0).await.unwrap();
-    let created = tokens::create_user_token(&db, &who, "weekly", Some(7), t0)
+    let created = tokens::create_user_token(&db, &who, "weekly", Some(7), false, t0)
         .await
         .unwrap();
     let day = |d| t0 + Duration::days(d);

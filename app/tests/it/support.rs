@@ -67,6 +67,7 @@ pub fn as_user(user_id: &str, username: &str) -> app::service::principal::Princi
         password_change_only: false,
         ip: "192.0.2.1".to_string(),
         two_factor_setup_required: false,
+        token: None,
     })
 }
 

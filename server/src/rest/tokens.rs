@@ -19,6 +19,9 @@ pub struct NewToken {
     /// 7, 30, 90 or 365; null for no expiry (unless the instance sets a maximum).
     #[serde(default)]
     pub expires_in_days: Option<i64>,
+    /// The admin scope: a site admin's token reaches `/api/v1/admin/...` only with it.
+    #[serde(default)]
+    pub admin: bool,
 }
 
 /// Create a user token; the secret is in `token`, returned this once. Needs a signed-in user.
@@ -30,6 +33,7 @@ pub struct NewToken {
     responses(
         (status = 201, description = "Created; `token` is shown only now", body = CreatedToken),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody),
+        (status = 403, description = "A token cannot create tokens (needs a session); the admin scope needs a site admin", body = app::error::ErrorBody),
         (status = 422, description = "Bad description or lifetime", body = app::error::ErrorBody)
     )
 )]
@@ -43,6 +47,7 @@ pub async fn create(
         &principal,
         &input.description,
         input.expires_in_days,
+        input.admin,
         chrono::Utc::now(),
     )
     .await?;

@@ -464,12 +464,14 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
                 password_change_only: false,
                 ip: "127.0.0.1".into(),
                 two_factor_setup_required: false,
+                token: None,
             });
         let created = app::service::tokens::create_user_token(
             &db,
             &root,
             "backup test",
             None,
+            true,
             chrono::Utc::now(),
         )
         .await

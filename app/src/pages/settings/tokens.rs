@@ -1,5 +1,6 @@
 use super::{SettingsFrame, SignInFirst};
 use crate::api::account::{CreateToken, RevokeToken, list_tokens, take_token_reveal};
+use crate::api::auth::current_user;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_reveal::TokenReveal;
@@ -22,6 +23,8 @@ pub fn TokensPage() -> impl IntoView {
     );
     // After a plain form post the new secret comes back once, through a one-time cookie.
     let reveal = Resource::new(|| (), |_| take_token_reveal());
+    // The admin scope is offered to site admins only (the server checks again).
+    let me = Resource::new(|| (), |_| current_user());
     let new_token = move || {
         create
             .value()
@@ -35,7 +38,7 @@ pub fn TokensPage() -> impl IntoView {
         <SettingsFrame title="API tokens">
             <p class="muted">
                 "Tokens let scripts and CI call the REST API as you, with your current rights: send "
-                <code>"Authorization: Bearer <token>"</code>"."
+                <code>"Authorization: Bearer <token>"</code>". A token cannot change your password, email, username, two-factor, sessions or tokens: that needs you, signed in."
             </p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -52,6 +55,17 @@ pub fn TokensPage() -> impl IntoView {
                     <FieldError error=create_error field="description" />
                 </div>
                 <LifetimeField error=create_error />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten().filter(|u| u.site_admin).map(|_| view! {
+                            <div class="field field--check">
+                                <input id="admin-scope" name="admin" type="checkbox" value="on" aria-describedby="admin-scope-hint" />
+                                <label for="admin-scope">"Site administration"</label>
+                                <p class="field__hint" id="admin-scope-hint">"Only with this may the token call /api/v1/admin/…. Leave it off unless the script administers the instance."</p>
+                            </div>
+                        })
+                    })}
+                </Suspense>
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating…" } else { "Create token" }}
                 </button>
