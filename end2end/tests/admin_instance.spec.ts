@@ -63,8 +63,25 @@ test('an admin reads the outbox, adds an owner to an organization and changes in
   await page.getByLabel('Username').fill('e2e-root');
   await page.getByRole('button', { name: 'Make owner' }).click();
   await expect(page.getByText('This organization has an active owner')).toBeVisible();
+  // Once the founder is deactivated (the organization is abandoned), the admin gives it a
+  // new owner — someone else, as the founder is still an owner.
+  const heir = `${p}-heir`;
+  const heirSignup = await page.request.post('/api/v1/auth/signup', {
+    headers: { Origin: baseURL! },
+    data: { username: heir, email: `${heir}@example.org`, password: STRONG },
+  });
+  expect(heirSignup.status(), await heirSignup.text()).toBe(201);
+  const gone = await page.request.patch(`/api/v1/admin/users/${founder}`, {
+    headers: { Origin: baseURL! },
+    data: { active: false },
+  });
+  expect(gone.status(), await gone.text()).toBe(200);
+  await visit(page, `/admin/organizations/${org}`);
+  await page.getByLabel('Username').fill(heir);
+  await page.getByRole('button', { name: 'Make owner' }).click();
+  await expect(page.locator('tbody tr').filter({ hasText: heir })).toContainText('owner');
   await visit(page, '/admin/organizations');
-  await expect(page.locator('tbody tr').filter({ hasText: org }).locator('td').nth(2)).toHaveText(founder);
+  await expect(page.locator('tbody tr').filter({ hasText: org }).locator('td').nth(2)).toContainText(heir);
 
   // Settings: ticking "two-factor for everyone" shows who it would affect before saving.
   await visit(page, '/admin/settings');

@@ -1,9 +1,10 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration, watchConsole } from './support';
+import { expectAccessible, jsEnabled, verifyEmail, waitForHydration, watchConsole } from './support';
 
 const STRONG = 'violet tractor quietly hums';
 
-/** Signs a person up and in through the API of `request`'s browser context. */
+/** Signs a person up (and verifies their address, as accepting an invitation needs) and in
+ * through the API of `request`'s browser context. */
 async function account(request: APIRequestContext, baseURL: string, name: string) {
   const headers = { Origin: baseURL };
   const signup = await request.post('/api/v1/auth/signup', {
@@ -11,6 +12,7 @@ async function account(request: APIRequestContext, baseURL: string, name: string
     data: { username: name, email: `${name}@example.org`, password: STRONG },
   });
   expect(signup.status(), await signup.text()).toBe(201);
+  await verifyEmail(baseURL, `${name}@example.org`);
   const login = await request.post('/api/v1/auth/login', { headers, data: { login: name, password: STRONG } });
   expect(login.status()).toBe(200);
 }
@@ -213,4 +215,52 @@ test('a project transfer unblocks a member removal', async ({ page, browser, bas
   await visit(`/orgs/${org}/projects/website`);
   await expect(page.locator('.facts')).toContainText(owner);
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
+});
+
+test('the group page and the invitation form offer an Admin nothing beyond Admin', async ({ page, browser, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
+  const owner = `${p}-chief`;
+  const org = `${p}-doors`;
+  const adam = `${p}-adm`;
+  await ownerWithOrg(page, js, owner, org);
+  const headers = { Origin: baseURL! };
+  for (const [name, role] of [['bosses', 'owner'], ['helpers', 'viewer']]) {
+    const res = await page.request.post(`/api/v1/organizations/${org}/groups`, { headers, data: { name, role } });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+  const adamContext = await browser.newContext({ javaScriptEnabled: js, baseURL });
+  await account(adamContext.request, baseURL!, adam);
+  await join(page.request, adamContext.request, baseURL!, org, adam, 'admin');
+  const adamPage = await adamContext.newPage();
+
+  // The Owner-role group: no add, remove, edit or token controls, and a note why.
+  await adamPage.goto(`/orgs/${org}/groups/bosses`);
+  if (js) await waitForHydration(adamPage);
+  await expect(adamPage.getByText('carries permissions you do not hold')).toBeVisible();
+  await expect(adamPage.getByRole('button', { name: 'Add to group' })).toHaveCount(0);
+  await expect(adamPage.getByRole('button', { name: 'Save group' })).toHaveCount(0);
+  if (js) await expectAccessible(adamPage);
+  // A group within reach keeps them.
+  await adamPage.goto(`/orgs/${org}/groups/helpers`);
+  if (js) await waitForHydration(adamPage);
+  await expect(adamPage.getByRole('button', { name: 'Add to group' })).toBeVisible();
+
+  // The invitation form: no Owner role, no Owner-role group.
+  await adamPage.goto(`/orgs/${org}/people?tab=invitations`);
+  if (js) await waitForHydration(adamPage);
+  const roles = adamPage.getByLabel('Role', { exact: true });
+  await expect(roles.locator('option', { hasText: 'Admin' })).toHaveCount(1);
+  await expect(roles.locator('option', { hasText: 'Owner' })).toHaveCount(0);
+  await expect(adamPage.getByLabel('helpers')).toBeVisible();
+  await expect(adamPage.getByLabel('bosses')).toHaveCount(0);
+  if (js) await expectAccessible(adamPage);
+
+  // A forged request is refused all the same.
+  const res = await adamContext.request.put(`/api/v1/organizations/${org}/groups/bosses/members/${adam}`, { headers });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.code).toBe('forbidden');
+  await adamContext.close();
+  expect(errors).toEqual([]);
 });

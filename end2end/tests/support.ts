@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, request, type Page, type TestInfo } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -62,4 +62,28 @@ export function totp(secretBase32: string, offsetSeconds = 0): string {
   const offset = hmac[hmac.length - 1] & 0xf;
   const value = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, '0');
+}
+
+/** The site administrator that serve.sh creates. */
+export const ROOT = { login: 'e2e-root', password: 'e2e root passphrase violet' };
+
+/**
+ * Verifies `email` the way its owner would: takes the newest verification link sent to it
+ * (read from the outbox by the site administrator, as no SMTP server is configured in the
+ * tests) and follows it through the API.
+ */
+export async function verifyEmail(baseURL: string, email: string): Promise<void> {
+  const admin = await request.newContext({ baseURL });
+  const headers = { Origin: baseURL };
+  const login = await admin.post('/api/v1/auth/login', { headers, data: ROOT });
+  expect(login.status(), await login.text()).toBe(200);
+  const outbox = await admin.get('/api/v1/admin/outbox');
+  expect(outbox.status()).toBe(200);
+  const items: { recipient: string; body: string }[] = (await outbox.json()).items;
+  const mail = items.find((m) => m.recipient === email && m.body.includes('/verify-email?token='));
+  expect(mail, `a verification email to ${email}`).toBeTruthy();
+  const token = /\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(mail!.body)![1];
+  const verified = await admin.post('/api/v1/auth/verify-email', { headers, data: { token } });
+  expect(verified.status(), await verified.text()).toBeLessThan(300);
+  await admin.dispose();
 }

@@ -22,7 +22,7 @@ pub async fn change_password(
         }
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::account_security::change_password(
+        let fresh = crate::service::account_security::change_password(
             &state.db,
             &principal,
             &Password::new(current_password),
@@ -30,6 +30,9 @@ pub async fn change_password(
             chrono::Utc::now(),
         )
         .await?;
+        if let Some(session) = fresh {
+            super::set_cookie(crate::cookies::set(&state, &session.secret));
+        }
         super::redirect("/settings/password?changed=1");
         Ok(())
     }

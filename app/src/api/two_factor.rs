@@ -58,9 +58,12 @@ pub async fn confirm_two_factor(code: String) -> Result<RecoveryCodes, AppError>
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        let codes =
+        let (codes, fresh) =
             crate::service::two_factor::confirm(&state.db, &principal, &code, chrono::Utc::now())
                 .await?;
+        if let Some(session) = fresh {
+            super::set_cookie(crate::cookies::set(&state, &session.secret));
+        }
         Ok(deliver(&state, codes))
     }
     .await;

@@ -2,7 +2,8 @@
 //!
 //! Invariants:
 //! - Changing the password needs the current one, obeys the password rules, may not keep a
-//!   temporary password, and ends every other session of the user.
+//!   temporary password, and ends every other session of the user; the current session is
+//!   replaced by a fresh one (its old id stops working).
 //! - A user sees and ends only their own sessions; anyone else's is "not found".
 
 use super::principal::Principal;
@@ -14,14 +15,16 @@ use crate::error::AppError;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 
-/// Needs a signed-in user (a session restricted to changing a temporary password is enough).
+/// Needs a person signed in (a session restricted to changing a temporary password is
+/// enough). Returns the fresh session that replaces the current one, for the transport to
+/// set as the new cookie.
 pub async fn change_password(
     db: &Db,
     principal: &Principal,
     current: &Password,
     new: &Password,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Option<sessions::IssuedSession>, AppError> {
     let caller = principal.in_person()?;
     let user = store::users::by_id(db, &caller.user_id)
         .await?
@@ -50,10 +53,7 @@ pub async fn change_password(
     );
     store::users::set_password(db, &user.id, &hash, now, &audit).await?;
     store::sessions::delete_for_user(db, &user.id, caller.session_hash.as_deref()).await?;
-    if let Some(current_session) = &caller.session_hash {
-        store::sessions::allow_everything(db, current_session).await?;
-    }
-    Ok(())
+    sessions::rotate(db, principal, "password_changed", now).await
 }
 
 /// The caller's sessions, most recently used first. Needs a signed-in user.
@@ -81,7 +81,9 @@ pub async fn revoke_session(db: &Db, principal: &Principal, id: &str) -> Result<
         return Err(AppError::not_found());
     }
     match store::sessions::by_hash(db, id).await? {
-        Some(session) if session.user == caller.user_id => sessions::close(db, id).await,
+        Some(session) if session.user == caller.user_id => {
+            sessions::end(db, principal, id, "session.revoked", Utc::now()).await
+        }
         _ => Err(AppError::not_found()),
     }
 }

@@ -311,12 +311,12 @@ pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User
     Ok(to_dto(&row))
 }
 
-/// Ends the caller's current session (a no-op without one).
+/// Ends the caller's current session (a no-op without one); audited as `auth.signed_out`.
 pub async fn logout(db: &Db, principal: &super::principal::Principal) -> Result<(), AppError> {
     if let super::principal::Principal::User(user) = principal
         && let Some(hash) = &user.session_hash
     {
-        sessions::close(db, hash).await?;
+        sessions::end(db, principal, hash, "auth.signed_out", Utc::now()).await?;
     }
     Ok(())
 }

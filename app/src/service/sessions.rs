@@ -85,6 +85,36 @@ pub async fn open(
     Ok(IssuedSession { secret, hash })
 }
 
+/// Replaces the caller's current session with a fresh one (a new cookie value; the old one
+/// stops working), after a password change or enrolling two-factor: whoever held the old id
+/// (a fixated or leaked cookie) is out. `None` when the caller has no session (a token).
+pub async fn rotate(
+    db: &Db,
+    principal: &super::principal::Principal,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<IssuedSession>, AppError> {
+    let caller = principal.user_for_password_change()?;
+    let Some(old) = caller.session_hash.as_deref() else {
+        return Ok(None);
+    };
+    let secret = random_secret()?;
+    let hash = sha256_hex(&secret);
+    let audit = super::audit::entry(
+        principal,
+        "auth.session_renewed",
+        format!("user:{}", caller.username),
+        "",
+        serde_json::json!({ "reason": why }),
+        now,
+    );
+    if store::sessions::replace(db, old, &hash, now, &audit).await? {
+        Ok(Some(IssuedSession { secret, hash }))
+    } else {
+        Ok(None)
+    }
+}
+
 /// The live session for a cookie value, or `None` if it is unknown or expired (an expired one
 /// is deleted on the way).
 pub async fn resolve(
@@ -116,7 +146,29 @@ pub async fn resolve(
     Ok(Some(session))
 }
 
-/// Ends one session.
+/// Ends the session `hash` of the signed-in caller, audited as `action` (`auth.signed_out`,
+/// `session.revoked`).
+pub async fn end(
+    db: &Db,
+    principal: &super::principal::Principal,
+    hash: &str,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let caller = principal.user_for_password_change()?;
+    let audit = super::audit::entry(
+        principal,
+        action,
+        format!("user:{}", caller.username),
+        "",
+        serde_json::json!({ "current": caller.session_hash.as_deref() == Some(hash) }),
+        now,
+    );
+    store::sessions::end(db, hash, &audit).await?;
+    Ok(())
+}
+
+/// Ends one session, unaudited (one whose user is gone).
 pub async fn close(db: &Db, hash: &str) -> Result<(), AppError> {
     store::sessions::delete(db, hash).await?;
     Ok(())

@@ -195,8 +195,13 @@ pub async fn authenticate(
         .await?
         .ok_or_else(refused)?;
     if row.revoked_at.is_some() {
-        store::audit::append(
+        // Audited at most once per token per minute: a script retrying a dead token must not
+        // flood the log.
+        store::tokens::note_revoked_use(
             db,
+            &row.id,
+            now - Duration::minutes(1),
+            now,
             &super::audit::entry_as(
                 super::audit::Who {
                     name: "anonymous",

@@ -203,14 +203,15 @@ pub async fn begin(
     enrolment(&caller.username, &secret)
 }
 
-/// Confirms enrolment with a code from the app; returns the recovery codes (shown once).
-/// Needs a signed-in user with a pending enrolment.
+/// Confirms enrolment with a code from the app; returns the recovery codes (shown once) and
+/// the fresh session that replaces the current one (for the transport to set as the new
+/// cookie). Needs a person signed in with a pending enrolment.
 pub async fn confirm(
     db: &Db,
     principal: &Principal,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<RecoveryCodes, AppError> {
+) -> Result<(RecoveryCodes, Option<super::sessions::IssuedSession>), AppError> {
     let caller = principal.user_for_enrolment()?;
     principal.in_person()?;
     let key = throttle::account_key(&caller.username);
@@ -252,9 +253,13 @@ pub async fn confirm(
     )
     .await
     .map_err(guard_error)?;
-    Ok(RecoveryCodes {
-        recovery_codes: codes,
-    })
+    let session = super::sessions::rotate(db, principal, "two_factor_enabled", now).await?;
+    Ok((
+        RecoveryCodes {
+            recovery_codes: codes,
+        },
+        session,
+    ))
 }
 
 /// Replaces the recovery codes; needs a current code. Needs a signed-in user with two-factor.

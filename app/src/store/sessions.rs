@@ -63,6 +63,46 @@ pub async fn create(
     Ok(())
 }
 
+/// Replaces the session `old_hash` with a fresh one (`new_hash`) for the same user, browser
+/// and address, allowed everything, in one transaction with its audit entry: the old id stops
+/// working. `false` (nothing written) if the old session is gone.
+pub async fn replace(
+    db: &Db,
+    old_hash: &str,
+    new_hash: &str,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<bool, StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         LET $old = (SELECT * FROM ONLY type::record('session', $old_hash));
+         IF $old = NONE { THROW 'absent' };
+         DELETE $old.id;
+         CREATE type::record('session', $new_hash) CONTENT {
+             user: $old.user, created_at: $now, last_seen_at: $now,
+             user_agent: $old.user_agent, ip: $old.ip, password_change_only: false
+         };
+         COMMIT TRANSACTION;",
+    );
+    let result = super::retry::retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("old_hash", old_hash.to_string()))
+                .bind(("new_hash", new_hash.to_string()))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
 pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
@@ -105,6 +145,32 @@ pub async fn delete(db: &Db, hash: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Ends the session `hash` with its audit entry, in one transaction; `false` (and no entry)
+/// if there was none.
+pub async fn end(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         LET $gone = (DELETE type::record('session', $hash) RETURN BEFORE);
+         IF array::len($gone) = 0 { THROW 'absent' };
+         COMMIT TRANSACTION;",
+    );
+    let result = super::retry::retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("hash", hash.to_string()))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// Ends every session of `user_id` except `keep` (the hash of the caller's own, if any).
 pub async fn delete_for_user(db: &Db, user_id: &str, keep: Option<&str>) -> Result<(), StoreError> {
     let query = match keep {
@@ -118,16 +184,6 @@ pub async fn delete_for_user(db: &Db, user_id: &str, keep: Option<&str>) -> Resu
         db.query(query)
             .bind(("user", user_id.to_string()))
             .bind(("keep", keep.unwrap_or_default().to_string()))
-            .await?,
-    )?;
-    Ok(())
-}
-
-/// Lifts the "change your password first" restriction from a session.
-pub async fn allow_everything(db: &Db, hash: &str) -> Result<(), StoreError> {
-    checked(
-        db.query("UPDATE type::record('session', $hash) SET password_change_only = false")
-            .bind(("hash", hash.to_string()))
             .await?,
     )?;
     Ok(())

@@ -250,6 +250,42 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Records an attempt to use the revoked token `id` (its `last_used_at`), with `audit`, unless
+/// one was recorded since `since`: at most one entry per token per period, even for a burst
+/// of parallel attempts. Whether it recorded one.
+pub async fn note_revoked_use(
+    db: &Db,
+    id: &str,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<bool, StoreError> {
+    let query = super::audit::with_audit(
+        "BEGIN TRANSACTION;
+         LET $hit = (UPDATE type::record('api_token', $id) SET last_used_at = $now
+                     WHERE last_used_at = NONE OR last_used_at <= $since RETURN AFTER);
+         IF array::len($hit) = 0 { THROW 'quiet' };
+         COMMIT TRANSACTION;",
+    );
+    let result = retry_on_conflict(|| async {
+        checked(
+            db.query(query.as_str())
+                .bind(("id", id.to_string()))
+                .bind(("since", since))
+                .bind(("now", now))
+                .bind(("audit", audit.clone()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "quiet") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
 pub async fn touch(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     checked(
         db.query("UPDATE type::record('api_token', $id) SET last_used_at = $now")

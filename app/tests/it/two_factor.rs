@@ -67,6 +67,7 @@ async fn enrolled(db: &Db, name: &str, t0: DateTime<Utc>) -> (String, Vec<String
     let codes = two_factor::confirm(db, &who, &code(&enrolment.secret, t0), t0)
         .await
         .unwrap()
+        .0
         .recovery_codes;
     (enrolment.secret, codes)
 }

@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::service::{account_security, accounts};
 use app::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The signed-in user's account. Needs a signed-in user.
@@ -48,7 +48,7 @@ pub struct ChangePassword {
     tag = "account",
     request_body = ChangePassword,
     responses(
-        (status = 204, description = "Changed; other sessions ended"),
+        (status = 204, description = "Changed; other sessions ended, and a session cookie is replaced by a fresh one (`Set-Cookie`)"),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody),
         (status = 422, description = "Wrong current password or a weak new one", body = app::error::ErrorBody)
     )
@@ -57,8 +57,8 @@ pub async fn change_password(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiJson(input): ApiJson<ChangePassword>,
-) -> Result<StatusCode, AppError> {
-    account_security::change_password(
+) -> Result<Response, AppError> {
+    let fresh = account_security::change_password(
         &state.db,
         &principal,
         &input.current_password,
@@ -66,7 +66,14 @@ pub async fn change_password(
         chrono::Utc::now(),
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Some(session) = fresh {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            app::cookies::set(&state, &session.secret),
+        );
+    }
+    Ok(response)
 }
 
 /// The caller's sessions. Needs a signed-in user.

@@ -7,7 +7,7 @@ use app::error::AppError;
 use app::service::two_factor::{self, DisableTwoFactor};
 use app::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -51,7 +51,7 @@ pub async fn begin(
     tag = "account",
     request_body = CodeInput,
     responses(
-        (status = 200, description = "Two-factor is on", body = RecoveryCodes),
+        (status = 200, description = "Two-factor is on; a session cookie is replaced by a fresh one (`Set-Cookie`)", body = RecoveryCodes),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody),
         (status = 409, description = "No pending enrolment", body = app::error::ErrorBody),
         (status = 422, description = "Wrong code", body = app::error::ErrorBody),
@@ -63,8 +63,16 @@ pub async fn confirm(
     Caller(principal): Caller,
     ApiJson(input): ApiJson<CodeInput>,
 ) -> Result<Response, AppError> {
-    let codes = two_factor::confirm(&state.db, &principal, &input.code, chrono::Utc::now()).await?;
-    Ok(no_store(ApiJson(codes)))
+    let (codes, fresh) =
+        two_factor::confirm(&state.db, &principal, &input.code, chrono::Utc::now()).await?;
+    let mut response = no_store(ApiJson(codes));
+    if let Some(session) = fresh {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            app::cookies::set(&state, &session.secret),
+        );
+    }
+    Ok(response)
 }
 
 /// Replace the recovery codes; needs a current code. Needs a signed-in user with two-factor.

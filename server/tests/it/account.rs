@@ -52,6 +52,9 @@ async fn changing_the_password_ends_the_other_sessions() {
         )
         .await;
     assert_eq!(ok.status, 204, "{}", ok.text());
+    let fresh = ok
+        .session_cookie()
+        .expect("the session is replaced by a fresh one");
     let me = |secret: String| {
         let server = &server;
         async move {
@@ -67,10 +70,11 @@ async fn changing_the_password_ends_the_other_sessions() {
         }
     };
     assert_eq!(
-        me(s[0].clone()).await,
+        me(fresh).await,
         200,
-        "the session that changed it stays"
+        "the session that changed it goes on, under a fresh id"
     );
+    assert_eq!(me(s[0].clone()).await, 401, "its old id is dead");
     assert_eq!(me(s[1].clone()).await, 401, "the others end");
     assert_eq!(me(s[2].clone()).await, 401);
     let old = server
@@ -202,7 +206,17 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
         )
         .await;
     assert_eq!(changed.status, 204, "{}", changed.text());
+    let fresh = changed.session_cookie().expect("a fresh session");
     let me = server
+        .request(
+            "GET",
+            "/api/v1/account",
+            &[("Cookie", &cookie(&fresh))],
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 200, "the session, renewed, now works fully");
+    let old = server
         .request(
             "GET",
             "/api/v1/account",
@@ -210,7 +224,7 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
             None,
         )
         .await;
-    assert_eq!(me.status, 200, "the same session now works fully");
+    assert_eq!(old.status, 401, "the temporary session's id is dead");
 
     // An expired temporary password does not sign in at all.
     server.exec("UPDATE user SET password_change_required = true, password_expires_at = time::now() - 1m").await;

@@ -15,6 +15,7 @@ mod mail;
 mod organizations;
 mod projects;
 mod rest;
+mod sessions;
 mod side_doors;
 mod tokens;
 mod two_factor;

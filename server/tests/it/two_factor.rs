@@ -5,7 +5,7 @@ use crate::http::{PASSWORD, TestServer};
 use serde_json::json;
 use totp_rs::{Builder, Secret};
 
-fn code_at(secret: &str, offset_secs: i64) -> String {
+pub fn code_at(secret: &str, offset_secs: i64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -74,6 +74,13 @@ async fn enrol_sign_in_with_codes_and_turn_off() {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
+    // Enrolling replaces the session: the old id is dead, the new cookie works.
+    let old_session = session;
+    let session = res.session_cookie().expect("a fresh session");
+    assert_eq!(
+        server.get_as(&old_session, "/api/v1/account").await.status,
+        401
+    );
     let recovery: Vec<String> =
         serde_json::from_value(res.json()["recovery_codes"].clone()).unwrap();
     assert_eq!(recovery.len(), 10);
