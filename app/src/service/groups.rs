@@ -260,6 +260,7 @@ pub async fn delete(
     );
     let mut rights = Rights::of(&access);
     rights.leave_group(&row)?;
+    rulebook::group_projects(db, &access, &row).await?;
     store::teams::delete(db, &access.org.id, &row.id, &rights.seen(), &audit)
         .await
         .map_err(team_error)
@@ -280,6 +281,7 @@ pub async fn add_member(
     let row = team(db, &access, group).await?;
     let mut rights = Rights::of(&access);
     rights.join_group(&row)?;
+    rulebook::group_projects(db, &access, &row).await?;
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(|| team_error(TeamError::NotMember))?;
@@ -319,6 +321,7 @@ pub async fn remove_member(
     let row = team(db, &access, group).await?;
     let mut rights = Rights::of(&access);
     rights.leave_group(&row)?;
+    rulebook::group_projects(db, &access, &row).await?;
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)?;

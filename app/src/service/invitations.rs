@@ -132,13 +132,19 @@ async fn send_email(
     .await
 }
 
-/// Whether `access` may give `role` and a place in each of `teams` (the rulebook), and what
-/// the writing transaction must confirm.
-fn grants(access: &OrgAccess, role: &str, teams: &[TeamRow]) -> Result<RightsSeen, AppError> {
+/// Whether `access` may give `role` and a place in each of `teams` (the rulebook, with the
+/// groups' project grants), and what the writing transaction must confirm.
+async fn grants(
+    db: &Db,
+    access: &OrgAccess,
+    role: &str,
+    teams: &[TeamRow],
+) -> Result<RightsSeen, AppError> {
     let mut rights = Rights::of(access);
     rights.give(role)?;
     for team in teams {
         rights.join_group(team)?;
+        rulebook::group_projects(db, access, team).await?;
     }
     Ok(rights.seen())
 }
@@ -179,7 +185,7 @@ pub async fn invite(
         })?;
         teams.push(team.clone());
     }
-    let rights = grants(&access, &role, &teams)?;
+    let rights = grants(db, &access, &role, &teams).await?;
     let team_ids: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
     let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();
     let token = random_secret()?;
@@ -252,11 +258,11 @@ pub async fn resend(
     let row = store::invitations::get(db, &access.org.id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let rights = grants(&access, &row.role, &preset_teams(db, &row).await?)?;
+    let rights = grants(db, &access, &row.role, &preset_teams(db, &row).await?).await?;
     let token = random_secret()?;
     store::invitations::renew(
         db,
-        &row.id,
+        &row,
         &sha256_hex(&token),
         now + Duration::days(LIFETIME_DAYS),
         &rights,
@@ -349,7 +355,15 @@ async fn still_grantable(
     )
     .await?
     .ok_or_else(stale)?;
-    grants(&inviter, &row.role, &preset_teams(db, row).await?).map_err(|_| stale())
+    grants(db, &inviter, &row.role, &preset_teams(db, row).await?)
+        .await
+        .map_err(|err| {
+            if err.code == ErrorCode::Forbidden {
+                stale()
+            } else {
+                err
+            }
+        })
 }
 
 /// Accepts for the signed-in caller, whose email must be the invited one (403 otherwise) and

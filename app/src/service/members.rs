@@ -182,6 +182,9 @@ pub async fn change_role(
         .give(&role)?
         .take(&target.role)?
         .member(&target.user_id, &target.role);
+    if access.member_id() == Some(target.user_id.as_str()) {
+        rights.give_self(&role)?;
+    }
     store::memberships::change_role(
         db,
         &access.org.id,
@@ -219,13 +222,14 @@ pub async fn remove(
         access.require(Permission::MembersRemove)?;
         rights
             .take(&target.role)?
-            .member(&target.user_id, &target.role);
+            .member_in(&target.user_id, &target.role, &target.groups);
         for team in store::teams::list(db, &access.org.id)
             .await?
             .iter()
             .filter(|t| target.groups.contains(&t.name))
         {
             rights.leave_group(team)?;
+            rulebook::group_projects(db, &access, team).await?;
         }
     }
     let audit = entry(

@@ -177,7 +177,8 @@ async fn team(db: &Db, access: &OrgAccess, group: &str) -> Result<store::teams::
         .ok_or_else(AppError::not_found)
 }
 
-/// A group's live tokens, newest first. Needs `tokens.manage`.
+/// A group's live tokens, newest first. Needs `tokens.manage`; an Owner-role group's, an
+/// owner.
 pub async fn list_group(
     db: &Db,
     principal: &Principal,
@@ -186,6 +187,7 @@ pub async fn list_group(
 ) -> Result<Vec<TokenInfo>, AppError> {
     let access = managing(db, principal, org).await?;
     let team = team(db, &access, group).await?;
+    Rights::of(&access).touch_group(&team)?;
     Ok(store::tokens::for_org(db, &access.org.id, Some(&team.id))
         .await?
         .into_iter()
@@ -210,6 +212,7 @@ pub async fn create_group(
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
     let mut rights = Rights::of(&access);
     rights.join_group(&team)?;
+    rulebook::group_projects(db, &access, &team).await?;
     let secret = token_format::generate(TokenKind::Group)?;
     let row = store::tokens::create_org_token(
         db,
@@ -242,7 +245,9 @@ pub async fn create_group(
     })
 }
 
-/// Revokes one of a group's tokens. Needs `tokens.manage`.
+/// Revokes one of a group's tokens. Needs `tokens.manage` (revoking takes access away from a
+/// machine, never from a person: it needs no more); only owners touch an Owner-role group's
+/// tokens.
 pub async fn revoke_group(
     db: &Db,
     principal: &Principal,
@@ -253,5 +258,6 @@ pub async fn revoke_group(
 ) -> Result<(), AppError> {
     let access = managing(db, principal, org).await?;
     let team = team(db, &access, group).await?;
+    Rights::of(&access).touch_group(&team)?;
     revoke_in(db, principal, &access, Some(&team.id), id, now).await
 }

@@ -17,7 +17,9 @@ use crate::domain::project::{Project, ProjectDetail, ProjectGrant};
 use crate::domain::role::ProjectRole;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
-use crate::store::projects::{Grantee, ProjectChange, ProjectError, ProjectRow, StandingRow};
+use crate::store::projects::{
+    Grantee, ProjectChange, ProjectError, ProjectRow, StandingRow, Subject,
+};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -68,6 +70,53 @@ fn standing(access: &OrgAccess, row: StandingRow) -> Standing {
         manage: owner || access.permissions.contains(Permission::ProjectsManage),
         row: row.project,
     }
+}
+
+/// Whether `access` holds, on each project `team` has grants on, what those grants give there
+/// (the rulebook's project half of joining or leaving a group: `rulebook::group_projects`).
+pub(super) async fn covers_team_grants(
+    db: &Db,
+    access: &OrgAccess,
+    team: &store::teams::TeamRow,
+) -> Result<(), AppError> {
+    let group = Subject {
+        user_id: None,
+        team_id: Some(&team.id),
+    };
+    let theirs = store::projects::standings(db, &access.org.id, &group).await?;
+    if theirs.is_empty() {
+        return Ok(());
+    }
+    let mine = store::projects::standings(db, &access.org.id, &access.subject()).await?;
+    for row in theirs {
+        let needed = row
+            .grants
+            .iter()
+            .filter_map(|g| ProjectRole::parse(&g.role))
+            .fold(PermissionSet::EMPTY, |set, role| {
+                set.union(role.permissions())
+            });
+        let held = match mine.iter().find(|m| m.project.id == row.project.id) {
+            Some(m) => standing(access, m.clone()).permissions,
+            None => {
+                standing(
+                    access,
+                    StandingRow {
+                        project: row.project.clone(),
+                        grants: Vec::new(),
+                    },
+                )
+                .permissions
+            }
+        };
+        if !held.covers(needed) {
+            return Err(AppError::forbidden(format!(
+                "You cannot change who is in \"{}\": it has access to the project \"{}\" beyond your own there.",
+                team.name, row.project.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn to_dto(standing: &Standing) -> Project {

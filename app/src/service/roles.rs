@@ -239,6 +239,7 @@ fn role_error(err: RoleError) -> AppError {
             ErrorCode::Conflict,
             "Someone changed this role meanwhile. Reload it and make your change again.",
         ),
+        RoleError::Refused(refusal) => rulebook::refused(refusal),
         RoleError::Store(err) => err.into(),
     }
 }
@@ -267,6 +268,10 @@ pub async fn update(
     access.require(Permission::RolesManage)?;
     let current = custom(db, &access, name).await?;
     guard_escalation(&access, set_of(&current.permissions))?;
+    // Editing a role gives (or takes) its permissions to everyone who holds it; the write
+    // confirms the editor's standing.
+    let mut rights = Rights::of(&access);
+    rights.take(&current.name)?;
     let permissions = match &change.permissions {
         Some(ids) => parse_permissions(ids)?,
         None => current.permissions.clone(),
@@ -292,9 +297,17 @@ pub async fn update(
         json!({ "from": current.permissions, "to": row.permissions }),
         now,
     );
-    store::roles::update(db, &access.org.id, &row, &current.permissions, now, &audit)
-        .await
-        .map_err(role_error)?;
+    store::roles::update(
+        db,
+        &access.org.id,
+        &row,
+        &current.permissions,
+        &rights.seen(),
+        now,
+        &audit,
+    )
+    .await
+    .map_err(role_error)?;
     let counts = usage(db, &access, &row.name).await?;
     Ok(info(&row, counts))
 }

@@ -14,14 +14,19 @@
 //!   the group's role changes or the group goes.
 //! - Only owners give or take away the Owner role, and only owners change an Owner-role group
 //!   (its members, role, name, tokens) or delete it.
+//! - A group's project grants go with a place in it: joining or leaving needs, on each of
+//!   those projects, what the grants give there ([`group_projects`]).
+//! - Nobody raises their own role beyond what their own role already carries (rights that
+//!   come through a group end with the group).
 //! - A token is never an owner.
 
-use super::org_access::{self, OrgAccess};
+use super::org_access::{self, Actor, OrgAccess};
 use crate::domain::organization::RoleChoice;
 use crate::domain::permission::PermissionSet;
 use crate::domain::role::BuiltinRole;
 use crate::error::AppError;
-use crate::store::rights::{MemberSeen, Refusal, RightsSeen, RoleSeen, TeamSeen};
+use crate::store::Db;
+use crate::store::rights::{CallerTeamSeen, MemberSeen, Refusal, RightsSeen, RoleSeen, TeamSeen};
 use crate::store::teams::TeamRow;
 
 const OWNER: &str = "owner";
@@ -41,17 +46,39 @@ pub struct Rights<'a> {
 }
 
 impl<'a> Rights<'a> {
+    /// The check of `access`, which records the caller's own standing (role, the groups it
+    /// comes through, their roles' permissions) for the transaction to confirm.
     pub fn of(access: &'a OrgAccess) -> Self {
         let caller_role = access.member_id().map(|_| access.role.clone());
-        Rights {
+        let caller_token = match &access.actor {
+            Actor::Token { token_id, .. } => Some(token_id.clone()),
+            Actor::Member { .. } => None,
+        };
+        let mut caller_teams: Vec<CallerTeamSeen> = Vec::new();
+        for source in access.grants.iter().flat_map(|g| &g.granted_by) {
+            if source.kind == "group" && !caller_teams.iter().any(|t| t.name == source.name) {
+                caller_teams.push(CallerTeamSeen {
+                    name: source.name.clone(),
+                    role: source.role.clone(),
+                });
+            }
+        }
+        let mut rights = Rights {
             access,
             seen: RightsSeen {
                 org: access.org.id.clone(),
                 caller: access.caller_key().to_string(),
                 caller_role,
+                caller_token,
                 ..RightsSeen::default()
             },
+        };
+        rights.saw_role(&access.role);
+        for team in &caller_teams {
+            rights.saw_role(&team.role);
         }
+        rights.seen.caller_teams = caller_teams;
+        rights
     }
 
     fn permissions_of(&self, role: &str) -> PermissionSet {
@@ -86,6 +113,19 @@ impl<'a> Rights<'a> {
         if !self.access.permissions.covers(self.permissions_of(role)) {
             return Err(AppError::forbidden(
                 "You cannot grant a role with permissions you do not hold yourself.",
+            ));
+        }
+        self.saw_role(role);
+        Ok(self)
+    }
+
+    /// Changing one's own role to `role`: only within what one's own role already carries
+    /// (rights that come through a group end with the group; they do not become one's own).
+    pub fn give_self(&mut self, role: &str) -> Result<&mut Self, AppError> {
+        let own = self.permissions_of(&self.access.role);
+        if !own.covers(self.permissions_of(role)) {
+            return Err(AppError::forbidden(
+                "You cannot raise your own role; ask another member who may.",
             ));
         }
         self.saw_role(role);
@@ -159,6 +199,20 @@ impl<'a> Rights<'a> {
         self.seen.members.push(MemberSeen {
             user: user_id.to_string(),
             role: role.to_string(),
+            teams: None,
+        });
+        self
+    }
+
+    /// The member `user_id` holds `role` and is in exactly `groups` as checked (their removal
+    /// takes all of it away); the transaction confirms both.
+    pub fn member_in(&mut self, user_id: &str, role: &str, groups: &[String]) -> &mut Self {
+        let mut teams = groups.to_vec();
+        teams.sort();
+        self.seen.members.push(MemberSeen {
+            user: user_id.to_string(),
+            role: role.to_string(),
+            teams: Some(teams),
         });
         self
     }
@@ -167,6 +221,13 @@ impl<'a> Rights<'a> {
     pub fn seen(&self) -> RightsSeen {
         self.seen.clone()
     }
+}
+
+/// The project half of joining or leaving `team`: a group's project grants reach its
+/// members (and its tokens), so putting someone in it, or taking them out, needs the caller
+/// to hold on each of those projects what the group's grants give there.
+pub async fn group_projects(db: &Db, access: &OrgAccess, team: &TeamRow) -> Result<(), AppError> {
+    super::projects::covers_team_grants(db, access, team).await
 }
 
 /// A role name a form or request gave: a built-in or custom role of the organization

@@ -132,7 +132,8 @@ pub async fn list_user_tokens(db: &Db, principal: &Principal) -> Result<Vec<Toke
         .collect())
 }
 
-/// Revokes one of the caller's tokens. Needs a signed-in user; anyone else's is 404.
+/// Revokes one of the caller's tokens. Needs a person signed in (a token manages no
+/// tokens); anyone else's is 404.
 pub async fn revoke_user_token(
     db: &Db,
     principal: &Principal,
@@ -140,6 +141,7 @@ pub async fn revoke_user_token(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let caller = principal.user()?;
+    principal.in_person()?;
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(AppError::not_found());
     }

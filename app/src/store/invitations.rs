@@ -194,11 +194,12 @@ pub async fn by_token(
     Ok(rows.into_iter().next())
 }
 
-/// A new link (and a new expiry) for a live invitation, once the rights check's findings
-/// (`rights`: the invitation's role and groups, given again) are confirmed.
+/// A new link (and a new expiry) for the live invitation `row`, once the rights check's
+/// findings (`rights`: the invitation's role and groups, given again) are confirmed and the
+/// invitation still gives exactly the role and groups that were checked.
 pub async fn renew(
     db: &Db,
-    id: &str,
+    row: &InvitationRow,
     token_hash: &str,
     expires_at: DateTime<Utc>,
     rights: &RightsSeen,
@@ -207,8 +208,11 @@ pub async fn renew(
 ) -> Result<(), InvitationError> {
     let query = super::audit::with_audit(&format!(
         "BEGIN TRANSACTION;
-         LET $inv = (SELECT role, teams FROM ONLY type::record('invitation', $id));
-         IF $inv = NONE {{ THROW 'invalid' }};
+         LET $inv = (SELECT role, teams, expires_at FROM ONLY type::record('invitation', $id));
+         IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invalid' }};
+         IF $inv.role != $role OR array::sort(array::map(array::filter($inv.teams, |$t| record::exists($t)), |$t| record::id($t))) != array::sort($team_ids) {{
+             THROW 'role_changed'
+         }};
          {RIGHTS_GUARD}
          UPDATE type::record('invitation', $id)
          SET token_hash = $hash, expires_at = $expires_at, created_at = $now;
@@ -218,7 +222,9 @@ pub async fn renew(
         checked(
             db.query(query.as_str())
                 .bind(("audit", audit.clone()))
-                .bind(("id", id.to_string()))
+                .bind(("id", row.id.clone()))
+                .bind(("role", row.role.clone()))
+                .bind(("team_ids", row.team_ids.clone()))
                 .bind(("hash", token_hash.to_string()))
                 .bind(("expires_at", expires_at))
                 .bind(("rights", rights.clone()))

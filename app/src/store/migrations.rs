@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "token_admin_scope",
         surql: include_str!("migrations/0015_token_admin_scope.surql"),
     },
+    Migration {
+        version: 16,
+        name: "orphan_token_roles",
+        surql: include_str!("migrations/0016_orphan_token_roles.surql"),
+    },
 ];
 
 /// What a run did.

@@ -7,10 +7,13 @@
 //! takes rights therefore binds a [`RightsSeen`] as `$rights` and runs [`RIGHTS_GUARD`] inside
 //! its transaction, before writing:
 //!
-//! - the caller still holds the role the check saw (`rights_changed` otherwise);
+//! - the caller still holds the role the check saw, is still in each group whose role the
+//!   check counted, and those groups still carry those roles; a token is not revoked
+//!   (`rights_changed` otherwise);
 //! - an owner-only change is made by an owner (`owner_only`); a token is never one;
-//! - each custom role the check relied on still carries the permissions it saw, each group
-//!   still has the role it saw, each member still holds the role it saw (`role_changed`).
+//! - each custom role the check relied on (the caller's among them) still carries the
+//!   permissions it saw, each group still exists with the role it saw, each member still
+//!   holds the role (and, where the check counted them, the groups) it saw (`role_changed`).
 
 use surrealdb::types::SurrealValue;
 
@@ -23,6 +26,10 @@ pub struct RightsSeen {
     pub caller: String,
     /// The caller's own role as the check saw it (none for a token).
     pub caller_role: Option<String>,
+    /// The calling token's key (none for a member).
+    pub caller_token: Option<String>,
+    /// The groups whose roles the caller's rights came through (a group token's own group).
+    pub caller_teams: Vec<CallerTeamSeen>,
     /// Whether only an owner may make this change.
     pub owner_only: bool,
     pub roles: Vec<RoleSeen>,
@@ -44,10 +51,19 @@ pub struct TeamSeen {
     pub role: Option<String>,
 }
 
-/// A member (user key) and their own role when checked.
+/// A member (user key) and their own role when checked, with the names of their groups
+/// (sorted) when the check counted those.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct MemberSeen {
     pub user: String,
+    pub role: String,
+    pub teams: Option<Vec<String>>,
+}
+
+/// A group (by name) the caller's rights came through, and its role when checked.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct CallerTeamSeen {
+    pub name: String,
     pub role: String,
 }
 
@@ -56,6 +72,17 @@ pub struct MemberSeen {
 pub const RIGHTS_GUARD: &str = "
      IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != $rights.caller_role {
          THROW 'rights_changed'
+     };
+     IF $rights.caller_token != NONE
+         AND (SELECT VALUE revoked_at FROM ONLY type::record('api_token', $rights.caller_token)) != NONE {
+         THROW 'rights_changed'
+     };
+     FOR $seen IN $rights.caller_teams {
+         LET $team = (SELECT VALUE team FROM ONLY type::record('team_name', [$rights.org, $seen.name]));
+         IF $team = NONE OR (SELECT VALUE role FROM ONLY $team) != $seen.role
+             OR ($rights.caller != '' AND !record::exists(type::record('team_member', [record::id($team), $rights.caller]))) {
+             THROW 'rights_changed'
+         };
      };
      IF $rights.owner_only AND (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != 'owner' {
          THROW 'owner_only'
@@ -66,12 +93,18 @@ pub const RIGHTS_GUARD: &str = "
          };
      };
      FOR $seen IN $rights.teams {
-         IF (SELECT VALUE role FROM ONLY type::record('team', $seen.id)) != $seen.role {
+         IF !record::exists(type::record('team', $seen.id))
+             OR (SELECT VALUE role FROM ONLY type::record('team', $seen.id)) != $seen.role {
              THROW 'role_changed'
          };
      };
      FOR $seen IN $rights.members {
          IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $seen.user])) != $seen.role {
+             THROW 'role_changed'
+         };
+         IF $seen.teams != NONE AND array::sort((SELECT VALUE team.name FROM team_member
+                 WHERE org = type::record('organization', $rights.org)
+                 AND user = type::record('user', $seen.user))) != $seen.teams {
              THROW 'role_changed'
          };
      };";

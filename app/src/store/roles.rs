@@ -28,6 +28,8 @@ pub struct RoleRow {
 pub enum RoleError {
     Exists,
     Changed,
+    /// The rights check's findings no longer hold.
+    Refused(Refusal),
     Store(StoreError),
 }
 
@@ -36,7 +38,10 @@ fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, RoleError> {
         Ok(v) => Ok(v),
         Err(err) if is_thrown(&err, "role_exists") => Err(RoleError::Exists),
         Err(err) if is_thrown(&err, "role_changed") => Err(RoleError::Changed),
-        Err(err) => Err(RoleError::Store(err.into())),
+        Err(err) => match refusal(&err) {
+            Some(refused) => Err(RoleError::Refused(refused)),
+            None => Err(RoleError::Store(err.into())),
+        },
     }
 }
 
@@ -98,34 +103,39 @@ pub async fn create(
     outcome(result)
 }
 
-/// Replaces title, description and permissions, if the permissions are still `expected`.
+/// Replaces title, description and permissions, if the permissions are still `expected` and
+/// the editor's rights check (`rights`) still holds.
 pub async fn update(
     db: &Db,
     org_id: &str,
     role: &RoleRow,
     expected: &[String],
+    rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), RoleError> {
+    let query = super::audit::with_audit(&format!(
+        "BEGIN TRANSACTION;
+         LET $r = type::record('role', [$org, $name]);
+         IF (SELECT VALUE permissions FROM ONLY $r) != $expected {{ THROW 'role_changed' }};
+         {RIGHTS_GUARD}
+         UPDATE $r SET title = $title, description = $description,
+             permissions = $permissions, updated_at = $now;
+         COMMIT TRANSACTION;"
+    ));
     let result = retry_on_conflict(|| async {
         checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
-                 LET $r = type::record('role', [$org, $name]);
-                 IF (SELECT VALUE permissions FROM ONLY $r) != $expected { THROW 'role_changed' };
-                 UPDATE $r SET title = $title, description = $description,
-                     permissions = $permissions, updated_at = $now;
-                 COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("name", role.name.clone()))
-            .bind(("title", role.title.clone()))
-            .bind(("description", role.description.clone()))
-            .bind(("permissions", role.permissions.clone()))
-            .bind(("expected", expected.to_vec()))
-            .bind(("now", now))
-            .await?,
+            db.query(query.as_str())
+                .bind(("rights", rights.clone()))
+                .bind(("audit", audit.clone()))
+                .bind(("org", org_id.to_string()))
+                .bind(("name", role.name.clone()))
+                .bind(("title", role.title.clone()))
+                .bind(("description", role.description.clone()))
+                .bind(("permissions", role.permissions.clone()))
+                .bind(("expected", expected.to_vec()))
+                .bind(("now", now))
+                .await?,
         )
         .map(|_| ())
     })

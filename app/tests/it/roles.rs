@@ -183,6 +183,7 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
             &org.id,
             &stale,
             &["something.else".to_string()],
+            &crate::support::unchecked(&org.id),
             now,
             &crate::support::audit()
         )

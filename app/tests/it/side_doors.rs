@@ -526,3 +526,187 @@ async fn deleting_a_role_clears_it_from_tokens_for_good() {
     let adam = who(&db, "adam").await;
     roles::delete(&db, &adam, "acme", "auditors").await.unwrap();
 }
+
+/// Review findings: a group's project grants go with a place in it; one's own role rises only
+/// within one's own role; a token is revoked by a person; an orphaned token role is cleared.
+#[tokio::test]
+async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
+    use app::service::projects::{self, AccessGrant, NewProject};
+    let Fixture { db, org_id } = fixture().await;
+    let now = Utc::now();
+    let ada = who(&db, "ada").await;
+    // A role-less group with admin on a project gil cannot reach.
+    groups::create(&db, &ada, "acme", &group("vault-keepers", None), now)
+        .await
+        .unwrap();
+    projects::create(
+        &db,
+        &ada,
+        "acme",
+        &NewProject {
+            name: "vault".into(),
+            description: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    projects::set_access(
+        &db,
+        &ada,
+        "acme",
+        "vault",
+        "group",
+        "vault-keepers",
+        &AccessGrant {
+            role: "admin".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let gil = who(&db, "gil").await;
+    forbidden(groups::add_member(&db, &gil, "acme", "vault-keepers", "gil", now).await);
+    forbidden(
+        invitations::invite(
+            &db,
+            &gil,
+            "acme",
+            &invite("sidekick@example.org", "viewer", &["vault-keepers"]),
+            BASE,
+            now,
+        )
+        .await,
+    );
+    groups::add_member(&db, &ada, "acme", "vault-keepers", "eve", now)
+        .await
+        .unwrap();
+    forbidden(groups::remove_member(&db, &gil, "acme", "vault-keepers", "eve").await);
+    forbidden(groups::delete(&db, &gil, "acme", "vault-keepers").await);
+
+    // eve, an editor who is an Admin only through the admins group, cannot make that her own.
+    groups::add_member(&db, &ada, "acme", "admins", "eve", now)
+        .await
+        .unwrap();
+    let eve = who(&db, "eve").await;
+    assert!(has(&db, &eve, Permission::MembersUpdateRole).await);
+    forbidden(
+        members::change_role(
+            &db,
+            &eve,
+            "acme",
+            "eve",
+            &RoleChange {
+                role: "admin".into(),
+            },
+        )
+        .await,
+    );
+    // Stepping down is fine.
+    members::change_role(
+        &db,
+        &eve,
+        "acme",
+        "eve",
+        &RoleChange {
+            role: "viewer".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // An organization token left with a deleted role (before deletion cleared it) is cleared
+    // by the migration, so a new role of that name gives it nothing.
+    db.query(
+        "CREATE api_token CONTENT { kind: 'organization', hash: 'h', prefix: 'gto_old',
+             description: 'legacy', created_at: time::now(), org: type::record('organization', $org),
+             role: 'ghost' }",
+    )
+    .bind(("org", org_id.clone()))
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    db.query(include_str!(
+        "../../src/store/migrations/0016_orphan_token_roles.surql"
+    ))
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    let mut left = db
+        .query("SELECT VALUE role FROM api_token WHERE prefix = 'gto_old'")
+        .await
+        .unwrap();
+    let roles: Vec<Option<String>> = left.take(0).unwrap();
+    assert_eq!(roles, vec![Some(String::new())]);
+}
+
+/// The writing transaction confirms the caller's own standing: a group the check counted
+/// that the caller has left, or a revoked calling token, refuses the write.
+#[tokio::test]
+async fn the_guard_confirms_the_callers_own_standing() {
+    use app::store::memberships::GuardError;
+    use app::store::rights::{CallerTeamSeen, Refusal, RightsSeen};
+    let Fixture { db, org_id } = fixture().await;
+    let ada = store::users::by_login(&db, "ada")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let vic = store::users::by_login(&db, "eve")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let seen = |teams: Vec<CallerTeamSeen>, token: Option<String>| RightsSeen {
+        org: org_id.clone(),
+        caller: if token.is_some() {
+            String::new()
+        } else {
+            ada.clone()
+        },
+        caller_role: token.is_none().then(|| "owner".to_string()),
+        caller_token: token,
+        caller_teams: teams,
+        ..RightsSeen::default()
+    };
+    let change = |rights: RightsSeen| {
+        let (db, org_id, vic) = (db.clone(), org_id.clone(), vic.clone());
+        async move {
+            store::memberships::change_role(
+                &db,
+                &org_id,
+                &vic,
+                "viewer",
+                &rights,
+                &crate::support::audit(),
+            )
+            .await
+        }
+    };
+    // ada is not in "admins": a check that counted it is stale.
+    let stale = vec![CallerTeamSeen {
+        name: "admins".into(),
+        role: "admin".into(),
+    }];
+    assert!(matches!(
+        change(seen(stale, None)).await,
+        Err(GuardError::Refused(Refusal::RightsChanged))
+    ));
+    // A revoked token's check is stale too.
+    db.query(
+        "CREATE api_token:dead CONTENT { kind: 'organization', hash: 'x', prefix: 'gto_dead',
+             description: 'd', created_at: time::now(), revoked_at: time::now(),
+             org: type::record('organization', $org), role: 'admin' }",
+    )
+    .bind(("org", org_id.clone()))
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    assert!(matches!(
+        change(seen(Vec::new(), Some("dead".into()))).await,
+        Err(GuardError::Refused(Refusal::RightsChanged))
+    ));
+    change(seen(Vec::new(), None)).await.unwrap();
+}
