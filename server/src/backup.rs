@@ -5,18 +5,44 @@
 //! - A backup is one consistent export of the database (SurrealDB exports in one
 //!   transaction), schema and records, audit chain included.
 //! - A restore goes only into an empty database (no migration applied, no record), unless
-//!   `--force`, which first removes every table; the restored chain still verifies.
+//!   `--force`, which first removes every table. A restored audit chain that does not verify
+//!   makes the restore fail (exit 1) unless `--allow-broken-chain`.
+//! - The database never passes through a file others can read: the export and the staged
+//!   restore live in a fresh directory only this user can open (mode 0700), removed after.
 
 use crate::cli::Cli;
 use crate::serve::{ServeError, open_database};
 use std::io::{Read, Write};
 
-fn temp_file(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!(
-        "gatehouse-{name}-{}-{}.surql",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ))
+/// A fresh directory only this user can open, for one staged file; removed on drop.
+struct PrivateDir(std::path::PathBuf);
+
+impl PrivateDir {
+    fn new(name: &str) -> Result<Self, ServeError> {
+        let dir = std::env::temp_dir().join(format!(
+            "gatehouse-{name}-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        if dir.exists() {
+            return Err(ServeError::Refused(format!(
+                "{} already exists",
+                dir.display()
+            )));
+        }
+        app::store::private_dir(&dir).map_err(refused("could not create a private directory"))?;
+        Ok(PrivateDir(dir))
+    }
+
+    fn file(&self) -> std::path::PathBuf {
+        self.0.join("gatehouse.surql")
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn refused(what: &str) -> impl Fn(std::io::Error) -> ServeError + '_ {
@@ -26,7 +52,8 @@ fn refused(what: &str) -> impl Fn(std::io::Error) -> ServeError + '_ {
 /// Writes the whole database to standard output.
 pub async fn backup(cli: &Cli) -> Result<(), ServeError> {
     let db = open_database(cli).await?;
-    let file = temp_file("backup");
+    let staging = PrivateDir::new("backup")?;
+    let file = staging.file();
     db.export(&file)
         .await
         .map_err(|e| ServeError::Refused(format!("the export failed: {e}")))?;
@@ -34,7 +61,7 @@ pub async fn backup(cli: &Cli) -> Result<(), ServeError> {
     std::fs::File::open(&file)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(refused("could not read the export"))?;
-    let _ = std::fs::remove_file(&file);
+    drop(staging);
     std::io::stdout()
         .lock()
         .write_all(&bytes)
@@ -42,8 +69,9 @@ pub async fn backup(cli: &Cli) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Loads a backup from standard input into an empty database (any database with `force`).
-pub async fn restore(cli: &Cli, force: bool) -> Result<(), ServeError> {
+/// Loads a backup from standard input into an empty database (any database with `force`);
+/// fails when the restored audit chain does not verify, unless `allow_broken_chain`.
+pub async fn restore(cli: &Cli, force: bool, allow_broken_chain: bool) -> Result<(), ServeError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
@@ -85,12 +113,13 @@ pub async fn restore(cli: &Cli, force: bool) -> Result<(), ServeError> {
             .map_err(|e| ServeError::Refused(format!("could not clear {table}: {e}")))?;
         }
     }
-    let file = temp_file("restore");
+    let staging = PrivateDir::new("restore")?;
+    let file = staging.file();
     std::fs::File::create(&file)
         .and_then(|mut f| f.write_all(&bytes))
         .map_err(refused("could not stage the backup"))?;
     let imported = db.import(&file).await;
-    let _ = std::fs::remove_file(&file);
+    drop(staging);
     imported.map_err(|e| ServeError::Refused(format!("the restore failed: {e}")))?;
     let report = app::service::audit::verify(&db).await.map_err(|e| {
         ServeError::Refused(format!(
@@ -98,14 +127,25 @@ pub async fn restore(cli: &Cli, force: bool) -> Result<(), ServeError> {
             e.message
         ))
     })?;
-    eprintln!(
-        "Restored. Audit log: {} entries{}.",
-        report.checked,
-        if report.broken.is_none() {
-            ", chain intact"
-        } else {
-            ", chain BROKEN"
+    match report.broken {
+        None => {
+            eprintln!(
+                "Restored. Audit log: {} entries, chain intact.",
+                report.checked
+            );
+            Ok(())
         }
-    );
-    Ok(())
+        Some((seq, why)) if allow_broken_chain => {
+            eprintln!(
+                "Restored. Audit log: {} entries, chain BROKEN at entry {seq} ({why}); accepted (--allow-broken-chain).",
+                report.checked
+            );
+            Ok(())
+        }
+        Some((seq, why)) => Err(ServeError::Refused(format!(
+            "restored, but the audit chain does not verify: broken at entry {seq} ({why}). \
+             The backup was altered or damaged; restore another one, or pass \
+             --allow-broken-chain to keep it anyway"
+        ))),
+    }
 }

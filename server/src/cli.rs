@@ -126,6 +126,9 @@ pub enum Command {
         /// Replace everything in a database that is not empty.
         #[arg(long)]
         force: bool,
+        /// Keep a restore whose audit chain does not verify (otherwise it fails, exit 1).
+        #[arg(long)]
+        allow_broken_chain: bool,
     },
     /// The audit log.
     Audit {

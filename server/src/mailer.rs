@@ -82,7 +82,9 @@ impl Mailer {
         for message in store::outbox::due(db, now, BATCH).await? {
             match self.send(&message).await {
                 Ok(()) => {
-                    store::outbox::mark_sent(db, &message.id, Utc::now()).await?;
+                    // The outbox keeps no live secret once the message is out.
+                    let kept = app::service::mail::redact_links(&message.body);
+                    store::outbox::mark_sent(db, &message.id, &kept, Utc::now()).await?;
                     sent += 1;
                 }
                 Err(error) => {

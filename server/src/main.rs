@@ -32,7 +32,10 @@ async fn run() -> ExitCode {
             gatehouse_server::admin_cli::create_admin(&cli, &username, &email).await
         }
         Command::Backup => gatehouse_server::backup::backup(&cli).await,
-        Command::Restore { force } => gatehouse_server::backup::restore(&cli, force).await,
+        Command::Restore {
+            force,
+            allow_broken_chain,
+        } => gatehouse_server::backup::restore(&cli, force, allow_broken_chain).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => gatehouse_server::admin_cli::audit_verify(&cli).await,

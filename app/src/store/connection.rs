@@ -147,6 +147,19 @@ fn parse_address(address: &str) -> Result<Address, StoreError> {
     }
 }
 
+/// Creates `dir` (and missing parents) readable by this user only (mode 0700 on Unix): the
+/// database holds password hashes and token hashes. An existing directory is left as it is.
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Opens (creating if needed) the database at `address` and selects Gatehouse's namespace
 /// and database. `credentials` are used for remote servers only.
 pub async fn open(
@@ -155,7 +168,7 @@ pub async fn open(
 ) -> Result<(Db, DatabaseInfo), StoreError> {
     let parsed = parse_address(address)?;
     if let Some(dir) = &parsed.directory {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        private_dir(std::path::Path::new(dir)).map_err(|source| StoreError::Io {
             path: dir.clone(),
             source,
         })?;

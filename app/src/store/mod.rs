@@ -38,7 +38,7 @@ pub mod two_factor;
 pub mod users;
 
 pub use checked::{checked, is_thrown};
-pub use connection::{Credentials, DatabaseInfo, Durability, open};
+pub use connection::{Credentials, DatabaseInfo, Durability, open, private_dir};
 pub use error::StoreError;
 
 /// The database handle every store function takes: SurrealDB's `any` engine, so one type

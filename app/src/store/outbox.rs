@@ -72,13 +72,20 @@ pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<MessageR
     Ok(response.take(0)?)
 }
 
-pub async fn mark_sent(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// Marks a message sent, replacing its body with `body` (the sent body without its links).
+pub async fn mark_sent(
+    db: &Db,
+    id: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     checked(
         db.query(
             "UPDATE type::record('outbox', $id) SET status = 'sent', sent_at = $now,
-                 attempts += 1, last_error = NONE",
+                 attempts += 1, last_error = NONE, body = $body",
         )
         .bind(("id", id.to_string()))
+        .bind(("body", body.to_string()))
         .bind(("now", now))
         .await?,
     )?;

@@ -529,5 +529,33 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
     assert!(text.contains("not empty"), "{text}");
     let (ok, text) = restore(&target, true);
     assert!(ok, "{text}");
+    // The data directory is this user's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
+
+    // A backup whose audit log was edited: the restore fails (exit 1) unless told to keep it.
+    let text = std::fs::read_to_string(&backup_file).unwrap();
+    assert!(text.contains("backup test"));
+    let tampered = dir.join("tampered.surql");
+    std::fs::write(&tampered, text.replace("backup test", "backup TEST")).unwrap();
+    let restore_tampered = |db: &Path, allow: bool| {
+        let mut cmd = gatehouse(db);
+        cmd.arg("restore");
+        if allow {
+            cmd.arg("--allow-broken-chain");
+        }
+        cmd.stdin(std::fs::File::open(&tampered).unwrap());
+        run(&mut cmd)
+    };
+    let (ok, text) = restore_tampered(&dir.join("tampered-1"), false);
+    assert!(!ok, "{text}");
+    assert!(text.contains("does not verify"), "{text}");
+    let (ok, text) = restore_tampered(&dir.join("tampered-2"), true);
+    assert!(ok, "{text}");
+    assert!(text.contains("BROKEN"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -100,6 +100,10 @@ async fn the_outbox_is_delivered_and_failures_are_kept_with_their_error() {
         .unwrap();
     assert_eq!(sent.status, "sent");
     assert!(sent.sent_at.is_some());
+    // Sent: the outbox no longer holds the link.
+    assert!(!sent.body.contains("token=abc"), "{}", sent.body);
+    assert!(sent.body.contains(app::service::mail::LINK_REMOVED));
+    assert!(sent.body.contains("Line one."));
     let refused = messages
         .iter()
         .find(|m| m.recipient != "ada@example.org")
