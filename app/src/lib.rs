@@ -3,6 +3,8 @@
 //! Compiled twice: with `hydrate` for the browser (WebAssembly) and with `ssr` for the server.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod client_address;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod cookies;

@@ -12,6 +12,8 @@ pub struct AppState {
     /// `scheme://host[:port]` of the instance as its users reach it (GATEHOUSE_PUBLIC_URL),
     /// if configured. Decides cookie security and the origin that state changes must come from.
     pub public_origin: Option<String>,
+    /// Reverse proxies whose forwarding headers name the client (`--trusted-proxies`).
+    pub trusted_proxies: crate::client_address::TrustedProxies,
 }
 
 impl AppState {

@@ -64,6 +64,18 @@ pub struct Cli {
     #[arg(long, env = "GATEHOUSE_PUBLIC_URL", value_parser = parse_public_url, global = true)]
     pub public_url: Option<String>,
 
+    /// Reverse proxies (comma-separated CIDR networks or addresses, e.g. 10.0.0.0/8,::1)
+    /// whose `Forwarded` / `X-Forwarded-For` headers name the client. Only connections from
+    /// them are read that way; by default none, so the headers are ignored.
+    #[arg(
+        long,
+        env = "GATEHOUSE_TRUSTED_PROXIES",
+        value_parser = parse_trusted_proxies,
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: app::client_address::TrustedProxies,
+
     /// SMTP server for outgoing mail, e.g. smtps://user:password@mail.example.com or
     /// smtp://mail.example.com:587?tls=required (STARTTLS). Without it, every email is kept in
     /// the outbox, readable by site admins at /admin/outbox.
@@ -154,6 +166,10 @@ impl Cli {
             _ => None,
         }
     }
+}
+
+fn parse_trusted_proxies(value: &str) -> Result<app::client_address::TrustedProxies, String> {
+    app::client_address::TrustedProxies::parse(value)
 }
 
 /// Accepts `http(s)://host[:port][/...]` and keeps its origin, `scheme://host[:port]`.

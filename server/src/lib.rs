@@ -4,6 +4,7 @@
 pub mod admin_cli;
 pub mod backup;
 pub mod cli;
+pub mod client;
 pub mod csrf;
 pub mod health;
 pub mod mailer;

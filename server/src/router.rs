@@ -67,6 +67,10 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
             asset_cache,
             cache_headers,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::client::resolve,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

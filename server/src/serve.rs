@@ -100,6 +100,7 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
         db,
         leptos_options,
         public_origin: cli.public_url.clone(),
+        trusted_proxies: cli.trusted_proxies.clone(),
     };
     let router = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -52,8 +52,8 @@ mod support {
         };
         let ip = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .get::<crate::client_address::ClientAddress>()
+            .map(|c| c.0.to_string())
             .unwrap_or_default();
         let user_agent = parts
             .headers

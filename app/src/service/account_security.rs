@@ -8,12 +8,35 @@
 
 use super::principal::Principal;
 use super::rfc3339;
-use super::{passwords, sessions};
+use super::{passwords, sessions, throttle};
 use crate::domain::password::Password;
 use crate::domain::session::SessionInfo;
 use crate::error::AppError;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
+
+/// Checks the signed-in user's current password behind the same throttle as signing in
+/// (the pair of address and account, and the account): a stolen session cannot guess it.
+/// A wrong one is a 422 on `field`.
+pub(crate) async fn verify_current_password(
+    db: &Db,
+    principal: &Principal,
+    user: &store::users::UserRow,
+    password: &Password,
+    field: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let ip = principal.ip();
+    let account = throttle::account_part(Some(&user.id), &user.username);
+    let attempt = throttle::attempt(db, throttle::guessing(ip, &account), ip, now).await?;
+    if !passwords::verify(password, &user.password_hash).await? {
+        return Err(AppError::validation(
+            field,
+            "That is not your current password.",
+        ));
+    }
+    attempt.succeeded(db).await
+}
 
 /// Needs a person signed in (a session restricted to changing a temporary password is
 /// enough). Returns the fresh session that replaces the current one, for the transport to
@@ -29,12 +52,7 @@ pub async fn change_password(
     let user = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    if !passwords::verify(current, &user.password_hash).await? {
-        return Err(AppError::validation(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
+    verify_current_password(db, principal, &user, current, "current_password", now).await?;
     if current.expose() == new.expose() {
         return Err(AppError::validation(
             "new_password",

@@ -157,8 +157,16 @@ pub async fn signup(
             "Sign-up is not open on this instance. Ask an administrator for an account or an invitation.",
         ));
     }
-    let probe_key = format!("signup:{}", throttle::address_key(&client.ip));
-    throttle::check(db, &[&probe_key], now).await?;
+    // Probing for taken addresses is throttled per address (only probes count)...
+    let probes = vec![throttle::Budget {
+        key: format!("signup-probe:{}", throttle::address_part(&client.ip)),
+        policy: throttle::SIGNUP_PROBES,
+        refund: throttle::Refund::One,
+    }];
+    let probe = throttle::attempt(db, probes, &client.ip, now).await?;
+    // ...and new accounts (each sends a verification email) per address.
+    let accounts = throttle::signups(&client.ip);
+    throttle::open(db, &accounts, now).await?;
     let created = create_account(
         db,
         &AccountSpec {
@@ -174,13 +182,14 @@ pub async fn signup(
         now,
     )
     .await;
-    if created
+    if !created
         .as_ref()
         .is_err_and(|err| err.field.as_deref() == Some("email") && err.message == EMAIL_TAKEN)
     {
-        throttle::failed(db, &probe_key, &throttle::PER_ADDRESS, now).await?;
+        probe.succeeded(db).await?;
     }
     let row = created?;
+    throttle::count(db, &accounts, &client.ip, now).await?;
     super::email_verification::send_link(db, &row.id, &row.email, base_url, now).await?;
     Ok(to_dto(&row))
 }
@@ -201,33 +210,36 @@ pub async fn login(
     {
         return Err(invalid());
     }
-    let account_key = throttle::account_key(&input.login);
-    let address_key = throttle::address_key(&client.ip);
-    throttle::check(db, &[&account_key, &address_key], now).await?;
     let user = store::users::by_login(db, &input.login).await?;
+    let account = throttle::account_part(user.as_ref().map(|u| u.id.as_str()), &input.login);
+    let attempt = throttle::attempt(
+        db,
+        throttle::guessing(&client.ip, &account),
+        &client.ip,
+        now,
+    )
+    .await?;
     let matches = passwords::verify_or_dummy(
         &input.password,
         user.as_ref().map(|u| u.password_hash.as_str()),
     )
     .await?;
     let Some(user) = user.filter(|u| matches && u.active) else {
-        throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
-        throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
         sign_in_failed(db, &input.login, client, "password", now).await?;
         return Err(invalid());
     };
     if user.two_factor_enabled {
         let Some(code) = &input.code else {
+            // The password was right: this attempt is settled; the code is a new one.
+            attempt.succeeded(db).await?;
             return Ok(LoginOutcome::TwoFactorRequired { user_id: user.id });
         };
         if !super::two_factor::consume_code(db, &user.id, code, now).await? {
-            throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
-            throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
             sign_in_failed(db, &input.login, client, "two_factor_code", now).await?;
             return Err(super::two_factor::invalid_code());
         }
     }
-    throttle::succeeded(db, &account_key).await?;
+    attempt.succeeded(db).await?;
     finish_sign_in(db, &user, client, now).await
 }
 
@@ -382,12 +394,27 @@ pub async fn update_profile(
                 "Enter your current password to change your email address.",
             ));
         };
-        if !passwords::verify(current, &user.password_hash).await? {
-            return Err(AppError::validation(
-                "current_password",
-                "That is not your current password.",
-            ));
-        }
+        super::account_security::verify_current_password(
+            db,
+            principal,
+            &user,
+            current,
+            "current_password",
+            now,
+        )
+        .await?;
+        // Each change sends two messages (a link to the new address, a notice to the old).
+        throttle::limit(
+            db,
+            throttle::messages(
+                "email_change",
+                principal.ip(),
+                &throttle::account_part(Some(&user.id), &user.username),
+            ),
+            principal.ip(),
+            now,
+        )
+        .await?;
     }
     let email_key = email.as_ref().map(Email::key);
     let change = store::users::ProfileChange {

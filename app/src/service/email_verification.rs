@@ -123,7 +123,8 @@ pub async fn verify(
     }
 }
 
-/// Sends a new link to the caller's unverified address. Needs a signed-in user.
+/// Sends a new link to the caller's unverified address. Needs a signed-in user; at most 5 an
+/// hour per account and 20 per address (429 beyond).
 pub async fn resend(
     db: &Db,
     principal: &Principal,
@@ -140,5 +141,16 @@ pub async fn resend(
             "Your email address is already verified.",
         ));
     }
+    super::throttle::limit(
+        db,
+        super::throttle::messages(
+            "verification",
+            principal.ip(),
+            &super::throttle::account_part(Some(&user.id), ""),
+        ),
+        principal.ip(),
+        now,
+    )
+    .await?;
     send_link(db, &user.id, &user.email, base_url, now).await
 }

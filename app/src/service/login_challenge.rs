@@ -55,19 +55,22 @@ pub async fn complete(
         store::login_challenges::complete(db, &hash).await?;
         return Err(expired());
     };
-    let account_key = throttle::account_key(&user.username);
-    let address_key = throttle::address_key(&client.ip);
-    throttle::check(db, &[&account_key, &address_key], now).await?;
+    let account = throttle::account_part(Some(&user.id), &user.username);
+    let attempt = throttle::attempt(
+        db,
+        throttle::guessing(&client.ip, &account),
+        &client.ip,
+        now,
+    )
+    .await?;
     if !two_factor::consume_code(db, &user.id, code, now).await? {
         store::login_challenges::failed(db, &hash, MAX_WRONG_CODES).await?;
-        throttle::failed(db, &account_key, &throttle::PER_ACCOUNT, now).await?;
-        throttle::failed(db, &address_key, &throttle::PER_ADDRESS, now).await?;
         super::accounts::sign_in_failed(db, &user.username, client, "two_factor_code", now).await?;
         return Err(two_factor::invalid_code());
     }
     if !store::login_challenges::complete(db, &hash).await? {
         return Err(expired());
     }
-    throttle::succeeded(db, &account_key).await?;
+    attempt.succeeded(db).await?;
     accounts::finish_sign_in(db, &user, client, now).await
 }

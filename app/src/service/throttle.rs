@@ -1,15 +1,27 @@
-//! Throttling repeated sign-in failures, per account name and per client address.
+//! Throttling: guesses at passwords and codes, and messages sent on anyone's behalf.
 //!
 //! Invariants:
-//! - Past a policy's free failures within its window, each further failure locks the key for
-//!   twice as long as the last (from `base_lock` up to `max_lock`); a locked key gets 429 with
-//!   `Retry-After` without costing a password hash.
-//! - Keys are the name as typed (lower-cased), whether or not such an account exists, so the
-//!   throttle does not reveal which accounts exist.
+//! - An attempt is reserved before the password hash or code check runs: one atomic
+//!   compare-and-set per budget ([`attempt`]), so a burst of parallel guesses cannot slip
+//!   through before the first failure is written. Past a budget's free attempts within its
+//!   window, the next one starts a lock, twice as long as the last (from `base_lock` up to
+//!   `max_lock`); while a budget is locked, attempts get 429 with `Retry-After` without
+//!   costing a hash. A lock starting is audited (`auth.locked`).
+//! - Sign-in spends three budgets: the pair (address, account) hard, the account softly (a
+//!   guess from many addresses), the address softly (a lock there must not lock everyone
+//!   behind it). The account is the resolved user when the name or email is one (so both
+//!   spellings share a budget), else the name as typed (so the throttle reveals nothing).
+//!   Every check of a current password or code by a signed-in user spends the same pair and
+//!   account budgets.
+//! - Success refunds the pair and the account, and gives the address back its one attempt.
+//! - Addresses are counted per IPv4 address and per IPv6 /64 (one host's whole prefix).
+//! - Messages sent on request (sign-ups, verification resends, email changes) are limited per
+//!   address and per account ([`limit`]).
 
 use crate::error::AppError;
 use crate::store::{self, Db, throttle::ThrottleRow};
 use chrono::{DateTime, Duration, Utc};
+use std::net::IpAddr;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -19,35 +31,189 @@ pub struct Policy {
     pub max_lock: Duration,
 }
 
-/// Per account name: 5 free failures per 15 minutes, then 1 min, 2 min, … up to 15 min.
-pub const PER_ACCOUNT: Policy = Policy {
+/// One address against one account: 5 free failures per 15 minutes, then 1 min, 2 min, … up
+/// to 15 min.
+pub const PER_PAIR: Policy = Policy {
     free_failures: 5,
     window: Duration::minutes(15),
     base_lock: Duration::minutes(1),
     max_lock: Duration::minutes(15),
 };
 
-/// Per client address: 30 free failures per 15 minutes (many people can share an address).
+/// One account from anywhere: 20 free failures per 15 minutes (a guess spread over many
+/// addresses), then 1 min doubling up to 15 min.
+pub const PER_ACCOUNT: Policy = Policy {
+    free_failures: 20,
+    window: Duration::minutes(15),
+    base_lock: Duration::minutes(1),
+    max_lock: Duration::minutes(15),
+};
+
+/// One address against every account: 100 free failures per 15 minutes (many people share an
+/// address), then short locks (1 min, up to 5 min).
 pub const PER_ADDRESS: Policy = Policy {
+    free_failures: 100,
+    window: Duration::minutes(15),
+    base_lock: Duration::minutes(1),
+    max_lock: Duration::minutes(5),
+};
+
+/// Probing for taken email addresses through sign-up: 30 per 15 minutes per address.
+pub const SIGNUP_PROBES: Policy = Policy {
     free_failures: 30,
     window: Duration::minutes(15),
     base_lock: Duration::minutes(1),
     max_lock: Duration::minutes(15),
 };
 
-pub fn account_key(login: &str) -> String {
-    format!("login:{}", login.trim().to_lowercase())
+/// Messages sent on request, per account: 5 an hour.
+pub const MESSAGES_PER_ACCOUNT: Policy = Policy {
+    free_failures: 5,
+    window: Duration::hours(1),
+    base_lock: Duration::hours(1),
+    max_lock: Duration::hours(1),
+};
+
+/// Messages sent on request, per address: 20 an hour.
+pub const MESSAGES_PER_ADDRESS: Policy = Policy {
+    free_failures: 20,
+    window: Duration::hours(1),
+    base_lock: Duration::hours(1),
+    max_lock: Duration::hours(1),
+};
+
+/// New accounts per address: 100 an hour (each sends a verification email; an office shares
+/// one address).
+pub const SIGNUPS_PER_ADDRESS: Policy = Policy {
+    free_failures: 100,
+    window: Duration::hours(1),
+    base_lock: Duration::hours(1),
+    max_lock: Duration::hours(1),
+};
+
+/// The budget new accounts from `ip` spend.
+pub fn signups(ip: &str) -> Vec<Budget> {
+    vec![Budget {
+        key: format!("signup:ip:{}", address_part(ip)),
+        policy: SIGNUPS_PER_ADDRESS,
+        refund: Refund::None,
+    }]
 }
 
-pub fn address_key(ip: &str) -> String {
-    format!("ip:{ip}")
+/// How a budget is settled when the attempt succeeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refund {
+    /// Forget every failure (the pair, the account).
+    All,
+    /// Give back this one attempt (the address).
+    One,
+    /// Keep it spent (message limits).
+    None,
 }
 
-/// Refuses with 429 while any of `keys` is locked.
-pub async fn check(db: &Db, keys: &[&str], now: DateTime<Utc>) -> Result<(), AppError> {
+/// A budget: a key, its policy, and its refund on success.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    pub key: String,
+    pub policy: Policy,
+    pub refund: Refund,
+}
+
+/// The address as throttles count it: an IPv4 address, or an IPv6 address's /64.
+pub fn address_part(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_string(),
+    }
+}
+
+/// The account part of a key: the user's id when the login names one, else the login typed.
+pub fn account_part(user_id: Option<&str>, login: &str) -> String {
+    match user_id {
+        Some(id) => format!("user:{id}"),
+        None => format!("login:{}", login.trim().to_lowercase()),
+    }
+}
+
+/// The budgets a sign-in (or a signed-in user's password or code check) spends.
+pub fn guessing(ip: &str, account: &str) -> Vec<Budget> {
+    let address = address_part(ip);
+    vec![
+        Budget {
+            key: format!("pair:{address}|{account}"),
+            policy: PER_PAIR,
+            refund: Refund::All,
+        },
+        Budget {
+            key: format!("account:{account}"),
+            policy: PER_ACCOUNT,
+            refund: Refund::All,
+        },
+        Budget {
+            key: format!("ip:{address}"),
+            policy: PER_ADDRESS,
+            refund: Refund::One,
+        },
+    ]
+}
+
+/// The budgets a message sent on request spends: `what` (`verification`, `email_change`)
+/// per address and per account.
+pub fn messages(what: &str, ip: &str, account: &str) -> Vec<Budget> {
+    vec![
+        Budget {
+            key: format!("{what}:ip:{}", address_part(ip)),
+            policy: MESSAGES_PER_ADDRESS,
+            refund: Refund::None,
+        },
+        Budget {
+            key: format!("{what}:{account}"),
+            policy: MESSAGES_PER_ACCOUNT,
+            refund: Refund::None,
+        },
+    ]
+}
+
+/// Attempts reserved on budgets; settle with [`Attempt::succeeded`] (a failure is already
+/// counted).
+#[must_use = "a successful attempt must refund its budgets"]
+pub struct Attempt {
+    budgets: Vec<Budget>,
+}
+
+fn retry_after(wait: Duration) -> AppError {
+    let secs = u64::try_from(wait.num_seconds()).unwrap_or(0) + 1;
+    AppError::rate_limited(secs)
+}
+
+/// Reserves one attempt on each budget, or 429 while any of them is locked. The attempt that
+/// uses up a budget's free ones still runs (and starts the lock, audited as `auth.locked`).
+pub async fn attempt(
+    db: &Db,
+    budgets: Vec<Budget>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Attempt, AppError> {
+    // Nothing is spent while anything is locked.
+    open(db, &budgets, now).await?;
+    for budget in &budgets {
+        spend(db, budget, ip, now).await?;
+    }
+    Ok(Attempt { budgets })
+}
+
+/// 429 while any of `budgets` is locked; spends nothing.
+pub async fn open(db: &Db, budgets: &[Budget], now: DateTime<Utc>) -> Result<(), AppError> {
     let mut wait = Duration::zero();
-    for key in keys {
-        if let Some(row) = store::throttle::get(db, key).await?
+    for budget in budgets {
+        if let Some(row) = store::throttle::get(db, &budget.key).await?
             && let Some(until) = row.locked_until
             && until > now
         {
@@ -55,8 +221,120 @@ pub async fn check(db: &Db, keys: &[&str], now: DateTime<Utc>) -> Result<(), App
         }
     }
     if wait > Duration::zero() {
-        let secs = u64::try_from(wait.num_seconds()).unwrap_or(0) + 1;
-        return Err(AppError::rate_limited(secs));
+        return Err(retry_after(wait));
+    }
+    Ok(())
+}
+
+/// Counts one use of each budget (after what it limits has happened).
+pub async fn count(
+    db: &Db,
+    budgets: &[Budget],
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for budget in budgets {
+        spend(db, budget, ip, now).await?;
+    }
+    Ok(())
+}
+
+/// Spends one attempt on a message budget for good: 429 once it is used up.
+pub async fn limit(
+    db: &Db,
+    budgets: Vec<Budget>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let attempt = attempt(db, budgets, ip, now).await?;
+    // The attempt that starts the lock is refused too: a message limit is a hard count.
+    for budget in &attempt.budgets {
+        if let Some(row) = store::throttle::get(db, &budget.key).await?
+            && let Some(until) = row.locked_until
+            && until > now
+        {
+            return Err(retry_after(until - now));
+        }
+    }
+    Ok(())
+}
+
+const MAX_RACES: usize = 50;
+
+/// One more attempt on `budget`, atomically (compare-and-set, retried on a race).
+async fn spend(db: &Db, budget: &Budget, ip: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    for _ in 0..MAX_RACES {
+        let previous = store::throttle::get(db, &budget.key).await?;
+        if let Some(until) = previous.as_ref().and_then(|r| r.locked_until)
+            && until > now
+        {
+            return Err(retry_after(until - now));
+        }
+        let next = after_failure(previous.as_ref(), &budget.policy, now);
+        if store::throttle::swap(db, &budget.key, previous.as_ref(), &next).await? {
+            if let Some(until) = next.locked_until {
+                locked(db, &budget.key, until, ip, now).await?;
+            }
+            return Ok(());
+        }
+    }
+    Err(AppError::rate_limited(1))
+}
+
+/// Records that a lock starts on `key`.
+async fn locked(
+    db: &Db,
+    key: &str,
+    until: DateTime<Utc>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    store::audit::append(
+        db,
+        &super::audit::entry_as(
+            super::audit::Who {
+                name: "anonymous",
+                id: "",
+                ip,
+            },
+            "auth.locked",
+            format!("throttle:{key}"),
+            "",
+            serde_json::json!({ "until": super::rfc3339(until) }),
+            now,
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+impl Attempt {
+    /// The attempt succeeded: refund its budgets as their policy says.
+    pub async fn succeeded(self, db: &Db) -> Result<(), AppError> {
+        for budget in &self.budgets {
+            match budget.refund {
+                Refund::All => store::throttle::clear(db, &budget.key).await?,
+                Refund::One => give_back(db, &budget.key).await?,
+                Refund::None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Takes one attempt off `key`'s count (a lock stays).
+async fn give_back(db: &Db, key: &str) -> Result<(), AppError> {
+    for _ in 0..MAX_RACES {
+        let Some(previous) = store::throttle::get(db, key).await? else {
+            return Ok(());
+        };
+        let next = ThrottleRow {
+            failures: (previous.failures - 1).max(0),
+            ..previous.clone()
+        };
+        if store::throttle::swap(db, key, Some(&previous), &next).await? {
+            return Ok(());
+        }
     }
     Ok(())
 }
@@ -88,23 +366,6 @@ pub fn after_failure(
     }
 }
 
-pub async fn failed(
-    db: &Db,
-    key: &str,
-    policy: &Policy,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let previous = store::throttle::get(db, key).await?;
-    let next = after_failure(previous.as_ref(), policy, now);
-    store::throttle::put(db, key, &next).await?;
-    Ok(())
-}
-
-pub async fn succeeded(db: &Db, key: &str) -> Result<(), AppError> {
-    store::throttle::clear(db, key).await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,20 +375,28 @@ mod tests {
         let t0 = Utc::now();
         let mut row: Option<ThrottleRow> = None;
         for i in 1..=5 {
-            let next = after_failure(row.as_ref(), &PER_ACCOUNT, t0);
+            let next = after_failure(row.as_ref(), &PER_PAIR, t0);
             assert_eq!(next.failures, i);
             assert!(next.locked_until.is_none(), "failure {i} is free");
             row = Some(next);
         }
-        let sixth = after_failure(row.as_ref(), &PER_ACCOUNT, t0);
+        let sixth = after_failure(row.as_ref(), &PER_PAIR, t0);
         assert_eq!(sixth.locked_until, Some(t0 + Duration::minutes(1)));
-        let seventh = after_failure(Some(&sixth), &PER_ACCOUNT, t0);
+        let seventh = after_failure(Some(&sixth), &PER_PAIR, t0);
         assert_eq!(seventh.locked_until, Some(t0 + Duration::minutes(2)));
         let mut r = seventh;
         for _ in 0..10 {
-            r = after_failure(Some(&r), &PER_ACCOUNT, t0);
+            r = after_failure(Some(&r), &PER_PAIR, t0);
         }
         assert_eq!(r.locked_until, Some(t0 + Duration::minutes(15)), "capped");
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(address_part("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(address_part("2001:db8:1:2:ffff::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_part("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(address_part("192.0.2.7"), "192.0.2.7");
     }
 
     #[test]
@@ -138,7 +407,7 @@ mod tests {
             window_start: t0 - Duration::hours(1),
             locked_until: None,
         };
-        let next = after_failure(Some(&old), &PER_ACCOUNT, t0);
+        let next = after_failure(Some(&old), &PER_PAIR, t0);
         assert_eq!(next.failures, 1);
         assert_eq!(next.window_start, t0);
     }

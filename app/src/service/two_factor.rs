@@ -10,7 +10,7 @@
 //! - Wrong codes count against the account's throttle like wrong passwords.
 
 use super::principal::Principal;
-use super::{passwords, qr, sessions, throttle};
+use super::{qr, sessions, throttle};
 use crate::domain::password::Password;
 use crate::domain::two_factor::{
     Enrolment, RECOVERY_CODE_COUNT, RecoveryCodes, TwoFactorStatus, normalize_code,
@@ -127,20 +127,21 @@ pub(crate) async fn consume_code(
     }
 }
 
-/// `consume_code` behind the account's throttle: for the settings actions that need a code.
+/// `consume_code` behind the sign-in throttle (pair and account): for the settings actions
+/// that need a code.
 async fn throttled_code(
     db: &Db,
-    username: &str,
+    principal: &Principal,
     user_id: &str,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let key = throttle::account_key(username);
-    throttle::check(db, &[&key], now).await?;
+    let ip = principal.ip();
+    let account = throttle::account_part(Some(user_id), "");
+    let attempt = throttle::attempt(db, throttle::guessing(ip, &account), ip, now).await?;
     if consume_code(db, user_id, code, now).await? {
-        Ok(())
+        attempt.succeeded(db).await
     } else {
-        throttle::failed(db, &key, &throttle::PER_ACCOUNT, now).await?;
         Err(invalid_code())
     }
 }
@@ -214,8 +215,9 @@ pub async fn confirm(
 ) -> Result<(RecoveryCodes, Option<super::sessions::IssuedSession>), AppError> {
     let caller = principal.user_for_enrolment()?;
     principal.in_person()?;
-    let key = throttle::account_key(&caller.username);
-    throttle::check(db, &[&key], now).await?;
+    let ip = principal.ip();
+    let account = throttle::account_part(Some(&caller.user_id), "");
+    let attempt = throttle::attempt(db, throttle::guessing(ip, &account), ip, now).await?;
     let pending = store::two_factor::get(db, &caller.user_id)
         .await?
         .filter(|row| !row.enabled)
@@ -227,7 +229,6 @@ pub async fn confirm(
         })?;
     let normalized = normalize_code(code);
     let Some(step) = totp_step(&pending.secret, &normalized, now)? else {
-        throttle::failed(db, &key, &throttle::PER_ACCOUNT, now).await?;
         return Err(AppError::validation(
             "code",
             "That code does not match. Check the time on your phone and enter the current code.",
@@ -253,6 +254,7 @@ pub async fn confirm(
     )
     .await
     .map_err(guard_error)?;
+    attempt.succeeded(db).await?;
     let session = super::sessions::rotate(db, principal, "two_factor_enabled", now).await?;
     Ok((
         RecoveryCodes {
@@ -272,7 +274,7 @@ pub async fn regenerate_recovery_codes(
     let caller = principal.user()?;
     principal.in_person()?;
     require_enabled(db, &caller.user_id).await?;
-    throttled_code(db, &caller.username, &caller.user_id, code, now).await?;
+    throttled_code(db, principal, &caller.user_id, code, now).await?;
     let (codes, hashes) = new_recovery_codes()?;
     let audit = super::audit::entry(
         principal,
@@ -330,21 +332,16 @@ pub async fn disable(
             proof.code.as_deref().filter(|c| !c.trim().is_empty()),
         ) {
             (_, Some(code)) => {
-                throttled_code(db, &caller.username, &caller.user_id, code, now).await?;
+                throttled_code(db, principal, &caller.user_id, code, now).await?;
             }
             (Some(password), None) if !password.expose().is_empty() => {
                 let user = store::users::by_id(db, &caller.user_id)
                     .await?
                     .ok_or_else(AppError::unauthenticated)?;
-                let key = throttle::account_key(&caller.username);
-                throttle::check(db, &[&key], now).await?;
-                if !passwords::verify(password, &user.password_hash).await? {
-                    throttle::failed(db, &key, &throttle::PER_ACCOUNT, now).await?;
-                    return Err(AppError::validation(
-                        "password",
-                        "That is not your current password.",
-                    ));
-                }
+                super::account_security::verify_current_password(
+                    db, principal, &user, password, "password", now,
+                )
+                .await?;
             }
             _ => {
                 return Err(AppError::validation(

@@ -23,6 +23,49 @@ pub async fn get(db: &Db, key: &str) -> Result<Option<ThrottleRow>, StoreError> 
     Ok(response.take(0)?)
 }
 
+/// Writes `next` for `key` if the row is still `expected` (compared by failures and window
+/// start; `None`: absent): one atomic compare-and-set, so parallel attempts cannot lose
+/// counts. `false` when someone else wrote first (read again and retry).
+pub async fn swap(
+    db: &Db,
+    key: &str,
+    expected: Option<&ThrottleRow>,
+    next: &ThrottleRow,
+) -> Result<bool, StoreError> {
+    let result = super::retry::retry_on_conflict(|| async {
+        checked(
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $row = (SELECT failures, window_start FROM ONLY type::record('throttle', $key));
+                 IF ($row = NONE AND $expect_failures != NONE)
+                     OR ($row != NONE AND ($expect_failures = NONE
+                         OR $row.failures != $expect_failures
+                         OR $row.window_start != $expect_start)) {
+                     THROW 'raced'
+                 };
+                 UPSERT type::record('throttle', $key) CONTENT {
+                     failures: $failures, window_start: $window_start, locked_until: $locked_until
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("key", key.to_string()))
+            .bind(("expect_failures", expected.map(|r| r.failures)))
+            .bind(("expect_start", expected.map(|r| r.window_start)))
+            .bind(("failures", next.failures))
+            .bind(("window_start", next.window_start))
+            .bind(("locked_until", next.locked_until))
+            .await?,
+        )
+        .map(|_| ())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if super::is_thrown(&err, "raced") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
 pub async fn put(db: &Db, key: &str, row: &ThrottleRow) -> Result<(), StoreError> {
     checked(
         db.query(

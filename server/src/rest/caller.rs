@@ -1,14 +1,14 @@
 //! Extractors every handler uses: the caller (`Caller`, resolved once per request from the
 //! session cookie) and where the request came from (`Client`).
 
+use app::client_address::ClientAddress;
 use app::error::AppError;
 use app::service::accounts::ClientInfo;
 use app::service::principal::Principal;
 use app::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use std::net::SocketAddr;
 
 /// Who is calling. Anonymous when there is no valid credential; handlers ask the service,
 /// which refuses what the caller may not do.
@@ -24,8 +24,8 @@ impl FromRequestParts<AppState> for Caller {
         }
         let ip = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .get::<ClientAddress>()
+            .map(|c| c.0.to_string())
             .unwrap_or_default();
         let principal = app::cookies::principal(state, &parts.headers, &ip).await?;
         let caller = Caller(principal);
@@ -43,8 +43,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         let ip = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .get::<ClientAddress>()
+            .map(|c| c.0.to_string())
             .unwrap_or_default();
         let user_agent = parts
             .headers

@@ -408,3 +408,112 @@ async fn probing_for_taken_email_addresses_is_throttled() {
     assert!(statuses[..30].iter().all(|s| *s == 422), "{statuses:?}");
     assert_eq!(statuses[31], 429, "{statuses:?}");
 }
+
+async fn from(server: &TestServer, xff: &str, login: &str, password: &str) -> u16 {
+    let body = serde_json::to_vec(&json!({"login": login, "password": password})).unwrap();
+    let origin = server.origin();
+    server
+        .request(
+            "POST",
+            "/api/v1/auth/login",
+            &[
+                ("Content-Type", "application/json"),
+                ("Origin", origin.as_str()),
+                ("X-Forwarded-For", xff),
+            ],
+            Some(&body),
+        )
+        .await
+        .status
+}
+
+/// Behind a trusted proxy each client is throttled on its own address (from
+/// `X-Forwarded-For`), and the pair (address, account) locks hard while the account itself
+/// still opens for someone else; from an untrusted peer the header is ignored, so rotating it
+/// does not escape the lock. A lock is audited.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
+    let proxied = TestServer::start_configured(axum::Router::new(), None, "127.0.0.1/32").await;
+    signup(&proxied, "ada", "ada@example.org").await;
+    for _ in 0..6 {
+        assert_eq!(
+            from(&proxied, "203.0.113.1", "ada", "wrong password, again").await,
+            401
+        );
+    }
+    assert_eq!(from(&proxied, "203.0.113.1", "ada", GOOD).await, 429);
+    // Someone else behind the same proxy: their own budget, and ada's account still opens.
+    assert_eq!(from(&proxied, "203.0.113.2", "ada", GOOD).await, 200);
+    // The email spelling shares the account's pair budget with the username.
+    assert_eq!(
+        from(&proxied, "203.0.113.1", "ada@example.org", GOOD).await,
+        429
+    );
+    let mut locks = proxied
+        .db
+        .query("SELECT VALUE target FROM audit_event WHERE action = 'auth.locked'")
+        .await
+        .unwrap();
+    let locks: Vec<String> = locks.take(0).unwrap();
+    assert!(locks.iter().any(|t| t.contains("203.0.113.1")), "{locks:?}");
+
+    // Without trusted proxies the header is the client's own claim: ignored.
+    let direct = TestServer::start().await;
+    signup(&direct, "bob", "bob@example.org").await;
+    let spoofs = [
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.4",
+        "198.51.100.5",
+        "198.51.100.6",
+    ];
+    for xff in spoofs {
+        assert_eq!(
+            from(&direct, xff, "bob", "wrong password, again").await,
+            401
+        );
+    }
+    assert_eq!(from(&direct, "198.51.100.7", "bob", GOOD).await, 429);
+}
+
+/// A burst of parallel guesses is reserved before any hash runs: at most the free attempts
+/// (and the one that starts the lock) are checked, the rest get 429. The current-password
+/// check of a signed-in user spends the same budget.
+#[tokio::test]
+async fn a_parallel_burst_cannot_outrun_the_throttle() {
+    let server = TestServer::start().await;
+    signup(&server, "ada", "ada@example.org").await;
+    let guess = || from(&server, "", "ada", "a wrong guess, quickly");
+    let (a, b, c, d, e, f, g, h) = tokio::join!(
+        guess(),
+        guess(),
+        guess(),
+        guess(),
+        guess(),
+        guess(),
+        guess(),
+        guess()
+    );
+    let statuses = [a, b, c, d, e, f, g, h];
+    assert!(
+        statuses.iter().filter(|s| **s == 401).count() <= 6,
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&429), "{statuses:?}");
+
+    let bob = server.signed_in("bob").await;
+    let mut last = 0;
+    for _ in 0..7 {
+        last = server
+            .json(
+                "POST",
+                "/api/v1/account/password",
+                Some(&bob),
+                &json!({"current_password": "not the password", "new_password": "a brand new pass phrase"}),
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, 429, "guessing the current password is throttled too");
+}

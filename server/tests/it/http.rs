@@ -54,13 +54,15 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start_with(extra: axum::Router<AppState>) -> TestServer {
-        Self::start_configured(extra, None).await
+        Self::start_configured(extra, None, "").await
     }
 
-    /// A server whose public URL is `public_origin` (as `--public-url` sets it).
+    /// A server whose public URL is `public_origin` (as `--public-url` sets it), behind
+    /// `trusted_proxies` (as `--trusted-proxies`).
     pub async fn start_configured(
         extra: axum::Router<AppState>,
         public_origin: Option<&str>,
+        trusted_proxies: &str,
     ) -> TestServer {
         let (db, _) = app::store::open("mem://", None).await.unwrap();
         app::store::migrations::migrate(
@@ -80,19 +82,35 @@ impl TestServer {
                 db: db.clone(),
                 leptos_options,
                 public_origin: public_origin.map(str::to_string),
+                trusted_proxies: app::client_address::TrustedProxies::parse(trusted_proxies)
+                    .unwrap(),
             },
             extra,
         );
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
+        // The server runs on its own thread with the stack the binary gives its workers (see
+        // `WORKER_STACK_BYTES` in main.rs): request futures nest too deep for a test thread.
+        std::thread::Builder::new()
+            .name("test-server".into())
+            .stack_size(10 * 1024 * 1024)
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async move {
+                    let listener = TcpListener::from_std(listener).unwrap();
+                    axum::serve(
+                        listener,
+                        router.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .await
+                    .unwrap();
+                });
+            })
             .unwrap();
-        });
         TestServer { addr, db }
     }
 

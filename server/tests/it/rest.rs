@@ -329,7 +329,8 @@ async fn api_answers_are_never_cached_and_https_gets_hsts() {
         );
         assert_eq!(res.header("strict-transport-security"), None);
     }
-    let https = TestServer::start_configured(axum::Router::new(), Some("https://gh.example")).await;
+    let https =
+        TestServer::start_configured(axum::Router::new(), Some("https://gh.example"), "").await;
     let res = https.get("/healthz").await;
     assert_eq!(
         res.header("strict-transport-security"),

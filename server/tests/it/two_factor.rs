@@ -130,8 +130,9 @@ async fn enrol_sign_in_with_codes_and_turn_off() {
         1,
         "{statuses:?}"
     );
+    // The rest fail, or are throttled: every attempt is reserved before its check.
     assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 401),
+        statuses.iter().all(|s| [200, 401, 429].contains(s)),
         "{statuses:?}"
     );
 
