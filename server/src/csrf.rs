@@ -9,7 +9,7 @@
 use app::error::{AppError, ErrorCode};
 use app::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -36,19 +36,6 @@ fn refuse() -> AppError {
     )
 }
 
-/// The origin this request should come from: the configured public URL, else the `Host`
-/// the request was sent to.
-fn own_origins(state: &AppState, headers: &HeaderMap) -> Vec<String> {
-    if let Some(origin) = &state.public_origin {
-        return vec![origin.trim_end_matches('/').to_ascii_lowercase()];
-    }
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return Vec::new();
-    };
-    let host = host.to_ascii_lowercase();
-    vec![format!("http://{host}"), format!("https://{host}")]
-}
-
 /// `scheme://host[:port]` of a URL, lower-cased.
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
@@ -72,7 +59,7 @@ pub fn verify(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     };
     match claimed {
         Some(origin) => {
-            if own_origins(state, headers).contains(&origin) {
+            if state.own_origins().contains(&origin) {
                 Ok(())
             } else {
                 Err(refuse())

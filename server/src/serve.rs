@@ -96,16 +96,25 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
             "mail: no SMTP server configured (GATEHOUSE_SMTP_URL); emails are kept in the outbox at /admin/outbox"
         ),
     }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let listen_origin = app::state::listen_origin(listener.local_addr().unwrap_or(addr));
+    if cli.public_url.is_none() {
+        tracing::warn!(
+            "no public URL (--public-url / GATEHOUSE_PUBLIC_URL): links in emails point to \
+             {listen_origin}, and pages accept changes only from that origin; set the URL \
+             users reach this instance at"
+        );
+    }
     let state = AppState {
         db,
         leptos_options,
         public_origin: cli.public_url.clone(),
+        listen_origin,
         trusted_proxies: cli.trusted_proxies.clone(),
     };
     let router = crate::router::build(state);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServeError::Bind { addr, source })?;
     let shutdown = crate::shutdown::install();
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");

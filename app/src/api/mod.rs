@@ -37,12 +37,9 @@ mod support {
         crate::cookies::principal(state, &headers, &client().ip).await
     }
 
-    /// The base of links in emails this request causes.
+    /// The base of links in emails this request causes (never from the request's `Host`).
     pub fn base_url(state: &AppState) -> String {
-        let headers = use_context::<http::request::Parts>()
-            .map(|parts| parts.headers)
-            .unwrap_or_default();
-        state.base_url(&headers)
+        state.base_url()
     }
 
     /// Where the request came from: address and user agent.

@@ -132,10 +132,9 @@ pub async fn revoke_session(
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<accounts::ProfileUpdate>,
 ) -> Result<Response, AppError> {
-    let base_url = state.base_url(&headers);
+    let base_url = state.base_url();
     let user =
         accounts::update_profile(&state.db, &principal, &input, &base_url, chrono::Utc::now())
             .await?;
@@ -159,9 +158,8 @@ pub async fn update(
 pub async fn resend_verification(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    headers: axum::http::HeaderMap,
 ) -> Result<StatusCode, AppError> {
-    let base_url = state.base_url(&headers);
+    let base_url = state.base_url();
     app::service::email_verification::resend(&state.db, &principal, &base_url, chrono::Utc::now())
         .await?;
     Ok(StatusCode::NO_CONTENT)

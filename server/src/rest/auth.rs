@@ -28,10 +28,9 @@ use serde::Serialize;
 pub async fn signup(
     State(state): State<AppState>,
     Client(client): Client,
-    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<SignupInput>,
 ) -> Result<(StatusCode, ApiJson<User>), AppError> {
-    let base_url = state.base_url(&headers);
+    let base_url = state.base_url();
     let user = accounts::signup(&state.db, &input, &client, &base_url, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(user)))
 }

@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::service::invitations::{self, InvitationSignup, NewInvitationInput};
 use app::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Serialize;
 
 /// Invite someone by email; the link is emailed and returned in `accept_url`. Needs
@@ -32,11 +32,10 @@ use serde::Serialize;
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    headers: HeaderMap,
     Path(org): Path<String>,
     ApiJson(input): ApiJson<NewInvitationInput>,
 ) -> Result<(StatusCode, ApiJson<Invitation>), AppError> {
-    let base = state.base_url(&headers);
+    let base = state.base_url();
     let invitation = invitations::invite(
         &state.db,
         &principal,
@@ -85,10 +84,9 @@ pub async fn list(
 pub async fn resend(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<ApiJson<Invitation>, AppError> {
-    let base = state.base_url(&headers);
+    let base = state.base_url();
     let invitation =
         invitations::resend(&state.db, &principal, &org, &id, &base, chrono::Utc::now()).await?;
     Ok(ApiJson(invitation))

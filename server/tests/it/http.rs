@@ -77,19 +77,21 @@ impl TestServer {
             .output_name("gatehouse")
             .site_root(site_root.to_string_lossy().to_string())
             .build();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
         let router = gatehouse_server::router::build_with(
             AppState {
                 db: db.clone(),
                 leptos_options,
                 public_origin: public_origin.map(str::to_string),
+                listen_origin: app::state::listen_origin(addr),
                 trusted_proxies: app::client_address::TrustedProxies::parse(trusted_proxies)
                     .unwrap(),
             },
             extra,
         );
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
+
         // The server runs on its own thread with the stack the binary gives its workers (see
         // `WORKER_STACK_BYTES` in main.rs): request futures nest too deep for a test thread.
         std::thread::Builder::new()

@@ -337,3 +337,60 @@ async fn api_answers_are_never_cached_and_https_gets_hsts() {
         Some("max-age=31536000")
     );
 }
+
+/// Without a public URL, neither the CSRF origin nor a link in an email comes from the
+/// request's `Host`: a forged one changes nothing.
+#[tokio::test]
+async fn a_forged_host_steers_neither_links_nor_the_origin_check() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    let cookie = format!("gatehouse_session={ada}");
+    let body = serde_json::to_vec(&serde_json::json!({"name": "acme"})).unwrap();
+    let res = server
+        .request(
+            "POST",
+            "/api/v1/organizations",
+            &[
+                ("Host", "evil.example"),
+                ("Origin", "http://evil.example"),
+                ("Cookie", cookie.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(res.json()["error"]["code"], "csrf");
+    // A verification link asked for with a forged Host points at the instance.
+    let res = server
+        .request(
+            "POST",
+            "/api/v1/account/email/verification",
+            &[
+                ("Host", "evil.example"),
+                ("Origin", server.origin().as_str()),
+                ("Cookie", cookie.as_str()),
+            ],
+            None,
+        )
+        .await;
+    assert!(res.status < 300, "{}", res.text());
+    let mut mails = server
+        .db
+        .query("SELECT VALUE body FROM outbox")
+        .await
+        .unwrap();
+    let bodies: Vec<String> = mails.take(0).unwrap();
+    assert!(bodies.len() >= 2);
+    assert!(
+        bodies.iter().all(|b| !b.contains("evil.example")),
+        "{bodies:?}"
+    );
+    let port = server.addr.port();
+    assert!(
+        bodies
+            .iter()
+            .all(|b| b.contains(&format!("http://localhost:{port}/verify-email"))),
+        "{bodies:?}"
+    );
+}
