@@ -60,7 +60,7 @@ pub struct Cli {
 
     /// The URL users reach this instance at, e.g. https://gatehouse.example.com. With https,
     /// session cookies are `Secure`; state-changing requests must come from this origin.
-    /// Without it, the origin is taken from each request's Host header.
+    /// Without it, links and the origin are the listen address (never a request's Host).
     #[arg(long, env = "GATEHOUSE_PUBLIC_URL", value_parser = parse_public_url, global = true)]
     pub public_url: Option<String>,
 
@@ -75,6 +75,23 @@ pub struct Cli {
         global = true
     )]
     pub trusted_proxies: app::client_address::TrustedProxies,
+
+    /// Connections served at once; more wait in the kernel's accept queue.
+    #[arg(long, env = "GATEHOUSE_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_connections: u32,
+
+    /// Seconds a client has to send a request's headers (also how long an idle kept-alive
+    /// connection stays open).
+    #[arg(long, env = "GATEHOUSE_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub header_read_timeout: u64,
+
+    /// Seconds a request may take until its answer starts; past it, 503 with Retry-After.
+    #[arg(long, env = "GATEHOUSE_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub request_timeout: u64,
+
+    /// Password hashes that may wait for a core; past it, sign-ins get 503 with Retry-After.
+    #[arg(long, env = "GATEHOUSE_MAX_HASH_QUEUE", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_hash_queue: u32,
 
     /// SMTP server for outgoing mail, e.g. smtps://user:password@mail.example.com or
     /// smtp://mail.example.com:587?tls=required (STARTTLS). Without it, every email is kept in
@@ -186,4 +203,15 @@ fn parse_public_url(value: &str) -> Result<String, String> {
         return Err("the public URL needs a host, e.g. https://gatehouse.example.com".into());
     }
     Ok(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+impl Cli {
+    /// The connection and request limits these flags set.
+    pub fn limits(&self) -> crate::limits::Limits {
+        crate::limits::Limits {
+            max_connections: self.max_connections as usize,
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+        }
+    }
 }

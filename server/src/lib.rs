@@ -7,6 +7,8 @@ pub mod cli;
 pub mod client;
 pub mod csrf;
 pub mod health;
+pub mod limits;
+pub mod listen;
 pub mod mailer;
 pub mod openapi;
 pub mod panic;

@@ -1,6 +1,7 @@
 //! The whole HTTP surface: operations endpoints, the REST API, server functions, the
 //! server-rendered pages and the static assets.
 
+use crate::limits::Limits;
 use crate::static_files::{AssetCache, cache_headers};
 use app::state::AppState;
 use app::{App, shell};
@@ -17,12 +18,12 @@ use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn build(state: AppState) -> Router {
-    build_with(state, Router::new())
+pub fn build(state: AppState, limits: &Limits) -> Router {
+    build_with(state, limits, Router::new())
 }
 
 /// [`build`] with `extra` routes inside every layer (the tests' probes).
-pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
+pub fn build_with(state: AppState, limits: &Limits, extra: Router<AppState>) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let context = {
@@ -55,6 +56,10 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
             _,
         >(context, shell))
         .layer(CatchPanicLayer::custom(crate::panic::respond))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.request_timeout,
+            crate::limits::request_timeout,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::csrf::check,

@@ -19,8 +19,6 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the server stopped with an error: {0}")]
-    Serve(#[source] std::io::Error),
     #[error("{0}")]
     Refused(String),
 }
@@ -114,17 +112,15 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
         listen_origin,
         trusted_proxies: cli.trusted_proxies.clone(),
     };
-    let router = crate::router::build(state);
+    let limits = cli.limits();
+    if !app::service::passwords::configure(cli.max_hash_queue as usize) {
+        tracing::warn!("the password hash queue was in use before its limit was set");
+    }
+    let router = crate::router::build(state, &limits);
     let shutdown = crate::shutdown::install();
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(ServeError::Serve)?;
+    crate::listen::serve(listener, router, limits, shutdown).await;
     tracing::info!("stopped; database closed");
     Ok(())
 }

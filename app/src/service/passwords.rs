@@ -2,7 +2,8 @@
 //!
 //! Invariants:
 //! - Hashes are argon2id, m = 19456 KiB, t = 2, p = 1 (OWASP), computed on the blocking pool
-//!   behind a semaphore, never on the async executor.
+//!   at most one per core, never on the async executor; at most `max_waiting` wait, and the
+//!   next one is refused with 503 `unavailable` + `Retry-After` ([`HashQueue`]).
 //! - Verifying against an unknown user still costs one hash ([`verify_or_dummy`]), so a failed
 //!   sign-in takes the same time whether the account exists or not.
 
@@ -10,6 +11,7 @@ use crate::domain::password::Password;
 use crate::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
@@ -18,26 +20,100 @@ fn argon2() -> Result<Argon2<'static>, AppError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// At most this many hashes run at once (each takes 19 MiB and a core for ~tens of ms).
-fn permits() -> &'static Arc<Semaphore> {
-    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Arc::new(Semaphore::new(cores.max(1)))
-    })
+/// Hashes waiting for a core, at most (`--max-hash-queue`): past it, 503 with `Retry-After`.
+pub const DEFAULT_MAX_WAITING: usize = 64;
+
+/// Password hashes: at most one per core at once (each takes 19 MiB and a core for tens of
+/// milliseconds), and a bounded number waiting. A flood of sign-ins gets 503 `unavailable`
+/// with `Retry-After` instead of an ever longer wait that holds memory and connections.
+pub struct HashQueue {
+    running: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+/// One place in the waiting line, given back when dropped (also when the request goes away).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Seconds a caller is told to wait when the queue is full.
+const BUSY_RETRY_AFTER_SECS: u64 = 1;
+
+impl HashQueue {
+    pub fn new(parallel: usize, max_waiting: usize) -> Self {
+        Self {
+            running: Arc::new(Semaphore::new(parallel.max(1))),
+            waiting: AtomicUsize::new(0),
+            max_waiting,
+        }
+    }
+
+    /// Runs `work` on the blocking pool when a core is free; refuses at once when the
+    /// waiting line is full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = match self.running.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let _waiting = self.wait()?;
+                self.running
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(AppError::internal)?
+            }
+        };
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(AppError::internal)?
+    }
+
+    fn wait(&self) -> Result<Waiting<'_>, AppError> {
+        let before = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let place = Waiting(&self.waiting);
+        if before >= self.max_waiting {
+            tracing::warn!(
+                max_waiting = self.max_waiting,
+                "password hash queue full; answering 503"
+            );
+            return Err(AppError {
+                retry_after: Some(BUSY_RETRY_AFTER_SECS),
+                ..AppError::unavailable(
+                    "The server is busy checking passwords. Try again in a moment.",
+                )
+            });
+        }
+        Ok(place)
+    }
+}
+
+static QUEUE: OnceLock<HashQueue> = OnceLock::new();
+
+/// Sets how many hashes may wait (`--max-hash-queue`); call once at start, before any hash.
+/// Returns false when the queue was already in use.
+pub fn configure(max_waiting: usize) -> bool {
+    QUEUE.set(HashQueue::new(cores(), max_waiting)).is_ok()
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+fn queue() -> &'static HashQueue {
+    QUEUE.get_or_init(|| HashQueue::new(cores(), DEFAULT_MAX_WAITING))
 }
 
 async fn on_blocking_pool<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    let _permit = permits()
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(AppError::internal)?
+    queue().run(work).await
 }
 
 /// Hashes a password into a PHC string.
@@ -143,6 +219,44 @@ mod tests {
                 .unwrap()
         );
         assert!(!verify_or_dummy(&pw, None).await.unwrap());
+    }
+
+    /// With one core busy and the line full, the next hash is refused at once (503 with
+    /// `Retry-After`); once the line moves, hashes are accepted again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_answers_503_instead_of_waiting() {
+        let queue = Arc::new(HashQueue::new(1, 1));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let busy = {
+            let queue = queue.clone();
+            tokio::spawn(async move {
+                queue
+                    .run(move || {
+                        hold.recv().map_err(AppError::internal)?;
+                        Ok(1)
+                    })
+                    .await
+            })
+        };
+        while queue.running.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let waiting = {
+            let queue = queue.clone();
+            tokio::spawn(async move { queue.run(|| Ok(2)).await })
+        };
+        while queue.waiting.load(Ordering::Acquire) == 0 {
+            tokio::task::yield_now().await;
+        }
+        let refused = queue.run(|| Ok(3)).await.unwrap_err();
+        assert_eq!(refused.code, crate::error::ErrorCode::Unavailable);
+        assert_eq!(refused.status(), 503);
+        assert_eq!(refused.retry_after, Some(1));
+        release.send(()).unwrap();
+        assert_eq!(busy.await.unwrap().unwrap(), 1);
+        assert_eq!(waiting.await.unwrap().unwrap(), 2);
+        assert_eq!(queue.waiting.load(Ordering::Acquire), 0);
+        assert_eq!(queue.run(|| Ok(4)).await.unwrap(), 4);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (and add no features to the dependencies the server shares with them).
 
 use app::state::AppState;
+use gatehouse_server::limits::Limits;
 use leptos::config::LeptosOptions;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -64,6 +65,16 @@ impl TestServer {
         public_origin: Option<&str>,
         trusted_proxies: &str,
     ) -> TestServer {
+        Self::start_limited(extra, public_origin, trusted_proxies, Limits::default()).await
+    }
+
+    /// A server with these connection and request limits.
+    pub async fn start_limited(
+        extra: axum::Router<AppState>,
+        public_origin: Option<&str>,
+        trusted_proxies: &str,
+        limits: Limits,
+    ) -> TestServer {
         let (db, _) = app::store::open("mem://", None).await.unwrap();
         app::store::migrations::migrate(
             &db,
@@ -89,6 +100,7 @@ impl TestServer {
                 trusted_proxies: app::client_address::TrustedProxies::parse(trusted_proxies)
                     .unwrap(),
             },
+            &limits,
             extra,
         );
 
@@ -104,12 +116,13 @@ impl TestServer {
                     .unwrap();
                 runtime.block_on(async move {
                     let listener = TcpListener::from_std(listener).unwrap();
-                    axum::serve(
+                    gatehouse_server::listen::serve(
                         listener,
-                        router.into_make_service_with_connect_info::<SocketAddr>(),
+                        router,
+                        limits,
+                        std::future::pending(),
                     )
-                    .await
-                    .unwrap();
+                    .await;
                 });
             })
             .unwrap();

@@ -11,6 +11,7 @@ mod bench_permission;
 mod cli;
 mod email;
 mod http;
+mod limits;
 mod mail;
 mod organizations;
 mod projects;
