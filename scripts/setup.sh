@@ -14,6 +14,10 @@ CARGO_LEPTOS_VERSION="0.3.10"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
+# Tools build in a directory of their own: in the project's (CARGO_TARGET_DIR) they would
+# hold its build lock while they compile.
+tools_target="$HOME/.cache/gatehouse/tools-target"
+
 export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -23,7 +27,8 @@ fi
 
 if ! cargo leptos --version 2>/dev/null | grep -qF "$CARGO_LEPTOS_VERSION"; then
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (builds from crates.io, about 25 minutes on 2 cores)"
-  cargo install cargo-leptos --version "=$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  cargo install cargo-leptos --version "=$CARGO_LEPTOS_VERSION" --locked --features no_downloads \
+    --target-dir "$tools_target"
 fi
 
 # wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -35,7 +40,7 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wbg_version"; then
   say "installing wasm-bindgen-cli $wbg_version (matches Cargo.lock)"
   # Not --locked: the CLI's own lockfile names a webpki-roots release the registry does not serve.
-  cargo install wasm-bindgen-cli --version "=$wbg_version" --force
+  cargo install wasm-bindgen-cli --version "=$wbg_version" --force --target-dir "$tools_target"
 fi
 
 # npm packages from the committed lockfile: Playwright, axe-core, and binaryen's wasm-opt

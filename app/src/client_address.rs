@@ -1,11 +1,15 @@
 //! Where a request comes from, behind reverse proxies.
 //!
 //! Invariants:
-//! - Only from a peer in `--trusted-proxies` is the client address taken from `Forwarded`
-//!   or `X-Forwarded-For`; from anyone else those headers are ignored (a client cannot claim
-//!   another address to slip past the throttle).
+//! - Only from a peer in `--trusted-proxies` is the client address taken from the one header
+//!   the proxies set (`--client-ip-header`: `X-Forwarded-For` by default, or `Forwarded`);
+//!   from anyone else forwarding headers are ignored (a client cannot claim another address
+//!   to slip past the throttle). The other header is never read: a proxy passes through what
+//!   the client wrote in it.
 //! - Behind trusted proxies the client is the right-most hop that is not itself a trusted
-//!   proxy (hops left of it are whatever the client wrote).
+//!   proxy, read from the right; hops left of it are whatever the client wrote and are never
+//!   looked at, so a client cannot make the header unreadable. A hop that cannot be read
+//!   before an untrusted one is found stops the walk at the nearest trusted address.
 //! - The address is resolved once per request, by the server, and every transport reads it
 //!   from the request's [`ClientAddress`] extension.
 
@@ -16,9 +20,33 @@ use std::net::IpAddr;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
-/// Networks whose connections are reverse proxies that set `X-Forwarded-For` / `Forwarded`.
+/// The header trusted proxies name the client in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClientIpHeader {
+    /// `X-Forwarded-For: client, proxy1` (nginx, HAProxy, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=client, for=proxy1` (RFC 7239).
+    Forwarded,
+}
+
+impl ClientIpHeader {
+    /// `x-forwarded-for` or `forwarded` (case-insensitive).
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            _ => Err("expected x-forwarded-for or forwarded".into()),
+        }
+    }
+}
+
+/// Networks whose connections are reverse proxies, and the header they name the client in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+pub struct TrustedProxies {
+    nets: Vec<(IpAddr, u8)>,
+    header: ClientIpHeader,
+}
 
 impl TrustedProxies {
     /// A comma-separated list of CIDR networks or single addresses, e.g.
@@ -44,16 +72,26 @@ impl TrustedProxies {
             };
             nets.push((addr, bits));
         }
-        Ok(TrustedProxies(nets))
+        Ok(TrustedProxies {
+            nets,
+            header: ClientIpHeader::default(),
+        })
+    }
+
+    /// The same proxies, read through `header`.
+    pub fn reading(self, header: ClientIpHeader) -> Self {
+        Self { header, ..self }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.nets.is_empty()
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
-        self.0.iter().any(|(net, bits)| in_network(ip, *net, *bits))
+        self.nets
+            .iter()
+            .any(|(net, bits)| in_network(ip, *net, *bits))
     }
 }
 
@@ -94,53 +132,59 @@ fn hop(raw: &str) -> Option<IpAddr> {
     addr.parse().ok()
 }
 
-/// The hops a proxy chain reports, left (client side) to right (nearest proxy); `None` when a
-/// header is present but unreadable.
-fn hops(headers: &HeaderMap) -> Option<Vec<IpAddr>> {
-    let forwarded: Vec<&str> = headers
-        .get_all(http::header::FORWARDED)
+/// The hops the proxies' header reports, nearest proxy first (right to left); `None` for a
+/// hop that is not an address (`unknown`, an obfuscated name, garbage).
+fn hops_nearest_first(headers: &HeaderMap, header: ClientIpHeader) -> Vec<Option<IpAddr>> {
+    let name = match header {
+        ClientIpHeader::XForwardedFor => "x-forwarded-for",
+        ClientIpHeader::Forwarded => "forwarded",
+    };
+    // Lines are read as bytes: a client's non-ASCII byte must not hide the proxy's hop.
+    let items: Vec<String> = headers
+        .get_all(name)
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .flat_map(|value| {
+            String::from_utf8_lossy(value.as_bytes())
+                .split(',')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect();
-    if !forwarded.is_empty() {
-        let mut out = Vec::new();
-        for element in forwarded.iter().flat_map(|v| v.split(',')) {
-            let Some(value) = element.split(';').find_map(|pair| {
-                let (name, value) = pair.split_once('=')?;
-                name.trim().eq_ignore_ascii_case("for").then_some(value)
-            }) else {
-                continue;
-            };
-            out.push(hop(value)?);
-        }
-        return Some(out);
-    }
-    let mut out = Vec::new();
-    for value in headers.get_all("x-forwarded-for").iter() {
-        for item in value.to_str().ok()?.split(',') {
-            out.push(hop(item)?);
-        }
-    }
-    Some(out)
+    items
+        .iter()
+        .rev()
+        .map(|item| match header {
+            ClientIpHeader::XForwardedFor => hop(item),
+            ClientIpHeader::Forwarded => item
+                .split(';')
+                .find_map(|pair| {
+                    let (name, value) = pair.split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("for").then_some(value)
+                })
+                .and_then(hop),
+        })
+        .collect()
 }
 
 /// The client's address: `peer` itself unless it is a trusted proxy, else the right-most hop
-/// its forwarding headers report that is not a trusted proxy (the left-most hop when all are;
-/// `peer` when the headers are missing or unreadable).
+/// of the proxies' header that is not a trusted proxy (the nearest trusted address when the
+/// header runs out, or has a hop that is not an address, before one is found).
 pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) -> IpAddr {
     let peer = canonical(peer);
     if !trusted.contains(peer) {
         return peer;
     }
-    let Some(hops) = hops(headers) else {
-        return peer;
-    };
-    hops.iter()
-        .rev()
-        .map(|ip| canonical(*ip))
-        .find(|ip| !trusted.contains(*ip))
-        .or_else(|| hops.first().map(|ip| canonical(*ip)))
-        .unwrap_or(peer)
+    let mut nearest = peer;
+    for hop in hops_nearest_first(headers, trusted.header) {
+        let Some(ip) = hop.map(canonical) else {
+            return nearest;
+        };
+        if !trusted.contains(ip) {
+            return ip;
+        }
+        nearest = ip;
+    }
+    nearest
 }
 
 #[cfg(test)]
@@ -181,10 +225,32 @@ mod tests {
             "forwarded",
             "for=1.1.1.1, for=\"[2001:db8::7]:4711\";proto=https, for=10.0.0.5",
         )]);
+        // Only the configured header is read: a `Forwarded` the client wrote, passed through
+        // by a proxy that sets `X-Forwarded-For`, names nobody.
         assert_eq!(
             resolve(ip("10.9.9.9"), &forwarded, &trusted),
+            ip("10.9.9.9")
+        );
+        let by_forwarded = trusted.clone().reading(ClientIpHeader::Forwarded);
+        assert_eq!(
+            resolve(ip("10.9.9.9"), &forwarded, &by_forwarded),
             ip("2001:db8::7")
         );
+        assert_eq!(
+            resolve(ip("10.9.9.9"), &chain, &by_forwarded),
+            ip("10.9.9.9"),
+            "X-Forwarded-For is not read when the proxies set Forwarded"
+        );
+        // Garbage the client wrote left of the proxy's hop changes nothing, nor does a line
+        // with bytes that are not ASCII.
+        let junk = headers(&[("x-forwarded-for", "junk, 203.0.113.9")]);
+        assert_eq!(resolve(ip("10.1.2.3"), &junk, &trusted), ip("203.0.113.9"));
+        let mut raw = HeaderMap::new();
+        raw.append(
+            "x-forwarded-for",
+            http::HeaderValue::from_bytes(b"\xff, 203.0.113.10").unwrap(),
+        );
+        assert_eq!(resolve(ip("10.1.2.3"), &raw, &trusted), ip("203.0.113.10"));
         // Missing or garbage headers: the peer.
         assert_eq!(
             resolve(ip("10.1.2.3"), &HeaderMap::new(), &trusted),
@@ -192,6 +258,9 @@ mod tests {
         );
         let garbage = headers(&[("x-forwarded-for", "not an address")]);
         assert_eq!(resolve(ip("10.1.2.3"), &garbage, &trusted), ip("10.1.2.3"));
+        // A trusted chain: the nearest trusted address when the hop before it is unreadable.
+        let through = headers(&[("x-forwarded-for", "unknown, 10.0.0.5")]);
+        assert_eq!(resolve(ip("10.1.2.3"), &through, &trusted), ip("10.0.0.5"));
         // Nothing trusted by default.
         assert_eq!(
             resolve(ip("10.1.2.3"), &spoofed, &TrustedProxies::default()),

@@ -65,7 +65,7 @@ pub struct Cli {
     pub public_url: Option<String>,
 
     /// Reverse proxies (comma-separated CIDR networks or addresses, e.g. 10.0.0.0/8,::1)
-    /// whose `Forwarded` / `X-Forwarded-For` headers name the client. Only connections from
+    /// whose forwarding header (--client-ip-header) names the client. Only connections from
     /// them are read that way; by default none, so the headers are ignored.
     #[arg(
         long,
@@ -75,6 +75,17 @@ pub struct Cli {
         global = true
     )]
     pub trusted_proxies: app::client_address::TrustedProxies,
+
+    /// The header the trusted proxies name the client in: x-forwarded-for or forwarded. Only
+    /// that one is read (a proxy passes the other through as the client wrote it).
+    #[arg(
+        long,
+        env = "GATEHOUSE_CLIENT_IP_HEADER",
+        value_parser = app::client_address::ClientIpHeader::parse,
+        default_value = "x-forwarded-for",
+        global = true
+    )]
+    pub client_ip_header: app::client_address::ClientIpHeader,
 
     /// Connections served at once; more wait in the kernel's accept queue.
     #[arg(long, env = "GATEHOUSE_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..), global = true)]
@@ -202,7 +213,11 @@ fn parse_public_url(value: &str) -> Result<String, String> {
     if authority.is_empty() || authority.contains('@') {
         return Err("the public URL needs a host, e.g. https://gatehouse.example.com".into());
     }
-    Ok(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+    let authority = authority.to_ascii_lowercase();
+    // Browsers send an origin without its scheme's default port.
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority.strip_suffix(default_port).unwrap_or(&authority);
+    Ok(format!("{scheme}://{authority}"))
 }
 
 impl Cli {
@@ -212,6 +227,30 @@ impl Cli {
             max_connections: self.max_connections as usize,
             header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            ..crate::limits::Limits::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn public_urls_keep_their_origin_without_a_default_port() {
+        assert_eq!(
+            parse_public_url("HTTPS://Gate.Example.com:443/some/path").as_deref(),
+            Ok("https://gate.example.com")
+        );
+        assert_eq!(
+            parse_public_url("http://gate.example.com:80").as_deref(),
+            Ok("http://gate.example.com")
+        );
+        assert_eq!(
+            parse_public_url("https://gate.example.com:8443").as_deref(),
+            Ok("https://gate.example.com:8443")
+        );
+        assert!(parse_public_url("ftp://gate.example.com").is_err());
+        assert!(parse_public_url("https://user@gate.example.com").is_err());
     }
 }

@@ -6,6 +6,8 @@
 //! - A request that runs past [`Limits::request_timeout`] is answered 503 `unavailable` with
 //!   `Retry-After`, in the error shape; a streamed body that has started is not cut.
 //! - The header-read timeout also closes a kept-alive connection that sends nothing.
+//! - A connection whose client reads nothing for `write_stall_timeout` while the server has
+//!   something to write is dropped ([`crate::listen`]).
 
 use app::error::AppError;
 use axum::extract::{Request, State};
@@ -23,6 +25,9 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// Time from a request's headers to its response's headers.
     pub request_timeout: Duration,
+    /// Time a client may leave the server's writes waiting (reading nothing) before its
+    /// connection is dropped: a client that never reads cannot hold a slot for ever.
+    pub write_stall_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -31,6 +36,7 @@ impl Default for Limits {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            write_stall_timeout: Duration::from_secs(30),
         }
     }
 }

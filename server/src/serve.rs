@@ -110,7 +110,7 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
         leptos_options,
         public_origin: cli.public_url.clone(),
         listen_origin,
-        trusted_proxies: cli.trusted_proxies.clone(),
+        trusted_proxies: cli.trusted_proxies.clone().reading(cli.client_ip_header),
     };
     let limits = cli.limits();
     if !app::service::passwords::configure(cli.max_hash_queue as usize) {

@@ -29,7 +29,14 @@ pub(crate) async fn verify_current_password(
     let ip = principal.ip();
     let account = throttle::account_part(Some(&user.id), &user.username);
     let attempt = throttle::attempt(db, throttle::guessing(ip, &account), ip, now).await?;
-    if !passwords::verify(password, &user.password_hash).await? {
+    let matches = match passwords::verify(password, &user.password_hash).await {
+        Ok(matches) => matches,
+        Err(err) => {
+            attempt.unused(db).await?;
+            return Err(err);
+        }
+    };
+    if !matches {
         return Err(AppError::validation(
             field,
             "That is not your current password.",

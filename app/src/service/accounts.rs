@@ -89,12 +89,12 @@ pub struct AccountSpec<'a> {
 
 const EMAIL_TAKEN: &str = "This email address is invalid or already in use.";
 
+const USERNAME_TAKEN: &str = "That username is already taken.";
+
 /// The field error for a username or email someone else holds.
 fn claim_error(err: CreateUserError) -> AppError {
     match err {
-        CreateUserError::UsernameTaken => {
-            AppError::validation("username", "That username is already taken.")
-        }
+        CreateUserError::UsernameTaken => AppError::validation("username", USERNAME_TAKEN),
         CreateUserError::EmailTaken => AppError::validation("email", EMAIL_TAKEN),
         CreateUserError::Store(err) => err.into(),
     }
@@ -182,10 +182,13 @@ pub async fn signup(
         now,
     )
     .await;
-    if !created
-        .as_ref()
-        .is_err_and(|err| err.field.as_deref() == Some("email") && err.message == EMAIL_TAKEN)
-    {
+    // A taken address or username is a probe and stays counted (each one also cost a
+    // password hash); anything else is given back.
+    let probed = created.as_ref().is_err_and(|err| {
+        (err.field.as_deref() == Some("email") && err.message == EMAIL_TAKEN)
+            || (err.field.as_deref() == Some("username") && err.message == USERNAME_TAKEN)
+    });
+    if !probed {
         probe.succeeded(db).await?;
     }
     let row = created?;
@@ -219,11 +222,18 @@ pub async fn login(
         now,
     )
     .await?;
-    let matches = passwords::verify_or_dummy(
+    let matches = match passwords::verify_or_dummy(
         &input.password,
         user.as_ref().map(|u| u.password_hash.as_str()),
     )
-    .await?;
+    .await
+    {
+        Ok(matches) => matches,
+        Err(err) => {
+            attempt.unused(db).await?;
+            return Err(err);
+        }
+    };
     let Some(user) = user.filter(|u| matches && u.active) else {
         sign_in_failed(db, &input.login, client, "password", now).await?;
         return Err(invalid());
@@ -234,10 +244,18 @@ pub async fn login(
             attempt.succeeded(db).await?;
             return Ok(LoginOutcome::TwoFactorRequired { user_id: user.id });
         };
+        let code_attempt = throttle::attempt(
+            db,
+            throttle::code_guessing(&client.ip, &account),
+            &client.ip,
+            now,
+        )
+        .await?;
         if !super::two_factor::consume_code(db, &user.id, code, now).await? {
             sign_in_failed(db, &input.login, client, "two_factor_code", now).await?;
             return Err(super::two_factor::invalid_code());
         }
+        code_attempt.succeeded(db).await?;
     }
     attempt.succeeded(db).await?;
     finish_sign_in(db, &user, client, now).await

@@ -58,7 +58,7 @@ pub async fn complete(
     let account = throttle::account_part(Some(&user.id), &user.username);
     let attempt = throttle::attempt(
         db,
-        throttle::guessing(&client.ip, &account),
+        throttle::code_guessing(&client.ip, &account),
         &client.ip,
         now,
     )

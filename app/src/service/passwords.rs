@@ -59,7 +59,7 @@ impl HashQueue {
         &self,
         work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = match self.running.clone().try_acquire_owned() {
+        let permit = match self.running.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
                 let _waiting = self.wait()?;
@@ -70,9 +70,14 @@ impl HashQueue {
                     .map_err(AppError::internal)?
             }
         };
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(AppError::internal)?
+        // The core stays taken until the hash is done, even when the request that asked for
+        // it goes away first (the blocking task runs on regardless).
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(AppError::internal)?
     }
 
     fn wait(&self) -> Result<Waiting<'_>, AppError> {

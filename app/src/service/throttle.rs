@@ -14,6 +14,9 @@
 //!   Every check of a current password or code by a signed-in user spends the same pair and
 //!   account budgets.
 //! - Success refunds the pair and the account, and gives the address back its one attempt.
+//!   Two-factor and recovery codes have budgets of their own ([`code_guessing`]), which only a
+//!   right code refunds: a right password never wipes out wrong codes.
+//! - An attempt whose check never ran (503: the hash queue was full) is given back exactly.
 //! - Addresses are counted per IPv4 address and per IPv6 /64 (one host's whole prefix).
 //! - Messages sent on request (sign-ups, verification resends, email changes) are limited per
 //!   address and per account ([`limit`]).
@@ -153,6 +156,31 @@ pub fn guessing(ip: &str, account: &str) -> Vec<Budget> {
         },
         Budget {
             key: format!("account:{account}"),
+            policy: PER_ACCOUNT,
+            refund: Refund::All,
+        },
+        Budget {
+            key: format!("ip:{address}"),
+            policy: PER_ADDRESS,
+            refund: Refund::One,
+        },
+    ]
+}
+
+/// The budgets a guess at a two-factor or recovery code spends. They are apart from the
+/// password's: a right password refunds its own budgets, and must not refund wrong codes
+/// (else someone who knows the password guesses codes for ever, one right password between
+/// every few).
+pub fn code_guessing(ip: &str, account: &str) -> Vec<Budget> {
+    let address = address_part(ip);
+    vec![
+        Budget {
+            key: format!("code-pair:{address}|{account}"),
+            policy: PER_PAIR,
+            refund: Refund::All,
+        },
+        Budget {
+            key: format!("code-account:{account}"),
             policy: PER_ACCOUNT,
             refund: Refund::All,
         },
@@ -317,6 +345,17 @@ impl Attempt {
                 Refund::One => give_back(db, &budget.key).await?,
                 Refund::None => {}
             }
+        }
+        Ok(())
+    }
+}
+
+impl Attempt {
+    /// The check never ran (the server was too busy to hash): give back this one attempt on
+    /// every budget, clearing nothing else.
+    pub async fn unused(self, db: &Db) -> Result<(), AppError> {
+        for budget in &self.budgets {
+            give_back(db, &budget.key).await?;
         }
         Ok(())
     }

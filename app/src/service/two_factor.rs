@@ -127,7 +127,7 @@ pub(crate) async fn consume_code(
     }
 }
 
-/// `consume_code` behind the sign-in throttle (pair and account): for the settings actions
+/// `consume_code` behind the code throttle (pair and account): for the settings actions
 /// that need a code.
 async fn throttled_code(
     db: &Db,
@@ -138,7 +138,7 @@ async fn throttled_code(
 ) -> Result<(), AppError> {
     let ip = principal.ip();
     let account = throttle::account_part(Some(user_id), "");
-    let attempt = throttle::attempt(db, throttle::guessing(ip, &account), ip, now).await?;
+    let attempt = throttle::attempt(db, throttle::code_guessing(ip, &account), ip, now).await?;
     if consume_code(db, user_id, code, now).await? {
         attempt.succeeded(db).await
     } else {
@@ -217,7 +217,7 @@ pub async fn confirm(
     principal.in_person()?;
     let ip = principal.ip();
     let account = throttle::account_part(Some(&caller.user_id), "");
-    let attempt = throttle::attempt(db, throttle::guessing(ip, &account), ip, now).await?;
+    let attempt = throttle::attempt(db, throttle::code_guessing(ip, &account), ip, now).await?;
     let pending = store::two_factor::get(db, &caller.user_id)
         .await?
         .filter(|row| !row.enabled)

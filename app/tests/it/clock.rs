@@ -111,6 +111,28 @@ async fn a_throttle_lock_passes_with_time() {
     );
 }
 
+/// An attempt whose check never ran (503: the hash queue was full) is given back exactly: a
+/// flood that makes the server busy does not lock out the people retrying.
+#[tokio::test]
+async fn an_unused_attempt_is_given_back() {
+    use app::service::throttle;
+    let db = db().await;
+    let t0 = Utc::now();
+    let budgets = throttle::guessing("192.0.2.1", "user:ada");
+    for _ in 0..20 {
+        throttle::attempt(&db, budgets.clone(), "192.0.2.1", t0)
+            .await
+            .unwrap()
+            .unused(&db)
+            .await
+            .unwrap();
+    }
+    for budget in &budgets {
+        let row = app::store::throttle::get(&db, &budget.key).await.unwrap();
+        assert!(row.is_none_or(|r| r.failures == 0 && r.locked_until.is_none()));
+    }
+}
+
 #[tokio::test]
 async fn a_token_expires_at_its_time() {
     let db = db().await;

@@ -189,6 +189,54 @@ async fn principal_of_2fa(db: &Db, name: &str, code: &str, now: DateTime<Utc>) -
         .unwrap()
 }
 
+/// Someone who knows the password cannot guess codes for ever by signing in with the right
+/// password between guesses: codes have a budget that only a right code refunds, shared by
+/// every path that checks one (the one-step sign-in, the challenge, the settings actions).
+#[tokio::test]
+async fn a_right_password_never_refunds_wrong_codes() {
+    let db = db().await;
+    let t0 = Utc::now();
+    let (secret, _) = enrolled(&db, "ada", t0).await;
+    for _ in 0..6 {
+        let wrong = login_with(&db, "ada", Some("000000"), t0)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(wrong.field.as_deref(), Some("code"), "{}", wrong.message);
+        assert!(matches!(
+            login_with(&db, "ada", None, t0).await,
+            Ok(LoginOutcome::TwoFactorRequired { .. })
+        ));
+    }
+    let locked = login_with(&db, "ada", Some("000000"), t0)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(locked.code, ErrorCode::RateLimited);
+    // The challenge path spends the same budget.
+    let Ok(LoginOutcome::TwoFactorRequired { user_id }) = login_with(&db, "ada", None, t0).await
+    else {
+        panic!("the password alone still opens a challenge");
+    };
+    let challenge = login_challenge::open(&db, &user_id, t0).await.unwrap();
+    let locked = login_challenge::complete(
+        &db,
+        &challenge,
+        &code(&secret, t0),
+        &ClientInfo::default(),
+        t0,
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(locked.code, ErrorCode::RateLimited);
+    // Once the lock passes, the right code signs in and clears the count.
+    let later = t0 + Duration::minutes(2);
+    assert!(signed_in(
+        login_with(&db, "ada", Some(&code(&secret, later)), later).await
+    ));
+}
+
 #[tokio::test]
 async fn a_challenge_lasts_five_minutes_and_five_wrong_codes() {
     let db = db().await;

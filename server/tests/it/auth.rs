@@ -409,6 +409,27 @@ async fn probing_for_taken_email_addresses_is_throttled() {
     assert_eq!(statuses[31], 429, "{statuses:?}");
 }
 
+/// A taken username is a probe too (and each one costs the server a password hash).
+#[tokio::test]
+async fn probing_for_taken_usernames_is_throttled() {
+    let server = TestServer::start().await;
+    server.signed_in("ada").await;
+    let mut statuses = Vec::new();
+    for i in 0..32 {
+        let body = serde_json::json!({
+            "username": "ada", "email": format!("probe-{i}@example.org"), "password": crate::http::PASSWORD
+        });
+        statuses.push(
+            server
+                .json("POST", "/api/v1/auth/signup", None, &body)
+                .await
+                .status,
+        );
+    }
+    assert!(statuses[..30].iter().all(|s| *s == 422), "{statuses:?}");
+    assert_eq!(statuses[31], 429, "{statuses:?}");
+}
+
 async fn from(server: &TestServer, xff: &str, login: &str, password: &str) -> u16 {
     let body = serde_json::to_vec(&json!({"login": login, "password": password})).unwrap();
     let origin = server.origin();

@@ -13,6 +13,7 @@ fn limits(max_connections: usize, header_read: u64, request: u64) -> Limits {
         max_connections,
         header_read_timeout: Duration::from_secs(header_read),
         request_timeout: Duration::from_secs(request),
+        write_stall_timeout: Duration::from_secs(1),
     }
 }
 
@@ -97,4 +98,27 @@ async fn connections_past_the_cap_wait_for_a_free_slot() {
         .expect("the waiting connection was not served after a slot freed");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// A client that asks for a large answer and never reads cannot hold its connection (and
+/// slot) for ever: once the server's writes have waited a while, the connection is dropped.
+#[tokio::test]
+async fn a_client_that_never_reads_is_dropped() {
+    const SIZE: usize = 64 * 1024 * 1024;
+    let big = axum::Router::new().route("/big", get(|| async { vec![b'x'; SIZE] }));
+    let server = TestServer::start_limited(big, None, "", limits(1, 60, 30)).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    // Read nothing while the server's writes stall past their deadline...
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    // ...then only what the kernels had buffered arrives, and the connection ends.
+    let mut raw = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw)).await;
+    assert!(ended.is_ok(), "the connection stayed open");
+    assert!(raw.len() < SIZE, "the whole answer arrived: {}", raw.len());
+    // Its slot is free again (the cap is one connection).
+    assert_eq!(server.get("/healthz").await.status, 200);
 }
