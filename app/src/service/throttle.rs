@@ -145,42 +145,30 @@ pub fn account_part(user_id: Option<&str>, login: &str) -> String {
     }
 }
 
-/// The budgets a sign-in (or a signed-in user's password or code check) spends.
+/// The budgets a sign-in (or a signed-in user's password check) spends.
 pub fn guessing(ip: &str, account: &str) -> Vec<Budget> {
-    let address = address_part(ip);
-    vec![
-        Budget {
-            key: format!("pair:{address}|{account}"),
-            policy: PER_PAIR,
-            refund: Refund::All,
-        },
-        Budget {
-            key: format!("account:{account}"),
-            policy: PER_ACCOUNT,
-            refund: Refund::All,
-        },
-        Budget {
-            key: format!("ip:{address}"),
-            policy: PER_ADDRESS,
-            refund: Refund::One,
-        },
-    ]
+    guesses("", ip, account)
 }
 
 /// The budgets a guess at a two-factor or recovery code spends. They are apart from the
 /// password's: a right password refunds its own budgets, and must not refund wrong codes
 /// (else someone who knows the password guesses codes for ever, one right password between
-/// every few).
+/// every few). The address budget is shared.
 pub fn code_guessing(ip: &str, account: &str) -> Vec<Budget> {
+    guesses("code-", ip, account)
+}
+
+/// The pair and account budgets under `prefix`, and the address budget.
+fn guesses(prefix: &str, ip: &str, account: &str) -> Vec<Budget> {
     let address = address_part(ip);
     vec![
         Budget {
-            key: format!("code-pair:{address}|{account}"),
+            key: format!("{prefix}pair:{address}|{account}"),
             policy: PER_PAIR,
             refund: Refund::All,
         },
         Budget {
-            key: format!("code-account:{account}"),
+            key: format!("{prefix}account:{account}"),
             policy: PER_ACCOUNT,
             refund: Refund::All,
         },
