@@ -61,7 +61,8 @@ pub async fn swap(
     .await;
     match result {
         Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "raced") => Ok(false),
+        // Still conflicting after every retry: as good as raced (the caller reads again).
+        Err(err) if super::is_thrown(&err, "raced") || super::retry::is_conflict(&err) => Ok(false),
         Err(err) => Err(err.into()),
     }
 }
@@ -82,11 +83,16 @@ pub async fn put(db: &Db, key: &str, row: &ThrottleRow) -> Result<(), StoreError
     Ok(())
 }
 
+/// Forgets `key`'s count, retried while parallel attempts on the same key conflict with it.
 pub async fn clear(db: &Db, key: &str) -> Result<(), StoreError> {
-    checked(
-        db.query("DELETE type::record('throttle', $key)")
-            .bind(("key", key.to_string()))
-            .await?,
-    )?;
+    super::retry::retry_on_conflict(|| async {
+        checked(
+            db.query("DELETE type::record('throttle', $key)")
+                .bind(("key", key.to_string()))
+                .await?,
+        )
+        .map(|_| ())
+    })
+    .await?;
     Ok(())
 }
