@@ -90,39 +90,3 @@ pub fn clear(state: &AppState) -> HeaderValue {
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
-
-/// The caller of a request: a bearer token if one is sent (an invalid one is a 401), else the
-/// session cookie. Used by REST handlers and server functions alike, so both resolve the
-/// Principal the same way.
-pub async fn principal(
-    state: &AppState,
-    headers: &HeaderMap,
-    ip: &str,
-) -> Result<crate::service::principal::Principal, crate::error::AppError> {
-    principal_of(state, headers, ip)
-        .await
-        .map(|p| p.with_ip(ip))
-}
-
-async fn principal_of(
-    state: &AppState,
-    headers: &HeaderMap,
-    ip: &str,
-) -> Result<crate::service::principal::Principal, crate::error::AppError> {
-    if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let token = auth
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(crate::error::AppError::unauthenticated)?;
-        return crate::service::tokens::authenticate(&state.db, token, ip, chrono::Utc::now())
-            .await;
-    }
-    match session_secret(state, headers) {
-        Some(secret) => {
-            crate::service::principal::from_session(&state.db, &secret, chrono::Utc::now()).await
-        }
-        None => Ok(crate::service::principal::Principal::Anonymous),
-    }
-}

@@ -4,6 +4,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod caller;
+#[cfg(feature = "ssr")]
 pub mod client_address;
 pub mod components;
 #[cfg(feature = "ssr")]

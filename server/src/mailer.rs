@@ -1,20 +1,17 @@
 //! The mail worker: delivers the outbox over SMTP (`lettre`) when `GATEHOUSE_SMTP_URL` is set.
+//! What is due, retries and what is kept of a sent message are `app::service::mail`'s.
 //!
 //! Invariants:
-//! - A message leaves the `pending` state only after the SMTP server accepted it (`sent`) or
-//!   after its last attempt failed (`failed`, with the error kept); a crash in between leaves
-//!   it `pending`, so it is retried, never lost.
 //! - The SMTP URL can hold a password: it is never logged, only the host is.
 
-use app::store::{self, Db, outbox::MessageRow};
-use chrono::{DateTime, Duration, Utc};
+use app::error::AppError;
+use app::service::mail::{self, Letter};
+use app::store::Db;
+use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-/// Delays before the 2nd, 3rd, … attempt; after the last one a message is `failed`.
-const RETRY_AFTER_MINUTES: [i64; 4] = [1, 5, 30, 120];
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
-const BATCH: i64 = 20;
 
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -53,58 +50,30 @@ impl Mailer {
         &self.host
     }
 
-    async fn send(&self, message: &MessageRow) -> Result<(), String> {
-        let to = message
+    /// Delivers every due message once; returns how many were sent.
+    pub async fn deliver_due(&self, db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+        mail::deliver_due(db, now, self).await
+    }
+}
+
+impl mail::Postman for Mailer {
+    async fn send(&self, letter: Letter<'_>) -> Result<(), String> {
+        let to = letter
             .recipient
             .parse::<Mailbox>()
             .map_err(|e| format!("bad recipient: {e}"))?;
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(message.subject.as_str())
+            .subject(letter.subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(message.body.clone())
+            .body(letter.body.to_string())
             .map_err(|e| format!("could not build the message: {e}"))?;
         self.transport
             .send(email)
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
-    }
-
-    /// Delivers every due message once; returns how many were sent.
-    pub async fn deliver_due(
-        &self,
-        db: &Db,
-        now: DateTime<Utc>,
-    ) -> Result<usize, store::StoreError> {
-        let mut sent = 0;
-        for message in store::outbox::due(db, now, BATCH).await? {
-            match self.send(&message).await {
-                Ok(()) => {
-                    // The outbox keeps no live secret once the message is out.
-                    let kept = app::service::mail::redact_links(&message.body);
-                    store::outbox::mark_sent(db, &message.id, &kept, Utc::now()).await?;
-                    sent += 1;
-                }
-                Err(error) => {
-                    let retry_at = usize::try_from(message.attempts)
-                        .ok()
-                        .and_then(|n| RETRY_AFTER_MINUTES.get(n))
-                        .map(|minutes| now + Duration::minutes(*minutes));
-                    tracing::warn!(
-                        message = %message.id,
-                        kind = %message.kind,
-                        attempt = message.attempts + 1,
-                        will_retry = retry_at.is_some(),
-                        error = %error,
-                        "could not send an email"
-                    );
-                    store::outbox::mark_attempt_failed(db, &message.id, &error, retry_at).await?;
-                }
-            }
-        }
-        Ok(sent)
     }
 }
 
@@ -113,7 +82,7 @@ pub fn spawn(db: Db, mailer: Mailer) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Err(err) = mailer.deliver_due(&db, Utc::now()).await {
-                tracing::error!(error = %err, "the mail worker could not read the outbox");
+                tracing::error!(error = %err.message, "the mail worker could not read the outbox");
             }
             tokio::time::sleep(POLL_EVERY).await;
         }

@@ -27,7 +27,7 @@ const HSTS: &str = "max-age=31536000";
 
 pub async fn apply(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let nonce = app::service::sessions::random_secret()
+    let nonce = app::service::secret::random_secret()
         .map(|s| s.chars().take(22).collect::<String>())
         .unwrap_or_default();
     request

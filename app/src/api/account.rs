@@ -193,8 +193,7 @@ pub async fn token_max_days() -> Result<Option<i64>, AppError> {
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        principal.user()?;
-        Ok(crate::store::settings::get(&state.db).await?.token_max_days)
+        crate::service::tokens::lifetime_limit(&state.db, &principal).await
     }
     .await;
     super::respond(result)

@@ -16,7 +16,7 @@ pub async fn admin_check() -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::admin_users::require_site_admin(&principal).map(|_| ())
+        principal.site_admin().map(|_| ())
     }
     .await;
     super::respond(result)

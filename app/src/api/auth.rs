@@ -102,10 +102,11 @@ async fn signed_in(
     use crate::service::login_challenge;
     let session = match outcome {
         LoginOutcome::SignedIn { session, user } => {
-            if !user.two_factor_enabled
-                && crate::store::settings::get(&state.db)
-                    .await?
-                    .require_two_factor
+            if crate::service::sessions::two_factor_setup_required(
+                &state.db,
+                user.two_factor_enabled,
+            )
+            .await?
             {
                 // Everything but setting up two-factor is refused until it is on.
                 super::set_cookie(crate::cookies::set(state, &session.secret));

@@ -34,7 +34,7 @@ mod support {
         let headers = use_context::<http::request::Parts>()
             .map(|parts| parts.headers)
             .unwrap_or_default();
-        crate::cookies::principal(state, &headers, &client().ip).await
+        crate::caller::principal(state, &headers, &client().ip).await
     }
 
     /// The base of links in emails this request causes (never from the request's `Host`).
@@ -43,7 +43,7 @@ mod support {
     }
 
     /// Where the request came from: address and user agent.
-    pub fn client() -> crate::service::accounts::ClientInfo {
+    pub fn client() -> crate::service::principal::ClientInfo {
         let Some(parts) = use_context::<http::request::Parts>() else {
             return Default::default();
         };
@@ -60,7 +60,7 @@ mod support {
             .chars()
             .take(300)
             .collect();
-        crate::service::accounts::ClientInfo { ip, user_agent }
+        crate::service::principal::ClientInfo { ip, user_agent }
     }
 
     /// Sends the browser to `path` after this server function: a path of this site only

@@ -32,6 +32,7 @@ pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
             role: access.role.clone(),
             permissions: access.permissions.iter().collect(),
             grantable_roles: crate::service::rulebook::grantable_roles(&access),
+            token_roles: crate::service::rulebook::token_roles(&access),
         })
     }
     .await;

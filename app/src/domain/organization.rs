@@ -65,6 +65,8 @@ pub struct OrgView {
     /// The roles the caller may hand out (built-in, then custom), as the server's rulebook
     /// decides: what the role selects offer. The server checks again on every write.
     pub grantable_roles: Vec<RoleChoice>,
+    /// The roles the caller may give an organization token (never Owner).
+    pub token_roles: Vec<RoleChoice>,
 }
 
 /// A role a form may offer: its name, title and every permission it carries.
@@ -113,3 +115,8 @@ impl<T> Page<T> {
 /// Page sizes: `?limit=` defaults to 50 and is capped at 200.
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
+
+/// Reads `?limit=`: the default when absent, clamped to 1..=`MAX_LIMIT`.
+pub fn page_limit(limit: Option<usize>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+}

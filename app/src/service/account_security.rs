@@ -68,7 +68,7 @@ pub async fn change_password(
     }
     passwords::check_new(new, "new_password", &user.username, &user.email)?;
     let hash = passwords::hash(new).await?;
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         "account.password_changed",
         format!("user:{}", user.username),

@@ -6,6 +6,7 @@
 //! - Sign-up obeys the instance's sign-up mode on every path.
 //! - A sign-in always opens a fresh session (a new random id), never reuses one.
 
+use super::principal::ClientInfo;
 use super::{passwords, sessions, throttle};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
@@ -36,13 +37,6 @@ pub struct LoginInput {
     /// A TOTP or recovery code, when two-factor is on.
     #[serde(default)]
     pub code: Option<String>,
-}
-
-/// Where a request comes from, for sessions and the audit trail.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub ip: String,
-    pub user_agent: String,
 }
 
 pub enum LoginOutcome {
@@ -121,8 +115,8 @@ pub async fn create_account(
         password_expires_at: None,
         site_admin: spec.site_admin,
     };
-    let audit = super::audit::entry_as(
-        super::audit::Who {
+    let audit = super::audit_entry::entry_as(
+        super::audit_entry::Who {
             name: username.as_str(),
             id: "",
             ip: spec.ip,
@@ -272,8 +266,8 @@ pub(crate) async fn sign_in_failed(
     let login: String = login.trim().chars().take(100).collect();
     store::audit::append(
         db,
-        &super::audit::entry_as(
-            super::audit::Who {
+        &super::audit_entry::entry_as(
+            super::audit_entry::Who {
                 name: "anonymous",
                 id: "",
                 ip: &client.ip,
@@ -443,7 +437,7 @@ pub async fn update_profile(
             .map(|(e, k)| (e.as_str(), k)),
         display_name,
     };
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         "account.profile_updated",
         format!("user:{}", user.username),

@@ -4,8 +4,7 @@
 //! Invariants: site admins only; settings changes are validated, audited in their own
 //! transaction, and never enable a sign-up mode outside `open`/`invite_only`/`closed`.
 
-use super::admin_users::require_site_admin;
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::principal::Principal;
 use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
 use crate::domain::organization::Page;
@@ -52,13 +51,13 @@ fn to_dto(row: &SettingsRow) -> InstanceSettings {
 
 /// The settings. Site admins only.
 pub async fn settings(db: &Db, principal: &Principal) -> Result<InstanceSettings, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     Ok(to_dto(&store::settings::get(db).await?))
 }
 
 /// Active users without two-factor: whom requiring it would lock out. Site admins only.
 pub async fn two_factor_lockout(db: &Db, principal: &Principal) -> Result<Vec<String>, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     Ok(store::settings::without_two_factor(db).await?)
 }
 
@@ -69,7 +68,7 @@ pub async fn update_settings(
     change: &SettingsUpdate,
     now: DateTime<Utc>,
 ) -> Result<InstanceSettings, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     let mut row = store::settings::get(db).await?;
     let before = to_dto(&row);
     if let Some(mode) = &change.signup_mode {
@@ -138,8 +137,8 @@ pub async fn outbox(
     cursor: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Page<OutboxMessage>, AppError> {
-    require_site_admin(principal)?;
-    let limit = super::members::page_limit(limit);
+    principal.site_admin()?;
+    let limit = crate::domain::organization::page_limit(limit);
     let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => Some(
             DateTime::parse_from_rfc3339(c)
@@ -184,7 +183,7 @@ pub async fn organizations(
     db: &Db,
     principal: &Principal,
 ) -> Result<Vec<AdminOrganization>, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     Ok(store::organizations::all(db)
         .await?
         .into_iter()
@@ -203,7 +202,7 @@ pub async fn org_members(
     principal: &Principal,
     org: &str,
 ) -> Result<Vec<crate::domain::organization::Member>, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     let row = org_row(db, org).await?;
     Ok(store::memberships::list(db, &row.id, None, None, 200)
         .await?
@@ -239,7 +238,8 @@ pub async fn add_owner(
     input: &NewOwner,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (admin_id, admin_name) = require_site_admin(principal)?;
+    let admin = principal.site_admin()?;
+    let (admin_id, admin_name) = (admin.user_id(), admin.username());
     let row = org_row(db, org).await?;
     let user = store::users::by_login(db, &input.username.trim().to_lowercase())
         .await?

@@ -11,11 +11,11 @@
 //!   every request.
 //! - Every change is audited in its own transaction.
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::principal::Principal;
 use crate::domain::admin::{AdminUser, CreatedUser, TemporaryPassword};
 use crate::domain::email::Email;
-use crate::domain::organization::{DEFAULT_LIMIT, MAX_LIMIT, Page};
+use crate::domain::organization::{Page, page_limit};
 use crate::domain::password::Password;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
@@ -62,21 +62,6 @@ pub struct AdminUserUpdate {
     pub display_name: Option<String>,
 }
 
-/// The signed-in site admin, or 403 (a user token reaches here only with the admin scope).
-pub fn require_site_admin(principal: &Principal) -> Result<(&str, &str), AppError> {
-    let caller = principal.user()?;
-    if caller.token.as_ref().is_some_and(|t| !t.admin) {
-        return Err(AppError::forbidden(
-            "This token was created without the admin scope, so it cannot reach the site administration. Create one with \"Site administration\" ticked.",
-        ));
-    }
-    if caller.site_admin {
-        Ok((&caller.user_id, &caller.username))
-    } else {
-        Err(AppError::forbidden("Only site administrators can do this."))
-    }
-}
-
 fn admin_error(err: AdminError) -> AppError {
     match err {
         AdminError::LastSiteAdmin => AppError::conflict(
@@ -113,22 +98,12 @@ async fn target(db: &Db, username: &str) -> Result<UserRow, AppError> {
         .ok_or_else(AppError::not_found)
 }
 
-/// A random temporary password: 20 characters of `A-Z a-z 0-9` (119 bits).
+/// A random temporary password: 20 characters of `A-Z a-z 0-9` without look-alikes (116 bits).
 fn temporary_password() -> Result<String, AppError> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut out = String::with_capacity(20);
-    while out.len() < 20 {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-        for b in bytes {
-            // Rejection sampling keeps every character equally likely.
-            let limit = 256 - 256 % ALPHABET.len();
-            if (b as usize) < limit && out.len() < 20 {
-                out.push(char::from(ALPHABET[b as usize % ALPHABET.len()]));
-            }
-        }
-    }
-    Ok(out)
+    super::secret::random_string(
+        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+        20,
+    )
 }
 
 /// One page of users by username. Site admins only.
@@ -137,8 +112,8 @@ pub async fn list(
     principal: &Principal,
     query: &UserQuery,
 ) -> Result<Page<AdminUser>, AppError> {
-    require_site_admin(principal)?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    principal.site_admin()?;
+    let limit = page_limit(query.limit);
     let active = match query.status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("active") => Some(true),
@@ -184,7 +159,7 @@ pub async fn list(
 
 /// One user as the admin list shows them. Site admins only.
 pub async fn get(db: &Db, principal: &Principal, username: &str) -> Result<AdminUser, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     let user = target(db, username).await?;
     let row = store::admin_users::one(db, &user.id)
         .await?
@@ -236,7 +211,7 @@ pub async fn create(
     input: &NewUserInput,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     let email = Email::parse(&input.email)?;
     let username = free_username(db, input.username.as_deref(), &email).await?;
     let display_name = input.display_name.as_deref().map(str::trim).unwrap_or("");
@@ -296,7 +271,8 @@ pub async fn reset_password(
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<TemporaryPassword, AppError> {
-    let (me, _) = require_site_admin(principal)?;
+    let me = principal.site_admin()?;
+    let me = me.user_id();
     let user = target(db, username).await?;
     if user.id == me {
         return Err(self_action("reset the password of"));
@@ -335,7 +311,8 @@ pub async fn update(
     change: &AdminUserUpdate,
     now: DateTime<Utc>,
 ) -> Result<crate::domain::user::User, AppError> {
-    let (me, _) = require_site_admin(principal)?;
+    let me = principal.site_admin()?;
+    let me = me.user_id();
     let user = target(db, username).await?;
     if user.id == me {
         if change.active == Some(false) {
@@ -388,7 +365,8 @@ pub async fn disable_two_factor(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (me, _) = require_site_admin(principal)?;
+    let me = principal.site_admin()?;
+    let me = me.user_id();
     let user = target(db, username).await?;
     if user.id == me {
         return Err(self_action("turn off two-factor authentication of"));
@@ -426,7 +404,8 @@ pub async fn delete(
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (me, _) = require_site_admin(principal)?;
+    let me = principal.site_admin()?;
+    let me = me.user_id();
     let user = target(db, username).await?;
     if user.id == me {
         return Err(self_action("delete"));

@@ -1,11 +1,7 @@
-//! The audit log: building entries for the store to append inside the change's own
-//! transaction, reading them (organization and instance-wide), exporting, and verifying the
-//! chain.
+//! Reading the audit log (organization and instance-wide), exporting it, and verifying the
+//! chain. Entries are written by [`super::audit_entry`], inside each change's transaction.
 //!
 //! Invariants:
-//! - Every entry names its actor (the principal, or `anonymous`), the client address, an
-//!   action from a fixed vocabulary (`area.verb`), a target and a JSON detail; secrets never
-//!   go into the detail.
 //! - Reading needs `audit.read` in the organization (its events only), or site admin (all).
 
 use super::org_access;
@@ -14,61 +10,10 @@ use crate::domain::audit::{AuditEvent, ChainReport};
 use crate::domain::organization::Page;
 use crate::domain::permission::Permission;
 use crate::error::AppError;
-use crate::store::audit::{Audit, AuditRow, Filter};
+use crate::store::audit::{AuditRow, Filter};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-
-/// An entry by `principal` about `target`, in organization `org_id` ("" for the instance).
-pub fn entry(
-    principal: &Principal,
-    action: &str,
-    target: impl Into<String>,
-    org_id: &str,
-    detail: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Audit {
-    let (actor, actor_id) = principal.actor();
-    Audit {
-        at: now,
-        actor,
-        actor_id,
-        ip: principal.ip().to_string(),
-        action: action.to_string(),
-        target: target.into(),
-        org: org_id.to_string(),
-        detail,
-    }
-}
-
-/// Who acts when there is no signed-in principal (a failed sign-in, a new session, a link).
-#[derive(Debug, Clone, Copy)]
-pub struct Who<'a> {
-    pub name: &'a str,
-    pub id: &'a str,
-    pub ip: &'a str,
-}
-
-/// An entry by someone who is not signed in (or just became someone).
-pub fn entry_as(
-    who: Who<'_>,
-    action: &str,
-    target: impl Into<String>,
-    org_id: &str,
-    detail: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Audit {
-    Audit {
-        at: now,
-        actor: who.name.to_string(),
-        actor_id: who.id.to_string(),
-        ip: who.ip.to_string(),
-        action: action.to_string(),
-        target: target.into(),
-        org: org_id.to_string(),
-        detail,
-    }
-}
 
 /// The filters of `GET …/audit-events` (all optional; `since`/`until` RFC 3339).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -136,7 +81,7 @@ async fn page_of(
     filter: &Filter,
     query: &AuditQuery,
 ) -> Result<Page<AuditEvent>, AppError> {
-    let limit = super::members::page_limit(query.limit);
+    let limit = crate::domain::organization::page_limit(query.limit);
     let before = match query
         .cursor
         .as_deref()
@@ -191,18 +136,13 @@ pub async fn org_filter(
     filter(query, Some(&access.org.id))
 }
 
-/// Refuses (403) anyone but a site admin.
-pub fn require_site_admin(principal: &Principal) -> Result<(), AppError> {
-    super::admin_users::require_site_admin(principal).map(|_| ())
-}
-
 /// Every event of the instance, newest first. Site admins only.
 pub async fn all_events(
     db: &Db,
     principal: &Principal,
     query: &AuditQuery,
 ) -> Result<Page<AuditEvent>, AppError> {
-    require_site_admin(principal)?;
+    principal.site_admin()?;
     page_of(db, &filter(query, None)?, query).await
 }
 

@@ -7,11 +7,11 @@
 //! - A new link (resend, another email change) replaces the user's earlier ones.
 //! - Using a link is audited (`email.verified`) in the same transaction.
 
-use super::accounts::ClientInfo;
-use super::audit::{Who, entry_as};
+use super::audit_entry::{Who, entry_as};
 use super::mail::{self, kind};
+use super::principal::ClientInfo;
 use super::principal::Principal;
-use super::sessions;
+use super::secret;
 use crate::error::{AppError, ErrorCode};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -33,16 +33,10 @@ pub async fn send_link(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let token = sessions::random_secret()?;
+    let token = secret::random_secret()?;
     let expires_at = now + Duration::hours(LIFETIME_HOURS);
-    store::email_verifications::create(
-        db,
-        &sessions::sha256_hex(&token),
-        user_id,
-        email,
-        expires_at,
-    )
-    .await?;
+    store::email_verifications::create(db, &secret::sha256_hex(&token), user_id, email, expires_at)
+        .await?;
     let body = format!(
         "Confirm that this is your email address for Gatehouse by opening this link:\n\n\
          {base_url}/verify-email?token={token}\n\n\
@@ -86,7 +80,7 @@ pub async fn notify_change(
 
 /// The address a link would verify (for the confirmation page). No permission.
 pub async fn peek(db: &Db, token: &str, now: DateTime<Utc>) -> Result<String, AppError> {
-    store::email_verifications::peek(db, &sessions::sha256_hex(token.trim()), now)
+    store::email_verifications::peek(db, &secret::sha256_hex(token.trim()), now)
         .await?
         .ok_or_else(dead_link)
 }
@@ -116,7 +110,7 @@ pub async fn verify(
         serde_json::Value::Null,
         now,
     );
-    if store::email_verifications::consume(db, &sessions::sha256_hex(token), now, &audit).await? {
+    if store::email_verifications::consume(db, &secret::sha256_hex(token), now, &audit).await? {
         Ok(())
     } else {
         Err(dead_link())

@@ -8,7 +8,7 @@
 //! - Only members of the organization join its groups (checked by the store in the writing
 //!   transaction).
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};

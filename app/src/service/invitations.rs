@@ -13,12 +13,12 @@
 //!   verified does not inherit invitations sent to it.
 
 use super::accounts::{self, AccountSpec};
-use super::audit::{entry, entry_as};
+use super::audit_entry::{entry, entry_as};
 use super::mail;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};
-use super::sessions::{random_secret, sha256_hex};
+use super::secret::{random_secret, sha256_hex};
 use crate::domain::email::Email;
 use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PublicInvitation};
 use crate::domain::password::Password;
@@ -412,7 +412,7 @@ pub async fn accept(
 /// Declines: the link stops working. No permission.
 pub async fn decline(db: &Db, token: &str, ip: &str) -> Result<(), AppError> {
     let audit = entry_as(
-        super::audit::Who {
+        super::audit_entry::Who {
             name: "anonymous",
             id: "",
             ip,
@@ -463,7 +463,7 @@ pub async fn sign_up(
     )
     .await?;
     let audit = entry_as(
-        super::audit::Who {
+        super::audit_entry::Who {
             name: &row.username,
             id: &row.id,
             ip,

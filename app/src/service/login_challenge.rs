@@ -9,8 +9,9 @@
 //! - A challenge opens at most one session: completing it deletes it, and only the request
 //!   whose delete removed it signs in.
 
-use super::accounts::{self, ClientInfo, LoginOutcome};
-use super::{sessions, throttle, two_factor};
+use super::accounts::{self, LoginOutcome};
+use super::principal::ClientInfo;
+use super::{secret, throttle, two_factor};
 use crate::error::{AppError, ErrorCode};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -28,10 +29,9 @@ fn expired() -> AppError {
 
 /// Opens a challenge for a user whose password was just accepted; returns its secret.
 pub async fn open(db: &Db, user_id: &str, now: DateTime<Utc>) -> Result<String, AppError> {
-    let secret = sessions::random_secret()?;
+    let secret = secret::random_secret()?;
     let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
-    store::login_challenges::create(db, &sessions::sha256_hex(&secret), user_id, expires_at)
-        .await?;
+    store::login_challenges::create(db, &secret::sha256_hex(&secret), user_id, expires_at).await?;
     Ok(secret)
 }
 
@@ -44,7 +44,7 @@ pub async fn complete(
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
-    let hash = sessions::sha256_hex(secret);
+    let hash = secret::sha256_hex(secret);
     let Some(user_id) = store::login_challenges::resolve(db, &hash, now).await? else {
         return Err(expired());
     };

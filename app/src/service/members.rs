@@ -7,12 +7,12 @@
 //!   member takes their role and their groups' roles away: each asks the rulebook
 //!   (`service::rulebook`), whose findings the writing transaction confirms.
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};
 use crate::domain::explain::ProjectPermissions;
-use crate::domain::organization::{DEFAULT_LIMIT, MAX_LIMIT, Member, MemberUser, Page};
+use crate::domain::organization::{Member, MemberUser, Page, page_limit};
 use crate::domain::permission::Permission;
 use crate::error::{AppError, ErrorCode};
 use crate::store::memberships::{GuardError, MemberRow};
@@ -68,18 +68,6 @@ pub fn guard_error(err: GuardError) -> AppError {
         ),
         GuardError::Store(err) => err.into(),
     }
-}
-
-pub fn role_changed() -> AppError {
-    AppError::conflict(
-        ErrorCode::Conflict,
-        "That role was changed or deleted meanwhile. Reload and try again.",
-    )
-}
-
-/// Reads `?limit=`: default 50, at most 200.
-pub fn page_limit(limit: Option<usize>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
 }
 
 /// One page of members, by username; `query` searches names and emails. Needs

@@ -10,15 +10,14 @@
 //! - An organization token acts with its role and a group token with its group's current role;
 //!   deleting the group or the organization deletes its tokens (see the store).
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};
-use super::sessions::sha256_hex;
+use super::secret::sha256_hex;
 use super::token_format::{self, TokenKind};
 use super::tokens::{checked_lifetime, info};
 use crate::domain::permission::Permission;
-use crate::domain::role::BuiltinRole;
 use crate::domain::token::{CreatedToken, TokenInfo};
 use crate::error::AppError;
 use crate::store::tokens::{NewOrgToken, OrgTokenError, TokenRow};
@@ -87,13 +86,7 @@ pub async fn create(
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
     let role = rulebook::known_role(&access, &input.role, "role")?;
     let mut rights = Rights::of(&access);
-    rights.give(&role)?;
-    if role == BuiltinRole::Owner.name() {
-        return Err(AppError::validation(
-            "role",
-            "A token cannot be an owner; choose Admin or a lesser role.",
-        ));
-    }
+    rights.give_token(&role)?;
     let secret = token_format::generate(TokenKind::Organization)?;
     let row = store::tokens::create_org_token(
         db,

@@ -5,7 +5,7 @@
 //! - Turning on the two-factor policy needs two-factor on the caller's own account, so the
 //!   owner who switches it on is never the first one locked out.
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::organization::{MyOrganization, Organization};

@@ -125,8 +125,7 @@ async fn on_blocking_pool<T: Send + 'static>(
 pub async fn hash(password: &Password) -> Result<String, AppError> {
     let secret = password.expose().to_string();
     on_blocking_pool(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(AppError::internal)?;
+        let salt = super::secret::random_bytes::<16>()?;
         let salt = SaltString::encode_b64(&salt).map_err(AppError::internal)?;
         argon2()?
             .hash_password(secret.as_bytes(), &salt)

@@ -1,10 +1,15 @@
-//! The Principal: who is calling. Every request resolves it once (cookie or bearer token),
-//! and every service function asks it instead of checking identity by hand.
+//! The Principal: who is calling. Every request resolves it once (a session cookie in
+//! [`super::sessions`], a bearer token in [`super::tokens`]), and every service function asks
+//! it instead of checking identity by hand. A leaf: it imports nothing else of the service.
 
-use super::sessions;
 use crate::error::{AppError, ErrorCode};
-use crate::store::{self, Db};
-use chrono::{DateTime, Utc};
+
+/// Where a request comes from, for sessions and the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
@@ -125,6 +130,22 @@ impl Principal {
         Ok(user)
     }
 
+    /// The signed-in site admin, or 403 (a user token reaches here only with the admin scope).
+    /// The handle is the proof the site administration's service functions ask for.
+    pub fn site_admin(&self) -> Result<SiteAdmin<'_>, AppError> {
+        let caller = self.user()?;
+        if caller.token.as_ref().is_some_and(|t| !t.admin) {
+            return Err(AppError::forbidden(
+                "This token was created without the admin scope, so it cannot reach the site administration. Create one with \"Site administration\" ticked.",
+            ));
+        }
+        if caller.site_admin {
+            Ok(SiteAdmin(caller))
+        } else {
+            Err(AppError::forbidden("Only site administrators can do this."))
+        }
+    }
+
     /// The signed-in user, even if they still must replace a temporary password.
     pub fn user_for_password_change(&self) -> Result<&SignedInUser, AppError> {
         match self {
@@ -137,32 +158,16 @@ impl Principal {
     }
 }
 
-/// Resolves a session cookie value. Unknown, expired or deactivated → `Anonymous`.
-pub async fn from_session(
-    db: &Db,
-    secret: &str,
-    now: DateTime<Utc>,
-) -> Result<Principal, AppError> {
-    let Some(session) = sessions::resolve(db, secret, now).await? else {
-        return Ok(Principal::Anonymous);
-    };
-    let Some(user) = store::users::by_id(db, &session.user).await? else {
-        sessions::close(db, &session.id).await?;
-        return Ok(Principal::Anonymous);
-    };
-    if !user.active {
-        return Ok(Principal::Anonymous);
+/// A signed-in site admin: made only by [`Principal::site_admin`].
+#[derive(Debug, Clone, Copy)]
+pub struct SiteAdmin<'a>(&'a SignedInUser);
+
+impl SiteAdmin<'_> {
+    pub fn user_id(&self) -> &str {
+        &self.0.user_id
     }
-    let two_factor_setup_required =
-        !user.two_factor_enabled && store::settings::get(db).await?.require_two_factor;
-    Ok(Principal::User(SignedInUser {
-        user_id: user.id,
-        username: user.username,
-        site_admin: user.site_admin,
-        session_hash: Some(session.id),
-        password_change_only: session.password_change_only,
-        ip: String::new(),
-        two_factor_setup_required,
-        token: None,
-    }))
+
+    pub fn username(&self) -> &str {
+        &self.0.username
+    }
 }

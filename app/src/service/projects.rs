@@ -9,7 +9,7 @@
 //!   hold on that project.
 //! - Decisions use `org_access::explain_project`, the function the explainer shows.
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::permission::{Permission, PermissionSet, Scope};

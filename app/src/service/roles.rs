@@ -9,7 +9,7 @@
 //! - An edit applies only to the permissions the editor saw (the store checks them in the
 //!   writing transaction).
 
-use super::audit::entry;
+use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};

@@ -24,7 +24,7 @@ use super::org_access::{self, Actor, OrgAccess};
 use crate::domain::organization::RoleChoice;
 use crate::domain::permission::PermissionSet;
 use crate::domain::role::BuiltinRole;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::store::Db;
 use crate::store::rights::{CallerTeamSeen, MemberSeen, Refusal, RightsSeen, RoleSeen, TeamSeen};
 use crate::store::teams::TeamRow;
@@ -116,6 +116,19 @@ impl<'a> Rights<'a> {
             ));
         }
         self.saw_role(role);
+        Ok(self)
+    }
+
+    /// Giving an organization token `role`: as [`Rights::give`], and never Owner (a token
+    /// acts for a machine, and an owner is a person).
+    pub fn give_token(&mut self, role: &str) -> Result<&mut Self, AppError> {
+        self.give(role)?;
+        if role == OWNER {
+            return Err(AppError::validation(
+                "role",
+                "A token cannot be an owner; choose Admin or a lesser role.",
+            ));
+        }
         Ok(self)
     }
 
@@ -281,10 +294,21 @@ pub fn grantable_roles(access: &OrgAccess) -> Vec<RoleChoice> {
         .collect()
 }
 
+/// The roles this caller may give an organization token — decided by [`Rights::give_token`].
+pub fn token_roles(access: &OrgAccess) -> Vec<RoleChoice> {
+    all_roles(access)
+        .into_iter()
+        .filter(|role| Rights::of(access).give_token(&role.name).is_ok())
+        .collect()
+}
+
 /// The refusal of the writing transaction's guard, as the caller sees it.
 pub fn refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::OwnerOnly => owner_only(),
-        Refusal::RoleChanged | Refusal::RightsChanged => super::members::role_changed(),
+        Refusal::RoleChanged | Refusal::RightsChanged => AppError::conflict(
+            ErrorCode::Conflict,
+            "That role was changed or deleted meanwhile. Reload and try again.",
+        ),
     }
 }

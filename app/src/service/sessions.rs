@@ -7,46 +7,16 @@
 //!   created) limits come from the instance settings in force at the time of the request.
 //! - `last_seen_at` is written at most once a minute per session.
 
+use super::principal::{Principal, SignedInUser};
+use super::secret::{random_secret, sha256_hex};
 use crate::error::AppError;
 use crate::store::{self, Db, sessions::SessionRow};
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 
 /// A new session: the secret goes into the cookie, once.
 pub struct IssuedSession {
     pub secret: String,
     pub hash: String,
-}
-
-/// 256 random bits, URL-safe base64 (43 characters).
-pub fn random_secret() -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-    Ok(base64url(&bytes))
-}
-
-pub fn sha256_hex(input: &str) -> String {
-    Sha256::digest(input.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            let index = (n >> (18 - 6 * i)) & 63;
-            out.push(char::from(ALPHABET[index as usize]));
-        }
-    }
-    out
 }
 
 /// Opens a session for `user_id` (`username`), recording the sign-in in the audit log.
@@ -72,8 +42,8 @@ pub async fn open(
             password_change_only,
         },
         now,
-        &super::audit::entry_as(
-            super::audit::Who { name: username, id: user_id, ip },
+        &super::audit_entry::entry_as(
+            super::audit_entry::Who { name: username, id: user_id, ip },
             "auth.signed_in",
             format!("user:{username}"),
             "",
@@ -85,12 +55,43 @@ pub async fn open(
     Ok(IssuedSession { secret, hash })
 }
 
+/// Resolves a session cookie value to its caller. Unknown, expired or deactivated → `Anonymous`.
+pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Principal, AppError> {
+    let Some(session) = resolve(db, secret, now).await? else {
+        return Ok(Principal::Anonymous);
+    };
+    let Some(user) = store::users::by_id(db, &session.user).await? else {
+        close(db, &session.id).await?;
+        return Ok(Principal::Anonymous);
+    };
+    if !user.active {
+        return Ok(Principal::Anonymous);
+    }
+    let two_factor_setup_required = two_factor_setup_required(db, user.two_factor_enabled).await?;
+    Ok(Principal::User(SignedInUser {
+        user_id: user.id,
+        username: user.username,
+        site_admin: user.site_admin,
+        session_hash: Some(session.id),
+        password_change_only: session.password_change_only,
+        ip: String::new(),
+        two_factor_setup_required,
+        token: None,
+    }))
+}
+
+/// Whether a user with two-factor `enabled` (or not) must still set it up before doing
+/// anything else: the instance requires it and they have none.
+pub async fn two_factor_setup_required(db: &Db, enabled: bool) -> Result<bool, AppError> {
+    Ok(!enabled && store::settings::get(db).await?.require_two_factor)
+}
+
 /// Replaces the caller's current session with a fresh one (a new cookie value; the old one
 /// stops working), after a password change or enrolling two-factor: whoever held the old id
 /// (a fixated or leaked cookie) is out. `None` when the caller has no session (a token).
 pub async fn rotate(
     db: &Db,
-    principal: &super::principal::Principal,
+    principal: &Principal,
     why: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<IssuedSession>, AppError> {
@@ -100,7 +101,7 @@ pub async fn rotate(
     };
     let secret = random_secret()?;
     let hash = sha256_hex(&secret);
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         "auth.session_renewed",
         format!("user:{}", caller.username),
@@ -150,13 +151,13 @@ pub async fn resolve(
 /// `session.revoked`).
 pub async fn end(
     db: &Db,
-    principal: &super::principal::Principal,
+    principal: &Principal,
     hash: &str,
     action: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let caller = principal.user_for_password_change()?;
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         action,
         format!("user:{}", caller.username),
@@ -172,29 +173,4 @@ pub async fn end(
 pub async fn close(db: &Db, hash: &str) -> Result<(), AppError> {
     store::sessions::delete(db, hash).await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_43_url_safe_characters_and_differ() {
-        let a = random_secret().unwrap();
-        let b = random_secret().unwrap();
-        assert_eq!(a.len(), 43);
-        assert!(
-            a.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-        );
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn base64url_matches_known_vectors() {
-        assert_eq!(base64url(b"f"), "Zg");
-        assert_eq!(base64url(b"fo"), "Zm8");
-        assert_eq!(base64url(b"foo"), "Zm9v");
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
-    }
 }

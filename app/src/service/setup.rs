@@ -7,13 +7,12 @@
 //! - The code is printed to the log and nowhere else; only its SHA-256 is stored.
 
 use super::accounts::{self, AccountSpec};
-use super::sessions::{random_secret, sha256_hex};
+use super::secret::{random_secret, sha256_hex};
 use crate::domain::password::Password;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use subtle::ConstantTimeEq;
 
 /// Whether the instance still needs its first administrator.
 pub async fn needed(db: &Db) -> Result<bool, AppError> {
@@ -57,7 +56,7 @@ pub async fn complete(
     }
     let stored = store::setup::get(db).await?.ok_or_else(refused)?;
     let offered = sha256_hex(input.code.trim());
-    if !bool::from(stored.as_bytes().ct_eq(offered.as_bytes())) {
+    if !super::secret::same(&stored, &offered) {
         return Err(refused());
     }
     // Check everything that can be checked before the code is spent.

@@ -307,8 +307,8 @@ async fn locked(
 ) -> Result<(), AppError> {
     store::audit::append(
         db,
-        &super::audit::entry_as(
-            super::audit::Who {
+        &super::audit_entry::entry_as(
+            super::audit_entry::Who {
                 name: "anonymous",
                 id: "",
                 ip,

@@ -37,18 +37,7 @@ fn checksum(random: &str) -> String {
 
 /// A new random token of `kind` (178 bits of randomness).
 pub fn generate(kind: TokenKind) -> Result<String, AppError> {
-    let mut random = String::with_capacity(RANDOM_LEN);
-    while random.len() < RANDOM_LEN {
-        let mut bytes = [0u8; 64];
-        getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-        // Rejection sampling keeps every character equally likely (248 = 4 × 62).
-        for b in bytes.iter().filter(|b| **b < 248) {
-            if random.len() == RANDOM_LEN {
-                break;
-            }
-            random.push(char::from(BASE62[usize::from(*b % 62)]));
-        }
-    }
+    let random = super::secret::random_string(BASE62, RANDOM_LEN)?;
     let sum = checksum(&random);
     Ok(format!("gt{}_{random}{sum}", kind.letter()))
 }

@@ -10,7 +10,8 @@
 
 use super::principal::{Principal, SignedInUser};
 use super::rfc3339;
-use super::sessions::sha256_hex;
+use super::secret::sha256_hex;
+use super::sessions;
 use super::token_format::{self, TokenKind};
 use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
 use crate::error::AppError;
@@ -29,6 +30,13 @@ pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
         role: row.role,
         admin: row.admin,
     }
+}
+
+/// The longest a new token may live on this instance (none: no limit), for forms to offer
+/// only allowed lifetimes. Needs a signed-in user.
+pub async fn lifetime_limit(db: &Db, principal: &Principal) -> Result<Option<i64>, AppError> {
+    principal.user()?;
+    Ok(store::settings::get(db).await?.token_max_days)
 }
 
 /// Checks a new token's description and lifetime against the instance's maximum; returns
@@ -106,7 +114,7 @@ pub async fn create_user_token(
             admin,
         },
         now,
-        &super::audit::entry(
+        &super::audit_entry::entry(
             principal,
             "token.created",
             format!("token:{}", &secret[..8]),
@@ -151,7 +159,7 @@ pub async fn revoke_user_token(
                 && row.user.as_deref() == Some(caller.user_id.as_str())
                 && row.revoked_at.is_none() =>
         {
-            let audit = super::audit::entry(
+            let audit = super::audit_entry::entry(
                 principal,
                 "token.revoked",
                 format!("token:{}", row.prefix),
@@ -204,8 +212,8 @@ pub async fn authenticate(
             &row.id,
             now - Duration::minutes(1),
             now,
-            &super::audit::entry_as(
-                super::audit::Who {
+            &super::audit_entry::entry_as(
+                super::audit_entry::Who {
                     name: "anonymous",
                     id: "",
                     ip,
@@ -259,8 +267,8 @@ pub async fn authenticate(
         session_hash: None,
         password_change_only: user.password_change_required,
         ip: String::new(),
-        two_factor_setup_required: !user.two_factor_enabled
-            && store::settings::get(db).await?.require_two_factor,
+        two_factor_setup_required: sessions::two_factor_setup_required(db, user.two_factor_enabled)
+            .await?,
         token: Some(super::principal::UserTokenUse {
             token_id: row.id,
             admin: row.admin,

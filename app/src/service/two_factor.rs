@@ -10,7 +10,7 @@
 //! - Wrong codes count against the account's throttle like wrong passwords.
 
 use super::principal::Principal;
-use super::{qr, sessions, throttle};
+use super::{qr, secret, throttle};
 use crate::domain::password::Password;
 use crate::domain::two_factor::{
     Enrolment, RECOVERY_CODE_COUNT, RecoveryCodes, TwoFactorStatus, normalize_code,
@@ -79,17 +79,12 @@ fn new_recovery_codes() -> Result<(Vec<String>, Vec<String>), AppError> {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut codes = Vec::with_capacity(RECOVERY_CODE_COUNT);
     for _ in 0..RECOVERY_CODE_COUNT {
-        let mut bytes = [0u8; 10];
-        getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-        let chars: String = bytes
-            .iter()
-            .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
-            .collect();
+        let chars = secret::random_string(ALPHABET, 10)?;
         codes.push(format!("{}-{}", &chars[..5], &chars[5..]));
     }
     let hashes = codes
         .iter()
-        .map(|c| sessions::sha256_hex(&normalize_code(c)))
+        .map(|c| secret::sha256_hex(&normalize_code(c)))
         .collect();
     Ok((codes, hashes))
 }
@@ -118,7 +113,7 @@ pub(crate) async fn consume_code(
         };
         store::two_factor::use_step(db, user_id, step).await
     } else {
-        store::two_factor::use_recovery_code(db, user_id, &sessions::sha256_hex(&code)).await
+        store::two_factor::use_recovery_code(db, user_id, &secret::sha256_hex(&code)).await
     };
     match outcome {
         Ok(()) => Ok(true),
@@ -189,9 +184,7 @@ pub async fn begin(
 ) -> Result<Enrolment, AppError> {
     let caller = principal.user_for_enrolment()?;
     principal.in_person()?;
-    let mut bytes = [0u8; 20];
-    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-    let secret = Secret::from(bytes.to_vec()).to_base32();
+    let secret = Secret::from(secret::random_bytes::<20>()?.to_vec()).to_base32();
     store::two_factor::begin(db, &caller.user_id, &secret, now)
         .await
         .map_err(|err| match err {
@@ -235,7 +228,7 @@ pub async fn confirm(
         ));
     };
     let (codes, hashes) = new_recovery_codes()?;
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         "account.two_factor_enabled",
         format!("user:{}", caller.username),
@@ -276,7 +269,7 @@ pub async fn regenerate_recovery_codes(
     require_enabled(db, &caller.user_id).await?;
     throttled_code(db, principal, &caller.user_id, code, now).await?;
     let (codes, hashes) = new_recovery_codes()?;
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         "account.recovery_codes_regenerated",
         format!("user:{}", caller.username),
@@ -351,7 +344,7 @@ pub async fn disable(
             }
         }
     }
-    let audit = super::audit::entry(
+    let audit = super::audit_entry::entry(
         principal,
         "account.two_factor_disabled",
         format!("user:{}", caller.username),
@@ -381,7 +374,7 @@ mod tests {
         assert_eq!(unique.len(), RECOVERY_CODE_COUNT);
         assert_eq!(
             hashes[0],
-            sessions::sha256_hex(&normalize_code(&codes[0].to_uppercase()))
+            secret::sha256_hex(&normalize_code(&codes[0].to_uppercase()))
         );
     }
 

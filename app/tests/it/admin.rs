@@ -399,7 +399,7 @@ async fn deactivation_ends_sessions_and_instance_two_factor_is_enforced() {
     let resolve = |secret: String| {
         let db = db.clone();
         async move {
-            app::service::principal::from_session(&db, &secret, now)
+            app::service::sessions::principal(&db, &secret, now)
                 .await
                 .unwrap()
         }

@@ -1,6 +1,7 @@
 use app::domain::password::Password;
-use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome};
-use app::service::principal::{self, Principal};
+use app::service::accounts::{self, LoginInput, LoginOutcome};
+use app::service::principal::{ClientInfo, Principal};
+use app::service::sessions;
 use app::service::tokens;
 use app::store::Db;
 use chrono::{DateTime, Duration, Utc};
@@ -38,7 +39,7 @@ async fn sessions_end_after_12_idle_hours_and_after_30_days_in_all() {
     let mut now = t0;
     for _ in 0..80 {
         now += Duration::hours(11);
-        let who = principal::from_session(&db, &secret, now).await.unwrap();
+        let who = sessions::principal(&db, &secret, now).await.unwrap();
         if now - t0 > Duration::days(30) {
             assert_eq!(
                 who,
@@ -61,11 +62,11 @@ async fn an_idle_session_ends() {
     let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
     let at = |h| t0 + Duration::hours(h);
     assert!(matches!(
-        principal::from_session(&db, &secret, at(11)).await.unwrap(),
+        sessions::principal(&db, &secret, at(11)).await.unwrap(),
         Principal::User(_)
     ));
     assert_eq!(
-        principal::from_session(
+        sessions::principal(
             &db,
             &secret,
             at(11) + Duration::hours(12) + Duration::minutes(1)
@@ -139,7 +140,7 @@ async fn a_token_expires_at_its_time() {
     let t0 = Utc::now();
     account(&db, "ada", t0).await;
     let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
-    let who = principal::from_session(&db, &secret, t0).await.unwrap();
+    let who = sessions::principal(&db, &secret, t0).await.unwrap();
     let created = tokens::create_user_token(&db, &who, "weekly", Some(7), false, t0)
         .await
         .unwrap();

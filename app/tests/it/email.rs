@@ -3,8 +3,9 @@
 use crate::support::{PASSWORD, account, db};
 use app::domain::password::Password;
 use app::error::ErrorCode;
-use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome, ProfileUpdate};
-use app::service::{email_verification, principal};
+use app::service::accounts::{self, LoginInput, LoginOutcome, ProfileUpdate};
+use app::service::principal::ClientInfo;
+use app::service::{email_verification, sessions};
 use app::store::{self, Db};
 use chrono::{Duration, Utc};
 
@@ -125,9 +126,7 @@ async fn changing_the_email_sends_a_link_to_the_new_address_and_a_notice_to_the_
     else {
         panic!("sign-in failed");
     };
-    let who = principal::from_session(&db, &session.secret, t0)
-        .await
-        .unwrap();
+    let who = sessions::principal(&db, &session.secret, t0).await.unwrap();
     let update = ProfileUpdate {
         email: Some("lovelace@example.org".into()),
         current_password: Some(Password::new(PASSWORD)),

@@ -9,6 +9,7 @@ mod clock;
 mod email;
 mod explain_property;
 mod groups_invitations;
+mod layers;
 mod org_tokens;
 mod organizations;
 mod projects;

@@ -4,9 +4,10 @@
 use crate::support::{PASSWORD, account, db};
 use app::domain::password::Password;
 use app::error::ErrorCode;
-use app::service::accounts::{self, ClientInfo, LoginInput, LoginOutcome};
+use app::service::accounts::{self, LoginInput, LoginOutcome};
 use app::service::login_challenge;
-use app::service::principal::{self, Principal};
+use app::service::principal::{ClientInfo, Principal};
+use app::service::sessions;
 use app::service::two_factor::{self, DisableTwoFactor};
 use app::store::Db;
 use chrono::{DateTime, Duration, Utc};
@@ -34,9 +35,7 @@ async fn principal_of(db: &Db, name: &str, now: DateTime<Utc>) -> Principal {
     else {
         panic!("expected a plain sign-in");
     };
-    principal::from_session(db, &session.secret, now)
-        .await
-        .unwrap()
+    sessions::principal(db, &session.secret, now).await.unwrap()
 }
 
 async fn login_with(
@@ -184,9 +183,7 @@ async fn principal_of_2fa(db: &Db, name: &str, code: &str, now: DateTime<Utc>) -
     else {
         panic!("two-factor sign-in failed");
     };
-    principal::from_session(db, &session.secret, now)
-        .await
-        .unwrap()
+    sessions::principal(db, &session.secret, now).await.unwrap()
 }
 
 /// Someone who knows the password cannot guess codes for ever by signing in with the right

@@ -141,7 +141,7 @@ pub async fn all_export(
     Caller(principal): Caller,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
-    audit::require_site_admin(&principal)?;
+    principal.site_admin()?;
     let jsonl = query.jsonl()?;
     let filter = audit::filter(&query.filters(), None)?;
     Ok(export(state, filter, jsonl, "audit"))

@@ -3,7 +3,7 @@
 
 use app::client_address::ClientAddress;
 use app::error::AppError;
-use app::service::accounts::ClientInfo;
+use app::service::principal::ClientInfo;
 use app::service::principal::Principal;
 use app::state::AppState;
 use axum::extract::FromRequestParts;
@@ -27,7 +27,7 @@ impl FromRequestParts<AppState> for Caller {
             .get::<ClientAddress>()
             .map(|c| c.0.to_string())
             .unwrap_or_default();
-        let principal = app::cookies::principal(state, &parts.headers, &ip).await?;
+        let principal = app::caller::principal(state, &parts.headers, &ip).await?;
         let caller = Caller(principal);
         parts.extensions.insert(caller.clone());
         Ok(caller)

@@ -2,25 +2,15 @@ use super::{OrgError, OrgFrame, org_param, org_resource};
 use crate::api::org_tokens::{
     CreateOrgToken, RevokeOrgToken, list_org_tokens, take_org_token_reveal,
 };
-use crate::api::roles::list_roles;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_reveal::TokenReveal;
 use crate::components::token_table::TokenTable;
 use crate::domain::organization::OrgView;
 use crate::domain::permission::Permission;
-use crate::domain::role::RoleInfo;
 use crate::domain::token::TokenInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// The roles a token may get from the caller: those the caller may hand out, never Owner.
-pub fn token_roles(view: &OrgView, roles: Vec<RoleInfo>) -> Vec<RoleInfo> {
-    roles
-        .into_iter()
-        .filter(|r| r.name != "owner" && view.may_grant(&r.name))
-        .collect()
-}
 
 /// `/orgs/{org}/tokens`: tokens that act as the organization, with a role.
 #[component]
@@ -33,7 +23,6 @@ pub fn OrgTokensPage() -> impl IntoView {
         move || (org.get(), create.version().get(), revoke.version().get()),
         |(org, ..)| list_org_tokens(org),
     );
-    let roles = Resource::new(move || org.get(), list_roles);
     let reveal = Resource::new(move || org.get(), |org| take_org_token_reveal(org, None));
     view! {
         <Title text="Organization tokens" />
@@ -44,10 +33,9 @@ pub fn OrgTokensPage() -> impl IntoView {
                     Err(error) => return view! { <OrgError error /> }.into_any(),
                 };
                 let body = if view.can(Permission::TokensManage) {
-                    let roles = token_roles(&view, roles.await.unwrap_or_default());
                     let list = tokens.await;
                     let from_cookie = reveal.await.ok().flatten();
-                    view! { <TokensBody view=view.clone() roles list from_cookie create revoke /> }.into_any()
+                    view! { <TokensBody view=view.clone() list from_cookie create revoke /> }.into_any()
                 } else {
                     view! { <p class="notice notice--error" role="alert">"Managing tokens needs the \"Manage organization and group tokens\" permission."</p> }.into_any()
                 };
@@ -60,13 +48,13 @@ pub fn OrgTokensPage() -> impl IntoView {
 #[component]
 fn TokensBody(
     view: OrgView,
-    roles: Vec<RoleInfo>,
     list: Result<Vec<TokenInfo>, crate::error::AppError>,
     from_cookie: Option<String>,
     create: ServerAction<CreateOrgToken>,
     revoke: ServerAction<RevokeOrgToken>,
 ) -> impl IntoView {
     let org = view.organization.name.clone();
+    let roles = view.token_roles.clone();
     let create_error = submission_error(create);
     let revoke_error = submission_error(revoke);
     let pending = create.pending();
