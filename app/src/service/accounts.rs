@@ -13,7 +13,8 @@ use crate::domain::password::Password;
 use crate::domain::user::User;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
-use crate::store::users::{CreateUserError, NewUser, UserRow};
+use crate::store::Guard;
+use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -81,19 +82,6 @@ pub struct AccountSpec<'a> {
     pub password_change_required: bool,
 }
 
-const EMAIL_TAKEN: &str = "This email address is invalid or already in use.";
-
-const USERNAME_TAKEN: &str = "That username is already taken.";
-
-/// The field error for a username or email someone else holds.
-fn claim_error(err: CreateUserError) -> AppError {
-    match err {
-        CreateUserError::UsernameTaken => AppError::validation("username", USERNAME_TAKEN),
-        CreateUserError::EmailTaken => AppError::validation("email", EMAIL_TAKEN),
-        CreateUserError::Store(err) => err.into(),
-    }
-}
-
 /// Validates and creates an account.
 pub async fn create_account(
     db: &Db,
@@ -129,7 +117,7 @@ pub async fn create_account(
     );
     store::users::create(db, &new, now, Some(&audit))
         .await
-        .map_err(claim_error)
+        .map_err(AppError::from)
 }
 
 /// Public sign-up (no permission; only while the sign-up mode is `open`). Sends a verification
@@ -178,9 +166,11 @@ pub async fn signup(
     .await;
     // A taken address or username is a probe and stays counted (each one also cost a
     // password hash); anything else is given back.
+    let taken = [Guard::EmailTaken, Guard::UsernameTaken].map(AppError::from);
     let probed = created.as_ref().is_err_and(|err| {
-        (err.field.as_deref() == Some("email") && err.message == EMAIL_TAKEN)
-            || (err.field.as_deref() == Some("username") && err.message == USERNAME_TAKEN)
+        taken
+            .iter()
+            .any(|t| t.field == err.field && t.message == err.message)
     });
     if !probed {
         probe.succeeded(db).await?;
@@ -449,9 +439,7 @@ pub async fn update_profile(
         }),
         now,
     );
-    let row = store::users::update_profile(db, &user.id, &change, now, &audit)
-        .await
-        .map_err(claim_error)?;
+    let row = store::users::update_profile(db, &user.id, &change, now, &audit).await?;
     if row.email.to_lowercase() != user.email.to_lowercase() {
         use super::email_verification::{notify_change, send_link};
         send_link(db, &row.id, &row.email, base_url, now).await?;

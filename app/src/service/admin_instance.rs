@@ -253,9 +253,8 @@ pub async fn add_owner(
         json!({ "organization": row.name }),
         now,
     );
-    let owners = store::memberships::make_owner(db, &row.id, &user.id, admin_id, now, &audit)
-        .await
-        .map_err(super::members::guard_error)?;
+    let owners =
+        store::memberships::make_owner(db, &row.id, &user.id, admin_id, now, &audit).await?;
     let body = format!(
         "Site administrator {admin_name} made {user} an owner of the organization {org} on Gatehouse, \
          because it had no active owner.\n\nIf you did not expect this, contact your site administrators.",

@@ -19,8 +19,8 @@ use crate::domain::organization::{Page, page_limit};
 use crate::domain::password::Password;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
-use crate::store::admin_users::{AdminError, UserFilter};
-use crate::store::users::{CreateUserError, NewUser, UserRow};
+use crate::store::admin_users::UserFilter;
+use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -60,25 +60,6 @@ pub struct AdminUserUpdate {
     pub site_admin: Option<bool>,
     #[serde(default)]
     pub display_name: Option<String>,
-}
-
-fn admin_error(err: AdminError) -> AppError {
-    match err {
-        AdminError::LastSiteAdmin => AppError::conflict(
-            ErrorCode::LastSiteAdmin,
-            "The instance needs at least one active site administrator. Make someone else one first.",
-        ),
-        AdminError::LastOwner => AppError::conflict(
-            ErrorCode::LastOwner,
-            "This user is the last owner of an organization. Make someone else an owner there first.",
-        ),
-        AdminError::OwnsProjects => AppError::conflict(
-            ErrorCode::OwnsProjects,
-            "This user owns projects. Transfer them to someone else first.",
-        ),
-        AdminError::NotFound => AppError::not_found(),
-        AdminError::Store(err) => err.into(),
-    }
 }
 
 fn self_action(what: &str) -> AppError {
@@ -246,16 +227,7 @@ pub async fn create(
             now,
         )),
     )
-    .await
-    .map_err(|err| match err {
-        CreateUserError::UsernameTaken => {
-            AppError::validation("username", "That username is taken.")
-        }
-        CreateUserError::EmailTaken => {
-            AppError::validation("email", "An account with that email address exists.")
-        }
-        CreateUserError::Store(err) => err.into(),
-    })?;
+    .await?;
     Ok(CreatedUser {
         user: super::accounts::to_dto(&row),
         temporary_password: password,
@@ -295,8 +267,7 @@ pub async fn reset_password(
         now,
         &audit,
     )
-    .await
-    .map_err(admin_error)?;
+    .await?;
     Ok(TemporaryPassword {
         temporary_password: password,
     })
@@ -350,8 +321,7 @@ pub async fn update(
         now,
         &audit,
     )
-    .await
-    .map_err(admin_error)?;
+    .await?;
     Ok(super::accounts::to_dto(&row))
 }
 
@@ -420,5 +390,5 @@ pub async fn delete(
     );
     store::admin_users::delete(db, &user.id, &audit)
         .await
-        .map_err(admin_error)
+        .map_err(AppError::from)
 }

@@ -17,7 +17,8 @@ use crate::domain::organization::MemberUser;
 use crate::domain::permission::Permission;
 use crate::domain::username::Username;
 use crate::error::AppError;
-use crate::store::teams::{TeamChange, TeamError, TeamRow};
+use crate::store::Guard;
+use crate::store::teams::{TeamChange, TeamRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -62,21 +63,6 @@ fn to_dto(row: TeamRow) -> Group {
         description: row.description,
         role: row.role,
         members_count: u32::try_from(row.members_count).unwrap_or(0),
-    }
-}
-
-fn team_error(err: TeamError) -> AppError {
-    match err {
-        TeamError::NameTaken => {
-            AppError::validation("name", "A group with that name already exists.")
-        }
-        TeamError::NotMember => AppError::validation(
-            "username",
-            "Only members of the organization can join its groups.",
-        ),
-        TeamError::Absent => AppError::not_found(),
-        TeamError::Refused(refusal) => rulebook::refused(refusal),
-        TeamError::Store(err) => err.into(),
     }
 }
 
@@ -152,8 +138,7 @@ pub async fn create(
             now,
         ),
     )
-    .await
-    .map_err(team_error)?;
+    .await?;
     Ok(to_dto(team(db, &access, name.as_str()).await?))
 }
 
@@ -232,8 +217,7 @@ pub async fn update(
             Utc::now(),
         ),
     )
-    .await
-    .map_err(team_error)?;
+    .await?;
     let now_named = name.as_ref().map_or(row.name.as_str(), Username::as_str);
     Ok(to_dto(team(db, &access, now_named).await?))
 }
@@ -263,7 +247,7 @@ pub async fn delete(
     rulebook::group_projects(db, &access, &row).await?;
     store::teams::delete(db, &access.org.id, &row.id, &rights.seen(), &audit)
         .await
-        .map_err(team_error)
+        .map_err(AppError::from)
 }
 
 /// Puts a member in a group, which gives them the group's role. Needs `groups.manage` and
@@ -284,7 +268,7 @@ pub async fn add_member(
     rulebook::group_projects(db, &access, &row).await?;
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
-        .ok_or_else(|| team_error(TeamError::NotMember))?;
+        .ok_or(Guard::JoinerNotMember)?;
     let audit = entry(
         principal,
         "group.member_added",
@@ -303,7 +287,7 @@ pub async fn add_member(
         &audit,
     )
     .await
-    .map_err(team_error)
+    .map_err(AppError::from)
 }
 
 /// Takes a member out of a group, which takes the group's role from them. Needs
@@ -335,5 +319,5 @@ pub async fn remove_member(
     );
     store::teams::remove_member(db, &row.id, &member.user_id, &rights.seen(), &audit)
         .await
-        .map_err(team_error)
+        .map_err(AppError::from)
 }

@@ -25,7 +25,8 @@ use crate::domain::password::Password;
 use crate::domain::permission::Permission;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
-use crate::store::invitations::{InvitationError, InvitationRow, NewInvitation};
+use crate::store::Guard;
+use crate::store::invitations::{InvitationRow, NewInvitation};
 use crate::store::rights::RightsSeen;
 use crate::store::teams::TeamRow;
 use crate::store::{self, Db};
@@ -54,36 +55,7 @@ pub struct InvitationSignup {
 pub const KIND: &str = "invitation";
 
 fn invalid_link() -> AppError {
-    AppError::new(
-        ErrorCode::NotFound,
-        "This invitation is not valid: it was used, revoked or declined, or it expired. Ask for a new one.",
-    )
-}
-
-fn store_error(err: InvitationError) -> AppError {
-    match err {
-        InvitationError::Pending => AppError::validation(
-            "email",
-            "That address already has a pending invitation. Resend it instead.",
-        )
-        .with_code(ErrorCode::Conflict),
-        InvitationError::AlreadyMember => AppError {
-            field: Some("email".into()),
-            ..AppError::conflict(
-                ErrorCode::AlreadyMember,
-                "That person is already a member of this organization.",
-            )
-        },
-        InvitationError::Invalid => invalid_link(),
-        InvitationError::EmailMismatch => AppError::forbidden(
-            "This invitation was sent to another email address. Sign in with the account that uses it.",
-        ),
-        InvitationError::Unverified => AppError::forbidden(
-            "Verify your email address first (see Settings → Profile), then open the invitation again.",
-        ),
-        InvitationError::Refused(refusal) => rulebook::refused(refusal),
-        InvitationError::Store(err) => err.into(),
-    }
+    Guard::InvitationInvalid.into()
 }
 
 fn to_dto(row: InvitationRow, accept_url: Option<String>) -> Invitation {
@@ -217,8 +189,7 @@ pub async fn invite(
             now,
         ),
     )
-    .await
-    .map_err(store_error)?;
+    .await?;
     let row = store::invitations::get(db, &access.org.id, &id)
         .await?
         .ok_or_else(|| AppError::internal("the invitation vanished after it was created"))?;
@@ -276,8 +247,7 @@ pub async fn resend(
             now,
         ),
     )
-    .await
-    .map_err(store_error)?;
+    .await?;
     let row = store::invitations::get(db, &access.org.id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -382,10 +352,10 @@ pub async fn accept(
         .ok_or_else(AppError::unauthenticated)?;
     let row = by_link(db, token, now).await?;
     if row.email != user.email.to_lowercase() {
-        return Err(store_error(InvitationError::EmailMismatch));
+        return Err(Guard::EmailMismatch.into());
     }
     if !user.email_verified {
-        return Err(store_error(InvitationError::Unverified));
+        return Err(Guard::Unverified.into());
     }
     let rights = still_grantable(db, &row, now).await?;
     let audit = entry(
@@ -406,7 +376,7 @@ pub async fn accept(
         &audit,
     )
     .await
-    .map_err(store_error)
+    .map_err(AppError::from)
 }
 
 /// Declines: the link stops working. No permission.
@@ -483,7 +453,6 @@ pub async fn sign_up(
         now,
         &audit,
     )
-    .await
-    .map_err(store_error)?;
+    .await?;
     Ok(accounts::to_dto(&row))
 }

@@ -14,8 +14,8 @@ use super::rulebook::{self, Rights};
 use crate::domain::explain::ProjectPermissions;
 use crate::domain::organization::{Member, MemberUser, Page, page_limit};
 use crate::domain::permission::Permission;
-use crate::error::{AppError, ErrorCode};
-use crate::store::memberships::{GuardError, MemberRow};
+use crate::error::AppError;
+use crate::store::memberships::MemberRow;
 use crate::store::{self, Db};
 use serde::Deserialize;
 use serde_json::json;
@@ -39,34 +39,6 @@ pub fn to_dto(row: MemberRow) -> Member {
         owns_projects: row.owns_projects,
         two_factor_enabled: row.two_factor_enabled,
         joined_at: super::rfc3339(row.joined_at),
-    }
-}
-
-pub fn guard_error(err: GuardError) -> AppError {
-    match err {
-        GuardError::NotMember => AppError::not_found(),
-        GuardError::LastOwner => AppError::conflict(
-            ErrorCode::LastOwner,
-            "An organization needs at least one owner. Make someone else an owner first.",
-        ),
-        GuardError::AlreadyMember => AppError::conflict(
-            ErrorCode::AlreadyMember,
-            "That person is already a member of this organization.",
-        ),
-        GuardError::OwnsProjects => AppError::conflict(
-            ErrorCode::OwnsProjects,
-            "This member owns projects. Transfer them to someone else first.",
-        ),
-        GuardError::Refused(refusal) => rulebook::refused(refusal),
-        GuardError::HasActiveOwner => AppError::conflict(
-            ErrorCode::Conflict,
-            "This organization has an active owner: they manage its members. A site administrator adds an owner only where none is left.",
-        ),
-        GuardError::SelfOwner => AppError::conflict(
-            ErrorCode::SelfAction,
-            "You cannot make yourself an owner of an organization that has owners; make another user its owner.",
-        ),
-        GuardError::Store(err) => err.into(),
     }
 }
 
@@ -188,8 +160,7 @@ pub async fn change_role(
             chrono::Utc::now(),
         ),
     )
-    .await
-    .map_err(guard_error)?;
+    .await?;
     Ok(to_dto(member(db, &access, username).await?))
 }
 
@@ -234,5 +205,5 @@ pub async fn remove(
     );
     store::memberships::remove(db, &access.org.id, &target.user_id, &rights.seen(), &audit)
         .await
-        .map_err(guard_error)
+        .map_err(AppError::from)
 }

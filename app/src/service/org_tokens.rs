@@ -20,7 +20,7 @@ use super::tokens::{checked_lifetime, info};
 use crate::domain::permission::Permission;
 use crate::domain::token::{CreatedToken, TokenInfo};
 use crate::error::AppError;
-use crate::store::tokens::{NewOrgToken, OrgTokenError, TokenRow};
+use crate::store::tokens::{NewOrgToken, TokenRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -46,13 +46,6 @@ pub struct NewGroupToken {
 fn to_info(row: TokenRow) -> TokenInfo {
     let creator = row.creator.clone();
     info(row, creator)
-}
-
-fn write_error(err: OrgTokenError) -> AppError {
-    match err {
-        OrgTokenError::Refused(refusal) => rulebook::refused(refusal),
-        OrgTokenError::Store(err) => err.into(),
-    }
 }
 
 async fn managing(db: &Db, principal: &Principal, org: &str) -> Result<OrgAccess, AppError> {
@@ -112,7 +105,7 @@ pub async fn create(
         ),
     )
     .await
-    .map_err(write_error)?;
+    ?;
     Ok(CreatedToken {
         info: to_info(row),
         token: secret,
@@ -231,7 +224,7 @@ pub async fn create_group(
         ),
     )
     .await
-    .map_err(write_error)?;
+    ?;
     Ok(CreatedToken {
         info: to_info(row),
         token: secret,

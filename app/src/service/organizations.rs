@@ -13,7 +13,7 @@ use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
 use crate::domain::username::Username;
 use crate::error::AppError;
-use crate::store::organizations::{OrgChange, OrgWriteError};
+use crate::store::organizations::OrgChange;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -36,13 +36,6 @@ pub struct OrganizationUpdate {
     pub display_name: Option<String>,
     #[serde(default)]
     pub require_two_factor: Option<bool>,
-}
-
-fn write_error(err: OrgWriteError) -> AppError {
-    match err {
-        OrgWriteError::NameTaken => AppError::validation("name", "That name is already taken."),
-        OrgWriteError::Store(err) => err.into(),
-    }
 }
 
 fn display_name(input: Option<&str>) -> Result<Option<&str>, AppError> {
@@ -76,8 +69,7 @@ pub async fn create(
     );
     let row =
         store::organizations::create(db, name.as_str(), display, &caller.user_id, now, &audit)
-            .await
-            .map_err(write_error)?;
+            .await?;
     Ok(org_access::to_dto(&row))
 }
 
@@ -136,8 +128,7 @@ pub async fn update(
             now,
         ),
     )
-    .await
-    .map_err(write_error)?;
+    .await?;
     Ok(org_access::to_dto(&row))
 }
 

@@ -17,9 +17,7 @@ use crate::domain::project::{Project, ProjectDetail, ProjectGrant};
 use crate::domain::role::ProjectRole;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
-use crate::store::projects::{
-    Grantee, ProjectChange, ProjectError, ProjectRow, StandingRow, Subject,
-};
+use crate::store::projects::{Grantee, ProjectChange, ProjectRow, StandingRow, Subject};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -136,20 +134,6 @@ fn to_dto(standing: &Standing) -> Project {
     }
 }
 
-fn project_error(err: ProjectError) -> AppError {
-    match err {
-        ProjectError::NameTaken => {
-            AppError::validation("name", "A project with that name already exists.")
-        }
-        ProjectError::NotMember => AppError::validation(
-            "new_owner",
-            "Only a member of the organization can own or be granted a project.",
-        ),
-        ProjectError::NoSuchGroup => AppError::not_found(),
-        ProjectError::Store(err) => err.into(),
-    }
-}
-
 fn description(input: Option<&str>) -> Result<Option<&str>, AppError> {
     let text = input.map(str::trim);
     if text.is_some_and(|t| t.chars().count() > 500) {
@@ -259,8 +243,7 @@ pub async fn create(
         now,
         &audit,
     )
-    .await
-    .map_err(project_error)?;
+    .await?;
     let row = StandingRow {
         project: row,
         grants: Vec::new(),
@@ -337,8 +320,7 @@ pub async fn update(
             now,
         ),
     )
-    .await
-    .map_err(project_error)?;
+    .await?;
     Ok(to_dto(&Standing { row, ..standing }))
 }
 
@@ -391,8 +373,7 @@ pub async fn transfer(
         now,
         &audit,
     )
-    .await
-    .map_err(project_error)?;
+    .await?;
     // Read back as the caller stands now (an owner who gave it away may see less; the
     // answer still shows them the new owner).
     let row = store::projects::standing(db, &access.org.id, &standing.row.name, &access.subject())
@@ -473,8 +454,7 @@ pub async fn set_access(
             chrono::Utc::now(),
         ),
     )
-    .await
-    .map_err(project_error)?;
+    .await?;
     Ok(ProjectGrant {
         kind,
         name: subject.trim().to_lowercase(),

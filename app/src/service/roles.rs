@@ -12,13 +12,13 @@
 use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
-use super::rulebook::{self, Rights};
+use super::rulebook::Rights;
 use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
 use crate::domain::role::{BuiltinRole, MemberChange, Preview, RoleInfo};
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
 use crate::store::organizations::CustomRole;
-use crate::store::roles::{RoleError, RoleRow};
+use crate::store::roles::RoleRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -224,24 +224,8 @@ pub async fn create(
         json!({ "permissions": row.permissions }),
         now,
     );
-    store::roles::create(db, &access.org.id, &row, now, &audit)
-        .await
-        .map_err(role_error)?;
+    store::roles::create(db, &access.org.id, &row, now, &audit).await?;
     Ok(info(&row, (0, 0)))
-}
-
-fn role_error(err: RoleError) -> AppError {
-    match err {
-        RoleError::Exists => {
-            AppError::conflict(ErrorCode::Conflict, "A role with that name exists.")
-        }
-        RoleError::Changed => AppError::conflict(
-            ErrorCode::Conflict,
-            "Someone changed this role meanwhile. Reload it and make your change again.",
-        ),
-        RoleError::Refused(refusal) => rulebook::refused(refusal),
-        RoleError::Store(err) => err.into(),
-    }
 }
 
 async fn custom(db: &Db, access: &OrgAccess, name: &str) -> Result<RoleRow, AppError> {
@@ -306,8 +290,7 @@ pub async fn update(
         now,
         &audit,
     )
-    .await
-    .map_err(role_error)?;
+    .await?;
     let counts = usage(db, &access, &row.name).await?;
     Ok(info(&row, counts))
 }
@@ -329,12 +312,8 @@ pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Re
         json!({ "permissions": current.permissions }),
         chrono::Utc::now(),
     );
-    store::roles::delete(db, &access.org.id, &current.name, &rights.seen(), &audit)
-        .await
-        .map_err(|err| match err {
-            store::roles::DeleteError::Refused(refusal) => rulebook::refused(refusal),
-            store::roles::DeleteError::Store(err) => err.into(),
-        })
+    store::roles::delete(db, &access.org.id, &current.name, &rights.seen(), &audit).await?;
+    Ok(())
 }
 
 /// Who holds a role: members directly or through a group, then organization tokens

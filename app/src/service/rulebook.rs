@@ -24,15 +24,15 @@ use super::org_access::{self, Actor, OrgAccess};
 use crate::domain::organization::RoleChoice;
 use crate::domain::permission::PermissionSet;
 use crate::domain::role::BuiltinRole;
-use crate::error::{AppError, ErrorCode};
-use crate::store::Db;
-use crate::store::rights::{CallerTeamSeen, MemberSeen, Refusal, RightsSeen, RoleSeen, TeamSeen};
+use crate::error::AppError;
+use crate::store::rights::{CallerTeamSeen, MemberSeen, RightsSeen, RoleSeen, TeamSeen};
 use crate::store::teams::TeamRow;
+use crate::store::{Db, Guard};
 
 const OWNER: &str = "owner";
 
 fn owner_only() -> AppError {
-    AppError::forbidden("Only an owner can grant, take away or remove the Owner role.")
+    Guard::OwnerOnly.into()
 }
 
 fn owner_group() -> AppError {
@@ -300,15 +300,4 @@ pub fn token_roles(access: &OrgAccess) -> Vec<RoleChoice> {
         .into_iter()
         .filter(|role| Rights::of(access).give_token(&role.name).is_ok())
         .collect()
-}
-
-/// The refusal of the writing transaction's guard, as the caller sees it.
-pub fn refused(refusal: Refusal) -> AppError {
-    match refusal {
-        Refusal::OwnerOnly => owner_only(),
-        Refusal::RoleChanged | Refusal::RightsChanged => AppError::conflict(
-            ErrorCode::Conflict,
-            "That role was changed or deleted meanwhile. Reload and try again.",
-        ),
-    }
 }

@@ -16,7 +16,7 @@ use crate::domain::two_factor::{
     Enrolment, RECOVERY_CODE_COUNT, RecoveryCodes, TwoFactorStatus, normalize_code,
 };
 use crate::error::{AppError, ErrorCode};
-use crate::store::two_factor::GuardError;
+use crate::store::Guard;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -45,25 +45,9 @@ fn totp(secret_base32: &str) -> Result<Totp, AppError> {
         .map_err(AppError::internal)
 }
 
+/// A wrong, reused or malformed code: one answer for all.
 pub(crate) fn invalid_code() -> AppError {
-    AppError {
-        field: Some("code".into()),
-        ..AppError::new(
-            ErrorCode::InvalidCredentials,
-            "That code is not valid. Enter the current code from your authenticator app, or an unused recovery code.",
-        )
-    }
-}
-
-fn guard_error(err: GuardError) -> AppError {
-    match err {
-        GuardError::WrongState => AppError::conflict(
-            ErrorCode::Conflict,
-            "Two-factor authentication changed meanwhile. Reload the page and try again.",
-        ),
-        GuardError::Used => invalid_code(),
-        GuardError::Store(err) => err.into(),
-    }
+    Guard::TwoFactorUsed.into()
 }
 
 /// The TOTP step `code` is valid for at `now` (±1 step), without recording it.
@@ -117,8 +101,8 @@ pub(crate) async fn consume_code(
     };
     match outcome {
         Ok(()) => Ok(true),
-        Err(GuardError::Used | GuardError::WrongState) => Ok(false),
-        Err(GuardError::Store(err)) => Err(err.into()),
+        Err(Guard::TwoFactorUsed | Guard::TwoFactorState) => Ok(false),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -185,15 +169,7 @@ pub async fn begin(
     let caller = principal.user_for_enrolment()?;
     principal.in_person()?;
     let secret = Secret::from(secret::random_bytes::<20>()?.to_vec()).to_base32();
-    store::two_factor::begin(db, &caller.user_id, &secret, now)
-        .await
-        .map_err(|err| match err {
-            GuardError::WrongState => AppError::conflict(
-                ErrorCode::Conflict,
-                "Two-factor authentication is already on. Turn it off first to enrol another app.",
-            ),
-            other => guard_error(other),
-        })?;
+    store::two_factor::begin(db, &caller.user_id, &secret, now).await?;
     enrolment(&caller.username, &secret)
 }
 
@@ -245,8 +221,7 @@ pub async fn confirm(
         now,
         &audit,
     )
-    .await
-    .map_err(guard_error)?;
+    .await?;
     attempt.succeeded(db).await?;
     let session = super::sessions::rotate(db, principal, "two_factor_enabled", now).await?;
     Ok((
@@ -277,9 +252,7 @@ pub async fn regenerate_recovery_codes(
         serde_json::json!({}),
         now,
     );
-    store::two_factor::replace_recovery_codes(db, &caller.user_id, &hashes, &audit)
-        .await
-        .map_err(guard_error)?;
+    store::two_factor::replace_recovery_codes(db, &caller.user_id, &hashes, &audit).await?;
     Ok(RecoveryCodes {
         recovery_codes: codes,
     })

@@ -10,9 +10,10 @@
 //! - Deleting a user deletes their sessions, tokens, memberships, group memberships, project
 //!   grants, two-factor record and name claims with them.
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
+use super::checked::checked;
+use super::guard::Guard;
 use super::users::{USER_FIELDS, UserRow};
+use super::write::Write;
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -108,27 +109,6 @@ pub async fn one(db: &Db, user_id: &str) -> Result<Option<AdminUserRow>, StoreEr
     Ok(rows.into_iter().next())
 }
 
-/// Why an administrative write was refused.
-#[derive(Debug)]
-pub enum AdminError {
-    LastSiteAdmin,
-    LastOwner,
-    OwnsProjects,
-    NotFound,
-    Store(StoreError),
-}
-
-fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, AdminError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "last_site_admin") => Err(AdminError::LastSiteAdmin),
-        Err(err) if is_thrown(&err, "last_owner") => Err(AdminError::LastOwner),
-        Err(err) if is_thrown(&err, "owns_projects") => Err(AdminError::OwnsProjects),
-        Err(err) if is_thrown(&err, "not_found") => Err(AdminError::NotFound),
-        Err(err) => Err(AdminError::Store(err.into())),
-    }
-}
-
 /// Refuses (inside a transaction) when `$u` is an active site admin and no other active site
 /// admin exists; rewrites the guard record either way.
 const LAST_ADMIN_GUARD: &str = "
@@ -147,8 +127,8 @@ pub async fn set_flags(
     display_name: Option<&str>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<UserRow, AdminError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<UserRow, Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $u = type::record('user', $id);
          LET $target = (SELECT site_admin, active FROM ONLY $u);
@@ -161,23 +141,16 @@ pub async fn set_flags(
          UPDATE $u SET updated_at = $now;
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
-    ));
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(query.as_str())
-                .bind(("id", user_id.to_string()))
-                .bind(("active", active))
-                .bind(("site_admin", site_admin))
-                .bind(("display_name", display_name.map(str::to_string)))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<UserRow>>(last)
-    })
-    .await;
-    outcome(result)?.ok_or(AdminError::NotFound)
+    );
+    Write::audited(db, &query, audit)
+        .bind("id", user_id.to_string())
+        .bind("active", active)
+        .bind("site_admin", site_admin)
+        .bind("display_name", display_name.map(str::to_string))
+        .bind("now", now)
+        .returning::<Option<UserRow>>()
+        .await?
+        .ok_or(Guard::NotFound)
 }
 
 /// Gives a user a temporary password (to be changed at the next sign-in, expiring at
@@ -189,8 +162,9 @@ pub async fn set_temporary_password(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), AdminError> {
-    let query = super::audit::with_audit(
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
         "BEGIN TRANSACTION;
          LET $u = type::record('user', $id);
          IF !record::exists($u) { THROW 'not_found' };
@@ -198,35 +172,28 @@ pub async fn set_temporary_password(
              password_expires_at = $expires_at, updated_at = $now;
          DELETE session WHERE user = $u;
          COMMIT TRANSACTION;",
-    );
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("id", user_id.to_string()))
-                .bind(("hash", password_hash.to_string()))
-                .bind(("expires_at", expires_at))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+        audit,
+    )
+    .bind("id", user_id.to_string())
+    .bind("hash", password_hash.to_string())
+    .bind("expires_at", expires_at)
+    .bind("now", now)
+    .run()
+    .await
 }
 
 /// Deletes a user and everything that is theirs alone.
-pub async fn delete(db: &Db, user_id: &str, audit: &super::audit::Audit) -> Result<(), AdminError> {
-    let query = super::audit::with_audit(&format!(
+pub async fn delete(db: &Db, user_id: &str, audit: &super::audit::Audit) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $u = type::record('user', $id);
          LET $target = (SELECT site_admin, active, username, email FROM ONLY $u);
          IF $target = NONE {{ THROW 'not_found' }};
          {LAST_ADMIN_GUARD}
-         IF count(SELECT VALUE id FROM project WHERE owner = $u) > 0 {{ THROW 'owns_projects' }};
+         IF count(SELECT VALUE id FROM project WHERE owner = $u) > 0 {{ THROW 'user_owns_projects' }};
          FOR $m IN (SELECT org FROM membership WHERE user = $u AND role = 'owner') {{
              IF count(SELECT VALUE id FROM membership WHERE org = $m.org AND role = 'owner') <= 1 {{
-                 THROW 'last_owner'
+                 THROW 'user_last_owner'
              }};
              UPDATE $m.org SET guard += 1;
          }};
@@ -240,16 +207,9 @@ pub async fn delete(db: &Db, user_id: &str, audit: &super::audit::Audit) -> Resu
          DELETE type::record('email_claim', string::lowercase($target.email));
          DELETE $u;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("id", user_id.to_string()))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("id", user_id.to_string())
+        .run()
+        .await
 }

@@ -11,8 +11,8 @@
 //! - Nothing updates or deletes an entry (a database event refuses it).
 
 use super::checked::checked;
-use super::retry::retry_on_conflict;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -82,29 +82,12 @@ pub const APPEND: &str = concat!(
      UPSERT audit_head:main CONTENT { seq: $a_seq, hash: $a_hash };"
 );
 
-/// `query` (a transaction ending in `COMMIT TRANSACTION;`, possibly followed by reads) with
-/// [`APPEND`] placed just before its commit. The caller binds the entry as `$audit`.
-pub fn with_audit(query: &str) -> String {
-    match query.rfind("COMMIT TRANSACTION;") {
-        Some(at) => format!("{}{APPEND}\n{}", &query[..at], &query[at..]),
-        None => format!("BEGIN TRANSACTION;\n{query}\n{APPEND}\nCOMMIT TRANSACTION;"),
-    }
-}
-
 /// Appends one entry on its own (for events that change nothing else, such as a failed
 /// sign-in or the use of a revoked token).
-pub async fn append(db: &Db, audit: &Audit) -> Result<(), StoreError> {
-    let query = format!("BEGIN TRANSACTION; {APPEND} COMMIT TRANSACTION;");
-    retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await?;
-    Ok(())
+pub async fn append(db: &Db, audit: &Audit) -> Result<(), Guard> {
+    Write::audited(db, "BEGIN TRANSACTION; COMMIT TRANSACTION;", audit)
+        .run()
+        .await
 }
 
 /// A stored entry.

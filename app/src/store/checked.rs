@@ -25,8 +25,3 @@ pub fn checked(mut response: IndexedResults) -> Result<IndexedResults, surrealdb
         .unwrap_or(0);
     Err(errors.swap_remove(cause).1)
 }
-
-/// Whether `err` is a `THROW` of exactly `message` (our own transaction guards).
-pub fn is_thrown(err: &surrealdb::Error, message: &str) -> bool {
-    err.is_thrown() && err.to_string().contains(message)
-}

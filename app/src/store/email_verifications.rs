@@ -4,9 +4,9 @@
 //! - A link verifies an address only while the user still has that address, and only once:
 //!   the check, the delete, the update of the user and the audit entry are one transaction.
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
+use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 
 /// Replaces the user's earlier links with this one.
@@ -16,25 +16,21 @@ pub async fn create(
     user_id: &str,
     email: &str,
     expires_at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    retry_on_conflict(|| async {
-        checked(
-            db.query(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::new(
+        db,
+        "BEGIN TRANSACTION;
                  DELETE email_verification WHERE user = type::record('user', $user);
                  CREATE type::record('email_verification', $hash) CONTENT {
                      user: type::record('user', $user), email: $email, expires_at: $expires_at
                  };
                  COMMIT TRANSACTION;",
-            )
-            .bind(("hash", hash.to_string()))
-            .bind(("user", user_id.to_string()))
-            .bind(("email", email.to_string()))
-            .bind(("expires_at", expires_at))
-            .await?,
-        )
-        .map(|_| ())
-    })
+    )
+    .bind("hash", hash.to_string())
+    .bind("user", user_id.to_string())
+    .bind("email", email.to_string())
+    .bind("expires_at", expires_at)
+    .run()
     .await?;
     Ok(())
 }
@@ -61,9 +57,8 @@ pub async fn consume(
     hash: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<bool, StoreError> {
-    let query = super::audit::with_audit(
-        "BEGIN TRANSACTION;
+) -> Result<bool, Guard> {
+    let result = Write::audited(db, "BEGIN TRANSACTION;
          LET $link = SELECT user, email, expires_at FROM ONLY type::record('email_verification', $hash);
          IF $link = NONE OR $link.expires_at <= $now OR $link.user.email != $link.email {
              THROW 'link_dead'
@@ -74,22 +69,14 @@ pub async fn consume(
              actor: $link.user.username, actor_id: <string> record::id($link.user),
              target: 'user:' + $link.user.username, detail: { email: $link.email }
          });
-         COMMIT TRANSACTION;",
-    );
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("hash", hash.to_string()))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
+         COMMIT TRANSACTION;", audit)
+        .bind("hash", hash.to_string())
+        .bind("now", now)
+        .run()
+        .await;
     match result {
         Ok(()) => Ok(true),
-        Err(err) if is_thrown(&err, "link_dead") => Ok(false),
-        Err(err) => Err(err.into()),
+        Err(Guard::LinkDead) => Ok(false),
+        Err(err) => Err(err),
     }
 }

@@ -12,11 +12,11 @@
 //!   role and preset groups, given by the inviter) in the writing transaction; accepting
 //!   needs a verified address.
 
-use super::checked::{checked, is_thrown};
+use super::checked::checked;
 use super::organizations::MEMBER_COPY;
-use super::retry::retry_on_conflict;
-use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
+use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -49,36 +49,6 @@ const FIELDS: &str = "record::id(id) AS id, record::id(org) AS org_id, org.name 
      (SELECT VALUE record::id(id) FROM $parent.teams ORDER BY name) AS team_ids, \
      created_at, expires_at";
 
-#[derive(Debug)]
-pub enum InvitationError {
-    /// The address already has a live invitation.
-    Pending,
-    AlreadyMember,
-    /// Unknown, used, revoked or expired: one answer for all.
-    Invalid,
-    EmailMismatch,
-    /// The accepting account's address is not verified.
-    Unverified,
-    /// The rights check's findings no longer hold.
-    Refused(Refusal),
-    Store(StoreError),
-}
-
-fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, InvitationError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "pending") => Err(InvitationError::Pending),
-        Err(err) if is_thrown(&err, "already_member") => Err(InvitationError::AlreadyMember),
-        Err(err) if is_thrown(&err, "invalid") => Err(InvitationError::Invalid),
-        Err(err) if is_thrown(&err, "email_mismatch") => Err(InvitationError::EmailMismatch),
-        Err(err) if is_thrown(&err, "unverified") => Err(InvitationError::Unverified),
-        Err(err) => match refusal(&err) {
-            Some(refused) => Err(InvitationError::Refused(refused)),
-            None => Err(InvitationError::Store(err.into())),
-        },
-    }
-}
-
 pub struct NewInvitation<'a> {
     pub id: &'a str,
     pub org_id: &'a str,
@@ -100,16 +70,16 @@ pub async fn create(
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), InvitationError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
          LET $holder = (SELECT VALUE user FROM ONLY type::record('email_claim', $email));
          IF $holder != NONE AND record::exists(type::record('membership', [$org_key, record::id($holder)])) {{
-             THROW 'already_member'
+             THROW 'invitee_is_member'
          }};
          LET $existing = (SELECT VALUE expires_at FROM ONLY type::record('invitation', $id));
-         IF $existing != NONE AND $existing > $now {{ THROW 'pending' }};
+         IF $existing != NONE AND $existing > $now {{ THROW 'invitation_pending' }};
          {RIGHTS_GUARD}
          UPSERT type::record('invitation', $id) CONTENT {{
              org: $org, email: $email, role: $role,
@@ -120,28 +90,21 @@ pub async fn create(
              created_at: $now, expires_at: $expires_at
          }};
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("id", new.id.to_string()))
-                .bind(("org_key", new.org_id.to_string()))
-                .bind(("email", new.email.to_string()))
-                .bind(("role", new.role.to_string()))
-                .bind(("rights", rights.clone()))
-                .bind(("teams", new.team_ids.to_vec()))
-                .bind(("inviter", new.invited_by.map(str::to_string)))
-                .bind(("inviter_token", new.inviter_token.map(str::to_string)))
-                .bind(("hash", new.token_hash.to_string()))
-                .bind(("expires_at", new.expires_at))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("id", new.id.to_string())
+        .bind("org_key", new.org_id.to_string())
+        .bind("email", new.email.to_string())
+        .bind("role", new.role.to_string())
+        .bind("rights", rights.clone())
+        .bind("teams", new.team_ids.to_vec())
+        .bind("inviter", new.invited_by.map(str::to_string))
+        .bind("inviter_token", new.inviter_token.map(str::to_string))
+        .bind("hash", new.token_hash.to_string())
+        .bind("expires_at", new.expires_at)
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Live invitations of an organization, newest first.
@@ -205,11 +168,11 @@ pub async fn renew(
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), InvitationError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $inv = (SELECT role, teams, expires_at FROM ONLY type::record('invitation', $id));
-         IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invalid' }};
+         IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invitation_invalid' }};
          IF $inv.role != $role OR array::sort(array::map(array::filter($inv.teams, |$t| record::exists($t)), |$t| record::id($t))) != array::sort($team_ids) {{
              THROW 'role_changed'
          }};
@@ -217,27 +180,20 @@ pub async fn renew(
          UPDATE type::record('invitation', $id)
          SET token_hash = $hash, expires_at = $expires_at, created_at = $now;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("id", row.id.clone()))
-                .bind(("role", row.role.clone()))
-                .bind(("team_ids", row.team_ids.clone()))
-                .bind(("hash", token_hash.to_string()))
-                .bind(("expires_at", expires_at))
-                .bind(("rights", rights.clone()))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("id", row.id.clone())
+        .bind("role", row.role.clone())
+        .bind("team_ids", row.team_ids.clone())
+        .bind("hash", token_hash.to_string())
+        .bind("expires_at", expires_at)
+        .bind("rights", rights.clone())
+        .bind("now", now)
+        .run()
+        .await
 }
 
-pub async fn delete(db: &Db, id: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
+pub async fn delete(db: &Db, id: &str, audit: &super::audit::Audit) -> Result<bool, Guard> {
     deleting(
         db,
         "LET $gone = (DELETE type::record('invitation', $key) RETURN BEFORE);",
@@ -254,29 +210,20 @@ async fn deleting(
     delete: &str,
     key: &str,
     audit: &super::audit::Audit,
-) -> Result<bool, StoreError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<bool, Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          {delete}
          IF array::len($gone) = 0 {{ THROW 'absent' }};
          LET $audit_org = record::id($gone[0].org);
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("key", key.to_string()))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+    );
+    super::write::done_unless_absent(
+        Write::audited(db, &query, audit)
+            .bind("key", key.to_string())
+            .run()
+            .await,
+    )
 }
 
 /// Accepts the invitation behind `hash` for `user_id`, whose lower-cased address must be the
@@ -291,17 +238,17 @@ pub async fn accept(
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<String, InvitationError> {
+) -> Result<String, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $inv = (SELECT * FROM invitation WHERE token_hash = $hash LIMIT 1)[0];
-         IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invalid' }};
+         IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invitation_invalid' }};
          IF $inv.email != $email {{ THROW 'email_mismatch' }};
          LET $org_key = record::id($inv.org);
-         IF $org_key != $rights.org {{ THROW 'invalid' }};
+         IF $org_key != $rights.org {{ THROW 'invitation_invalid' }};
          LET $user = type::record('user', $user_key);
          IF (SELECT VALUE email_verified FROM ONLY $user) != true {{ THROW 'unverified' }};
-         IF record::exists(type::record('membership', [$org_key, $user_key])) {{ THROW 'already_member' }};
+         IF record::exists(type::record('membership', [$org_key, $user_key])) {{ THROW 'invitee_is_member' }};
          {RIGHTS_GUARD}
          CREATE type::record('membership', [$org_key, $user_key]) CONTENT {{
              org: $inv.org, user: $user, role: $inv.role, {MEMBER_COPY}, joined_at: $now
@@ -318,26 +265,19 @@ pub async fn accept(
          COMMIT TRANSACTION;
          SELECT VALUE name FROM ONLY type::record('organization', $org_key);"
     );
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(query.as_str()))
-                .bind(("audit", audit.clone()))
-                .bind(("hash", hash.to_string()))
-                .bind(("user_key", user_id.to_string()))
-                .bind(("email", email.to_string()))
-                .bind(("rights", rights.clone()))
-                .bind(("now", now))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<String>>(last)
-    })
-    .await;
-    outcome(result)?.ok_or(InvitationError::Invalid)
+    let result = Write::audited(db, &query, audit)
+        .bind("hash", hash.to_string())
+        .bind("user_key", user_id.to_string())
+        .bind("email", email.to_string())
+        .bind("rights", rights.clone())
+        .bind("now", now)
+        .returning::<Option<String>>()
+        .await;
+    result?.ok_or(Guard::InvitationInvalid)
 }
 
 /// Deletes the invitation behind `hash` (declined). `false` if there was none.
-pub async fn decline(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
+pub async fn decline(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<bool, Guard> {
     deleting(
         db,
         "LET $gone = (DELETE invitation WHERE token_hash = $key RETURN BEFORE);",

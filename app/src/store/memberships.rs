@@ -12,11 +12,11 @@
 //!   grants; a member who owns projects cannot be removed (or leave) until they are
 //!   transferred.
 
-use super::checked::{checked, is_thrown};
+use super::checked::checked;
 use super::organizations::MEMBER_COPY;
-use super::retry::retry_on_conflict;
-use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
+use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -96,47 +96,6 @@ fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, 
         .collect())
 }
 
-/// Why a guarded membership write was refused.
-#[derive(Debug)]
-pub enum GuardError {
-    NotMember,
-    LastOwner,
-    AlreadyMember,
-    /// The member still owns projects of the organization.
-    OwnsProjects,
-    /// The rights guard refused: see `store::rights`.
-    Refused(Refusal),
-    /// A site admin may add an owner only where no active owner is left.
-    HasActiveOwner,
-    /// A site admin may not make themselves an owner where owners (inactive ones) remain.
-    SelfOwner,
-    Store(StoreError),
-}
-
-fn guard_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, GuardError> {
-    let err = match result {
-        Ok(v) => return Ok(v),
-        Err(err) => err,
-    };
-    Err(if let Some(refused) = refusal(&err) {
-        GuardError::Refused(refused)
-    } else if is_thrown(&err, "not_member") {
-        GuardError::NotMember
-    } else if is_thrown(&err, "last_owner") {
-        GuardError::LastOwner
-    } else if is_thrown(&err, "already_member") {
-        GuardError::AlreadyMember
-    } else if is_thrown(&err, "owns_projects") {
-        GuardError::OwnsProjects
-    } else if is_thrown(&err, "has_active_owner") {
-        GuardError::HasActiveOwner
-    } else if is_thrown(&err, "self_owner") {
-        GuardError::SelfOwner
-    } else {
-        GuardError::Store(err.into())
-    })
-}
-
 /// One page of members by username, after `after`; `query` filters on name and email.
 ///
 /// Two steps: the page's ids first (the filter and order touch only indexed, copied fields),
@@ -203,7 +162,7 @@ pub async fn add(
     role: &str,
     team_ids: &[String],
     now: DateTime<Utc>,
-) -> Result<(), GuardError> {
+) -> Result<(), Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
@@ -222,20 +181,14 @@ pub async fn add(
          }};
          COMMIT TRANSACTION;"
     );
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("org_key", org_id.to_string()))
-                .bind(("user_key", user_id.to_string()))
-                .bind(("role", role.to_string()))
-                .bind(("teams", team_ids.to_vec()))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+    Write::new(db, &query)
+        .bind("org_key", org_id.to_string())
+        .bind("user_key", user_id.to_string())
+        .bind("role", role.to_string())
+        .bind("teams", team_ids.to_vec())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Sets a member's role, after the rights guard confirms what the caller's check saw
@@ -247,8 +200,8 @@ pub async fn change_role(
     role: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), GuardError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
          LET $current = (SELECT VALUE role FROM ONLY type::record('membership', [$org_key, $user_key]));
@@ -261,21 +214,14 @@ pub async fn change_role(
          UPDATE type::record('membership', [$org_key, $user_key]) SET role = $role;
          UPDATE $org SET guard += 1;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("org_key", org_id.to_string()))
-                .bind(("user_key", user_id.to_string()))
-                .bind(("rights", rights.clone()))
-                .bind(("role", role.to_string()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("org_key", org_id.to_string())
+        .bind("user_key", user_id.to_string())
+        .bind("rights", rights.clone())
+        .bind("role", role.to_string())
+        .run()
+        .await
 }
 
 /// Removes a member (and their group memberships), after the rights guard confirms what the
@@ -286,8 +232,8 @@ pub async fn remove(
     user_id: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), GuardError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
          LET $user = type::record('user', $user_key);
@@ -306,20 +252,13 @@ pub async fn remove(
          DELETE type::record('membership', [$org_key, $user_key]);
          UPDATE $org SET guard += 1;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("org_key", org_id.to_string()))
-                .bind(("user_key", user_id.to_string()))
-                .bind(("rights", rights.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("org_key", org_id.to_string())
+        .bind("user_key", user_id.to_string())
+        .bind("rights", rights.clone())
+        .run()
+        .await
 }
 
 /// How many members hold `role`.
@@ -361,8 +300,8 @@ pub async fn make_owner(
     admin_id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<Vec<String>, GuardError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<Vec<String>, Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
          LET $user = type::record('user', $user_key);
@@ -378,20 +317,12 @@ pub async fn make_owner(
          UPDATE $org SET guard += 1;
          COMMIT TRANSACTION;
          RETURN array::map($owners, |$o| $o.email);"
-    ));
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(query.as_str())
-                .bind(("org_key", org_id.to_string()))
-                .bind(("user_key", user_id.to_string()))
-                .bind(("admin_key", admin_id.to_string()))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Vec<String>>(last)
-    })
-    .await;
-    guard_outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("org_key", org_id.to_string())
+        .bind("user_key", user_id.to_string())
+        .bind("admin_key", admin_id.to_string())
+        .bind("now", now)
+        .returning::<Vec<String>>()
+        .await
 }

@@ -4,6 +4,9 @@
 //! - Every value reaches SurrealDB through `.bind(...)`; no query text is built from input.
 //! - Every query result is checked statement by statement (`checked`), so a failed statement
 //!   or COMMIT inside an `Ok` response is an error here.
+//! - Every write goes through [`Write`] (`write.rs`): one transaction, retried on conflict,
+//!   its audit entry appended inside it, and its guards' refusals read back as one [`Guard`]
+//!   (`guard.rs`), whose `From<Guard> for AppError` holds every refusal's message.
 //!
 //! Performance rule (measured, SurrealDB 3.3): a subquery correlated through `$parent`
 //! (`SELECT …, count(SELECT … FROM membership WHERE user = $parent.id) FROM user`) is planned
@@ -17,6 +20,7 @@ mod checked;
 mod connection;
 pub mod email_verifications;
 mod error;
+pub mod guard;
 pub mod health;
 pub mod invitations;
 pub mod login_challenges;
@@ -36,10 +40,13 @@ pub mod throttle;
 pub mod tokens;
 pub mod two_factor;
 pub mod users;
+pub mod write;
 
-pub use checked::{checked, is_thrown};
+pub use checked::checked;
 pub use connection::{Credentials, DatabaseInfo, Durability, open, private_dir};
 pub use error::StoreError;
+pub use guard::Guard;
+pub use write::Write;
 
 /// The database handle every store function takes: SurrealDB's `any` engine, so one type
 /// serves `mem://`, `surrealkv://` and `ws://`.

@@ -7,9 +7,9 @@
 //!   projects, project grants, organization and group tokens and name claim in the same
 //!   transaction.
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
+use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -54,20 +54,6 @@ pub struct TeamRole {
     pub role: String,
 }
 
-#[derive(Debug)]
-pub enum OrgWriteError {
-    NameTaken,
-    Store(StoreError),
-}
-
-fn write_outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, OrgWriteError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "name_taken") => Err(OrgWriteError::NameTaken),
-        Err(err) => Err(OrgWriteError::Store(err.into())),
-    }
-}
-
 /// The membership fields copied from the user `$user` (a record id in the query), so the
 /// people page pages and searches through one index (see the migration).
 pub const MEMBER_COPY: &str = "username: $user.username, \
@@ -81,10 +67,10 @@ pub async fn create(
     owner_id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<OrgRow, OrgWriteError> {
+) -> Result<OrgRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
-         IF record::exists(type::record('org_name', $name)) {{ THROW 'name_taken' }};
+         IF record::exists(type::record('org_name', $name)) {{ THROW 'org_name_taken' }};
          LET $org = CREATE ONLY organization CONTENT {{
              name: $name, display_name: $display_name, require_two_factor: false,
              created_at: $now, updated_at: $now, guard: 0
@@ -98,22 +84,15 @@ pub async fn create(
          COMMIT TRANSACTION;
          SELECT {ORG_FIELDS} FROM ONLY type::record('org_name', $name).org;"
     );
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(query.as_str()))
-                .bind(("audit", audit.clone()))
-                .bind(("name", name.to_string()))
-                .bind(("display_name", display_name.to_string()))
-                .bind(("owner", owner_id.to_string()))
-                .bind(("now", now))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<OrgRow>>(last)
-    })
-    .await;
-    write_outcome(result)?.ok_or_else(|| {
-        OrgWriteError::Store(surrealdb::Error::internal("organization not created".into()).into())
+    let result = Write::audited(db, &query, audit)
+        .bind("name", name.to_string())
+        .bind("display_name", display_name.to_string())
+        .bind("owner", owner_id.to_string())
+        .bind("now", now)
+        .returning::<Option<OrgRow>>()
+        .await;
+    result?.ok_or_else(|| {
+        Guard::Store(surrealdb::Error::internal("organization not created".into()).into())
     })
 }
 
@@ -194,13 +173,13 @@ pub async fn update(
     change: &OrgChange<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<OrgRow, OrgWriteError> {
+) -> Result<OrgRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $id);
          LET $old = (SELECT VALUE name FROM ONLY $org);
          IF $name != NONE AND $name != $old {{
-             IF record::exists(type::record('org_name', $name)) {{ THROW 'name_taken' }};
+             IF record::exists(type::record('org_name', $name)) {{ THROW 'org_name_taken' }};
              DELETE type::record('org_name', $old);
              CREATE type::record('org_name', $name) CONTENT {{ org: $org }};
              UPDATE $org SET name = $name;
@@ -211,32 +190,24 @@ pub async fn update(
          COMMIT TRANSACTION;
          SELECT {ORG_FIELDS} FROM ONLY type::record('organization', $id);"
     );
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(query.as_str()))
-                .bind(("audit", audit.clone()))
-                .bind(("id", org_id.to_string()))
-                .bind(("name", change.name.map(str::to_string)))
-                .bind(("display_name", change.display_name.map(str::to_string)))
-                .bind(("require_two_factor", change.require_two_factor))
-                .bind(("now", now))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<OrgRow>>(last)
-    })
-    .await;
-    write_outcome(result)?.ok_or_else(|| {
-        OrgWriteError::Store(surrealdb::Error::internal("organization vanished".into()).into())
+    let result = Write::audited(db, &query, audit)
+        .bind("id", org_id.to_string())
+        .bind("name", change.name.map(str::to_string))
+        .bind("display_name", change.display_name.map(str::to_string))
+        .bind("require_two_factor", change.require_two_factor)
+        .bind("now", now)
+        .returning::<Option<OrgRow>>()
+        .await;
+    result?.ok_or_else(|| {
+        Guard::Store(surrealdb::Error::internal("organization vanished".into()).into())
     })
 }
 
 /// Deletes an organization and everything that belongs to it.
-pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Result<(), StoreError> {
-    retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Result<(), Guard> {
+    Write::audited(
+        db,
+        "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $id);
                  DELETE type::record('org_name', (SELECT VALUE name FROM ONLY $org));
                  DELETE team_name WHERE team.org = $org;
@@ -250,13 +221,10 @@ pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Resul
                  DELETE membership WHERE org = $org;
                  DELETE $org;
                  COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("id", org_id.to_string()))
-            .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("id", org_id.to_string())
+    .run()
     .await?;
     Ok(())
 }

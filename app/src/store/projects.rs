@@ -9,9 +9,9 @@
 //! - A grant names a member or a group of the same organization, checked when written;
 //!   removing the member or deleting the group removes their grants.
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
+use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -52,30 +52,6 @@ pub struct AccessRow {
     pub role: String,
 }
 
-#[derive(Debug)]
-pub enum ProjectError {
-    NameTaken,
-    NotMember,
-    NoSuchGroup,
-    Store(StoreError),
-}
-
-fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, ProjectError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "name_taken") => Err(ProjectError::NameTaken),
-        Err(err) if is_thrown(&err, "not_member") => Err(ProjectError::NotMember),
-        Err(err) if is_thrown(&err, "no_such_group") => Err(ProjectError::NoSuchGroup),
-        Err(err) => Err(ProjectError::Store(err.into())),
-    }
-}
-
-impl From<StoreError> for ProjectError {
-    fn from(err: StoreError) -> Self {
-        ProjectError::Store(err)
-    }
-}
-
 /// Creates a project owned by `owner_id`, who must be a member.
 pub async fn create(
     db: &Db,
@@ -85,12 +61,12 @@ pub async fn create(
     owner_id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<ProjectRow, ProjectError> {
+) -> Result<ProjectRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $org = type::record('organization', $org_key);
-         IF !record::exists(type::record('membership', [$org_key, $owner])) {{ THROW 'not_member' }};
-         IF record::exists(type::record('project_name', [$org_key, $name])) {{ THROW 'name_taken' }};
+         IF !record::exists(type::record('membership', [$org_key, $owner])) {{ THROW 'grantee_not_member' }};
+         IF record::exists(type::record('project_name', [$org_key, $name])) {{ THROW 'project_name_taken' }};
          LET $p = CREATE ONLY project CONTENT {{
              org: $org, name: $name, description: $description,
              owner: type::record('user', $owner), created_at: $now, updated_at: $now
@@ -100,23 +76,16 @@ pub async fn create(
          COMMIT TRANSACTION;
          SELECT {FIELDS} FROM ONLY type::record('project_name', [$org_key, $name]).project;"
     );
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(query.as_str()))
-                .bind(("audit", audit.clone()))
-                .bind(("org_key", org_id.to_string()))
-                .bind(("name", name.to_string()))
-                .bind(("description", description.to_string()))
-                .bind(("owner", owner_id.to_string()))
-                .bind(("now", now))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<ProjectRow>>(last)
-    })
-    .await;
-    outcome(result)?.ok_or_else(|| {
-        ProjectError::Store(surrealdb::Error::internal("project not created".into()).into())
+    let result = Write::audited(db, &query, audit)
+        .bind("org_key", org_id.to_string())
+        .bind("name", name.to_string())
+        .bind("description", description.to_string())
+        .bind("owner", owner_id.to_string())
+        .bind("now", now)
+        .returning::<Option<ProjectRow>>()
+        .await;
+    result?.ok_or_else(|| {
+        Guard::Store(surrealdb::Error::internal("project not created".into()).into())
     })
 }
 
@@ -245,13 +214,13 @@ pub async fn update(
     change: &ProjectChange<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<ProjectRow, ProjectError> {
+) -> Result<ProjectRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $p = type::record('project', $id);
          LET $old = (SELECT VALUE name FROM ONLY $p);
          IF $name != NONE AND $name != $old {{
-             IF record::exists(type::record('project_name', [$org_key, $name])) {{ THROW 'name_taken' }};
+             IF record::exists(type::record('project_name', [$org_key, $name])) {{ THROW 'project_name_taken' }};
              DELETE type::record('project_name', [$org_key, $old]);
              CREATE type::record('project_name', [$org_key, $name]) CONTENT {{ project: $p }};
              UPDATE $p SET name = $name;
@@ -261,24 +230,16 @@ pub async fn update(
          COMMIT TRANSACTION;
          SELECT {FIELDS} FROM ONLY type::record('project', $id);"
     );
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(query.as_str()))
-                .bind(("audit", audit.clone()))
-                .bind(("org_key", org_id.to_string()))
-                .bind(("id", project_id.to_string()))
-                .bind(("name", change.name.map(str::to_string)))
-                .bind(("description", change.description.map(str::to_string)))
-                .bind(("now", now))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<ProjectRow>>(last)
-    })
-    .await;
-    outcome(result)?.ok_or_else(|| {
-        ProjectError::Store(surrealdb::Error::internal("project vanished".into()).into())
-    })
+    let result = Write::audited(db, &query, audit)
+        .bind("org_key", org_id.to_string())
+        .bind("id", project_id.to_string())
+        .bind("name", change.name.map(str::to_string))
+        .bind("description", change.description.map(str::to_string))
+        .bind("now", now)
+        .returning::<Option<ProjectRow>>()
+        .await;
+    result?
+        .ok_or_else(|| Guard::Store(surrealdb::Error::internal("project vanished".into()).into()))
 }
 
 /// Deletes a project with its grants and name claim.
@@ -287,24 +248,20 @@ pub async fn delete(
     org_id: &str,
     project_id: &str,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
+        "BEGIN TRANSACTION;
                  LET $p = type::record('project', $id);
                  DELETE type::record('project_name', [$org_key, (SELECT VALUE name FROM ONLY $p)]);
                  DELETE project_access WHERE project = $p;
                  DELETE $p;
                  COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("org_key", org_id.to_string()))
-            .bind(("id", project_id.to_string()))
-            .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("org_key", org_id.to_string())
+    .bind("id", project_id.to_string())
+    .run()
     .await?;
     Ok(())
 }
@@ -317,28 +274,19 @@ pub async fn transfer(
     new_owner_id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), ProjectError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(db, "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
-                 IF !record::exists(type::record('membership', [$org_key, $owner])) { THROW 'not_member' };
+                 IF !record::exists(type::record('membership', [$org_key, $owner])) { THROW 'grantee_not_member' };
                  UPDATE type::record('project', $id) SET owner = type::record('user', $owner), updated_at = $now;
                  UPDATE $org SET guard += 1;
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org_key", org_id.to_string()))
-            .bind(("id", project_id.to_string()))
-            .bind(("owner", new_owner_id.to_string()))
-            .bind(("now", now))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+                 COMMIT TRANSACTION;", audit)
+        .bind("org_key", org_id.to_string())
+        .bind("id", project_id.to_string())
+        .bind("owner", new_owner_id.to_string())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Who a grant is for: a member (by user id) or a group (by team id).
@@ -371,13 +319,10 @@ pub async fn grant(
     grantee: Grantee<'_>,
     role: &str,
     audit: &super::audit::Audit,
-) -> Result<(), ProjectError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(db, "BEGIN TRANSACTION;
                  LET $org = type::record('organization', $org_key);
-                 IF $kind = 'user' AND !record::exists(type::record('membership', [$org_key, $key])) { THROW 'not_member' };
+                 IF $kind = 'user' AND !record::exists(type::record('membership', [$org_key, $key])) { THROW 'grantee_not_member' };
                  IF $kind = 'group' AND (SELECT VALUE org FROM ONLY type::record('team', $key)) != $org { THROW 'no_such_group' };
                  UPSERT type::record('project_access', [$id, $kind, $key]) CONTENT {
                      org: $org, project: type::record('project', $id), kind: $kind,
@@ -385,20 +330,14 @@ pub async fn grant(
                      team: IF $kind = 'group' { type::record('team', $key) } ELSE { NONE },
                      role: $role
                  };
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("org_key", org_id.to_string()))
-            .bind(("id", project_id.to_string()))
-            .bind(("kind", grantee.kind()))
-            .bind(("key", grantee.key()))
-            .bind(("role", role.to_string()))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+                 COMMIT TRANSACTION;", audit)
+        .bind("org_key", org_id.to_string())
+        .bind("id", project_id.to_string())
+        .bind("kind", grantee.kind())
+        .bind("key", grantee.key())
+        .bind("role", role.to_string())
+        .run()
+        .await
 }
 
 /// Takes `grantee`'s grant away; `false` if there was none.
@@ -407,29 +346,16 @@ pub async fn revoke(
     project_id: &str,
     grantee: Grantee<'_>,
     audit: &super::audit::Audit,
-) -> Result<bool, StoreError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<bool, Guard> {
+    super::write::done_unless_absent(Write::audited(db, "BEGIN TRANSACTION;
                  LET $gone = (DELETE type::record('project_access', [$id, $kind, $key]) RETURN BEFORE);
                  IF array::len($gone) = 0 { THROW 'absent' };
-                 COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("id", project_id.to_string()))
-            .bind(("kind", grantee.kind()))
-            .bind(("key", grantee.key()))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+                 COMMIT TRANSACTION;", audit)
+        .bind("id", project_id.to_string())
+        .bind("kind", grantee.kind())
+        .bind("key", grantee.key())
+        .run()
+        .await)
 }
 
 /// The project's grants: members first by username, then groups by name.

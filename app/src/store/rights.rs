@@ -67,8 +67,8 @@ pub struct CallerTeamSeen {
     pub role: String,
 }
 
-/// The guard, for a transaction that binds `$rights`. Its THROWs are told apart by
-/// [`refusal`].
+/// The guard, for a transaction that binds `$rights`. It THROWs `owner_only`,
+/// `role_changed` or `rights_changed` (see [`super::Guard`]).
 pub const RIGHTS_GUARD: &str = "
      IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != $rights.caller_role {
          THROW 'rights_changed'
@@ -108,27 +108,3 @@ pub const RIGHTS_GUARD: &str = "
              THROW 'role_changed'
          };
      };";
-
-/// Why [`RIGHTS_GUARD`] refused a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// Only an owner may make this change.
-    OwnerOnly,
-    /// A role, a group's role or a member's role changed since the check.
-    RoleChanged,
-    /// The caller's own standing changed since the check.
-    RightsChanged,
-}
-
-/// The guard's refusal in `err`, if that is what it is.
-pub fn refusal(err: &surrealdb::Error) -> Option<Refusal> {
-    if super::is_thrown(err, "owner_only") {
-        Some(Refusal::OwnerOnly)
-    } else if super::is_thrown(err, "role_changed") {
-        Some(Refusal::RoleChanged)
-    } else if super::is_thrown(err, "rights_changed") {
-        Some(Refusal::RightsChanged)
-    } else {
-        None
-    }
-}

@@ -9,10 +9,10 @@
 //!   tokens) to no role happen in one transaction, which confirms the rights check's findings:
 //!   a token never regains rights from a later role of the same name.
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
-use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
+use super::checked::checked;
+use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -22,27 +22,6 @@ pub struct RoleRow {
     pub title: String,
     pub description: String,
     pub permissions: Vec<String>,
-}
-
-#[derive(Debug)]
-pub enum RoleError {
-    Exists,
-    Changed,
-    /// The rights check's findings no longer hold.
-    Refused(Refusal),
-    Store(StoreError),
-}
-
-fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, RoleError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(err) if is_thrown(&err, "role_exists") => Err(RoleError::Exists),
-        Err(err) if is_thrown(&err, "role_changed") => Err(RoleError::Changed),
-        Err(err) => match refusal(&err) {
-            Some(refused) => Err(RoleError::Refused(refused)),
-            None => Err(RoleError::Store(err.into())),
-        },
-    }
 }
 
 pub async fn list(db: &Db, org_id: &str) -> Result<Vec<RoleRow>, StoreError> {
@@ -75,11 +54,10 @@ pub async fn create(
     role: &RoleRow,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), RoleError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
+        "BEGIN TRANSACTION;
                  IF record::exists(type::record('role', [$org, $name])) { THROW 'role_exists' };
                  CREATE type::record('role', [$org, $name]) CONTENT {
                      org: type::record('organization', $org), name: $name, title: $title,
@@ -87,20 +65,16 @@ pub async fn create(
                      created_at: $now, updated_at: $now
                  };
                  COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("org", org_id.to_string()))
-            .bind(("name", role.name.clone()))
-            .bind(("title", role.title.clone()))
-            .bind(("description", role.description.clone()))
-            .bind(("permissions", role.permissions.clone()))
-            .bind(("now", now))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+        audit,
+    )
+    .bind("org", org_id.to_string())
+    .bind("name", role.name.clone())
+    .bind("title", role.title.clone())
+    .bind("description", role.description.clone())
+    .bind("permissions", role.permissions.clone())
+    .bind("now", now)
+    .run()
+    .await
 }
 
 /// Replaces title, description and permissions, if the permissions are still `expected` and
@@ -113,34 +87,27 @@ pub async fn update(
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), RoleError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $r = type::record('role', [$org, $name]);
-         IF (SELECT VALUE permissions FROM ONLY $r) != $expected {{ THROW 'role_changed' }};
+         IF (SELECT VALUE permissions FROM ONLY $r) != $expected {{ THROW 'role_edited' }};
          {RIGHTS_GUARD}
          UPDATE $r SET title = $title, description = $description,
              permissions = $permissions, updated_at = $now;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("rights", rights.clone()))
-                .bind(("audit", audit.clone()))
-                .bind(("org", org_id.to_string()))
-                .bind(("name", role.name.clone()))
-                .bind(("title", role.title.clone()))
-                .bind(("description", role.description.clone()))
-                .bind(("permissions", role.permissions.clone()))
-                .bind(("expected", expected.to_vec()))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("rights", rights.clone())
+        .bind("org", org_id.to_string())
+        .bind("name", role.name.clone())
+        .bind("title", role.title.clone())
+        .bind("description", role.description.clone())
+        .bind("permissions", role.permissions.clone())
+        .bind("expected", expected.to_vec())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Deletes the role; its holders (members, groups, pending invitations, organization tokens)
@@ -151,8 +118,8 @@ pub async fn delete(
     name: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), DeleteError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          {RIGHTS_GUARD}
          LET $org_id = type::record('organization', $org);
@@ -163,34 +130,13 @@ pub async fn delete(
          DELETE type::record('role', [$org, $name]);
          UPDATE $org_id SET guard += 1;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("org", org_id.to_string()))
-                .bind(("name", name.to_string()))
-                .bind(("rights", rights.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    match result {
-        Ok(()) => Ok(()),
-        Err(err) => match refusal(&err) {
-            Some(refused) => Err(DeleteError::Refused(refused)),
-            None => Err(DeleteError::Store(err.into())),
-        },
-    }
-}
-
-/// Why deleting a role failed.
-#[derive(Debug)]
-pub enum DeleteError {
-    /// The rights check's findings no longer hold.
-    Refused(Refusal),
-    Store(StoreError),
+    );
+    Write::audited(db, &query, audit)
+        .bind("org", org_id.to_string())
+        .bind("name", name.to_string())
+        .bind("rights", rights.clone())
+        .run()
+        .await
 }
 
 /// Organization tokens that carry `name`: (prefix, description), by prefix.

@@ -3,6 +3,7 @@
 
 use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -35,8 +36,9 @@ pub async fn create(
     new: &NewSession<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    let query = super::audit::with_audit(
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
         "BEGIN TRANSACTION;
          CREATE type::record('session', $hash) CONTENT {
              user: type::record('user', $user), created_at: $now, last_seen_at: $now,
@@ -44,21 +46,15 @@ pub async fn create(
          };
          UPDATE type::record('user', $user) SET last_sign_in_at = $now;
          COMMIT TRANSACTION;",
-    );
-    super::retry::retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("hash", new.hash.to_string()))
-                .bind(("user", new.user_id.to_string()))
-                .bind(("user_agent", new.user_agent.to_string()))
-                .bind(("ip", new.ip.to_string()))
-                .bind(("password_change_only", new.password_change_only))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("hash", new.hash.to_string())
+    .bind("user", new.user_id.to_string())
+    .bind("user_agent", new.user_agent.to_string())
+    .bind("ip", new.ip.to_string())
+    .bind("password_change_only", new.password_change_only)
+    .bind("now", now)
+    .run()
     .await?;
     Ok(())
 }
@@ -72,8 +68,8 @@ pub async fn replace(
     new_hash: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<bool, StoreError> {
-    let query = super::audit::with_audit(
+) -> Result<bool, Guard> {
+    let query = String::from(
         "BEGIN TRANSACTION;
          LET $old = (SELECT * FROM ONLY type::record('session', $old_hash));
          IF $old = NONE { THROW 'absent' };
@@ -84,23 +80,14 @@ pub async fn replace(
          };
          COMMIT TRANSACTION;",
     );
-    let result = super::retry::retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("old_hash", old_hash.to_string()))
-                .bind(("new_hash", new_hash.to_string()))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+    super::write::done_unless_absent(
+        Write::audited(db, &query, audit)
+            .bind("old_hash", old_hash.to_string())
+            .bind("new_hash", new_hash.to_string())
+            .bind("now", now)
+            .run()
+            .await,
+    )
 }
 
 pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreError> {
@@ -147,28 +134,19 @@ pub async fn delete(db: &Db, hash: &str) -> Result<(), StoreError> {
 
 /// Ends the session `hash` with its audit entry, in one transaction; `false` (and no entry)
 /// if there was none.
-pub async fn end(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<bool, StoreError> {
-    let query = super::audit::with_audit(
+pub async fn end(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<bool, Guard> {
+    let query = String::from(
         "BEGIN TRANSACTION;
          LET $gone = (DELETE type::record('session', $hash) RETURN BEFORE);
          IF array::len($gone) = 0 { THROW 'absent' };
          COMMIT TRANSACTION;",
     );
-    let result = super::retry::retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("hash", hash.to_string()))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "absent") => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+    super::write::done_unless_absent(
+        Write::audited(db, &query, audit)
+            .bind("hash", hash.to_string())
+            .run()
+            .await,
+    )
 }
 
 /// Ends every session of `user_id` except `keep` (the hash of the caller's own, if any).

@@ -2,6 +2,7 @@
 
 use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
@@ -31,28 +32,23 @@ pub async fn update(
     db: &Db,
     settings: &SettingsRow,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    let query = super::audit::with_audit(
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
         "BEGIN TRANSACTION;
          UPDATE setting:instance SET signup_mode = $signup_mode,
              require_two_factor = $require_two_factor,
              session_idle_minutes = $session_idle_minutes,
              session_max_hours = $session_max_hours, token_max_days = $token_max_days;
          COMMIT TRANSACTION;",
-    );
-    super::retry::retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("signup_mode", settings.signup_mode.clone()))
-                .bind(("require_two_factor", settings.require_two_factor))
-                .bind(("session_idle_minutes", settings.session_idle_minutes))
-                .bind(("session_max_hours", settings.session_max_hours))
-                .bind(("token_max_days", settings.token_max_days))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("signup_mode", settings.signup_mode.clone())
+    .bind("require_two_factor", settings.require_two_factor)
+    .bind("session_idle_minutes", settings.session_idle_minutes)
+    .bind("session_max_hours", settings.session_max_hours)
+    .bind("token_max_days", settings.token_max_days)
+    .run()
     .await?;
     Ok(())
 }

@@ -9,10 +9,10 @@
 //! - Every write that gives or takes rights (a role, a member, deleting) runs the rights guard
 //!   (`store::rights`) in its transaction.
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
-use super::rights::{RIGHTS_GUARD, Refusal, RightsSeen, refusal};
+use super::checked::checked;
+use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -33,35 +33,6 @@ const TEAM_ROW: &str = "|$t| {
      members_count: count(SELECT VALUE id FROM team_member WHERE team = $t.id)
  }";
 
-#[derive(Debug)]
-pub enum TeamError {
-    NameTaken,
-    NotMember,
-    /// The member was not in the group.
-    Absent,
-    /// The rights guard refused: see `store::rights`.
-    Refused(Refusal),
-    Store(StoreError),
-}
-
-fn outcome<T>(result: Result<T, surrealdb::Error>) -> Result<T, TeamError> {
-    let err = match result {
-        Ok(v) => return Ok(v),
-        Err(err) => err,
-    };
-    Err(if let Some(refused) = refusal(&err) {
-        TeamError::Refused(refused)
-    } else if is_thrown(&err, "name_taken") {
-        TeamError::NameTaken
-    } else if is_thrown(&err, "not_member") {
-        TeamError::NotMember
-    } else if is_thrown(&err, "absent") {
-        TeamError::Absent
-    } else {
-        TeamError::Store(err.into())
-    })
-}
-
 /// A new group and its role.
 pub struct NewTeam<'a> {
     pub name: &'a str,
@@ -76,15 +47,15 @@ pub async fn create(
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), TeamError> {
+) -> Result<(), Guard> {
     let NewTeam {
         name,
         description,
         role,
     } = *team;
-    let query = super::audit::with_audit(&format!(
+    let query = format!(
         "BEGIN TRANSACTION;
-         IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'name_taken' }};
+         IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'group_name_taken' }};
          {RIGHTS_GUARD}
          LET $team = CREATE ONLY team CONTENT {{
              org: type::record('organization', $org), name: $name,
@@ -92,23 +63,16 @@ pub async fn create(
          }};
          CREATE type::record('team_name', [$org, $name]) CONTENT {{ team: $team.id }};
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("org", org_id.to_string()))
-                .bind(("name", name.to_string()))
-                .bind(("description", description.to_string()))
-                .bind(("role", role.map(str::to_string)))
-                .bind(("rights", rights.clone()))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("org", org_id.to_string())
+        .bind("name", name.to_string())
+        .bind("description", description.to_string())
+        .bind("role", role.map(str::to_string))
+        .bind("rights", rights.clone())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 pub async fn list(db: &Db, org_id: &str) -> Result<Vec<TeamRow>, StoreError> {
@@ -152,14 +116,14 @@ pub async fn update(
     change: &TeamChange<'_>,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), TeamError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          {RIGHTS_GUARD}
          LET $team = type::record('team', $id);
          LET $old = (SELECT VALUE name FROM ONLY $team);
          IF $name != NONE AND $name != $old {{
-             IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'name_taken' }};
+             IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'group_name_taken' }};
              DELETE type::record('team_name', [$org, $old]);
              CREATE type::record('team_name', [$org, $name]) CONTENT {{ team: $team }};
              UPDATE $team SET name = $name;
@@ -167,24 +131,17 @@ pub async fn update(
          IF $description != NONE {{ UPDATE $team SET description = $description }};
          IF $set_role {{ UPDATE $team SET role = $role }};
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("org", org_id.to_string()))
-                .bind(("id", team_id.to_string()))
-                .bind(("name", change.name.map(str::to_string)))
-                .bind(("description", change.description.map(str::to_string)))
-                .bind(("set_role", change.role.is_some()))
-                .bind(("role", change.role.flatten().map(str::to_string)))
-                .bind(("rights", rights.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("org", org_id.to_string())
+        .bind("id", team_id.to_string())
+        .bind("name", change.name.map(str::to_string))
+        .bind("description", change.description.map(str::to_string))
+        .bind("set_role", change.role.is_some())
+        .bind("role", change.role.flatten().map(str::to_string))
+        .bind("rights", rights.clone())
+        .run()
+        .await
 }
 
 pub async fn delete(
@@ -193,8 +150,8 @@ pub async fn delete(
     team_id: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), TeamError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          {RIGHTS_GUARD}
          LET $team = type::record('team', $id);
@@ -204,20 +161,13 @@ pub async fn delete(
          DELETE api_token WHERE team = $team;
          DELETE $team;
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("org", org_id.to_string()))
-                .bind(("id", team_id.to_string()))
-                .bind(("rights", rights.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("org", org_id.to_string())
+        .bind("id", team_id.to_string())
+        .bind("rights", rights.clone())
+        .run()
+        .await
 }
 
 /// The group's members: (user id, username, display name), by username.
@@ -251,32 +201,25 @@ pub async fn add_member(
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), TeamError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
-         IF !record::exists(type::record('membership', [$org, $user])) {{ THROW 'not_member' }};
+         IF !record::exists(type::record('membership', [$org, $user])) {{ THROW 'joiner_not_member' }};
          {RIGHTS_GUARD}
          UPSERT type::record('team_member', [$team, $user]) CONTENT {{
              team: type::record('team', $team), org: type::record('organization', $org),
              user: type::record('user', $user), added_at: $now
          }};
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("rights", rights.clone()))
-                .bind(("org", org_id.to_string()))
-                .bind(("team", team_id.to_string()))
-                .bind(("user", user_id.to_string()))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("rights", rights.clone())
+        .bind("org", org_id.to_string())
+        .bind("team", team_id.to_string())
+        .bind("user", user_id.to_string())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 pub async fn remove_member(
@@ -285,25 +228,18 @@ pub async fn remove_member(
     user_id: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
-) -> Result<(), TeamError> {
-    let query = super::audit::with_audit(&format!(
+) -> Result<(), Guard> {
+    let query = format!(
         "BEGIN TRANSACTION;
          {RIGHTS_GUARD}
          LET $gone = (DELETE type::record('team_member', [$team, $user]) RETURN BEFORE);
          IF array::len($gone) = 0 {{ THROW 'absent' }};
          COMMIT TRANSACTION;"
-    ));
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("team", team_id.to_string()))
-                .bind(("user", user_id.to_string()))
-                .bind(("rights", rights.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    outcome(result)
+    );
+    Write::audited(db, &query, audit)
+        .bind("team", team_id.to_string())
+        .bind("user", user_id.to_string())
+        .bind("rights", rights.clone())
+        .run()
+        .await
 }

@@ -2,6 +2,7 @@
 
 use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -31,11 +32,8 @@ pub async fn swap(
     key: &str,
     expected: Option<&ThrottleRow>,
     next: &ThrottleRow,
-) -> Result<bool, StoreError> {
-    let result = super::retry::retry_on_conflict(|| async {
-        checked(
-            db.query(
-                "BEGIN TRANSACTION;
+) -> Result<bool, Guard> {
+    let result = Write::new(db, "BEGIN TRANSACTION;
                  LET $row = (SELECT failures, window_start FROM ONLY type::record('throttle', $key));
                  IF ($row = NONE AND $expect_failures != NONE)
                      OR ($row != NONE AND ($expect_failures = NONE
@@ -46,24 +44,21 @@ pub async fn swap(
                  UPSERT type::record('throttle', $key) CONTENT {
                      failures: $failures, window_start: $window_start, locked_until: $locked_until
                  };
-                 COMMIT TRANSACTION;",
-            )
-            .bind(("key", key.to_string()))
-            .bind(("expect_failures", expected.map(|r| r.failures)))
-            .bind(("expect_start", expected.map(|r| r.window_start)))
-            .bind(("failures", next.failures))
-            .bind(("window_start", next.window_start))
-            .bind(("locked_until", next.locked_until))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
+                 COMMIT TRANSACTION;",)
+        .bind("key", key.to_string())
+        .bind("expect_failures", expected.map(|r| r.failures))
+        .bind("expect_start", expected.map(|r| r.window_start))
+        .bind("failures", next.failures)
+        .bind("window_start", next.window_start)
+        .bind("locked_until", next.locked_until)
+        .run()
+        .await;
     match result {
         Ok(()) => Ok(true),
         // Still conflicting after every retry: as good as raced (the caller reads again).
-        Err(err) if super::is_thrown(&err, "raced") || super::retry::is_conflict(&err) => Ok(false),
-        Err(err) => Err(err.into()),
+        Err(Guard::Raced) => Ok(false),
+        Err(err) if err.is_conflict() => Ok(false),
+        Err(err) => Err(err),
     }
 }
 
@@ -84,15 +79,10 @@ pub async fn put(db: &Db, key: &str, row: &ThrottleRow) -> Result<(), StoreError
 }
 
 /// Forgets `key`'s count, retried while parallel attempts on the same key conflict with it.
-pub async fn clear(db: &Db, key: &str) -> Result<(), StoreError> {
-    super::retry::retry_on_conflict(|| async {
-        checked(
-            db.query("DELETE type::record('throttle', $key)")
-                .bind(("key", key.to_string()))
-                .await?,
-        )
-        .map(|_| ())
-    })
-    .await?;
+pub async fn clear(db: &Db, key: &str) -> Result<(), Guard> {
+    Write::new(db, "DELETE type::record('throttle', $key)")
+        .bind("key", key.to_string())
+        .run()
+        .await?;
     Ok(())
 }

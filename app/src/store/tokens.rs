@@ -1,8 +1,8 @@
 //! API tokens, stored by the SHA-256 of their secret.
 
 use super::checked::checked;
-use super::retry::retry_on_conflict;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -53,11 +53,11 @@ pub async fn create_user_token(
     new: &NewUserToken<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<TokenRow, StoreError> {
-    let row = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(&format!(
-                "BEGIN TRANSACTION;
+) -> Result<TokenRow, Guard> {
+    let row = Write::audited(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
              LET $t = CREATE ONLY api_token CONTENT {{
                  kind: 'user', hash: $hash, prefix: $prefix, user: type::record('user', $user),
                  description: $description, created_by: type::record('user', $user),
@@ -65,20 +65,17 @@ pub async fn create_user_token(
              }};
              COMMIT TRANSACTION;
              SELECT {FIELDS} FROM ONLY $t.id;"
-            )))
-            .bind(("audit", audit.clone()))
-            .bind(("hash", new.hash.to_string()))
-            .bind(("prefix", new.prefix.to_string()))
-            .bind(("user", new.user_id.to_string()))
-            .bind(("description", new.description.to_string()))
-            .bind(("expires_at", new.expires_at))
-            .bind(("admin", new.admin))
-            .bind(("now", now))
-            .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<TokenRow>>(last)
-    })
+        ),
+        audit,
+    )
+    .bind("hash", new.hash.to_string())
+    .bind("prefix", new.prefix.to_string())
+    .bind("user", new.user_id.to_string())
+    .bind("description", new.description.to_string())
+    .bind("expires_at", new.expires_at)
+    .bind("admin", new.admin)
+    .bind("now", now)
+    .returning::<Option<TokenRow>>()
     .await?;
     row.ok_or_else(|| surrealdb::Error::internal("token creation returned no row".into()).into())
 }
@@ -95,14 +92,6 @@ pub struct NewOrgToken<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Why an organization or group token was not written.
-#[derive(Debug)]
-pub enum OrgTokenError {
-    /// The rights guard refused: see `store::rights`.
-    Refused(super::rights::Refusal),
-    Store(StoreError),
-}
-
 /// Creates an organization or group token, after the rights guard confirms inside the
 /// transaction what the caller's check saw (the role, or the group's role).
 pub async fn create_org_token(
@@ -111,10 +100,8 @@ pub async fn create_org_token(
     rights: &super::rights::RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<TokenRow, OrgTokenError> {
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(super::audit::with_audit(&format!(
+) -> Result<TokenRow, Guard> {
+    let result = Write::audited(db, &format!(
                 "BEGIN TRANSACTION;
                  {guard}
                  LET $t = CREATE ONLY api_token CONTENT {{
@@ -128,34 +115,22 @@ pub async fn create_org_token(
                  COMMIT TRANSACTION;
                  SELECT {FIELDS} FROM ONLY $t.id;",
                 guard = super::rights::RIGHTS_GUARD
-            )))
-.bind(("audit", audit.clone()))
-            .bind(("hash", new.hash.to_string()))
-            .bind(("prefix", new.prefix.to_string()))
-            .bind(("org", new.org_id.to_string()))
-            .bind(("team", new.team_id.map(str::to_string)))
-            .bind(("role", new.role.map(str::to_string)))
-            .bind(("rights", rights.clone()))
-            .bind(("description", new.description.to_string()))
-            .bind(("created_by", new.created_by.map(str::to_string)))
-            .bind(("expires_at", new.expires_at))
-            .bind(("now", now))
-            .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<TokenRow>>(last)
+            ), audit)
+        .bind("hash", new.hash.to_string())
+        .bind("prefix", new.prefix.to_string())
+        .bind("org", new.org_id.to_string())
+        .bind("team", new.team_id.map(str::to_string))
+        .bind("role", new.role.map(str::to_string))
+        .bind("rights", rights.clone())
+        .bind("description", new.description.to_string())
+        .bind("created_by", new.created_by.map(str::to_string))
+        .bind("expires_at", new.expires_at)
+        .bind("now", now)
+        .returning::<Option<TokenRow>>()
+        .await;
+    result?.ok_or_else(|| {
+        Guard::Store(surrealdb::Error::internal("token creation returned no row".into()).into())
     })
-    .await;
-    match result {
-        Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(OrgTokenError::Store(
-            surrealdb::Error::internal("token creation returned no row".into()).into(),
-        )),
-        Err(err) => Err(match super::rights::refusal(&err) {
-            Some(refused) => OrgTokenError::Refused(refused),
-            None => OrgTokenError::Store(err.into()),
-        }),
-    }
 }
 
 /// An organization's live organization tokens (`team_id` none) or one group's live tokens,
@@ -230,22 +205,17 @@ pub async fn revoke(
     id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    let query = super::audit::with_audit(
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
         "BEGIN TRANSACTION;
          UPDATE type::record('api_token', $id) SET revoked_at = $now;
          COMMIT TRANSACTION;",
-    );
-    retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("audit", audit.clone()))
-                .bind(("id", id.to_string()))
-                .bind(("now", now))
-                .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("id", id.to_string())
+    .bind("now", now)
+    .run()
     .await?;
     Ok(())
 }
@@ -259,30 +229,25 @@ pub async fn note_revoked_use(
     since: DateTime<Utc>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<bool, StoreError> {
-    let query = super::audit::with_audit(
+) -> Result<bool, Guard> {
+    let result = Write::audited(
+        db,
         "BEGIN TRANSACTION;
          LET $hit = (UPDATE type::record('api_token', $id) SET last_used_at = $now
                      WHERE last_used_at = NONE OR last_used_at <= $since RETURN AFTER);
          IF array::len($hit) = 0 { THROW 'quiet' };
          COMMIT TRANSACTION;",
-    );
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("id", id.to_string()))
-                .bind(("since", since))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("id", id.to_string())
+    .bind("since", since)
+    .bind("now", now)
+    .run()
     .await;
     match result {
         Ok(()) => Ok(true),
-        Err(err) if super::is_thrown(&err, "quiet") => Ok(false),
-        Err(err) => Err(err.into()),
+        Err(Guard::Quiet) => Ok(false),
+        Err(err) => Err(err),
     }
 }
 

@@ -7,9 +7,9 @@
 //! - The user's `two_factor_enabled` flag changes in the same transaction as this record.
 //! - `TwoFactorRow` carries the TOTP secret and never leaves the server (not `Serialize`).
 
-use super::checked::{checked, is_thrown};
-use super::retry::retry_on_conflict;
+use super::checked::checked;
 use super::{Db, StoreError};
+use super::{Guard, Write};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -34,26 +34,6 @@ impl std::fmt::Debug for TwoFactorRow {
     }
 }
 
-/// Why a guarded two-factor write did not happen.
-#[derive(Debug)]
-pub enum GuardError {
-    /// Two-factor is already on (enrolment) or not on (use of a code).
-    WrongState,
-    /// The code was accepted before (TOTP step not newer than the last one, or a recovery code
-    /// already used), or the pending secret changed since the code was checked.
-    Used,
-    Store(StoreError),
-}
-
-fn guard_outcome(result: Result<(), surrealdb::Error>) -> Result<(), GuardError> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(err) if is_thrown(&err, "two_factor_state") => Err(GuardError::WrongState),
-        Err(err) if is_thrown(&err, "two_factor_used") => Err(GuardError::Used),
-        Err(err) => Err(GuardError::Store(err.into())),
-    }
-}
-
 pub async fn get(db: &Db, user_id: &str) -> Result<Option<TwoFactorRow>, StoreError> {
     let mut response = checked(
         db.query(
@@ -67,34 +47,24 @@ pub async fn get(db: &Db, user_id: &str) -> Result<Option<TwoFactorRow>, StoreEr
 }
 
 /// Stores a new pending secret (replacing an earlier pending one). Refused while on.
-pub async fn begin(
-    db: &Db,
-    user_id: &str,
-    secret: &str,
-    now: DateTime<Utc>,
-) -> Result<(), GuardError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(
-                "BEGIN TRANSACTION;
+pub async fn begin(db: &Db, user_id: &str, secret: &str, now: DateTime<Utc>) -> Result<(), Guard> {
+    Write::new(
+        db,
+        "BEGIN TRANSACTION;
                  IF (SELECT VALUE enabled FROM ONLY type::record('two_factor', $user)) = true {
-                     THROW 'two_factor_state'
+                     THROW 'two_factor_on'
                  };
                  UPSERT type::record('two_factor', $user) CONTENT {
                      user: type::record('user', $user), secret: $secret, enabled: false,
                      last_step: 0, recovery_hashes: [], created_at: $now, enabled_at: NONE
                  };
                  COMMIT TRANSACTION;",
-            )
-            .bind(("user", user_id.to_string()))
-            .bind(("secret", secret.to_string()))
-            .bind(("now", now))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+    )
+    .bind("user", user_id.to_string())
+    .bind("secret", secret.to_string())
+    .bind("now", now)
+    .run()
+    .await
 }
 
 /// Turns two-factor on with the pending `secret`, recording `step` as used and storing the
@@ -107,75 +77,53 @@ pub async fn enable(
     recovery_hashes: &[String],
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), GuardError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(db, "BEGIN TRANSACTION;
                  LET $tf = SELECT enabled, secret, last_step FROM ONLY type::record('two_factor', $user);
                  IF $tf = NONE OR $tf.enabled { THROW 'two_factor_state' };
                  IF $tf.secret != $secret OR $tf.last_step >= $step { THROW 'two_factor_used' };
                  UPDATE type::record('two_factor', $user) SET enabled = true, last_step = $step,
                      recovery_hashes = $hashes, enabled_at = $now;
                  UPDATE type::record('user', $user) SET two_factor_enabled = true, updated_at = $now;
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("user", user_id.to_string()))
-            .bind(("secret", secret.to_string()))
-            .bind(("step", step))
-            .bind(("hashes", recovery_hashes.to_vec()))
-            .bind(("now", now))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+                 COMMIT TRANSACTION;", audit)
+        .bind("user", user_id.to_string())
+        .bind("secret", secret.to_string())
+        .bind("step", step)
+        .bind("hashes", recovery_hashes.to_vec())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Records TOTP `step` as used, if it is newer than every step used before.
-pub async fn use_step(db: &Db, user_id: &str, step: i64) -> Result<(), GuardError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(
-                "BEGIN TRANSACTION;
+pub async fn use_step(db: &Db, user_id: &str, step: i64) -> Result<(), Guard> {
+    Write::new(
+        db,
+        "BEGIN TRANSACTION;
                  LET $tf = SELECT enabled, last_step FROM ONLY type::record('two_factor', $user);
                  IF $tf = NONE OR !$tf.enabled { THROW 'two_factor_state' };
                  IF $tf.last_step >= $step { THROW 'two_factor_used' };
                  UPDATE type::record('two_factor', $user) SET last_step = $step;
                  COMMIT TRANSACTION;",
-            )
-            .bind(("user", user_id.to_string()))
-            .bind(("step", step))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+    )
+    .bind("user", user_id.to_string())
+    .bind("step", step)
+    .run()
+    .await
 }
 
 /// Removes one unused recovery code (by hash).
-pub async fn use_recovery_code(db: &Db, user_id: &str, hash: &str) -> Result<(), GuardError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(
-                "BEGIN TRANSACTION;
+pub async fn use_recovery_code(db: &Db, user_id: &str, hash: &str) -> Result<(), Guard> {
+    Write::new(db, "BEGIN TRANSACTION;
                  LET $tf = SELECT enabled, recovery_hashes FROM ONLY type::record('two_factor', $user);
                  IF $tf = NONE OR !$tf.enabled { THROW 'two_factor_state' };
                  IF $hash NOTINSIDE $tf.recovery_hashes { THROW 'two_factor_used' };
                  UPDATE type::record('two_factor', $user) SET recovery_hashes -= $hash;
-                 COMMIT TRANSACTION;",
-            )
-            .bind(("user", user_id.to_string()))
-            .bind(("hash", hash.to_string()))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+                 COMMIT TRANSACTION;",)
+        .bind("user", user_id.to_string())
+        .bind("hash", hash.to_string())
+        .run()
+        .await
 }
 
 /// Replaces every recovery code.
@@ -184,26 +132,21 @@ pub async fn replace_recovery_codes(
     user_id: &str,
     recovery_hashes: &[String],
     audit: &super::audit::Audit,
-) -> Result<(), GuardError> {
-    let result = retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
+        "BEGIN TRANSACTION;
                  IF (SELECT VALUE enabled FROM ONLY type::record('two_factor', $user)) != true {
                      THROW 'two_factor_state'
                  };
                  UPDATE type::record('two_factor', $user) SET recovery_hashes = $hashes;
                  COMMIT TRANSACTION;",
-            ))
-            .bind(("audit", audit.clone()))
-            .bind(("user", user_id.to_string()))
-            .bind(("hashes", recovery_hashes.to_vec()))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await;
-    guard_outcome(result)
+        audit,
+    )
+    .bind("user", user_id.to_string())
+    .bind("hashes", recovery_hashes.to_vec())
+    .run()
+    .await
 }
 
 /// Turns two-factor off: the secret and the recovery codes are deleted.
@@ -212,22 +155,14 @@ pub async fn disable(
     user_id: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    retry_on_conflict(|| async {
-        checked(
-            db.query(super::audit::with_audit(
-                "BEGIN TRANSACTION;
+) -> Result<(), Guard> {
+    Write::audited(db, "BEGIN TRANSACTION;
                  DELETE type::record('two_factor', $user);
                  UPDATE type::record('user', $user) SET two_factor_enabled = false, updated_at = $now;
-                 COMMIT TRANSACTION;",
-            ))
-.bind(("audit", audit.clone()))
-            .bind(("user", user_id.to_string()))
-            .bind(("now", now))
-            .await?,
-        )
-        .map(|_| ())
-    })
-    .await?;
+                 COMMIT TRANSACTION;", audit)
+        .bind("user", user_id.to_string())
+        .bind("now", now)
+        .run()
+        .await?;
     Ok(())
 }

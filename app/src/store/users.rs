@@ -6,9 +6,10 @@
 //!   record id is what refuses a duplicate, also under concurrent sign-ups.
 //! - `UserRow` carries the password hash and never leaves the server (it is not `Serialize`).
 
-use super::checked::{checked, is_thrown};
+use super::checked::checked;
+use super::guard::Guard;
 use super::organizations::MEMBER_COPY;
-use super::retry::retry_on_conflict;
+use super::write::Write;
 use super::{Db, StoreError};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
@@ -53,34 +54,14 @@ pub struct NewUser<'a> {
     pub site_admin: bool,
 }
 
-/// Why a user could not be created.
-#[derive(Debug)]
-pub enum CreateUserError {
-    UsernameTaken,
-    EmailTaken,
-    Store(StoreError),
-}
-
-/// Reads the outcome of a transaction that claims a username and/or email: the row it
-/// selected after committing, or which claim was already taken.
-fn claim_outcome(
-    result: Result<Option<UserRow>, surrealdb::Error>,
-    what: &str,
-) -> Result<UserRow, CreateUserError> {
-    match result {
-        Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(CreateUserError::Store(
-            surrealdb::Error::internal(format!("{what} returned no row")).into(),
-        )),
-        Err(err) if is_thrown(&err, "username_taken") => Err(CreateUserError::UsernameTaken),
-        Err(err) if is_thrown(&err, "email_taken") => Err(CreateUserError::EmailTaken),
-        Err(err) => Err(CreateUserError::Store(err.into())),
-    }
-}
-
 pub(super) const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
      password_hash, password_change_required, password_expires_at, site_admin, active, \
      two_factor_enabled, created_at";
+
+/// A write that committed but whose row is not there to read back.
+fn no_row(what: &str) -> Guard {
+    Guard::Store(surrealdb::Error::internal(format!("{what} returned no row")).into())
+}
 
 /// Creates a user with their claims; with `audit`, the entry is written in the same
 /// transaction.
@@ -89,7 +70,7 @@ pub async fn create(
     new: &NewUser<'_>,
     now: DateTime<Utc>,
     audit: Option<&super::audit::Audit>,
-) -> Result<UserRow, CreateUserError> {
+) -> Result<UserRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          IF record::exists(type::record('username_claim', $username)) {{ THROW 'username_taken' }};
@@ -106,33 +87,21 @@ pub async fn create(
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('username_claim', $username).user;"
     );
-    let query = match audit {
-        Some(_) => super::audit::with_audit(&query),
-        None => query,
-    };
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(query.as_str())
-                .bind(("username", new.username.to_string()))
-                .bind(("email", new.email.to_string()))
-                .bind(("email_key", new.email_key.to_string()))
-                .bind(("email_verified", new.email_verified))
-                .bind(("display_name", new.display_name.to_string()))
-                .bind(("password_hash", new.password_hash.to_string()))
-                .bind(("password_change_required", new.password_change_required))
-                .bind(("password_expires_at", new.password_expires_at))
-                .bind(("site_admin", new.site_admin))
-                .bind(("now", now))
-                .bind(("audit", audit.cloned()))
-                .await?,
-        )?;
-        // The SELECT after the COMMIT: reached only when the transaction committed, since
-        // `checked` has already returned any failure.
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<UserRow>>(last)
-    })
-    .await;
-    claim_outcome(result, "user creation")
+    Write::new(db, &query)
+        .audit(audit)
+        .bind("username", new.username.to_string())
+        .bind("email", new.email.to_string())
+        .bind("email_key", new.email_key.to_string())
+        .bind("email_verified", new.email_verified)
+        .bind("display_name", new.display_name.to_string())
+        .bind("password_hash", new.password_hash.to_string())
+        .bind("password_change_required", new.password_change_required)
+        .bind("password_expires_at", new.password_expires_at)
+        .bind("site_admin", new.site_admin)
+        .bind("now", now)
+        .returning::<Option<UserRow>>()
+        .await?
+        .ok_or_else(|| no_row("user creation"))
 }
 
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<UserRow>, StoreError> {
@@ -180,24 +149,19 @@ pub async fn set_password(
     password_hash: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<(), StoreError> {
-    let query = super::audit::with_audit(
+) -> Result<(), Guard> {
+    Write::audited(
+        db,
         "BEGIN TRANSACTION;
          UPDATE type::record('user', $id) SET password_hash = $hash,
              password_change_required = false, password_expires_at = NONE, updated_at = $now;
          COMMIT TRANSACTION;",
-    );
-    retry_on_conflict(|| async {
-        checked(
-            db.query(query.as_str())
-                .bind(("id", id.to_string()))
-                .bind(("hash", password_hash.to_string()))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )
-        .map(|_| ())
-    })
+        audit,
+    )
+    .bind("id", id.to_string())
+    .bind("hash", password_hash.to_string())
+    .bind("now", now)
+    .run()
     .await?;
     Ok(())
 }
@@ -216,7 +180,7 @@ pub async fn update_profile(
     change: &ProfileChange<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
-) -> Result<UserRow, CreateUserError> {
+) -> Result<UserRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $u = type::record('user', $id);
@@ -242,22 +206,14 @@ pub async fn update_profile(
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
     );
-    let query = super::audit::with_audit(&query);
-    let result = retry_on_conflict(|| async {
-        let mut response = checked(
-            db.query(query.as_str())
-                .bind(("id", id.to_string()))
-                .bind(("username", change.username.map(str::to_string)))
-                .bind(("email", change.email.map(|(e, _)| e.to_string())))
-                .bind(("email_key", change.email.map(|(_, k)| k.to_string())))
-                .bind(("display_name", change.display_name.map(str::to_string)))
-                .bind(("now", now))
-                .bind(("audit", audit.clone()))
-                .await?,
-        )?;
-        let last = response.num_statements().saturating_sub(1);
-        response.take::<Option<UserRow>>(last)
-    })
-    .await;
-    claim_outcome(result, "profile update")
+    Write::audited(db, &query, audit)
+        .bind("id", id.to_string())
+        .bind("username", change.username.map(str::to_string))
+        .bind("email", change.email.map(|(e, _)| e.to_string()))
+        .bind("email_key", change.email.map(|(_, k)| k.to_string()))
+        .bind("display_name", change.display_name.map(str::to_string))
+        .bind("now", now)
+        .returning::<Option<UserRow>>()
+        .await?
+        .ok_or_else(|| no_row("profile update"))
 }

@@ -232,8 +232,8 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
 
 #[tokio::test]
 async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
-    use app::store::memberships::GuardError;
-    use app::store::rights::{Refusal, RightsSeen, RoleSeen};
+    use app::store::Guard;
+    use app::store::rights::{RightsSeen, RoleSeen};
     let db = db().await;
     let now = Utc::now();
     let ada_id = quick_user(&db, "ada").await;
@@ -278,7 +278,7 @@ async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, GuardError::Refused(Refusal::RoleChanged)));
+    assert!(matches!(err, Guard::RoleChanged));
     store::memberships::change_role(
         &db,
         &org.id,

@@ -645,8 +645,8 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
 /// that the caller has left, or a revoked calling token, refuses the write.
 #[tokio::test]
 async fn the_guard_confirms_the_callers_own_standing() {
-    use app::store::memberships::GuardError;
-    use app::store::rights::{CallerTeamSeen, Refusal, RightsSeen};
+    use app::store::Guard;
+    use app::store::rights::{CallerTeamSeen, RightsSeen};
     let Fixture { db, org_id } = fixture().await;
     let ada = store::users::by_login(&db, "ada")
         .await
@@ -691,7 +691,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
     }];
     assert!(matches!(
         change(seen(stale, None)).await,
-        Err(GuardError::Refused(Refusal::RightsChanged))
+        Err(Guard::RightsChanged)
     ));
     // A revoked token's check is stale too.
     db.query(
@@ -706,7 +706,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
     .unwrap();
     assert!(matches!(
         change(seen(Vec::new(), Some("dead".into()))).await,
-        Err(GuardError::Refused(Refusal::RightsChanged))
+        Err(Guard::RightsChanged)
     ));
     change(seen(Vec::new(), None)).await.unwrap();
 }
