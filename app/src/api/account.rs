@@ -58,7 +58,13 @@ pub async fn revoke_session(id: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::account_security::revoke_session(&state.db, &principal, &id).await?;
+        crate::service::account_security::revoke_session(
+            &state.db,
+            &principal,
+            &id,
+            chrono::Utc::now(),
+        )
+        .await?;
         super::redirect("/settings/sessions");
         Ok(())
     }

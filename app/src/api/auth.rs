@@ -180,7 +180,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::accounts::logout(&state.db, &principal).await?;
+        crate::service::accounts::logout(&state.db, &principal, chrono::Utc::now()).await?;
         super::set_cookie(crate::cookies::clear(&state));
         super::redirect("/");
         Ok(())

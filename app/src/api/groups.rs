@@ -82,6 +82,7 @@ pub async fn update_group(
                 description: Some(description),
                 role: Some(Some(role)),
             },
+            chrono::Utc::now(),
         )
         .await?;
         super::redirect(&format!("/orgs/{org}/groups/{}?saved=1", updated.name));
@@ -97,7 +98,8 @@ pub async fn delete_group(org: String, group: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::groups::delete(&state.db, &principal, &org, &group).await?;
+        crate::service::groups::delete(&state.db, &principal, &org, &group, chrono::Utc::now())
+            .await?;
         super::redirect(&format!("/orgs/{org}/people?tab=groups"));
         Ok(())
     }
@@ -143,8 +145,15 @@ pub async fn remove_group_member(
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::groups::remove_member(&state.db, &principal, &org, &group, &username)
-            .await?;
+        crate::service::groups::remove_member(
+            &state.db,
+            &principal,
+            &org,
+            &group,
+            &username,
+            chrono::Utc::now(),
+        )
+        .await?;
         if super::plain_form_post() {
             super::redirect(&format!("/orgs/{org}/groups/{group}"));
         }

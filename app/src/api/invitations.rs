@@ -94,7 +94,8 @@ pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> 
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::invitations::revoke(&state.db, &principal, &org, &id).await?;
+        crate::service::invitations::revoke(&state.db, &principal, &org, &id, chrono::Utc::now())
+            .await?;
         if super::plain_form_post() {
             super::redirect(&format!("/orgs/{org}/people?tab=invitations"));
         }
@@ -153,7 +154,13 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 pub async fn decline_invitation(token: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
-        crate::service::invitations::decline(&state.db, &token, &super::client().ip).await?;
+        crate::service::invitations::decline(
+            &state.db,
+            &token,
+            &super::client().ip,
+            chrono::Utc::now(),
+        )
+        .await?;
         super::redirect("/invitations/declined");
         Ok(())
     }

@@ -140,8 +140,14 @@ pub async fn delete_organization(org: String, confirm_name: String) -> Result<()
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::organizations::delete(&state.db, &principal, &org, Some(&confirm_name))
-            .await?;
+        crate::service::organizations::delete(
+            &state.db,
+            &principal,
+            &org,
+            Some(&confirm_name),
+            chrono::Utc::now(),
+        )
+        .await?;
         super::redirect("/settings/organizations?deleted=1");
         Ok(())
     }
@@ -184,7 +190,15 @@ pub async fn change_member_role(
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        members::change_role(&state.db, &principal, &org, &username, &RoleChange { role }).await?;
+        members::change_role(
+            &state.db,
+            &principal,
+            &org,
+            &username,
+            &RoleChange { role },
+            chrono::Utc::now(),
+        )
+        .await?;
         if super::plain_form_post() {
             super::redirect(&format!("/orgs/{org}/people"));
         }
@@ -201,7 +215,8 @@ pub async fn remove_member(org: String, username: String, back: String) -> Resul
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::members::remove(&state.db, &principal, &org, &username).await?;
+        crate::service::members::remove(&state.db, &principal, &org, &username, chrono::Utc::now())
+            .await?;
         super::redirect(&super::auth::safe_next(Some(&back)));
         Ok(())
     }

@@ -102,7 +102,8 @@ pub async fn delete_project(org: String, project: String) -> Result<(), AppError
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::projects::delete(&state.db, &principal, &org, &project).await?;
+        crate::service::projects::delete(&state.db, &principal, &org, &project, chrono::Utc::now())
+            .await?;
         super::redirect(&format!("/orgs/{org}/projects"));
         Ok(())
     }
@@ -164,6 +165,7 @@ pub async fn set_project_access(
             &kind,
             &name,
             &AccessGrant { role },
+            chrono::Utc::now(),
         )
         .await?;
         if super::plain_form_post() {
@@ -187,7 +189,13 @@ pub async fn remove_project_access(
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         crate::service::projects::remove_access(
-            &state.db, &principal, &org, &project, &kind, &name,
+            &state.db,
+            &principal,
+            &org,
+            &project,
+            &kind,
+            &name,
+            chrono::Utc::now(),
         )
         .await?;
         if super::plain_form_post() {

@@ -74,7 +74,8 @@ pub async fn delete_role(org: String, name: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
-        crate::service::roles::delete(&state.db, &principal, &org, &name).await?;
+        crate::service::roles::delete(&state.db, &principal, &org, &name, chrono::Utc::now())
+            .await?;
         super::redirect(&format!("/orgs/{org}/roles"));
         Ok(())
     }

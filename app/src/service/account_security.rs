@@ -99,7 +99,12 @@ pub async fn list_sessions(db: &Db, principal: &Principal) -> Result<Vec<Session
 }
 
 /// Ends one of the caller's sessions. Needs a signed-in user; another user's session is 404.
-pub async fn revoke_session(db: &Db, principal: &Principal, id: &str) -> Result<(), AppError> {
+pub async fn revoke_session(
+    db: &Db,
+    principal: &Principal,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let caller = principal.user()?;
     principal.in_person()?;
     if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -107,7 +112,7 @@ pub async fn revoke_session(db: &Db, principal: &Principal, id: &str) -> Result<
     }
     match store::sessions::by_hash(db, id).await? {
         Some(session) if session.user == caller.user_id => {
-            sessions::end(db, principal, id, "session.revoked", Utc::now()).await
+            sessions::end(db, principal, id, "session.revoked", now).await
         }
         _ => Err(AppError::not_found()),
     }

@@ -326,11 +326,15 @@ pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User
 }
 
 /// Ends the caller's current session (a no-op without one); audited as `auth.signed_out`.
-pub async fn logout(db: &Db, principal: &super::principal::Principal) -> Result<(), AppError> {
+pub async fn logout(
+    db: &Db,
+    principal: &super::principal::Principal,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     if let super::principal::Principal::User(user) = principal
         && let Some(hash) = &user.session_hash
     {
-        sessions::end(db, principal, hash, "auth.signed_out", Utc::now()).await?;
+        sessions::end(db, principal, hash, "auth.signed_out", now).await?;
     }
     Ok(())
 }

@@ -175,6 +175,7 @@ pub async fn update(
     org: &str,
     group: &str,
     change: &GroupUpdate,
+    now: DateTime<Utc>,
 ) -> Result<Group, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
@@ -214,7 +215,7 @@ pub async fn update(
             format!("group:{}", row.name),
             &access.org.id,
             json!({ "name": name.as_ref().map(Username::as_str), "role": role }),
-            Utc::now(),
+            now,
         ),
     )
     .await?;
@@ -230,6 +231,7 @@ pub async fn delete(
     principal: &Principal,
     org: &str,
     group: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
@@ -240,7 +242,7 @@ pub async fn delete(
         format!("group:{}", row.name),
         &access.org.id,
         json!({ "members": row.members_count }),
-        Utc::now(),
+        now,
     );
     let mut rights = Rights::of(&access);
     rights.leave_group(&row)?;
@@ -299,6 +301,7 @@ pub async fn remove_member(
     org: &str,
     group: &str,
     username: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
@@ -315,7 +318,7 @@ pub async fn remove_member(
         format!("group:{}", row.name),
         &access.org.id,
         json!({ "username": member.username }),
-        Utc::now(),
+        now,
     );
     store::teams::remove_member(db, &row.id, &member.user_id, &rights.seen(), &audit)
         .await

@@ -257,7 +257,13 @@ pub async fn resend(
 }
 
 /// Revokes a pending invitation. Needs `members.invite`.
-pub async fn revoke(db: &Db, principal: &Principal, org: &str, id: &str) -> Result<(), AppError> {
+pub async fn revoke(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::MembersInvite)?;
     let row = store::invitations::get(db, &access.org.id, id)
@@ -269,7 +275,7 @@ pub async fn revoke(db: &Db, principal: &Principal, org: &str, id: &str) -> Resu
         format!("invitation:{}", row.email),
         &access.org.id,
         json!({ "role": row.role }),
-        chrono::Utc::now(),
+        now,
     );
     store::invitations::delete(db, &row.id, &audit).await?;
     Ok(())
@@ -380,7 +386,7 @@ pub async fn accept(
 }
 
 /// Declines: the link stops working. No permission.
-pub async fn decline(db: &Db, token: &str, ip: &str) -> Result<(), AppError> {
+pub async fn decline(db: &Db, token: &str, ip: &str, now: DateTime<Utc>) -> Result<(), AppError> {
     let audit = entry_as(
         super::audit_entry::Who {
             name: "anonymous",
@@ -391,7 +397,7 @@ pub async fn decline(db: &Db, token: &str, ip: &str) -> Result<(), AppError> {
         "invitation",
         "",
         json!({}),
-        chrono::Utc::now(),
+        now,
     );
     if store::invitations::decline(db, &token_hash(token)?, &audit).await? {
         Ok(())

@@ -17,6 +17,7 @@ use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::store::memberships::MemberRow;
 use crate::store::{self, Db};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -132,6 +133,7 @@ pub async fn change_role(
     org: &str,
     username: &str,
     change: &RoleChange,
+    now: DateTime<Utc>,
 ) -> Result<Member, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::MembersUpdateRole)?;
@@ -157,7 +159,7 @@ pub async fn change_role(
             format!("user:{}", target.username),
             &access.org.id,
             json!({ "from": target.role, "to": role }),
-            chrono::Utc::now(),
+            now,
         ),
     )
     .await?;
@@ -172,6 +174,7 @@ pub async fn remove(
     principal: &Principal,
     org: &str,
     username: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let target = member(db, &access, username).await?;
@@ -201,7 +204,7 @@ pub async fn remove(
         format!("user:{}", target.username),
         &access.org.id,
         json!({ "role": target.role }),
-        chrono::Utc::now(),
+        now,
     );
     store::memberships::remove(db, &access.org.id, &target.user_id, &rights.seen(), &audit)
         .await

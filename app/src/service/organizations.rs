@@ -139,6 +139,7 @@ pub async fn delete(
     principal: &Principal,
     org: &str,
     confirm_name: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::OrgDelete)?;
@@ -156,7 +157,7 @@ pub async fn delete(
         format!("org:{}", access.org.name),
         &access.org.id,
         json!({}),
-        chrono::Utc::now(),
+        now,
     );
     store::organizations::delete(db, &access.org.id, &audit).await?;
     Ok(())

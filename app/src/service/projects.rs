@@ -325,7 +325,13 @@ pub async fn update(
 }
 
 /// Deletes a project with its grants. Owner or `projects.manage`.
-pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Result<(), AppError> {
+pub async fn delete(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let standing = load(db, &access, name).await?;
     require_manage(&standing)?;
@@ -335,7 +341,7 @@ pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Re
         format!("project:{}", standing.row.name),
         &access.org.id,
         json!({ "owner": standing.row.owner }),
-        chrono::Utc::now(),
+        now,
     );
     store::projects::delete(db, &access.org.id, &standing.row.id, &audit).await?;
     Ok(())
@@ -417,6 +423,7 @@ fn as_grantee<'a>(kind: &str, key: &'a str) -> Grantee<'a> {
 
 /// Gives a member or a group a project role. Needs `project.manage_access` on the project and
 /// every permission the role carries (the escalation guard).
+#[allow(clippy::too_many_arguments)] // the REST path's four segments, the body and the time
 pub async fn set_access(
     db: &Db,
     principal: &Principal,
@@ -425,6 +432,7 @@ pub async fn set_access(
     kind: &str,
     subject: &str,
     input: &AccessGrant,
+    now: DateTime<Utc>,
 ) -> Result<ProjectGrant, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let standing = load(db, &access, name).await?;
@@ -451,7 +459,7 @@ pub async fn set_access(
             format!("project:{}", standing.row.name),
             &access.org.id,
             json!({ "kind": kind, "name": subject.trim().to_lowercase(), "role": role.name() }),
-            chrono::Utc::now(),
+            now,
         ),
     )
     .await?;
@@ -470,6 +478,7 @@ pub async fn remove_access(
     name: &str,
     kind: &str,
     subject: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let standing = load(db, &access, name).await?;
@@ -481,7 +490,7 @@ pub async fn remove_access(
         format!("project:{}", standing.row.name),
         &access.org.id,
         json!({ "kind": kind, "name": subject.trim().to_lowercase() }),
-        chrono::Utc::now(),
+        now,
     );
     if store::projects::revoke(db, &standing.row.id, as_grantee(&kind, &key), &audit).await? {
         Ok(())

@@ -298,7 +298,13 @@ pub async fn update(
 /// Deletes a custom role; its holders (members, groups, invitations, organization tokens)
 /// fall back to no role. Needs `roles.manage` and the role's permissions (taking it away);
 /// built-ins: 409.
-pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Result<(), AppError> {
+pub async fn delete(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesManage)?;
     let current = custom(db, &access, name).await?;
@@ -310,7 +316,7 @@ pub async fn delete(db: &Db, principal: &Principal, org: &str, name: &str) -> Re
         format!("role:{}", current.name),
         &access.org.id,
         json!({ "permissions": current.permissions }),
-        chrono::Utc::now(),
+        now,
     );
     store::roles::delete(db, &access.org.id, &current.name, &rights.seen(), &audit).await?;
     Ok(())

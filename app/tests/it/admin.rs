@@ -303,7 +303,9 @@ async fn deleting_a_user_is_refused_while_they_own_an_organization_or_projects()
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::OwnsProjects);
-    projects::delete(&db, &eve, "acme", "site").await.unwrap();
+    projects::delete(&db, &eve, "acme", "site", now)
+        .await
+        .unwrap();
     admin_users::delete(&db, &root, "eve", now).await.unwrap();
     let err = admin_users::delete(&db, &root, "eve", now)
         .await

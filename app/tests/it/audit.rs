@@ -33,11 +33,14 @@ async fn changes_are_recorded_with_their_actor_and_nothing_is_recorded_for_a_ref
         &RoleChange {
             role: "editor".into(),
         },
+        now,
     )
     .await
     .unwrap();
     // Refused (the last owner): no event.
-    let err = members::remove(&db, &ada, "acme", "ada").await.unwrap_err();
+    let err = members::remove(&db, &ada, "acme", "ada", now)
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::LastOwner);
 
     let page = audit::org_events(&db, &ada, "acme", &AuditQuery::default())

@@ -118,6 +118,7 @@ async fn members_inherit_their_groups_roles() {
             role: Some(None),
             ..Default::default()
         },
+        now,
     )
     .await
     .unwrap();
@@ -136,10 +137,10 @@ async fn members_inherit_their_groups_roles() {
             .code,
         ErrorCode::NotFound
     );
-    groups::remove_member(&db, &adam, "acme", "builders", "vic")
+    groups::remove_member(&db, &adam, "acme", "builders", "vic", now)
         .await
         .unwrap();
-    groups::delete(&db, &adam, "acme", "builders")
+    groups::delete(&db, &adam, "acme", "builders", now)
         .await
         .unwrap();
     assert!(groups::list(&db, &ada, "acme").await.unwrap().is_empty());
@@ -339,7 +340,7 @@ async fn resend_revoke_expire_decline_and_sign_up_through_the_link() {
     )
     .await
     .unwrap();
-    invitations::revoke(&db, &ada, "acme", &dan.id)
+    invitations::revoke(&db, &ada, "acme", &dan.id, now)
         .await
         .unwrap();
     assert!(
@@ -358,11 +359,11 @@ async fn resend_revoke_expire_decline_and_sign_up_through_the_link() {
     .await
     .unwrap();
     let erin_token = token_of(erin.accept_url.as_deref().unwrap());
-    invitations::decline(&db, &erin_token, "192.0.2.1")
+    invitations::decline(&db, &erin_token, "192.0.2.1", now)
         .await
         .unwrap();
     assert_eq!(
-        invitations::decline(&db, &erin_token, "192.0.2.1")
+        invitations::decline(&db, &erin_token, "192.0.2.1", now)
             .await
             .unwrap_err()
             .code,

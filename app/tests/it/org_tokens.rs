@@ -179,7 +179,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
     );
 
     // Deleting the organization ends its tokens.
-    organizations::delete(&db, &ada, "acme", Some("acme"))
+    organizations::delete(&db, &ada, "acme", Some("acme"), now)
         .await
         .unwrap();
     let err = tokens::authenticate(&db, &short.token, "192.0.2.1", now)
@@ -264,6 +264,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
             role: Some(None),
             ..Default::default()
         },
+        now,
     )
     .await
     .unwrap();
@@ -277,7 +278,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     // Deleting the group ends the token.
-    groups::delete(&db, &ada, "acme", "ops").await.unwrap();
+    groups::delete(&db, &ada, "acme", "ops", now).await.unwrap();
     let err = tokens::authenticate(&db, &created.token, "192.0.2.1", now)
         .await
         .unwrap_err();

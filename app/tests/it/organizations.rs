@@ -117,7 +117,7 @@ async fn permissions_follow_the_role() {
 
     // An admin cannot delete, nor grant Owner; a viewer cannot change roles.
     assert_eq!(
-        organizations::delete(&db, &admin, "acme2", None)
+        organizations::delete(&db, &admin, "acme2", None, chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
@@ -127,7 +127,7 @@ async fn permissions_follow_the_role() {
         role: "owner".into(),
     };
     assert_eq!(
-        members::change_role(&db, &admin, "acme2", "vic", &to_owner)
+        members::change_role(&db, &admin, "acme2", "vic", &to_owner, chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
@@ -137,13 +137,13 @@ async fn permissions_follow_the_role() {
         role: "editor".into(),
     };
     assert_eq!(
-        members::change_role(&db, &viewer, "acme2", "vic", &to_editor)
+        members::change_role(&db, &viewer, "acme2", "vic", &to_editor, chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
         ErrorCode::Forbidden
     );
-    let changed = members::change_role(&db, &admin, "acme2", "vic", &to_editor)
+    let changed = members::change_role(&db, &admin, "acme2", "vic", &to_editor, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(changed.role, "editor");
@@ -151,7 +151,7 @@ async fn permissions_follow_the_role() {
         role: "overlord".into(),
     };
     assert_eq!(
-        members::change_role(&db, &ada, "acme2", "vic", &unknown)
+        members::change_role(&db, &ada, "acme2", "vic", &unknown, chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
@@ -176,13 +176,15 @@ async fn permissions_follow_the_role() {
 async fn the_last_owner_stays() {
     let db = db().await;
     let (org_id, ada) = org_of(&db, "ada", "acme").await;
-    let err = members::remove(&db, &ada, "acme", "ada").await.unwrap_err();
+    let err = members::remove(&db, &ada, "acme", "ada", chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::LastOwner);
     let demote = RoleChange {
         role: "admin".into(),
     };
     assert_eq!(
-        members::change_role(&db, &ada, "acme", "ada", &demote)
+        members::change_role(&db, &ada, "acme", "ada", &demote, chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
@@ -192,15 +194,17 @@ async fn the_last_owner_stays() {
     let bea = member(&db, &org_id, "bea", "owner").await;
     let adam = member(&db, &org_id, "adam", "admin").await;
     assert_eq!(
-        members::remove(&db, &adam, "acme", "bea")
+        members::remove(&db, &adam, "acme", "bea", chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
         ErrorCode::Forbidden
     );
-    members::remove(&db, &bea, "acme", "bea").await.unwrap();
+    members::remove(&db, &bea, "acme", "bea", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
-        members::remove(&db, &ada, "acme", "ada")
+        members::remove(&db, &ada, "acme", "ada", chrono::Utc::now())
             .await
             .unwrap_err()
             .code,
@@ -208,7 +212,9 @@ async fn the_last_owner_stays() {
     );
     // A viewer may leave.
     let vic = member(&db, &org_id, "vic", "viewer").await;
-    members::remove(&db, &vic, "acme", "vic").await.unwrap();
+    members::remove(&db, &vic, "acme", "vic", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         organizations::get(&db, &vic, "acme")
             .await
@@ -227,8 +233,8 @@ async fn two_owners_removing_each_other_at_once_leave_one_owner() {
         let bea = member(&db, &org_id, &format!("bea-{round}"), "owner").await;
         let (bea_name, ada_name) = (format!("bea-{round}"), format!("ada-{round}"));
         let (a, b) = tokio::join!(
-            members::remove(&db, &ada, &name, &bea_name),
-            members::remove(&db, &bea, &name, &ada_name),
+            members::remove(&db, &ada, &name, &bea_name, chrono::Utc::now()),
+            members::remove(&db, &bea, &name, &ada_name, chrono::Utc::now()),
         );
         assert_eq!(
             usize::from(a.is_ok()) + usize::from(b.is_ok()),
@@ -286,11 +292,11 @@ async fn deleting_an_organization_removes_everything_in_it() {
     let db = db().await;
     let (org_id, ada) = org_of(&db, "ada", "acme").await;
     member(&db, &org_id, "vic", "viewer").await;
-    let err = organizations::delete(&db, &ada, "acme", Some("acm"))
+    let err = organizations::delete(&db, &ada, "acme", Some("acm"), chrono::Utc::now())
         .await
         .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("confirm_name"));
-    organizations::delete(&db, &ada, "acme", Some("acme"))
+    organizations::delete(&db, &ada, "acme", Some("acme"), chrono::Utc::now())
         .await
         .unwrap();
     assert!(organizations::mine(&db, &ada).await.unwrap().is_empty());

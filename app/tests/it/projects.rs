@@ -119,9 +119,18 @@ async fn projects_are_owned_granted_explained_and_guarded() {
     assert_eq!(err.code, ErrorCode::NotFound);
 
     // Grants: to nora directly (reader), to a group she is in (contributor).
-    projects::set_access(&db, &eve, "acme", "web", "user", "nora", &grant("reader"))
-        .await
-        .unwrap();
+    projects::set_access(
+        &db,
+        &eve,
+        "acme",
+        "web",
+        "user",
+        "nora",
+        &grant("reader"),
+        now,
+    )
+    .await
+    .unwrap();
     groups::create(
         &db,
         &ada,
@@ -146,6 +155,7 @@ async fn projects_are_owned_granted_explained_and_guarded() {
         "group",
         "devs",
         &grant("contributor"),
+        now,
     )
     .await
     .unwrap();
@@ -214,7 +224,9 @@ async fn projects_are_owned_granted_explained_and_guarded() {
 
     // The owns-projects guard, then the transfer that lifts it; the removal also ends the
     // removed member's grants.
-    let err = members::remove(&db, &ada, "acme", "eve").await.unwrap_err();
+    let err = members::remove(&db, &ada, "acme", "eve", now)
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::OwnsProjects);
     let listed = members::list(&db, &ada, "acme", Some("eve"), None, None)
         .await
@@ -250,13 +262,19 @@ async fn projects_are_owned_granted_explained_and_guarded() {
     .await
     .unwrap();
     assert_eq!(moved.owner, "nora");
-    members::remove(&db, &ada, "acme", "eve").await.unwrap();
-    members::remove(&db, &ada, "acme", "vic").await.unwrap();
+    members::remove(&db, &ada, "acme", "eve", now)
+        .await
+        .unwrap();
+    members::remove(&db, &ada, "acme", "vic", now)
+        .await
+        .unwrap();
     let detail = projects::get(&db, &ada, "acme", "web").await.unwrap();
     assert_eq!(detail.project.owner, "nora");
 
     // Deleting: owner or projects.manage.
-    projects::delete(&db, &nora, "acme", "web").await.unwrap();
+    projects::delete(&db, &nora, "acme", "web", now)
+        .await
+        .unwrap();
     assert!(projects::list(&db, &ada, "acme").await.unwrap().is_empty());
 }
 
@@ -303,40 +321,103 @@ async fn project_access_is_escalation_guarded() {
         .await
         .unwrap();
     // gus may manage access but holds only read: he grants Reader, not Contributor or Admin.
-    projects::set_access(&db, &gus, "acme", "api", "user", "nora", &grant("reader"))
-        .await
-        .unwrap();
+    projects::set_access(
+        &db,
+        &gus,
+        "acme",
+        "api",
+        "user",
+        "nora",
+        &grant("reader"),
+        now,
+    )
+    .await
+    .unwrap();
     for higher in ["contributor", "admin"] {
-        let err = projects::set_access(&db, &gus, "acme", "api", "user", "nora", &grant(higher))
-            .await
-            .unwrap_err();
+        let err = projects::set_access(
+            &db,
+            &gus,
+            "acme",
+            "api",
+            "user",
+            "nora",
+            &grant(higher),
+            now,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(err.code, ErrorCode::Forbidden, "{higher}");
     }
     // gus cannot even grant himself more.
-    let err = projects::set_access(&db, &gus, "acme", "api", "user", "gus", &grant("admin"))
-        .await
-        .unwrap_err();
+    let err = projects::set_access(
+        &db,
+        &gus,
+        "acme",
+        "api",
+        "user",
+        "gus",
+        &grant("admin"),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
     // An editor without a grant cannot manage access at all; bad roles and grantees.
     let eve = who(&db, "eve").await;
-    let err = projects::set_access(&db, &eve, "acme", "api", "user", "nora", &grant("reader"))
-        .await
-        .unwrap_err();
+    let err = projects::set_access(
+        &db,
+        &eve,
+        "acme",
+        "api",
+        "user",
+        "nora",
+        &grant("reader"),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
-    let err = projects::set_access(&db, &ada, "acme", "api", "user", "nora", &grant("boss"))
-        .await
-        .unwrap_err();
+    let err = projects::set_access(
+        &db,
+        &ada,
+        "acme",
+        "api",
+        "user",
+        "nora",
+        &grant("boss"),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::BadRequest, "an unknown enum value");
-    let err = projects::set_access(&db, &ada, "acme", "api", "user", "nobody", &grant("reader"))
-        .await
-        .unwrap_err();
+    let err = projects::set_access(
+        &db,
+        &ada,
+        "acme",
+        "api",
+        "user",
+        "nobody",
+        &grant("reader"),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
-    let err = projects::set_access(&db, &ada, "acme", "api", "robot", "nora", &grant("reader"))
-        .await
-        .unwrap_err();
+    let err = projects::set_access(
+        &db,
+        &ada,
+        "acme",
+        "api",
+        "robot",
+        "nora",
+        &grant("reader"),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     // Revoking: then nora sees nothing.
-    projects::remove_access(&db, &gus, "acme", "api", "user", "nora")
+    projects::remove_access(&db, &gus, "acme", "api", "user", "nora", now)
         .await
         .unwrap();
     let nora = who(&db, "nora").await;
@@ -347,7 +428,7 @@ async fn project_access_is_escalation_guarded() {
             .code,
         ErrorCode::NotFound
     );
-    let err = projects::remove_access(&db, &gus, "acme", "api", "user", "nora")
+    let err = projects::remove_access(&db, &gus, "acme", "api", "user", "nora", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);

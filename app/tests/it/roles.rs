@@ -91,6 +91,7 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
         &RoleChange {
             role: "auditor".into(),
         },
+        now,
     )
     .await
     .unwrap();
@@ -110,7 +111,8 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
             "vic",
             &RoleChange {
                 role: "demolisher".into()
-            }
+            },
+            now
         )
         .await
         .unwrap_err()
@@ -119,7 +121,7 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
     );
     // Nor edited or deleted by them.
     assert_eq!(
-        roles::delete(&db, &adam, "acme", "demolisher")
+        roles::delete(&db, &adam, "acme", "demolisher", now)
             .await
             .unwrap_err()
             .code,
@@ -139,7 +141,7 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
         ErrorCode::Conflict
     );
     assert_eq!(
-        roles::delete(&db, &ada, "acme", "admin")
+        roles::delete(&db, &ada, "acme", "admin", now)
             .await
             .unwrap_err()
             .code,
@@ -219,7 +221,9 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
             .unwrap(),
         vec!["vic".to_string()]
     );
-    roles::delete(&db, &adam, "acme", "auditor").await.unwrap();
+    roles::delete(&db, &adam, "acme", "auditor", now)
+        .await
+        .unwrap();
     let err = organizations::get(&db, &vic, "acme").await.unwrap_err();
     assert_eq!(
         err.code,

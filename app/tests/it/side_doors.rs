@@ -72,9 +72,16 @@ async fn fixture() -> Fixture {
     )
     .await
     .unwrap();
-    members::change_role(db, &ada, "acme", "gil", &RoleChange { role: "gm".into() })
-        .await
-        .unwrap();
+    members::change_role(
+        db,
+        &ada,
+        "acme",
+        "gil",
+        &RoleChange { role: "gm".into() },
+        now,
+    )
+    .await
+    .unwrap();
     for (name, role) in [("admins", "admin"), ("owners", "owner")] {
         groups::create(db, &ada, "acme", &group(name, Some(role)), now)
             .await
@@ -118,6 +125,7 @@ async fn joining_a_group_is_a_grant() {
                 role: Some(Some("admin".into())),
                 ..Default::default()
             },
+            now,
         )
         .await,
     );
@@ -131,6 +139,7 @@ async fn joining_a_group_is_a_grant() {
                 role: Some(Some("owner".into())),
                 ..Default::default()
             },
+            now,
         )
         .await,
     );
@@ -150,7 +159,7 @@ async fn taking_rights_away_needs_them_too() {
         .unwrap();
     // gil (groups.manage only) cannot take eve out of the Admin group, lower or delete it.
     let gil = who(&db, "gil").await;
-    forbidden(groups::remove_member(&db, &gil, "acme", "admins", "eve").await);
+    forbidden(groups::remove_member(&db, &gil, "acme", "admins", "eve", now).await);
     forbidden(
         groups::update(
             &db,
@@ -161,13 +170,14 @@ async fn taking_rights_away_needs_them_too() {
                 role: Some(None),
                 ..Default::default()
             },
+            now,
         )
         .await,
     );
-    forbidden(groups::delete(&db, &gil, "acme", "admins").await);
+    forbidden(groups::delete(&db, &gil, "acme", "admins", now).await);
     // An Admin cannot change the Owner group in any way.
-    forbidden(groups::remove_member(&db, &adam, "acme", "owners", "eve").await);
-    forbidden(groups::delete(&db, &adam, "acme", "owners").await);
+    forbidden(groups::remove_member(&db, &adam, "acme", "owners", "eve", now).await);
+    forbidden(groups::delete(&db, &adam, "acme", "owners", now).await);
     forbidden(
         groups::update(
             &db,
@@ -178,6 +188,7 @@ async fn taking_rights_away_needs_them_too() {
                 description: Some("renamed".into()),
                 ..Default::default()
             },
+            now,
         )
         .await,
     );
@@ -191,9 +202,16 @@ async fn taking_rights_away_needs_them_too() {
     )
     .await
     .unwrap();
-    members::change_role(&db, &ada, "acme", "gil", &RoleChange { role: "hr".into() })
-        .await
-        .unwrap();
+    members::change_role(
+        &db,
+        &ada,
+        "acme",
+        "gil",
+        &RoleChange { role: "hr".into() },
+        now,
+    )
+    .await
+    .unwrap();
     let gil = who(&db, "gil").await;
     forbidden(
         members::change_role(
@@ -204,18 +222,19 @@ async fn taking_rights_away_needs_them_too() {
             &RoleChange {
                 role: "viewer".into(),
             },
+            now,
         )
         .await,
     );
-    forbidden(members::remove(&db, &gil, "acme", "adam").await);
+    forbidden(members::remove(&db, &gil, "acme", "adam", now).await);
     // Nor remove an editor whose groups carry more than they hold.
-    forbidden(members::remove(&db, &gil, "acme", "eve").await);
+    forbidden(members::remove(&db, &gil, "acme", "eve", now).await);
     assert!(has(&db, &adam, Permission::MembersRemove).await);
     // The Admin takes eve out of the Admin group; the owner, out of the Owner group.
-    groups::remove_member(&db, &adam, "acme", "admins", "eve")
+    groups::remove_member(&db, &adam, "acme", "admins", "eve", now)
         .await
         .unwrap();
-    groups::remove_member(&db, &ada, "acme", "owners", "eve")
+    groups::remove_member(&db, &ada, "acme", "owners", "eve", now)
         .await
         .unwrap();
 }
@@ -312,6 +331,7 @@ async fn invitation_presets_are_grants_when_created_resent_and_accepted() {
             role: Some(Some("owner".into())),
             ..Default::default()
         },
+        now,
     )
     .await
     .unwrap();
@@ -345,6 +365,7 @@ async fn invitation_presets_are_grants_when_created_resent_and_accepted() {
             role: Some(Some("viewer".into())),
             ..Default::default()
         },
+        now,
     )
     .await
     .unwrap();
@@ -482,7 +503,7 @@ async fn deleting_a_role_clears_it_from_tokens_for_good() {
         holders.iter().any(|h| h.contains("pipeline")),
         "{holders:?}"
     );
-    roles::delete(&db, &ada, "acme", "ci").await.unwrap();
+    roles::delete(&db, &ada, "acme", "ci", now).await.unwrap();
     // A new role of the same name does not hand the token anything.
     roles::create(&db, &ada, "acme", &custom("ci", &["members.read"]), now)
         .await
@@ -518,13 +539,16 @@ async fn deleting_a_role_clears_it_from_tokens_for_good() {
         &RoleChange {
             role: "role-keeper".into(),
         },
+        now,
     )
     .await
     .unwrap();
     let gil = who(&db, "gil").await;
-    forbidden(roles::delete(&db, &gil, "acme", "auditors").await);
+    forbidden(roles::delete(&db, &gil, "acme", "auditors", now).await);
     let adam = who(&db, "adam").await;
-    roles::delete(&db, &adam, "acme", "auditors").await.unwrap();
+    roles::delete(&db, &adam, "acme", "auditors", now)
+        .await
+        .unwrap();
 }
 
 /// Review findings: a group's project grants go with a place in it; one's own role rises only
@@ -561,6 +585,7 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
         &AccessGrant {
             role: "admin".into(),
         },
+        now,
     )
     .await
     .unwrap();
@@ -580,8 +605,8 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
     groups::add_member(&db, &ada, "acme", "vault-keepers", "eve", now)
         .await
         .unwrap();
-    forbidden(groups::remove_member(&db, &gil, "acme", "vault-keepers", "eve").await);
-    forbidden(groups::delete(&db, &gil, "acme", "vault-keepers").await);
+    forbidden(groups::remove_member(&db, &gil, "acme", "vault-keepers", "eve", now).await);
+    forbidden(groups::delete(&db, &gil, "acme", "vault-keepers", now).await);
 
     // eve, an editor who is an Admin only through the admins group, cannot make that her own.
     groups::add_member(&db, &ada, "acme", "admins", "eve", now)
@@ -598,6 +623,7 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
             &RoleChange {
                 role: "admin".into(),
             },
+            now,
         )
         .await,
     );
@@ -610,6 +636,7 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
         &RoleChange {
             role: "viewer".into(),
         },
+        now,
     )
     .await
     .unwrap();

@@ -112,7 +112,7 @@ pub async fn revoke_session(
     Caller(principal): Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    account_security::revoke_session(&state.db, &principal, &id).await?;
+    account_security::revoke_session(&state.db, &principal, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -100,7 +100,7 @@ pub async fn logout(
     State(state): State<AppState>,
     Caller(principal): Caller,
 ) -> Result<Response, AppError> {
-    accounts::logout(&state.db, &principal).await?;
+    accounts::logout(&state.db, &principal, chrono::Utc::now()).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

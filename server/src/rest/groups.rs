@@ -101,7 +101,15 @@ pub async fn update(
     ApiJson(change): ApiJson<GroupUpdate>,
 ) -> Result<ApiJson<Group>, AppError> {
     Ok(ApiJson(
-        groups::update(&state.db, &principal, &org, &group, &change).await?,
+        groups::update(
+            &state.db,
+            &principal,
+            &org,
+            &group,
+            &change,
+            chrono::Utc::now(),
+        )
+        .await?,
     ))
 }
 
@@ -122,7 +130,7 @@ pub async fn delete(
     Caller(principal): Caller,
     Path((org, group)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    groups::delete(&state.db, &principal, &org, &group).await?;
+    groups::delete(&state.db, &principal, &org, &group, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,6 +201,14 @@ pub async fn remove_member(
     Caller(principal): Caller,
     Path((org, group, username)): Path<(String, String, String)>,
 ) -> Result<StatusCode, AppError> {
-    groups::remove_member(&state.db, &principal, &org, &group, &username).await?;
+    groups::remove_member(
+        &state.db,
+        &principal,
+        &org,
+        &group,
+        &username,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -108,7 +108,7 @@ pub async fn revoke(
     Caller(principal): Caller,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    invitations::revoke(&state.db, &principal, &org, &id).await?;
+    invitations::revoke(&state.db, &principal, &org, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -178,7 +178,7 @@ pub async fn decline(
     Client(client): Client,
     Path(token): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    invitations::decline(&state.db, &token, &client.ip).await?;
+    invitations::decline(&state.db, &token, &client.ip, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

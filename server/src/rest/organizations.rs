@@ -96,7 +96,7 @@ pub async fn delete(
     Caller(principal): Caller,
     Path(org): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    organizations::delete(&state.db, &principal, &org, None).await?;
+    organizations::delete(&state.db, &principal, &org, None, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -162,7 +162,15 @@ pub async fn change_role(
     Path((org, username)): Path<(String, String)>,
     ApiJson(change): ApiJson<RoleChange>,
 ) -> Result<ApiJson<Member>, AppError> {
-    let member = members::change_role(&state.db, &principal, &org, &username, &change).await?;
+    let member = members::change_role(
+        &state.db,
+        &principal,
+        &org,
+        &username,
+        &change,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(ApiJson(member))
 }
 
@@ -185,7 +193,7 @@ pub async fn remove_member(
     Caller(principal): Caller,
     Path((org, username)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    members::remove(&state.db, &principal, &org, &username).await?;
+    members::remove(&state.db, &principal, &org, &username, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

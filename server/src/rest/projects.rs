@@ -126,7 +126,7 @@ pub async fn delete(
     Caller(principal): Caller,
     Path((org, project)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    projects::delete(&state.db, &principal, &org, &project).await?;
+    projects::delete(&state.db, &principal, &org, &project, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,7 +190,17 @@ pub async fn set_access(
     ApiJson(input): ApiJson<AccessGrant>,
 ) -> Result<ApiJson<ProjectGrant>, AppError> {
     Ok(ApiJson(
-        projects::set_access(&state.db, &principal, &org, &project, &kind, &name, &input).await?,
+        projects::set_access(
+            &state.db,
+            &principal,
+            &org,
+            &project,
+            &kind,
+            &name,
+            &input,
+            chrono::Utc::now(),
+        )
+        .await?,
     ))
 }
 
@@ -216,6 +226,15 @@ pub async fn remove_access(
     Caller(principal): Caller,
     Path((org, project, kind, name)): Path<(String, String, String, String)>,
 ) -> Result<StatusCode, AppError> {
-    projects::remove_access(&state.db, &principal, &org, &project, &kind, &name).await?;
+    projects::remove_access(
+        &state.db,
+        &principal,
+        &org,
+        &project,
+        &kind,
+        &name,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -175,7 +175,7 @@ pub async fn delete(
     Caller(principal): Caller,
     Path((org, role)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    roles::delete(&state.db, &principal, &org, &role).await?;
+    roles::delete(&state.db, &principal, &org, &role, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
