@@ -287,10 +287,12 @@ impl Permission {
 
     pub fn info(self) -> &'static PermissionInfo {
         // Every variant has exactly one entry (checked by a test).
+        #[allow(clippy::indexing_slicing)] // evaluated at compile time: an empty catalog fails to build
+        const FIRST: &PermissionInfo = &CATALOG[0];
         CATALOG
             .iter()
             .find(|entry| entry.id == self)
-            .unwrap_or(&CATALOG[0])
+            .unwrap_or(FIRST)
     }
 
     fn bit(self) -> u32 {

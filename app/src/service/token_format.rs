@@ -29,7 +29,7 @@ fn checksum(random: &str) -> String {
     let mut n = crc32fast::hash(random.as_bytes());
     let mut digits = [b'0'; CHECKSUM_LEN];
     for slot in digits.iter_mut().rev() {
-        *slot = BASE62[(n % 62) as usize];
+        *slot = BASE62.get((n % 62) as usize).copied().unwrap_or(b'0');
         n /= 62;
     }
     String::from_utf8_lossy(&digits).into_owned()

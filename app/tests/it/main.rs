@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: a failed step should panic
 
 //! Service-layer tests on `mem://` SurrealDB. Time is a parameter of every service, so these
 //! move the clock instead of sleeping.

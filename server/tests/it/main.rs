@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: a failed step should panic
 
 //! Integration tests of the `gatehouse` server: the real router on an ephemeral port, spoken
 //! to over HTTP, with an in-memory database. One binary for the whole crate (link time).
