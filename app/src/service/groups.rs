@@ -18,7 +18,7 @@ use crate::domain::permission::Permission;
 use crate::domain::username::Username;
 use crate::error::AppError;
 use crate::store::Guard;
-use crate::store::teams::{TeamChange, TeamRow};
+use crate::store::groups::{GroupChange, GroupRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -57,7 +57,7 @@ mod double_option {
     }
 }
 
-fn to_dto(row: TeamRow) -> Group {
+fn to_dto(row: GroupRow) -> Group {
     Group {
         name: row.name,
         description: row.description,
@@ -85,8 +85,8 @@ fn optional_role(access: &OrgAccess, role: Option<&str>) -> Result<Option<String
     }
 }
 
-async fn team(db: &Db, access: &OrgAccess, name: &str) -> Result<TeamRow, AppError> {
-    store::teams::get(db, &access.org.id, &name.trim().to_lowercase())
+async fn team(db: &Db, access: &OrgAccess, name: &str) -> Result<GroupRow, AppError> {
+    store::groups::get(db, &access.org.id, &name.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)
 }
@@ -95,7 +95,7 @@ async fn team(db: &Db, access: &OrgAccess, name: &str) -> Result<TeamRow, AppErr
 pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<Group>, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsRead)?;
-    Ok(store::teams::list(db, &access.org.id)
+    Ok(store::groups::list(db, &access.org.id)
         .await?
         .into_iter()
         .map(to_dto)
@@ -119,10 +119,10 @@ pub async fn create(
     if let Some(role) = role.as_deref() {
         rights.give(role)?;
     }
-    store::teams::create(
+    store::groups::create(
         db,
         &access.org.id,
-        &store::teams::NewTeam {
+        &store::groups::NewGroup {
             name: name.as_str(),
             description: text,
             role: role.as_deref(),
@@ -152,7 +152,7 @@ pub async fn get(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsRead)?;
     let row = team(db, &access, group).await?;
-    let members = store::teams::members(db, &row.id)
+    let members = store::groups::members(db, &row.id)
         .await?
         .into_iter()
         .map(|m| MemberUser {
@@ -199,11 +199,11 @@ pub async fn update(
             rights.give(new_role)?;
         }
     }
-    store::teams::update(
+    store::groups::update(
         db,
         &access.org.id,
         &row.id,
-        &TeamChange {
+        &GroupChange {
             name: name.as_ref().map(Username::as_str),
             description: description(change.description.as_deref())?,
             role: role.as_ref().map(|r| r.as_deref()),
@@ -247,7 +247,7 @@ pub async fn delete(
     let mut rights = Rights::of(&access);
     rights.leave_group(&row)?;
     rulebook::group_projects(db, &access, &row).await?;
-    store::teams::delete(db, &access.org.id, &row.id, &rights.seen(), &audit)
+    store::groups::delete(db, &access.org.id, &row.id, &rights.seen(), &audit)
         .await
         .map_err(AppError::from)
 }
@@ -279,7 +279,7 @@ pub async fn add_member(
         json!({ "username": member.username }),
         now,
     );
-    store::teams::add_member(
+    store::groups::add_member(
         db,
         &access.org.id,
         &row.id,
@@ -320,7 +320,7 @@ pub async fn remove_member(
         json!({ "username": member.username }),
         now,
     );
-    store::teams::remove_member(db, &row.id, &member.user_id, &rights.seen(), &audit)
+    store::groups::remove_member(db, &row.id, &member.user_id, &rights.seen(), &audit)
         .await
         .map_err(AppError::from)
 }

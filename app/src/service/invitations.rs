@@ -26,9 +26,9 @@ use crate::domain::permission::Permission;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::store::Guard;
+use crate::store::groups::GroupRow;
 use crate::store::invitations::{InvitationRow, NewInvitation};
 use crate::store::rights::RightsSeen;
-use crate::store::teams::TeamRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -110,7 +110,7 @@ async fn grants(
     db: &Db,
     access: &OrgAccess,
     role: &str,
-    teams: &[TeamRow],
+    teams: &[GroupRow],
 ) -> Result<RightsSeen, AppError> {
     let mut rights = Rights::of(access);
     rights.give(role)?;
@@ -122,8 +122,8 @@ async fn grants(
 }
 
 /// The preset groups of `row` as they are now (deleted ones are gone).
-async fn preset_teams(db: &Db, row: &InvitationRow) -> Result<Vec<TeamRow>, AppError> {
-    Ok(store::teams::list(db, &row.org_id)
+async fn preset_groups(db: &Db, row: &InvitationRow) -> Result<Vec<GroupRow>, AppError> {
+    Ok(store::groups::list(db, &row.org_id)
         .await?
         .into_iter()
         .filter(|t| row.team_ids.contains(&t.id))
@@ -145,8 +145,8 @@ pub async fn invite(
     access.require(Permission::MembersInvite)?;
     let email = Email::parse(&input.email)?.key();
     let role = rulebook::known_role(&access, &input.role, "role")?;
-    let all = store::teams::list(db, &access.org.id).await?;
-    let mut teams: Vec<TeamRow> = Vec::new();
+    let all = store::groups::list(db, &access.org.id).await?;
+    let mut teams: Vec<GroupRow> = Vec::new();
     for name in input.groups.iter().flatten() {
         let name = name.trim().to_lowercase();
         if name.is_empty() || teams.iter().any(|t| t.name == name) {
@@ -229,7 +229,7 @@ pub async fn resend(
     let row = store::invitations::get(db, &access.org.id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let rights = grants(db, &access, &row.role, &preset_teams(db, &row).await?).await?;
+    let rights = grants(db, &access, &row.role, &preset_groups(db, &row).await?).await?;
     let token = random_secret()?;
     store::invitations::renew(
         db,
@@ -331,7 +331,7 @@ async fn still_grantable(
     )
     .await?
     .ok_or_else(stale)?;
-    grants(db, &inviter, &row.role, &preset_teams(db, row).await?)
+    grants(db, &inviter, &row.role, &preset_groups(db, row).await?)
         .await
         .map_err(|err| {
             if err.code == ErrorCode::Forbidden {

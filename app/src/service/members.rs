@@ -185,7 +185,7 @@ pub async fn remove(
         rights
             .take(&target.role)?
             .member_in(&target.user_id, &target.role, &target.groups);
-        for team in store::teams::list(db, &access.org.id)
+        for team in store::groups::list(db, &access.org.id)
             .await?
             .iter()
             .filter(|t| target.groups.contains(&t.name))

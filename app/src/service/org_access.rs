@@ -20,7 +20,7 @@ use crate::domain::organization::Organization;
 use crate::domain::permission::{Permission, PermissionSet, Scope};
 use crate::domain::role::{BuiltinRole, ProjectRole};
 use crate::error::{AppError, ErrorCode};
-use crate::store::organizations::{CustomRole, OrgRow, TeamRole};
+use crate::store::organizations::{CustomRole, GroupRole, OrgRow};
 use crate::store::projects::{GrantRow, Subject};
 use crate::store::{self, Db};
 
@@ -150,8 +150,12 @@ pub fn role_permissions(role: &str, custom: &[CustomRole]) -> PermissionSet {
 /// Every permission a member holds, with every source that grants it: the member's own role,
 /// then each group's role. This is the one computation behind both the decisions
 /// ([`resolve`]) and the explainer, so the two cannot disagree.
-pub fn explain(role: &str, team_roles: &[TeamRole], custom: &[CustomRole]) -> Vec<PermissionGrant> {
-    let mut team_roles: Vec<&TeamRole> = team_roles.iter().collect();
+pub fn explain(
+    role: &str,
+    team_roles: &[GroupRole],
+    custom: &[CustomRole],
+) -> Vec<PermissionGrant> {
+    let mut team_roles: Vec<&GroupRole> = team_roles.iter().collect();
     team_roles.sort_by(|a, b| a.team.cmp(&b.team));
     let mut sources: Vec<(GrantedBy, PermissionSet)> = vec![(
         GrantedBy {

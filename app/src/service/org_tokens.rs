@@ -157,8 +157,12 @@ pub async fn revoke(
     revoke_in(db, principal, &access, None, id, now).await
 }
 
-async fn team(db: &Db, access: &OrgAccess, group: &str) -> Result<store::teams::TeamRow, AppError> {
-    store::teams::get(db, &access.org.id, &group.trim().to_lowercase())
+async fn team(
+    db: &Db,
+    access: &OrgAccess,
+    group: &str,
+) -> Result<store::groups::GroupRow, AppError> {
+    store::groups::get(db, &access.org.id, &group.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)
 }

@@ -72,10 +72,10 @@ fn standing(access: &OrgAccess, row: StandingRow) -> Standing {
 
 /// Whether `access` holds, on each project `team` has grants on, what those grants give there
 /// (the rulebook's project half of joining or leaving a group: `rulebook::group_projects`).
-pub(super) async fn covers_team_grants(
+pub(super) async fn covers_group_grants(
     db: &Db,
     access: &OrgAccess,
-    team: &store::teams::TeamRow,
+    team: &store::groups::GroupRow,
 ) -> Result<(), AppError> {
     let group = Subject {
         user_id: None,
@@ -404,7 +404,7 @@ async fn grantee(
             Ok(("user".into(), member.user_id))
         }
         "group" => {
-            let team = store::teams::get(db, &access.org.id, &name)
+            let team = store::groups::get(db, &access.org.id, &name)
                 .await?
                 .ok_or_else(AppError::not_found)?;
             Ok(("group".into(), team.id))

@@ -25,8 +25,8 @@ use crate::domain::organization::RoleChoice;
 use crate::domain::permission::PermissionSet;
 use crate::domain::role::BuiltinRole;
 use crate::error::AppError;
-use crate::store::rights::{CallerTeamSeen, MemberSeen, RightsSeen, RoleSeen, TeamSeen};
-use crate::store::teams::TeamRow;
+use crate::store::groups::GroupRow;
+use crate::store::rights::{CallerGroupSeen, GroupSeen, MemberSeen, RightsSeen, RoleSeen};
 use crate::store::{Db, Guard};
 
 const OWNER: &str = "owner";
@@ -54,10 +54,10 @@ impl<'a> Rights<'a> {
             Actor::Token { token_id, .. } => Some(token_id.clone()),
             Actor::Member { .. } => None,
         };
-        let mut caller_teams: Vec<CallerTeamSeen> = Vec::new();
+        let mut caller_teams: Vec<CallerGroupSeen> = Vec::new();
         for source in access.grants.iter().flat_map(|g| &g.granted_by) {
             if source.kind == "group" && !caller_teams.iter().any(|t| t.name == source.name) {
-                caller_teams.push(CallerTeamSeen {
+                caller_teams.push(CallerGroupSeen {
                     name: source.name.clone(),
                     role: source.role.clone(),
                 });
@@ -162,12 +162,12 @@ impl<'a> Rights<'a> {
 
     /// Any change to `team`: only owners change an Owner-role group; the transaction confirms
     /// the group's role is still the one checked.
-    pub fn touch_group(&mut self, team: &TeamRow) -> Result<&mut Self, AppError> {
+    pub fn touch_group(&mut self, team: &GroupRow) -> Result<&mut Self, AppError> {
         if team.role.as_deref() == Some(OWNER) {
             self.need_owner(owner_group)?;
         }
         if !self.seen.teams.iter().any(|t| t.id == team.id) {
-            self.seen.teams.push(TeamSeen {
+            self.seen.teams.push(GroupSeen {
                 id: team.id.clone(),
                 role: team.role.clone(),
             });
@@ -179,7 +179,7 @@ impl<'a> Rights<'a> {
     }
 
     /// Putting someone in `team` (or a token acting for it): gives the group's role.
-    pub fn join_group(&mut self, team: &TeamRow) -> Result<&mut Self, AppError> {
+    pub fn join_group(&mut self, team: &GroupRow) -> Result<&mut Self, AppError> {
         self.touch_group(team)?;
         if let Some(role) = team.role.as_deref()
             && !self.access.permissions.covers(self.permissions_of(role))
@@ -194,7 +194,7 @@ impl<'a> Rights<'a> {
 
     /// Taking someone out of `team` (or deleting it, or changing its role): takes the group's
     /// role away from them.
-    pub fn leave_group(&mut self, team: &TeamRow) -> Result<&mut Self, AppError> {
+    pub fn leave_group(&mut self, team: &GroupRow) -> Result<&mut Self, AppError> {
         self.touch_group(team)?;
         if let Some(role) = team.role.as_deref()
             && !self.access.permissions.covers(self.permissions_of(role))
@@ -239,8 +239,8 @@ impl<'a> Rights<'a> {
 /// The project half of joining or leaving `team`: a group's project grants reach its
 /// members (and its tokens), so putting someone in it, or taking them out, needs the caller
 /// to hold on each of those projects what the group's grants give there.
-pub async fn group_projects(db: &Db, access: &OrgAccess, team: &TeamRow) -> Result<(), AppError> {
-    super::projects::covers_team_grants(db, access, team).await
+pub async fn group_projects(db: &Db, access: &OrgAccess, team: &GroupRow) -> Result<(), AppError> {
+    super::projects::covers_group_grants(db, access, team).await
 }
 
 /// A role name a form or request gave: a built-in or custom role of the organization

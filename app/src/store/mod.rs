@@ -20,6 +20,7 @@ mod checked;
 mod connection;
 pub mod email_verifications;
 mod error;
+pub mod groups;
 pub mod guard;
 pub mod health;
 pub mod invitations;
@@ -35,7 +36,7 @@ pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod setup;
-pub mod teams;
+
 pub mod throttle;
 pub mod tokens;
 pub mod two_factor;

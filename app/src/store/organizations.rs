@@ -32,7 +32,7 @@ pub struct AccessRow {
     /// The member's own role; `None` for a non-member.
     pub role: Option<String>,
     /// The member's groups that carry a role.
-    pub team_roles: Vec<TeamRole>,
+    pub team_roles: Vec<GroupRole>,
     /// Whether the caller has two-factor on (for the organization's policy).
     pub two_factor: bool,
     /// The organization's custom roles (name and ticked permissions).
@@ -49,7 +49,7 @@ pub struct CustomRole {
 
 /// A group of the member's and the role it gives.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct TeamRole {
+pub struct GroupRole {
     pub team: String,
     pub role: String,
 }
@@ -126,7 +126,7 @@ pub struct TokenAccessRow {
     /// A group token's group, if it still exists in this organization.
     pub team: Option<String>,
     /// That group's role, if it has one.
-    pub team_roles: Vec<TeamRole>,
+    pub team_roles: Vec<GroupRole>,
     pub custom_roles: Vec<CustomRole>,
 }
 

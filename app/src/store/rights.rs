@@ -29,11 +29,11 @@ pub struct RightsSeen {
     /// The calling token's key (none for a member).
     pub caller_token: Option<String>,
     /// The groups whose roles the caller's rights came through (a group token's own group).
-    pub caller_teams: Vec<CallerTeamSeen>,
+    pub caller_teams: Vec<CallerGroupSeen>,
     /// Whether only an owner may make this change.
     pub owner_only: bool,
     pub roles: Vec<RoleSeen>,
-    pub teams: Vec<TeamSeen>,
+    pub teams: Vec<GroupSeen>,
     pub members: Vec<MemberSeen>,
 }
 
@@ -46,7 +46,7 @@ pub struct RoleSeen {
 
 /// A group (team key) and its role when checked.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct TeamSeen {
+pub struct GroupSeen {
     pub id: String,
     pub role: Option<String>,
 }
@@ -62,7 +62,7 @@ pub struct MemberSeen {
 
 /// A group (by name) the caller's rights came through, and its role when checked.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct CallerTeamSeen {
+pub struct CallerGroupSeen {
     pub name: String,
     pub role: String,
 }

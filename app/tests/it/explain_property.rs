@@ -183,7 +183,7 @@ async fn check_seed(seed: u64) {
         }
         for group in group_roles.keys() {
             if rng.chance(30) {
-                let team = store::teams::get(&db, &org_id, group)
+                let team = store::groups::get(&db, &org_id, group)
                     .await
                     .unwrap()
                     .unwrap();

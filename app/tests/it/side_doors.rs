@@ -673,7 +673,7 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
 #[tokio::test]
 async fn the_guard_confirms_the_callers_own_standing() {
     use app::store::Guard;
-    use app::store::rights::{CallerTeamSeen, RightsSeen};
+    use app::store::rights::{CallerGroupSeen, RightsSeen};
     let Fixture { db, org_id } = fixture().await;
     let ada = store::users::by_login(&db, "ada")
         .await
@@ -685,7 +685,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
         .unwrap()
         .unwrap()
         .id;
-    let seen = |teams: Vec<CallerTeamSeen>, token: Option<String>| RightsSeen {
+    let seen = |teams: Vec<CallerGroupSeen>, token: Option<String>| RightsSeen {
         org: org_id.clone(),
         caller: if token.is_some() {
             String::new()
@@ -712,7 +712,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
         }
     };
     // ada is not in "admins": a check that counted it is stale.
-    let stale = vec![CallerTeamSeen {
+    let stale = vec![CallerGroupSeen {
         name: "admins".into(),
         role: "admin".into(),
     }];

@@ -1,4 +1,5 @@
-//! Groups ("teams" in the store, since `group` is a SurrealQL keyword) and their members.
+//! Groups and their members. Their tables are `team`, `team_member` and `team_name`, since
+//! `group` is a SurrealQL keyword; everything in Rust calls them groups.
 //!
 //! Invariants:
 //! - A group's name is claimed by `team_name:[org key, name]`, in the transaction that
@@ -17,7 +18,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, SurrealValue)]
-pub struct TeamRow {
+pub struct GroupRow {
     pub id: String,
     pub name: String,
     pub description: String,
@@ -34,7 +35,7 @@ const TEAM_ROW: &str = "|$t| {
  }";
 
 /// A new group and its role.
-pub struct NewTeam<'a> {
+pub struct NewGroup<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub role: Option<&'a str>,
@@ -43,12 +44,12 @@ pub struct NewTeam<'a> {
 pub async fn create(
     db: &Db,
     org_id: &str,
-    team: &NewTeam<'_>,
+    team: &NewGroup<'_>,
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
-    let NewTeam {
+    let NewGroup {
         name,
         description,
         role,
@@ -75,7 +76,7 @@ pub async fn create(
         .await
 }
 
-pub async fn list(db: &Db, org_id: &str) -> Result<Vec<TeamRow>, StoreError> {
+pub async fn list(db: &Db, org_id: &str) -> Result<Vec<GroupRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "(SELECT * FROM team WHERE org = type::record('organization', $org) ORDER BY name)
@@ -87,7 +88,7 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<TeamRow>, StoreError> {
     Ok(response.take(0)?)
 }
 
-pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<TeamRow>, StoreError> {
+pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<GroupRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "LET $id = type::record('team_name', [$org, $name]).team;
@@ -97,13 +98,13 @@ pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<TeamRow>, S
         .bind(("name", name.to_string()))
         .await?,
     )?;
-    let rows: Vec<TeamRow> = response.take(1)?;
+    let rows: Vec<GroupRow> = response.take(1)?;
     Ok(rows.into_iter().next())
 }
 
 /// A change to a group; `role: Some(None)` removes its role.
 #[derive(Default)]
-pub struct TeamChange<'a> {
+pub struct GroupChange<'a> {
     pub name: Option<&'a str>,
     pub description: Option<&'a str>,
     pub role: Option<Option<&'a str>>,
@@ -113,7 +114,7 @@ pub async fn update(
     db: &Db,
     org_id: &str,
     team_id: &str,
-    change: &TeamChange<'_>,
+    change: &GroupChange<'_>,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -171,7 +172,7 @@ pub async fn delete(
 }
 
 /// The group's members: (user id, username, display name), by username.
-pub async fn members(db: &Db, team_id: &str) -> Result<Vec<TeamMemberRow>, StoreError> {
+pub async fn members(db: &Db, team_id: &str) -> Result<Vec<GroupMemberRow>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT record::id(user) AS user_id, user.username AS username,
@@ -185,7 +186,7 @@ pub async fn members(db: &Db, team_id: &str) -> Result<Vec<TeamMemberRow>, Store
 }
 
 #[derive(Debug, Clone, SurrealValue)]
-pub struct TeamMemberRow {
+pub struct GroupMemberRow {
     pub user_id: String,
     pub username: String,
     pub email: String,
