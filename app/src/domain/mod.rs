@@ -16,6 +16,7 @@ pub mod project;
 pub mod redirect;
 pub mod role;
 pub mod session;
+pub mod slug;
 pub mod token;
 pub mod two_factor;
 pub mod user;

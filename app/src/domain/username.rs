@@ -1,54 +1,30 @@
-//! Usernames: 1–39 characters of `a-z 0-9 -`, no leading or trailing `-`. Input is
-//! lower-cased first, so `Alice` and `alice` are the same name (uniqueness is
-//! case-insensitive because the stored form is).
+//! Usernames: a [`Slug`] — 1–39 characters of `a-z 0-9 -`, no leading or trailing `-`,
+//! lower-cased first, so `Alice` and `alice` are the same name.
 
+use super::slug::Slug;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-pub const MAX_LEN: usize = 39;
+pub use super::slug::MAX_LEN;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Username(String);
+pub struct Username(Slug);
 
 impl Username {
-    /// Checks and normalises a username typed by a person; `field` names the input.
-    pub fn parse_field(input: &str, field: &str) -> Result<Self, AppError> {
-        let name = input.trim().to_lowercase();
-        let invalid = |msg: &str| AppError::validation(field, msg);
-        if name.is_empty() {
-            return Err(invalid("Enter a name."));
-        }
-        if name.chars().count() > MAX_LEN {
-            return Err(invalid("Use at most 39 characters."));
-        }
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Err(invalid(
-                "Use only letters a–z, digits and hyphens (no spaces or other characters).",
-            ));
-        }
-        if name.starts_with('-') || name.ends_with('-') {
-            return Err(invalid("A name cannot start or end with a hyphen."));
-        }
-        Ok(Self(name))
-    }
-
     pub fn parse(input: &str) -> Result<Self, AppError> {
-        Self::parse_field(input, "username")
+        Slug::parse(input, "username").map(Self)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl fmt::Display for Username {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 
@@ -61,7 +37,7 @@ impl TryFrom<String> for Username {
 
 impl From<Username> for String {
     fn from(value: Username) -> Self {
-        value.0
+        value.0.into()
     }
 }
 

@@ -15,7 +15,7 @@ use super::rulebook::{self, Rights};
 use crate::domain::group::{Group, GroupDetail};
 use crate::domain::organization::MemberUser;
 use crate::domain::permission::Permission;
-use crate::domain::username::Username;
+use crate::domain::slug::Slug;
 use crate::error::AppError;
 use crate::store::Guard;
 use crate::store::groups::{GroupChange, GroupRow};
@@ -112,7 +112,7 @@ pub async fn create(
 ) -> Result<Group, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
-    let name = Username::parse_field(&input.name, "name")?;
+    let name = Slug::parse(&input.name, "name")?;
     let role = optional_role(&access, input.role.as_deref())?;
     let text = description(input.description.as_deref())?.unwrap_or("");
     let mut rights = Rights::of(&access);
@@ -183,7 +183,7 @@ pub async fn update(
     let name = change
         .name
         .as_deref()
-        .map(|n| Username::parse_field(n, "name"))
+        .map(|n| Slug::parse(n, "name"))
         .transpose()?;
     let role = match &change.role {
         Some(role) => Some(optional_role(&access, role.as_deref())?),
@@ -204,7 +204,7 @@ pub async fn update(
         &access.org.id,
         &row.id,
         &GroupChange {
-            name: name.as_ref().map(Username::as_str),
+            name: name.as_ref().map(Slug::as_str),
             description: description(change.description.as_deref())?,
             role: role.as_ref().map(|r| r.as_deref()),
         },
@@ -214,12 +214,12 @@ pub async fn update(
             "group.updated",
             format!("group:{}", row.name),
             &access.org.id,
-            json!({ "name": name.as_ref().map(Username::as_str), "role": role }),
+            json!({ "name": name.as_ref().map(Slug::as_str), "role": role }),
             now,
         ),
     )
     .await?;
-    let now_named = name.as_ref().map_or(row.name.as_str(), Username::as_str);
+    let now_named = name.as_ref().map_or(row.name.as_str(), Slug::as_str);
     Ok(to_dto(team(db, &access, now_named).await?))
 }
 

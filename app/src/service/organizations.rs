@@ -11,7 +11,7 @@ use super::principal::Principal;
 use crate::domain::organization::{MyOrganization, Organization};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
-use crate::domain::username::Username;
+use crate::domain::slug::Slug;
 use crate::error::AppError;
 use crate::store::organizations::OrgChange;
 use crate::store::{self, Db};
@@ -57,7 +57,7 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<Organization, AppError> {
     let caller = principal.user()?;
-    let name = Username::parse_field(&input.name, "name")?;
+    let name = Slug::parse(&input.name, "name")?;
     let display = display_name(input.display_name.as_deref())?.unwrap_or("");
     let audit = entry(
         principal,
@@ -93,7 +93,7 @@ pub async fn update(
     let name = change
         .name
         .as_deref()
-        .map(|n| Username::parse_field(n, "name"))
+        .map(|n| Slug::parse(n, "name"))
         .transpose()?;
     if change.require_two_factor == Some(true) && !access.org.require_two_factor {
         let me = store::users::by_id(db, access.person()?.0)
@@ -110,7 +110,7 @@ pub async fn update(
         db,
         &access.org.id,
         &OrgChange {
-            name: name.as_ref().map(Username::as_str),
+            name: name.as_ref().map(Slug::as_str),
             display_name: display_name(change.display_name.as_deref())?,
             require_two_factor: change.require_two_factor,
         },
@@ -121,7 +121,7 @@ pub async fn update(
             format!("org:{}", access.org.name),
             &access.org.id,
             json!({
-                "name": name.as_ref().map(Username::as_str),
+                "name": name.as_ref().map(Slug::as_str),
                 "display_name": change.display_name,
                 "require_two_factor": change.require_two_factor,
             }),

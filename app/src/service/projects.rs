@@ -15,7 +15,7 @@ use super::principal::Principal;
 use crate::domain::permission::{Permission, PermissionSet, Scope};
 use crate::domain::project::{Project, ProjectDetail, ProjectGrant};
 use crate::domain::role::ProjectRole;
-use crate::domain::username::Username;
+use crate::domain::slug::Slug;
 use crate::error::{AppError, ErrorCode};
 use crate::store::projects::{Grantee, ProjectChange, ProjectRow, StandingRow, Subject};
 use crate::store::{self, Db};
@@ -224,7 +224,7 @@ pub async fn create(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::ProjectsCreate)?;
     let (user_id, _) = access.person()?;
-    let name = Username::parse_field(&input.name, "name")?;
+    let name = Slug::parse(&input.name, "name")?;
     let text = description(input.description.as_deref())?.unwrap_or("");
     let audit = entry(
         principal,
@@ -290,7 +290,7 @@ pub async fn update(
     let new_name = change
         .name
         .as_deref()
-        .map(|n| Username::parse_field(n, "name"))
+        .map(|n| Slug::parse(n, "name"))
         .transpose()?;
     let text = description(change.description.as_deref())?;
     if new_name

@@ -15,7 +15,7 @@ use super::principal::Principal;
 use super::rulebook::Rights;
 use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
 use crate::domain::role::{BuiltinRole, MemberChange, Preview, RoleInfo};
-use crate::domain::username::Username;
+use crate::domain::slug::Slug;
 use crate::error::{AppError, ErrorCode};
 use crate::store::organizations::CustomRole;
 use crate::store::roles::RoleRow;
@@ -194,7 +194,7 @@ pub async fn create(
 ) -> Result<RoleInfo, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesManage)?;
-    let name = Username::parse_field(&input.name, "name")?;
+    let name = Slug::parse(&input.name, "name")?;
     if BuiltinRole::parse(name.as_str()).is_some() {
         return Err(AppError::conflict(
             ErrorCode::Conflict,

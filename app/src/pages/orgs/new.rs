@@ -1,6 +1,6 @@
 use crate::api::orgs::CreateOrganization;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
-use crate::domain::username;
+use crate::domain::slug;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,7 +19,7 @@ pub fn NewOrgPage() -> impl IntoView {
                 <FormError error />
                 <div class="field">
                     <label for="name">"Name"</label>
-                    <input id="name" name="name" type="text" required maxlength=username::MAX_LEN autocomplete="off"
+                    <input id="name" name="name" type="text" required maxlength=slug::MAX_LEN autocomplete="off"
                         aria-describedby="name-hint" aria-invalid=invalid(error, "name") />
                     <p class="field__hint" id="name-hint">"Used in links: letters a–z, digits and hyphens."</p>
                     <FieldError error field="name" />
