@@ -1,13 +1,14 @@
 //! The server-side state shared by every request: handed to REST handlers by axum and to
 //! server functions through Leptos context.
 
-use crate::store::Db;
+use crate::store::SharedDb;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
+    /// The one database handle, shared by every request (never cloned per request).
+    pub db: SharedDb,
     pub leptos_options: LeptosOptions,
     /// `scheme://host[:port]` of the instance as its users reach it (GATEHOUSE_PUBLIC_URL),
     /// if configured. Decides cookie security and the origin that state changes must come from.

@@ -6,7 +6,7 @@
 
 use app::error::AppError;
 use app::service::mail::{self, Letter};
-use app::store::Db;
+use app::store::{Db, SharedDb};
 use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -78,7 +78,7 @@ impl mail::Postman for Mailer {
 }
 
 /// Runs the worker until the process ends.
-pub fn spawn(db: Db, mailer: Mailer) -> tokio::task::JoinHandle<()> {
+pub fn spawn(db: SharedDb, mailer: Mailer) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Err(err) = mailer.deliver_due(&db, Utc::now()).await {

@@ -73,7 +73,7 @@ pub fn leptos_options(cli: &Cli) -> Result<LeptosOptions, ServeError> {
 
 pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
     let leptos_options = leptos_options(cli)?;
-    let db = open_database(cli).await?;
+    let db = std::sync::Arc::new(open_database(cli).await?);
     let addr = leptos_options.site_addr;
     match app::service::setup::issue_code(&db, chrono::Utc::now()).await {
         Ok(Some(code)) => tracing::warn!(
@@ -88,7 +88,7 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
             let mailer =
                 crate::mailer::Mailer::new(url, &cli.mail_from).map_err(ServeError::Refused)?;
             tracing::info!(smtp_host = %mailer.host(), "mail: delivering over SMTP");
-            crate::mailer::spawn(db.clone(), mailer);
+            crate::mailer::spawn(std::sync::Arc::clone(&db), mailer);
         }
         None => tracing::info!(
             "mail: no SMTP server configured (GATEHOUSE_SMTP_URL); emails are kept in the outbox at /admin/outbox"
@@ -106,7 +106,7 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
         );
     }
     let state = AppState {
-        db,
+        db: std::sync::Arc::clone(&db),
         leptos_options,
         public_origin: cli.public_url.clone(),
         listen_origin,

@@ -53,6 +53,12 @@ pub use write::Write;
 /// serves `mem://`, `surrealkv://` and `ws://`.
 pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
 
+/// The one handle a server holds, shared (not cloned) by every request and worker. Cloning
+/// a [`Db`] opens another session on the connection (on a SurrealDB server, a session
+/// attached to the WebSocket, of which the server allows 256 per connection); sharing the
+/// handle keeps one.
+pub type SharedDb = std::sync::Arc<Db>;
+
 /// The namespace and database Gatehouse keeps its data in.
 pub const NAMESPACE: &str = "gatehouse";
 pub const DATABASE: &str = "main";

@@ -93,7 +93,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let router = gatehouse_server::router::build_with(
             AppState {
-                db: db.clone(),
+                db: std::sync::Arc::new(db.clone()),
                 leptos_options,
                 public_origin: public_origin.map(str::to_string),
                 listen_origin: app::state::listen_origin(addr),
