@@ -1,5 +1,5 @@
-//! The OpenAPI 3.1 document of the REST API, generated from the handlers' annotations and
-//! served at `/api/v1/openapi.json`.
+//! The OpenAPI 3.1 document of the REST API, generated from the handlers' annotations (the
+//! route list in [`crate::rest::api`]) and served at `/api/v1/openapi.json`.
 
 use axum::Json;
 use utoipa::OpenApi;
@@ -10,89 +10,6 @@ use utoipa::OpenApi;
         title = "Gatehouse REST API",
         description = "Users, organizations, teams, roles and API tokens. Errors are \
                        `{\"error\": {\"code\", \"message\", \"field\"}}`.",
-    ),
-    paths(
-        crate::health::healthz,
-        document,
-        crate::rest::auth::signup,
-        crate::rest::auth::login,
-        crate::rest::auth::logout,
-        crate::rest::auth::verify_email,
-        crate::rest::account::get,
-        crate::rest::account::update,
-        crate::rest::account::change_password,
-        crate::rest::account::sessions,
-        crate::rest::account::revoke_session,
-        crate::rest::account::resend_verification,
-        crate::rest::tokens::create,
-        crate::rest::tokens::list,
-        crate::rest::tokens::revoke,
-        crate::rest::two_factor::begin,
-        crate::rest::two_factor::confirm,
-        crate::rest::two_factor::regenerate,
-        crate::rest::two_factor::disable,
-        crate::rest::organizations::mine,
-        crate::rest::organizations::create,
-        crate::rest::organizations::get,
-        crate::rest::organizations::update,
-        crate::rest::organizations::delete,
-        crate::rest::organizations::members,
-        crate::rest::organizations::change_role,
-        crate::rest::organizations::remove_member,
-        crate::rest::groups::list,
-        crate::rest::groups::create,
-        crate::rest::groups::get,
-        crate::rest::groups::update,
-        crate::rest::groups::delete,
-        crate::rest::groups::members,
-        crate::rest::groups::add_member,
-        crate::rest::groups::remove_member,
-        crate::rest::invitations::create,
-        crate::rest::invitations::list,
-        crate::rest::invitations::resend,
-        crate::rest::invitations::revoke,
-        crate::rest::invitations::view,
-        crate::rest::invitations::accept,
-        crate::rest::invitations::decline,
-        crate::rest::invitations::signup,
-        crate::rest::roles::catalog,
-        crate::rest::roles::list,
-        crate::rest::roles::explain,
-        crate::rest::roles::create,
-        crate::rest::roles::get,
-        crate::rest::roles::update,
-        crate::rest::roles::delete,
-        crate::rest::roles::preview,
-        crate::rest::projects::list,
-        crate::rest::projects::create,
-        crate::rest::projects::get,
-        crate::rest::projects::update,
-        crate::rest::projects::delete,
-        crate::rest::projects::transfer,
-        crate::rest::projects::set_access,
-        crate::rest::projects::remove_access,
-        crate::rest::org_tokens::list,
-        crate::rest::org_tokens::create,
-        crate::rest::org_tokens::revoke,
-        crate::rest::org_tokens::list_group,
-        crate::rest::org_tokens::create_group,
-        crate::rest::org_tokens::revoke_group,
-        crate::rest::audit::org_events,
-        crate::rest::audit::org_export,
-        crate::rest::audit::all_events,
-        crate::rest::audit::all_export,
-        crate::rest::admin::users,
-        crate::rest::admin::create_user,
-        crate::rest::admin::update_user,
-        crate::rest::admin::reset_password,
-        crate::rest::admin::disable_two_factor,
-        crate::rest::admin::delete_user,
-        crate::rest::admin::organizations,
-        crate::rest::admin::settings,
-        crate::rest::admin::update_settings,
-        crate::rest::admin::outbox,
-        crate::rest::admin::org_members,
-        crate::rest::admin::add_owner
     ),
     components(schemas(
         crate::health::Health,
@@ -181,12 +98,19 @@ pub struct ApiDoc;
 /// This document. No authentication.
 #[utoipa::path(
     get,
-    path = "/api/v1/openapi.json",
+    path = "/openapi.json",
     tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
 )]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(spec().clone())
+}
+
+/// The document: the description, schemas and tags declared here, and every path the router
+/// mounts ([`crate::rest::api`]), read from the same declaration as the routes.
+pub fn spec() -> &'static utoipa::openapi::OpenApi {
+    static SPEC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| crate::rest::api().split_for_parts().1)
 }
 
 /// Declares the two ways to authenticate: `Authorization: Bearer <token>` and the session

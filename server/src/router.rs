@@ -7,7 +7,7 @@ use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::http::{HeaderName, Request};
-use axum::routing::{any, get};
+use axum::routing::any;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
@@ -44,8 +44,7 @@ pub fn build_with(state: AppState, limits: &Limits, extra: Router<AppState>) -> 
     };
 
     extra
-        .route("/healthz", get(crate::health::healthz))
-        .nest("/api/v1", crate::rest::router())
+        .merge(crate::rest::api().split_for_parts().0)
         // `nest` does not cover the bare trailing slash; it is still an API path.
         .route("/api/v1/", any(crate::rest::not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

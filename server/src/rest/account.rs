@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 /// The signed-in user's account. Needs a signed-in user.
 #[utoipa::path(
     get,
-    path = "/api/v1/account",
+    path = "/account",
     tag = "account",
     responses(
         (status = 200, description = "The caller", body = User),
@@ -44,7 +44,7 @@ pub struct ChangePassword {
 /// opened with a temporary password may call only this).
 #[utoipa::path(
     post,
-    path = "/api/v1/account/password",
+    path = "/account/password",
     tag = "account",
     request_body = ChangePassword,
     responses(
@@ -79,7 +79,7 @@ pub async fn change_password(
 /// The caller's sessions. Needs a signed-in user.
 #[utoipa::path(
     get,
-    path = "/api/v1/account/sessions",
+    path = "/account/sessions",
     tag = "account",
     responses(
         (status = 200, description = "Sessions, most recently used first", body = app::domain::organization::Page<SessionInfo>),
@@ -99,7 +99,7 @@ pub async fn sessions(
 /// End one of the caller's sessions. Needs a signed-in user; others' sessions are 404.
 #[utoipa::path(
     delete,
-    path = "/api/v1/account/sessions/{id}",
+    path = "/account/sessions/{id}",
     tag = "account",
     params(("id" = String, Path, description = "Session id from the list")),
     responses(
@@ -120,7 +120,7 @@ pub async fn revoke_session(
 /// Needs a signed-in user.
 #[utoipa::path(
     patch,
-    path = "/api/v1/account",
+    path = "/account",
     tag = "account",
     request_body = accounts::ProfileUpdate,
     responses(
@@ -147,7 +147,7 @@ pub async fn update(
 /// user.
 #[utoipa::path(
     post,
-    path = "/api/v1/account/email/verification",
+    path = "/account/email/verification",
     tag = "account",
     responses(
         (status = 204, description = "A new link was sent (the earlier ones no longer work)"),

@@ -26,7 +26,7 @@ fn private(body: impl IntoResponse) -> Response {
 
 /// Users by username; search and filters.
 #[utoipa::path(
-    get, path = "/api/v1/admin/users", tag = "admin", params(UserQuery),
+    get, path = "/admin/users", tag = "admin", params(UserQuery),
     responses(
         (status = 200, description = "One page of users", body = Page<AdminUser>),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
@@ -45,7 +45,7 @@ pub async fn users(
 
 /// Create a user with a temporary password (shown once).
 #[utoipa::path(
-    post, path = "/api/v1/admin/users", tag = "admin", request_body = NewUserInput,
+    post, path = "/admin/users", tag = "admin", request_body = NewUserInput,
     responses(
         (status = 201, description = "Created", body = CreatedUser),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
@@ -63,7 +63,7 @@ pub async fn create_user(
 
 /// Activate/deactivate, grant/revoke site admin, set the display name.
 #[utoipa::path(
-    patch, path = "/api/v1/admin/users/{username}", tag = "admin",
+    patch, path = "/admin/users/{username}", tag = "admin",
     params(("username" = String, Path, description = "Username")), request_body = AdminUserUpdate,
     responses(
         (status = 200, description = "Updated", body = User),
@@ -92,7 +92,7 @@ pub async fn update_user(
 
 /// A new temporary password; the user's sessions end.
 #[utoipa::path(
-    post, path = "/api/v1/admin/users/{username}/reset-password", tag = "admin",
+    post, path = "/admin/users/{username}/reset-password", tag = "admin",
     params(("username" = String, Path, description = "Username")),
     responses(
         (status = 200, description = "The temporary password (shown once)", body = TemporaryPassword),
@@ -119,7 +119,7 @@ pub struct Reason {
 
 /// Turn a locked-out user's two-factor off (`?reason=` is recorded in the audit log).
 #[utoipa::path(
-    delete, path = "/api/v1/admin/users/{username}/two-factor", tag = "admin",
+    delete, path = "/admin/users/{username}/two-factor", tag = "admin",
     params(("username" = String, Path, description = "Username"), Reason),
     responses(
         (status = 204, description = "Two-factor is off"),
@@ -148,7 +148,7 @@ pub async fn disable_two_factor(
 
 /// Delete a user.
 #[utoipa::path(
-    delete, path = "/api/v1/admin/users/{username}", tag = "admin",
+    delete, path = "/admin/users/{username}", tag = "admin",
     params(("username" = String, Path, description = "Username")),
     responses(
         (status = 204, description = "Deleted"),
@@ -168,7 +168,7 @@ pub async fn delete_user(
 
 /// Every organization with its member count and owners.
 #[utoipa::path(
-    get, path = "/api/v1/admin/organizations", tag = "admin",
+    get, path = "/admin/organizations", tag = "admin",
     responses(
         (status = 200, description = "Organizations by name", body = Page<AdminOrganization>),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
@@ -185,7 +185,7 @@ pub async fn organizations(
 
 /// The instance settings.
 #[utoipa::path(
-    get, path = "/api/v1/admin/settings", tag = "admin",
+    get, path = "/admin/settings", tag = "admin",
     responses(
         (status = 200, description = "The settings", body = InstanceSettings),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
@@ -202,7 +202,7 @@ pub async fn settings(
 
 /// Change the instance settings (applied at once).
 #[utoipa::path(
-    patch, path = "/api/v1/admin/settings", tag = "admin", request_body = SettingsUpdate,
+    patch, path = "/admin/settings", tag = "admin", request_body = SettingsUpdate,
     responses(
         (status = 200, description = "The settings now", body = InstanceSettings),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
@@ -228,7 +228,7 @@ pub struct OutboxQuery {
 
 /// The emails the instance sent or keeps, newest first.
 #[utoipa::path(
-    get, path = "/api/v1/admin/outbox", tag = "admin", params(OutboxQuery),
+    get, path = "/admin/outbox", tag = "admin", params(OutboxQuery),
     responses(
         (status = 200, description = "Messages, newest first", body = Page<OutboxMessage>),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
@@ -246,7 +246,7 @@ pub async fn outbox(
 
 /// An organization's members (first 200 by username), members or not.
 #[utoipa::path(
-    get, path = "/api/v1/admin/organizations/{org}/members", tag = "admin",
+    get, path = "/admin/organizations/{org}/members", tag = "admin",
     params(("org" = String, Path, description = "Organization name")),
     responses(
         (status = 200, description = "Members by username", body = Page<app::domain::organization::Member>),
@@ -266,7 +266,7 @@ pub async fn org_members(
 
 /// Make a user an owner of an organization (for an ownerless or abandoned one); audited.
 #[utoipa::path(
-    post, path = "/api/v1/admin/organizations/{org}/owners", tag = "admin",
+    post, path = "/admin/organizations/{org}/owners", tag = "admin",
     params(("org" = String, Path, description = "Organization name")),
     request_body = app::service::admin_instance::NewOwner,
     responses(

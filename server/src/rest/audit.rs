@@ -21,7 +21,7 @@ use serde::Deserialize;
 /// The organization's events, newest first. Needs `audit.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/audit-events",
+    path = "/organizations/{org}/audit-events",
     tag = "audit",
     params(("org" = String, Path, description = "Organization name"), AuditQuery),
     responses(
@@ -45,7 +45,7 @@ pub async fn org_events(
 /// Every event of the instance, newest first. Site admins only.
 #[utoipa::path(
     get,
-    path = "/api/v1/admin/audit-events",
+    path = "/admin/audit-events",
     tag = "audit",
     params(AuditQuery),
     responses(
@@ -100,7 +100,7 @@ impl ExportQuery {
 /// Export the organization's events (oldest first) as CSV or JSON Lines. Needs `audit.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/audit-events/export",
+    path = "/organizations/{org}/audit-events/export",
     tag = "audit",
     params(("org" = String, Path, description = "Organization name"), ExportQuery),
     responses(
@@ -128,7 +128,7 @@ pub async fn org_export(
 /// Export every event (oldest first) as CSV or JSON Lines. Site admins only.
 #[utoipa::path(
     get,
-    path = "/api/v1/admin/audit-events/export",
+    path = "/admin/audit-events/export",
     tag = "audit",
     params(ExportQuery),
     responses(

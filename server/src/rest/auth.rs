@@ -14,7 +14,7 @@ use serde::Serialize;
 /// Create an account. No permission; only while the sign-up mode is `open` (else 403).
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/signup",
+    path = "/auth/signup",
     tag = "authentication",
     request_body = SignupInput,
     responses(
@@ -43,7 +43,7 @@ pub struct LoginResponse {
 /// Sign in with username or email and password; sets the session cookie. No permission.
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/login",
+    path = "/auth/login",
     tag = "authentication",
     request_body = LoginInput,
     responses(
@@ -92,7 +92,7 @@ pub async fn login(
 /// End the current session and clear its cookie. No permission (a no-op when signed out).
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/logout",
+    path = "/auth/logout",
     tag = "authentication",
     responses((status = 204, description = "Signed out"))
 )]
@@ -119,7 +119,7 @@ pub struct VerifyEmail {
 /// permission (the link is the proof).
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/verify-email",
+    path = "/auth/verify-email",
     tag = "authentication",
     request_body = VerifyEmail,
     responses(

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 /// The organization's groups. Needs `groups.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/groups",
+    path = "/organizations/{org}/groups",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -35,7 +35,7 @@ pub async fn list(
 /// Create a group. Needs `groups.manage`; its role must be within your own rights.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/groups",
+    path = "/organizations/{org}/groups",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name")),
     request_body = NewGroup,
@@ -59,7 +59,7 @@ pub async fn create(
 /// A group. Needs `groups.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/groups/{group}",
+    path = "/organizations/{org}/groups/{group}",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
     responses(
@@ -83,7 +83,7 @@ pub async fn get(
 /// `groups.manage`.
 #[utoipa::path(
     patch,
-    path = "/api/v1/organizations/{org}/groups/{group}",
+    path = "/organizations/{org}/groups/{group}",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
     request_body = GroupUpdate,
@@ -116,7 +116,7 @@ pub async fn update(
 /// Delete a group (its members stay in the organization). Needs `groups.manage`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/groups/{group}",
+    path = "/organizations/{org}/groups/{group}",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
     responses(
@@ -137,7 +137,7 @@ pub async fn delete(
 /// The group's members. Needs `groups.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/groups/{group}/members",
+    path = "/organizations/{org}/groups/{group}/members",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
     responses(
@@ -157,7 +157,7 @@ pub async fn members(
 /// Put a member of the organization in the group. Needs `groups.manage`.
 #[utoipa::path(
     put,
-    path = "/api/v1/organizations/{org}/groups/{group}/members/{username}",
+    path = "/organizations/{org}/groups/{group}/members/{username}",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name"), ("username" = String, Path, description = "Member")),
     responses(
@@ -187,7 +187,7 @@ pub async fn add_member(
 /// Take a member out of the group. Needs `groups.manage`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/groups/{group}/members/{username}",
+    path = "/organizations/{org}/groups/{group}/members/{username}",
     tag = "groups",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name"), ("username" = String, Path, description = "Member")),
     responses(

@@ -17,7 +17,7 @@ use serde::Serialize;
 /// `members.invite`.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/invitations",
+    path = "/organizations/{org}/invitations",
     tag = "invitations",
     params(("org" = String, Path, description = "Organization name")),
     request_body = NewInvitationInput,
@@ -51,7 +51,7 @@ pub async fn create(
 /// Pending invitations, newest first. Needs `members.invite`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/invitations",
+    path = "/organizations/{org}/invitations",
     tag = "invitations",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -72,7 +72,7 @@ pub async fn list(
 /// Send a new link (the old one stops working). Needs `members.invite`.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/invitations/{id}/resend",
+    path = "/organizations/{org}/invitations/{id}/resend",
     tag = "invitations",
     params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
     responses(
@@ -95,7 +95,7 @@ pub async fn resend(
 /// Revoke a pending invitation. Needs `members.invite`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/invitations/{id}",
+    path = "/organizations/{org}/invitations/{id}",
     tag = "invitations",
     params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
     responses(
@@ -115,7 +115,7 @@ pub async fn revoke(
 /// What an invitation link offers. No authentication: the link is the credential.
 #[utoipa::path(
     get,
-    path = "/api/v1/invitations/{token}",
+    path = "/invitations/{token}",
     tag = "invitations",
     params(("token" = String, Path, description = "The token from the link")),
     responses(
@@ -141,7 +141,7 @@ pub struct Accepted {
 /// Accept as the signed-in user, whose email must be the invited one.
 #[utoipa::path(
     post,
-    path = "/api/v1/invitations/{token}/accept",
+    path = "/invitations/{token}/accept",
     tag = "invitations",
     params(("token" = String, Path, description = "The token from the link")),
     responses(
@@ -165,7 +165,7 @@ pub async fn accept(
 /// Decline: the link stops working. No authentication.
 #[utoipa::path(
     post,
-    path = "/api/v1/invitations/{token}/decline",
+    path = "/invitations/{token}/decline",
     tag = "invitations",
     params(("token" = String, Path, description = "The token from the link")),
     responses(
@@ -186,7 +186,7 @@ pub async fn decline(
 /// join. No authentication: the link is the credential.
 #[utoipa::path(
     post,
-    path = "/api/v1/invitations/{token}/signup",
+    path = "/invitations/{token}/signup",
     tag = "invitations",
     params(("token" = String, Path, description = "The token from the link")),
     request_body = InvitationSignup,

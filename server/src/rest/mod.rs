@@ -20,167 +20,94 @@ pub use json::{ApiJson, ApiQuery};
 
 use app::error::{AppError, ErrorCode};
 use app::state::AppState;
-use axum::Router;
-use axum::routing::{delete, get, post, put};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The `/api/v1` route group (mounted by [`crate::router::build`]).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(crate::openapi::document))
-        .route("/auth/signup", post(auth::signup))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/verify-email", post(auth::verify_email))
-        .route("/account", get(account::get).patch(account::update))
-        .route("/account/password", post(account::change_password))
-        .route(
-            "/account/email/verification",
-            post(account::resend_verification),
-        )
-        .route("/account/sessions", get(account::sessions))
-        .route("/account/sessions/{id}", delete(account::revoke_session))
-        .route("/account/tokens", get(tokens::list).post(tokens::create))
-        .route("/account/tokens/{id}", delete(tokens::revoke))
-        .route(
-            "/account/two-factor",
-            post(two_factor::begin).delete(two_factor::disable),
-        )
-        .route("/account/two-factor/confirm", post(two_factor::confirm))
-        .route(
-            "/account/two-factor/recovery-codes",
-            post(two_factor::regenerate),
-        )
-        .route("/account/organizations", get(organizations::mine))
-        .route("/organizations", post(organizations::create))
-        .route(
-            "/organizations/{org}",
-            get(organizations::get)
-                .patch(organizations::update)
-                .delete(organizations::delete),
-        )
-        .route("/permissions", get(roles::catalog))
-        .route(
-            "/organizations/{org}/roles",
-            get(roles::list).post(roles::create),
-        )
-        .route(
-            "/organizations/{org}/roles/{role}",
-            get(roles::get).patch(roles::update).delete(roles::delete),
-        )
-        .route(
-            "/organizations/{org}/roles/{role}/preview",
-            post(roles::preview),
-        )
-        .route(
-            "/organizations/{org}/members/{username}/permissions",
-            get(roles::explain),
-        )
-        .route("/organizations/{org}/members", get(organizations::members))
-        .route(
-            "/organizations/{org}/members/{username}",
-            axum::routing::patch(organizations::change_role).delete(organizations::remove_member),
-        )
-        .route(
-            "/organizations/{org}/groups",
-            get(groups::list).post(groups::create),
-        )
-        .route(
-            "/organizations/{org}/groups/{group}",
-            get(groups::get)
-                .patch(groups::update)
-                .delete(groups::delete),
-        )
-        .route(
-            "/organizations/{org}/groups/{group}/members",
-            get(groups::members),
-        )
-        .route(
-            "/organizations/{org}/groups/{group}/members/{username}",
-            put(groups::add_member).delete(groups::remove_member),
-        )
-        .route(
-            "/organizations/{org}/invitations",
-            get(invitations::list).post(invitations::create),
-        )
-        .route(
-            "/organizations/{org}/invitations/{id}",
-            delete(invitations::revoke),
-        )
-        .route(
-            "/organizations/{org}/invitations/{id}/resend",
-            post(invitations::resend),
-        )
-        .route(
-            "/organizations/{org}/groups/{group}/tokens",
-            get(org_tokens::list_group).post(org_tokens::create_group),
-        )
-        .route(
-            "/organizations/{org}/groups/{group}/tokens/{id}",
-            delete(org_tokens::revoke_group),
-        )
-        .route(
-            "/organizations/{org}/tokens",
-            get(org_tokens::list).post(org_tokens::create),
-        )
-        .route(
-            "/organizations/{org}/tokens/{id}",
-            delete(org_tokens::revoke),
-        )
-        .route(
-            "/organizations/{org}/projects",
-            get(projects::list).post(projects::create),
-        )
-        .route(
-            "/organizations/{org}/projects/{project}",
-            get(projects::get)
-                .patch(projects::update)
-                .delete(projects::delete),
-        )
-        .route(
-            "/organizations/{org}/projects/{project}/transfer",
-            post(projects::transfer),
-        )
-        .route(
-            "/organizations/{org}/projects/{project}/access/{kind}/{name}",
-            put(projects::set_access).delete(projects::remove_access),
-        )
-        .route("/organizations/{org}/audit-events", get(audit::org_events))
-        .route(
-            "/organizations/{org}/audit-events/export",
-            get(audit::org_export),
-        )
-        .route("/admin/users", get(admin::users).post(admin::create_user))
-        .route(
-            "/admin/users/{username}",
-            axum::routing::patch(admin::update_user).delete(admin::delete_user),
-        )
-        .route(
-            "/admin/users/{username}/reset-password",
-            post(admin::reset_password),
-        )
-        .route(
-            "/admin/users/{username}/two-factor",
-            delete(admin::disable_two_factor),
-        )
-        .route("/admin/organizations", get(admin::organizations))
-        .route(
-            "/admin/organizations/{org}/members",
-            get(admin::org_members),
-        )
-        .route("/admin/organizations/{org}/owners", post(admin::add_owner))
-        .route(
-            "/admin/settings",
-            get(admin::settings).patch(admin::update_settings),
-        )
-        .route("/admin/outbox", get(admin::outbox))
-        .route("/admin/audit-events", get(audit::all_events))
-        .route("/admin/audit-events/export", get(audit::all_export))
-        .route("/invitations/{token}", get(invitations::view))
-        .route("/invitations/{token}/accept", post(invitations::accept))
-        .route("/invitations/{token}/decline", post(invitations::decline))
-        .route("/invitations/{token}/signup", post(invitations::signup))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+/// Every REST route and its OpenAPI description, from one declaration: each handler's
+/// `#[utoipa::path]` gives both its route and its entry in `/api/v1/openapi.json`, so the two
+/// cannot drift apart (a test checks both ways). Mounted by [`crate::router::build`].
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(crate::health::healthz))
+        .nest("/api/v1", v1())
+}
+
+/// The `/api/v1` route group: its handlers' paths are relative to it.
+fn v1() -> OpenApiRouter<AppState> {
+    let (router, doc) = OpenApiRouter::new()
+        .routes(routes!(crate::openapi::document))
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::verify_email))
+        .routes(routes!(account::get, account::update))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::resend_verification))
+        .routes(routes!(account::sessions))
+        .routes(routes!(account::revoke_session))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(two_factor::begin, two_factor::disable))
+        .routes(routes!(two_factor::confirm))
+        .routes(routes!(two_factor::regenerate))
+        .routes(routes!(organizations::mine))
+        .routes(routes!(organizations::create))
+        .routes(routes!(
+            organizations::get,
+            organizations::update,
+            organizations::delete
+        ))
+        .routes(routes!(roles::catalog))
+        .routes(routes!(roles::list, roles::create))
+        .routes(routes!(roles::get, roles::update, roles::delete))
+        .routes(routes!(roles::preview))
+        .routes(routes!(roles::explain))
+        .routes(routes!(organizations::members))
+        .routes(routes!(
+            organizations::change_role,
+            organizations::remove_member
+        ))
+        .routes(routes!(groups::list, groups::create))
+        .routes(routes!(groups::get, groups::update, groups::delete))
+        .routes(routes!(groups::members))
+        .routes(routes!(groups::add_member, groups::remove_member))
+        .routes(routes!(invitations::list, invitations::create))
+        .routes(routes!(invitations::revoke))
+        .routes(routes!(invitations::resend))
+        .routes(routes!(org_tokens::list_group, org_tokens::create_group))
+        .routes(routes!(org_tokens::revoke_group))
+        .routes(routes!(org_tokens::list, org_tokens::create))
+        .routes(routes!(org_tokens::revoke))
+        .routes(routes!(projects::list, projects::create))
+        .routes(routes!(projects::get, projects::update, projects::delete))
+        .routes(routes!(projects::transfer))
+        .routes(routes!(projects::set_access, projects::remove_access))
+        .routes(routes!(audit::org_events))
+        .routes(routes!(audit::org_export))
+        .routes(routes!(admin::users, admin::create_user))
+        .routes(routes!(admin::update_user, admin::delete_user))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::disable_two_factor))
+        .routes(routes!(admin::organizations))
+        .routes(routes!(admin::org_members))
+        .routes(routes!(admin::add_owner))
+        .routes(routes!(admin::settings, admin::update_settings))
+        .routes(routes!(admin::outbox))
+        .routes(routes!(audit::all_events))
+        .routes(routes!(audit::all_export))
+        .routes(routes!(invitations::view))
+        .routes(routes!(invitations::accept))
+        .routes(routes!(invitations::decline))
+        .routes(routes!(invitations::signup))
+        .split_for_parts();
+    let mut v1 = OpenApiRouter::from(
+        router
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed),
+    );
+    *v1.get_openapi_mut() = doc;
+    v1
 }
 
 /// Any path under `/api/v1` that names no endpoint.

@@ -22,7 +22,7 @@ fn private(body: impl IntoResponse) -> Response {
 /// The organization's tokens. Needs `tokens.manage`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/tokens",
+    path = "/organizations/{org}/tokens",
     tag = "tokens",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -44,7 +44,7 @@ pub async fn list(
 /// every permission of the role.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/tokens",
+    path = "/organizations/{org}/tokens",
     tag = "tokens",
     params(("org" = String, Path, description = "Organization name")),
     request_body = NewOrganizationToken,
@@ -69,7 +69,7 @@ pub async fn create(
 /// Revoke an organization token. Needs `tokens.manage`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/tokens/{id}",
+    path = "/organizations/{org}/tokens/{id}",
     tag = "tokens",
     params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Token id")),
     responses(
@@ -90,7 +90,7 @@ pub async fn revoke(
 /// A group's tokens. Needs `tokens.manage`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/groups/{group}/tokens",
+    path = "/organizations/{org}/groups/{group}/tokens",
     tag = "tokens",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
     responses(
@@ -112,7 +112,7 @@ pub async fn list_group(
 /// permission of the group's role.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/groups/{group}/tokens",
+    path = "/organizations/{org}/groups/{group}/tokens",
     tag = "tokens",
     params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
     request_body = NewGroupToken,
@@ -144,7 +144,7 @@ pub async fn create_group(
 /// Revoke a group token. Needs `tokens.manage`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/groups/{group}/tokens/{id}",
+    path = "/organizations/{org}/groups/{group}/tokens/{id}",
     tag = "tokens",
     params(
         ("org" = String, Path, description = "Organization name"),

@@ -14,7 +14,7 @@ use serde::Deserialize;
 /// Create an organization; the caller becomes its owner. Needs a signed-in user.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations",
+    path = "/organizations",
     tag = "organizations",
     request_body = NewOrganization,
     responses(
@@ -35,7 +35,7 @@ pub async fn create(
 /// An organization. Needs membership (`org.read`); others get 404.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}",
+    path = "/organizations/{org}",
     tag = "organizations",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -56,7 +56,7 @@ pub async fn get(
 /// Rename the organization or change its settings. Needs `org.update`.
 #[utoipa::path(
     patch,
-    path = "/api/v1/organizations/{org}",
+    path = "/organizations/{org}",
     tag = "organizations",
     params(("org" = String, Path, description = "Organization name")),
     request_body = OrganizationUpdate,
@@ -82,7 +82,7 @@ pub async fn update(
 /// `org.delete`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}",
+    path = "/organizations/{org}",
     tag = "organizations",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -113,7 +113,7 @@ pub struct ListQuery {
 /// Members, by username. Needs `members.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/members",
+    path = "/organizations/{org}/members",
     tag = "organizations",
     params(("org" = String, Path, description = "Organization name"), ListQuery),
     responses(
@@ -144,7 +144,7 @@ pub async fn members(
 /// 409 `last_owner` for the last owner.
 #[utoipa::path(
     patch,
-    path = "/api/v1/organizations/{org}/members/{username}",
+    path = "/organizations/{org}/members/{username}",
     tag = "organizations",
     params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
     request_body = RoleChange,
@@ -178,7 +178,7 @@ pub async fn change_role(
 /// `last_owner` for the last owner.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/members/{username}",
+    path = "/organizations/{org}/members/{username}",
     tag = "organizations",
     params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
     responses(
@@ -200,7 +200,7 @@ pub async fn remove_member(
 /// The caller's organizations with their role. Needs a signed-in user.
 #[utoipa::path(
     get,
-    path = "/api/v1/account/organizations",
+    path = "/account/organizations",
     tag = "account",
     responses(
         (status = 200, description = "Every organization the caller belongs to", body = Page<MyOrganization>),

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 /// The projects the caller may read, by name (every project with `projects.read`).
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/projects",
+    path = "/organizations/{org}/projects",
     tag = "projects",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -34,7 +34,7 @@ pub async fn list(
 /// Create a project; the caller owns it. Needs `projects.create`.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/projects",
+    path = "/organizations/{org}/projects",
     tag = "projects",
     params(("org" = String, Path, description = "Organization name")),
     request_body = NewProject,
@@ -58,7 +58,7 @@ pub async fn create(
 /// A project with its access list. Needs `project.read` on it.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/projects/{project}",
+    path = "/organizations/{org}/projects/{project}",
     tag = "projects",
     params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
     responses(
@@ -79,7 +79,7 @@ pub async fn get(
 /// Rename (owner or `projects.manage`) or describe (`project.write`) a project.
 #[utoipa::path(
     patch,
-    path = "/api/v1/organizations/{org}/projects/{project}",
+    path = "/organizations/{org}/projects/{project}",
     tag = "projects",
     params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
     request_body = ProjectUpdate,
@@ -112,7 +112,7 @@ pub async fn update(
 /// Delete a project and its grants. Owner or `projects.manage`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/projects/{project}",
+    path = "/organizations/{org}/projects/{project}",
     tag = "projects",
     params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
     responses(
@@ -133,7 +133,7 @@ pub async fn delete(
 /// Hand a project to another member. Owner or `projects.manage`.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/projects/{project}/transfer",
+    path = "/organizations/{org}/projects/{project}/transfer",
     tag = "projects",
     params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
     request_body = Transfer,
@@ -167,7 +167,7 @@ pub async fn transfer(
 /// `project.manage_access` and every permission the role carries.
 #[utoipa::path(
     put,
-    path = "/api/v1/organizations/{org}/projects/{project}/access/{kind}/{name}",
+    path = "/organizations/{org}/projects/{project}/access/{kind}/{name}",
     tag = "projects",
     params(
         ("org" = String, Path, description = "Organization name"),
@@ -207,7 +207,7 @@ pub async fn set_access(
 /// Take a member's or group's project role away. Needs `project.manage_access`.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/projects/{project}/access/{kind}/{name}",
+    path = "/organizations/{org}/projects/{project}/access/{kind}/{name}",
     tag = "projects",
     params(
         ("org" = String, Path, description = "Organization name"),

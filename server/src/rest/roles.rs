@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 /// Needs a signed-in user.
 #[utoipa::path(
     get,
-    path = "/api/v1/permissions",
+    path = "/permissions",
     tag = "roles",
     responses(
         (status = 200, description = "Every permission", body = Page<CatalogEntry>),
@@ -32,7 +32,7 @@ pub async fn catalog(Caller(principal): Caller) -> Result<ApiJson<Page<CatalogEn
 /// The organization's roles. Needs `roles.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/roles",
+    path = "/organizations/{org}/roles",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name")),
     responses(
@@ -55,7 +55,7 @@ pub async fn list(
 /// `members.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/members/{username}/permissions",
+    path = "/organizations/{org}/members/{username}/permissions",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
     responses(
@@ -78,7 +78,7 @@ pub async fn explain(
 /// for an unknown permission; 409 for a taken or built-in name.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/roles",
+    path = "/organizations/{org}/roles",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name")),
     request_body = NewRole,
@@ -103,7 +103,7 @@ pub async fn create(
 /// One role, built-in or custom. Needs `roles.read`.
 #[utoipa::path(
     get,
-    path = "/api/v1/organizations/{org}/roles/{role}",
+    path = "/organizations/{org}/roles/{role}",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
     responses(
@@ -125,7 +125,7 @@ pub async fn get(
 /// after; built-in roles: 409.
 #[utoipa::path(
     patch,
-    path = "/api/v1/organizations/{org}/roles/{role}",
+    path = "/organizations/{org}/roles/{role}",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
     request_body = RoleUpdate,
@@ -160,7 +160,7 @@ pub async fn update(
 /// roles: 409.
 #[utoipa::path(
     delete,
-    path = "/api/v1/organizations/{org}/roles/{role}",
+    path = "/organizations/{org}/roles/{role}",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
     responses(
@@ -183,7 +183,7 @@ pub async fn delete(
 /// `roles.manage`.
 #[utoipa::path(
     post,
-    path = "/api/v1/organizations/{org}/roles/{role}/preview",
+    path = "/organizations/{org}/roles/{role}/preview",
     tag = "roles",
     params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
     request_body = PreviewInput,

@@ -27,7 +27,7 @@ pub struct NewToken {
 /// Create a user token; the secret is in `token`, returned this once. Needs a signed-in user.
 #[utoipa::path(
     post,
-    path = "/api/v1/account/tokens",
+    path = "/account/tokens",
     tag = "account",
     request_body = NewToken,
     responses(
@@ -59,7 +59,7 @@ pub async fn create(
 /// The caller's tokens. Needs a signed-in user.
 #[utoipa::path(
     get,
-    path = "/api/v1/account/tokens",
+    path = "/account/tokens",
     tag = "account",
     responses(
         (status = 200, description = "Live tokens, newest first", body = app::domain::organization::Page<TokenInfo>),
@@ -79,7 +79,7 @@ pub async fn list(
 /// Revoke one of the caller's tokens. Needs a signed-in user; others' tokens are 404.
 #[utoipa::path(
     delete,
-    path = "/api/v1/account/tokens/{id}",
+    path = "/account/tokens/{id}",
     tag = "account",
     params(("id" = String, Path, description = "Token id from the list")),
     responses(

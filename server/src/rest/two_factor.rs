@@ -27,7 +27,7 @@ fn no_store(body: impl IntoResponse) -> Response {
 /// without two-factor.
 #[utoipa::path(
     post,
-    path = "/api/v1/account/two-factor",
+    path = "/account/two-factor",
     tag = "account",
     responses(
         (status = 200, description = "The secret, its otpauth URL and a QR code (SVG)", body = Enrolment),
@@ -47,7 +47,7 @@ pub async fn begin(
 /// (this once). Needs a signed-in user with a pending enrolment.
 #[utoipa::path(
     post,
-    path = "/api/v1/account/two-factor/confirm",
+    path = "/account/two-factor/confirm",
     tag = "account",
     request_body = CodeInput,
     responses(
@@ -78,7 +78,7 @@ pub async fn confirm(
 /// Replace the recovery codes; needs a current code. Needs a signed-in user with two-factor.
 #[utoipa::path(
     post,
-    path = "/api/v1/account/two-factor/recovery-codes",
+    path = "/account/two-factor/recovery-codes",
     tag = "account",
     request_body = CodeInput,
     responses(
@@ -107,7 +107,7 @@ pub async fn regenerate(
 /// signed-in user; 403 `two_factor_policy` while the instance requires two-factor.
 #[utoipa::path(
     delete,
-    path = "/api/v1/account/two-factor",
+    path = "/account/two-factor",
     tag = "account",
     request_body = DisableTwoFactor,
     responses(

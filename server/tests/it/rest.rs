@@ -193,6 +193,80 @@ async fn openapi_document_describes_the_api() {
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
 }
 
+/// Every operation `/api/v1/openapi.json` describes is mounted: called with made-up path
+/// parameters, it never meets the router's "No such endpoint" or "method not allowed".
+#[tokio::test]
+async fn every_documented_operation_is_mounted() {
+    let server = TestServer::start().await;
+    let doc = server.get("/api/v1/openapi.json").await.json();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() > 50, "{}", paths.len());
+    for (path, item) in paths {
+        let concrete: String = path
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "x"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in item.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            let body = (method != "GET" && method != "DELETE").then_some(b"{}".as_slice());
+            let headers = [("Content-Type", "application/json")];
+            let res = server.request(&method, &concrete, &headers, body).await;
+            let error: serde_json::Value =
+                serde_json::from_slice(&res.body).unwrap_or(serde_json::Value::Null);
+            assert_ne!(
+                res.status, 405,
+                "{method} {path} is documented but not mounted"
+            );
+            assert_ne!(
+                error["error"]["message"], "No such endpoint.",
+                "{method} {path} is documented but not mounted"
+            );
+        }
+    }
+}
+
+/// No REST route is mounted outside the one declaration the OpenAPI document comes from
+/// (`rest::api`): no plain `.route(` in the REST handlers, and in the router only the bare
+/// `/api/v1/` fallback.
+#[test]
+fn every_mounted_route_is_documented() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offending = Vec::new();
+    let mut files = vec![
+        src.join("router.rs"),
+        src.join("health.rs"),
+        src.join("openapi.rs"),
+    ];
+    for entry in std::fs::read_dir(src.join("rest")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            let mounts_api = code.contains(".route(") || code.contains(".nest(");
+            let allowed = code.contains("\"/api/v1/\"")
+                || code.contains("routes!(")
+                || (code.contains(".nest(") && code.contains("v1()"));
+            if mounts_api && !allowed {
+                offending.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offending.is_empty(),
+        "routes mounted outside rest::api (so missing from the OpenAPI document):\n{}",
+        offending.join("\n")
+    );
+}
+
 #[tokio::test]
 async fn pages_render_on_the_server_with_real_statuses() {
     let server = TestServer::start().await;
