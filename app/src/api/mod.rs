@@ -1,5 +1,8 @@
 //! Server functions: the browser's transport to the service layer. Each one resolves the
 //! caller, calls one service function and maps its error to a real HTTP status.
+//!
+//! May import: `service`, `domain`, `error`, `state`, `caller`, `cookies`, `client_address`
+//! — never `store` (checked by `tests/it/layers.rs`).
 
 pub mod account;
 pub mod admin;

@@ -1,4 +1,6 @@
 //! Reusable view pieces.
+//!
+//! May import: `api`, `domain`, `error` (checked by `tests/it/layers.rs`).
 
 pub mod avatar;
 pub mod confirm_step;

@@ -1,4 +1,6 @@
 //! Types shared by the browser and the server: plain data and validation rules, no I/O.
+//!
+//! May import: `error` only (checked by `tests/it/layers.rs`).
 
 pub mod admin;
 pub mod audit;

@@ -1,4 +1,7 @@
 //! Routed pages, grouped by area.
+//!
+//! May import: `api`, `components`, `domain`, `error` — pages reach the server only through
+//! server functions (checked by `tests/it/layers.rs`).
 
 pub mod admin;
 pub mod auth;

@@ -1,5 +1,11 @@
 //! The service layer: the only place business rules live. REST handlers and server functions
 //! are thin callers of these functions, so a rule holds on every path.
+//!
+//! May import: `store`, `domain`, `error` (checked by `tests/it/layers.rs`), and no file here
+//! imports one that imports it. Read it from the ground up: `principal` (who calls),
+//! `secret`, `audit_entry`, then `sessions` and `tokens` (how a caller is known),
+//! `org_access` and `rulebook` (what a caller may do in an organization), then one file per
+//! area.
 
 pub mod account_security;
 pub mod accounts;

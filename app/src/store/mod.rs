@@ -1,4 +1,5 @@
 //! The store: the only place SurrealQL is written. Everything above it calls typed functions.
+//! May import: `domain`, `error` (checked by `tests/it/layers.rs`).
 //!
 //! Invariants:
 //! - Every value reaches SurrealDB through `.bind(...)`; no query text is built from input.
