@@ -166,7 +166,8 @@ pub async fn update_profile(
     current_password: String,
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, ProfileUpdate};
+    use crate::domain::user::ProfileUpdate;
+    use crate::service::accounts::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -30,7 +30,8 @@ pub async fn list_users(
     site_admin: Option<bool>,
     cursor: Option<String>,
 ) -> Result<Page<AdminUser>, AppError> {
-    use crate::service::admin_users::{self, UserQuery};
+    use crate::domain::admin::UserQuery;
+    use crate::service::admin_users::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -71,7 +72,8 @@ pub async fn create_user(
     username: String,
     display_name: String,
 ) -> Result<CreatedUser, AppError> {
-    use crate::service::admin_users::{self, NewUserInput};
+    use crate::domain::admin::NewUserInput;
+    use crate::service::admin_users::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -132,7 +134,8 @@ pub async fn take_password_reveal(username: String) -> Result<Option<String>, Ap
 /// Changes a flag: `what` is `activate`, `deactivate`, `grant_admin` or `revoke_admin`.
 #[server(endpoint = "admin/users/flag")]
 pub async fn set_user_flag(username: String, what: String) -> Result<(), AppError> {
-    use crate::service::admin_users::{self, AdminUserUpdate};
+    use crate::domain::admin::AdminUserUpdate;
+    use crate::service::admin_users::{self};
     let result = async {
         let change = match what.as_str() {
             "activate" => (Some(true), None),
@@ -226,7 +229,8 @@ pub async fn save_settings(
     session_max_hours: String,
     token_max_days: String,
 ) -> Result<InstanceSettings, AppError> {
-    use crate::service::admin_instance::{self, SettingsUpdate};
+    use crate::domain::admin::SettingsUpdate;
+    use crate::service::admin_instance::{self};
     let result = async {
         let number = |value: &str, field: &str| {
             value
@@ -299,7 +303,8 @@ pub async fn list_org_members(
 /// Makes a user an owner of the organization.
 #[server(endpoint = "admin/organizations/owner")]
 pub async fn add_org_owner(org: String, username: String) -> Result<(), AppError> {
-    use crate::service::admin_instance::{self, NewOwner};
+    use crate::domain::admin::NewOwner;
+    use crate::service::admin_instance::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -16,7 +16,8 @@ pub async fn list_org_audit(
     until: Option<String>,
     cursor: Option<String>,
 ) -> Result<Page<AuditEvent>, AppError> {
-    use crate::service::audit::{self, AuditQuery};
+    use crate::domain::audit::AuditQuery;
+    use crate::service::audit::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -50,7 +51,8 @@ pub async fn list_all_audit(
     until: Option<String>,
     cursor: Option<String>,
 ) -> Result<Page<AuditEvent>, AppError> {
-    use crate::service::audit::{self, AuditQuery};
+    use crate::domain::audit::AuditQuery;
+    use crate::service::audit::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -19,7 +19,8 @@ async fn sign_in_new_account(
     password: crate::domain::password::Password,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    use crate::service::accounts::{self, LoginInput, LoginOutcome};
+    use crate::domain::user::LoginInput;
+    use crate::service::accounts::{self, LoginOutcome};
     let input = LoginInput {
         login: username,
         password,
@@ -42,7 +43,8 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, LoginInput};
+    use crate::domain::user::LoginInput;
+    use crate::service::accounts::{self};
     let result = async {
         let state = super::state()?;
         let input = LoginInput {
@@ -149,7 +151,8 @@ async fn signed_in(
 #[server(endpoint = "auth/sign-up")]
 pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, SignupInput};
+    use crate::domain::user::SignupInput;
+    use crate::service::accounts::{self};
     let result = async {
         let state = super::state()?;
         let now = chrono::Utc::now();

@@ -36,7 +36,8 @@ pub async fn create_group(
     description: String,
     role: String,
 ) -> Result<Group, AppError> {
-    use crate::service::groups::{self, NewGroup};
+    use crate::domain::group::NewGroup;
+    use crate::service::groups::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -68,7 +69,8 @@ pub async fn update_group(
     description: String,
     role: String,
 ) -> Result<Group, AppError> {
-    use crate::service::groups::{self, GroupUpdate};
+    use crate::domain::group::GroupUpdate;
+    use crate::service::groups::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -42,7 +42,8 @@ pub async fn invite(
     role: String,
     #[server(default)] groups: Vec<String>,
 ) -> Result<Invitation, AppError> {
-    use crate::service::invitations::{self, NewInvitationInput};
+    use crate::domain::invitation::NewInvitationInput;
+    use crate::service::invitations::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -175,9 +176,11 @@ pub async fn sign_up_with_invitation(
     username: String,
     password: String,
 ) -> Result<(), AppError> {
+    use crate::domain::invitation::InvitationSignup;
     use crate::domain::password::Password;
-    use crate::service::accounts::{self, LoginInput, LoginOutcome};
-    use crate::service::invitations::{self, InvitationSignup};
+    use crate::domain::user::LoginInput;
+    use crate::service::accounts::{self, LoginOutcome};
+    use crate::service::invitations::{self};
     let result = async {
         let state = super::state()?;
         let now = chrono::Utc::now();

@@ -47,7 +47,8 @@ pub async fn create_org_token(
     role: String,
     expires_in_days: String,
 ) -> Result<CreatedToken, AppError> {
-    use crate::service::org_tokens::{self, NewOrganizationToken};
+    use crate::domain::token::NewOrganizationToken;
+    use crate::service::org_tokens::{self};
     let result = async {
         let expires_in_days = lifetime(&expires_in_days)?;
         let state = super::state()?;
@@ -112,7 +113,8 @@ pub async fn create_group_token(
     description: String,
     expires_in_days: String,
 ) -> Result<CreatedToken, AppError> {
-    use crate::service::org_tokens::{self, NewGroupToken};
+    use crate::domain::token::NewGroupToken;
+    use crate::service::org_tokens::{self};
     let result = async {
         let expires_in_days = lifetime(&expires_in_days)?;
         let state = super::state()?;

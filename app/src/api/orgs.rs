@@ -45,7 +45,8 @@ pub async fn create_organization(
     name: String,
     display_name: String,
 ) -> Result<Organization, AppError> {
-    use crate::service::organizations::{self, NewOrganization};
+    use crate::domain::organization::NewOrganization;
+    use crate::service::organizations::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -73,7 +74,8 @@ pub async fn update_organization(
     name: String,
     display_name: String,
 ) -> Result<Organization, AppError> {
-    use crate::service::organizations::{self, OrganizationUpdate};
+    use crate::domain::organization::OrganizationUpdate;
+    use crate::service::organizations::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -112,7 +114,8 @@ pub async fn two_factor_lockout(org: String) -> Result<Vec<String>, AppError> {
 /// Turns the two-factor policy on ("on") or off. Needs `org.update`.
 #[server(endpoint = "orgs/two-factor-policy")]
 pub async fn set_two_factor_policy(org: String, require: String) -> Result<(), AppError> {
-    use crate::service::organizations::{self, OrganizationUpdate};
+    use crate::domain::organization::OrganizationUpdate;
+    use crate::service::organizations::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -186,7 +189,8 @@ pub async fn change_member_role(
     username: String,
     role: String,
 ) -> Result<(), AppError> {
-    use crate::service::members::{self, RoleChange};
+    use crate::domain::organization::RoleChange;
+    use crate::service::members::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

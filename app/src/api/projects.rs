@@ -42,7 +42,8 @@ pub async fn create_project(
     name: String,
     description: String,
 ) -> Result<Project, AppError> {
-    use crate::service::projects::{self, NewProject};
+    use crate::domain::project::NewProject;
+    use crate::service::projects::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -72,7 +73,8 @@ pub async fn update_project(
     name: String,
     description: String,
 ) -> Result<Project, AppError> {
-    use crate::service::projects::{self, ProjectUpdate};
+    use crate::domain::project::ProjectUpdate;
+    use crate::service::projects::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -119,7 +121,8 @@ pub async fn transfer_project(
     new_owner: String,
     back: Option<String>,
 ) -> Result<Project, AppError> {
-    use crate::service::projects::{self, Transfer};
+    use crate::domain::project::Transfer;
+    use crate::service::projects::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -153,7 +156,8 @@ pub async fn set_project_access(
     name: String,
     role: String,
 ) -> Result<(), AppError> {
-    use crate::service::projects::{self, AccessGrant};
+    use crate::domain::project::AccessGrant;
+    use crate::service::projects::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -27,7 +27,8 @@ pub async fn save_role(
     description: String,
     #[server(default)] permissions: Vec<String>,
 ) -> Result<(), AppError> {
-    use crate::service::roles::{self, NewRole, RoleUpdate};
+    use crate::domain::role::{NewRole, RoleUpdate};
+    use crate::service::roles::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;
@@ -110,7 +111,7 @@ pub async fn preview_role(
             &principal,
             &org,
             &name,
-            &crate::service::roles::PreviewInput { permissions },
+            &crate::domain::role::PreviewInput { permissions },
         )
         .await
     }

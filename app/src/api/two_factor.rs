@@ -94,7 +94,8 @@ pub async fn regenerate_recovery_codes(code: String) -> Result<RecoveryCodes, Ap
 #[server(endpoint = "account/two-factor/disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     use crate::domain::password::Password;
-    use crate::service::two_factor::{self, DisableTwoFactor};
+    use crate::domain::two_factor::DisableTwoFactor;
+    use crate::service::two_factor::{self};
     let result = async {
         let state = super::state()?;
         let principal = super::principal(&state).await?;

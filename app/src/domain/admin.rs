@@ -68,3 +68,64 @@ pub struct AdminOrganization {
     pub members_count: u32,
     pub owners: Vec<String>,
 }
+
+/// A change to the settings; absent fields stay, `token_max_days: null` removes the limit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    #[serde(default)]
+    pub signup_mode: Option<String>,
+    #[serde(default)]
+    pub require_two_factor: Option<bool>,
+    #[serde(default)]
+    pub session_idle_minutes: Option<i64>,
+    #[serde(default)]
+    pub session_max_hours: Option<i64>,
+    #[serde(default, with = "crate::domain::double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub token_max_days: Option<Option<i64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOwner {
+    pub username: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[serde(default)]
+pub struct UserQuery {
+    pub query: Option<String>,
+    /// `active` or `inactive`.
+    pub status: Option<String>,
+    /// `true` for site admins only, `false` for everyone else.
+    pub site_admin: Option<bool>,
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUserInput {
+    pub email: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AdminUserUpdate {
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub site_admin: Option<bool>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}

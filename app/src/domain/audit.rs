@@ -24,3 +24,17 @@ pub struct ChainReport {
     /// The first entry whose link is broken, and why.
     pub broken: Option<(i64, String)>,
 }
+
+/// The filters of `GET …/audit-events` (all optional; `since`/`until` RFC 3339).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[serde(default)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}

@@ -17,3 +17,28 @@ pub struct GroupDetail {
     pub group: Group,
     pub members: Vec<MemberUser>,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewGroup {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// `role: null` removes the group's role; leaving it out keeps it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GroupUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, with = "crate::domain::double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub role: Option<Option<String>>,
+}

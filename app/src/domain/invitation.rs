@@ -1,3 +1,4 @@
+use super::password::Password;
 use serde::{Deserialize, Serialize};
 
 /// An invitation as its organization sees it (../shared/API.md "Invitations").
@@ -30,3 +31,23 @@ pub struct PublicInvitation {
 
 /// How long an invitation link works.
 pub const LIFETIME_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitationInput {
+    pub email: String,
+    pub role: String,
+    /// Names of groups the person joins on accepting.
+    #[serde(default)]
+    pub groups: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InvitationSignup {
+    pub username: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Password))]
+    pub password: Password,
+}

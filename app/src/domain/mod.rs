@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod double_option;
 pub mod email;
 pub mod explain;
 pub mod group;

@@ -33,3 +33,22 @@ pub struct CreatedToken {
 
 /// Lifetimes a user may choose for a new token (None: no expiry).
 pub const LIFETIMES_DAYS: [i64; 4] = [7, 30, 90, 365];
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganizationToken {
+    pub description: String,
+    pub role: String,
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewGroupToken {
+    pub description: String,
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}

@@ -1,3 +1,4 @@
+use super::password::Password;
 use serde::{Deserialize, Serialize};
 
 /// The caller's two-factor state, for the settings page.
@@ -40,6 +41,20 @@ pub fn normalize_code(code: &str) -> String {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// How to turn two-factor off (../shared/API.md `DELETE /account/two-factor`): the password
+/// or a current code.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DisableTwoFactor {
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Password))]
+    pub password: Option<Password>,
+    /// A TOTP or recovery code.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[cfg(test)]

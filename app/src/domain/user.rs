@@ -1,3 +1,4 @@
+use super::password::Password;
 use serde::{Deserialize, Serialize};
 
 /// A user as the API shows it (../shared/API.md "Account"). Carries no secret.
@@ -14,4 +15,44 @@ pub struct User {
     pub two_factor_enabled: bool,
     /// RFC 3339, UTC.
     pub created_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignupInput {
+    pub username: String,
+    pub email: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Password))]
+    pub password: Password,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    /// Username or email.
+    pub login: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Password))]
+    pub password: Password,
+    /// A TOTP or recovery code, when two-factor is on.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A change to the caller's own profile (../shared/API.md `PATCH /account`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Needed to change the email address.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Password))]
+    pub current_password: Option<Password>,
 }

@@ -11,34 +11,13 @@ use super::{passwords, sessions, throttle};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::domain::user::User;
+use crate::domain::user::{LoginInput, ProfileUpdate, SignupInput};
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
 use crate::store::Guard;
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignupInput {
-    pub username: String,
-    pub email: String,
-    #[schema(value_type = String, format = Password)]
-    pub password: Password,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginInput {
-    /// Username or email.
-    pub login: String,
-    #[schema(value_type = String, format = Password)]
-    pub password: Password,
-    /// A TOTP or recovery code, when two-factor is on.
-    #[serde(default)]
-    pub code: Option<String>,
-}
 
 pub enum LoginOutcome {
     SignedIn {
@@ -337,22 +316,6 @@ pub async fn logout(
         sessions::end(db, principal, hash, "auth.signed_out", now).await?;
     }
     Ok(())
-}
-
-/// A change to the caller's own profile (../shared/API.md `PATCH /account`).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileUpdate {
-    #[serde(default)]
-    pub username: Option<String>,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Needed to change the email address.
-    #[serde(default)]
-    #[schema(value_type = Option<String>, format = Password)]
-    pub current_password: Option<Password>,
 }
 
 /// Changes the caller's username, display name or email. Needs a signed-in user; changing

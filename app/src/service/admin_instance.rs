@@ -7,37 +7,13 @@
 use super::audit_entry::entry;
 use super::principal::Principal;
 use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
+use crate::domain::admin::{NewOwner, SettingsUpdate};
 use crate::domain::organization::Page;
 use crate::error::{AppError, ErrorCode};
 use crate::store::settings::SettingsRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-/// A change to the settings; absent fields stay, `token_max_days: null` removes the limit.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SettingsUpdate {
-    #[serde(default)]
-    pub signup_mode: Option<String>,
-    #[serde(default)]
-    pub require_two_factor: Option<bool>,
-    #[serde(default)]
-    pub session_idle_minutes: Option<i64>,
-    #[serde(default)]
-    pub session_max_hours: Option<i64>,
-    #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<i64>)]
-    pub token_max_days: Option<Option<i64>>,
-}
-
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-        Option::<i64>::deserialize(d).map(Some)
-    }
-}
 
 fn to_dto(row: &SettingsRow) -> InstanceSettings {
     InstanceSettings {
@@ -219,12 +195,6 @@ async fn org_row(db: &Db, org: &str) -> Result<store::organizations::OrgRow, App
     store::organizations::by_name(db, &name)
         .await?
         .ok_or_else(AppError::not_found)
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOwner {
-    pub username: String,
 }
 
 /// Makes a user an owner of an organization (adding them if they are not a member): only for

@@ -14,6 +14,7 @@
 use super::audit_entry::entry;
 use super::principal::Principal;
 use crate::domain::admin::{AdminUser, CreatedUser, TemporaryPassword};
+use crate::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
 use crate::domain::email::Email;
 use crate::domain::organization::{Page, page_limit};
 use crate::domain::password::Password;
@@ -23,44 +24,10 @@ use crate::store::admin_users::UserFilter;
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
 use serde_json::json;
 
 /// How long a temporary password works.
 pub const TEMPORARY_PASSWORD_DAYS: i64 = 7;
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-pub struct UserQuery {
-    pub query: Option<String>,
-    /// `active` or `inactive`.
-    pub status: Option<String>,
-    /// `true` for site admins only, `false` for everyone else.
-    pub site_admin: Option<bool>,
-    pub cursor: Option<String>,
-    pub limit: Option<usize>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUserInput {
-    pub email: String,
-    #[serde(default)]
-    pub username: Option<String>,
-    #[serde(default)]
-    pub display_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AdminUserUpdate {
-    #[serde(default)]
-    pub active: Option<bool>,
-    #[serde(default)]
-    pub site_admin: Option<bool>,
-    #[serde(default)]
-    pub display_name: Option<String>,
-}
 
 fn self_action(what: &str) -> AppError {
     AppError::conflict(

@@ -6,6 +6,7 @@
 
 use super::org_access;
 use super::principal::Principal;
+use crate::domain::audit::AuditQuery;
 use crate::domain::audit::{AuditEvent, ChainReport};
 use crate::domain::organization::Page;
 use crate::domain::permission::Permission;
@@ -13,20 +14,6 @@ use crate::error::AppError;
 use crate::store::audit::{AuditRow, Filter};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-
-/// The filters of `GET …/audit-events` (all optional; `since`/`until` RFC 3339).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-pub struct AuditQuery {
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub target: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub cursor: Option<String>,
-    pub limit: Option<usize>,
-}
 
 fn time(value: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, AppError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {

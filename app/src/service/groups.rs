@@ -13,6 +13,7 @@ use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};
 use crate::domain::group::{Group, GroupDetail};
+use crate::domain::group::{GroupUpdate, NewGroup};
 use crate::domain::organization::MemberUser;
 use crate::domain::permission::Permission;
 use crate::domain::slug::Slug;
@@ -21,41 +22,7 @@ use crate::store::Guard;
 use crate::store::groups::{GroupChange, GroupRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewGroup {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub role: Option<String>,
-}
-
-/// `role: null` removes the group's role; leaving it out keeps it.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GroupUpdate {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub role: Option<Option<String>>,
-}
-
-/// Tells a missing field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<String>>, D::Error> {
-        Option::<String>::deserialize(d).map(Some)
-    }
-}
 
 fn to_dto(row: GroupRow) -> Group {
     Group {

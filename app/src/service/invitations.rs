@@ -21,7 +21,7 @@ use super::rulebook::{self, Rights};
 use super::secret::{random_secret, sha256_hex};
 use crate::domain::email::Email;
 use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PublicInvitation};
-use crate::domain::password::Password;
+use crate::domain::invitation::{InvitationSignup, NewInvitationInput};
 use crate::domain::permission::Permission;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
@@ -31,26 +31,7 @@ use crate::store::invitations::{InvitationRow, NewInvitation};
 use crate::store::rights::RightsSeen;
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewInvitationInput {
-    pub email: String,
-    pub role: String,
-    /// Names of groups the person joins on accepting.
-    #[serde(default)]
-    pub groups: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InvitationSignup {
-    pub username: String,
-    #[schema(value_type = String, format = Password)]
-    pub password: Password,
-}
 
 pub const KIND: &str = "invitation";
 

@@ -12,20 +12,14 @@ use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use super::rulebook::{self, Rights};
 use crate::domain::explain::ProjectPermissions;
+use crate::domain::organization::RoleChange;
 use crate::domain::organization::{Member, MemberUser, Page, page_limit};
 use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::store::memberships::MemberRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RoleChange {
-    pub role: String,
-}
 
 pub fn to_dto(row: MemberRow) -> Member {
     Member {

@@ -19,29 +19,12 @@ use super::token_format::{self, TokenKind};
 use super::tokens::{checked_lifetime, info};
 use crate::domain::permission::Permission;
 use crate::domain::token::{CreatedToken, TokenInfo};
+use crate::domain::token::{NewGroupToken, NewOrganizationToken};
 use crate::error::AppError;
 use crate::store::tokens::{NewOrgToken, TokenRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrganizationToken {
-    pub description: String,
-    pub role: String,
-    #[serde(default)]
-    pub expires_in_days: Option<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewGroupToken {
-    pub description: String,
-    #[serde(default)]
-    pub expires_in_days: Option<i64>,
-}
 
 fn to_info(row: TokenRow) -> TokenInfo {
     let creator = row.creator.clone();

@@ -9,6 +9,7 @@ use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::organization::{MyOrganization, Organization};
+use crate::domain::organization::{NewOrganization, OrganizationUpdate};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
 use crate::domain::slug::Slug;
@@ -16,27 +17,7 @@ use crate::error::AppError;
 use crate::store::organizations::OrgChange;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrganization {
-    pub name: String,
-    #[serde(default)]
-    pub display_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganizationUpdate {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub require_two_factor: Option<bool>,
-}
 
 fn display_name(input: Option<&str>) -> Result<Option<&str>, AppError> {
     let name = input.map(str::trim);

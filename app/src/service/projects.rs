@@ -13,6 +13,7 @@ use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
 use crate::domain::permission::{Permission, PermissionSet, Scope};
+use crate::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
 use crate::domain::project::{Project, ProjectDetail, ProjectGrant};
 use crate::domain::role::ProjectRole;
 use crate::domain::slug::Slug;
@@ -20,37 +21,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::store::projects::{Grantee, ProjectChange, ProjectRow, StandingRow, Subject};
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewProject {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectUpdate {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Transfer {
-    pub new_owner: String,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccessGrant {
-    pub role: String,
-}
 
 /// The caller's standing on one project.
 struct Standing {

@@ -15,43 +15,14 @@ use super::principal::Principal;
 use super::rulebook::Rights;
 use crate::domain::permission::{CATALOG, CatalogEntry, Permission, PermissionSet};
 use crate::domain::role::{BuiltinRole, MemberChange, Preview, RoleInfo};
+use crate::domain::role::{NewRole, PreviewInput, RoleUpdate};
 use crate::domain::slug::Slug;
 use crate::error::{AppError, ErrorCode};
 use crate::store::organizations::CustomRole;
 use crate::store::roles::RoleRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewRole {
-    pub name: String,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Permission ids from the catalog.
-    pub permissions: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RoleUpdate {
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub permissions: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreviewInput {
-    pub permissions: Vec<String>,
-}
 
 /// The permission catalog. Needs a signed-in user.
 pub fn catalog(principal: &Principal) -> Result<Vec<CatalogEntry>, AppError> {

@@ -11,7 +11,7 @@
 
 use super::principal::Principal;
 use super::{qr, secret, throttle};
-use crate::domain::password::Password;
+use crate::domain::two_factor::DisableTwoFactor;
 use crate::domain::two_factor::{
     Enrolment, RECOVERY_CODE_COUNT, RecoveryCodes, TwoFactorStatus, normalize_code,
 };
@@ -19,23 +19,9 @@ use crate::error::{AppError, ErrorCode};
 use crate::store::Guard;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use totp_rs::{Builder, Secret, Totp};
 
 const ISSUER: &str = "Gatehouse";
-
-/// How to turn two-factor off (../shared/API.md `DELETE /account/two-factor`): the password
-/// or a current code.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DisableTwoFactor {
-    #[serde(default)]
-    #[schema(value_type = Option<String>, format = Password)]
-    pub password: Option<Password>,
-    /// A TOTP or recovery code.
-    #[serde(default)]
-    pub code: Option<String>,
-}
 
 fn totp(secret_base32: &str) -> Result<Totp, AppError> {
     let secret = Secret::try_from_base32(secret_base32).map_err(AppError::internal)?;

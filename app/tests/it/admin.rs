@@ -3,13 +3,17 @@
 
 use crate::projects::{Fixture, acme, who};
 use crate::support::{PASSWORD, db, quick_user};
+use app::domain::admin::SettingsUpdate;
+use app::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
 use app::domain::password::Password;
+use app::domain::project::NewProject;
+use app::domain::user::LoginInput;
 use app::error::ErrorCode;
-use app::service::accounts::{self, LoginInput, LoginOutcome};
-use app::service::admin_instance::{self, SettingsUpdate};
-use app::service::admin_users::{self, AdminUserUpdate, NewUserInput, UserQuery};
+use app::service::accounts::{self, LoginOutcome};
+use app::service::admin_instance::{self};
+use app::service::admin_users::{self};
 use app::service::principal::{Principal, SignedInUser};
-use app::service::projects::{self, NewProject};
+use app::service::projects::{self};
 use app::store::Db;
 use chrono::Utc;
 
@@ -363,7 +367,7 @@ async fn settings_are_validated_applied_at_once_and_audited() {
     // Sign-up is closed at once; tokens may not outlive the new maximum.
     let err = accounts::signup(
         &db,
-        &accounts::SignupInput {
+        &app::domain::user::SignupInput {
             username: "newbie".into(),
             email: "newbie@example.org".into(),
             password: Password::new(PASSWORD),
@@ -449,7 +453,7 @@ async fn deactivation_ends_sessions_and_instance_two_factor_is_enforced() {
     let events = app::service::audit::all_events(
         &db,
         &root,
-        &app::service::audit::AuditQuery {
+        &app::domain::audit::AuditQuery {
             action: Some("account.created".into()),
             ..Default::default()
         },
@@ -473,7 +477,7 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
                 &db,
                 &root,
                 "acme",
-                &admin_instance::NewOwner {
+                &app::domain::admin::NewOwner {
                     username: who.into(),
                 },
                 now,
@@ -508,7 +512,7 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
         &db,
         &root,
         "nope",
-        &admin_instance::NewOwner {
+        &app::domain::admin::NewOwner {
             username: "bob".into(),
         },
         now,
@@ -529,7 +533,7 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
         &db,
         &bob,
         "acme",
-        &app::service::invitations::NewInvitationInput {
+        &app::domain::invitation::NewInvitationInput {
             email: "carol@example.org".into(),
             role: "viewer".into(),
             groups: None,
@@ -560,7 +564,7 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
     let err = app::service::invitations::sign_up(
         &db,
         &token,
-        &app::service::invitations::InvitationSignup {
+        &app::domain::invitation::InvitationSignup {
             username: "carol".into(),
             password: Password::new(PASSWORD),
         },

@@ -2,10 +2,13 @@
 //! hash chain that detects tampering and never forks under concurrent writers.
 
 use crate::projects::{Fixture, acme, who};
+use app::domain::audit::AuditQuery;
+use app::domain::group::NewGroup;
+use app::domain::organization::RoleChange;
 use app::error::ErrorCode;
-use app::service::audit::{self, AuditQuery};
-use app::service::groups::{self, NewGroup};
-use app::service::members::{self, RoleChange};
+use app::service::audit::{self};
+use app::service::groups::{self};
+use app::service::members::{self};
 use chrono::Utc;
 
 fn group(name: &str) -> NewGroup {
@@ -202,7 +205,7 @@ async fn profile_changes_are_recorded() {
     app::service::accounts::update_profile(
         &db,
         &ada,
-        &app::service::accounts::ProfileUpdate {
+        &app::domain::user::ProfileUpdate {
             username: Some("ada-l".into()),
             display_name: Some("Ada Lovelace".into()),
             ..Default::default()

@@ -1,5 +1,6 @@
 use app::domain::password::Password;
-use app::service::accounts::{self, LoginInput, LoginOutcome};
+use app::domain::user::LoginInput;
+use app::service::accounts::{self, LoginOutcome};
 use app::service::principal::{ClientInfo, Principal};
 use app::service::sessions;
 use app::service::tokens;

@@ -2,8 +2,9 @@
 
 use crate::support::{PASSWORD, account, db};
 use app::domain::password::Password;
+use app::domain::user::{LoginInput, ProfileUpdate};
 use app::error::ErrorCode;
-use app::service::accounts::{self, LoginInput, LoginOutcome, ProfileUpdate};
+use app::service::accounts::{self, LoginOutcome};
 use app::service::principal::ClientInfo;
 use app::service::{email_verification, sessions};
 use app::store::{self, Db};
@@ -170,7 +171,7 @@ async fn changing_the_email_sends_a_link_to_the_new_address_and_a_notice_to_the_
 #[tokio::test]
 async fn sign_up_obeys_the_instance_mode() {
     use app::domain::password::Password;
-    use app::service::accounts::SignupInput;
+    use app::domain::user::SignupInput;
     let db = db().await;
     let t0 = Utc::now();
     for (mode, allowed) in [("closed", false), ("invite_only", false), ("open", true)] {

@@ -4,13 +4,15 @@
 
 use crate::projects::{Fixture, acme};
 use crate::support::{as_user, quick_user};
+use app::domain::group::NewGroup;
 use app::domain::permission::{CATALOG, Permission, Scope};
+use app::domain::role::NewRole;
 use app::domain::role::{BuiltinRole, ProjectRole};
-use app::service::groups::{self, NewGroup};
+use app::service::groups::{self};
 use app::service::members;
 use app::service::org_access;
 use app::service::projects;
-use app::service::roles::{self, NewRole};
+use app::service::roles::{self};
 use app::store::{self, projects::Grantee};
 use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,13 +1,16 @@
 //! Groups and invitations through the service layer.
 
 use crate::support::{PASSWORD, as_user, db, quick_user};
+use app::domain::group::{GroupUpdate, NewGroup};
+use app::domain::invitation::{InvitationSignup, NewInvitationInput};
+use app::domain::organization::NewOrganization;
 use app::domain::password::Password;
 use app::domain::permission::Permission;
 use app::error::ErrorCode;
-use app::service::groups::{self, GroupUpdate, NewGroup};
-use app::service::invitations::{self, InvitationSignup, NewInvitationInput};
+use app::service::groups::{self};
+use app::service::invitations::{self};
 use app::service::org_access;
-use app::service::organizations::{self, NewOrganization};
+use app::service::organizations::{self};
 use app::service::principal::Principal;
 use app::store::{self, Db};
 use chrono::{Duration, Utc};

@@ -3,14 +3,20 @@
 
 use crate::projects::{Fixture, acme, who};
 use crate::support::{as_user, quick_user};
+use app::domain::group::{GroupUpdate, NewGroup};
+use app::domain::invitation::NewInvitationInput;
+use app::domain::organization::NewOrganization;
+use app::domain::project::NewProject;
+use app::domain::role::NewRole;
+use app::domain::token::{NewGroupToken, NewOrganizationToken};
 use app::error::ErrorCode;
-use app::service::groups::{self, GroupUpdate, NewGroup};
-use app::service::invitations::{self, NewInvitationInput};
+use app::service::groups::{self};
+use app::service::invitations::{self};
 use app::service::members;
-use app::service::org_tokens::{self, NewGroupToken, NewOrganizationToken};
-use app::service::organizations::{self, NewOrganization};
-use app::service::projects::{self, NewProject};
-use app::service::roles::{self, NewRole};
+use app::service::org_tokens::{self};
+use app::service::organizations::{self};
+use app::service::projects::{self};
+use app::service::roles::{self};
 use app::service::tokens;
 use app::store;
 use chrono::{Duration, Utc};

@@ -2,13 +2,17 @@
 //! explainer, and the escalation guard on project access.
 
 use crate::support::{as_user, db, quick_user};
+use app::domain::group::NewGroup;
+use app::domain::organization::NewOrganization;
 use app::domain::permission::Permission;
+use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
+use app::domain::role::NewRole;
 use app::error::ErrorCode;
-use app::service::groups::{self, NewGroup};
+use app::service::groups::{self};
 use app::service::members;
-use app::service::organizations::{self, NewOrganization};
-use app::service::projects::{self, AccessGrant, NewProject, ProjectUpdate, Transfer};
-use app::service::roles::{self, NewRole};
+use app::service::organizations::{self};
+use app::service::projects::{self};
+use app::service::roles::{self};
 use app::store::{self, Db};
 use chrono::Utc;
 

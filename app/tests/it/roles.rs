@@ -1,12 +1,15 @@
 //! Custom roles: the escalation guard, built-ins read-only, preview, delete with fallback.
 
 use crate::support::{as_user, db, quick_user};
+use app::domain::organization::NewOrganization;
+use app::domain::organization::RoleChange;
 use app::domain::permission::Permission;
+use app::domain::role::{NewRole, PreviewInput, RoleUpdate};
 use app::error::ErrorCode;
-use app::service::members::{self, RoleChange};
+use app::service::members::{self};
 use app::service::org_access;
-use app::service::organizations::{self, NewOrganization};
-use app::service::roles::{self, NewRole, PreviewInput, RoleUpdate};
+use app::service::organizations::{self};
+use app::service::roles::{self};
 use app::store::{self, roles::RoleRow};
 use chrono::Utc;
 
@@ -309,7 +312,7 @@ async fn holder_counts_include_groups_and_new_is_reserved() {
         &db,
         &ada,
         "acme",
-        &app::service::groups::NewGroup {
+        &app::domain::group::NewGroup {
             name: "eds".into(),
             description: None,
             role: Some("editor".into()),

@@ -4,15 +4,20 @@
 
 use crate::projects::{Fixture, acme, who};
 use crate::support::as_user;
+use app::domain::group::{GroupUpdate, NewGroup};
+use app::domain::invitation::NewInvitationInput;
+use app::domain::organization::RoleChange;
 use app::domain::permission::Permission;
+use app::domain::role::NewRole;
+use app::domain::token::{NewGroupToken, NewOrganizationToken};
 use app::error::{AppError, ErrorCode};
-use app::service::groups::{self, GroupUpdate, NewGroup};
-use app::service::invitations::{self, NewInvitationInput};
-use app::service::members::{self, RoleChange};
+use app::service::groups::{self};
+use app::service::invitations::{self};
+use app::service::members::{self};
 use app::service::org_access;
-use app::service::org_tokens::{self, NewGroupToken, NewOrganizationToken};
+use app::service::org_tokens::{self};
 use app::service::principal::Principal;
-use app::service::roles::{self, NewRole};
+use app::service::roles::{self};
 use app::service::tokens;
 use app::store::{self, Db};
 use chrono::Utc;
@@ -555,7 +560,8 @@ async fn deleting_a_role_clears_it_from_tokens_for_good() {
 /// within one's own role; a token is revoked by a person; an orphaned token role is cleared.
 #[tokio::test]
 async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
-    use app::service::projects::{self, AccessGrant, NewProject};
+    use app::domain::project::{AccessGrant, NewProject};
+    use app::service::projects::{self};
     let Fixture { db, org_id } = fixture().await;
     let now = Utc::now();
     let ada = who(&db, "ada").await;

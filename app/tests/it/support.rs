@@ -1,14 +1,33 @@
 //! Fixtures shared by the service tests.
 
 use app::domain::password::Password;
-use app::service::accounts::{self, SignupInput};
+use app::domain::user::SignupInput;
+use app::service::accounts::{self};
 use app::store::{self, Db};
 use chrono::{DateTime, Utc};
 
 pub const PASSWORD: &str = "violet tractor quietly hums";
 
+/// A fresh, migrated database: `mem://`, or a database of its own on the SurrealDB server
+/// that `GATEHOUSE_TEST_SURREAL` names (`ws://host:port`, root user `root`/`root`), which the
+/// test command sets for its second run of these tests.
 pub async fn db() -> Db {
-    let (db, _) = store::open("mem://", None).await.unwrap();
+    let db = match std::env::var("GATEHOUSE_TEST_SURREAL") {
+        Ok(address) if !address.is_empty() => {
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let credentials = store::Credentials {
+                username: "root".into(),
+                password: "root".into(),
+            };
+            let (db, _) = store::open(&address, Some(&credentials)).await.unwrap();
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            db.use_db(format!("test_{}_{n}", std::process::id()))
+                .await
+                .unwrap();
+            db
+        }
+        _ => store::open("mem://", None).await.unwrap().0,
+    };
     store::migrations::migrate(&db, store::migrations::MIGRATIONS, Utc::now())
         .await
         .unwrap();

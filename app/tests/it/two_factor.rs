@@ -3,12 +3,14 @@
 
 use crate::support::{PASSWORD, account, db};
 use app::domain::password::Password;
+use app::domain::two_factor::DisableTwoFactor;
+use app::domain::user::LoginInput;
 use app::error::ErrorCode;
-use app::service::accounts::{self, LoginInput, LoginOutcome};
+use app::service::accounts::{self, LoginOutcome};
 use app::service::login_challenge;
 use app::service::principal::{ClientInfo, Principal};
 use app::service::sessions;
-use app::service::two_factor::{self, DisableTwoFactor};
+use app::service::two_factor::{self};
 use app::store::Db;
 use chrono::{DateTime, Duration, Utc};
 use totp_rs::{Builder, Secret};

@@ -122,7 +122,7 @@ pub async fn revoke_session(
     patch,
     path = "/account",
     tag = "account",
-    request_body = accounts::ProfileUpdate,
+    request_body = app::domain::user::ProfileUpdate,
     responses(
         (status = 200, description = "The updated account", body = User),
         (status = 401, description = "Not signed in", body = app::error::ErrorBody),
@@ -132,7 +132,7 @@ pub async fn revoke_session(
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    ApiJson(input): ApiJson<accounts::ProfileUpdate>,
+    ApiJson(input): ApiJson<app::domain::user::ProfileUpdate>,
 ) -> Result<Response, AppError> {
     let base_url = state.base_url();
     let user =

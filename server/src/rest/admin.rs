@@ -4,14 +4,16 @@ use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::json::ApiQuery;
+use app::domain::admin::SettingsUpdate;
 use app::domain::admin::{
     AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
 };
+use app::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
 use app::domain::organization::Page;
 use app::domain::user::User;
 use app::error::AppError;
-use app::service::admin_instance::{self, SettingsUpdate};
-use app::service::admin_users::{self, AdminUserUpdate, NewUserInput, UserQuery};
+use app::service::admin_instance::{self};
+use app::service::admin_users::{self};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -268,7 +270,7 @@ pub async fn org_members(
 #[utoipa::path(
     post, path = "/admin/organizations/{org}/owners", tag = "admin",
     params(("org" = String, Path, description = "Organization name")),
-    request_body = app::service::admin_instance::NewOwner,
+    request_body = app::domain::admin::NewOwner,
     responses(
         (status = 204, description = "They are an owner now"),
         (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
@@ -280,7 +282,7 @@ pub async fn add_owner(
     State(state): State<AppState>,
     Caller(principal): Caller,
     Path(org): Path<String>,
-    ApiJson(input): ApiJson<app::service::admin_instance::NewOwner>,
+    ApiJson(input): ApiJson<app::domain::admin::NewOwner>,
 ) -> Result<StatusCode, AppError> {
     admin_instance::add_owner(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,8 +3,9 @@
 use super::ApiJson;
 use super::caller::{Caller, Client};
 use app::domain::user::User;
+use app::domain::user::{LoginInput, SignupInput};
 use app::error::{AppError, ErrorCode};
-use app::service::accounts::{self, LoginInput, LoginOutcome, SignupInput};
+use app::service::accounts::{self, LoginOutcome};
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};

@@ -3,9 +3,10 @@
 use super::ApiJson;
 use super::caller::Caller;
 use app::domain::group::Group;
+use app::domain::group::{GroupUpdate, NewGroup};
 use app::domain::organization::{MemberUser, Page};
 use app::error::AppError;
-use app::service::groups::{self, GroupUpdate, NewGroup};
+use app::service::groups::{self};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

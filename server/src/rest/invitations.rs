@@ -4,10 +4,11 @@
 use super::ApiJson;
 use super::caller::{Caller, Client};
 use app::domain::invitation::{Invitation, PublicInvitation};
+use app::domain::invitation::{InvitationSignup, NewInvitationInput};
 use app::domain::organization::Page;
 use app::domain::user::User;
 use app::error::AppError;
-use app::service::invitations::{self, InvitationSignup, NewInvitationInput};
+use app::service::invitations::{self};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

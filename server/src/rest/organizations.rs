@@ -2,10 +2,12 @@
 
 use super::caller::Caller;
 use super::{ApiJson, ApiQuery};
+use app::domain::organization::RoleChange;
 use app::domain::organization::{Member, MyOrganization, Organization, Page};
+use app::domain::organization::{NewOrganization, OrganizationUpdate};
 use app::error::AppError;
-use app::service::members::{self, RoleChange};
-use app::service::organizations::{self, NewOrganization, OrganizationUpdate};
+use app::service::members::{self};
+use app::service::organizations::{self};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -3,9 +3,10 @@
 use super::ApiJson;
 use super::caller::Caller;
 use app::domain::organization::Page;
+use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
 use app::domain::project::{Project, ProjectDetail, ProjectGrant};
 use app::error::AppError;
-use app::service::projects::{self, AccessGrant, NewProject, ProjectUpdate, Transfer};
+use app::service::projects::{self};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -2,9 +2,10 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use app::domain::two_factor::DisableTwoFactor;
 use app::domain::two_factor::{Enrolment, RecoveryCodes};
 use app::error::AppError;
-use app::service::two_factor::{self, DisableTwoFactor};
+use app::service::two_factor::{self};
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
