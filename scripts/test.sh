@@ -29,6 +29,9 @@ cargo leptos build
 step "cargo test (unit and integration tests)"
 cargo test -p app -p gatehouse-server
 
+step "service and store tests again, on a real SurrealDB server (ws://, default settings)"
+scripts/surreal-server.sh cargo test -p app --features ssr --test it
+
 step "clippy: server (ssr) and browser (hydrate, wasm32)"
 cargo clippy -p app -p gatehouse-server --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown --all-targets -- -D warnings

@@ -19,7 +19,19 @@ pub async fn db() -> Db {
                 username: "root".into(),
                 password: "root".into(),
             };
-            let (db, _) = store::open(&address, Some(&credentials)).await.unwrap();
+            // A busy test machine can make a WebSocket handshake time out: try a few times.
+            let mut attempt = 0;
+            let db = loop {
+                attempt += 1;
+                match store::open(&address, Some(&credentials)).await {
+                    Ok((db, _)) => break db,
+                    Err(err) if attempt < 5 => {
+                        eprintln!("connecting to {address} (attempt {attempt}): {err}");
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                    Err(err) => panic!("cannot connect to {address}: {err}"),
+                }
+            };
             let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             db.use_db(format!("test_{}_{n}", std::process::id()))
                 .await
