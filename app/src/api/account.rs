@@ -43,21 +43,16 @@ pub async fn change_password(
 /// The caller's sessions. Needs a signed-in user.
 #[server(endpoint = "account/sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::account_security::list_sessions(&state.db, &principal).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Ends one of the caller's sessions. Needs a signed-in user.
 #[server(endpoint = "account/sessions/revoke")]
 pub async fn revoke_session(id: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::account_security::revoke_session(
             &state.db,
             &principal,
@@ -67,21 +62,17 @@ pub async fn revoke_session(id: String) -> Result<(), AppError> {
         .await?;
         super::redirect("/settings/sessions");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The caller's API tokens. Needs a signed-in user.
 #[server(endpoint = "account/tokens")]
 pub async fn list_tokens() -> Result<Vec<crate::domain::token::TokenInfo>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::tokens::list_user_tokens(&state.db, &principal).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The cookie that carries a new token's secret to the page, once, after a plain form post
@@ -142,18 +133,15 @@ pub async fn take_token_reveal() -> Result<Option<String>, AppError> {
 /// Revokes one of the caller's tokens. Needs a signed-in user.
 #[server(endpoint = "account/tokens/revoke")]
 pub async fn revoke_token(id: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::tokens::revoke_user_token(&state.db, &principal, &id, chrono::Utc::now())
             .await?;
         if super::plain_form_post() {
             super::redirect("/settings/tokens");
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Changes the caller's username, display name or email (the email needs the current
@@ -167,10 +155,8 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
     use crate::domain::user::ProfileUpdate;
-    use crate::service::accounts::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::accounts;
+    super::run(move |state, principal| async move {
         let update = ProfileUpdate {
             username: Some(username),
             display_name: Some(display_name),
@@ -188,20 +174,16 @@ pub async fn update_profile(
         .await?;
         super::redirect("/settings/profile?saved=1");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The longest a new token may live on this instance (none: no limit), so that forms offer
 /// only allowed lifetimes. Needs a signed-in user.
 #[server(endpoint = "account/tokens/limit")]
 pub async fn token_max_days() -> Result<Option<i64>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::tokens::lifetime_limit(&state.db, &principal).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

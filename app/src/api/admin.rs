@@ -13,13 +13,7 @@ const REVEAL_COOKIE: &str = "gatehouse_admin_reveal";
 /// Whether the caller is a site admin (403 otherwise, 401 when signed out).
 #[server(endpoint = "admin/check")]
 pub async fn admin_check() -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
-        principal.site_admin().map(|_| ())
-    }
-    .await;
-    super::respond(result)
+    super::run(move |_state, principal| async move { principal.site_admin().map(|_| ()) }).await
 }
 
 /// One page of users.
@@ -31,10 +25,8 @@ pub async fn list_users(
     cursor: Option<String>,
 ) -> Result<Page<AdminUser>, AppError> {
     use crate::domain::admin::UserQuery;
-    use crate::service::admin_users::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::admin_users;
+    super::run(move |state, principal| async move {
         admin_users::list(
             &state.db,
             &principal,
@@ -47,21 +39,17 @@ pub async fn list_users(
             },
         )
         .await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// One user.
 #[server(endpoint = "admin/users/get")]
 pub async fn get_user(username: String) -> Result<AdminUser, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::admin_users::get(&state.db, &principal, &username).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates a user; the temporary password comes back once (after a plain form post, through a
@@ -73,10 +61,8 @@ pub async fn create_user(
     display_name: String,
 ) -> Result<CreatedUser, AppError> {
     use crate::domain::admin::NewUserInput;
-    use crate::service::admin_users::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::admin_users;
+    super::run(move |state, principal| async move {
         let created = admin_users::create(
             &state.db,
             &principal,
@@ -94,17 +80,14 @@ pub async fn create_user(
             super::redirect(&page);
         }
         Ok(created)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// A new temporary password for the user (shown once, as above).
 #[server(endpoint = "admin/users/reset")]
 pub async fn reset_user_password(username: String) -> Result<TemporaryPassword, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let reset = crate::service::admin_users::reset_password(
             &state.db,
             &principal,
@@ -118,9 +101,8 @@ pub async fn reset_user_password(username: String) -> Result<TemporaryPassword, 
             super::redirect(&page);
         }
         Ok(reset)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The temporary password just set by a plain form post on this user's page, once.
@@ -135,7 +117,7 @@ pub async fn take_password_reveal(username: String) -> Result<Option<String>, Ap
 #[server(endpoint = "admin/users/flag")]
 pub async fn set_user_flag(username: String, what: String) -> Result<(), AppError> {
     use crate::domain::admin::AdminUserUpdate;
-    use crate::service::admin_users::{self};
+    use crate::service::admin_users;
     let result = async {
         let change = match what.as_str() {
             "activate" => (Some(true), None),
@@ -170,9 +152,7 @@ pub async fn set_user_flag(username: String, what: String) -> Result<(), AppErro
 /// Turns the user's two-factor off, with a reason.
 #[server(endpoint = "admin/users/two-factor")]
 pub async fn disable_user_two_factor(username: String, reason: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::admin_users::disable_two_factor(
             &state.db,
             &principal,
@@ -185,39 +165,32 @@ pub async fn disable_user_two_factor(username: String, reason: String) -> Result
             super::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Deletes the user.
 #[server(endpoint = "admin/users/delete")]
 pub async fn delete_user(username: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::admin_users::delete(&state.db, &principal, &username, chrono::Utc::now())
             .await?;
         super::redirect("/admin/users");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The instance settings and who requiring two-factor would lock out.
 #[server(endpoint = "admin/settings")]
 pub async fn get_settings() -> Result<(InstanceSettings, Vec<String>), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let settings = crate::service::admin_instance::settings(&state.db, &principal).await?;
         let lockout =
             crate::service::admin_instance::two_factor_lockout(&state.db, &principal).await?;
         Ok((settings, lockout))
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Saves the instance settings. `token_max_days` empty means no limit.
@@ -230,7 +203,7 @@ pub async fn save_settings(
     token_max_days: String,
 ) -> Result<InstanceSettings, AppError> {
     use crate::domain::admin::SettingsUpdate;
-    use crate::service::admin_instance::{self};
+    use crate::service::admin_instance;
     let result = async {
         let number = |value: &str, field: &str| {
             value
@@ -265,25 +238,19 @@ pub async fn save_settings(
 /// The organizations.
 #[server(endpoint = "admin/organizations")]
 pub async fn list_organizations() -> Result<Vec<AdminOrganization>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::admin_instance::organizations(&state.db, &principal).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The outbox, newest first.
 #[server(endpoint = "admin/outbox")]
 pub async fn list_outbox(cursor: Option<String>) -> Result<Page<OutboxMessage>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::admin_instance::outbox(&state.db, &principal, cursor.as_deref(), None).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// An organization's members, for a site admin.
@@ -291,23 +258,18 @@ pub async fn list_outbox(cursor: Option<String>) -> Result<Page<OutboxMessage>, 
 pub async fn list_org_members(
     org: String,
 ) -> Result<Vec<crate::domain::organization::Member>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::admin_instance::org_members(&state.db, &principal, &org).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Makes a user an owner of the organization.
 #[server(endpoint = "admin/organizations/owner")]
 pub async fn add_org_owner(org: String, username: String) -> Result<(), AppError> {
     use crate::domain::admin::NewOwner;
-    use crate::service::admin_instance::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::admin_instance;
+    super::run(move |state, principal| async move {
         admin_instance::add_owner(
             &state.db,
             &principal,
@@ -323,7 +285,6 @@ pub async fn add_org_owner(org: String, username: String) -> Result<(), AppError
             ));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

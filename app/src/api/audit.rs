@@ -17,10 +17,8 @@ pub async fn list_org_audit(
     cursor: Option<String>,
 ) -> Result<Page<AuditEvent>, AppError> {
     use crate::domain::audit::AuditQuery;
-    use crate::service::audit::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::audit;
+    super::run(move |state, principal| async move {
         audit::org_events(
             &state.db,
             &principal,
@@ -36,9 +34,8 @@ pub async fn list_org_audit(
             },
         )
         .await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Every event of the instance, newest first, filtered. Site admins only.
@@ -52,10 +49,8 @@ pub async fn list_all_audit(
     cursor: Option<String>,
 ) -> Result<Page<AuditEvent>, AppError> {
     use crate::domain::audit::AuditQuery;
-    use crate::service::audit::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::audit;
+    super::run(move |state, principal| async move {
         audit::all_events(
             &state.db,
             &principal,
@@ -70,7 +65,6 @@ pub async fn list_all_audit(
             },
         )
         .await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

@@ -44,7 +44,7 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
     use crate::domain::user::LoginInput;
-    use crate::service::accounts::{self};
+    use crate::service::accounts;
     let result = async {
         let state = super::state()?;
         let input = LoginInput {
@@ -152,7 +152,7 @@ async fn signed_in(
 pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
     use crate::domain::password::Password;
     use crate::domain::user::SignupInput;
-    use crate::service::accounts::{self};
+    use crate::service::accounts;
     let result = async {
         let state = super::state()?;
         let now = chrono::Utc::now();
@@ -180,32 +180,26 @@ pub async fn sign_up(username: String, email: String, password: String) -> Resul
 /// Ends the caller's session. No permission (a no-op when signed out).
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::accounts::logout(&state.db, &principal, chrono::Utc::now()).await?;
         super::set_cookie(crate::cookies::clear(&state));
         super::redirect("/");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The signed-in user, or `None`. No permission.
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<User>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         match crate::service::accounts::me(&state.db, &principal).await {
             Ok(user) => Ok(Some(user)),
             Err(err) if err.status() == 401 => Ok(None),
             Err(err) => Err(err),
         }
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Whether the instance still needs its first administrator. No permission.

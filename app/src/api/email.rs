@@ -36,9 +36,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 /// Sends a new verification link to the caller's unverified address. Needs a signed-in user.
 #[server(endpoint = "email/verification/resend")]
 pub async fn resend_verification() -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::email_verification::resend(
             &state.db,
             &principal,
@@ -48,7 +46,6 @@ pub async fn resend_verification() -> Result<(), AppError> {
         .await?;
         super::redirect("/settings/profile?sent=1");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

@@ -7,25 +7,19 @@ use leptos::prelude::*;
 /// The organization's groups. Needs `groups.read`.
 #[server(endpoint = "orgs/groups")]
 pub async fn list_groups(org: String) -> Result<Vec<Group>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::groups::list(&state.db, &principal, &org).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// A group and its members. Needs `groups.read`.
 #[server(endpoint = "orgs/groups/get")]
 pub async fn get_group(org: String, group: String) -> Result<GroupDetail, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::groups::get(&state.db, &principal, &org, &group).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates a group. Needs `groups.manage`.
@@ -37,10 +31,8 @@ pub async fn create_group(
     role: String,
 ) -> Result<Group, AppError> {
     use crate::domain::group::NewGroup;
-    use crate::service::groups::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::groups;
+    super::run(move |state, principal| async move {
         let group = groups::create(
             &state.db,
             &principal,
@@ -55,9 +47,8 @@ pub async fn create_group(
         .await?;
         super::redirect(&format!("/orgs/{org}/groups/{}", group.name));
         Ok(group)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Renames a group or changes its description and role. Needs `groups.manage`.
@@ -70,10 +61,8 @@ pub async fn update_group(
     role: String,
 ) -> Result<Group, AppError> {
     use crate::domain::group::GroupUpdate;
-    use crate::service::groups::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::groups;
+    super::run(move |state, principal| async move {
         let updated = groups::update(
             &state.db,
             &principal,
@@ -89,24 +78,20 @@ pub async fn update_group(
         .await?;
         super::redirect(&format!("/orgs/{org}/groups/{}?saved=1", updated.name));
         Ok(updated)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Deletes a group. Needs `groups.manage`.
 #[server(endpoint = "orgs/groups/delete")]
 pub async fn delete_group(org: String, group: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::groups::delete(&state.db, &principal, &org, &group, chrono::Utc::now())
             .await?;
         super::redirect(&format!("/orgs/{org}/people?tab=groups"));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Puts a member in a group. Needs `groups.manage`.
@@ -116,9 +101,7 @@ pub async fn add_group_member(
     group: String,
     username: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::groups::add_member(
             &state.db,
             &principal,
@@ -132,9 +115,8 @@ pub async fn add_group_member(
             super::redirect(&format!("/orgs/{org}/groups/{group}"));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Takes a member out of a group. Needs `groups.manage`.
@@ -144,9 +126,7 @@ pub async fn remove_group_member(
     group: String,
     username: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::groups::remove_member(
             &state.db,
             &principal,
@@ -160,7 +140,6 @@ pub async fn remove_group_member(
             super::redirect(&format!("/orgs/{org}/groups/{group}"));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

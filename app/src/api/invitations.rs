@@ -7,13 +7,10 @@ use leptos::prelude::*;
 /// Pending invitations. Needs `members.invite`.
 #[server(endpoint = "orgs/invitations")]
 pub async fn list_invitations(org: String) -> Result<Vec<Invitation>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::invitations::list(&state.db, &principal, &org, chrono::Utc::now()).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The one-time cookie that shows a new link to an inviter whose browser posted without
@@ -43,10 +40,8 @@ pub async fn invite(
     #[server(default)] groups: Vec<String>,
 ) -> Result<Invitation, AppError> {
     use crate::domain::invitation::NewInvitationInput;
-    use crate::service::invitations::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::invitations;
+    super::run(move |state, principal| async move {
         let invitation = invitations::invite(
             &state.db,
             &principal,
@@ -62,17 +57,14 @@ pub async fn invite(
         .await?;
         deliver(&state, &org, &invitation);
         Ok(invitation)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// A new link for an invitation. Needs `members.invite`.
 #[server(endpoint = "orgs/invitations/resend")]
 pub async fn resend_invitation(org: String, id: String) -> Result<Invitation, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let invitation = crate::service::invitations::resend(
             &state.db,
             &principal,
@@ -84,26 +76,22 @@ pub async fn resend_invitation(org: String, id: String) -> Result<Invitation, Ap
         .await?;
         deliver(&state, &org, &invitation);
         Ok(invitation)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Revokes an invitation. Needs `members.invite`.
 #[server(endpoint = "orgs/invitations/revoke")]
 pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::invitations::revoke(&state.db, &principal, &org, &id, chrono::Utc::now())
             .await?;
         if super::plain_form_post() {
             super::redirect(&format!("/orgs/{org}/people?tab=invitations"));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The link just created by a plain form post, from its one-time cookie (cleared).
@@ -137,17 +125,14 @@ pub async fn view_invitation(token: String) -> Result<PublicInvitation, AppError
 /// Accepts as the signed-in caller and opens the organization.
 #[server(endpoint = "invitations/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let org =
             crate::service::invitations::accept(&state.db, &principal, &token, chrono::Utc::now())
                 .await?;
         super::redirect(&format!("/orgs/{org}?joined=1"));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Declines the invitation. No permission.
@@ -180,7 +165,7 @@ pub async fn sign_up_with_invitation(
     use crate::domain::password::Password;
     use crate::domain::user::LoginInput;
     use crate::service::accounts::{self, LoginOutcome};
-    use crate::service::invitations::{self};
+    use crate::service::invitations;
     let result = async {
         let state = super::state()?;
         let now = chrono::Utc::now();

@@ -107,6 +107,22 @@ mod support {
         })
     }
 
+    /// A server function's body, run with the shared state and its caller: resolving them and
+    /// giving an error its real status is done here, once for every server function.
+    pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
+    where
+        F: FnOnce(AppState, crate::service::principal::Principal) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        let result = async {
+            let state = state()?;
+            let principal = principal(&state).await?;
+            body(state, principal).await
+        }
+        .await;
+        respond(result)
+    }
+
     /// Gives an error its real status (server functions otherwise answer 500 to everything).
     ///
     /// Not for a plain form post (JavaScript off): Leptos answers that with a redirect back to
@@ -125,6 +141,6 @@ mod support {
 }
 #[cfg(feature = "ssr")]
 pub(crate) use support::{
-    base_url, client, plain_form_post, principal, redirect, respond, set_cookie, set_once_cookie,
-    state, take_once_cookie,
+    base_url, client, plain_form_post, principal, redirect, respond, run, set_cookie,
+    set_once_cookie, state, take_once_cookie,
 };

@@ -30,13 +30,10 @@ fn tokens_page(org: &str, group: Option<&str>) -> String {
 /// The organization's tokens. Needs `tokens.manage`.
 #[server(endpoint = "orgs/tokens")]
 pub async fn list_org_tokens(org: String) -> Result<Vec<TokenInfo>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::org_tokens::list(&state.db, &principal, &org).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates an organization token. Needs `tokens.manage` and the role's permissions.
@@ -48,7 +45,7 @@ pub async fn create_org_token(
     expires_in_days: String,
 ) -> Result<CreatedToken, AppError> {
     use crate::domain::token::NewOrganizationToken;
-    use crate::service::org_tokens::{self};
+    use crate::service::org_tokens;
     let result = async {
         let expires_in_days = lifetime(&expires_in_days)?;
         let state = super::state()?;
@@ -79,30 +76,24 @@ pub async fn create_org_token(
 /// Revokes an organization token. Needs `tokens.manage`.
 #[server(endpoint = "orgs/tokens/revoke")]
 pub async fn revoke_org_token(org: String, id: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::org_tokens::revoke(&state.db, &principal, &org, &id, chrono::Utc::now())
             .await?;
         if super::plain_form_post() {
             super::redirect(&tokens_page(&org, None));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// A group's tokens. Needs `tokens.manage`.
 #[server(endpoint = "orgs/groups/tokens")]
 pub async fn list_group_tokens(org: String, group: String) -> Result<Vec<TokenInfo>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::org_tokens::list_group(&state.db, &principal, &org, &group).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates a token acting with the group's role. Needs `tokens.manage`.
@@ -114,7 +105,7 @@ pub async fn create_group_token(
     expires_in_days: String,
 ) -> Result<CreatedToken, AppError> {
     use crate::domain::token::NewGroupToken;
-    use crate::service::org_tokens::{self};
+    use crate::service::org_tokens;
     let result = async {
         let expires_in_days = lifetime(&expires_in_days)?;
         let state = super::state()?;
@@ -145,9 +136,7 @@ pub async fn create_group_token(
 /// Revokes a group token. Needs `tokens.manage`.
 #[server(endpoint = "orgs/groups/tokens/revoke")]
 pub async fn revoke_group_token(org: String, group: String, id: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::org_tokens::revoke_group(
             &state.db,
             &principal,
@@ -161,9 +150,8 @@ pub async fn revoke_group_token(org: String, group: String, id: String) -> Resul
             super::redirect(&tokens_page(&org, Some(&group)));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The secret of an organization or group token just created by a plain form post (taken

@@ -7,24 +7,19 @@ use leptos::prelude::*;
 /// The caller's organizations. Needs a signed-in user (anonymous: an empty list).
 #[server(endpoint = "orgs/mine")]
 pub async fn my_organizations() -> Result<Vec<MyOrganization>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         if principal.user().is_err() {
             return Ok(Vec::new());
         }
         crate::service::organizations::mine(&state.db, &principal).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The organization and what the caller may do in it. Needs membership.
 #[server(endpoint = "orgs/view")]
 pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let access = crate::service::organizations::get(&state.db, &principal, &org).await?;
         Ok(OrgView {
             organization: access.organization(),
@@ -34,9 +29,8 @@ pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
             grantable_roles: crate::service::rulebook::grantable_roles(&access),
             token_roles: crate::service::rulebook::token_roles(&access),
         })
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates an organization and opens it. Needs a signed-in user.
@@ -46,10 +40,8 @@ pub async fn create_organization(
     display_name: String,
 ) -> Result<Organization, AppError> {
     use crate::domain::organization::NewOrganization;
-    use crate::service::organizations::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::organizations;
+    super::run(move |state, principal| async move {
         let org = organizations::create(
             &state.db,
             &principal,
@@ -62,9 +54,8 @@ pub async fn create_organization(
         .await?;
         super::redirect(&format!("/orgs/{}", org.name));
         Ok(org)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Renames the organization. Needs `org.update`.
@@ -75,10 +66,8 @@ pub async fn update_organization(
     display_name: String,
 ) -> Result<Organization, AppError> {
     use crate::domain::organization::OrganizationUpdate;
-    use crate::service::organizations::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::organizations;
+    super::run(move |state, principal| async move {
         let updated = organizations::update(
             &state.db,
             &principal,
@@ -93,32 +82,26 @@ pub async fn update_organization(
         .await?;
         super::redirect(&format!("/orgs/{}/settings?saved=1", updated.name));
         Ok(updated)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Members who have not turned on two-factor (the policy would lock them out). Needs
 /// `org.update`.
 #[server(endpoint = "orgs/two-factor-lockout")]
 pub async fn two_factor_lockout(org: String) -> Result<Vec<String>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::organizations::two_factor_lockout(&state.db, &principal, &org).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Turns the two-factor policy on ("on") or off. Needs `org.update`.
 #[server(endpoint = "orgs/two-factor-policy")]
 pub async fn set_two_factor_policy(org: String, require: String) -> Result<(), AppError> {
     use crate::domain::organization::OrganizationUpdate;
-    use crate::service::organizations::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::organizations;
+    super::run(move |state, principal| async move {
         organizations::update(
             &state.db,
             &principal,
@@ -132,17 +115,14 @@ pub async fn set_two_factor_policy(org: String, require: String) -> Result<(), A
         .await?;
         super::redirect(&format!("/orgs/{org}/settings?policy=1"));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Deletes the organization; `confirm_name` must be its name. Needs `org.delete`.
 #[server(endpoint = "orgs/delete")]
 pub async fn delete_organization(org: String, confirm_name: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::organizations::delete(
             &state.db,
             &principal,
@@ -153,9 +133,8 @@ pub async fn delete_organization(org: String, confirm_name: String) -> Result<()
         .await?;
         super::redirect("/settings/organizations?deleted=1");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// One page of members. Needs `members.read`.
@@ -165,9 +144,7 @@ pub async fn list_members(
     query: Option<String>,
     cursor: Option<String>,
 ) -> Result<Page<Member>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::members::list(
             &state.db,
             &principal,
@@ -177,9 +154,8 @@ pub async fn list_members(
             None,
         )
         .await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Changes a member's role. Needs `members.update_role` (Owner: owners only).
@@ -190,10 +166,8 @@ pub async fn change_member_role(
     role: String,
 ) -> Result<(), AppError> {
     use crate::domain::organization::RoleChange;
-    use crate::service::members::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::members;
+    super::run(move |state, principal| async move {
         members::change_role(
             &state.db,
             &principal,
@@ -207,25 +181,21 @@ pub async fn change_member_role(
             super::redirect(&format!("/orgs/{org}/people"));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Removes a member, or leaves when it is the caller. Needs `members.remove` (or nothing to
 /// leave). `back` is where to go afterwards.
 #[server(endpoint = "orgs/members/remove")]
 pub async fn remove_member(org: String, username: String, back: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::members::remove(&state.db, &principal, &org, &username, chrono::Utc::now())
             .await?;
         super::redirect(&super::auth::safe_next(Some(&back)));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// A member's permissions and where each comes from. Needs `members.read`.
@@ -234,11 +204,8 @@ pub async fn explain_member(
     org: String,
     username: String,
 ) -> Result<crate::domain::explain::Explanation, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::members::explain(&state.db, &principal, &org, &username).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

@@ -14,25 +14,19 @@ fn back_or(back: Option<String>, fallback: String) -> String {
 /// The projects the caller may read.
 #[server(endpoint = "orgs/projects")]
 pub async fn list_projects(org: String) -> Result<Vec<Project>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::projects::list(&state.db, &principal, &org).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// A project with its access list. Needs `project.read` on it.
 #[server(endpoint = "orgs/projects/get")]
 pub async fn get_project(org: String, project: String) -> Result<ProjectDetail, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::projects::get(&state.db, &principal, &org, &project).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates a project owned by the caller. Needs `projects.create`.
@@ -43,10 +37,8 @@ pub async fn create_project(
     description: String,
 ) -> Result<Project, AppError> {
     use crate::domain::project::NewProject;
-    use crate::service::projects::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::projects;
+    super::run(move |state, principal| async move {
         let project = projects::create(
             &state.db,
             &principal,
@@ -60,9 +52,8 @@ pub async fn create_project(
         .await?;
         super::redirect(&format!("/orgs/{org}/projects/{}", project.name));
         Ok(project)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Renames a project or changes its description.
@@ -74,10 +65,8 @@ pub async fn update_project(
     description: String,
 ) -> Result<Project, AppError> {
     use crate::domain::project::ProjectUpdate;
-    use crate::service::projects::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::projects;
+    super::run(move |state, principal| async move {
         let name = name.trim().to_lowercase();
         let updated = projects::update(
             &state.db,
@@ -93,24 +82,20 @@ pub async fn update_project(
         .await?;
         super::redirect(&format!("/orgs/{org}/projects/{}?saved=1", updated.name));
         Ok(updated)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Deletes a project. Owner or `projects.manage`.
 #[server(endpoint = "orgs/projects/delete")]
 pub async fn delete_project(org: String, project: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::projects::delete(&state.db, &principal, &org, &project, chrono::Utc::now())
             .await?;
         super::redirect(&format!("/orgs/{org}/projects"));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Hands a project to another member; goes `back` (e.g. to a removal dialog) afterwards.
@@ -122,10 +107,8 @@ pub async fn transfer_project(
     back: Option<String>,
 ) -> Result<Project, AppError> {
     use crate::domain::project::Transfer;
-    use crate::service::projects::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::projects;
+    super::run(move |state, principal| async move {
         let moved = projects::transfer(
             &state.db,
             &principal,
@@ -142,9 +125,8 @@ pub async fn transfer_project(
             ));
         }
         Ok(moved)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Gives a member (`kind` "user") or a group (`kind` "group") a project role.
@@ -157,10 +139,8 @@ pub async fn set_project_access(
     role: String,
 ) -> Result<(), AppError> {
     use crate::domain::project::AccessGrant;
-    use crate::service::projects::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::projects;
+    super::run(move |state, principal| async move {
         projects::set_access(
             &state.db,
             &principal,
@@ -176,9 +156,8 @@ pub async fn set_project_access(
             super::redirect(&format!("/orgs/{org}/projects/{project}"));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Takes a member's or group's project role away.
@@ -189,9 +168,7 @@ pub async fn remove_project_access(
     kind: String,
     name: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::projects::remove_access(
             &state.db,
             &principal,
@@ -206,19 +183,15 @@ pub async fn remove_project_access(
             super::redirect(&format!("/orgs/{org}/projects/{project}"));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The projects a member owns (for the removal dialog). Needs `members.read`.
 #[server(endpoint = "orgs/projects/owned")]
 pub async fn owned_projects(org: String, username: String) -> Result<Vec<String>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::projects::owned_by(&state.db, &principal, &org, &username).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

@@ -7,13 +7,10 @@ use leptos::prelude::*;
 /// The organization's roles. Needs `roles.read`.
 #[server(endpoint = "orgs/roles")]
 pub async fn list_roles(org: String) -> Result<Vec<RoleInfo>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::roles::list(&state.db, &principal, &org).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Creates (no `original`) or edits (`original` = the role's name) a custom role; opens it.
@@ -28,10 +25,8 @@ pub async fn save_role(
     #[server(default)] permissions: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::domain::role::{NewRole, RoleUpdate};
-    use crate::service::roles::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::roles;
+    super::run(move |state, principal| async move {
         let now = chrono::Utc::now();
         let saved = if original.is_empty() {
             roles::create(
@@ -64,36 +59,29 @@ pub async fn save_role(
         };
         super::redirect(&format!("/orgs/{org}/roles/{}?saved=1", saved.name));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Deletes a custom role. Needs `roles.manage`.
 #[server(endpoint = "orgs/roles/delete")]
 pub async fn delete_role(org: String, name: String) -> Result<(), AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::roles::delete(&state.db, &principal, &org, &name, chrono::Utc::now())
             .await?;
         super::redirect(&format!("/orgs/{org}/roles"));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Members who hold a role directly or through a group. Needs `roles.read`.
 #[server(endpoint = "orgs/roles/holders")]
 pub async fn role_holders(org: String, name: String) -> Result<Vec<String>, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::roles::role_holders(&state.db, &principal, &org, &name).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Who would gain or lose what if the role carried `permissions`. Needs `roles.manage`.
@@ -103,9 +91,7 @@ pub async fn preview_role(
     name: String,
     permissions: Vec<String>,
 ) -> Result<crate::domain::role::Preview, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::roles::preview(
             &state.db,
             &principal,
@@ -114,7 +100,6 @@ pub async fn preview_role(
             &crate::domain::role::PreviewInput { permissions },
         )
         .await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

@@ -25,39 +25,31 @@ fn deliver(state: &crate::state::AppState, codes: RecoveryCodes) -> RecoveryCode
 /// The caller's two-factor state. Needs a signed-in user.
 #[server(endpoint = "account/two-factor")]
 pub async fn get_two_factor() -> Result<TwoFactorStatus, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         crate::service::two_factor::status(&state.db, &principal).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Starts enrolment (a new secret). Needs a signed-in user without two-factor.
 #[server(endpoint = "account/two-factor/begin")]
 pub async fn begin_two_factor() -> Result<Enrolment, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let enrolment =
             crate::service::two_factor::begin(&state.db, &principal, chrono::Utc::now()).await?;
         if super::plain_form_post() {
             super::redirect(PAGE);
         }
         Ok(enrolment)
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Confirms enrolment with a code; returns the recovery codes once. Needs a signed-in user
 /// with a pending enrolment.
 #[server(endpoint = "account/two-factor/confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<RecoveryCodes, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let (codes, fresh) =
             crate::service::two_factor::confirm(&state.db, &principal, &code, chrono::Utc::now())
                 .await?;
@@ -65,17 +57,14 @@ pub async fn confirm_two_factor(code: String) -> Result<RecoveryCodes, AppError>
             super::set_cookie(crate::cookies::set(&state, &session.secret));
         }
         Ok(deliver(&state, codes))
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Replaces the recovery codes (needs a current code). Needs a signed-in user with two-factor.
 #[server(endpoint = "account/two-factor/recovery-codes")]
 pub async fn regenerate_recovery_codes(code: String) -> Result<RecoveryCodes, AppError> {
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    super::run(move |state, principal| async move {
         let codes = crate::service::two_factor::regenerate_recovery_codes(
             &state.db,
             &principal,
@@ -84,9 +73,8 @@ pub async fn regenerate_recovery_codes(code: String) -> Result<RecoveryCodes, Ap
         )
         .await?;
         Ok(deliver(&state, codes))
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Turns two-factor off with the password or a code, or cancels a pending enrolment. Needs a
@@ -95,10 +83,8 @@ pub async fn regenerate_recovery_codes(code: String) -> Result<RecoveryCodes, Ap
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     use crate::domain::password::Password;
     use crate::domain::two_factor::DisableTwoFactor;
-    use crate::service::two_factor::{self};
-    let result = async {
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
+    use crate::service::two_factor;
+    super::run(move |state, principal| async move {
         let proof = DisableTwoFactor {
             password: (!password.is_empty()).then(|| Password::new(password)),
             code: (!code.trim().is_empty()).then_some(code),
@@ -106,9 +92,8 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
         two_factor::disable(&state.db, &principal, &proof, chrono::Utc::now()).await?;
         super::redirect(PAGE);
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Recovery codes just issued by a plain form post, taken (and cleared) from their one-time

@@ -10,10 +10,10 @@ use app::domain::project::NewProject;
 use app::domain::user::LoginInput;
 use app::error::ErrorCode;
 use app::service::accounts::{self, LoginOutcome};
-use app::service::admin_instance::{self};
-use app::service::admin_users::{self};
+use app::service::admin_instance;
+use app::service::admin_users;
 use app::service::principal::{Principal, SignedInUser};
-use app::service::projects::{self};
+use app::service::projects;
 use app::store::Db;
 use chrono::Utc;
 

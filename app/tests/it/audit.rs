@@ -6,9 +6,9 @@ use app::domain::audit::AuditQuery;
 use app::domain::group::NewGroup;
 use app::domain::organization::RoleChange;
 use app::error::ErrorCode;
-use app::service::audit::{self};
-use app::service::groups::{self};
-use app::service::members::{self};
+use app::service::audit;
+use app::service::groups;
+use app::service::members;
 use chrono::Utc;
 
 fn group(name: &str) -> NewGroup {

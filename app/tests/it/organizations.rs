@@ -5,8 +5,8 @@ use crate::support::{as_user, db, quick_user};
 use app::domain::organization::RoleChange;
 use app::domain::organization::{NewOrganization, OrganizationUpdate};
 use app::error::ErrorCode;
-use app::service::members::{self};
-use app::service::organizations::{self};
+use app::service::members;
+use app::service::organizations;
 use app::store::{self, Db};
 use chrono::Utc;
 
@@ -326,7 +326,7 @@ async fn deleting_an_organization_removes_everything_in_it() {
 #[tokio::test]
 async fn a_renamed_member_is_found_under_the_new_name() {
     use app::domain::user::ProfileUpdate;
-    use app::service::accounts::{self};
+    use app::service::accounts;
     let db = db().await;
     let (org_id, ada) = org_of(&db, "ada", "acme").await;
     let vic = member(&db, &org_id, "vic", "viewer").await;

@@ -8,11 +8,11 @@ use app::domain::permission::Permission;
 use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
 use app::domain::role::NewRole;
 use app::error::ErrorCode;
-use app::service::groups::{self};
+use app::service::groups;
 use app::service::members;
-use app::service::organizations::{self};
-use app::service::projects::{self};
-use app::service::roles::{self};
+use app::service::organizations;
+use app::service::projects;
+use app::service::roles;
 use app::store::{self, Db};
 use chrono::Utc;
 

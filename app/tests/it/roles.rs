@@ -6,10 +6,10 @@ use app::domain::organization::RoleChange;
 use app::domain::permission::Permission;
 use app::domain::role::{NewRole, PreviewInput, RoleUpdate};
 use app::error::ErrorCode;
-use app::service::members::{self};
+use app::service::members;
 use app::service::org_access;
-use app::service::organizations::{self};
-use app::service::roles::{self};
+use app::service::organizations;
+use app::service::roles;
 use app::store::{self, roles::RoleRow};
 use chrono::Utc;
 

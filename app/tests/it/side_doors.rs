@@ -11,13 +11,13 @@ use app::domain::permission::Permission;
 use app::domain::role::NewRole;
 use app::domain::token::{NewGroupToken, NewOrganizationToken};
 use app::error::{AppError, ErrorCode};
-use app::service::groups::{self};
-use app::service::invitations::{self};
-use app::service::members::{self};
+use app::service::groups;
+use app::service::invitations;
+use app::service::members;
 use app::service::org_access;
-use app::service::org_tokens::{self};
+use app::service::org_tokens;
 use app::service::principal::Principal;
-use app::service::roles::{self};
+use app::service::roles;
 use app::service::tokens;
 use app::store::{self, Db};
 use chrono::Utc;
@@ -561,7 +561,7 @@ async fn deleting_a_role_clears_it_from_tokens_for_good() {
 #[tokio::test]
 async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
     use app::domain::project::{AccessGrant, NewProject};
-    use app::service::projects::{self};
+    use app::service::projects;
     let Fixture { db, org_id } = fixture().await;
     let now = Utc::now();
     let ada = who(&db, "ada").await;

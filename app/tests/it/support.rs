@@ -2,7 +2,7 @@
 
 use app::domain::password::Password;
 use app::domain::user::SignupInput;
-use app::service::accounts::{self};
+use app::service::accounts;
 use app::store::{self, Db};
 use chrono::{DateTime, Utc};
 

@@ -10,7 +10,7 @@ use app::service::accounts::{self, LoginOutcome};
 use app::service::login_challenge;
 use app::service::principal::{ClientInfo, Principal};
 use app::service::sessions;
-use app::service::two_factor::{self};
+use app::service::two_factor;
 use app::store::Db;
 use chrono::{DateTime, Duration, Utc};
 use totp_rs::{Builder, Secret};

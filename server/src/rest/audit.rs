@@ -10,7 +10,7 @@ use app::domain::audit::AuditEvent;
 use app::domain::audit::AuditQuery;
 use app::domain::organization::Page;
 use app::error::AppError;
-use app::service::audit::{self};
+use app::service::audit;
 use app::state::AppState;
 use app::store::audit::Filter;
 use axum::body::Body;

@@ -6,7 +6,7 @@ use app::domain::group::Group;
 use app::domain::group::{GroupUpdate, NewGroup};
 use app::domain::organization::{MemberUser, Page};
 use app::error::AppError;
-use app::service::groups::{self};
+use app::service::groups;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -8,7 +8,7 @@ use app::domain::invitation::{InvitationSignup, NewInvitationInput};
 use app::domain::organization::Page;
 use app::domain::user::User;
 use app::error::AppError;
-use app::service::invitations::{self};
+use app::service::invitations;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -8,7 +8,7 @@ use app::domain::organization::Page;
 use app::domain::token::{CreatedToken, TokenInfo};
 use app::domain::token::{NewGroupToken, NewOrganizationToken};
 use app::error::AppError;
-use app::service::org_tokens::{self};
+use app::service::org_tokens;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -6,7 +6,7 @@ use app::domain::organization::Page;
 use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
 use app::domain::project::{Project, ProjectDetail, ProjectGrant};
 use app::error::AppError;
-use app::service::projects::{self};
+use app::service::projects;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

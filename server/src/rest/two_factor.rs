@@ -5,7 +5,7 @@ use super::caller::Caller;
 use app::domain::two_factor::DisableTwoFactor;
 use app::domain::two_factor::{Enrolment, RecoveryCodes};
 use app::error::AppError;
-use app::service::two_factor::{self};
+use app::service::two_factor;
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
