@@ -10,6 +10,7 @@
 use super::principal::{Principal, SignedInUser};
 use super::secret::{random_secret, sha256_hex};
 use crate::error::AppError;
+use crate::store::settings::SettingsRow;
 use crate::store::{self, Db, sessions::SessionRow};
 use chrono::{DateTime, Duration, Utc};
 
@@ -57,7 +58,8 @@ pub async fn open(
 
 /// Resolves a session cookie value to its caller. Unknown, expired or deactivated → `Anonymous`.
 pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Principal, AppError> {
-    let Some(session) = resolve(db, secret, now).await? else {
+    // The instance settings are read once for the whole resolution.
+    let Some((session, settings)) = resolve(db, secret, now).await? else {
         return Ok(Principal::Anonymous);
     };
     let Some(user) = store::users::by_id(db, &session.user).await? else {
@@ -67,7 +69,7 @@ pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Prin
     if !user.active {
         return Ok(Principal::Anonymous);
     }
-    let two_factor_setup_required = two_factor_setup_required(db, user.two_factor_enabled).await?;
+    let two_factor_setup_required = !user.two_factor_enabled && settings.require_two_factor;
     Ok(Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
@@ -116,13 +118,13 @@ pub async fn rotate(
     }
 }
 
-/// The live session for a cookie value, or `None` if it is unknown or expired (an expired one
-/// is deleted on the way).
-pub async fn resolve(
+/// The live session for a cookie value and the instance settings it was judged by, or `None`
+/// if it is unknown or expired (an expired one is deleted on the way).
+async fn resolve(
     db: &Db,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<SessionRow>, AppError> {
+) -> Result<Option<(SessionRow, SettingsRow)>, AppError> {
     if secret.len() != 43
         || !secret
             .bytes()
@@ -144,7 +146,7 @@ pub async fn resolve(
     if now - session.last_seen_at >= Duration::minutes(1) {
         store::sessions::touch(db, &hash, now).await?;
     }
-    Ok(Some(session))
+    Ok(Some((session, settings)))
 }
 
 /// Ends the session `hash` of the signed-in caller, audited as `action` (`auth.signed_out`,
