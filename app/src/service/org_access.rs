@@ -31,11 +31,11 @@ pub enum Actor {
         user_id: String,
         username: String,
     },
-    /// An organization token (`team_id` none) or a group token.
+    /// An organization token (`group_id` none) or a group token.
     Token {
         token_id: String,
         prefix: String,
-        team_id: Option<String>,
+        group_id: Option<String>,
     },
 }
 
@@ -98,9 +98,9 @@ impl OrgAccess {
                 user_id: Some(user_id),
                 team_id: None,
             },
-            Actor::Token { team_id, .. } => Subject {
+            Actor::Token { group_id, .. } => Subject {
                 user_id: None,
-                team_id: team_id.as_deref(),
+                team_id: group_id.as_deref(),
             },
         }
     }
@@ -320,7 +320,7 @@ pub async fn inviter(
             token_id: row.id,
             prefix: row.prefix,
             org_id,
-            team_id: row.team,
+            group_id: row.team,
             role: row.role,
             ip: String::new(),
         };
@@ -355,12 +355,12 @@ async fn resolve_token(
     if name.is_empty() || name.len() > 39 {
         return Err(AppError::not_found());
     }
-    let row = store::organizations::token_access(db, &name, token.team_id.as_deref())
+    let row = store::organizations::token_access(db, &name, token.group_id.as_deref())
         .await?
         .filter(|row| row.org.id == token.org_id)
         .ok_or_else(AppError::not_found)?;
     let role = token.role.clone().unwrap_or_default();
-    if token.team_id.is_some() && row.team.is_none() {
+    if token.group_id.is_some() && row.team.is_none() {
         return Err(AppError::not_found());
     }
     let grants = explain(&role, &row.team_roles, &row.custom_roles);
@@ -369,7 +369,7 @@ async fn resolve_token(
         actor: Actor::Token {
             token_id: token.token_id.clone(),
             prefix: token.prefix.clone(),
-            team_id: token.team_id.clone(),
+            group_id: token.group_id.clone(),
         },
         role,
         permissions: permission_set(&grants),

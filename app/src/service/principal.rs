@@ -19,14 +19,14 @@ pub enum Principal {
     Token(OrgToken),
 }
 
-/// An organization token (`team_id` none; acts with `role`) or a group token (acts with its
+/// An organization token (`group_id` none; acts with `role`) or a group token (acts with its
 /// group's current role).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgToken {
     pub token_id: String,
     pub prefix: String,
     pub org_id: String,
-    pub team_id: Option<String>,
+    pub group_id: Option<String>,
     pub role: Option<String>,
     /// The client address the request came from (for the audit log).
     pub ip: String,
