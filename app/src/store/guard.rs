@@ -53,6 +53,8 @@ pub enum Guard {
     InviteeIsMember,
     /// Unknown, used, revoked or expired: one answer for all.
     InvitationInvalid,
+    /// The invitation's role or preset groups changed since it was read (resending).
+    InvitationChanged,
     /// The invitation was sent to another address.
     EmailMismatch,
     /// The accepting account's address is not verified.
@@ -112,6 +114,7 @@ const CODES: &[Code] = &[
     ("invitation_pending", || Guard::InvitationPending),
     ("invitee_is_member", || Guard::InviteeIsMember),
     ("invitation_invalid", || Guard::InvitationInvalid),
+    ("invitation_changed", || Guard::InvitationChanged),
     ("email_mismatch", || Guard::EmailMismatch),
     ("unverified", || Guard::Unverified),
     ("org_name_taken", || Guard::OrgNameTaken),
@@ -241,7 +244,7 @@ impl From<Guard> for AppError {
             Guard::OwnerOnly => {
                 AppError::forbidden("Only an owner can grant, take away or remove the Owner role.")
             }
-            Guard::RoleChanged | Guard::RightsChanged => role_changed(),
+            Guard::RoleChanged | Guard::RightsChanged | Guard::InvitationChanged => role_changed(),
             Guard::InvitationPending => AppError::validation(
                 "email",
                 "That address already has a pending invitation. Resend it instead.",

@@ -174,7 +174,7 @@ pub async fn renew(
          LET $inv = (SELECT role, teams, expires_at FROM ONLY type::record('invitation', $id));
          IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invitation_invalid' }};
          IF $inv.role != $role OR array::sort(array::map(array::filter($inv.teams, |$t| record::exists($t)), |$t| record::id($t))) != array::sort($team_ids) {{
-             THROW 'role_changed'
+             THROW 'invitation_changed'
          }};
          {RIGHTS_GUARD}
          UPDATE type::record('invitation', $id)
