@@ -58,7 +58,7 @@ pub async fn consume(
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<bool, Guard> {
-    let result = Write::audited(db, "BEGIN TRANSACTION;
+    Write::audited(db, "BEGIN TRANSACTION;
          LET $link = SELECT user, email, expires_at FROM ONLY type::record('email_verification', $hash);
          IF $link = NONE OR $link.expires_at <= $now OR $link.user.email != $link.email {
              THROW 'link_dead'
@@ -72,11 +72,6 @@ pub async fn consume(
          COMMIT TRANSACTION;", audit)
         .bind("hash", hash.to_string())
         .bind("now", now)
-        .run()
-        .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(Guard::LinkDead) => Ok(false),
-        Err(err) => Err(err),
-    }
+        .run_unless(Guard::LinkDead)
+        .await
 }

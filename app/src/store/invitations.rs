@@ -218,12 +218,10 @@ async fn deleting(
          LET $audit_org = record::id($gone[0].org);
          COMMIT TRANSACTION;"
     );
-    super::write::done_unless_absent(
-        Write::audited(db, &query, audit)
-            .bind("key", key.to_string())
-            .run()
-            .await,
-    )
+    Write::audited(db, &query, audit)
+        .bind("key", key.to_string())
+        .run_unless(Guard::Absent)
+        .await
 }
 
 /// Accepts the invitation behind `hash` for `user_id`, whose lower-cased address must be the

@@ -347,15 +347,15 @@ pub async fn revoke(
     grantee: Grantee<'_>,
     audit: &super::audit::Audit,
 ) -> Result<bool, Guard> {
-    super::write::done_unless_absent(Write::audited(db, "BEGIN TRANSACTION;
+    Write::audited(db, "BEGIN TRANSACTION;
                  LET $gone = (DELETE type::record('project_access', [$id, $kind, $key]) RETURN BEFORE);
                  IF array::len($gone) = 0 { THROW 'absent' };
                  COMMIT TRANSACTION;", audit)
         .bind("id", project_id.to_string())
         .bind("kind", grantee.kind())
         .bind("key", grantee.key())
-        .run()
-        .await)
+        .run_unless(Guard::Absent)
+        .await
 }
 
 /// The project's grants: members first by username, then groups by name.

@@ -80,14 +80,12 @@ pub async fn replace(
          };
          COMMIT TRANSACTION;",
     );
-    super::write::done_unless_absent(
-        Write::audited(db, &query, audit)
-            .bind("old_hash", old_hash.to_string())
-            .bind("new_hash", new_hash.to_string())
-            .bind("now", now)
-            .run()
-            .await,
-    )
+    Write::audited(db, &query, audit)
+        .bind("old_hash", old_hash.to_string())
+        .bind("new_hash", new_hash.to_string())
+        .bind("now", now)
+        .run_unless(Guard::Absent)
+        .await
 }
 
 pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreError> {
@@ -141,12 +139,10 @@ pub async fn end(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<boo
          IF array::len($gone) = 0 { THROW 'absent' };
          COMMIT TRANSACTION;",
     );
-    super::write::done_unless_absent(
-        Write::audited(db, &query, audit)
-            .bind("hash", hash.to_string())
-            .run()
-            .await,
-    )
+    Write::audited(db, &query, audit)
+        .bind("hash", hash.to_string())
+        .run_unless(Guard::Absent)
+        .await
 }
 
 /// Ends every session of `user_id` except `keep` (the hash of the caller's own, if any).

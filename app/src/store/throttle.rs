@@ -51,14 +51,12 @@ pub async fn swap(
         .bind("failures", next.failures)
         .bind("window_start", next.window_start)
         .bind("locked_until", next.locked_until)
-        .run()
+        .run_unless(Guard::Raced)
         .await;
     match result {
-        Ok(()) => Ok(true),
         // Still conflicting after every retry: as good as raced (the caller reads again).
-        Err(Guard::Raced) => Ok(false),
         Err(err) if err.is_conflict() => Ok(false),
-        Err(err) => Err(err),
+        other => other,
     }
 }
 

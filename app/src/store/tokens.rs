@@ -230,7 +230,7 @@ pub async fn note_revoked_use(
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<bool, Guard> {
-    let result = Write::audited(
+    Write::audited(
         db,
         "BEGIN TRANSACTION;
          LET $hit = (UPDATE type::record('api_token', $id) SET last_used_at = $now
@@ -242,13 +242,8 @@ pub async fn note_revoked_use(
     .bind("id", id.to_string())
     .bind("since", since)
     .bind("now", now)
-    .run()
-    .await;
-    match result {
-        Ok(()) => Ok(true),
-        Err(Guard::Quiet) => Ok(false),
-        Err(err) => Err(err),
-    }
+    .run_unless(Guard::Quiet)
+    .await
 }
 
 pub async fn touch(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {

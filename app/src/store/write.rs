@@ -70,6 +70,18 @@ impl<'a> Write<'a> {
         self.response().await.map(|_| ())
     }
 
+    /// Runs the write: `Ok(false)` when a guard refused it with `expected` (a row already
+    /// gone, a link already used, a counter changed meanwhile), `Ok(true)` when it ran.
+    pub async fn run_unless(self, expected: Guard) -> Result<bool, Guard> {
+        match self.run().await {
+            Ok(()) => Ok(true),
+            Err(err) if std::mem::discriminant(&err) == std::mem::discriminant(&expected) => {
+                Ok(false)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
     /// Runs the write and reads the value of its last statement (a read after the commit).
     pub async fn returning<T>(self) -> Result<T, Guard>
     where
@@ -91,15 +103,5 @@ impl<'a> Write<'a> {
         })
         .await;
         Ok(result?)
-    }
-}
-
-/// `Ok(false)` for a write refused because its row was gone (`absent`), `Ok(true)` when it
-/// ran.
-pub fn done_unless_absent(result: Result<(), Guard>) -> Result<bool, Guard> {
-    match result {
-        Ok(()) => Ok(true),
-        Err(Guard::Absent) => Ok(false),
-        Err(other) => Err(other),
     }
 }
