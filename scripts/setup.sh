@@ -31,6 +31,12 @@ if ! cargo leptos --version 2>/dev/null | grep -qF "$CARGO_LEPTOS_VERSION"; then
     --target-dir "$tools_target"
 fi
 
+LEPTOSFMT_VERSION="0.1.33"
+if [ "$purpose" = "test" ] && ! leptosfmt --version 2>/dev/null | grep -qF "$LEPTOSFMT_VERSION"; then
+  say "installing leptosfmt $LEPTOSFMT_VERSION (formats the view! macros; about 4 minutes)"
+  cargo install leptosfmt --version "=$LEPTOSFMT_VERSION" --locked --target-dir "$tools_target"
+fi
+
 # wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 if [ -z "$wbg_version" ]; then

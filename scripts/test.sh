@@ -20,8 +20,9 @@ scripts/setup.sh test
 # with identical flags and share every compiled dependency.
 export RUSTFLAGS="--cfg erase_components"
 
-step "cargo fmt --check"
+step "cargo fmt --check, leptosfmt --check (view! macros, leptosfmt.toml)"
 cargo fmt --all -- --check
+leptosfmt --quiet --check app/src frontend/src
 
 step "build: server and WebAssembly (cargo leptos build, dev profile)"
 cargo leptos build
@@ -33,7 +34,7 @@ step "service and store tests again, on a real SurrealDB server (ws://, default 
 scripts/surreal-server.sh cargo test -p app --features ssr --test it
 
 step "clippy: server (ssr) and browser (hydrate, wasm32)"
-cargo clippy -p app -p gatehouse-server --all-targets -- -D warnings
+cargo clippy -p app -p gatehouse-server -p gatehouse-bench --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "end-to-end tests (Playwright, Chromium, JavaScript on and off)"

@@ -26,10 +26,10 @@ use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
 };
 use pages::admin::{
-    audit::AdminAuditPage, organization::AdminOrganizationPage,
+    AdminLayout, audit::AdminAuditPage, organization::AdminOrganizationPage,
     organizations::AdminOrganizationsPage, outbox::AdminOutboxPage, settings::AdminSettingsPage,
     user::AdminUserPage, users::AdminUsersPage,
 };
@@ -39,6 +39,7 @@ use pages::auth::{
 };
 use pages::invitation::{InvitationDeclinedPage, InvitationPage};
 use pages::orgs::{
+    OrgLayout,
     audit::AuditPage,
     group::GroupPage,
     member::MemberPage,
@@ -68,7 +69,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <meta name="description" content="Gatehouse: users, organizations, teams, roles and API tokens." />
+                <meta
+                    name="description"
+                    content="Gatehouse: users, organizations, teams, roles and API tokens."
+                />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
@@ -139,38 +143,154 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("login"), StaticSegment("two-factor")) view=LoginCodePage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("login"), StaticSegment("two-factor"))
+                            view=LoginCodePage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
+                        <Route
+                            path=StaticSegment("verify-email")
+                            view=VerifyEmailPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfilePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("settings"), StaticSegment("password")) view=PasswordPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("settings"), StaticSegment("sessions")) view=SessionsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("settings"), StaticSegment("tokens")) view=TokensPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("settings"), StaticSegment("two-factor")) view=TwoFactorPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("settings"), StaticSegment("organizations")) view=OrganizationsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), StaticSegment("new")) view=NewOrgPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org")) view=OrgOverviewPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people")) view=PeoplePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("settings")) view=OrgSettingsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("roles")) view=RolesPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("roles"), ParamSegment("role")) view=RolePage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("people"), ParamSegment("username")) view=MemberPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("groups"), ParamSegment("group")) view=GroupPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects")) view=ProjectsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("projects"), ParamSegment("project")) view=ProjectPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("tokens")) view=OrgTokensPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("orgs"), ParamSegment("org"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("admin") view=AdminUsersPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("username")) view=AdminUserPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("organizations")) view=AdminOrganizationsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("organizations"), ParamSegment("org")) view=AdminOrganizationPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("outbox")) view=AdminOutboxPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("invitations"), StaticSegment("declined")) view=InvitationDeclinedPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("invitations"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("profile"))
+                            view=ProfilePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("password"))
+                            view=PasswordPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("sessions"))
+                            view=SessionsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("tokens"))
+                            view=TokensPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("two-factor"))
+                            view=TwoFactorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("organizations"))
+                            view=OrganizationsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("orgs"), StaticSegment("new"))
+                            view=NewOrgPage
+                            ssr=SsrMode::Async
+                        />
+                        <ParentRoute
+                            path=(StaticSegment("orgs"), ParamSegment("org"))
+                            view=OrgLayout
+                            ssr=SsrMode::Async
+                        >
+                            <Route path=StaticSegment("") view=OrgOverviewPage ssr=SsrMode::Async />
+                            <Route
+                                path=StaticSegment("people")
+                                view=PeoplePage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("people"), ParamSegment("username"))
+                                view=MemberPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("groups"), ParamSegment("group"))
+                                view=GroupPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("settings")
+                                view=OrgSettingsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=StaticSegment("roles") view=RolesPage ssr=SsrMode::Async />
+                            <Route
+                                path=(StaticSegment("roles"), ParamSegment("role"))
+                                view=RolePage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("projects")
+                                view=ProjectsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("projects"), ParamSegment("project"))
+                                view=ProjectPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("tokens")
+                                view=OrgTokensPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
+                        </ParentRoute>
+                        <ParentRoute
+                            path=StaticSegment("admin")
+                            view=AdminLayout
+                            ssr=SsrMode::Async
+                        >
+                            <Route path=StaticSegment("") view=AdminUsersPage ssr=SsrMode::Async />
+                            <Route
+                                path=StaticSegment("users")
+                                view=AdminUsersPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("users"), ParamSegment("username"))
+                                view=AdminUserPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("settings")
+                                view=AdminSettingsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("organizations")
+                                view=AdminOrganizationsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("organizations"), ParamSegment("org"))
+                                view=AdminOrganizationPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("outbox")
+                                view=AdminOutboxPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("audit")
+                                view=AdminAuditPage
+                                ssr=SsrMode::Async
+                            />
+                        </ParentRoute>
+                        <Route
+                            path=(StaticSegment("invitations"), StaticSegment("declined"))
+                            view=InvitationDeclinedPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("invitations"), ParamSegment("token"))
+                            view=InvitationPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

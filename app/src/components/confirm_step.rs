@@ -24,14 +24,21 @@ pub fn ConfirmStep(
         if confirming() {
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
-                    <p id="confirm-delete-title"><strong>{question.clone()}</strong></p>
+                    <p id="confirm-delete-title">
+                        <strong>{question.clone()}</strong>
+                    </p>
                     <p class="muted">{consequence}</p>
                     {form.run()}
                 </div>
             }
             .into_any()
         } else {
-            view! { <a class="button" href=format!("{page}?delete=1")>{open_label}</a> }.into_any()
+            view! {
+                <a class="button" href=format!("{page}?delete=1")>
+                    {open_label}
+                </a>
+            }
+            .into_any()
         }
     }
 }

@@ -14,9 +14,7 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
         <section class="panel panel--error" role="alert">
             <h1>"Something went wrong"</h1>
             <p>"This page could not be shown."</p>
-            <ul>
-                {move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-            </ul>
+            <ul>{move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
             <p>
                 <a href="/">"Back to the home page"</a>
             </p>

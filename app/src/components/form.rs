@@ -33,10 +33,13 @@ where
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error
-            .get()
-            .filter(|e| e.field.is_none())
-            .map(|e| view! { <p class="notice notice--error" role="alert">{e.message}</p> })
+        error.get().filter(|e| e.field.is_none()).map(|e| {
+            view! {
+                <p class="notice notice--error" role="alert">
+                    {e.message}
+                </p>
+            }
+        })
     }
 }
 

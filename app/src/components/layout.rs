@@ -25,7 +25,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     view! {
         <div class="app" data-hydrated=move || hydrated.get().to_string()>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
             <header class="site-header">
                 <div class="site-header__inner">
                     <a class="brand" href="/">
@@ -68,8 +70,12 @@ pub fn Layout(children: Children) -> impl IntoView {
             <footer class="site-footer">
                 <div class="site-footer__inner">
                     <span>"Gatehouse " {VERSION}</span>
-                    <a href="/api/v1/openapi.json" rel="external">"REST API (OpenAPI)"</a>
-                    <a href="/healthz" rel="external">"Health"</a>
+                    <a href="/api/v1/openapi.json" rel="external">
+                        "REST API (OpenAPI)"
+                    </a>
+                    <a href="/healthz" rel="external">
+                        "Health"
+                    </a>
                 </div>
             </footer>
         </div>
@@ -96,19 +102,31 @@ fn UserMenu() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let orgs = orgs.await.unwrap_or_default();
                     match user.await {
-                        Ok(Some(user)) => view! {
-                            <super::org_switcher::OrgSwitcher orgs />
-                            <span class="user-slot__name">"Signed in as " <strong>{user.username}</strong></span>
-                            {user.site_admin.then(|| view! { <a href="/admin/users">"Admin"</a> })}
-                            <a href="/settings/profile">"Settings"</a>
-                            <ActionForm action=sign_out attr:class="inline-form">
-                                <button type="submit" class="button--link">"Sign out"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        _ => view! {
-                            <a href="/login">"Sign in"</a>
-                            <a href="/signup">"Create account"</a>
-                        }.into_any(),
+                        Ok(Some(user)) => {
+                            view! {
+                                <super::org_switcher::OrgSwitcher orgs />
+                                <span class="user-slot__name">
+                                    "Signed in as " <strong>{user.username}</strong>
+                                </span>
+                                {user
+                                    .site_admin
+                                    .then(|| view! { <a href="/admin/users">"Admin"</a> })}
+                                <a href="/settings/profile">"Settings"</a>
+                                <ActionForm action=sign_out attr:class="inline-form">
+                                    <button type="submit" class="button--link">
+                                        "Sign out"
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            view! {
+                                <a href="/login">"Sign in"</a>
+                                <a href="/signup">"Create account"</a>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>

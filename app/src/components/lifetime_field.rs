@@ -12,7 +12,9 @@ pub fn LifetimeField(error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <div class="field">
             <label for="expires_in_days">"Expires"</label>
-            <Suspense fallback=|| view! { <select id="expires_in_days" name="expires_in_days" disabled=true></select> }>
+            <Suspense fallback=|| {
+                view! { <select id="expires_in_days" name="expires_in_days" disabled=true /> }
+            }>
                 {move || Suspend::new(async move {
                     let max = limit.await.ok().flatten();
                     let allowed: Vec<i64> = LIFETIMES_DAYS
@@ -20,15 +22,39 @@ pub fn LifetimeField(error: Signal<Option<AppError>>) -> impl IntoView {
                         .copied()
                         .filter(|d| max.is_none_or(|m| *d <= m))
                         .collect();
-                    let default = if allowed.contains(&30) { Some(30) } else { allowed.last().copied() };
+                    let default = if allowed.contains(&30) {
+                        Some(30)
+                    } else {
+                        allowed.last().copied()
+                    };
                     view! {
-                        <select id="expires_in_days" name="expires_in_days" aria-invalid=invalid(error, "expires_in_days")>
-                            {allowed.iter().map(|d| view! {
-                                <option value=d.to_string() selected=Some(*d) == default>{format!("In {d} days")}</option>
-                            }).collect_view()}
-                            {max.is_none().then(|| view! { <option value="never">"Never"</option> })}
+                        <select
+                            id="expires_in_days"
+                            name="expires_in_days"
+                            aria-invalid=invalid(error, "expires_in_days")
+                        >
+                            {allowed
+                                .iter()
+                                .map(|d| {
+                                    view! {
+                                        <option value=d.to_string() selected=Some(*d) == default>
+                                            {format!("In {d} days")}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                            {max
+                                .is_none()
+                                .then(|| view! { <option value="never">"Never"</option> })}
                         </select>
-                        {max.map(|m| view! { <p class="field__hint">{format!("Tokens on this instance live at most {m} days.")}</p> })}
+                        {max
+                            .map(|m| {
+                                view! {
+                                    <p class="field__hint">
+                                        {format!("Tokens on this instance live at most {m} days.")}
+                                    </p>
+                                }
+                            })}
                     }
                 })}
             </Suspense>

@@ -20,17 +20,32 @@ pub fn OrgSwitcher(orgs: Vec<MyOrganization>) -> impl IntoView {
         <details class="org-switcher">
             <summary>{move || current().unwrap_or_else(|| "Organizations".to_string())}</summary>
             <ul class="org-switcher__menu">
-                {orgs.into_iter().map(|m| {
-                    let name = m.organization.name.clone();
-                    let here = location.pathname.with_untracked(|path| path.starts_with(&format!("/orgs/{name}")));
-                    view! {
-                        <li><a href=format!("/orgs/{name}") aria-current=here.then_some("page")>
-                            {m.organization.title().to_string()}
-                            {m.owner.then(|| view! { " " <span class="badge badge--owner">"OWNER"</span> })}
-                        </a></li>
-                    }
-                }).collect_view()}
-                <li><a href="/orgs/new">"+ New organization"</a></li>
+                {orgs
+                    .into_iter()
+                    .map(|m| {
+                        let name = m.organization.name.clone();
+                        let here = location
+                            .pathname
+                            .with_untracked(|path| path.starts_with(&format!("/orgs/{name}")));
+                        view! {
+                            <li>
+                                <a href=format!("/orgs/{name}") aria-current=here.then_some("page")>
+                                    {m.organization.title().to_string()}
+                                    {m
+                                        .owner
+                                        .then(|| {
+                                            view! {
+                                                " "
+                                                <span class="badge badge--owner">"OWNER"</span>
+                                            }
+                                        })}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()} <li>
+                    <a href="/orgs/new">"+ New organization"</a>
+                </li>
             </ul>
         </details>
     }

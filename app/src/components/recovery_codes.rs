@@ -20,10 +20,21 @@ pub fn RecoveryCodesReveal(codes: Vec<String>) -> impl IntoView {
                 " They will not be shown again. Each one signs you in once if you lose your authenticator app."
             </p>
             <ol class="recovery-codes" aria-label="Recovery codes">
-                {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+                {codes
+                    .into_iter()
+                    .map(|code| {
+                        view! {
+                            <li>
+                                <code>{code}</code>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ol>
             <div class="token-reveal__row">
-                <a class="button" href=href download="gatehouse-recovery-codes.txt">"Download as text"</a>
+                <a class="button" href=href download="gatehouse-recovery-codes.txt">
+                    "Download as text"
+                </a>
                 <CopyButton text label="Copy all" />
             </div>
         </div>

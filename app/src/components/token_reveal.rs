@@ -12,8 +12,16 @@ pub fn TokenReveal(token: String) -> impl IntoView {
                 " It will not be shown again: Gatehouse keeps only a hash of it."
             </p>
             <div class="token-reveal__row">
-                <label class="visually-hidden" for="new-token">"New token"</label>
-                <input id="new-token" class="token-reveal__value" type="text" readonly value=token.clone() />
+                <label class="visually-hidden" for="new-token">
+                    "New token"
+                </label>
+                <input
+                    id="new-token"
+                    class="token-reveal__value"
+                    type="text"
+                    readonly
+                    value=token.clone()
+                />
                 <CopyButton text=token />
             </div>
         </div>

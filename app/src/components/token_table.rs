@@ -32,11 +32,18 @@ where
         confirming().map(|t| {
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-revoke-title">
-                    <p id="confirm-revoke-title"><strong>{format!("Revoke the token \u{201c}{}\u{201d}?", t.description)}</strong></p>
-                    <p class="muted">"Anything still using it gets 401 from its next request on. This cannot be undone."</p>
+                    <p id="confirm-revoke-title">
+                        <strong>
+                            {format!("Revoke the token \u{201c}{}\u{201d}?", t.description)}
+                        </strong>
+                    </p>
+                    <p class="muted">
+                        "Anything still using it gets 401 from its next request on. This cannot be undone."
+                    </p>
                     <div class="confirm__actions">
-                        {revoke_form(&t)}
-                        <a class="button" href=cancel.clone()>"Cancel"</a>
+                        {revoke_form(&t)} <a class="button" href=cancel.clone()>
+                            "Cancel"
+                        </a>
                     </div>
                 </div>
             }
@@ -49,10 +56,36 @@ where
             let href = format!("{page}?revoke={}", t.id);
             view! {
                 <tr>
-                    <td>{t.description.clone()}{t.admin.then(|| view! { " " <span class="badge">"Site administration"</span> })}</td>
-                    <td><code>{format!("{}…", t.prefix)}</code></td>
-                    {role.then(|| view! { <td><span class="badge">{t.role.clone().unwrap_or_else(|| "group's role".into())}</span></td> })}
-                    {creator.then(|| view! { <td>{t.created_by.clone().unwrap_or_else(|| "—".into())}</td> })}
+                    <td>
+                        {t.description.clone()}
+                        {t
+                            .admin
+                            .then(|| {
+                                view! {
+                                    " "
+                                    <span class="badge">"Site administration"</span>
+                                }
+                            })}
+                    </td>
+                    <td>
+                        <code>{format!("{}…", t.prefix)}</code>
+                    </td>
+                    {role
+                        .then(|| {
+                            view! {
+                                <td>
+                                    <span class="badge">
+                                        {t.role.clone().unwrap_or_else(|| "group's role".into())}
+                                    </span>
+                                </td>
+                            }
+                        })}
+                    {creator
+                        .then(|| {
+                            view! {
+                                <td>{t.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                            }
+                        })}
                     <td>{day(&t.created_at)}</td>
                     <td>{t.expires_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}</td>
                     <td>
@@ -60,7 +93,13 @@ where
                         {never_used.then(|| view! { <span class="badge">"Never used"</span> })}
                     </td>
                     <td>
-                        <a class="button button--small" href=href aria-label=format!("Revoke {}", t.description)>"Revoke…"</a>
+                        <a
+                            class="button button--small"
+                            href=href
+                            aria-label=format!("Revoke {}", t.description)
+                        >
+                            "Revoke…"
+                        </a>
                     </td>
                 </tr>
             }
@@ -80,7 +119,9 @@ where
                         <th scope="col">"Created"</th>
                         <th scope="col">"Expires"</th>
                         <th scope="col">"Last used"</th>
-                        <th scope="col"><span class="visually-hidden">"Action"</span></th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Action"</span>
+                        </th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -18,15 +18,25 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="status-heading">
             <h2 id="status-heading">"Instance status"</h2>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Checking the instance…"</p> }>
+            <Suspense fallback=|| {
+                view! {
+                    <p class="muted" role="status">
+                        "Checking the instance…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) => view! { <StatusList status=s /> }.into_any(),
-                        Err(err) => view! {
-                            <p class="notice notice--error" role="alert">
-                                "The status could not be read: " {err.message}
-                            </p>
-                        }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    "The status could not be read: "
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -46,7 +56,9 @@ fn StatusList(status: InstanceStatus) -> impl IntoView {
             <div>
                 <dt>"Database"</dt>
                 <dd>
-                    <span class="badge" class=("badge--ok", status.database_ok)>{database}</span>
+                    <span class="badge" class=("badge--ok", status.database_ok)>
+                        {database}
+                    </span>
                 </dd>
             </div>
             <div>

@@ -21,11 +21,33 @@ pub fn InvitationPage() -> impl IntoView {
         <Title text="Invitation" />
         <section class="panel form-panel">
             <h1>"Invitation"</h1>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Checking the invitation…"</p> }>
+            <Suspense fallback=|| {
+                view! {
+                    <p class="muted" role="status">
+                        "Checking the invitation…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match (invitation.await, user.await) {
-                        (Err(err), _) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        (Ok(inv), me) => view! { <Offer invitation=inv me=me.ok().flatten() token=token.get_untracked() /> }.into_any(),
+                        (Err(err), _) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        (Ok(inv), me) => {
+                            view! {
+                                <Offer
+                                    invitation=inv
+                                    me=me.ok().flatten()
+                                    token=token.get_untracked()
+                                />
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -57,52 +79,110 @@ fn Offer(
     let decline_token = token.clone();
     view! {
         <p>
-            {invitation.invited_by.clone().map(|by| view! { <strong>{by}</strong> " invited " })}
-            <strong>{invitation.email.clone()}</strong>
-            " to join " <strong>{org}</strong> " as " <span class="badge">{invitation.role.clone()}</span> "."
+            {invitation
+                .invited_by
+                .clone()
+                .map(|by| {
+                    view! {
+                        <strong>{by}</strong>
+                        " invited "
+                    }
+                })} <strong>{invitation.email.clone()}</strong> " to join " <strong>{org}</strong>
+            " as " <span class="badge">{invitation.role.clone()}</span> "."
         </p>
-        <p class="muted small">{format!("The invitation expires on {}.", invitation.expires_at.split('T').next().unwrap_or_default())}</p>
+        <p class="muted small">
+            {format!(
+                "The invitation expires on {}.",
+                invitation.expires_at.split('T').next().unwrap_or_default(),
+            )}
+        </p>
         <FormError error=accept_error />
         <FormError error=decline_error />
         {match me {
-            Some(user) if matches => view! {
-                <ActionForm action=accept>
-                    <input type="hidden" name="token" value=token.clone() />
-                    <button type="submit">{format!("Join as {}", user.username)}</button>
-                </ActionForm>
-            }.into_any(),
-            Some(user) => view! {
-                <p class="notice notice--warning">
-                    {format!("You are signed in as {} ({}), but this invitation is for {}. Sign out and sign in with that address, or create an account for it.", user.username, user.email, invitation.email)}
-                </p>
-            }.into_any(),
-            None => view! {
-                <p>"Already have an account with this address? " <a href=format!("/login?next={}", crate::domain::percent::encode(&here))>"Sign in to accept"</a></p>
-                <h2>"Or create your account"</h2>
-                <ActionForm action=signup>
-                    <FormError error=signup_error />
-                    <input type="hidden" name="token" value=token.clone() />
-                    <div class="field">
-                        <label for="invite-email">"Email"</label>
-                        <input id="invite-email" type="email" value=invitation.email.clone() readonly />
-                    </div>
-                    <div class="field">
-                        <label for="username">"Username"</label>
-                        <input id="username" name="username" type="text" required maxlength=username::MAX_LEN autocomplete="username" aria-invalid=invalid(signup_error, "username") />
-                        <FieldError error=signup_error field="username" />
-                    </div>
-                    <div class="field">
-                        <label for="password">"Password"</label>
-                        <input id="password" name="password" type="password" required minlength=password::MIN_LEN maxlength=password::MAX_LEN autocomplete="new-password" aria-invalid=invalid(signup_error, "password") />
-                        <FieldError error=signup_error field="password" />
-                    </div>
-                    <button type="submit" disabled=move || signup.pending().get()>"Create account and join"</button>
-                </ActionForm>
-            }.into_any(),
+            Some(user) if matches => {
+                view! {
+                    <ActionForm action=accept>
+                        <input type="hidden" name="token" value=token.clone() />
+                        <button type="submit">{format!("Join as {}", user.username)}</button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+            Some(user) => {
+                view! {
+                    <p class="notice notice--warning">
+                        {format!(
+                            "You are signed in as {} ({}), but this invitation is for {}. Sign out and sign in with that address, or create an account for it.",
+                            user.username,
+                            user.email,
+                            invitation.email,
+                        )}
+                    </p>
+                }
+                    .into_any()
+            }
+            None => {
+                view! {
+                    <p>
+                        "Already have an account with this address? "
+                        <a href=format!(
+                            "/login?next={}",
+                            crate::domain::percent::encode(&here),
+                        )>"Sign in to accept"</a>
+                    </p>
+                    <h2>"Or create your account"</h2>
+                    <ActionForm action=signup>
+                        <FormError error=signup_error />
+                        <input type="hidden" name="token" value=token.clone() />
+                        <div class="field">
+                            <label for="invite-email">"Email"</label>
+                            <input
+                                id="invite-email"
+                                type="email"
+                                value=invitation.email.clone()
+                                readonly
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="username">"Username"</label>
+                            <input
+                                id="username"
+                                name="username"
+                                type="text"
+                                required
+                                maxlength=username::MAX_LEN
+                                autocomplete="username"
+                                aria-invalid=invalid(signup_error, "username")
+                            />
+                            <FieldError error=signup_error field="username" />
+                        </div>
+                        <div class="field">
+                            <label for="password">"Password"</label>
+                            <input
+                                id="password"
+                                name="password"
+                                type="password"
+                                required
+                                minlength=password::MIN_LEN
+                                maxlength=password::MAX_LEN
+                                autocomplete="new-password"
+                                aria-invalid=invalid(signup_error, "password")
+                            />
+                            <FieldError error=signup_error field="password" />
+                        </div>
+                        <button type="submit" disabled=move || signup.pending().get()>
+                            "Create account and join"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
         }}
         <ActionForm action=decline attr:class="inline-form-block">
             <input type="hidden" name="token" value=decline_token />
-            <button type="submit" class="button--secondary">"Decline the invitation"</button>
+            <button type="submit" class="button--secondary">
+                "Decline the invitation"
+            </button>
         </ActionForm>
     }
 }
@@ -115,7 +195,9 @@ pub fn InvitationDeclinedPage() -> impl IntoView {
         <section class="panel form-panel">
             <h1>"Invitation declined"</h1>
             <p>"The invitation link no longer works. Nothing else changed."</p>
-            <p><a href="/">"Go to the home page"</a></p>
+            <p>
+                <a href="/">"Go to the home page"</a>
+            </p>
         </section>
     }
 }

@@ -13,7 +13,9 @@ pub fn NotFound() -> impl IntoView {
         <section class="panel not-found">
             <p class="eyebrow">"404"</p>
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+            <p>
+                "There is nothing at this address. It may have moved, or the link may be mistyped."
+            </p>
             <p>
                 <a class="button" href="/">
                     "Back to the home page"

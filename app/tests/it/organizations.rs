@@ -1,7 +1,7 @@
 //! Organizations and members through the service layer: creation, 404 for outsiders,
 //! permissions, the owner guards (also under concurrency), pagination and search, deletion.
 
-use crate::support::{as_user, db, quick_user};
+use crate::support::{as_user, db, org_of, quick_user};
 use app::domain::organization::RoleChange;
 use app::domain::organization::{NewOrganization, OrganizationUpdate};
 use app::error::ErrorCode;
@@ -9,23 +9,6 @@ use app::service::members;
 use app::service::organizations;
 use app::store::{self, Db};
 use chrono::Utc;
-
-async fn org_of(db: &Db, owner: &str, name: &str) -> (String, app::service::principal::Principal) {
-    let id = quick_user(db, owner).await;
-    let who = as_user(&id, owner);
-    let org = organizations::create(
-        db,
-        &who,
-        &NewOrganization {
-            name: name.into(),
-            display_name: Some("Acme Inc.".into()),
-        },
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    (org.id, who)
-}
 
 async fn member(
     db: &Db,
@@ -381,70 +364,4 @@ async fn the_two_factor_policy_blocks_members_without_it() {
             .code,
         ErrorCode::NotFound
     );
-}
-
-/// Not a timing assertion: prints how long the people page's queries take with 10,000
-/// members (each in one of 20 groups; 200 of them own a project), for the README (`cargo test -p app --test it -- --ignored --nocapture people_scale`).
-#[tokio::test]
-#[ignore]
-async fn people_scale() {
-    let db = db().await;
-    let (org_id, ada) = org_of(&db, "ada", "acme").await;
-    let started = std::time::Instant::now();
-    // 20 groups of 500 members each.
-    for g in 0..20 {
-        db.query(format!(
-            "CREATE team:g{g} CONTENT {{ org: organization:{org_id}, name: 'group-{g:02}', created_at: time::now() }};"
-        ))
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
-    }
-    for chunk in 0..100 {
-        let mut q = String::from("BEGIN;");
-        for i in 0..100 {
-            let n = chunk * 100 + i;
-            q.push_str(&format!(
-                "CREATE user:u{n} CONTENT {{ username: 'm{n:05}', email: 'm{n:05}@example.org', password_hash: 'x', created_at: time::now(), updated_at: time::now() }};
-                 CREATE membership:['{org_id}', 'u{n}'] CONTENT {{ org: organization:{org_id}, user: user:u{n}, role: 'viewer', username: 'm{n:05}', search: 'm{n:05} m{n:05}@example.org', joined_at: time::now() }};
-                 CREATE team_member CONTENT {{ team: team:g{g}, org: organization:{org_id}, user: user:u{n}, added_at: time::now() }};",
-                g = n % 20
-            ));
-            // Every 50th member owns a project (200 projects).
-            if n % 50 == 0 {
-                q.push_str(&format!(
-                    "CREATE project:p{n} CONTENT {{ org: organization:{org_id}, name: 'p{n}', owner: user:u{n}, created_at: time::now(), updated_at: time::now() }};"
-                ));
-            }
-        }
-        q.push_str("COMMIT;");
-        db.query(q).await.unwrap().check().unwrap();
-    }
-    println!(
-        "seeded 10,000 members, 20 groups of 500, 200 projects in {:?}",
-        started.elapsed()
-    );
-    let time = |label: &'static str, query: Option<&'static str>, cursor: Option<&'static str>| {
-        let db = db.clone();
-        let ada = ada.clone();
-        async move {
-            let runs = 20;
-            let t = std::time::Instant::now();
-            for _ in 0..runs {
-                members::list(&db, &ada, "acme", query, cursor, Some(50))
-                    .await
-                    .unwrap();
-            }
-            println!("{label}: {:?} per page of 50", t.elapsed() / runs);
-        }
-    };
-    time("first page", None, None).await;
-    time("page after m09000", None, Some("m09000")).await;
-    time("search 'm0999'", Some("m0999"), None).await;
-    let t = std::time::Instant::now();
-    for _ in 0..20 {
-        organizations::get(&db, &ada, "acme").await.unwrap();
-    }
-    println!("access check: {:?}", t.elapsed() / 20);
 }

@@ -123,3 +123,47 @@ pub fn unchecked(org_id: &str) -> app::store::rights::RightsSeen {
         ..Default::default()
     }
 }
+
+/// A new organization `name` (display name "Acme Inc.") owned by the new user `owner`: its id
+/// and the owner.
+pub async fn org_of(
+    db: &Db,
+    owner: &str,
+    name: &str,
+) -> (String, app::service::principal::Principal) {
+    let id = quick_user(db, owner).await;
+    let who = as_user(&id, owner);
+    let org = app::service::organizations::create(
+        db,
+        &who,
+        &app::domain::organization::NewOrganization {
+            name: name.into(),
+            display_name: Some("Acme Inc.".into()),
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    (org.id, who)
+}
+
+/// A new user `name` who is a site admin, signed in.
+pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
+    let id = quick_user(db, name).await;
+    db.query("UPDATE type::record('user', $id) SET site_admin = true")
+        .bind(("id", id.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    app::service::principal::Principal::User(app::service::principal::SignedInUser {
+        user_id: id,
+        username: name.into(),
+        site_admin: true,
+        session_hash: None,
+        password_change_only: false,
+        ip: "192.0.2.9".into(),
+        two_factor_setup_required: false,
+        token: None,
+    })
+}

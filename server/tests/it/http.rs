@@ -234,6 +234,7 @@ impl TestServer {
 }
 
 /// What [`TestServer::drain`] saw of a response it did not keep.
+#[allow(dead_code)] // read by gatehouse-bench (bench/src/audit_export.rs), which includes this file
 pub struct Drained {
     pub status: u16,
     /// Bytes on the wire after the header block (chunk framing included).
@@ -245,6 +246,7 @@ pub struct Drained {
 impl TestServer {
     /// A GET whose response is read and counted, never held (for measuring a server's memory
     /// while it streams a large response).
+    #[allow(dead_code)] // used by gatehouse-bench (bench/src/audit_export.rs)
     pub async fn drain(&self, path: &str, headers: &[(&str, &str)]) -> Drained {
         let mut stream = TcpStream::connect(self.addr).await.unwrap();
         let mut head = format!(

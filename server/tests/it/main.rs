@@ -12,7 +12,6 @@ mod account;
 mod admin;
 mod audit;
 mod auth;
-mod bench_permission;
 mod cli;
 mod email;
 mod http;

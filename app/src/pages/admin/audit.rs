@@ -1,4 +1,3 @@
-use super::AdminFrame;
 use crate::api::audit::list_all_audit;
 use crate::pages::orgs::audit::{AuditBody, AuditParams};
 use leptos::prelude::*;
@@ -15,21 +14,25 @@ pub fn AdminAuditPage() -> impl IntoView {
     });
     view! {
         <Title text="Audit log" />
-        <AdminFrame title="Audit log">
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let filters = params().filters();
-                    let listed = events.await;
-                    view! {
-                        <AuditBody
-                            base="/admin/audit".to_string()
-                            export_api="/api/v1/admin/audit-events/export".to_string()
-                            filters
-                            listed
-                        />
-                    }
-                })}
-            </Suspense>
-        </AdminFrame>
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" role="status">
+                    "Loading…"
+                </p>
+            }
+        }>
+            {move || Suspend::new(async move {
+                let filters = params().filters();
+                let listed = events.await;
+                view! {
+                    <AuditBody
+                        base="/admin/audit".to_string()
+                        export_api="/api/v1/admin/audit-events/export".to_string()
+                        filters
+                        listed
+                    />
+                }
+            })}
+        </Suspense>
     }
 }

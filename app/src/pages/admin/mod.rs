@@ -1,4 +1,4 @@
-//! `/admin/...`: site administration, for site admins only.
+//! `/admin/...`: site administration, for site admins only. `AdminLayout` is the parent route.
 
 pub mod audit;
 pub mod organization;
@@ -11,6 +11,7 @@ pub mod users;
 use crate::api::admin::admin_check;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 const SECTIONS: [(&str, &str); 5] = [
@@ -21,31 +22,71 @@ const SECTIONS: [(&str, &str); 5] = [
     ("/admin/audit", "Audit log"),
 ];
 
-/// The frame of every admin page: the section tabs, or a clear refusal for anyone who is not
-/// a site admin (the server refuses every admin call on its own too).
+/// The page title for an admin path: the section's name, or the singular on a detail page.
+fn title_for(path: &str) -> &'static str {
+    let mut parts = path.trim_end_matches('/').split('/').skip(2);
+    match (parts.next(), parts.next()) {
+        (None | Some("users"), None) => "Users",
+        (Some("users"), Some(_)) => "User",
+        (Some("organizations"), None) => "Organizations",
+        (Some("organizations"), Some(_)) => "Organization",
+        (Some("settings"), _) => "Instance settings",
+        (Some("outbox"), _) => "Outbox",
+        (Some("audit"), _) => "Audit log",
+        _ => "Site administration",
+    }
+}
+
+/// `/admin`: the frame of every admin page — the section tabs around the routed page in the
+/// `<Outlet/>`, or a clear refusal for anyone who is not a site admin (checked once for all
+/// admin pages; the server refuses every admin call on its own too).
 #[component]
-pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
+pub fn AdminLayout() -> impl IntoView {
     let location = use_location();
     let allowed = Resource::new(|| (), |_| admin_check());
-    let children = StoredValue::new(children);
+    let title = move || title_for(&location.pathname.read());
     view! {
         <div class="org">
             <header class="org__header">
                 <p class="org__eyebrow">"Site administration"</p>
                 <h1>{title}</h1>
             </header>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            <Suspense fallback=|| {
+                view! {
+                    <p class="muted" role="status">
+                        "Loading…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match allowed.await {
-                        Ok(()) => view! {
-                            <nav class="tabs" aria-label="Site administration">
-                                {SECTIONS.iter().map(|(href, label)| {
-                                    let current = move || location.pathname.get().starts_with(*href).then_some("page");
-                                    view! { <a href=*href aria-current=current>{*label}</a> }
-                                }).collect_view()}
-                            </nav>
-                            <div class="org__body">{children.read_value()()}</div>
-                        }.into_any(),
+                        Ok(()) => {
+                            view! {
+                                <nav class="tabs" aria-label="Site administration">
+                                    {SECTIONS
+                                        .iter()
+                                        .map(|(href, label)| {
+                                            let current = move || {
+                                                location
+                                                    .pathname
+                                                    .read()
+                                                    .starts_with(*href)
+                                                    .then_some("page")
+                                            };
+                                            view! {
+                                                <a href=*href aria-current=current>
+                                                    {*label}
+                                                </a>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </nav>
+                                <div class="org__body">
+                                    <Outlet />
+                                </div>
+                            }
+                                .into_any()
+                        }
                         Err(error) => view! { <NotAllowed error /> }.into_any(),
                     }
                 })}
@@ -65,6 +106,30 @@ fn NotAllowed(error: AppError) -> impl IntoView {
                 "Not allowed: only site administrators can open the administration pages."
             }}
         </p>
-        {signed_out.then(|| view! { <p><a href="/login">"Sign in"</a></p> })}
+        {signed_out
+            .then(|| {
+                view! {
+                    <p>
+                        <a href="/login">"Sign in"</a>
+                    </p>
+                }
+            })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_for;
+
+    #[test]
+    fn each_admin_path_has_its_title() {
+        assert_eq!(title_for("/admin"), "Users");
+        assert_eq!(title_for("/admin/users"), "Users");
+        assert_eq!(title_for("/admin/users/alice"), "User");
+        assert_eq!(title_for("/admin/organizations/"), "Organizations");
+        assert_eq!(title_for("/admin/organizations/acme"), "Organization");
+        assert_eq!(title_for("/admin/settings"), "Instance settings");
+        assert_eq!(title_for("/admin/outbox"), "Outbox");
+        assert_eq!(title_for("/admin/audit"), "Audit log");
     }
 }

@@ -1,4 +1,3 @@
-use super::AdminFrame;
 use crate::api::admin::{
     DeleteUser, DisableUserTwoFactor, ResetUserPassword, SetUserFlag, get_user,
     take_password_reveal,
@@ -34,19 +33,41 @@ pub fn AdminUserPage() -> impl IntoView {
     let reveal = Resource::new(move || username.get(), take_password_reveal);
     view! {
         <Title text="User" />
-        <AdminFrame title="User">
-            <p><a href="/admin/users">"← All users"</a></p>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let from_cookie = reveal.await.ok().flatten();
-                    match user.await {
-                        Err(err) if err.status() == 404 => view! { <p class="notice notice--error" role="alert">"There is no such user."</p> }.into_any(),
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(user) => view! { <UserBody user from_cookie flag reset two_factor /> }.into_any(),
+        <p>
+            <a href="/admin/users">"← All users"</a>
+        </p>
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" role="status">
+                    "Loading…"
+                </p>
+            }
+        }>
+            {move || Suspend::new(async move {
+                let from_cookie = reveal.await.ok().flatten();
+                match user.await {
+                    Err(err) if err.status() == 404 => {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                "There is no such user."
+                            </p>
+                        }
+                            .into_any()
                     }
-                })}
-            </Suspense>
-        </AdminFrame>
+                    Err(err) => {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {err.message}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(user) => {
+                        view! { <UserBody user from_cookie flag reset two_factor /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -76,7 +97,12 @@ fn UserBody(
             <ActionForm action=flag attr:class="inline-form">
                 <input type="hidden" name="username" value=name />
                 <input type="hidden" name="what" value=what />
-                <button type="submit" class=if danger { "button--danger" } else { "button--secondary" }>{label}</button>
+                <button
+                    type="submit"
+                    class=if danger { "button--danger" } else { "button--secondary" }
+                >
+                    {label}
+                </button>
             </ActionForm>
         }
     };
@@ -85,25 +111,76 @@ fn UserBody(
     view! {
         <h2>{u.username.clone()}</h2>
         <dl class="facts">
-            <div><dt>"Email"</dt><dd>{u.email.clone()} {if u.email_verified { " (verified)" } else { " (not verified)" }}</dd></div>
-            <div><dt>"Display name"</dt><dd>{if u.display_name.is_empty() { "—".to_string() } else { u.display_name.clone() }}</dd></div>
-            <div><dt>"Status"</dt><dd>{if u.active { "Active" } else { "Deactivated" }}</dd></div>
-            <div><dt>"Site admin"</dt><dd>{if u.site_admin { "Yes" } else { "No" }}</dd></div>
-            <div><dt>"Two-factor"</dt><dd>{if u.two_factor_enabled { "On" } else { "Off" }}</dd></div>
-            <div><dt>"Organizations"</dt><dd>{user.organizations}</dd></div>
-            <div><dt>"Last sign-in"</dt><dd>{user.last_sign_in_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}</dd></div>
-            <div><dt>"Created"</dt><dd>{day(&u.created_at)}</dd></div>
-        </dl>
-        {move || password().map(|p| view! {
-            <div class="token-reveal" role="status">
-                <p><strong>"New temporary password."</strong> " Hand it over now; it will not be shown again. Their sessions have ended."</p>
-                <div class="token-reveal__row">
-                    <label class="visually-hidden" for="temporary-password">"Temporary password"</label>
-                    <input id="temporary-password" class="token-reveal__value" type="text" readonly value=p.clone() />
-                    <CopyButton text=p />
-                </div>
+            <div>
+                <dt>"Email"</dt>
+                <dd>
+                    {u.email.clone()}
+                    {if u.email_verified { " (verified)" } else { " (not verified)" }}
+                </dd>
             </div>
-        })}
+            <div>
+                <dt>"Display name"</dt>
+                <dd>
+                    {if u.display_name.is_empty() {
+                        "—".to_string()
+                    } else {
+                        u.display_name.clone()
+                    }}
+                </dd>
+            </div>
+            <div>
+                <dt>"Status"</dt>
+                <dd>{if u.active { "Active" } else { "Deactivated" }}</dd>
+            </div>
+            <div>
+                <dt>"Site admin"</dt>
+                <dd>{if u.site_admin { "Yes" } else { "No" }}</dd>
+            </div>
+            <div>
+                <dt>"Two-factor"</dt>
+                <dd>{if u.two_factor_enabled { "On" } else { "Off" }}</dd>
+            </div>
+            <div>
+                <dt>"Organizations"</dt>
+                <dd>{user.organizations}</dd>
+            </div>
+            <div>
+                <dt>"Last sign-in"</dt>
+                <dd>
+                    {user.last_sign_in_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}
+                </dd>
+            </div>
+            <div>
+                <dt>"Created"</dt>
+                <dd>{day(&u.created_at)}</dd>
+            </div>
+        </dl>
+        {move || {
+            password()
+                .map(|p| {
+                    view! {
+                        <div class="token-reveal" role="status">
+                            <p>
+                                <strong>"New temporary password."</strong>
+                                " Hand it over now; it will not be shown again. Their sessions have ended."
+                            </p>
+                            <div class="token-reveal__row">
+                                <label class="visually-hidden" for="temporary-password">
+                                    "Temporary password"
+                                </label>
+                                <input
+                                    id="temporary-password"
+                                    class="token-reveal__value"
+                                    type="text"
+                                    readonly
+                                    value=p.clone()
+                                />
+                                <CopyButton text=p />
+                            </div>
+                        </div>
+                    }
+                })
+        }}
         <h3>"Access"</h3>
         <FormError error=flag_error />
         <div class="actions-row">
@@ -118,26 +195,42 @@ fn UserBody(
                 flag_button("grant_admin", "Make site admin", false).into_any()
             }}
         </div>
-        <p class="muted small">"Deactivating ends access at once (sessions and tokens stop working); memberships and data stay."</p>
+        <p class="muted small">
+            "Deactivating ends access at once (sessions and tokens stop working); memberships and data stay."
+        </p>
         <h3>"Password"</h3>
         <FormError error=reset_error />
         <ActionForm action=reset>
             <input type="hidden" name="username" value=name_reset />
-            <button type="submit" class="button--secondary">"Reset password"</button>
+            <button type="submit" class="button--secondary">
+                "Reset password"
+            </button>
         </ActionForm>
-        {u.two_factor_enabled.then(|| view! {
-            <h3>"Two-factor"</h3>
-            <ActionForm action=two_factor>
-                <FormError error=two_factor_error />
-                <input type="hidden" name="username" value=name_2fa.clone() />
-                <div class="field">
-                    <label for="two-factor-reason">"Why (recorded in the audit log)"</label>
-                    <input id="two-factor-reason" name="reason" type="text" required maxlength="300" />
-                    <FieldError error=two_factor_error field="reason" />
-                </div>
-                <button type="submit" class="button--danger">"Turn two-factor off"</button>
-            </ActionForm>
-        })}
+        {u
+            .two_factor_enabled
+            .then(|| {
+                view! {
+                    <h3>"Two-factor"</h3>
+                    <ActionForm action=two_factor>
+                        <FormError error=two_factor_error />
+                        <input type="hidden" name="username" value=name_2fa.clone() />
+                        <div class="field">
+                            <label for="two-factor-reason">"Why (recorded in the audit log)"</label>
+                            <input
+                                id="two-factor-reason"
+                                name="reason"
+                                type="text"
+                                required
+                                maxlength="300"
+                            />
+                            <FieldError error=two_factor_error field="reason" />
+                        </div>
+                        <button type="submit" class="button--danger">
+                            "Turn two-factor off"
+                        </button>
+                    </ActionForm>
+                }
+            })}
         <DeleteUserSection username=name_delete />
     }
 }
@@ -155,15 +248,24 @@ fn DeleteUserSection(username: String) -> impl IntoView {
         view! {
             <ActionForm action=delete attr:class="confirm__actions">
                 <input type="hidden" name="username" value=username />
-                <button type="submit" class="button--danger">"Delete account"</button>
-                <a class="button" href=page>"Cancel"</a>
+                <button type="submit" class="button--danger">
+                    "Delete account"
+                </button>
+                <a class="button" href=page>
+                    "Cancel"
+                </a>
             </ActionForm>
         }
     };
     view! {
         <h3>"Delete"</h3>
         <FormError error />
-        <ConfirmStep open_label="Delete account…" page question form
-            consequence="Their sessions, tokens and memberships go with it. Refused while they are the last owner of an organization or own projects. This cannot be undone." />
+        <ConfirmStep
+            open_label="Delete account…"
+            page
+            question
+            form
+            consequence="Their sessions, tokens and memberships go with it. Refused while they are the last owner of an organization or own projects. This cannot be undone."
+        />
     }
 }

@@ -1,4 +1,3 @@
-use super::AdminFrame;
 use crate::api::admin::{CreateUser, list_users};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::admin::AdminUser;
@@ -34,15 +33,32 @@ pub fn AdminUsersPage() -> impl IntoView {
     );
     view! {
         <Title text="Users" />
-        <AdminFrame title="Users">
-            <SearchForm />
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading users…"</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(page) if page.items.is_empty() => view! { <p class="muted">"No user matches."</p> }.into_any(),
-                        Ok(page) => {
-                            let next = page.next_cursor.clone().map(|cursor| {
+        <SearchForm />
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" role="status">
+                    "Loading users…"
+                </p>
+            }
+        }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Err(err) => {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {err.message}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(page) if page.items.is_empty() => {
+                        view! { <p class="muted">"No user matches."</p> }.into_any()
+                    }
+                    Ok(page) => {
+                        let next = page
+                            .next_cursor
+                            .clone()
+                            .map(|cursor| {
                                 let mut href = format!("/admin/users?cursor={}", encode(&cursor));
                                 for key in ["query", "status", "site_admin"] {
                                     if let Some(v) = param(key) {
@@ -51,16 +67,25 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 }
                                 href
                             });
-                            view! {
-                                <UsersTable users=page.items />
-                                {next.map(|href| view! { <p><a class="button" href=href>"Next page"</a></p> })}
-                            }.into_any()
+                        view! {
+                            <UsersTable users=page.items />
+                            {next
+                                .map(|href| {
+                                    view! {
+                                        <p>
+                                            <a class="button" href=href>
+                                                "Next page"
+                                            </a>
+                                        </p>
+                                    }
+                                })}
                         }
+                            .into_any()
                     }
-                })}
-            </Suspense>
-            <CreateUserForm create />
-        </AdminFrame>
+                }
+            })}
+        </Suspense>
+        <CreateUserForm create />
     }
 }
 
@@ -72,27 +97,47 @@ fn SearchForm() -> impl IntoView {
         <form method="get" action="/admin/users" class="audit-filters" role="search">
             <div class="field">
                 <label for="user-query">"Search"</label>
-                <input id="user-query" name="query" type="search" placeholder="Username, email or name" value=value("query") />
+                <input
+                    id="user-query"
+                    name="query"
+                    type="search"
+                    placeholder="Username, email or name"
+                    value=value("query")
+                />
             </div>
             <div class="field">
                 <label for="user-status">"Status"</label>
                 <select id="user-status" name="status">
-                    <option value="" selected=value("status").is_empty()>"Any"</option>
-                    <option value="active" selected=value("status") == "active">"Active"</option>
-                    <option value="inactive" selected=value("status") == "inactive">"Deactivated"</option>
+                    <option value="" selected=value("status").is_empty()>
+                        "Any"
+                    </option>
+                    <option value="active" selected=value("status") == "active">
+                        "Active"
+                    </option>
+                    <option value="inactive" selected=value("status") == "inactive">
+                        "Deactivated"
+                    </option>
                 </select>
             </div>
             <div class="field">
                 <label for="user-admin">"Site admins"</label>
                 <select id="user-admin" name="site_admin">
-                    <option value="" selected=value("site_admin").is_empty()>"Everyone"</option>
-                    <option value="true" selected=value("site_admin") == "true">"Only site admins"</option>
-                    <option value="false" selected=value("site_admin") == "false">"No site admins"</option>
+                    <option value="" selected=value("site_admin").is_empty()>
+                        "Everyone"
+                    </option>
+                    <option value="true" selected=value("site_admin") == "true">
+                        "Only site admins"
+                    </option>
+                    <option value="false" selected=value("site_admin") == "false">
+                        "No site admins"
+                    </option>
                 </select>
             </div>
             <div class="audit-filters__actions">
                 <button type="submit">"Search"</button>
-                <a class="button" href="/admin/users">"Clear"</a>
+                <a class="button" href="/admin/users">
+                    "Clear"
+                </a>
             </div>
         </form>
     }
@@ -104,29 +149,64 @@ fn UsersTable(users: Vec<AdminUser>) -> impl IntoView {
         <div class="table-wrap">
             <table>
                 <caption class="visually-hidden">"Users"</caption>
-                <thead><tr>
-                    <th scope="col">"User"</th><th scope="col">"Status"</th><th scope="col">"Two-factor"</th>
-                    <th scope="col">"Organizations"</th><th scope="col">"Last sign-in"</th>
-                </tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"User"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Two-factor"</th>
+                        <th scope="col">"Organizations"</th>
+                        <th scope="col">"Last sign-in"</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {users.into_iter().map(|u| view! {
-                        <tr>
-                            <td>
-                                <a href=format!("/admin/users/{}", u.user.username)><strong>{u.user.username.clone()}</strong></a>
-                                {u.user.site_admin.then(|| view! { " " <span class="badge">"site admin"</span> })}
-                                <br /><span class="muted small">{u.user.email.clone()}</span>
-                                {(!u.user.display_name.is_empty()).then(|| view! { " · " <span class="muted small">{u.user.display_name.clone()}</span> })}
-                            </td>
-                            <td>
-                                <span class="badge" class=("badge--ok", u.user.active)>
-                                    {if u.user.active { "Active" } else { "Deactivated" }}
-                                </span>
-                            </td>
-                            <td>{if u.user.two_factor_enabled { "On" } else { "Off" }}</td>
-                            <td>{u.organizations}</td>
-                            <td>{u.last_sign_in_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}</td>
-                        </tr>
-                    }).collect_view()}
+                    {users
+                        .into_iter()
+                        .map(|u| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/admin/users/{}", u.user.username)>
+                                            <strong>{u.user.username.clone()}</strong>
+                                        </a>
+                                        {u
+                                            .user
+                                            .site_admin
+                                            .then(|| {
+                                                view! {
+                                                    " "
+                                                    <span class="badge">"site admin"</span>
+                                                }
+                                            })}
+                                        <br />
+                                        <span class="muted small">{u.user.email.clone()}</span>
+                                        {(!u.user.display_name.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    " · "
+                                                    <span class="muted small">
+                                                        {u.user.display_name.clone()}
+                                                    </span>
+                                                }
+                                            })}
+                                    </td>
+                                    <td>
+                                        <span class="badge" class=("badge--ok", u.user.active)>
+                                            {if u.user.active { "Active" } else { "Deactivated" }}
+                                        </span>
+                                    </td>
+                                    <td>{if u.user.two_factor_enabled { "On" } else { "Off" }}</td>
+                                    <td>{u.organizations}</td>
+                                    <td>
+                                        {u
+                                            .last_sign_in_at
+                                            .as_deref()
+                                            .map(day)
+                                            .unwrap_or_else(|| "Never".into())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
@@ -139,40 +219,85 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let created = move || create.value().get().and_then(Result::ok);
     view! {
         <h2>"Create a user"</h2>
-        <p class="muted">"They get a temporary password to change at their first sign-in; it expires in 7 days."</p>
-        {move || created().map(|c| view! {
-            <div class="token-reveal" role="status">
-                <p>
-                    <strong>{format!("Created {}. ", c.user.username)}</strong>
-                    "Hand over this temporary password now; it will not be shown again."
-                </p>
-                <div class="token-reveal__row">
-                    <label class="visually-hidden" for="temporary-password">"Temporary password"</label>
-                    <input id="temporary-password" class="token-reveal__value" type="text" readonly value=c.temporary_password.clone() />
-                    <crate::components::copy_button::CopyButton text=c.temporary_password.clone() />
-                </div>
-                <p><a href=format!("/admin/users/{}", c.user.username)>{format!("Open {}", c.user.username)}</a></p>
-            </div>
-        })}
+        <p class="muted">
+            "They get a temporary password to change at their first sign-in; it expires in 7 days."
+        </p>
+        {move || {
+            created()
+                .map(|c| {
+                    view! {
+                        <div class="token-reveal" role="status">
+                            <p>
+                                <strong>{format!("Created {}. ", c.user.username)}</strong>
+                                "Hand over this temporary password now; it will not be shown again."
+                            </p>
+                            <div class="token-reveal__row">
+                                <label class="visually-hidden" for="temporary-password">
+                                    "Temporary password"
+                                </label>
+                                <input
+                                    id="temporary-password"
+                                    class="token-reveal__value"
+                                    type="text"
+                                    readonly
+                                    value=c.temporary_password.clone()
+                                />
+                                <crate::components::copy_button::CopyButton text=c
+                                    .temporary_password
+                                    .clone() />
+                            </div>
+                            <p>
+                                <a href=format!(
+                                    "/admin/users/{}",
+                                    c.user.username,
+                                )>{format!("Open {}", c.user.username)}</a>
+                            </p>
+                        </div>
+                    }
+                })
+        }}
         <ActionForm action=create>
             <FormError error />
             <div class="field">
                 <label for="new-email">"Email"</label>
-                <input id="new-email" name="email" type="email" required aria-invalid=invalid(error, "email") />
+                <input
+                    id="new-email"
+                    name="email"
+                    type="email"
+                    required
+                    aria-invalid=invalid(error, "email")
+                />
                 <FieldError error field="email" />
             </div>
             <div class="field">
                 <label for="new-username">"Username (optional)"</label>
-                <input id="new-username" name="username" type="text" maxlength="39" aria-describedby="new-username-hint" aria-invalid=invalid(error, "username") />
-                <p class="field__hint" id="new-username-hint">"Left empty, it is made from the email address."</p>
+                <input
+                    id="new-username"
+                    name="username"
+                    type="text"
+                    maxlength="39"
+                    aria-describedby="new-username-hint"
+                    aria-invalid=invalid(error, "username")
+                />
+                <p class="field__hint" id="new-username-hint">
+                    "Left empty, it is made from the email address."
+                </p>
                 <FieldError error field="username" />
             </div>
             <div class="field">
                 <label for="new-display-name">"Display name (optional)"</label>
-                <input id="new-display-name" name="display_name" type="text" maxlength="100" aria-invalid=invalid(error, "display_name") />
+                <input
+                    id="new-display-name"
+                    name="display_name"
+                    type="text"
+                    maxlength="100"
+                    aria-invalid=invalid(error, "display_name")
+                />
                 <FieldError error field="display_name" />
             </div>
-            <button type="submit" disabled=move || create.pending().get()>"Create user"</button>
+            <button type="submit" disabled=move || create.pending().get()>
+                "Create user"
+            </button>
         </ActionForm>
     }
 }

@@ -21,12 +21,25 @@ pub fn LoginPage() -> impl IntoView {
                 <FormError error />
                 <div class="field">
                     <label for="login">"Username or email"</label>
-                    <input id="login" name="login" type="text" autocomplete="username" required aria-invalid=invalid(error, "login") />
+                    <input
+                        id="login"
+                        name="login"
+                        type="text"
+                        autocomplete="username"
+                        required
+                        aria-invalid=invalid(error, "login")
+                    />
                     <FieldError error field="login" />
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required />
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                    />
                 </div>
                 <input type="hidden" name="next" prop:value=next value=next />
                 <button type="submit" disabled=move || pending.get()>

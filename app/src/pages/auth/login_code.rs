@@ -25,8 +25,18 @@ pub fn LoginCodePage() -> impl IntoView {
                 <FormError error />
                 <div class="field">
                     <label for="code">"Code"</label>
-                    <input id="code" name="code" type="text" autocomplete="one-time-code" autocapitalize="off" spellcheck="false"
-                        required maxlength="64" aria-describedby="code-hint" aria-invalid=invalid(error, "code") />
+                    <input
+                        id="code"
+                        name="code"
+                        type="text"
+                        autocomplete="one-time-code"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        required
+                        maxlength="64"
+                        aria-describedby="code-hint"
+                        aria-invalid=invalid(error, "code")
+                    />
                     <FieldError error field="code" />
                 </div>
                 <input type="hidden" name="next" prop:value=next value=next />
@@ -34,7 +44,9 @@ pub fn LoginCodePage() -> impl IntoView {
                     {move || if pending.get() { "Checking…" } else { "Verify and sign in" }}
                 </button>
             </ActionForm>
-            <p class="muted"><a href="/login">"Start over with your password"</a></p>
+            <p class="muted">
+                <a href="/login">"Start over with your password"</a>
+            </p>
         </section>
     }
 }

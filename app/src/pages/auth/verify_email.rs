@@ -29,29 +29,74 @@ pub fn VerifyEmailPage() -> impl IntoView {
             <h1>"Verify your email address"</h1>
             <Show
                 when=verified
-                fallback=move || view! {
-                    <FormError error />
-                    <Suspense fallback=|| view! { <p class="muted" role="status">"Checking the link…"</p> }>
-                        {move || Suspend::new(async move {
-                            match address.await {
-                                Some(Ok(email)) => view! {
-                                    <p>"Confirm that " <strong>{email}</strong> " is your address."</p>
-                                    <ActionForm action=action>
-                                        <input type="hidden" name="token" prop:value=token value=token />
-                                        <button type="submit" disabled=move || action.pending().get()>
-                                            {move || if action.pending().get() { "Confirming…" } else { "Confirm my email address" }}
-                                        </button>
-                                    </ActionForm>
-                                }.into_any(),
-                                Some(Err(err)) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                                None => view! { <p class="notice notice--error" role="alert">"This page needs the link from your verification email."</p> }.into_any(),
+                fallback=move || {
+                    view! {
+                        <FormError error />
+                        <Suspense fallback=|| {
+                            view! {
+                                <p class="muted" role="status">
+                                    "Checking the link…"
+                                </p>
                             }
-                        })}
-                    </Suspense>
+                        }>
+                            {move || Suspend::new(async move {
+                                match address.await {
+                                    Some(Ok(email)) => {
+                                        view! {
+                                            <p>
+                                                "Confirm that " <strong>{email}</strong> " is your address."
+                                            </p>
+                                            <ActionForm action=action>
+                                                <input
+                                                    type="hidden"
+                                                    name="token"
+                                                    prop:value=token
+                                                    value=token
+                                                />
+                                                <button
+                                                    type="submit"
+                                                    disabled=move || action.pending().get()
+                                                >
+                                                    {move || {
+                                                        if action.pending().get() {
+                                                            "Confirming…"
+                                                        } else {
+                                                            "Confirm my email address"
+                                                        }
+                                                    }}
+                                                </button>
+                                            </ActionForm>
+                                        }
+                                            .into_any()
+                                    }
+                                    Some(Err(err)) => {
+                                        view! {
+                                            <p class="notice notice--error" role="alert">
+                                                {err.message}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
+                                    None => {
+                                        view! {
+                                            <p class="notice notice--error" role="alert">
+                                                "This page needs the link from your verification email."
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
+                                }
+                            })}
+                        </Suspense>
+                    }
                 }
             >
-                <p class="notice notice--success" role="status">"Thank you: your email address is verified."</p>
-                <p><a href="/">"Continue"</a></p>
+                <p class="notice notice--success" role="status">
+                    "Thank you: your email address is verified."
+                </p>
+                <p>
+                    <a href="/">"Continue"</a>
+                </p>
             </Show>
         </section>
     }

@@ -1,4 +1,4 @@
-use super::{OrgError, OrgFrame, org_param, org_resource};
+use super::{PageError, loading, org_param, use_org};
 use crate::api::audit::list_org_audit;
 use crate::domain::audit::AuditEvent;
 use crate::domain::percent::encode;
@@ -69,7 +69,7 @@ impl AuditParams {
 pub fn AuditPage() -> impl IntoView {
     let org = org_param();
     let query = use_query_map();
-    let view_res = org_resource(|| 0);
+    let org_view = use_org();
     let params = move || AuditParams::read(&query.read());
     let events = Resource::new(
         move || (org.get(), params()),
@@ -77,32 +77,26 @@ pub fn AuditPage() -> impl IntoView {
     );
     view! {
         <Title text="Audit log" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                let view = match view_res.await {
-                    Ok(view) => view,
-                    Err(error) => return view! { <OrgError error /> }.into_any(),
-                };
+                let Ok(view) = org_view.await else { return ().into_any() };
                 if !view.can(Permission::AuditRead) {
-                    return view! {
-                        <OrgFrame view>
-                            <p class="notice notice--error" role="alert">"Reading the audit log needs the \"Read the audit log\" permission."</p>
-                        </OrgFrame>
-                    }.into_any();
+                    let message = "Reading the audit log needs the \"Read the audit log\" permission."
+                        .to_string();
+                    return view! { <PageError message /> }.into_any();
                 }
-                let name = view.organization.name.clone();
+                let name = view.organization.name;
                 let filters = params().filters();
                 let listed = events.await;
                 view! {
-                    <OrgFrame view>
-                        <AuditBody
-                            base=format!("/orgs/{name}/audit")
-                            export_api=format!("/api/v1/organizations/{name}/audit-events/export")
-                            filters
-                            listed
-                        />
-                    </OrgFrame>
-                }.into_any()
+                    <AuditBody
+                        base=format!("/orgs/{name}/audit")
+                        export_api=format!("/api/v1/organizations/{name}/audit-events/export")
+                        filters
+                        listed
+                    />
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -139,26 +133,40 @@ pub fn AuditBody(
     };
     let form = view! {
         <form method="get" action=base.clone() class="audit-filters">
-            {FILTERS.iter().map(|(key, label, hint)| {
-                let id = format!("audit-{key}");
-                let kind = if *key == "since" || *key == "until" { "date" } else { "text" };
-                view! {
-                    <div class="field">
-                        <label for=id.clone()>{*label}</label>
-                        <input id=id name=*key type=kind value=value_of(key) placeholder=*hint />
-                    </div>
-                }
-            }).collect_view()}
+            {FILTERS
+                .iter()
+                .map(|(key, label, hint)| {
+                    let id = format!("audit-{key}");
+                    let kind = if *key == "since" || *key == "until" { "date" } else { "text" };
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{*label}</label>
+                            <input
+                                id=id
+                                name=*key
+                                type=kind
+                                value=value_of(key)
+                                placeholder=*hint
+                            />
+                        </div>
+                    }
+                })
+                .collect_view()}
             <div class="audit-filters__actions">
                 <button type="submit">"Filter"</button>
-                <a class="button" href=base.clone()>"Clear"</a>
+                <a class="button" href=base.clone()>
+                    "Clear"
+                </a>
             </div>
         </form>
     };
     let body = match listed {
-        Err(err) => {
-            view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any()
+        Err(err) => view! {
+            <p class="notice notice--error" role="alert">
+                {err.message}
+            </p>
         }
+        .into_any(),
         Ok(page) if page.items.is_empty() => {
             view! { <p class="muted">"No event matches."</p> }.into_any()
         }
@@ -175,25 +183,57 @@ pub fn AuditBody(
                 <div class="table-wrap">
                     <table>
                         <caption class="visually-hidden">"Audit events, newest first"</caption>
-                        <thead><tr>
-                            <th scope="col">"When (UTC)"</th><th scope="col">"Actor"</th><th scope="col">"Action"</th>
-                            <th scope="col">"Target"</th><th scope="col">"Details"</th>
-                        </tr></thead>
+                        <thead>
+                            <tr>
+                                <th scope="col">"When (UTC)"</th>
+                                <th scope="col">"Actor"</th>
+                                <th scope="col">"Action"</th>
+                                <th scope="col">"Target"</th>
+                                <th scope="col">"Details"</th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            {page.items.into_iter().map(|e| view! {
-                                <tr>
-                                    <td class="small">{e.at.replace('T', " ").replace('Z', "")}</td>
-                                    <td>{e.actor.clone()}<br /><span class="muted small">{e.ip.clone()}</span></td>
-                                    <td><code class="small">{e.action.clone()}</code></td>
-                                    <td>{e.target.clone()}</td>
-                                    <td><code class="small audit-detail">{e.detail.to_string()}</code></td>
-                                </tr>
-                            }).collect_view()}
+                            {page
+                                .items
+                                .into_iter()
+                                .map(|e| {
+                                    view! {
+                                        <tr>
+                                            <td class="small">
+                                                {e.at.replace('T', " ").replace('Z', "")}
+                                            </td>
+                                            <td>
+                                                {e.actor.clone()}<br />
+                                                <span class="muted small">{e.ip.clone()}</span>
+                                            </td>
+                                            <td>
+                                                <code class="small">{e.action.clone()}</code>
+                                            </td>
+                                            <td>{e.target.clone()}</td>
+                                            <td>
+                                                <code class="small audit-detail">
+                                                    {e.detail.to_string()}
+                                                </code>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
                         </tbody>
                     </table>
                 </div>
-                {next.map(|href| view! { <p><a class="button" href=href>"Older events"</a></p> })}
-            }.into_any()
+                {next
+                    .map(|href| {
+                        view! {
+                            <p>
+                                <a class="button" href=href>
+                                    "Older events"
+                                </a>
+                            </p>
+                        }
+                    })}
+            }
+            .into_any()
         }
     };
     view! {
@@ -204,9 +244,11 @@ pub fn AuditBody(
         </p>
         {form}
         <p class="audit-export">
-            "Export what is filtered: "
-            <a href=export("csv") download="">"CSV"</a> " · "
-            <a href=export("jsonl") download="">"JSON Lines"</a>
+            "Export what is filtered: " <a href=export("csv") download="">
+                "CSV"
+            </a> " · " <a href=export("jsonl") download="">
+                "JSON Lines"
+            </a>
         </p>
         {body}
     }

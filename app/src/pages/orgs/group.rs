@@ -1,9 +1,9 @@
 use super::group_tokens::GroupTokens;
-use super::{OrgError, OrgFrame, org_param, org_resource};
+use super::{PageError, loading, org_param, use_org};
 use crate::api::groups::{AddGroupMember, DeleteGroup, RemoveGroupMember, UpdateGroup, get_group};
-use crate::api::orgs::list_members;
 use crate::components::confirm_step::ConfirmStep;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::member_suggestions::{MemberSearch, MemberSuggestions};
 use crate::domain::group::{Group, GroupDetail};
 use crate::domain::organization::OrgView;
 use crate::domain::permission::Permission;
@@ -21,7 +21,8 @@ pub fn GroupPage() -> impl IntoView {
     let update = ServerAction::<UpdateGroup>::new();
     let add = ServerAction::<AddGroupMember>::new();
     let remove = ServerAction::<RemoveGroupMember>::new();
-    let view_res = org_resource(|| 0);
+    let org_view = use_org();
+    let search = MemberSearch::new(org);
     let detail = Resource::new(
         move || {
             (
@@ -36,17 +37,18 @@ pub fn GroupPage() -> impl IntoView {
     );
     view! {
         <Title text="Group" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match (view_res.await, detail.await) {
-                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
-                    (Ok(view), Ok(detail)) => view! {
-                        <OrgFrame view=view.clone()>
-                            <GroupBody view detail update add remove />
-                        </OrgFrame>
-                    }.into_any(),
-                }
-            })}
+        <Suspense fallback=loading>
+            {move || {
+                Suspend::new(async move {
+                    let Ok(view) = org_view.await else { return ().into_any() };
+                    match detail.await {
+                        Err(error) => view! { <PageError message=error.message /> }.into_any(),
+                        Ok(detail) => {
+                            view! { <GroupBody view detail update add remove search /> }.into_any()
+                        }
+                    }
+                })
+            }}
         </Suspense>
     }
 }
@@ -58,6 +60,7 @@ fn GroupBody(
     update: ServerAction<UpdateGroup>,
     add: ServerAction<AddGroupMember>,
     remove: ServerAction<RemoveGroupMember>,
+    search: MemberSearch,
 ) -> impl IntoView {
     let org = view.organization.name.clone();
     let group = detail.group.clone();
@@ -87,11 +90,22 @@ fn GroupBody(
         .into_iter()
         .map(|m| {
             let remove_form = manage.then(|| {
-                view! { <RemoveFromGroup org=org.clone() group=group.name.clone() username=m.username.clone() remove /> }
+                view! {
+                    <RemoveFromGroup
+                        org=org.clone()
+                        group=group.name.clone()
+                        username=m.username.clone()
+                        remove
+                    />
+                }
             });
             view! {
                 <li>
-                    <span><strong>{m.username.clone()}</strong> " " <span class="muted small">{m.email.clone()}</span></span>
+                    <span>
+                        <strong>{m.username.clone()}</strong>
+                        " "
+                        <span class="muted small">{m.email.clone()}</span>
+                    </span>
                     {remove_form}
                 </li>
             }
@@ -102,7 +116,7 @@ fn GroupBody(
         .then(|| view! { <GroupTokens org=org.clone() group=group.name.clone() /> });
     let manage_section = manage.then(|| {
         view! {
-            <AddToGroup org=org.clone() group=group.name.clone() add />
+            <AddToGroup org=org.clone() group=group.name.clone() add search />
             <EditGroup view=view.clone() group=group.clone() update />
         }
     });
@@ -111,15 +125,34 @@ fn GroupBody(
     });
 
     view! {
-        <p><a href=format!("/orgs/{org}/people?tab=groups")>"← All groups"</a></p>
+        <p>
+            <a href=format!("/orgs/{org}/people?tab=groups")>"← All groups"</a>
+        </p>
         <h2>{format!("Group {}", group.name)}</h2>
         <Show when=saved>
-            <p class="notice notice--success" role="status">"The group was saved."</p>
+            <p class="notice notice--success" role="status">
+                "The group was saved."
+            </p>
         </Show>
         <dl class="facts">
-            <div><dt>"Role its members get"</dt><dd>{role_title}</dd></div>
-            <div><dt>"Members"</dt><dd>{group.members_count}</dd></div>
-            <div><dt>"Description"</dt><dd>{if group.description.is_empty() { "—".to_string() } else { group.description.clone() }}</dd></div>
+            <div>
+                <dt>"Role its members get"</dt>
+                <dd>{role_title}</dd>
+            </div>
+            <div>
+                <dt>"Members"</dt>
+                <dd>{group.members_count}</dd>
+            </div>
+            <div>
+                <dt>"Description"</dt>
+                <dd>
+                    {if group.description.is_empty() {
+                        "—".to_string()
+                    } else {
+                        group.description.clone()
+                    }}
+                </dd>
+            </div>
         </dl>
         <h2>"Members"</h2>
         <FormError error=remove_error />
@@ -148,24 +181,23 @@ fn RemoveFromGroup(
             <input type="hidden" name="org" value=org />
             <input type="hidden" name="group" value=group />
             <input type="hidden" name="username" value=username />
-            <button type="submit" class="button--secondary" aria-label=label>"Remove"</button>
+            <button type="submit" class="button--secondary" aria-label=label>
+                "Remove"
+            </button>
         </ActionForm>
     }
 }
 
 /// Adding a member, with suggestions from the organization's members as one types.
 #[component]
-fn AddToGroup(org: String, group: String, add: ServerAction<AddGroupMember>) -> impl IntoView {
+fn AddToGroup(
+    org: String,
+    group: String,
+    add: ServerAction<AddGroupMember>,
+    search: MemberSearch,
+) -> impl IntoView {
     let add_error = submission_error(add);
-    let typed = RwSignal::new(String::new());
-    let org_for_suggest = org.clone();
-    let suggestions = Resource::new(
-        move || typed.get(),
-        move |q| {
-            let org = org_for_suggest.clone();
-            async move { list_members(org, (!q.is_empty()).then_some(q), None).await }
-        },
-    );
+    let typed = search.typed;
     view! {
         <h3>"Add a member"</h3>
         <ActionForm action=add>
@@ -174,22 +206,26 @@ fn AddToGroup(org: String, group: String, add: ServerAction<AddGroupMember>) -> 
             <input type="hidden" name="group" value=group />
             <div class="field">
                 <label for="add-username">"Username"</label>
-                <input id="add-username" name="username" type="text" required list="member-suggestions" autocomplete="off"
-                    aria-describedby="add-username-hint" aria-invalid=invalid(add_error, "username")
-                    on:input=move |ev| typed.set(event_target_value(&ev)) />
-                <p class="field__hint" id="add-username-hint">"Type a name or email; members of the organization are suggested."</p>
-                <datalist id="member-suggestions">
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            suggestions.await.map(|page| page.items.into_iter().map(|m| view! {
-                                <option value=m.user.username.clone()>{m.user.email.clone()}</option>
-                            }).collect_view()).ok()
-                        })}
-                    </Suspense>
-                </datalist>
+                <input
+                    id="add-username"
+                    name="username"
+                    type="text"
+                    required
+                    list="member-suggestions"
+                    autocomplete="off"
+                    aria-describedby="add-username-hint"
+                    aria-invalid=invalid(add_error, "username")
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+                <p class="field__hint" id="add-username-hint">
+                    "Type a name or email; members of the organization are suggested."
+                </p>
+                <MemberSuggestions search id="member-suggestions" />
                 <FieldError error=add_error field="username" />
             </div>
-            <button type="submit" disabled=move || add.pending().get()>"Add to group"</button>
+            <button type="submit" disabled=move || add.pending().get()>
+                "Add to group"
+            </button>
         </ActionForm>
     }
 }
@@ -207,21 +243,57 @@ fn EditGroup(view: OrgView, group: Group, update: ServerAction<UpdateGroup>) -> 
             <input type="hidden" name="group" value=group.name.clone() />
             <div class="field">
                 <label for="edit-name">"Name"</label>
-                <input id="edit-name" name="name" type="text" required maxlength="39" value=group.name.clone() aria-invalid=invalid(update_error, "name") />
+                <input
+                    id="edit-name"
+                    name="name"
+                    type="text"
+                    required
+                    maxlength="39"
+                    value=group.name.clone()
+                    aria-invalid=invalid(update_error, "name")
+                />
                 <FieldError error=update_error field="name" />
             </div>
             <div class="field">
                 <label for="edit-description">"Description"</label>
-                <input id="edit-description" name="description" type="text" maxlength="500" value=group.description.clone() />
+                <input
+                    id="edit-description"
+                    name="description"
+                    type="text"
+                    maxlength="500"
+                    value=group.description.clone()
+                />
             </div>
             <div class="field">
                 <label for="edit-role">"Role its members get"</label>
                 <select id="edit-role" name="role" aria-invalid=invalid(update_error, "role")>
-                    <option value="" selected=group.role.is_none()>"No role"</option>
-                    {roles.iter().map(|r| view! { <option value=r.name.clone() selected=group.role.as_deref() == Some(r.name.as_str())>{r.title.clone()}</option> }).collect_view()}
-                    {group.role.clone().filter(|current| !roles.iter().any(|r| &r.name == current)).map(|current| view! {
-                        <option value=current.clone() selected=true>{current.clone()}</option>
-                    })}
+                    <option value="" selected=group.role.is_none()>
+                        "No role"
+                    </option>
+                    {roles
+                        .iter()
+                        .map(|r| {
+                            view! {
+                                <option
+                                    value=r.name.clone()
+                                    selected=group.role.as_deref() == Some(r.name.as_str())
+                                >
+                                    {r.title.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                    {group
+                        .role
+                        .clone()
+                        .filter(|current| !roles.iter().any(|r| &r.name == current))
+                        .map(|current| {
+                            view! {
+                                <option value=current.clone() selected=true>
+                                    {current.clone()}
+                                </option>
+                            }
+                        })}
                 </select>
                 <FieldError error=update_error field="role" />
             </div>
@@ -243,15 +315,24 @@ fn DeleteGroupSection(org: String, name: String, page: String) -> impl IntoView 
             <ActionForm action=delete attr:class="confirm__actions">
                 <input type="hidden" name="org" value=org />
                 <input type="hidden" name="group" value=name />
-                <button type="submit" class="button--danger">"Delete group"</button>
-                <a class="button" href=page>"Cancel"</a>
+                <button type="submit" class="button--danger">
+                    "Delete group"
+                </button>
+                <a class="button" href=page>
+                    "Cancel"
+                </a>
             </ActionForm>
         }
     };
     view! {
         <h2>"Delete group"</h2>
         <FormError error=delete_error />
-        <ConfirmStep open_label="Delete group…" page question form
-            consequence="Its members stay in the organization but lose the group's role." />
+        <ConfirmStep
+            open_label="Delete group…"
+            page
+            question
+            form
+            consequence="Its members stay in the organization but lose the group's role."
+        />
     }
 }

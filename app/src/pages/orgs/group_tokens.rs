@@ -48,7 +48,14 @@ pub fn GroupTokens(org: String, group: String) -> impl IntoView {
             <input type="hidden" name="group" value=group.clone() />
             <div class="field">
                 <label for="group-token-description">"What is it for?"</label>
-                <input id="group-token-description" name="description" type="text" maxlength="100" required aria-invalid=invalid(create_error, "description") />
+                <input
+                    id="group-token-description"
+                    name="description"
+                    type="text"
+                    maxlength="100"
+                    required
+                    aria-invalid=invalid(create_error, "description")
+                />
                 <FieldError error=create_error field="description" />
             </div>
             <LifetimeField error=create_error />
@@ -57,26 +64,57 @@ pub fn GroupTokens(org: String, group: String) -> impl IntoView {
             </button>
         </ActionForm>
         <FormError error=revoke_error />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading tokens…"</p> }>
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" role="status">
+                    "Loading tokens…"
+                </p>
+            }
+        }>
             {move || {
                 let (org, group, page) = (org_revoke.clone(), group_revoke.clone(), page.clone());
                 Suspend::new(async move {
                     match tokens.await {
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"This group has no tokens."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <TokenTable caption="Group tokens" list creator=true page revoke_form=move |t: &TokenInfo| {
-                                let (org, group, id) = (org.clone(), group.clone(), t.id.clone());
-                                view! {
-                                    <ActionForm action=revoke attr:class="inline-form">
-                                        <input type="hidden" name="org" value=org />
-                                        <input type="hidden" name="group" value=group />
-                                        <input type="hidden" name="id" value=id />
-                                        <button type="submit" class="button--danger">"Revoke token"</button>
-                                    </ActionForm>
-                                }.into_any()
-                            } />
-                        }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">"This group has no tokens."</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <TokenTable
+                                    caption="Group tokens"
+                                    list
+                                    creator=true
+                                    page
+                                    revoke_form=move |t: &TokenInfo| {
+                                        let (org, group, id) = (
+                                            org.clone(),
+                                            group.clone(),
+                                            t.id.clone(),
+                                        );
+                                        view! {
+                                            <ActionForm action=revoke attr:class="inline-form">
+                                                <input type="hidden" name="org" value=org />
+                                                <input type="hidden" name="group" value=group />
+                                                <input type="hidden" name="id" value=id />
+                                                <button type="submit" class="button--danger">
+                                                    "Revoke token"
+                                                </button>
+                                            </ActionForm>
+                                        }
+                                            .into_any()
+                                    }
+                                />
+                            }
+                                .into_any()
+                        }
                     }
                 })
             }}

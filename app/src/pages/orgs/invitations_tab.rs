@@ -5,7 +5,9 @@ use crate::api::invitations::{
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::day;
-use crate::domain::organization::OrgView;
+use crate::domain::invitation::Invitation;
+use crate::domain::organization::{OrgView, RoleChoice};
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The invitations tab: invite by email with a role and groups, then the pending list.
@@ -15,12 +17,7 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
     let invite = ServerAction::<Invite>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
-    let error = submission_error(invite);
-    let row_error = submission_error(resend);
-    let revoke_error = submission_error(revoke);
-    let roles = view.grantable_roles.clone();
-    let offerable: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
-    let (o1, o2, o3) = (org.clone(), org.clone(), org.clone());
+    let o1 = org.clone();
     let pending = Resource::new(
         move || {
             (
@@ -31,8 +28,24 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
         },
         move |_| list_invitations(o1.clone()),
     );
-    let groups = Resource::new(|| (), move |_| list_groups(o2.clone()));
-    let reveal = Resource::new(|| (), move |_| take_invitation_link(o3.clone()));
+    view! {
+        <InvitationLink org=org.clone() invite resend />
+        <h2>"Invite someone"</h2>
+        <InviteForm org=org.clone() roles=view.grantable_roles.clone() invite />
+        <h2>"Pending invitations"</h2>
+        <PendingInvitations org pending resend revoke />
+    }
+}
+
+/// The link of the invitation just sent or resent (from the action, or from the cookie a
+/// form post without JavaScript left), to hand over by hand.
+#[component]
+fn InvitationLink(
+    org: String,
+    invite: ServerAction<Invite>,
+    resend: ServerAction<ResendInvitation>,
+) -> impl IntoView {
+    let reveal = Resource::new(|| (), move |_| take_invitation_link(org.clone()));
     let fresh_link = move || {
         resend
             .value()
@@ -41,127 +54,251 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
             .or_else(|| invite.value().get().and_then(Result::ok))
             .and_then(|i| i.accept_url.map(|url| (i.email, url)))
     };
-    let org_rows = org.clone();
-
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let cookie_link = reveal.await.ok().flatten().map(|url| (String::new(), url));
-                fresh_link().or(cookie_link).map(|(email, url)| view! {
-                    <div class="token-reveal" role="status">
-                        <p>
-                            <strong>"Invitation sent"</strong>
-                            {if email.is_empty() { ".".to_string() } else { format!(" to {email}.") }}
-                            " You can also hand over this link yourself; it works once, for 7 days."
-                        </p>
-                        <div class="token-reveal__row">
-                            <label class="visually-hidden" for="invitation-link">"Invitation link"</label>
-                            <input id="invitation-link" class="token-reveal__value" type="text" readonly value=url.clone() />
-                            <CopyButton text=url />
-                        </div>
-                    </div>
-                })
+                fresh_link()
+                    .or(cookie_link)
+                    .map(|(email, url)| {
+                        view! {
+                            <div class="token-reveal" role="status">
+                                <p>
+                                    <strong>"Invitation sent"</strong>
+                                    {if email.is_empty() {
+                                        ".".to_string()
+                                    } else {
+                                        format!(" to {email}.")
+                                    }}
+                                    " You can also hand over this link yourself; it works once, for 7 days."
+                                </p>
+                                <div class="token-reveal__row">
+                                    <label class="visually-hidden" for="invitation-link">
+                                        "Invitation link"
+                                    </label>
+                                    <input
+                                        id="invitation-link"
+                                        class="token-reveal__value"
+                                        type="text"
+                                        readonly
+                                        value=url.clone()
+                                    />
+                                    <CopyButton text=url />
+                                </div>
+                            </div>
+                        }
+                    })
             })}
         </Suspense>
-        <h2>"Invite someone"</h2>
+    }
+}
+
+/// Email, role (only the roles the caller may hand out) and groups to join.
+#[component]
+fn InviteForm(org: String, roles: Vec<RoleChoice>, invite: ServerAction<Invite>) -> impl IntoView {
+    let error = submission_error(invite);
+    let offerable: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
+    let groups = Resource::new(|| (), {
+        let org = org.clone();
+        move |_| list_groups(org.clone())
+    });
+    view! {
         <ActionForm action=invite>
             <FormError error />
             <input type="hidden" name="org" value=org.clone() />
             <div class="field">
                 <label for="invite-email">"Email"</label>
-                <input id="invite-email" name="email" type="email" required autocomplete="off" aria-invalid=invalid(error, "email") />
+                <input
+                    id="invite-email"
+                    name="email"
+                    type="email"
+                    required
+                    autocomplete="off"
+                    aria-invalid=invalid(error, "email")
+                />
                 <FieldError error field="email" />
             </div>
             <div class="field">
                 <label for="invite-role">"Role"</label>
                 <select id="invite-role" name="role" aria-invalid=invalid(error, "role")>
-                    {roles.iter().map(|r| view! { <option value=r.name.clone() selected=r.name == "viewer">{format!("{} — {}", r.title, r.description)}</option> }).collect_view()}
+                    {roles
+                        .iter()
+                        .map(|r| {
+                            view! {
+                                <option value=r.name.clone() selected=r.name == "viewer">
+                                    {format!("{} — {}", r.title, r.description)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
                 <FieldError error field="role" />
             </div>
             <Suspense fallback=|| ()>
-                {move || { let offerable = offerable.clone(); Suspend::new(async move {
-                    // Joining a group gives its role: only groups whose role the caller may
-                    // hand out are offered (the server checks again).
-                    let list: Vec<_> = groups
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|g| g.role.as_deref().is_none_or(|r| offerable.iter().any(|o| o == r)))
-                        .collect();
-                    (!list.is_empty()).then(|| view! {
-                        <fieldset class="field checkbox-list">
-                            <legend>"Groups to join (optional)"</legend>
-                            {list.into_iter().enumerate().map(|(i, g)| {
-                                let id = format!("invite-group-{}", g.name);
-                                let label_for = id.clone();
+                {move || {
+                    let offerable = offerable.clone();
+                    Suspend::new(async move {
+                        let list: Vec<_> = groups
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|g| {
+                                g.role.as_deref().is_none_or(|r| offerable.iter().any(|o| o == r))
+                            })
+                            .collect();
+                        (!list.is_empty())
+                            .then(|| {
+                                // Joining a group gives its role: only groups whose role the caller may
+                                // hand out are offered (the server checks again).
                                 view! {
-                                    <label for=label_for>
-                                        <input id=id type="checkbox" name=format!("groups[{i}]") value=g.name.clone() />
-                                        " " {g.name.clone()}
-                                    </label>
+                                    <fieldset class="field checkbox-list">
+                                        <legend>"Groups to join (optional)"</legend>
+                                        {list
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(i, g)| {
+                                                let id = format!("invite-group-{}", g.name);
+                                                let label_for = id.clone();
+                                                view! {
+                                                    <label for=label_for>
+                                                        <input
+                                                            id=id
+                                                            type="checkbox"
+                                                            name=format!("groups[{i}]")
+                                                            value=g.name.clone()
+                                                        />
+                                                        " "
+                                                        {g.name.clone()}
+                                                    </label>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </fieldset>
                                 }
-                            }).collect_view()}
-                        </fieldset>
+                            })
                     })
-                })}}
+                }}
             </Suspense>
             <FieldError error field="groups" />
             <button type="submit" disabled=move || invite.pending().get()>
                 {move || if invite.pending().get() { "Inviting…" } else { "Send invitation" }}
             </button>
         </ActionForm>
-        <h2>"Pending invitations"</h2>
+    }
+}
+
+/// The pending invitations, each with resend and revoke.
+#[component]
+fn PendingInvitations(
+    org: String,
+    pending: Resource<Result<Vec<Invitation>, AppError>>,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let row_error = submission_error(resend);
+    let revoke_error = submission_error(revoke);
+    view! {
         <FormError error=row_error />
         <FormError error=revoke_error />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading invitations…"</p> }>
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" role="status">
+                    "Loading invitations…"
+                </p>
+            }
+        }>
             {move || {
-                let org = org_rows.clone();
+                let org = org.clone();
                 Suspend::new(async move {
                     match pending.await {
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No pending invitations."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table>
-                                    <caption class="visually-hidden">"Pending invitations"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Groups"</th>
-                                        <th scope="col">"Invited by"</th><th scope="col">"Expires"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|inv| {
-                                            let (org1, org2) = (org.clone(), org.clone());
-                                            let (id1, id2) = (inv.id.clone(), inv.id.clone());
-                                            let (email1, email2) = (inv.email.clone(), inv.email.clone());
-                                            view! {
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">"No pending invitations."</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <div class="table-wrap">
+                                    <table>
+                                        <caption class="visually-hidden">
+                                            "Pending invitations"
+                                        </caption>
+                                        <thead>
                                             <tr>
-                                                <td>{inv.email.clone()}</td>
-                                                <td><span class="badge">{inv.role.clone()}</span></td>
-                                                <td>{if inv.groups.is_empty() { "—".to_string() } else { inv.groups.join(", ") }}</td>
-                                                <td>{inv.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
-                                                <td>{day(&inv.expires_at)}</td>
-                                                <td class="row-actions">
-                                                    <ActionForm action=resend attr:class="inline-form">
-                                                        <input type="hidden" name="org" value=org1 />
-                                                        <input type="hidden" name="id" value=id1 />
-                                                        <button type="submit" class="button--secondary" aria-label=format!("Resend the invitation to {email1}")>"Resend"</button>
-                                                    </ActionForm>
-                                                    <ActionForm action=revoke attr:class="inline-form">
-                                                        <input type="hidden" name="org" value=org2 />
-                                                        <input type="hidden" name="id" value=id2 />
-                                                        <button type="submit" class="button--danger" aria-label=format!("Revoke the invitation to {email2}")>"Revoke"</button>
-                                                    </ActionForm>
-                                                </td>
+                                                <th scope="col">"Email"</th>
+                                                <th scope="col">"Role"</th>
+                                                <th scope="col">"Groups"</th>
+                                                <th scope="col">"Invited by"</th>
+                                                <th scope="col">"Expires"</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">"Actions"</span>
+                                                </th>
                                             </tr>
-                                        }}).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|inv| {
+                                                    view! {
+                                                        <InvitationRow org=org.clone() inv resend revoke />
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }
                 })
             }}
         </Suspense>
+    }
+}
+
+#[component]
+fn InvitationRow(
+    org: String,
+    inv: Invitation,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let resend_label = format!("Resend the invitation to {}", inv.email);
+    let revoke_label = format!("Revoke the invitation to {}", inv.email);
+    let (org_resend, id_resend) = (org.clone(), inv.id.clone());
+    let (org_revoke, id_revoke) = (org, inv.id.clone());
+    view! {
+        <tr>
+            <td>{inv.email.clone()}</td>
+            <td>
+                <span class="badge">{inv.role.clone()}</span>
+            </td>
+            <td>{if inv.groups.is_empty() { "—".to_string() } else { inv.groups.join(", ") }}</td>
+            <td>{inv.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{day(&inv.expires_at)}</td>
+            <td class="row-actions">
+                <ActionForm action=resend attr:class="inline-form">
+                    <input type="hidden" name="org" value=org_resend />
+                    <input type="hidden" name="id" value=id_resend />
+                    <button type="submit" class="button--secondary" aria-label=resend_label>
+                        "Resend"
+                    </button>
+                </ActionForm>
+                <ActionForm action=revoke attr:class="inline-form">
+                    <input type="hidden" name="org" value=org_revoke />
+                    <input type="hidden" name="id" value=id_revoke />
+                    <button type="submit" class="button--danger" aria-label=revoke_label>
+                        "Revoke"
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
     }
 }

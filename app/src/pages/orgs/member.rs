@@ -1,4 +1,4 @@
-use super::{OrgError, OrgFrame, org_param, org_resource};
+use super::{PageError, loading, org_param, use_org};
 use crate::api::orgs::explain_member;
 use crate::domain::explain::{Explanation, GrantedBy, PermissionGrant};
 use crate::domain::permission::Scope;
@@ -26,28 +26,29 @@ pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
     let username = Memo::new(move |_| params.read().get("username").unwrap_or_default());
     let org = org_param();
-    let view_res = org_resource(|| 0);
     let explanation = Resource::new(
         move || (org.get(), username.get()),
         |(org, username)| explain_member(org, username),
     );
+    let org_view = use_org();
     view! {
         <Title text="Member" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                match (view_res.await, explanation.await) {
-                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
-                    (Ok(view), Ok(explanation)) => {
-                        let org = view.organization.name.clone();
-                        let back = format!("/orgs/{org}/people");
-                        view! {
-                            <OrgFrame view=view.clone()>
-                                <p><a href=back>"← All members"</a></p>
-                                <Explained org explanation />
-                            </OrgFrame>
-                        }.into_any()
-                    }
+                let Ok(view) = org_view.await else { return ().into_any() };
+                let org = view.organization.name;
+                let back = format!("/orgs/{org}/people");
+                let body = match explanation.await {
+                    Err(error) => view! { <PageError message=error.message /> }.into_any(),
+                    Ok(explanation) => view! { <Explained org explanation /> }.into_any(),
+                };
+                view! {
+                    <p>
+                        <a href=back>"← All members"</a>
+                    </p>
+                    {body}
                 }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -64,12 +65,23 @@ fn GrantsTable(caption: String, grants: Vec<PermissionGrant>) -> impl IntoView {
                 <tr>
                     <td>
                         <strong>{info.title}</strong>
-                        <br /><code class="small">{grant.id.id()}</code>
+                        <br />
+                        <code class="small">{grant.id.id()}</code>
                     </td>
                     <td class="muted small">{info.area}</td>
                     <td>
                         <ul class="sources">
-                            {grant.granted_by.iter().map(|s| view! { <li><span class="badge">{source_label(s)}</span></li> }).collect_view()}
+                            {grant
+                                .granted_by
+                                .iter()
+                                .map(|s| {
+                                    view! {
+                                        <li>
+                                            <span class="badge">{source_label(s)}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
                     </td>
                 </tr>
@@ -80,7 +92,13 @@ fn GrantsTable(caption: String, grants: Vec<PermissionGrant>) -> impl IntoView {
         <div class="table-wrap">
             <table>
                 <caption class="visually-hidden">{caption}</caption>
-                <thead><tr><th scope="col">"Permission"</th><th scope="col">"Area"</th><th scope="col">"Granted by"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Permission"</th>
+                        <th scope="col">"Area"</th>
+                        <th scope="col">"Granted by"</th>
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -102,7 +120,12 @@ fn Explained(org: String, explanation: Explanation) -> impl IntoView {
             .into_any()
     };
     let projects = if explanation.projects.is_empty() {
-        view! { <p class="muted">"They own no project and have no project role, directly or through a group."</p> }.into_any()
+        view! {
+            <p class="muted">
+                "They own no project and have no project role, directly or through a group."
+            </p>
+        }
+        .into_any()
     } else {
         explanation
             .projects
@@ -110,8 +133,13 @@ fn Explained(org: String, explanation: Explanation) -> impl IntoView {
             .map(|p| {
                 let href = format!("/orgs/{org}/projects/{}", p.project);
                 view! {
-                    <h4><a href=href>{format!("Project {}", p.project)}</a></h4>
-                    <GrantsTable caption=format!("Permissions on project {}", p.project) grants=p.permissions />
+                    <h4>
+                        <a href=href>{format!("Project {}", p.project)}</a>
+                    </h4>
+                    <GrantsTable
+                        caption=format!("Permissions on project {}", p.project)
+                        grants=p.permissions
+                    />
                 }
             })
             .collect_view()
@@ -120,7 +148,10 @@ fn Explained(org: String, explanation: Explanation) -> impl IntoView {
     view! {
         <h2>{format!("What {} can do", explanation.username)}</h2>
         <p class="muted">
-            {format!("Role: {}. {count} organization-wide permissions, each with every role or group that grants it.", explanation.role)}
+            {format!(
+                "Role: {}. {count} organization-wide permissions, each with every role or group that grants it.",
+                explanation.role,
+            )}
         </p>
         <h3>"In the organization"</h3>
         <GrantsTable caption="Effective organization permissions".into() grants=org_wide />

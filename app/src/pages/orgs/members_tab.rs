@@ -2,8 +2,9 @@ use crate::api::orgs::{ChangeMemberRole, RemoveMember, list_members};
 use crate::api::projects::{TransferProject, owned_projects};
 use crate::components::form::{FormError, submission_error};
 use crate::domain::day;
-use crate::domain::organization::{Member, OrgView};
+use crate::domain::organization::{Member, OrgView, Page};
 use crate::domain::permission::Permission;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -31,92 +32,181 @@ pub fn MembersTab(view: OrgView) -> impl IntoView {
     );
     let search = move || query.read().get("q").unwrap_or_default();
     let confirm_remove = move || query.read().get("remove");
-    let transfer = ServerAction::<TransferProject>::new();
-    let transfer_error = submission_error(transfer);
-    let org_for_owned = org.clone();
-    let owned = Resource::new(
-        move || (confirm_remove(), transfer.version().get()),
-        move |(username, _)| {
-            let org = org_for_owned.clone();
-            async move {
-                match username {
-                    Some(username) => owned_projects(org, username).await,
-                    None => Ok(Vec::new()),
-                }
-            }
-        },
-    );
-    let me = view.clone();
-    let base = format!("/orgs/{org}/people");
+    let org_for_confirm = org.clone();
 
     view! {
         <form method="get" class="search-form" role="search">
             <input type="hidden" name="tab" value="members" />
-            <label for="member-search" class="visually-hidden">"Search members"</label>
-            <input id="member-search" name="q" type="search" placeholder="Search by name or email" prop:value=search value=search />
-            <button type="submit" class="button--secondary">"Search"</button>
+            <label for="member-search" class="visually-hidden">
+                "Search members"
+            </label>
+            <input
+                id="member-search"
+                name="q"
+                type="search"
+                placeholder="Search by name or email"
+                prop:value=search
+                value=search
+            />
+            <button type="submit" class="button--secondary">
+                "Search"
+            </button>
         </form>
         <FormError error=change_error />
         <FormError error=remove_error />
-        {move || confirm_remove().map(|username| {
-            let org = org.clone();
-            let back = format!("/orgs/{org}/people");
-            let (org_for_owned_view, username_for_owned) = (org.clone(), username.clone());
+        {move || {
+            confirm_remove()
+                .map(|username| {
+                    view! { <ConfirmRemoval org=org_for_confirm.clone() username remove /> }
+                })
+        }}
+        <MembersList base=format!("/orgs/{org}/people") me=view members change />
+    }
+}
+
+/// "Remove this member?", with a transfer form for each project they own (an owner of
+/// projects cannot be removed until someone else owns them).
+#[component]
+fn ConfirmRemoval(
+    org: String,
+    username: String,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let transfer = ServerAction::<TransferProject>::new();
+    let transfer_error = submission_error(transfer);
+    let (org_for_owned, username_for_owned) = (org.clone(), username.clone());
+    let owned = Resource::new(
+        move || transfer.version().get(),
+        move |_| owned_projects(org_for_owned.clone(), username_for_owned.clone()),
+    );
+    let back = format!("/orgs/{org}/people");
+    let (org_for_view, username_for_view) = (org.clone(), username.clone());
+    view! {
+        <div class="confirm" role="alertdialog" aria-labelledby="confirm-remove-title">
+            <p id="confirm-remove-title">
+                <strong>{format!("Remove {username} from the organization?")}</strong>
+            </p>
+            <p class="muted">
+                "They lose every right the organization and its groups gave them. Their account stays."
+            </p>
+            <FormError error=transfer_error />
+            <Suspense fallback=|| ()>
+                {move || {
+                    let (org, username) = (org_for_view.clone(), username_for_view.clone());
+                    Suspend::new(async move {
+                        let projects = owned.await.unwrap_or_default();
+                        (!projects.is_empty())
+                            .then(|| view! { <OwnedProjects org username projects transfer /> })
+                    })
+                }}
+            </Suspense>
+            <ActionForm action=remove attr:class="confirm__actions">
+                <input type="hidden" name="org" value=org.clone() />
+                <input type="hidden" name="username" value=username.clone() />
+                <input type="hidden" name="back" value=back.clone() />
+                <button type="submit" class="button--danger">
+                    {format!("Remove {username}")}
+                </button>
+                <a class="button" href=back>
+                    "Cancel"
+                </a>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// One page of members, and the link to the next.
+#[component]
+fn MembersList(
+    base: String,
+    me: OrgView,
+    members: Resource<Result<Page<Member>, AppError>>,
+    change: ServerAction<ChangeMemberRole>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.read().get("q").unwrap_or_default();
+    view! {
+        <Suspense fallback=|| {
             view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-remove-title">
-                    <p id="confirm-remove-title"><strong>{format!("Remove {username} from the organization?")}</strong></p>
-                    <p class="muted">"They lose every right the organization and its groups gave them. Their account stays."</p>
-                    <FormError error=transfer_error />
-                    <Suspense fallback=|| ()>
-                        {
-                            let (org, username) = (org_for_owned_view.clone(), username_for_owned.clone());
-                            move || {
-                                let (org, username) = (org.clone(), username.clone());
-                                Suspend::new(async move {
-                                    let projects = owned.await.unwrap_or_default();
-                                    (!projects.is_empty()).then(|| view! { <OwnedProjects org username projects transfer /> })
-                                })
-                            }
-                        }
-                    </Suspense>
-                    <ActionForm action=remove attr:class="confirm__actions">
-                        <input type="hidden" name="org" value=org.clone() />
-                        <input type="hidden" name="username" value=username.clone() />
-                        <input type="hidden" name="back" value=back.clone() />
-                        <button type="submit" class="button--danger">{format!("Remove {username}")}</button>
-                        <a class="button" href=back>"Cancel"</a>
-                    </ActionForm>
-                </div>
+                <p class="muted" role="status">
+                    "Loading members…"
+                </p>
             }
-        })}
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading members…"</p> }>
+        }>
             {move || {
                 let me = me.clone();
                 let base = base.clone();
                 Suspend::new(async move {
                     match members.await {
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(page) if page.items.is_empty() => view! { <p class="muted">"No member matches."</p> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(page) if page.items.is_empty() => {
+                            view! { <p class="muted">"No member matches."</p> }.into_any()
+                        }
                         Ok(page) => {
-                            let next = page.next_cursor.clone().map(|cursor| {
-                                let q = search();
-                                format!("{base}?tab=members&cursor={}&q={}", crate::domain::percent::encode(&cursor), crate::domain::percent::encode(&q))
-                            });
+                            let next = page
+                                .next_cursor
+                                .clone()
+                                .map(|cursor| {
+                                    let q = search();
+                                    format!(
+                                        "{base}?tab=members&cursor={}&q={}",
+                                        crate::domain::percent::encode(&cursor),
+                                        crate::domain::percent::encode(&q),
+                                    )
+                                });
                             view! {
                                 <div class="table-wrap">
                                     <table>
                                         <caption class="visually-hidden">"Members"</caption>
-                                        <thead><tr>
-                                            <th scope="col">"Member"</th><th scope="col">"Role"</th><th scope="col">"Groups"</th>
-                                            <th scope="col">"Two-factor"</th><th scope="col">"Joined"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                        </tr></thead>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Member"</th>
+                                                <th scope="col">"Role"</th>
+                                                <th scope="col">"Groups"</th>
+                                                <th scope="col">"Two-factor"</th>
+                                                <th scope="col">"Joined"</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
                                         <tbody>
-                                            {page.items.into_iter().map(|m| view! { <MemberRow member=m me=me.clone() change base=base.clone() /> }).collect_view()}
+                                            {page
+                                                .items
+                                                .into_iter()
+                                                .map(|m| {
+                                                    view! {
+                                                        <MemberRow
+                                                            member=m
+                                                            me=me.clone()
+                                                            change
+                                                            base=base.clone()
+                                                        />
+                                                    }
+                                                })
+                                                .collect_view()}
                                         </tbody>
                                     </table>
                                 </div>
-                                {next.map(|href| view! { <p><a class="button" href=href>"Next page"</a></p> })}
-                            }.into_any()
+                                {next
+                                    .map(|href| {
+                                        view! {
+                                            <p>
+                                                <a class="button" href=href>
+                                                    "Next page"
+                                                </a>
+                                            </p>
+                                        }
+                                    })}
+                            }
+                                .into_any()
                         }
                     }
                 })
@@ -147,9 +237,18 @@ fn MemberRow(
     view! {
         <tr>
             <td>
-                <a href=format!("/orgs/{org}/people/{}", member.user.username)><strong>{member.user.username.clone()}</strong></a>
-                {(!member.user.display_name.is_empty()).then(|| view! { " " <span class="muted">{member.user.display_name.clone()}</span> })}
-                <br /><span class="muted small">{member.user.email.clone()}</span>
+                <a href=format!("/orgs/{org}/people/{}", member.user.username)>
+                    <strong>{member.user.username.clone()}</strong>
+                </a>
+                {(!member.user.display_name.is_empty())
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="muted">{member.user.display_name.clone()}</span>
+                        }
+                    })}
+                <br />
+                <span class="muted small">{member.user.email.clone()}</span>
             </td>
             <td>
                 {if can_change {
@@ -157,24 +256,47 @@ fn MemberRow(
                         <ActionForm action=change attr:class="inline-controls">
                             <input type="hidden" name="org" value=org.clone() />
                             <input type="hidden" name="username" value=username_form />
-                            <label class="visually-hidden" for=select_id.clone()>{label}</label>
+                            <label class="visually-hidden" for=select_id.clone()>
+                                {label}
+                            </label>
                             <select id=select_id name="role">
-                                {roles.iter().map(|r| {
-                                    let selected = r.name == current_role;
-                                    view! { <option value=r.name.clone() selected=selected>{r.title.clone()}</option> }
-                                }).collect_view()}
-                                {(!roles.iter().any(|r| r.name == current_role)).then(|| view! {
-                                    <option value=current_role.clone() selected=true>{current_role.clone()}</option>
-                                })}
+                                {roles
+                                    .iter()
+                                    .map(|r| {
+                                        let selected = r.name == current_role;
+                                        view! {
+                                            <option value=r.name.clone() selected=selected>
+                                                {r.title.clone()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                                {(!roles.iter().any(|r| r.name == current_role))
+                                    .then(|| {
+                                        view! {
+                                            <option value=current_role.clone() selected=true>
+                                                {current_role.clone()}
+                                            </option>
+                                        }
+                                    })}
                             </select>
-                            <button type="submit" class="button--secondary">"Save"</button>
+                            <button type="submit" class="button--secondary">
+                                "Save"
+                            </button>
                         </ActionForm>
-                    }.into_any()
+                    }
+                        .into_any()
                 } else {
                     view! { <span class="badge">{member.role.clone()}</span> }.into_any()
                 }}
             </td>
-            <td>{if member.groups.is_empty() { "—".to_string() } else { member.groups.join(", ") }}</td>
+            <td>
+                {if member.groups.is_empty() {
+                    "—".to_string()
+                } else {
+                    member.groups.join(", ")
+                }}
+            </td>
             <td>
                 <span class="badge" class=("badge--ok", member.two_factor_enabled)>
                     {if member.two_factor_enabled { "On" } else { "Off" }}
@@ -182,10 +304,18 @@ fn MemberRow(
             </td>
             <td>{day(&member.joined_at)}</td>
             <td>
-                {can_remove.then(|| view! {
-                    <a class="button button--small" href=format!("{base}?tab=members&remove={username_link}")
-                        aria-label=format!("Remove {username_link}")>"Remove"</a>
-                })}
+                {can_remove
+                    .then(|| {
+                        view! {
+                            <a
+                                class="button button--small"
+                                href=format!("{base}?tab=members&remove={username_link}")
+                                aria-label=format!("Remove {username_link}")
+                            >
+                                "Remove"
+                            </a>
+                        }
+                    })}
             </td>
         </tr>
     }
@@ -208,21 +338,33 @@ fn OwnedProjects(
                 {projects.join(", ")}
                 ". Transfer them to another member first; the removal is refused until then."
             </p>
-            {projects.into_iter().map(|project| {
-                let id = format!("transfer-{project}");
-                let label = format!("New owner of {project}");
-                let (org, back) = (org.clone(), back.clone());
-                view! {
-                    <ActionForm action=transfer attr:class="inline-controls">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="project" value=project.clone() />
-                        <input type="hidden" name="back" value=back />
-                        <label for=id.clone()>{label}</label>
-                        <input id=id name="new_owner" type="text" required autocomplete="off" placeholder="username" />
-                        <button type="submit" class="button--secondary">{format!("Transfer {project}")}</button>
-                    </ActionForm>
-                }
-            }).collect_view()}
+            {projects
+                .into_iter()
+                .map(|project| {
+                    let id = format!("transfer-{project}");
+                    let label = format!("New owner of {project}");
+                    let (org, back) = (org.clone(), back.clone());
+                    view! {
+                        <ActionForm action=transfer attr:class="inline-controls">
+                            <input type="hidden" name="org" value=org />
+                            <input type="hidden" name="project" value=project.clone() />
+                            <input type="hidden" name="back" value=back />
+                            <label for=id.clone()>{label}</label>
+                            <input
+                                id=id
+                                name="new_owner"
+                                type="text"
+                                required
+                                autocomplete="off"
+                                placeholder="username"
+                            />
+                            <button type="submit" class="button--secondary">
+                                {format!("Transfer {project}")}
+                            </button>
+                        </ActionForm>
+                    }
+                })
+                .collect_view()}
         </div>
     }
 }

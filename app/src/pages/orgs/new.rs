@@ -14,20 +14,38 @@ pub fn NewOrgPage() -> impl IntoView {
         <Title text="New organization" />
         <section class="panel form-panel">
             <h1>"New organization"</h1>
-            <p class="muted">"You will be its first owner. You can invite people once it exists."</p>
+            <p class="muted">
+                "You will be its first owner. You can invite people once it exists."
+            </p>
             <ActionForm action=action>
                 <FormError error />
                 <div class="field">
                     <label for="name">"Name"</label>
-                    <input id="name" name="name" type="text" required maxlength=slug::MAX_LEN autocomplete="off"
-                        aria-describedby="name-hint" aria-invalid=invalid(error, "name") />
-                    <p class="field__hint" id="name-hint">"Used in links: letters a–z, digits and hyphens."</p>
+                    <input
+                        id="name"
+                        name="name"
+                        type="text"
+                        required
+                        maxlength=slug::MAX_LEN
+                        autocomplete="off"
+                        aria-describedby="name-hint"
+                        aria-invalid=invalid(error, "name")
+                    />
+                    <p class="field__hint" id="name-hint">
+                        "Used in links: letters a–z, digits and hyphens."
+                    </p>
                     <FieldError error field="name" />
                 </div>
                 <div class="field">
                     <label for="display_name">"Display name (optional)"</label>
-                    <input id="display_name" name="display_name" type="text" maxlength="100" autocomplete="organization"
-                        aria-invalid=invalid(error, "display_name") />
+                    <input
+                        id="display_name"
+                        name="display_name"
+                        type="text"
+                        maxlength="100"
+                        autocomplete="organization"
+                        aria-invalid=invalid(error, "display_name")
+                    />
                     <FieldError error field="display_name" />
                 </div>
                 <button type="submit" disabled=move || pending.get()>

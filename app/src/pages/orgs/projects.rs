@@ -1,4 +1,4 @@
-use super::{OrgError, OrgFrame, org_param, org_resource};
+use super::{loading, org_param, use_org};
 use crate::api::projects::{CreateProject, list_projects};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::day;
@@ -14,26 +14,18 @@ use leptos_meta::Title;
 pub fn ProjectsPage() -> impl IntoView {
     let org = org_param();
     let create = ServerAction::<CreateProject>::new();
-    let view_res = org_resource(|| 0);
+    let org_view = use_org();
     let projects = Resource::new(
         move || (org.get(), create.version().get()),
         |(org, _)| list_projects(org),
     );
     view! {
         <Title text="Projects" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                match view_res.await {
-                    Err(error) => view! { <OrgError error /> }.into_any(),
-                    Ok(view) => {
-                        let list = projects.await;
-                        view! {
-                            <OrgFrame view=view.clone()>
-                                <ProjectsBody view list create />
-                            </OrgFrame>
-                        }.into_any()
-                    }
-                }
+                let view = org_view.await.ok()?;
+                let list = projects.await;
+                Some(view! { <ProjectsBody view list create /> })
             })}
         </Suspense>
     }
@@ -50,30 +42,57 @@ fn ProjectsBody(
     let pending = create.pending();
     let every = view.can(Permission::ProjectsRead);
     let table = match list {
-        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
+        Err(err) => view! {
+            <p class="notice notice--error" role="alert">
+                {err.message}
+            </p>
+        }.into_any(),
         Ok(list) if list.is_empty() => view! {
-            <p class="muted">{if every { "This organization has no projects yet." } else { "No project has been shared with you." }}</p>
+            <p class="muted">
+                {if every {
+                    "This organization has no projects yet."
+                } else {
+                    "No project has been shared with you."
+                }}
+            </p>
         }.into_any(),
         Ok(list) => view! {
             <div class="table-wrap">
                 <table>
                     <caption class="visually-hidden">"Projects"</caption>
-                    <thead><tr>
-                        <th scope="col">"Project"</th><th scope="col">"Owner"</th>
-                        <th scope="col">"Your access"</th><th scope="col">"Updated"</th>
-                    </tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Project"</th>
+                            <th scope="col">"Owner"</th>
+                            <th scope="col">"Your access"</th>
+                            <th scope="col">"Updated"</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        {list.into_iter().map(|p| view! {
-                            <tr>
-                                <td>
-                                    <a href=format!("/orgs/{org}/projects/{}", p.name)><strong>{p.name.clone()}</strong></a>
-                                    {(!p.description.is_empty()).then(|| view! { <br /><span class="muted small">{p.description.clone()}</span> })}
-                                </td>
-                                <td>{p.owner.clone()}</td>
-                                <td>{access_label(&p)}</td>
-                                <td>{day(&p.updated_at)}</td>
-                            </tr>
-                        }).collect_view()}
+                        {list
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <a href=format!("/orgs/{org}/projects/{}", p.name)>
+                                                <strong>{p.name.clone()}</strong>
+                                            </a>
+                                            {(!p.description.is_empty())
+                                                .then(|| {
+                                                    view! {
+                                                        <br />
+                                                        <span class="muted small">{p.description.clone()}</span>
+                                                    }
+                                                })}
+                                        </td>
+                                        <td>{p.owner.clone()}</td>
+                                        <td>{access_label(&p)}</td>
+                                        <td>{day(&p.updated_at)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -88,14 +107,30 @@ fn ProjectsBody(
                 <input type="hidden" name="org" value=org />
                 <div class="field">
                     <label for="project-name">"Name"</label>
-                    <input id="project-name" name="name" type="text" required maxlength="39" autocomplete="off"
-                        aria-describedby="project-name-hint" aria-invalid=invalid(create_error, "name") />
-                    <p class="field__hint" id="project-name-hint">"Lower-case letters, digits and dashes; you will own the project."</p>
+                    <input
+                        id="project-name"
+                        name="name"
+                        type="text"
+                        required
+                        maxlength="39"
+                        autocomplete="off"
+                        aria-describedby="project-name-hint"
+                        aria-invalid=invalid(create_error, "name")
+                    />
+                    <p class="field__hint" id="project-name-hint">
+                        "Lower-case letters, digits and dashes; you will own the project."
+                    </p>
                     <FieldError error=create_error field="name" />
                 </div>
                 <div class="field">
                     <label for="project-description">"Description"</label>
-                    <input id="project-description" name="description" type="text" maxlength="500" aria-invalid=invalid(create_error, "description") />
+                    <input
+                        id="project-description"
+                        name="description"
+                        type="text"
+                        maxlength="500"
+                        aria-invalid=invalid(create_error, "description")
+                    />
                     <FieldError error=create_error field="description" />
                 </div>
                 <button type="submit" disabled=move || pending.get()>

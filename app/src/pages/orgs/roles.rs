@@ -1,4 +1,4 @@
-use super::{OrgError, OrgFrame, org_param, org_resource};
+use super::{OrgRefresh, PageError, loading, org_param, use_org};
 use crate::api::roles::{DeleteRole, SaveRole, list_roles, preview_role, role_holders};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::organization::OrgView;
@@ -11,47 +11,92 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// `/orgs/{org}/roles`: built-in and custom roles with holder counts.
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    let view_res = org_resource(|| 0);
+    let org_view = use_org();
     let org = org_param();
     let roles = Resource::new(move || org.get(), list_roles);
     view! {
         <Title text="Roles" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                match (view_res.await, roles.await) {
-                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
-                    (Ok(view), Ok(roles)) => {
-                        let name = view.organization.name.clone();
-                        let manage = view.can(Permission::RolesManage);
+                let Ok(view) = org_view.await else { return ().into_any() };
+                let name = view.organization.name.clone();
+                let new_role = view
+                    .can(Permission::RolesManage)
+                    .then(|| {
                         view! {
-                            <OrgFrame view=view.clone()>
-                                {manage.then(|| view! { <p><a class="button button--primary" href=format!("/orgs/{name}/roles/new")>"New custom role"</a></p> })}
-                                <div class="table-wrap">
-                                    <table>
-                                        <caption class="visually-hidden">"Roles"</caption>
-                                        <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Members"</th><th scope="col">"Groups"</th></tr></thead>
-                                        <tbody>
-                                            {roles.into_iter().map(|r| view! {
-                                                <tr>
-                                                    <td>
-                                                        <a href=format!("/orgs/{name}/roles/{}", r.name)><strong>{r.title.clone()}</strong></a>
-                                                        " " {if r.builtin { view! { <span class="badge">"built-in"</span> }.into_any() } else { view! { <span class="badge badge--ok">"custom"</span> }.into_any() }}
-                                                        {(!r.description.is_empty()).then(|| view! { <br /><span class="muted small">{r.description.clone()}</span> })}
-                                                    </td>
-                                                    <td>{r.permissions.len()}</td>
-                                                    <td>{r.holders}</td>
-                                                    <td>{r.groups}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            </OrgFrame>
-                        }.into_any()
-                    }
+                            <p>
+                                <a
+                                    class="button button--primary"
+                                    href=format!("/orgs/{name}/roles/new")
+                                >
+                                    "New custom role"
+                                </a>
+                            </p>
+                        }
+                    });
+                let table = match roles.await {
+                    Err(error) => view! { <PageError message=error.message /> }.into_any(),
+                    Ok(roles) => view! { <RolesTable org=name.clone() roles /> }.into_any(),
+                };
+                view! {
+                    {new_role}
+                    {table}
                 }
+                    .into_any()
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn RolesTable(org: String, roles: Vec<RoleInfo>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">"Roles"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Permissions"</th>
+                        <th scope="col">"Members"</th>
+                        <th scope="col">"Groups"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {roles
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/orgs/{org}/roles/{}", r.name)>
+                                            <strong>{r.title.clone()}</strong>
+                                        </a>
+                                        " "
+                                        {if r.builtin {
+                                            view! { <span class="badge">"built-in"</span> }.into_any()
+                                        } else {
+                                            view! { <span class="badge badge--ok">"custom"</span> }
+                                                .into_any()
+                                        }}
+                                        {(!r.description.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <br />
+                                                    <span class="muted small">{r.description.clone()}</span>
+                                                }
+                                            })}
+                                    </td>
+                                    <td>{r.permissions.len()}</td>
+                                    <td>{r.holders}</td>
+                                    <td>{r.groups}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -60,7 +105,7 @@ pub fn RolesPage() -> impl IntoView {
 pub fn RolePage() -> impl IntoView {
     let params = use_params_map();
     let role_name = Memo::new(move |_| params.read().get("role").unwrap_or_else(|| "new".into()));
-    let view_res = org_resource(|| 0);
+    let org_view = use_org();
     let org = org_param();
     let query = use_query_map();
     // Keyed by the role in the URL (and a save's `?saved`), so moving from one role to another
@@ -71,31 +116,45 @@ pub fn RolePage() -> impl IntoView {
     );
     view! {
         <Title text="Role" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                match (view_res.await, roles.await) {
-                    (Err(error), _) | (_, Err(error)) => view! { <OrgError error /> }.into_any(),
-                    (Ok(view), Ok((wanted, roles))) => {
-                        let role = roles.into_iter().find(|r| r.name == wanted);
-                        let body = match (wanted.as_str(), role) {
-                            ("new", _) => view! { <RoleEditor view=view.clone() role=None /> }.into_any(),
-                            (_, Some(role)) if !role.builtin && view.can(Permission::RolesManage) => view! {
-                                <RoleEditor view=view.clone() role=Some(role.clone()) />
-                                <DeleteRoleSection org=view.organization.name.clone() role=role.name.clone() />
-                            }.into_any(),
-                            (_, Some(role)) => view! { <RoleView role /> }.into_any(),
-                            (_, None) => view! { <p class="notice notice--error" role="alert">"There is no such role."</p> }.into_any(),
-                        };
-                        view! {
-                            <OrgFrame view=view.clone()>
-                                <p><a href=format!("/orgs/{}/roles", view.organization.name)>"← All roles"</a></p>
-                                {body}
-                            </OrgFrame>
-                        }.into_any()
-                    }
+                let Ok(view) = org_view.await else { return ().into_any() };
+                let back = format!("/orgs/{}/roles", view.organization.name);
+                let body = match roles.await {
+                    Err(error) => view! { <PageError message=error.message /> }.into_any(),
+                    Ok((wanted, roles)) => role_body(view, &wanted, roles),
+                };
+                view! {
+                    <p>
+                        <a href=back>"← All roles"</a>
+                    </p>
+                    {body}
                 }
+                    .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The role named `wanted` among `roles`: its editor (a custom role, for whoever may manage
+/// roles; or a new one), its read-only view, or "no such role".
+fn role_body(view: OrgView, wanted: &str, roles: Vec<RoleInfo>) -> AnyView {
+    let role = roles.into_iter().find(|r| r.name == wanted);
+    match (wanted, role) {
+        ("new", _) => view! { <RoleEditor view role=None /> }.into_any(),
+        (_, Some(role)) if !role.builtin && view.can(Permission::RolesManage) => {
+            let org = view.organization.name.clone();
+            let name = role.name.clone();
+            view! {
+                <RoleEditor view role=Some(role) />
+                <DeleteRoleSection org role=name />
+            }
+            .into_any()
+        }
+        (_, Some(role)) => view! { <RoleView role /> }.into_any(),
+        (_, None) => {
+            view! { <PageError message="There is no such role.".to_string() /> }.into_any()
+        }
     }
 }
 
@@ -106,19 +165,42 @@ fn RoleView(role: RoleInfo) -> impl IntoView {
     let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
     areas.dedup();
     view! {
-        <h2>{role.title.clone()} " " {role.builtin.then(|| view! { <span class="badge">"built-in, read-only"</span> })}</h2>
+        <h2>
+            {role.title.clone()} " "
+            {role.builtin.then(|| view! { <span class="badge">"built-in, read-only"</span> })}
+        </h2>
         <p class="muted">{role.description.clone()}</p>
-        {areas.into_iter().map(|area| {
-            let entries: Vec<_> = CATALOG.iter().filter(|e| e.area == area && held.contains(e.id)).collect();
-            (!entries.is_empty()).then(|| view! {
-                <h3>{area}</h3>
-                <ul class="permission-detail">
-                    {entries.into_iter().map(|e| view! {
-                        <li><strong>{e.title}</strong> " " <code class="small">{e.id.id()}</code><br /><span class="muted small">{e.description}</span></li>
-                    }).collect_view()}
-                </ul>
+        {areas
+            .into_iter()
+            .map(|area| {
+                let entries: Vec<_> = CATALOG
+                    .iter()
+                    .filter(|e| e.area == area && held.contains(e.id))
+                    .collect();
+                (!entries.is_empty())
+                    .then(|| {
+                        view! {
+                            <h3>{area}</h3>
+                            <ul class="permission-detail">
+                                {entries
+                                    .into_iter()
+                                    .map(|e| {
+                                        view! {
+                                            <li>
+                                                <strong>{e.title}</strong>
+                                                " "
+                                                <code class="small">{e.id.id()}</code>
+                                                <br />
+                                                <span class="muted small">{e.description}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             })
-        }).collect_view()}
+            .collect_view()}
     }
 }
 
@@ -129,6 +211,7 @@ fn RoleView(role: RoleInfo) -> impl IntoView {
 fn RoleEditor(view: OrgView, role: Option<RoleInfo>) -> impl IntoView {
     let save = ServerAction::<SaveRole>::new();
     let error = submission_error(save);
+    OrgRefresh::after(move || matches!(save.value().get(), Some(Ok(_))));
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
     let org = view.organization.name.clone();
@@ -146,111 +229,85 @@ fn RoleEditor(view: OrgView, role: Option<RoleInfo>) -> impl IntoView {
     let chosen = RwSignal::new(initial);
     let filter = RwSignal::new(String::new());
     let closure = Memo::new(move |_| PermissionSet::of(chosen.get()));
-    let implied_only = move |p: Permission| {
-        let others = chosen.get().into_iter().filter(|c| *c != p);
-        PermissionSet::of(others).contains(p) && !chosen.get().contains(&p)
-    };
     let mine = PermissionSet::of(view.permissions.iter().copied());
-    let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
-    areas.dedup();
-    let preview = Action::new(move |(org, name, perms): &(String, String, Vec<String>)| {
-        preview_role(org.clone(), name.clone(), perms.clone())
-    });
     let is_new = role.is_none();
-    let (org_p, name_p) = (org.clone(), original.clone());
+    let (org_preview, original_preview) = (org.clone(), original.clone());
 
     view! {
         <h2>{if is_new { "New custom role".to_string() } else { format!("Edit {}", original) }}</h2>
-        <Show when=saved><p class="notice notice--success" role="status">"The role was saved."</p></Show>
+        <Show when=saved>
+            <p class="notice notice--success" role="status">
+                "The role was saved."
+            </p>
+        </Show>
         <ActionForm action=save attr:class="role-editor">
             <FormError error />
             <input type="hidden" name="org" value=org.clone() />
             <input type="hidden" name="original" value=original.clone() />
-            {is_new.then(|| view! {
-                <div class="field">
-                    <label for="role-name">"Name"</label>
-                    <input id="role-name" name="name" type="text" required maxlength="39" aria-invalid=invalid(error, "name") />
-                    <FieldError error field="name" />
-                </div>
-            })}
+            {is_new
+                .then(|| {
+                    view! {
+                        <div class="field">
+                            <label for="role-name">"Name"</label>
+                            <input
+                                id="role-name"
+                                name="name"
+                                type="text"
+                                required
+                                maxlength="39"
+                                aria-invalid=invalid(error, "name")
+                            />
+                            <FieldError error field="name" />
+                        </div>
+                    }
+                })}
             <div class="field">
                 <label for="role-title">"Title"</label>
-                <input id="role-title" name="title" type="text" maxlength="100" value=role.as_ref().map(|r| r.title.clone()).unwrap_or_default() />
+                <input
+                    id="role-title"
+                    name="title"
+                    type="text"
+                    maxlength="100"
+                    value=role.as_ref().map(|r| r.title.clone()).unwrap_or_default()
+                />
             </div>
             <div class="field">
                 <label for="role-description">"Description"</label>
-                <input id="role-description" name="description" type="text" maxlength="500" value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default() />
+                <input
+                    id="role-description"
+                    name="description"
+                    type="text"
+                    maxlength="500"
+                    value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default()
+                />
             </div>
             <div class="field">
                 <label for="permission-search">"Find a permission"</label>
-                <input id="permission-search" type="search" placeholder="Type to narrow the list"
-                    on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase()) />
+                <input
+                    id="permission-search"
+                    type="search"
+                    placeholder="Type to narrow the list"
+                    on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+                />
             </div>
             <p class="role-summary" role="status">
                 {move || {
                     let set = closure.get();
                     let count = set.iter().count();
                     let by_hand = chosen.get().len();
-                    format!("{count} permissions selected ({by_hand} ticked, {} implied).", count.saturating_sub(by_hand))
+                    format!(
+                        "{count} permissions selected ({by_hand} ticked, {} implied).",
+                        count.saturating_sub(by_hand),
+                    )
                 }}
             </p>
             <FieldError error field="permissions" />
-            {areas.into_iter().map(|area| view! {
-                <fieldset class="permission-area">
-                    <legend>{area}</legend>
-                    {CATALOG.iter().filter(|e| e.area == area).map(|e| {
-                        let p = e.id;
-                        let index = Permission::ALL.iter().position(|x| *x == p).unwrap_or(0);
-                        let id = format!("perm-{}", p.id().replace('.', "-"));
-                        let beyond = !mine.contains(p);
-                        let haystack = format!("{} {} {} {}", e.id.id(), e.title, e.description, e.area).to_lowercase();
-                        let hidden = move || { let f = filter.get(); !f.is_empty() && !haystack.contains(&f) };
-                        let label_for = id.clone();
-                        view! {
-                            <div class="permission-option" hidden=hidden>
-                                <input id=id type="checkbox" name=format!("permissions[{index}]") value=p.id()
-                                    prop:checked=move || closure.get().contains(p)
-                                    checked=PermissionSet::of(chosen.get_untracked()).contains(p)
-                                    disabled=move || beyond || implied_only(p)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|list| {
-                                            list.retain(|c| *c != p);
-                                            if on { list.push(p); }
-                                        });
-                                    } />
-                                <label for=label_for>
-                                    <strong>{e.title}</strong> " " <code class="small">{p.id()}</code>
-                                    {move || implied_only(p).then(|| view! { " " <span class="badge">"implied"</span> })}
-                                    {beyond.then(|| view! { " " <span class="badge">"you do not hold this"</span> })}
-                                    <br /><span class="muted small">{e.description}</span>
-                                </label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            }).collect_view()}
+            <PermissionPicker chosen filter mine />
             <button type="submit" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { "Saving…" } else { "Save role" }}
             </button>
         </ActionForm>
-        {(!is_new).then(|| view! {
-            <h3>"Before saving: who gains or loses what"</h3>
-            <button type="button" class="button--secondary" on:click=move |_| {
-                let perms: Vec<String> = chosen.get().iter().map(|p| p.id().to_string()).collect();
-                preview.dispatch((org_p.clone(), name_p.clone(), perms));
-            }>"Preview changes"</button>
-            {move || preview.value().get().map(|result| match result {
-                Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                Ok(p) if p.gains.is_empty() && p.losses.is_empty() => view! { <p class="muted" role="status">"Nobody's permissions would change."</p> }.into_any(),
-                Ok(p) => view! {
-                    <div role="status"><ul class="preview">
-                        {p.gains.into_iter().map(|c| view! { <li>{format!("{} gains {}", c.username, c.permissions.join(", "))}</li> }).collect_view()}
-                        {p.losses.into_iter().map(|c| view! { <li>{format!("{} loses {}", c.username, c.permissions.join(", "))}</li> }).collect_view()}
-                    </ul></div>
-                }.into_any(),
-            })}
-        })}
+        {(!is_new).then(|| view! { <RolePreview org=org_preview role=original_preview chosen /> })}
     }
 }
 
@@ -261,37 +318,246 @@ fn DeleteRoleSection(org: String, role: String) -> impl IntoView {
     let confirm = move || query.read().get("delete").is_some();
     let delete = ServerAction::<DeleteRole>::new();
     let error = submission_error(delete);
+    OrgRefresh::after(move || matches!(delete.value().get(), Some(Ok(_))));
     let (o, r) = (org.clone(), role.clone());
     let holders = Resource::new(|| (), move |_| role_holders(o.clone(), r.clone()));
     let page = format!("/orgs/{org}/roles/{role}");
     view! {
         <h2>"Delete role"</h2>
         <FormError error />
-        {move || if confirm() {
-            let (org, role, page) = (org.clone(), role.clone(), page.clone());
-            view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-role-title">
-                    <p id="confirm-role-title"><strong>{format!("Delete the role {role}?")}</strong></p>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let list = holders.await.unwrap_or_default();
-                            if list.is_empty() {
-                                view! { <p class="muted">"Nobody holds it."</p> }.into_any()
-                            } else {
-                                view! { <p>{format!("These members fall back to no role (directly or through a group): {}", list.join(", "))}</p> }.into_any()
-                            }
-                        })}
-                    </Suspense>
-                    <ActionForm action=delete attr:class="confirm__actions">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="name" value=role />
-                        <button type="submit" class="button--danger">"Delete role"</button>
-                        <a class="button" href=page>"Cancel"</a>
-                    </ActionForm>
-                </div>
-            }.into_any()
-        } else {
-            view! { <a class="button" href=format!("{page}?delete=1")>"Delete role…"</a> }.into_any()
+        {move || {
+            if confirm() {
+                let (org, role, page) = (org.clone(), role.clone(), page.clone());
+                view! {
+                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-role-title">
+                        <p id="confirm-role-title">
+                            <strong>{format!("Delete the role {role}?")}</strong>
+                        </p>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = holders.await.unwrap_or_default();
+                                if list.is_empty() {
+                                    view! { <p class="muted">"Nobody holds it."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <p>
+                                            {format!(
+                                                "These members fall back to no role (directly or through a group): {}",
+                                                list.join(", "),
+                                            )}
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                            })}
+                        </Suspense>
+                        <ActionForm action=delete attr:class="confirm__actions">
+                            <input type="hidden" name="org" value=org />
+                            <input type="hidden" name="name" value=role />
+                            <button type="submit" class="button--danger">
+                                "Delete role"
+                            </button>
+                            <a class="button" href=page>
+                                "Cancel"
+                            </a>
+                        </ActionForm>
+                    </div>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <a class="button" href=format!("{page}?delete=1")>
+                        "Delete role…"
+                    </a>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// The catalog as checkboxes grouped by area: a search box narrows it (`filter`), implied
+/// permissions tick and lock themselves, and what the caller does not hold (`mine`) cannot be
+/// ticked.
+#[component]
+fn PermissionPicker(
+    chosen: RwSignal<Vec<Permission>>,
+    filter: RwSignal<String>,
+    mine: PermissionSet,
+) -> impl IntoView {
+    let closure = Memo::new(move |_| PermissionSet::of(chosen.get()));
+    let implied_only = move |p: Permission| {
+        let others = chosen.get().into_iter().filter(|c| *c != p);
+        PermissionSet::of(others).contains(p) && !chosen.get().contains(&p)
+    };
+    let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
+    areas.dedup();
+    view! {
+        {areas
+            .into_iter()
+            .map(|area| {
+                view! {
+                    <fieldset class="permission-area">
+                        <legend>{area}</legend>
+                        {CATALOG
+                            .iter()
+                            .filter(|e| e.area == area)
+                            .map(|e| {
+                                let p = e.id;
+                                let index = Permission::ALL
+                                    .iter()
+                                    .position(|x| *x == p)
+                                    .unwrap_or(0);
+                                let id = format!("perm-{}", p.id().replace('.', "-"));
+                                let beyond = !mine.contains(p);
+                                let haystack = format!(
+                                    "{} {} {} {}",
+                                    e.id.id(),
+                                    e.title,
+                                    e.description,
+                                    e.area,
+                                )
+                                    .to_lowercase();
+                                let hidden = move || {
+                                    let f = filter.get();
+                                    !f.is_empty() && !haystack.contains(&f)
+                                };
+                                let label_for = id.clone();
+                                view! {
+                                    <div class="permission-option" hidden=hidden>
+                                        <input
+                                            id=id
+                                            type="checkbox"
+                                            name=format!("permissions[{index}]")
+                                            value=p.id()
+                                            prop:checked=move || closure.get().contains(p)
+                                            checked=PermissionSet::of(chosen.get_untracked())
+                                                .contains(p)
+                                            disabled=move || beyond || implied_only(p)
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                chosen
+                                                    .update(|list| {
+                                                        list.retain(|c| *c != p);
+                                                        if on {
+                                                            list.push(p);
+                                                        }
+                                                    });
+                                            }
+                                        />
+                                        <label for=label_for>
+                                            <strong>{e.title}</strong>
+                                            " "
+                                            <code class="small">{p.id()}</code>
+                                            {move || {
+                                                implied_only(p)
+                                                    .then(|| {
+                                                        view! {
+                                                            " "
+                                                            <span class="badge">"implied"</span>
+                                                        }
+                                                    })
+                                            }}
+                                            {beyond
+                                                .then(|| {
+                                                    view! {
+                                                        " "
+                                                        <span class="badge">"you do not hold this"</span>
+                                                    }
+                                                })}
+                                            <br />
+                                            <span class="muted small">{e.description}</span>
+                                        </label>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
+                    </fieldset>
+                }
+            })
+            .collect_view()}
+    }
+}
+
+/// Before saving an existing role: who would gain or lose which permission.
+#[component]
+fn RolePreview(org: String, role: String, chosen: RwSignal<Vec<Permission>>) -> impl IntoView {
+    let preview = Action::new(move |(org, name, perms): &(String, String, Vec<String>)| {
+        preview_role(org.clone(), name.clone(), perms.clone())
+    });
+    view! {
+        <h3>"Before saving: who gains or loses what"</h3>
+        <button
+            type="button"
+            class="button--secondary"
+            on:click=move |_| {
+                let perms: Vec<String> = chosen.get().iter().map(|p| p.id().to_string()).collect();
+                preview.dispatch((org.clone(), role.clone(), perms));
+            }
+        >
+            "Preview changes"
+        </button>
+        {move || {
+            preview
+                .value()
+                .get()
+                .map(|result| match result {
+                    Err(err) => {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {err.message}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(p) if p.gains.is_empty() && p.losses.is_empty() => {
+                        view! {
+                            <p class="muted" role="status">
+                                "Nobody's permissions would change."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(p) => {
+                        view! {
+                            <div role="status">
+                                <ul class="preview">
+                                    {p
+                                        .gains
+                                        .into_iter()
+                                        .map(|c| {
+                                            view! {
+                                                <li>
+                                                    {format!(
+                                                        "{} gains {}",
+                                                        c.username,
+                                                        c.permissions.join(", "),
+                                                    )}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {p
+                                        .losses
+                                        .into_iter()
+                                        .map(|c| {
+                                            view! {
+                                                <li>
+                                                    {format!(
+                                                        "{} loses {}",
+                                                        c.username,
+                                                        c.permissions.join(", "),
+                                                    )}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                })
         }}
     }
 }

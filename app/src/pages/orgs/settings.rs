@@ -1,4 +1,4 @@
-use super::{OrgError, OrgFrame, org_resource};
+use super::{OrgRefresh, WithOrg};
 use crate::api::orgs::{
     DeleteOrganization, RemoveMember, SetTwoFactorPolicy, UpdateOrganization, two_factor_lockout,
 };
@@ -12,36 +12,35 @@ use leptos_router::hooks::use_query_map;
 /// `/orgs/{org}/settings`: name, the two-factor policy, leaving, deleting.
 #[component]
 pub fn OrgSettingsPage() -> impl IntoView {
-    let view_res = org_resource(|| 0);
-    let query = use_query_map();
-    let saved = move || query.read().get("saved").is_some() || query.read().get("policy").is_some();
     view! {
         <Title text="Organization settings" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match view_res.await {
-                    Err(error) => view! { <OrgError error /> }.into_any(),
-                    Ok(view) => {
-                        let org = view.organization.clone();
-                        let update = view.can(Permission::OrgUpdate).then(|| view! {
-                            <NameForm org=org.clone() />
-                            <TwoFactorPolicy org=org.clone() />
-                        });
-                        let delete = view.can(Permission::OrgDelete).then(|| view! { <DeleteSection org=org.name.clone() /> });
-                        view! {
-                            <OrgFrame view=view.clone()>
-                                <Show when=saved>
-                                    <p class="notice notice--success" role="status">"Saved."</p>
-                                </Show>
-                                {update}
-                                <LeaveSection view=view.clone() />
-                                {delete}
-                            </OrgFrame>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <WithOrg render=|view| view! { <SettingsBody view /> } />
+    }
+}
+
+#[component]
+fn SettingsBody(view: OrgView) -> impl IntoView {
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").is_some() || query.read().get("policy").is_some();
+    let org = view.organization.clone();
+    let update = view.can(Permission::OrgUpdate).then(|| {
+        view! {
+            <NameForm org=org.clone() />
+            <TwoFactorPolicy org=org.clone() />
+        }
+    });
+    let delete = view
+        .can(Permission::OrgDelete)
+        .then(|| view! { <DeleteSection org=org.name.clone() /> });
+    view! {
+        <Show when=saved>
+            <p class="notice notice--success" role="status">
+                "Saved."
+            </p>
+        </Show>
+        {update}
+        <LeaveSection view=view.clone() />
+        {delete}
     }
 }
 
@@ -49,6 +48,7 @@ pub fn OrgSettingsPage() -> impl IntoView {
 fn NameForm(org: Organization) -> impl IntoView {
     let update = ServerAction::<UpdateOrganization>::new();
     let error = submission_error(update);
+    OrgRefresh::after(move || matches!(update.value().get(), Some(Ok(_))));
     view! {
         <h2>"Name"</h2>
         <ActionForm action=update>
@@ -56,14 +56,30 @@ fn NameForm(org: Organization) -> impl IntoView {
             <input type="hidden" name="org" value=org.name.clone() />
             <div class="field">
                 <label for="org-name">"Name"</label>
-                <input id="org-name" name="name" type="text" required maxlength="39" value=org.name.clone()
-                    aria-describedby="org-name-hint" aria-invalid=invalid(error, "name") />
-                <p class="field__hint" id="org-name-hint">"Changing it breaks links and scripts that use the old name."</p>
+                <input
+                    id="org-name"
+                    name="name"
+                    type="text"
+                    required
+                    maxlength="39"
+                    value=org.name.clone()
+                    aria-describedby="org-name-hint"
+                    aria-invalid=invalid(error, "name")
+                />
+                <p class="field__hint" id="org-name-hint">
+                    "Changing it breaks links and scripts that use the old name."
+                </p>
                 <FieldError error field="name" />
             </div>
             <div class="field">
                 <label for="org-display-name">"Display name"</label>
-                <input id="org-display-name" name="display_name" type="text" maxlength="100" value=org.display_name.clone() />
+                <input
+                    id="org-display-name"
+                    name="display_name"
+                    type="text"
+                    maxlength="100"
+                    value=org.display_name.clone()
+                />
             </div>
             <button type="submit">"Save"</button>
         </ActionForm>
@@ -75,6 +91,7 @@ fn NameForm(org: Organization) -> impl IntoView {
 fn TwoFactorPolicy(org: Organization) -> impl IntoView {
     let policy = ServerAction::<SetTwoFactorPolicy>::new();
     let error = submission_error(policy);
+    OrgRefresh::after(move || matches!(policy.value().get(), Some(Ok(_))));
     let name = org.name.clone();
     let lockout = Resource::new(|| (), move |_| two_factor_lockout(name.clone()));
     let (turn_on, on_text, button, class) = if org.require_two_factor {
@@ -96,28 +113,68 @@ fn TwoFactorPolicy(org: Organization) -> impl IntoView {
     view! {
         <h2>"Two-factor policy"</h2>
         <p>{on_text}</p>
-        {show_lockout.then(|| view! {
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Checking members…"</p> }>
-                {move || Suspend::new(async move {
-                    match lockout.await {
-                        Ok(list) if list.is_empty() => view! { <p class="notice notice--success">"Every member has two-factor on: nobody would be locked out."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <div class="notice notice--warning">
-                                <p><strong>{format!("{} member(s) would be locked out until they enrol:", list.len())}</strong></p>
-                                <ul>{list.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
-                            </div>
-                        }.into_any(),
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        })}
+        {show_lockout
+            .then(|| {
+                view! {
+                    <Suspense fallback=|| {
+                        view! {
+                            <p class="muted" role="status">
+                                "Checking members…"
+                            </p>
+                        }
+                    }>
+                        {move || Suspend::new(async move {
+                            match lockout.await {
+                                Ok(list) if list.is_empty() => {
+                                    view! {
+                                        <p class="notice notice--success">
+                                            "Every member has two-factor on: nobody would be locked out."
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                                Ok(list) => {
+                                    view! {
+                                        <div class="notice notice--warning">
+                                            <p>
+                                                <strong>
+                                                    {format!(
+                                                        "{} member(s) would be locked out until they enrol:",
+                                                        list.len(),
+                                                    )}
+                                                </strong>
+                                            </p>
+                                            <ul>
+                                                {list
+                                                    .into_iter()
+                                                    .map(|u| view! { <li>{u}</li> })
+                                                    .collect_view()}
+                                            </ul>
+                                        </div>
+                                    }
+                                        .into_any()
+                                }
+                                Err(err) => {
+                                    view! {
+                                        <p class="notice notice--error" role="alert">
+                                            {err.message}
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                            }
+                        })}
+                    </Suspense>
+                }
+            })}
         <ActionForm action=policy>
             <FormError error />
             <FieldError error field="require_two_factor" />
             <input type="hidden" name="org" value=org.name.clone() />
             <input type="hidden" name="require" value=turn_on />
-            <button type="submit" class=class>{button}</button>
+            <button type="submit" class=class>
+                {button}
+            </button>
         </ActionForm>
     }
 }
@@ -135,23 +192,43 @@ fn LeaveSection(view: OrgView) -> impl IntoView {
     view! {
         <h2>"Leave"</h2>
         <FormError error />
-        {move || if confirm() {
-            let (page, org, username) = (page.clone(), org.clone(), username.clone());
-            view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-leave-title">
-                    <p id="confirm-leave-title"><strong>"Leave this organization?"</strong></p>
-                    <p class="muted">"You lose access at once; someone will have to invite you again."</p>
-                    <ActionForm action=leave attr:class="confirm__actions">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="username" value=username />
-                        <input type="hidden" name="back" value="/settings/organizations?left=1" />
-                        <button type="submit" class="button--danger">"Leave organization"</button>
-                        <a class="button" href=page>"Cancel"</a>
-                    </ActionForm>
-                </div>
-            }.into_any()
-        } else {
-            view! { <a class="button" href=format!("{page}?leave=1")>"Leave organization…"</a> }.into_any()
+        {move || {
+            if confirm() {
+                let (page, org, username) = (page.clone(), org.clone(), username.clone());
+                view! {
+                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-leave-title">
+                        <p id="confirm-leave-title">
+                            <strong>"Leave this organization?"</strong>
+                        </p>
+                        <p class="muted">
+                            "You lose access at once; someone will have to invite you again."
+                        </p>
+                        <ActionForm action=leave attr:class="confirm__actions">
+                            <input type="hidden" name="org" value=org />
+                            <input type="hidden" name="username" value=username />
+                            <input
+                                type="hidden"
+                                name="back"
+                                value="/settings/organizations?left=1"
+                            />
+                            <button type="submit" class="button--danger">
+                                "Leave organization"
+                            </button>
+                            <a class="button" href=page>
+                                "Cancel"
+                            </a>
+                        </ActionForm>
+                    </div>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <a class="button" href=format!("{page}?leave=1")>
+                        "Leave organization…"
+                    </a>
+                }
+                    .into_any()
+            }
         }}
     }
 }
@@ -162,16 +239,27 @@ fn DeleteSection(org: String) -> impl IntoView {
     let error = submission_error(delete);
     view! {
         <h2>"Delete organization"</h2>
-        <p class="muted">"Deletes its members' access, groups, invitations and tokens. This cannot be undone."</p>
+        <p class="muted">
+            "Deletes its members' access, groups, invitations and tokens. This cannot be undone."
+        </p>
         <ActionForm action=delete>
             <FormError error />
             <input type="hidden" name="org" value=org.clone() />
             <div class="field">
                 <label for="confirm-name">{format!("Type {org} to confirm")}</label>
-                <input id="confirm-name" name="confirm_name" type="text" required autocomplete="off" aria-invalid=invalid(error, "confirm_name") />
+                <input
+                    id="confirm-name"
+                    name="confirm_name"
+                    type="text"
+                    required
+                    autocomplete="off"
+                    aria-invalid=invalid(error, "confirm_name")
+                />
                 <FieldError error field="confirm_name" />
             </div>
-            <button type="submit" class="button--danger">"Delete this organization"</button>
+            <button type="submit" class="button--danger">
+                "Delete this organization"
+            </button>
         </ActionForm>
     }
 }

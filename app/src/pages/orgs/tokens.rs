@@ -1,4 +1,4 @@
-use super::{OrgError, OrgFrame, org_param, org_resource};
+use super::{PageError, loading, org_param, use_org};
 use crate::api::org_tokens::{
     CreateOrgToken, RevokeOrgToken, list_org_tokens, take_org_token_reveal,
 };
@@ -15,10 +15,10 @@ use leptos_meta::Title;
 /// `/orgs/{org}/tokens`: tokens that act as the organization, with a role.
 #[component]
 pub fn OrgTokensPage() -> impl IntoView {
+    let org_view = use_org();
     let org = org_param();
     let create = ServerAction::<CreateOrgToken>::new();
     let revoke = ServerAction::<RevokeOrgToken>::new();
-    let view_res = org_resource(|| 0);
     let tokens = Resource::new(
         move || (org.get(), create.version().get(), revoke.version().get()),
         |(org, ..)| list_org_tokens(org),
@@ -26,20 +26,17 @@ pub fn OrgTokensPage() -> impl IntoView {
     let reveal = Resource::new(move || org.get(), |org| take_org_token_reveal(org, None));
     view! {
         <Title text="Organization tokens" />
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                let view = match view_res.await {
-                    Ok(view) => view,
-                    Err(error) => return view! { <OrgError error /> }.into_any(),
-                };
-                let body = if view.can(Permission::TokensManage) {
-                    let list = tokens.await;
-                    let from_cookie = reveal.await.ok().flatten();
-                    view! { <TokensBody view=view.clone() list from_cookie create revoke /> }.into_any()
-                } else {
-                    view! { <p class="notice notice--error" role="alert">"Managing tokens needs the \"Manage organization and group tokens\" permission."</p> }.into_any()
-                };
-                view! { <OrgFrame view>{body}</OrgFrame> }.into_any()
+                let Ok(view) = org_view.await else { return ().into_any() };
+                if !view.can(Permission::TokensManage) {
+                    let message = "Managing tokens needs the \"Manage organization and group tokens\" permission."
+                        .to_string();
+                    return view! { <PageError message /> }.into_any();
+                }
+                let list = tokens.await;
+                let from_cookie = reveal.await.ok().flatten();
+                view! { <TokensBody view list from_cookie create revoke /> }.into_any()
             })}
         </Suspense>
     }
@@ -68,27 +65,45 @@ fn TokensBody(
     };
     let org_for_revoke = org.clone();
     let table = match list {
-        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-        Ok(list) if list.is_empty() => view! { <p class="muted">"This organization has no tokens."</p> }.into_any(),
+        Err(err) => view! {
+            <p class="notice notice--error" role="alert">
+                {err.message}
+            </p>
+        }
+        .into_any(),
+        Ok(list) if list.is_empty() => {
+            view! { <p class="muted">"This organization has no tokens."</p> }.into_any()
+        }
         Ok(list) => view! {
-            <TokenTable caption="Organization tokens" list role=true creator=true page=format!("/orgs/{org}/tokens") revoke_form=move |t: &TokenInfo| {
-                let (org, id) = (org_for_revoke.clone(), t.id.clone());
-                view! {
-                    <ActionForm action=revoke attr:class="inline-form">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="id" value=id />
-                        <button type="submit" class="button--danger">"Revoke token"</button>
-                    </ActionForm>
-                }.into_any()
-            } />
-        }.into_any(),
+            <TokenTable
+                caption="Organization tokens"
+                list
+                role=true
+                creator=true
+                page=format!("/orgs/{org}/tokens")
+                revoke_form=move |t: &TokenInfo| {
+                    let (org, id) = (org_for_revoke.clone(), t.id.clone());
+                    view! {
+                        <ActionForm action=revoke attr:class="inline-form">
+                            <input type="hidden" name="org" value=org />
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="button--danger">
+                                "Revoke token"
+                            </button>
+                        </ActionForm>
+                    }
+                        .into_any()
+                }
+            />
+        }
+        .into_any(),
     };
     view! {
         <h2>"Organization tokens"</h2>
         <p class="muted">
             "An organization token acts as the organization, not as a person, with the role you give it — "
-            "only in this organization. Send it as " <code>"Authorization: Bearer <token>"</code> "."
-            " Group tokens are made on each group's page and act with the group's role."
+            "only in this organization. Send it as " <code>"Authorization: Bearer <token>"</code>
+            "." " Group tokens are made on each group's page and act with the group's role."
         </p>
         {move || new_token().map(|token| view! { <TokenReveal token /> })}
         <h3>"New organization token"</h3>
@@ -97,17 +112,38 @@ fn TokensBody(
             <input type="hidden" name="org" value=org.clone() />
             <div class="field">
                 <label for="description">"What is it for?"</label>
-                <input id="description" name="description" type="text" maxlength="100" required aria-invalid=invalid(create_error, "description") />
+                <input
+                    id="description"
+                    name="description"
+                    type="text"
+                    maxlength="100"
+                    required
+                    aria-invalid=invalid(create_error, "description")
+                />
                 <FieldError error=create_error field="description" />
             </div>
             <div class="field">
                 <label for="token-role">"Role"</label>
-                <select id="token-role" name="role" aria-describedby="token-role-hint" aria-invalid=invalid(create_error, "role")>
-                    {roles.iter().map(|r| view! {
-                        <option value=r.name.clone() selected=r.name == "viewer">{r.title.clone()}</option>
-                    }).collect_view()}
+                <select
+                    id="token-role"
+                    name="role"
+                    aria-describedby="token-role-hint"
+                    aria-invalid=invalid(create_error, "role")
+                >
+                    {roles
+                        .iter()
+                        .map(|r| {
+                            view! {
+                                <option value=r.name.clone() selected=r.name == "viewer">
+                                    {r.title.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
-                <p class="field__hint" id="token-role-hint">"Only roles within your own permissions are offered; a token is never an owner."</p>
+                <p class="field__hint" id="token-role-hint">
+                    "Only roles within your own permissions are offered; a token is never an owner."
+                </p>
                 <FieldError error=create_error field="role" />
             </div>
             <LifetimeField error=create_error />

@@ -27,10 +27,21 @@ pub fn SettingsFrame(title: &'static str, children: Children) -> impl IntoView {
         <div class="settings">
             <nav class="settings__nav" aria-label="Settings">
                 <ul>
-                    {SECTIONS.iter().map(|(href, label)| {
-                        let current = move || (location.pathname.get() == *href).then_some("page");
-                        view! { <li><a href=*href aria-current=current>{*label}</a></li> }
-                    }).collect_view()}
+                    {SECTIONS
+                        .iter()
+                        .map(|(href, label)| {
+                            let current = move || {
+                                (location.pathname.get() == *href).then_some("page")
+                            };
+                            view! {
+                                <li>
+                                    <a href=*href aria-current=current>
+                                        {*label}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </nav>
             <section class="settings__body">
@@ -46,7 +57,8 @@ pub fn SettingsFrame(title: &'static str, children: Children) -> impl IntoView {
 pub fn SignInFirst() -> impl IntoView {
     view! {
         <p class="notice notice--warning" role="alert">
-            "Sign in to see your settings. " <a href="/login">"Sign in"</a>
+            "Sign in to see your settings. "
+            <a href="/login">"Sign in"</a>
         </p>
     }
 }

@@ -21,50 +21,114 @@ pub fn OrganizationsPage() -> impl IntoView {
     view! {
         <Title text="Organizations" />
         <SettingsFrame title="Organizations">
-            <Show when=left><p class="notice notice--success" role="status">"You left the organization."</p></Show>
-            <Show when=deleted><p class="notice notice--success" role="status">"The organization was deleted."</p></Show>
+            <Show when=left>
+                <p class="notice notice--success" role="status">
+                    "You left the organization."
+                </p>
+            </Show>
+            <Show when=deleted>
+                <p class="notice notice--success" role="status">
+                    "The organization was deleted."
+                </p>
+            </Show>
             <FormError error />
-            <p><a class="button" href="/orgs/new">"New organization"</a></p>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            <p>
+                <a class="button" href="/orgs/new">
+                    "New organization"
+                </a>
+            </p>
+            <Suspense fallback=|| {
+                view! {
+                    <p class="muted" role="status">
+                        "Loading…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     let Some(user) = me.await.ok().flatten() else {
                         return view! { <SignInFirst /> }.into_any();
                     };
                     match orgs.await {
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"You are not a member of any organization yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="org-list">
-                                {list.into_iter().map(|m| {
-                                    let name = m.organization.name.clone();
-                                    let username = user.username.clone();
-                                    let confirming = confirm() == Some(name.clone());
-                                    view! {
-                                        <li>
-                                            <span>
-                                                <a href=format!("/orgs/{name}")><strong>{m.organization.title().to_string()}</strong></a>
-                                                " " <span class="muted">{name.clone()}</span> " "
-                                                {m.owner.then(|| view! { <span class="badge badge--owner">"OWNER"</span> })}
-                                                {(!m.owner).then(|| view! { <span class="badge">{m.role.clone()}</span> })}
-                                            </span>
-                                            {if confirming {
-                                                view! {
-                                                    <ActionForm action=leave attr:class="confirm__actions">
-                                                        <input type="hidden" name="org" value=name.clone() />
-                                                        <input type="hidden" name="username" value=username />
-                                                        <input type="hidden" name="back" value="/settings/organizations?left=1" />
-                                                        <button type="submit" class="button--danger">{format!("Leave {name}")}</button>
-                                                        <a class="button" href="/settings/organizations">"Cancel"</a>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            } else {
-                                                view! { <a class="button" href=format!("/settings/organizations?leave={name}")>"Leave…"</a> }.into_any()
-                                            }}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) if list.is_empty() => {
+                            view! {
+                                <p class="muted">"You are not a member of any organization yet."</p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="org-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|m| {
+                                            let name = m.organization.name.clone();
+                                            let username = user.username.clone();
+                                            let confirming = confirm() == Some(name.clone());
+                                            view! {
+                                                <li>
+                                                    <span>
+                                                        <a href=format!("/orgs/{name}")>
+                                                            <strong>{m.organization.title().to_string()}</strong>
+                                                        </a>
+                                                        " "
+                                                        <span class="muted">{name.clone()}</span>
+                                                        " "
+                                                        {m
+                                                            .owner
+                                                            .then(|| {
+                                                                view! { <span class="badge badge--owner">"OWNER"</span> }
+                                                            })}
+                                                        {(!m.owner)
+                                                            .then(|| {
+                                                                view! { <span class="badge">{m.role.clone()}</span> }
+                                                            })}
+                                                    </span>
+                                                    {if confirming {
+                                                        view! {
+                                                            <ActionForm action=leave attr:class="confirm__actions">
+                                                                <input type="hidden" name="org" value=name.clone() />
+                                                                <input type="hidden" name="username" value=username />
+                                                                <input
+                                                                    type="hidden"
+                                                                    name="back"
+                                                                    value="/settings/organizations?left=1"
+                                                                />
+                                                                <button type="submit" class="button--danger">
+                                                                    {format!("Leave {name}")}
+                                                                </button>
+                                                                <a class="button" href="/settings/organizations">
+                                                                    "Cancel"
+                                                                </a>
+                                                            </ActionForm>
+                                                        }
+                                                            .into_any()
+                                                    } else {
+                                                        view! {
+                                                            <a
+                                                                class="button"
+                                                                href=format!("/settings/organizations?leave={name}")
+                                                            >
+                                                                "Leave…"
+                                                            </a>
+                                                        }
+                                                            .into_any()
+                                                    }}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>

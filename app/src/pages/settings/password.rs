@@ -37,19 +37,44 @@ pub fn PasswordPage() -> impl IntoView {
                 <FormError error />
                 <div class="field">
                     <label for="current_password">"Current password"</label>
-                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required aria-invalid=invalid(error, "current_password") />
+                    <input
+                        id="current_password"
+                        name="current_password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        aria-invalid=invalid(error, "current_password")
+                    />
                     <FieldError error field="current_password" />
                 </div>
                 <div class="field">
                     <label for="new_password">"New password"</label>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required
-                        minlength=password::MIN_LEN maxlength=password::MAX_LEN aria-describedby="new-password-hint" aria-invalid=invalid(error, "new_password") />
-                    <p class="field__hint" id="new-password-hint">"At least 10 characters. A few unrelated words make a strong password."</p>
+                    <input
+                        id="new_password"
+                        name="new_password"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        minlength=password::MIN_LEN
+                        maxlength=password::MAX_LEN
+                        aria-describedby="new-password-hint"
+                        aria-invalid=invalid(error, "new_password")
+                    />
+                    <p class="field__hint" id="new-password-hint">
+                        "At least 10 characters. A few unrelated words make a strong password."
+                    </p>
                     <FieldError error field="new_password" />
                 </div>
                 <div class="field">
                     <label for="new_password_again">"New password, again"</label>
-                    <input id="new_password_again" name="new_password_again" type="password" autocomplete="new-password" required aria-invalid=invalid(error, "new_password_again") />
+                    <input
+                        id="new_password_again"
+                        name="new_password_again"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        aria-invalid=invalid(error, "new_password_again")
+                    />
                     <FieldError error field="new_password_again" />
                 </div>
                 <button type="submit" disabled=move || pending.get()>

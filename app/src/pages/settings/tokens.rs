@@ -38,7 +38,8 @@ pub fn TokensPage() -> impl IntoView {
         <SettingsFrame title="API tokens">
             <p class="muted">
                 "Tokens let scripts and CI call the REST API as you, with your current rights: send "
-                <code>"Authorization: Bearer <token>"</code>". A token cannot change your password, email, username, two-factor, sessions or tokens: that needs you, signed in."
+                <code>"Authorization: Bearer <token>"</code>
+                ". A token cannot change your password, email, username, two-factor, sessions or tokens: that needs you, signed in."
             </p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -51,19 +52,40 @@ pub fn TokensPage() -> impl IntoView {
                 <FormError error=create_error />
                 <div class="field">
                     <label for="description">"What is it for?"</label>
-                    <input id="description" name="description" type="text" maxlength="100" required aria-invalid=invalid(create_error, "description") />
+                    <input
+                        id="description"
+                        name="description"
+                        type="text"
+                        maxlength="100"
+                        required
+                        aria-invalid=invalid(create_error, "description")
+                    />
                     <FieldError error=create_error field="description" />
                 </div>
                 <LifetimeField error=create_error />
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        me.await.ok().flatten().filter(|u| u.site_admin).map(|_| view! {
-                            <div class="field field--check">
-                                <input id="admin-scope" name="admin" type="checkbox" value="on" aria-describedby="admin-scope-hint" />
-                                <label for="admin-scope">"Site administration"</label>
-                                <p class="field__hint" id="admin-scope-hint">"Only with this may the token call /api/v1/admin/…. Leave it off unless the script administers the instance."</p>
-                            </div>
-                        })
+                        me.await
+                            .ok()
+                            .flatten()
+                            .filter(|u| u.site_admin)
+                            .map(|_| {
+                                view! {
+                                    <div class="field field--check">
+                                        <input
+                                            id="admin-scope"
+                                            name="admin"
+                                            type="checkbox"
+                                            value="on"
+                                            aria-describedby="admin-scope-hint"
+                                        />
+                                        <label for="admin-scope">"Site administration"</label>
+                                        <p class="field__hint" id="admin-scope-hint">
+                                            "Only with this may the token call /api/v1/admin/…. Leave it off unless the script administers the instance."
+                                        </p>
+                                    </div>
+                                }
+                            })
                     })}
                 </Suspense>
                 <button type="submit" disabled=move || pending.get()>
@@ -72,13 +94,28 @@ pub fn TokensPage() -> impl IntoView {
             </ActionForm>
             <h2>"Your tokens"</h2>
             <FormError error=revoke_error />
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading tokens…"</p> }>
+            <Suspense fallback=|| {
+                view! {
+                    <p class="muted" role="status">
+                        "Loading tokens…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"You have no tokens."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">"You have no tokens."</p> }.into_any()
+                        }
                         Ok(list) => view! { <Tokens list revoke /> }.into_any(),
                         Err(err) if err.status() == 401 => view! { <SignInFirst /> }.into_any(),
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -89,14 +126,22 @@ pub fn TokensPage() -> impl IntoView {
 #[component]
 fn Tokens(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     view! {
-        <TokenTable caption="Your API tokens" list page="/settings/tokens".to_string() revoke_form=move |t: &TokenInfo| {
-            let id = t.id.clone();
-            view! {
-                <ActionForm action=revoke attr:class="inline-form">
-                    <input type="hidden" name="id" value=id />
-                    <button type="submit" class="button--danger">"Revoke token"</button>
-                </ActionForm>
-            }.into_any()
-        } />
+        <TokenTable
+            caption="Your API tokens"
+            list
+            page="/settings/tokens".to_string()
+            revoke_form=move |t: &TokenInfo| {
+                let id = t.id.clone();
+                view! {
+                    <ActionForm action=revoke attr:class="inline-form">
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button--danger">
+                            "Revoke token"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        />
     }
 }

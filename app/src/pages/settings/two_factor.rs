@@ -56,31 +56,62 @@ pub fn TwoFactorPage() -> impl IntoView {
             <p class="muted">
                 "With two-factor on, signing in needs your password and a code from an authenticator app on your phone (any app that supports TOTP)."
             </p>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            <Suspense fallback=|| {
+                view! {
+                    <p class="muted" role="status">
+                        "Loading…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     let from_cookie = reveal.await.ok().flatten();
                     match status.await {
                         Err(err) if err.status() == 401 => view! { <SignInFirst /> }.into_any(),
-                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.message}</p> }.into_any(),
-                        Ok(TwoFactorStatus { enabled: true, recovery_codes_left, required, .. }) => {
+                        Err(err) => {
+                            view! {
+                                <p class="notice notice--error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(
+                            TwoFactorStatus { enabled: true, recovery_codes_left, required, .. },
+                        ) => {
                             let codes = fresh().or(from_cookie);
                             view! {
                                 {codes.map(|codes| view! { <RecoveryCodesReveal codes /> })}
                                 <Enabled recovery_codes_left required regenerate disable />
-                            }.into_any()
+                            }
+                                .into_any()
                         }
                         Ok(TwoFactorStatus { pending: Some(enrolment), .. }) => {
                             view! { <Pending enrolment confirm disable /> }.into_any()
                         }
-                        Ok(_) => view! {
-                            <p>"Two-factor authentication is " <span class="badge">"off"</span></p>
-                            <ActionForm action=begin>
-                                <FormError error=begin_error />
-                                <button type="submit" class="button--primary" disabled=move || begin.pending().get()>
-                                    {move || if begin.pending().get() { "Starting…" } else { "Set up two-factor authentication" }}
-                                </button>
-                            </ActionForm>
-                        }.into_any(),
+                        Ok(_) => {
+                            view! {
+                                <p>
+                                    "Two-factor authentication is " <span class="badge">"off"</span>
+                                </p>
+                                <ActionForm action=begin>
+                                    <FormError error=begin_error />
+                                    <button
+                                        type="submit"
+                                        class="button--primary"
+                                        disabled=move || begin.pending().get()
+                                    >
+                                        {move || {
+                                            if begin.pending().get() {
+                                                "Starting…"
+                                            } else {
+                                                "Set up two-factor authentication"
+                                            }
+                                        }}
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -100,11 +131,17 @@ fn Pending(
     view! {
         <h2>"1. Add Gatehouse to your authenticator app"</h2>
         <div class="enrol">
-            <div class="enrol__qr" inner_html=enrolment.qr_svg></div>
+            <div class="enrol__qr" inner_html=enrolment.qr_svg />
             <div>
                 <p>"Scan this QR code with the app, or type this key into it:"</p>
-                <p><code class="enrol__secret" aria-label="Secret key">{grouped(&enrolment.secret)}</code></p>
-                <p class="muted">"Time-based, SHA-1, 6 digits, every 30 seconds (the usual defaults)."</p>
+                <p>
+                    <code class="enrol__secret" aria-label="Secret key">
+                        {grouped(&enrolment.secret)}
+                    </code>
+                </p>
+                <p class="muted">
+                    "Time-based, SHA-1, 6 digits, every 30 seconds (the usual defaults)."
+                </p>
             </div>
         </div>
         <h2>"2. Enter the code the app shows"</h2>
@@ -112,8 +149,17 @@ fn Pending(
             <FormError error />
             <div class="field">
                 <label for="confirm-code">"Code"</label>
-                <input id="confirm-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                    required maxlength="6" pattern="[0-9 ]{6,7}" aria-invalid=invalid(error, "code") />
+                <input
+                    id="confirm-code"
+                    name="code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    required
+                    maxlength="6"
+                    pattern="[0-9 ]{6,7}"
+                    aria-invalid=invalid(error, "code")
+                />
                 <FieldError error field="code" />
             </div>
             <button type="submit" class="button--primary" disabled=move || pending.get()>
@@ -123,7 +169,9 @@ fn Pending(
         <ActionForm action=disable attr:class="inline-form">
             <input type="hidden" name="password" value="" />
             <input type="hidden" name="code" value="" />
-            <button type="submit" class="button--secondary">"Cancel setup"</button>
+            <button type="submit" class="button--secondary">
+                "Cancel setup"
+            </button>
         </ActionForm>
     }
 }
@@ -144,46 +192,88 @@ fn Enabled(
             {format!("{recovery_codes_left} of 10 recovery codes left.")}
         </p>
         <h2>"Recovery codes"</h2>
-        <p class="muted">"New codes replace all the old ones. Confirm with a current code from your app (or a recovery code)."</p>
+        <p class="muted">
+            "New codes replace all the old ones. Confirm with a current code from your app (or a recovery code)."
+        </p>
         <ActionForm action=regenerate>
             <FormError error=regenerate_error />
             <div class="field">
                 <label for="regenerate-code">"Code"</label>
-                <input id="regenerate-code" name="code" type="text" autocomplete="one-time-code" required maxlength="64"
-                    aria-invalid=invalid(regenerate_error, "code") />
+                <input
+                    id="regenerate-code"
+                    name="code"
+                    type="text"
+                    autocomplete="one-time-code"
+                    required
+                    maxlength="64"
+                    aria-invalid=invalid(regenerate_error, "code")
+                />
                 <FieldError error=regenerate_error field="code" />
             </div>
             <button type="submit" disabled=move || regenerate.pending().get()>
-                {move || if regenerate.pending().get() { "Generating…" } else { "Generate new recovery codes" }}
+                {move || {
+                    if regenerate.pending().get() {
+                        "Generating…"
+                    } else {
+                        "Generate new recovery codes"
+                    }
+                }}
             </button>
         </ActionForm>
         <h2>"Turn off"</h2>
         {if required {
             view! {
-                <p class="notice notice--warning">"This instance requires two-factor authentication, so it cannot be turned off."</p>
-            }.into_any()
+                <p class="notice notice--warning">
+                    "This instance requires two-factor authentication, so it cannot be turned off."
+                </p>
+            }
+                .into_any()
         } else {
             view! {
-                <p class="muted">"Signing in will need only your password again. Confirm with your password or a current code."</p>
+                <p class="muted">
+                    "Signing in will need only your password again. Confirm with your password or a current code."
+                </p>
                 <ActionForm action=disable>
                     <FormError error=disable_error />
                     <div class="field">
                         <label for="disable-password">"Password"</label>
-                        <input id="disable-password" name="password" type="password" autocomplete="current-password"
-                            aria-invalid=invalid(disable_error, "password") />
+                        <input
+                            id="disable-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            aria-invalid=invalid(disable_error, "password")
+                        />
                         <FieldError error=disable_error field="password" />
                     </div>
                     <div class="field">
                         <label for="disable-code">"Or a code"</label>
-                        <input id="disable-code" name="code" type="text" autocomplete="one-time-code" maxlength="64"
-                            aria-invalid=invalid(disable_error, "code") />
+                        <input
+                            id="disable-code"
+                            name="code"
+                            type="text"
+                            autocomplete="one-time-code"
+                            maxlength="64"
+                            aria-invalid=invalid(disable_error, "code")
+                        />
                         <FieldError error=disable_error field="code" />
                     </div>
-                    <button type="submit" class="button--danger" disabled=move || disable.pending().get()>
-                        {move || if disable.pending().get() { "Turning off…" } else { "Turn off two-factor" }}
+                    <button
+                        type="submit"
+                        class="button--danger"
+                        disabled=move || disable.pending().get()
+                    >
+                        {move || {
+                            if disable.pending().get() {
+                                "Turning off…"
+                            } else {
+                                "Turn off two-factor"
+                            }
+                        }}
                     </button>
                 </ActionForm>
-            }.into_any()
+            }
+                .into_any()
         }}
     }
 }

@@ -1,5 +1,4 @@
-//! Benchmark (ignored; run with `--ignored --nocapture permission_check_cost`): what the
-//! permission check costs a REST call. Two calls over real HTTP with the same bearer token:
+//! What the permission check costs a REST call. Two calls over real HTTP with the same bearer token:
 //! `GET /api/v1/account` (authentication only) and `GET /api/v1/organizations/acme`, which
 //! resolves the caller's access (one query: membership, groups' roles, custom roles), computes
 //! the effective permissions and checks `org.read`. Rounds alternate, so both share the
@@ -20,9 +19,7 @@ async fn timed(server: &TestServer, path: &str, auth: &str, calls: u32) -> Durat
     started.elapsed() / calls
 }
 
-#[tokio::test]
-#[ignore = "benchmark: run explicitly"]
-async fn permission_check_cost() {
+pub async fn run() {
     let server = TestServer::start().await;
     let ada = server.signed_in("ada").await;
     let res = server
