@@ -1,8 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration, watchConsole } from './support';
+import { createOrg, expectAccessible, jsEnabled, signUp, STRONG, waitForHydration, watchConsole } from './support';
 
 const ROOT_PASSWORD = 'e2e root passphrase violet';
-const STRONG = 'violet tractor quietly hums';
 
 test('an admin reads the outbox, adds an owner to an organization and changes instance settings', async ({ page, browser, baseURL }, testInfo) => {
   const js = jsEnabled(testInfo);
@@ -18,16 +17,8 @@ test('an admin reads the outbox, adds an owner to an organization and changes in
   // Someone signs up (their verification email goes to the outbox) and founds an organization.
   const other = await browser.newContext({ javaScriptEnabled: js, baseURL });
   const them = await other.newPage();
-  await visit(them, '/signup');
-  await them.getByLabel('Username').fill(founder);
-  await them.getByLabel('Email').fill(`${founder}@example.org`);
-  await them.getByLabel('Password').fill(STRONG);
-  await them.getByRole('button', { name: 'Create account' }).click();
-  await expect(them.getByRole('banner')).toContainText(`Signed in as ${founder}`);
-  await visit(them, '/orgs/new');
-  await them.getByLabel('Name', { exact: true }).fill(org);
-  await them.getByRole('button', { name: 'Create organization' }).click();
-  await expect(them).toHaveURL(`/orgs/${org}`);
+  await signUp(them, founder);
+  await createOrg(them, org);
 
   await visit(page, '/login');
   await page.getByLabel('Username or email').fill('e2e-root');

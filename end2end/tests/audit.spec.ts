@@ -1,8 +1,7 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { expectAccessible, jsEnabled, waitForHydration, watchConsole } from './support';
+import { createOrg, expectAccessible, jsEnabled, signUp, waitForHydration, watchConsole } from './support';
 
-const STRONG = 'violet tractor quietly hums';
 
 test('an owner filters the audit log and downloads it as CSV', async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
@@ -14,16 +13,8 @@ test('an owner filters the audit log and downloads it as CSV', async ({ page }, 
     await page.goto(path);
     if (js) await waitForHydration(page);
   };
-  await visit('/signup');
-  await page.getByLabel('Username').fill(owner);
-  await page.getByLabel('Email').fill(`${owner}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('banner')).toContainText(`Signed in as ${owner}`);
-  await visit('/orgs/new');
-  await page.getByLabel('Name', { exact: true }).fill(org);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(`/orgs/${org}`);
+  await signUp(page, owner);
+  await createOrg(page, org);
   await visit(`/orgs/${org}/people?tab=groups`);
   await page.getByLabel('Name', { exact: true }).fill('auditors');
   await page.getByRole('button', { name: 'Create group' }).click();

@@ -1,9 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration, watchConsole } from './support';
+import { expectAccessible, jsEnabled, STRONG, waitForHydration, watchConsole } from './support';
 
-const STRONG = 'violet tractor quietly hums';
-
-async function signUp(page: Page, name: string, js: boolean) {
+/** Signs up through the form, as a new person does (the other journeys use the API). */
+async function signUpThroughTheForm(page: Page, name: string, js: boolean) {
   await page.goto('/signup');
   if (js) await waitForHydration(page);
   await page.getByLabel('Username').fill(name);
@@ -31,7 +30,7 @@ test('create an organization, a group, invite someone who signs up through the l
     if (js) await waitForHydration(page);
   };
 
-  await signUp(page, owner, js);
+  await signUpThroughTheForm(page, owner, js);
   // The header's switcher leads to a new organization.
   await page.getByRole('banner').getByText('Organizations').click();
   await page.getByRole('link', { name: '+ New organization' }).click();

@@ -1,7 +1,6 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { expectAccessible, jsEnabled, verifyEmail, waitForHydration, watchConsole } from './support';
+import { createOrg, expectAccessible, jsEnabled, signUp, STRONG, verifyEmail, waitForHydration, watchConsole } from './support';
 
-const STRONG = 'violet tractor quietly hums';
 
 /** Signs a person up (and verifies their address, as accepting an invitation needs) and in
  * through the API of `request`'s browser context. */
@@ -38,18 +37,8 @@ async function join(
 }
 
 async function ownerWithOrg(page: Page, js: boolean, owner: string, org: string) {
-  await page.goto('/signup');
-  if (js) await waitForHydration(page);
-  await page.getByLabel('Username').fill(owner);
-  await page.getByLabel('Email').fill(`${owner}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('banner')).toContainText(`Signed in as ${owner}`);
-  await page.goto('/orgs/new');
-  if (js) await waitForHydration(page);
-  await page.getByLabel('Name', { exact: true }).fill(org);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(`/orgs/${org}`);
+  await signUp(page, owner);
+  await createOrg(page, org);
 }
 
 test('a custom role given to a group: its member gets exactly the new abilities', async ({ page, browser, baseURL }, testInfo) => {

@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration, watchConsole } from './support';
+import { createOrg, expectAccessible, jsEnabled, signUp, waitForHydration, watchConsole } from './support';
 
-const STRONG = 'violet tractor quietly hums';
 
 test('a custom role from the catalog, viewed and edited', async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
@@ -13,16 +12,8 @@ test('a custom role from the catalog, viewed and edited', async ({ page }, testI
     await page.goto(path);
     if (js) await waitForHydration(page);
   };
-  await visit('/signup');
-  await page.getByLabel('Username').fill(owner);
-  await page.getByLabel('Email').fill(`${owner}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('banner')).toContainText(`Signed in as ${owner}`);
-  await visit('/orgs/new');
-  await page.getByLabel('Name', { exact: true }).fill(org);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(`/orgs/${org}`);
+  await signUp(page, owner);
+  await createOrg(page, org);
 
   await visit(`/orgs/${org}/roles`);
   await expect(page.locator('tbody tr', { hasText: 'Viewer' })).toContainText('built-in');

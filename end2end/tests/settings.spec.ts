@@ -1,23 +1,12 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration } from './support';
+import { expectAccessible, jsEnabled, signUp, STRONG, waitForHydration } from './support';
 
-const STRONG = 'violet tractor quietly hums';
 const NEWER = 'amber kettle sings at dawn';
-
-async function signUp(page: Page, name: string, js: boolean) {
-  await page.goto('/signup');
-  if (js) await waitForHydration(page);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Email').fill(`${name}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('banner')).toContainText(`Signed in as ${name}`);
-}
 
 test('change the password from the settings', async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
   const name = `${testInfo.project.name}-pw`;
-  await signUp(page, name, js);
+  await signUp(page, name);
   await page.getByRole('banner').getByRole('link', { name: 'Settings' }).click();
   await expect(page).toHaveURL('/settings/profile');
   await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Password' }).click();
@@ -49,7 +38,7 @@ test('change the password from the settings', async ({ page }, testInfo) => {
 test('see and end other sessions', async ({ page, playwright, baseURL }, testInfo) => {
   const js = jsEnabled(testInfo);
   const name = `${testInfo.project.name}-sessions`;
-  await signUp(page, name, js);
+  await signUp(page, name);
   // A second sign-in elsewhere: a script calling the REST API.
   const elsewhere = await playwright.request.newContext({ baseURL, userAgent: 'deploy-script/1.0' });
   const login = await elsewhere.post('/api/v1/auth/login', { data: { login: name, password: STRONG } });
@@ -74,7 +63,7 @@ test('see and end other sessions', async ({ page, playwright, baseURL }, testInf
 test('edit the profile: rename, display name, email with password', async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
   const name = `${testInfo.project.name}-prof`;
-  await signUp(page, name, js);
+  await signUp(page, name);
   await page.goto('/settings/profile');
   if (js) await waitForHydration(page);
   await expect(page.getByRole('img', { name: `Avatar of ${name}` })).toBeVisible();

@@ -1,4 +1,4 @@
-import { expect, request, type Page, type TestInfo } from '@playwright/test';
+import { expect, request, test, type Page, type TestInfo } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -86,4 +86,48 @@ export async function verifyEmail(baseURL: string, email: string): Promise<void>
   const verified = await admin.post('/api/v1/auth/verify-email', { headers, data: { token } });
   expect(verified.status(), await verified.text()).toBeLessThan(300);
   await admin.dispose();
+}
+
+/** The password every journey's accounts use. */
+export const STRONG = 'violet tractor quietly hums';
+
+function origin(): { Origin: string } {
+  const baseURL = test.info().project.use.baseURL;
+  if (!baseURL) throw new Error('the Playwright config sets baseURL');
+  return { Origin: baseURL };
+}
+
+/**
+ * Creates the account `name` (email `name@example.org`) through the REST API, signs the page's
+ * browser context in as it and opens the home page. Journeys set up their people this way; the sign-up form
+ * itself is covered by auth.spec.ts and organizations.spec.ts.
+ */
+export async function signUp(page: Page, name: string, password = STRONG): Promise<void> {
+  const headers = origin();
+  const signup = await page.request.post('/api/v1/auth/signup', {
+    headers,
+    data: { username: name, email: `${name}@example.org`, password },
+  });
+  expect(signup.status(), await signup.text()).toBe(201);
+  const login = await page.request.post('/api/v1/auth/login', {
+    headers,
+    data: { login: name, password },
+  });
+  expect(login.status(), await login.text()).toBe(200);
+  // Where the sign-up form leaves a new person: the home page, signed in.
+  await page.goto('/');
+  if (jsEnabled(test.info())) await waitForHydration(page);
+}
+
+/** Creates the organization `name` as the page's signed-in user, through the REST API, and
+ * opens it. */
+export async function createOrg(page: Page, name: string): Promise<void> {
+  const created = await page.request.post('/api/v1/organizations', {
+    headers: origin(),
+    data: { name },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  // Where the form leaves its creator: the organization's overview.
+  await page.goto(`/orgs/${name}`);
+  if (jsEnabled(test.info())) await waitForHydration(page);
 }

@@ -1,18 +1,11 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration } from './support';
+import { createOrg, expectAccessible, jsEnabled, signUp, waitForHydration } from './support';
 
-const STRONG = 'violet tractor quietly hums';
 
 test('create a token, use it from a script, revoke it', async ({ page, playwright, baseURL }, testInfo) => {
   const js = jsEnabled(testInfo);
   const name = `${testInfo.project.name}-tokens`;
-  await page.goto('/signup');
-  if (js) await waitForHydration(page);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Email').fill(`${name}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('banner')).toContainText(`Signed in as ${name}`);
+  await signUp(page, name);
 
   await page.goto('/settings/tokens');
   if (js) await waitForHydration(page);
@@ -64,16 +57,8 @@ test('organization and group tokens: created once, used by a script, revoked', a
     await page.goto(path);
     if (js) await waitForHydration(page);
   };
-  await visit('/signup');
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Email').fill(`${name}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('banner')).toContainText(`Signed in as ${name}`);
-  await visit('/orgs/new');
-  await page.getByLabel('Name', { exact: true }).fill(org);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(`/orgs/${org}`);
+  await signUp(page, name);
+  await createOrg(page, org);
 
   // An organization token with the Viewer role.
   await page.getByRole('link', { name: 'Tokens' }).click();

@@ -1,20 +1,13 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, jsEnabled, totp, waitForHydration, watchConsole } from './support';
+import { expectAccessible, jsEnabled, signUp, STRONG, totp, waitForHydration, watchConsole } from './support';
 
-const STRONG = 'violet tractor quietly hums';
 
 test('enrol an authenticator, sign in with codes, turn it off', async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
   const errors = watchConsole(page);
   const name = `${testInfo.project.name}-totp`;
   const header = page.getByRole('banner');
-  await page.goto('/signup');
-  if (js) await waitForHydration(page);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Email').fill(`${name}@example.org`);
-  await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(header).toContainText(`Signed in as ${name}`);
+  await signUp(page, name);
 
   // Enrol: QR code and key, then a code from the "app".
   await page.goto('/settings/two-factor');
