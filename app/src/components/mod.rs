@@ -9,6 +9,7 @@ pub mod error_panel;
 pub mod form;
 pub mod layout;
 pub mod lifetime_field;
+pub mod loading;
 pub mod member_suggestions;
 pub mod org_switcher;
 pub mod recovery_codes;

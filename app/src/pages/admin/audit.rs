@@ -1,4 +1,5 @@
 use crate::api::audit::list_all_audit;
+use crate::components::loading::loading;
 use crate::pages::orgs::audit::{AuditBody, AuditParams};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,13 +15,7 @@ pub fn AdminAuditPage() -> impl IntoView {
     });
     view! {
         <Title text="Audit log" />
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let filters = params().filters();
                 let listed = events.await;

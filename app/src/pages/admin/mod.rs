@@ -9,6 +9,7 @@ pub mod user;
 pub mod users;
 
 use crate::api::admin::admin_check;
+use crate::components::loading::loading;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -51,13 +52,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <p class="org__eyebrow">"Site administration"</p>
                 <h1>{title}</h1>
             </header>
-            <Suspense fallback=|| {
-                view! {
-                    <p class="muted" role="status">
-                        "Loading…"
-                    </p>
-                }
-            }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match allowed.await {
                         Ok(()) => {

@@ -1,5 +1,6 @@
 use crate::api::admin::{AddOrgOwner, list_org_members};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::domain::day;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,13 +24,7 @@ pub fn AdminOrganizationPage() -> impl IntoView {
             <a href="/admin/organizations">"← All organizations"</a>
         </p>
         <h2>{move || org.get()}</h2>
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match members.await {
                     Err(err) if err.status() == 404 => {

@@ -1,4 +1,5 @@
 use crate::api::admin::list_organizations;
+use crate::components::loading::loading;
 use crate::domain::day;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,13 +10,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_organizations());
     view! {
         <Title text="Organizations" />
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match orgs.await {
                     Err(err) => {

@@ -1,4 +1,5 @@
 use crate::api::admin::list_outbox;
+use crate::components::loading::loading;
 use crate::domain::percent::encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,13 +13,7 @@ pub fn AdminOutboxPage() -> impl IntoView {
     let messages = Resource::new(move || query.read().get("cursor"), list_outbox);
     view! {
         <Title text="Outbox" />
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match messages.await {
                     Err(err) => {

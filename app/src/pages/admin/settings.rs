@@ -1,5 +1,6 @@
 use crate::api::admin::{SaveSettings, get_settings};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -22,13 +23,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 "The settings were saved; they apply now."
             </p>
         </Show>
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match settings.await {
                     Err(err) => {

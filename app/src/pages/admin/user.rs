@@ -5,6 +5,7 @@ use crate::api::admin::{
 use crate::components::confirm_step::ConfirmStep;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, submission_error};
+use crate::components::loading::loading;
 use crate::domain::admin::AdminUser;
 use crate::domain::day;
 use leptos::prelude::*;
@@ -36,13 +37,7 @@ pub fn AdminUserPage() -> impl IntoView {
         <p>
             <a href="/admin/users">"← All users"</a>
         </p>
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let from_cookie = reveal.await.ok().flatten();
                 match user.await {

@@ -1,5 +1,6 @@
-use super::{PageError, loading, org_param, use_org};
+use super::{PageError, org_param, use_org};
 use crate::api::audit::list_org_audit;
+use crate::components::loading::loading;
 use crate::domain::audit::AuditEvent;
 use crate::domain::percent::encode;
 use crate::domain::permission::Permission;

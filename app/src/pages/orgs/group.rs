@@ -1,8 +1,9 @@
 use super::group_tokens::GroupTokens;
-use super::{PageError, loading, org_param, use_org};
+use super::{PageError, org_param, use_org};
 use crate::api::groups::{AddGroupMember, DeleteGroup, RemoveGroupMember, UpdateGroup, get_group};
 use crate::components::confirm_step::ConfirmStep;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::components::member_suggestions::{MemberSearch, MemberSuggestions};
 use crate::domain::group::{Group, GroupDetail};
 use crate::domain::organization::OrgView;

@@ -1,5 +1,6 @@
-use super::{PageError, loading, org_param, use_org};
+use super::{PageError, org_param, use_org};
 use crate::api::orgs::explain_member;
+use crate::components::loading::loading;
 use crate::domain::explain::{Explanation, GrantedBy, PermissionGrant};
 use crate::domain::permission::Scope;
 use leptos::prelude::*;

@@ -17,6 +17,7 @@ pub mod settings;
 pub mod tokens;
 
 use crate::api::orgs::get_org_view;
+use crate::components::loading::loading;
 use crate::domain::organization::OrgView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -110,15 +111,6 @@ where
                 Suspend::new(async move { org_view.await.ok().map(render) })
             }}
         </Suspense>
-    }
-}
-
-/// What a page shows while its data is read.
-pub fn loading() -> impl IntoView {
-    view! {
-        <p class="muted" role="status">
-            "Loading…"
-        </p>
     }
 }
 

@@ -1,11 +1,12 @@
 use super::projects::access_label;
-use super::{PageError, loading, org_param, use_org};
+use super::{PageError, org_param, use_org};
 use crate::api::projects::{
     DeleteProject, RemoveProjectAccess, SetProjectAccess, TransferProject, UpdateProject,
     get_project,
 };
 use crate::components::confirm_step::ConfirmStep;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::components::member_suggestions::{MemberSearch, MemberSuggestions};
 use crate::domain::day;
 use crate::domain::permission::{Permission, PermissionSet};

@@ -1,6 +1,7 @@
-use super::{loading, org_param, use_org};
+use super::{org_param, use_org};
 use crate::api::projects::{CreateProject, list_projects};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::domain::day;
 use crate::domain::organization::OrgView;
 use crate::domain::permission::Permission;

@@ -1,6 +1,7 @@
-use super::{OrgRefresh, PageError, loading, org_param, use_org};
+use super::{OrgRefresh, PageError, org_param, use_org};
 use crate::api::roles::{DeleteRole, SaveRole, list_roles, preview_role, role_holders};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::domain::organization::OrgView;
 use crate::domain::permission::{CATALOG, Permission, PermissionSet};
 use crate::domain::role::RoleInfo;

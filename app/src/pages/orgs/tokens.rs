@@ -1,9 +1,10 @@
-use super::{PageError, loading, org_param, use_org};
+use super::{PageError, org_param, use_org};
 use crate::api::org_tokens::{
     CreateOrgToken, RevokeOrgToken, list_org_tokens, take_org_token_reveal,
 };
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::lifetime_field::LifetimeField;
+use crate::components::loading::loading;
 use crate::components::token_reveal::TokenReveal;
 use crate::components::token_table::TokenTable;
 use crate::domain::organization::OrgView;

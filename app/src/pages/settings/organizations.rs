@@ -2,6 +2,7 @@ use super::{SettingsFrame, SignInFirst};
 use crate::api::auth::current_user;
 use crate::api::orgs::{RemoveMember, my_organizations};
 use crate::components::form::{FormError, submission_error};
+use crate::components::loading::loading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -37,13 +38,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     "New organization"
                 </a>
             </p>
-            <Suspense fallback=|| {
-                view! {
-                    <p class="muted" role="status">
-                        "Loading…"
-                    </p>
-                }
-            }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     let Some(user) = me.await.ok().flatten() else {
                         return view! { <SignInFirst /> }.into_any();

@@ -4,6 +4,7 @@ use crate::api::auth::current_user;
 use crate::api::email::ResendVerification;
 use crate::components::avatar::Avatar;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::domain::user::User;
 use crate::domain::username;
 use leptos::prelude::*;
@@ -22,13 +23,7 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text="Profile" />
         <SettingsFrame title="Profile">
-            <Suspense fallback=|| {
-                view! {
-                    <p class="muted" role="status">
-                        "Loading…"
-                    </p>
-                }
-            }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) => {

@@ -4,6 +4,7 @@ use crate::api::two_factor::{
     take_recovery_reveal,
 };
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::loading::loading;
 use crate::components::recovery_codes::RecoveryCodesReveal;
 use crate::domain::two_factor::{Enrolment, TwoFactorStatus};
 use leptos::prelude::*;
@@ -56,13 +57,7 @@ pub fn TwoFactorPage() -> impl IntoView {
             <p class="muted">
                 "With two-factor on, signing in needs your password and a code from an authenticator app on your phone (any app that supports TOTP)."
             </p>
-            <Suspense fallback=|| {
-                view! {
-                    <p class="muted" role="status">
-                        "Loading…"
-                    </p>
-                }
-            }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     let from_cookie = reveal.await.ok().flatten();
                     match status.await {
