@@ -2,6 +2,8 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use super::paths::SessionPath;
+use super::refusals::{Conflict, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::session::SessionInfo;
 use app::domain::user::User;
 use app::error::AppError;
@@ -18,7 +20,7 @@ use axum::response::{IntoResponse, Response};
     tag = "account",
     responses(
         (status = 200, description = "The caller", body = User),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+        NotAuthenticated
     )
 )]
 pub async fn get(
@@ -42,6 +44,8 @@ pub struct ChangePassword {
 
 /// Change the caller's password; ends their other sessions. Needs a signed-in user (a session
 /// opened with a temporary password may call only this).
+///
+/// Refusals: 422: Wrong current password or a weak new one.
 #[utoipa::path(
     post,
     path = "/account/password",
@@ -49,8 +53,7 @@ pub struct ChangePassword {
     request_body = ChangePassword,
     responses(
         (status = 204, description = "Changed; other sessions ended, and a session cookie is replaced by a fresh one (`Set-Cookie`)"),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 422, description = "Wrong current password or a weak new one", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Invalid
     )
 )]
 pub async fn change_password(
@@ -83,7 +86,7 @@ pub async fn change_password(
     tag = "account",
     responses(
         (status = 200, description = "Sessions, most recently used first", body = app::domain::organization::Page<SessionInfo>),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+        NotAuthenticated
     )
 )]
 pub async fn sessions(
@@ -101,16 +104,16 @@ pub async fn sessions(
     delete,
     path = "/account/sessions/{id}",
     tag = "account",
-    params(("id" = String, Path, description = "Session id from the list")),
+    params(SessionPath),
     responses(
         (status = 204, description = "Ended"),
-        (status = 404, description = "No such session of yours", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn revoke_session(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(id): Path<String>,
+    Path(SessionPath { id }): Path<SessionPath>,
 ) -> Result<StatusCode, AppError> {
     account_security::revoke_session(&state.db, &principal, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -118,6 +121,8 @@ pub async fn revoke_session(
 
 /// Change the caller's username, display name or email (email needs `current_password`).
 /// Needs a signed-in user.
+///
+/// Refusals: 422: Invalid or taken value, or wrong current password.
 #[utoipa::path(
     patch,
     path = "/account",
@@ -125,8 +130,7 @@ pub async fn revoke_session(
     request_body = app::domain::user::ProfileUpdate,
     responses(
         (status = 200, description = "The updated account", body = User),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken value, or wrong current password", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Invalid
     )
 )]
 pub async fn update(
@@ -145,14 +149,15 @@ pub async fn update(
 
 /// Send a new verification link to the caller's unverified email address. Needs a signed-in
 /// user.
+///
+/// Refusals: 409: The address is already verified.
 #[utoipa::path(
     post,
     path = "/account/email/verification",
     tag = "account",
     responses(
         (status = 204, description = "A new link was sent (the earlier ones no longer work)"),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 409, description = "The address is already verified", body = app::error::ErrorBody)
+        NotAuthenticated, Conflict
     )
 )]
 pub async fn resend_verification(

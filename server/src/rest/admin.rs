@@ -4,6 +4,8 @@ use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::json::ApiQuery;
+use super::paths::{OrgPath, UserPath};
+use super::refusals::{Conflict, Invalid, Malformed, NotAuthenticated, NotFound, NotSiteAdmin};
 use app::domain::admin::SettingsUpdate;
 use app::domain::admin::{
     AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
@@ -27,12 +29,13 @@ fn private(body: impl IntoResponse) -> Response {
 }
 
 /// Users by username; search and filters.
+///
+/// Refusals: 422: Bad filter.
 #[utoipa::path(
     get, path = "/admin/users", tag = "admin", params(UserQuery),
     responses(
         (status = 200, description = "One page of users", body = Page<AdminUser>),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 422, description = "Bad filter", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin, Invalid
     )
 )]
 pub async fn users(
@@ -46,12 +49,13 @@ pub async fn users(
 }
 
 /// Create a user with a temporary password (shown once).
+///
+/// Refusals: 422: Bad or taken email or username.
 #[utoipa::path(
     post, path = "/admin/users", tag = "admin", request_body = NewUserInput,
     responses(
         (status = 201, description = "Created", body = CreatedUser),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 422, description = "Bad or taken email or username", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, NotSiteAdmin, Invalid
     )
 )]
 pub async fn create_user(
@@ -64,20 +68,20 @@ pub async fn create_user(
 }
 
 /// Activate/deactivate, grant/revoke site admin, set the display name.
+///
+/// Refusals: 409: `self_action` or `last_site_admin`.
 #[utoipa::path(
     patch, path = "/admin/users/{username}", tag = "admin",
-    params(("username" = String, Path, description = "Username")), request_body = AdminUserUpdate,
+    params(UserPath), request_body = AdminUserUpdate,
     responses(
         (status = 200, description = "Updated", body = User),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 404, description = "No such user", body = app::error::ErrorBody),
-        (status = 409, description = "`self_action` or `last_site_admin`", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, NotSiteAdmin, NotFound, Conflict
     )
 )]
 pub async fn update_user(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(username): Path<String>,
+    Path(UserPath { username }): Path<UserPath>,
     ApiJson(change): ApiJson<AdminUserUpdate>,
 ) -> Result<ApiJson<User>, AppError> {
     Ok(ApiJson(
@@ -95,17 +99,16 @@ pub async fn update_user(
 /// A new temporary password; the user's sessions end.
 #[utoipa::path(
     post, path = "/admin/users/{username}/reset-password", tag = "admin",
-    params(("username" = String, Path, description = "Username")),
+    params(UserPath),
     responses(
         (status = 200, description = "The temporary password (shown once)", body = TemporaryPassword),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 404, description = "No such user", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin, NotFound
     )
 )]
 pub async fn reset_password(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(username): Path<String>,
+    Path(UserPath { username }): Path<UserPath>,
 ) -> Result<Response, AppError> {
     let reset =
         admin_users::reset_password(&state.db, &principal, &username, chrono::Utc::now()).await?;
@@ -120,21 +123,20 @@ pub struct Reason {
 }
 
 /// Turn a locked-out user's two-factor off (`?reason=` is recorded in the audit log).
+///
+/// Refusals: 409: Two-factor is not on; 422: No reason given.
 #[utoipa::path(
     delete, path = "/admin/users/{username}/two-factor", tag = "admin",
-    params(("username" = String, Path, description = "Username"), Reason),
+    params(UserPath, Reason),
     responses(
         (status = 204, description = "Two-factor is off"),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 404, description = "No such user", body = app::error::ErrorBody),
-        (status = 409, description = "Two-factor is not on", body = app::error::ErrorBody),
-        (status = 422, description = "No reason given", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin, NotFound, Conflict, Invalid
     )
 )]
 pub async fn disable_two_factor(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(username): Path<String>,
+    Path(UserPath { username }): Path<UserPath>,
     ApiQuery(query): ApiQuery<Reason>,
 ) -> Result<StatusCode, AppError> {
     admin_users::disable_two_factor(
@@ -149,20 +151,20 @@ pub async fn disable_two_factor(
 }
 
 /// Delete a user.
+///
+/// Refusals: 409: `last_owner`, `owns_projects`, `self_action` or `last_site_admin`.
 #[utoipa::path(
     delete, path = "/admin/users/{username}", tag = "admin",
-    params(("username" = String, Path, description = "Username")),
+    params(UserPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 404, description = "No such user", body = app::error::ErrorBody),
-        (status = 409, description = "`last_owner`, `owns_projects`, `self_action` or `last_site_admin`", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin, NotFound, Conflict
     )
 )]
 pub async fn delete_user(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(username): Path<String>,
+    Path(UserPath { username }): Path<UserPath>,
 ) -> Result<StatusCode, AppError> {
     admin_users::delete(&state.db, &principal, &username, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -173,7 +175,7 @@ pub async fn delete_user(
     get, path = "/admin/organizations", tag = "admin",
     responses(
         (status = 200, description = "Organizations by name", body = Page<AdminOrganization>),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin
     )
 )]
 pub async fn organizations(
@@ -190,7 +192,7 @@ pub async fn organizations(
     get, path = "/admin/settings", tag = "admin",
     responses(
         (status = 200, description = "The settings", body = InstanceSettings),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin
     )
 )]
 pub async fn settings(
@@ -203,12 +205,13 @@ pub async fn settings(
 }
 
 /// Change the instance settings (applied at once).
+///
+/// Refusals: 422: A value out of range.
 #[utoipa::path(
     patch, path = "/admin/settings", tag = "admin", request_body = SettingsUpdate,
     responses(
         (status = 200, description = "The settings now", body = InstanceSettings),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 422, description = "A value out of range", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, NotSiteAdmin, Invalid
     )
 )]
 pub async fn update_settings(
@@ -233,7 +236,7 @@ pub struct OutboxQuery {
     get, path = "/admin/outbox", tag = "admin", params(OutboxQuery),
     responses(
         (status = 200, description = "Messages, newest first", body = Page<OutboxMessage>),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin
     )
 )]
 pub async fn outbox(
@@ -249,17 +252,16 @@ pub async fn outbox(
 /// An organization's members (first 200 by username), members or not.
 #[utoipa::path(
     get, path = "/admin/organizations/{org}/members", tag = "admin",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Members by username", body = Page<app::domain::organization::Member>),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin, NotFound
     )
 )]
 pub async fn org_members(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<ApiJson<Page<app::domain::organization::Member>>, AppError> {
     Ok(ApiJson(Page::all(
         admin_instance::org_members(&state.db, &principal, &org).await?,
@@ -267,21 +269,21 @@ pub async fn org_members(
 }
 
 /// Make a user an owner of an organization (for an ownerless or abandoned one); audited.
+///
+/// Refusals: 422: No such active user.
 #[utoipa::path(
     post, path = "/admin/organizations/{org}/owners", tag = "admin",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = app::domain::admin::NewOwner,
     responses(
         (status = 204, description = "They are an owner now"),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization", body = app::error::ErrorBody),
-        (status = 422, description = "No such active user", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, NotSiteAdmin, NotFound, Invalid
     )
 )]
 pub async fn add_owner(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(input): ApiJson<app::domain::admin::NewOwner>,
 ) -> Result<StatusCode, AppError> {
     admin_instance::add_owner(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;

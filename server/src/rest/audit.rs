@@ -6,6 +6,8 @@ use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::json::ApiQuery;
+use super::paths::OrgPath;
+use super::refusals::{Forbidden, Invalid, NotAuthenticated, NotFound, NotSiteAdmin};
 use app::domain::audit::AuditEvent;
 use app::domain::audit::AuditQuery;
 use app::domain::organization::Page;
@@ -20,22 +22,22 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// The organization's events, newest first. Needs `audit.read`.
+///
+/// Refusals: 422: Bad time or cursor.
 #[utoipa::path(
     get,
     path = "/organizations/{org}/audit-events",
     tag = "audit",
-    params(("org" = String, Path, description = "Organization name"), AuditQuery),
+    params(OrgPath, AuditQuery),
     responses(
         (status = 200, description = "Events, newest first", body = Page<AuditEvent>),
-        (status = 403, description = "Missing `audit.read`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 422, description = "Bad time or cursor", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn org_events(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<ApiJson<Page<AuditEvent>>, AppError> {
     Ok(ApiJson(
@@ -51,7 +53,7 @@ pub async fn org_events(
     params(AuditQuery),
     responses(
         (status = 200, description = "Events, newest first", body = Page<AuditEvent>),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin
     )
 )]
 pub async fn all_events(
@@ -103,17 +105,16 @@ impl ExportQuery {
     get,
     path = "/organizations/{org}/audit-events/export",
     tag = "audit",
-    params(("org" = String, Path, description = "Organization name"), ExportQuery),
+    params(OrgPath, ExportQuery),
     responses(
         (status = 200, description = "A file: text/csv or application/x-ndjson"),
-        (status = 403, description = "Missing `audit.read`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn org_export(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
     let jsonl = query.jsonl()?;
@@ -134,7 +135,7 @@ pub async fn org_export(
     params(ExportQuery),
     responses(
         (status = 200, description = "A file: text/csv or application/x-ndjson"),
-        (status = 403, description = "Not a site admin", body = app::error::ErrorBody)
+        NotAuthenticated, NotSiteAdmin
     )
 )]
 pub async fn all_export(

@@ -2,6 +2,7 @@
 
 use super::ApiJson;
 use super::caller::{Caller, Client};
+use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound, Throttled};
 use app::domain::user::User;
 use app::domain::user::{LoginInput, SignupInput};
 use app::error::{AppError, ErrorCode};
@@ -13,6 +14,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// Create an account. No permission; only while the sign-up mode is `open` (else 403).
+///
+/// Refusals: 403: Sign-up is not open; 422: Invalid username, email or password; 429: Too many
+/// sign-ups with addresses already in use from this client.
 #[utoipa::path(
     post,
     path = "/auth/signup",
@@ -20,10 +24,7 @@ use serde::Serialize;
     request_body = SignupInput,
     responses(
         (status = 201, description = "The new account", body = User),
-        (status = 400, description = "Malformed body", body = app::error::ErrorBody),
-        (status = 403, description = "Sign-up is not open", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid username, email or password", body = app::error::ErrorBody),
-        (status = 429, description = "Too many sign-ups with addresses already in use from this client", body = app::error::ErrorBody)
+        Malformed, Forbidden, Invalid, Throttled
     )
 )]
 pub async fn signup(
@@ -42,6 +43,9 @@ pub struct LoginResponse {
 }
 
 /// Sign in with username or email and password; sets the session cookie. No permission.
+///
+/// Refusals: 401: `invalid_credentials`, `two_factor_required`, or `password_change_required`
+/// (with a cookie that only allows changing the password); 429: Too many attempts.
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -49,8 +53,7 @@ pub struct LoginResponse {
     request_body = LoginInput,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
-        (status = 401, description = "`invalid_credentials`, `two_factor_required`, or `password_change_required` (with a cookie that only allows changing the password)", body = app::error::ErrorBody),
-        (status = 429, description = "Too many attempts", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Throttled
     )
 )]
 pub async fn login(
@@ -125,7 +128,7 @@ pub struct VerifyEmail {
     request_body = VerifyEmail,
     responses(
         (status = 204, description = "The address is verified"),
-        (status = 404, description = "Unknown, used or expired link, or the account's address changed since", body = app::error::ErrorBody)
+        Malformed, NotFound
     )
 )]
 pub async fn verify_email(

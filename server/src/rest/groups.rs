@@ -2,6 +2,8 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use super::paths::{GroupMemberPath, GroupPath, OrgPath};
+use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::group::Group;
 use app::domain::group::{GroupUpdate, NewGroup};
 use app::domain::organization::{MemberUser, Page};
@@ -16,17 +18,16 @@ use axum::http::StatusCode;
     get,
     path = "/organizations/{org}/groups",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Every group, by name", body = Page<Group>),
-        (status = 403, description = "Missing `groups.read`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<ApiJson<Page<Group>>, AppError> {
     Ok(ApiJson(Page::all(
         groups::list(&state.db, &principal, &org).await?,
@@ -34,23 +35,24 @@ pub async fn list(
 }
 
 /// Create a group. Needs `groups.manage`; its role must be within your own rights.
+///
+/// Refusals: 403: Missing `groups.manage`, or a role beyond your own; 422: Invalid or taken
+/// name, unknown role.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/groups",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = NewGroup,
     responses(
         (status = 201, description = "Created", body = Group),
-        (status = 403, description = "Missing `groups.manage`, or a role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken name, unknown role", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(input): ApiJson<NewGroup>,
 ) -> Result<(StatusCode, ApiJson<Group>), AppError> {
     let group = groups::create(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
@@ -62,16 +64,16 @@ pub async fn create(
     get,
     path = "/organizations/{org}/groups/{group}",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    params(GroupPath),
     responses(
         (status = 200, description = "The group", body = Group),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn get(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group)): Path<(String, String)>,
+    Path(GroupPath { org, group }): Path<GroupPath>,
 ) -> Result<ApiJson<Group>, AppError> {
     Ok(ApiJson(
         groups::get(&state.db, &principal, &org, &group)
@@ -82,23 +84,24 @@ pub async fn get(
 
 /// Rename a group, change its description or role (`role: null` removes it). Needs
 /// `groups.manage`.
+///
+/// Refusals: 403: Missing `groups.manage`, or a role beyond your own; 422: Invalid or taken
+/// name, unknown role.
 #[utoipa::path(
     patch,
     path = "/organizations/{org}/groups/{group}",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    params(GroupPath),
     request_body = GroupUpdate,
     responses(
         (status = 200, description = "The group", body = Group),
-        (status = 403, description = "Missing `groups.manage`, or a role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken name, unknown role", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group)): Path<(String, String)>,
+    Path(GroupPath { org, group }): Path<GroupPath>,
     ApiJson(change): ApiJson<GroupUpdate>,
 ) -> Result<ApiJson<Group>, AppError> {
     Ok(ApiJson(
@@ -119,17 +122,16 @@ pub async fn update(
     delete,
     path = "/organizations/{org}/groups/{group}",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    params(GroupPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Missing `groups.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn delete(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group)): Path<(String, String)>,
+    Path(GroupPath { org, group }): Path<GroupPath>,
 ) -> Result<StatusCode, AppError> {
     groups::delete(&state.db, &principal, &org, &group, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -140,38 +142,42 @@ pub async fn delete(
     get,
     path = "/organizations/{org}/groups/{group}/members",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    params(GroupPath),
     responses(
         (status = 200, description = "Members, by username", body = Page<MemberUser>),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn members(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group)): Path<(String, String)>,
+    Path(GroupPath { org, group }): Path<GroupPath>,
 ) -> Result<ApiJson<Page<MemberUser>>, AppError> {
     let detail = groups::get(&state.db, &principal, &org, &group).await?;
     Ok(ApiJson(Page::all(detail.members)))
 }
 
 /// Put a member of the organization in the group. Needs `groups.manage`.
+///
+/// Refusals: 422: Not a member of the organization.
 #[utoipa::path(
     put,
     path = "/organizations/{org}/groups/{group}/members/{username}",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name"), ("username" = String, Path, description = "Member")),
+    params(GroupMemberPath),
     responses(
         (status = 204, description = "In the group"),
-        (status = 403, description = "Missing `groups.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody),
-        (status = 422, description = "Not a member of the organization", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn add_member(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group, username)): Path<(String, String, String)>,
+    Path(GroupMemberPath {
+        org,
+        group,
+        username,
+    }): Path<GroupMemberPath>,
 ) -> Result<StatusCode, AppError> {
     groups::add_member(
         &state.db,
@@ -190,17 +196,20 @@ pub async fn add_member(
     delete,
     path = "/organizations/{org}/groups/{group}/members/{username}",
     tag = "groups",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name"), ("username" = String, Path, description = "Member")),
+    params(GroupMemberPath),
     responses(
         (status = 204, description = "Out of the group"),
-        (status = 403, description = "Missing `groups.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, group, or member in it", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn remove_member(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group, username)): Path<(String, String, String)>,
+    Path(GroupMemberPath {
+        org,
+        group,
+        username,
+    }): Path<GroupMemberPath>,
 ) -> Result<StatusCode, AppError> {
     groups::remove_member(
         &state.db,

@@ -3,6 +3,8 @@
 
 use super::ApiJson;
 use super::caller::{Caller, Client};
+use super::paths::{InvitationPath, LinkPath, OrgPath};
+use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::invitation::{Invitation, PublicInvitation};
 use app::domain::invitation::{InvitationSignup, NewInvitationInput};
 use app::domain::organization::Page;
@@ -16,24 +18,24 @@ use serde::Serialize;
 
 /// Invite someone by email; the link is emailed and returned in `accept_url`. Needs
 /// `members.invite`.
+///
+/// Refusals: 403: Missing `members.invite`, or a role beyond your own; 409: `already_member`,
+/// or `conflict` for a pending invitation; 422: Invalid email, unknown role or group.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/invitations",
     tag = "invitations",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = NewInvitationInput,
     responses(
         (status = 201, description = "Invited", body = Invitation),
-        (status = 403, description = "Missing `members.invite`, or a role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 409, description = "`already_member`, or `conflict` for a pending invitation", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid email, unknown role or group", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Conflict, Invalid
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(input): ApiJson<NewInvitationInput>,
 ) -> Result<(StatusCode, ApiJson<Invitation>), AppError> {
     let base = state.base_url();
@@ -54,38 +56,38 @@ pub async fn create(
     get,
     path = "/organizations/{org}/invitations",
     tag = "invitations",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Pending invitations", body = Page<Invitation>),
-        (status = 403, description = "Missing `members.invite`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<ApiJson<Page<Invitation>>, AppError> {
     let list = invitations::list(&state.db, &principal, &org, chrono::Utc::now()).await?;
     Ok(ApiJson(Page::all(list)))
 }
 
 /// Send a new link (the old one stops working). Needs `members.invite`.
+///
+/// Refusals: 403: Without `members.invite`, or the rights to give the invitation's role and groups.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/invitations/{id}/resend",
     tag = "invitations",
-    params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
+    params(InvitationPath),
     responses(
         (status = 200, description = "The invitation with its new link", body = Invitation),
-        (status = 403, description = "Without `members.invite`, or the rights to give the invitation's role and groups", body = app::error::ErrorBody),
-        (status = 404, description = "No such invitation", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn resend(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, id)): Path<(String, String)>,
+    Path(InvitationPath { org, id }): Path<InvitationPath>,
 ) -> Result<ApiJson<Invitation>, AppError> {
     let base = state.base_url();
     let invitation =
@@ -98,16 +100,16 @@ pub async fn resend(
     delete,
     path = "/organizations/{org}/invitations/{id}",
     tag = "invitations",
-    params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Invitation id")),
+    params(InvitationPath),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 404, description = "No such invitation", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn revoke(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, id)): Path<(String, String)>,
+    Path(InvitationPath { org, id }): Path<InvitationPath>,
 ) -> Result<StatusCode, AppError> {
     invitations::revoke(&state.db, &principal, &org, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -118,15 +120,15 @@ pub async fn revoke(
     get,
     path = "/invitations/{token}",
     tag = "invitations",
-    params(("token" = String, Path, description = "The token from the link")),
+    params(LinkPath),
     responses(
         (status = 200, description = "The invitation", body = PublicInvitation),
-        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody)
+        NotFound
     )
 )]
 pub async fn view(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Path(LinkPath { token }): Path<LinkPath>,
 ) -> Result<ApiJson<PublicInvitation>, AppError> {
     Ok(ApiJson(
         invitations::view(&state.db, &token, chrono::Utc::now()).await?,
@@ -140,23 +142,24 @@ pub struct Accepted {
 }
 
 /// Accept as the signed-in user, whose email must be the invited one.
+///
+/// Refusals: 403: The invitation is for another email address, or the address is not verified
+/// yet; 409: `already_member`; `conflict` when whoever sent it may no longer grant its role or
+/// groups.
 #[utoipa::path(
     post,
     path = "/invitations/{token}/accept",
     tag = "invitations",
-    params(("token" = String, Path, description = "The token from the link")),
+    params(LinkPath),
     responses(
         (status = 200, description = "Joined", body = Accepted),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 403, description = "The invitation is for another email address, or the address is not verified yet", body = app::error::ErrorBody),
-        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody),
-        (status = 409, description = "`already_member`; `conflict` when whoever sent it may no longer grant its role or groups", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound, Conflict
     )
 )]
 pub async fn accept(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(token): Path<String>,
+    Path(LinkPath { token }): Path<LinkPath>,
 ) -> Result<ApiJson<Accepted>, AppError> {
     let organization =
         invitations::accept(&state.db, &principal, &token, chrono::Utc::now()).await?;
@@ -168,16 +171,16 @@ pub async fn accept(
     post,
     path = "/invitations/{token}/decline",
     tag = "invitations",
-    params(("token" = String, Path, description = "The token from the link")),
+    params(LinkPath),
     responses(
         (status = 204, description = "Declined"),
-        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody)
+        NotFound
     )
 )]
 pub async fn decline(
     State(state): State<AppState>,
     Client(client): Client,
-    Path(token): Path<String>,
+    Path(LinkPath { token }): Path<LinkPath>,
 ) -> Result<StatusCode, AppError> {
     invitations::decline(&state.db, &token, &client.ip, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -185,23 +188,24 @@ pub async fn decline(
 
 /// Create an account for the invited address (verified; allowed in every sign-up mode) and
 /// join. No authentication: the link is the credential.
+///
+/// Refusals: 409: Whoever sent it may no longer grant its role or groups; 422: Invalid or taken
+/// username, weak password, or the address already has an account.
 #[utoipa::path(
     post,
     path = "/invitations/{token}/signup",
     tag = "invitations",
-    params(("token" = String, Path, description = "The token from the link")),
+    params(LinkPath),
     request_body = InvitationSignup,
     responses(
         (status = 201, description = "The new account, a member now", body = User),
-        (status = 404, description = "Used, revoked, declined or expired", body = app::error::ErrorBody),
-        (status = 409, description = "Whoever sent it may no longer grant its role or groups", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken username, weak password, or the address already has an account", body = app::error::ErrorBody)
+        Malformed, NotFound, Conflict, Invalid
     )
 )]
 pub async fn signup(
     State(state): State<AppState>,
     Client(client): Client,
-    Path(token): Path<String>,
+    Path(LinkPath { token }): Path<LinkPath>,
     ApiJson(input): ApiJson<InvitationSignup>,
 ) -> Result<(StatusCode, ApiJson<User>), AppError> {
     let user =

@@ -4,6 +4,8 @@
 use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
+use super::paths::{GroupPath, GroupTokenPath, OrgPath, OrgTokenPath};
+use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::organization::Page;
 use app::domain::token::{CreatedToken, TokenInfo};
 use app::domain::token::{NewGroupToken, NewOrganizationToken};
@@ -25,17 +27,16 @@ fn private(body: impl IntoResponse) -> Response {
     get,
     path = "/organizations/{org}/tokens",
     tag = "tokens",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Live organization tokens, newest first", body = Page<TokenInfo>),
-        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<Response, AppError> {
     let list = org_tokens::list(&state.db, &principal, &org).await?;
     Ok(private(ApiJson(Page::all(list))))
@@ -43,23 +44,24 @@ pub async fn list(
 
 /// Create an organization token acting with `role` (shown once). Needs `tokens.manage` and
 /// every permission of the role.
+///
+/// Refusals: 403: Missing `tokens.manage`, or a role beyond your own; 422: Bad description,
+/// role or lifetime.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/tokens",
     tag = "tokens",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = NewOrganizationToken,
     responses(
         (status = 201, description = "Created; `token` is shown this once", body = CreatedToken),
-        (status = 403, description = "Missing `tokens.manage`, or a role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 422, description = "Bad description, role or lifetime", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(input): ApiJson<NewOrganizationToken>,
 ) -> Result<Response, AppError> {
     let created =
@@ -72,17 +74,16 @@ pub async fn create(
     delete,
     path = "/organizations/{org}/tokens/{id}",
     tag = "tokens",
-    params(("org" = String, Path, description = "Organization name"), ("id" = String, Path, description = "Token id")),
+    params(OrgTokenPath),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such token", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn revoke(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, id)): Path<(String, String)>,
+    Path(OrgTokenPath { org, id }): Path<OrgTokenPath>,
 ) -> Result<StatusCode, AppError> {
     org_tokens::revoke(&state.db, &principal, &org, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -93,17 +94,16 @@ pub async fn revoke(
     get,
     path = "/organizations/{org}/groups/{group}/tokens",
     tag = "tokens",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    params(GroupPath),
     responses(
         (status = 200, description = "Live group tokens, newest first", body = Page<TokenInfo>),
-        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn list_group(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group)): Path<(String, String)>,
+    Path(GroupPath { org, group }): Path<GroupPath>,
 ) -> Result<Response, AppError> {
     let list = org_tokens::list_group(&state.db, &principal, &org, &group).await?;
     Ok(private(ApiJson(Page::all(list))))
@@ -111,23 +111,24 @@ pub async fn list_group(
 
 /// Create a token acting with the group's role (shown once). Needs `tokens.manage` and every
 /// permission of the group's role.
+///
+/// Refusals: 403: Missing `tokens.manage`, or a group role beyond your own; 422: Bad
+/// description or lifetime.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/groups/{group}/tokens",
     tag = "tokens",
-    params(("org" = String, Path, description = "Organization name"), ("group" = String, Path, description = "Group name")),
+    params(GroupPath),
     request_body = NewGroupToken,
     responses(
         (status = 201, description = "Created; `token` is shown this once", body = CreatedToken),
-        (status = 403, description = "Missing `tokens.manage`, or a group role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or group", body = app::error::ErrorBody),
-        (status = 422, description = "Bad description or lifetime", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn create_group(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group)): Path<(String, String)>,
+    Path(GroupPath { org, group }): Path<GroupPath>,
     ApiJson(input): ApiJson<NewGroupToken>,
 ) -> Result<Response, AppError> {
     let created = org_tokens::create_group(
@@ -147,21 +148,16 @@ pub async fn create_group(
     delete,
     path = "/organizations/{org}/groups/{group}/tokens/{id}",
     tag = "tokens",
-    params(
-        ("org" = String, Path, description = "Organization name"),
-        ("group" = String, Path, description = "Group name"),
-        ("id" = String, Path, description = "Token id")
-    ),
+    params(GroupTokenPath),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, description = "Missing `tokens.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such group or token", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn revoke_group(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, group, id)): Path<(String, String, String)>,
+    Path(GroupTokenPath { org, group, id }): Path<GroupTokenPath>,
 ) -> Result<StatusCode, AppError> {
     org_tokens::revoke_group(&state.db, &principal, &org, &group, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,6 +1,8 @@
 //! `/api/v1/organizations/{org}` and its members; `/api/v1/account/organizations`.
 
 use super::caller::Caller;
+use super::paths::{MemberPath, OrgPath};
+use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use super::{ApiJson, ApiQuery};
 use app::domain::organization::RoleChange;
 use app::domain::organization::{Member, MyOrganization, Organization, Page};
@@ -14,6 +16,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 /// Create an organization; the caller becomes its owner. Needs a signed-in user.
+///
+/// Refusals: 422: Invalid or taken name.
 #[utoipa::path(
     post,
     path = "/organizations",
@@ -21,8 +25,7 @@ use serde::Deserialize;
     request_body = NewOrganization,
     responses(
         (status = 201, description = "Created; the caller is its owner", body = Organization),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken name", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Invalid
     )
 )]
 pub async fn create(
@@ -35,44 +38,45 @@ pub async fn create(
 }
 
 /// An organization. Needs membership (`org.read`); others get 404.
+///
+/// Refusals: 403: `two_factor_policy`.
 #[utoipa::path(
     get,
     path = "/organizations/{org}",
     tag = "organizations",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The organization", body = Organization),
-        (status = 403, description = "`two_factor_policy`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn get(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<ApiJson<Organization>, AppError> {
     let access = organizations::get(&state.db, &principal, &org).await?;
     Ok(ApiJson(access.organization()))
 }
 
 /// Rename the organization or change its settings. Needs `org.update`.
+///
+/// Refusals: 422: Invalid or taken name; two-factor policy without two-factor yourself.
 #[utoipa::path(
     patch,
     path = "/organizations/{org}",
     tag = "organizations",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = OrganizationUpdate,
     responses(
         (status = 200, description = "The updated organization", body = Organization),
-        (status = 403, description = "Missing `org.update`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken name; two-factor policy without two-factor yourself", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(change): ApiJson<OrganizationUpdate>,
 ) -> Result<ApiJson<Organization>, AppError> {
     let org =
@@ -86,17 +90,16 @@ pub async fn update(
     delete,
     path = "/organizations/{org}",
     tag = "organizations",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Missing `org.delete`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn delete(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<StatusCode, AppError> {
     organizations::delete(&state.db, &principal, &org, None, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -117,17 +120,16 @@ pub struct ListQuery {
     get,
     path = "/organizations/{org}/members",
     tag = "organizations",
-    params(("org" = String, Path, description = "Organization name"), ListQuery),
+    params(OrgPath, ListQuery),
     responses(
         (status = 200, description = "One page of members", body = Page<Member>),
-        (status = 403, description = "Missing `members.read`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn members(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<ApiJson<Page<Member>>, AppError> {
     let page = members::list(
@@ -144,24 +146,24 @@ pub async fn members(
 
 /// Change a member's role. Needs `members.update_role`; only owners grant or take away Owner;
 /// 409 `last_owner` for the last owner.
+///
+/// Refusals: 403: Missing `members.update_role`, Owner by a non-owner, or a role beyond your
+/// own; 409: `last_owner`; 422: Unknown role.
 #[utoipa::path(
     patch,
     path = "/organizations/{org}/members/{username}",
     tag = "organizations",
-    params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
+    params(MemberPath),
     request_body = RoleChange,
     responses(
         (status = 200, description = "The member", body = Member),
-        (status = 403, description = "Missing `members.update_role`, Owner by a non-owner, or a role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or member", body = app::error::ErrorBody),
-        (status = 409, description = "`last_owner`", body = app::error::ErrorBody),
-        (status = 422, description = "Unknown role", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Conflict, Invalid
     )
 )]
 pub async fn change_role(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, username)): Path<(String, String)>,
+    Path(MemberPath { org, username }): Path<MemberPath>,
     ApiJson(change): ApiJson<RoleChange>,
 ) -> Result<ApiJson<Member>, AppError> {
     let member = members::change_role(
@@ -178,22 +180,22 @@ pub async fn change_role(
 
 /// Remove a member, or leave (yourself). Needs `members.remove` unless leaving; 409
 /// `last_owner` for the last owner.
+///
+/// Refusals: 403: Missing `members.remove`, or an owner removed by a non-owner; 409: `last_owner`.
 #[utoipa::path(
     delete,
     path = "/organizations/{org}/members/{username}",
     tag = "organizations",
-    params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
+    params(MemberPath),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Missing `members.remove`, or an owner removed by a non-owner", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or member", body = app::error::ErrorBody),
-        (status = 409, description = "`last_owner`", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound, Conflict
     )
 )]
 pub async fn remove_member(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, username)): Path<(String, String)>,
+    Path(MemberPath { org, username }): Path<MemberPath>,
 ) -> Result<StatusCode, AppError> {
     members::remove(&state.db, &principal, &org, &username, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -206,7 +208,7 @@ pub async fn remove_member(
     tag = "account",
     responses(
         (status = 200, description = "Every organization the caller belongs to", body = Page<MyOrganization>),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+        NotAuthenticated
     )
 )]
 pub async fn mine(

@@ -2,6 +2,8 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use super::paths::{AccessPath, OrgPath, ProjectPath};
+use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::organization::Page;
 use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
 use app::domain::project::{Project, ProjectDetail, ProjectGrant};
@@ -16,16 +18,16 @@ use axum::http::StatusCode;
     get,
     path = "/organizations/{org}/projects",
     tag = "projects",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Projects by name, each with the caller's project permissions", body = Page<Project>),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<ApiJson<Page<Project>>, AppError> {
     Ok(ApiJson(Page::all(
         projects::list(&state.db, &principal, &org).await?,
@@ -33,23 +35,24 @@ pub async fn list(
 }
 
 /// Create a project; the caller owns it. Needs `projects.create`.
+///
+/// Refusals: 403: Missing `projects.create`, or a token (a project needs a person as owner);
+/// 422: Invalid or taken name.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/projects",
     tag = "projects",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = NewProject,
     responses(
         (status = 201, description = "Created", body = Project),
-        (status = 403, description = "Missing `projects.create`, or a token (a project needs a person as owner)", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken name", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(input): ApiJson<NewProject>,
 ) -> Result<(StatusCode, ApiJson<Project>), AppError> {
     let project = projects::create(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
@@ -61,16 +64,16 @@ pub async fn create(
     get,
     path = "/organizations/{org}/projects/{project}",
     tag = "projects",
-    params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
+    params(ProjectPath),
     responses(
         (status = 200, description = "The project", body = ProjectDetail),
-        (status = 404, description = "No such project, or not readable by the caller", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn get(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, project)): Path<(String, String)>,
+    Path(ProjectPath { org, project }): Path<ProjectPath>,
 ) -> Result<ApiJson<ProjectDetail>, AppError> {
     Ok(ApiJson(
         projects::get(&state.db, &principal, &org, &project).await?,
@@ -78,23 +81,23 @@ pub async fn get(
 }
 
 /// Rename (owner or `projects.manage`) or describe (`project.write`) a project.
+///
+/// Refusals: 403: Not allowed; 422: Invalid or taken name.
 #[utoipa::path(
     patch,
     path = "/organizations/{org}/projects/{project}",
     tag = "projects",
-    params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
+    params(ProjectPath),
     request_body = ProjectUpdate,
     responses(
         (status = 200, description = "Updated", body = Project),
-        (status = 403, description = "Not allowed", body = app::error::ErrorBody),
-        (status = 404, description = "No such project", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid or taken name", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, project)): Path<(String, String)>,
+    Path(ProjectPath { org, project }): Path<ProjectPath>,
     ApiJson(change): ApiJson<ProjectUpdate>,
 ) -> Result<ApiJson<Project>, AppError> {
     Ok(ApiJson(
@@ -111,44 +114,45 @@ pub async fn update(
 }
 
 /// Delete a project and its grants. Owner or `projects.manage`.
+///
+/// Refusals: 403: Not the owner and no `projects.manage`.
 #[utoipa::path(
     delete,
     path = "/organizations/{org}/projects/{project}",
     tag = "projects",
-    params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
+    params(ProjectPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not the owner and no `projects.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such project", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn delete(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, project)): Path<(String, String)>,
+    Path(ProjectPath { org, project }): Path<ProjectPath>,
 ) -> Result<StatusCode, AppError> {
     projects::delete(&state.db, &principal, &org, &project, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Hand a project to another member. Owner or `projects.manage`.
+///
+/// Refusals: 403: Not the owner and no `projects.manage`; 422: `new_owner` is not a member.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/projects/{project}/transfer",
     tag = "projects",
-    params(("org" = String, Path, description = "Organization name"), ("project" = String, Path, description = "Project name")),
+    params(ProjectPath),
     request_body = Transfer,
     responses(
         (status = 200, description = "Transferred", body = Project),
-        (status = 403, description = "Not the owner and no `projects.manage`", body = app::error::ErrorBody),
-        (status = 404, description = "No such project", body = app::error::ErrorBody),
-        (status = 422, description = "`new_owner` is not a member", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn transfer(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, project)): Path<(String, String)>,
+    Path(ProjectPath { org, project }): Path<ProjectPath>,
     ApiJson(input): ApiJson<Transfer>,
 ) -> Result<ApiJson<Project>, AppError> {
     Ok(ApiJson(
@@ -166,28 +170,29 @@ pub async fn transfer(
 
 /// Give a member (`user`) or a group (`group`) a project role. Needs
 /// `project.manage_access` and every permission the role carries.
+///
+/// Refusals: 403: Missing `project.manage_access`, or a role beyond your own; 422: Unknown
+/// project role.
 #[utoipa::path(
     put,
     path = "/organizations/{org}/projects/{project}/access/{kind}/{name}",
     tag = "projects",
-    params(
-        ("org" = String, Path, description = "Organization name"),
-        ("project" = String, Path, description = "Project name"),
-        ("kind" = String, Path, description = "`user` or `group`"),
-        ("name" = String, Path, description = "Username or group name")
-    ),
+    params(AccessPath),
     request_body = AccessGrant,
     responses(
         (status = 200, description = "Granted", body = ProjectGrant),
-        (status = 403, description = "Missing `project.manage_access`, or a role beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such project, member or group", body = app::error::ErrorBody),
-        (status = 422, description = "Unknown project role", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn set_access(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, project, kind, name)): Path<(String, String, String, String)>,
+    Path(AccessPath {
+        org,
+        project,
+        kind,
+        name,
+    }): Path<AccessPath>,
     ApiJson(input): ApiJson<AccessGrant>,
 ) -> Result<ApiJson<ProjectGrant>, AppError> {
     Ok(ApiJson(
@@ -210,22 +215,21 @@ pub async fn set_access(
     delete,
     path = "/organizations/{org}/projects/{project}/access/{kind}/{name}",
     tag = "projects",
-    params(
-        ("org" = String, Path, description = "Organization name"),
-        ("project" = String, Path, description = "Project name"),
-        ("kind" = String, Path, description = "`user` or `group`"),
-        ("name" = String, Path, description = "Username or group name")
-    ),
+    params(AccessPath),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, description = "Missing `project.manage_access`", body = app::error::ErrorBody),
-        (status = 404, description = "No such project or grant", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn remove_access(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, project, kind, name)): Path<(String, String, String, String)>,
+    Path(AccessPath {
+        org,
+        project,
+        kind,
+        name,
+    }): Path<AccessPath>,
 ) -> Result<StatusCode, AppError> {
     projects::remove_access(
         &state.db,

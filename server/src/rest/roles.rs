@@ -2,6 +2,8 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use super::paths::{MemberPath, OrgPath, RolePath};
+use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::explain::Explanation;
 use app::domain::organization::Page;
 use app::domain::permission::CatalogEntry;
@@ -22,7 +24,7 @@ use axum::http::StatusCode;
     tag = "roles",
     responses(
         (status = 200, description = "Every permission", body = Page<CatalogEntry>),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+        NotAuthenticated
     )
 )]
 pub async fn catalog(Caller(principal): Caller) -> Result<ApiJson<Page<CatalogEntry>>, AppError> {
@@ -34,17 +36,16 @@ pub async fn catalog(Caller(principal): Caller) -> Result<ApiJson<Page<CatalogEn
     get,
     path = "/organizations/{org}/roles",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Built-in (and custom) roles", body = Page<RoleInfo>),
-        (status = 403, description = "Missing `roles.read`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
 ) -> Result<ApiJson<Page<RoleInfo>>, AppError> {
     Ok(ApiJson(Page::all(
         roles::list(&state.db, &principal, &org).await?,
@@ -57,17 +58,16 @@ pub async fn list(
     get,
     path = "/organizations/{org}/members/{username}/permissions",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name"), ("username" = String, Path, description = "Member")),
+    params(MemberPath),
     responses(
         (status = 200, description = "Permissions and their sources", body = Explanation),
-        (status = 403, description = "Missing `members.read`", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or member", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound
     )
 )]
 pub async fn explain(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, username)): Path<(String, String)>,
+    Path(MemberPath { org, username }): Path<MemberPath>,
 ) -> Result<ApiJson<Explanation>, AppError> {
     Ok(ApiJson(
         members::explain(&state.db, &principal, &org, &username).await?,
@@ -76,24 +76,24 @@ pub async fn explain(
 
 /// Create a custom role. Needs `roles.manage`; 403 if it carries a permission you lack; 422
 /// for an unknown permission; 409 for a taken or built-in name.
+///
+/// Refusals: 403: Missing `roles.manage`, or a permission beyond your own; 409: Name taken or
+/// built-in; 422: Invalid name or unknown permission.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/roles",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name")),
+    params(OrgPath),
     request_body = NewRole,
     responses(
         (status = 201, description = "Created", body = RoleInfo),
-        (status = 403, description = "Missing `roles.manage`, or a permission beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization, or not a member", body = app::error::ErrorBody),
-        (status = 409, description = "Name taken or built-in", body = app::error::ErrorBody),
-        (status = 422, description = "Invalid name or unknown permission", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Conflict, Invalid
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(org): Path<String>,
+    Path(OrgPath { org }): Path<OrgPath>,
     ApiJson(input): ApiJson<NewRole>,
 ) -> Result<(StatusCode, ApiJson<RoleInfo>), AppError> {
     let role = roles::create(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
@@ -105,16 +105,16 @@ pub async fn create(
     get,
     path = "/organizations/{org}/roles/{role}",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    params(RolePath),
     responses(
         (status = 200, description = "The role", body = RoleInfo),
-        (status = 404, description = "No such organization or role", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn get(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, role)): Path<(String, String)>,
+    Path(RolePath { org, role }): Path<RolePath>,
 ) -> Result<ApiJson<RoleInfo>, AppError> {
     Ok(ApiJson(
         roles::get(&state.db, &principal, &org, &role).await?,
@@ -123,24 +123,24 @@ pub async fn get(
 
 /// Edit a custom role. Needs `roles.manage` and every permission of the role before and
 /// after; built-in roles: 409.
+///
+/// Refusals: 403: Missing `roles.manage`, or a permission beyond your own; 409: A built-in
+/// role, or changed meanwhile; 422: Unknown permission.
 #[utoipa::path(
     patch,
     path = "/organizations/{org}/roles/{role}",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    params(RolePath),
     request_body = RoleUpdate,
     responses(
         (status = 200, description = "The role", body = RoleInfo),
-        (status = 403, description = "Missing `roles.manage`, or a permission beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or role", body = app::error::ErrorBody),
-        (status = 409, description = "A built-in role, or changed meanwhile", body = app::error::ErrorBody),
-        (status = 422, description = "Unknown permission", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, NotFound, Conflict, Invalid
     )
 )]
 pub async fn update(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, role)): Path<(String, String)>,
+    Path(RolePath { org, role }): Path<RolePath>,
     ApiJson(change): ApiJson<RoleUpdate>,
 ) -> Result<ApiJson<RoleInfo>, AppError> {
     Ok(ApiJson(
@@ -158,22 +158,22 @@ pub async fn update(
 
 /// Delete a custom role; its holders fall back to no role. Needs `roles.manage`; built-in
 /// roles: 409.
+///
+/// Refusals: 403: Missing `roles.manage`, or a permission beyond your own; 409: A built-in role.
 #[utoipa::path(
     delete,
     path = "/organizations/{org}/roles/{role}",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    params(RolePath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Missing `roles.manage`, or a permission beyond your own", body = app::error::ErrorBody),
-        (status = 404, description = "No such organization or role", body = app::error::ErrorBody),
-        (status = 409, description = "A built-in role", body = app::error::ErrorBody)
+        NotAuthenticated, Forbidden, NotFound, Conflict
     )
 )]
 pub async fn delete(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, role)): Path<(String, String)>,
+    Path(RolePath { org, role }): Path<RolePath>,
 ) -> Result<StatusCode, AppError> {
     roles::delete(&state.db, &principal, &org, &role, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -181,23 +181,23 @@ pub async fn delete(
 
 /// Who would gain or lose which permissions if the role carried `permissions`. Needs
 /// `roles.manage`.
+///
+/// Refusals: 409: A built-in role; 422: Unknown permission.
 #[utoipa::path(
     post,
     path = "/organizations/{org}/roles/{role}/preview",
     tag = "roles",
-    params(("org" = String, Path, description = "Organization name"), ("role" = String, Path, description = "Role name")),
+    params(RolePath),
     request_body = PreviewInput,
     responses(
         (status = 200, description = "Gains and losses per member", body = Preview),
-        (status = 404, description = "No such organization or role", body = app::error::ErrorBody),
-        (status = 409, description = "A built-in role", body = app::error::ErrorBody),
-        (status = 422, description = "Unknown permission", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, NotFound, Conflict, Invalid
     )
 )]
 pub async fn preview(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path((org, role)): Path<(String, String)>,
+    Path(RolePath { org, role }): Path<RolePath>,
     ApiJson(input): ApiJson<PreviewInput>,
 ) -> Result<ApiJson<Preview>, AppError> {
     Ok(ApiJson(

@@ -3,6 +3,8 @@
 use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
+use super::paths::TokenPath;
+use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::token::{CreatedToken, TokenInfo};
 use app::error::AppError;
 use app::service::tokens;
@@ -25,6 +27,9 @@ pub struct NewToken {
 }
 
 /// Create a user token; the secret is in `token`, returned this once. Needs a signed-in user.
+///
+/// Refusals: 403: A token cannot create tokens (needs a session); the admin scope needs a site
+/// admin; 422: Bad description or lifetime.
 #[utoipa::path(
     post,
     path = "/account/tokens",
@@ -32,9 +37,7 @@ pub struct NewToken {
     request_body = NewToken,
     responses(
         (status = 201, description = "Created; `token` is shown only now", body = CreatedToken),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 403, description = "A token cannot create tokens (needs a session); the admin scope needs a site admin", body = app::error::ErrorBody),
-        (status = 422, description = "Bad description or lifetime", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, Invalid
     )
 )]
 pub async fn create(
@@ -63,7 +66,7 @@ pub async fn create(
     tag = "account",
     responses(
         (status = 200, description = "Live tokens, newest first", body = app::domain::organization::Page<TokenInfo>),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody)
+        NotAuthenticated
     )
 )]
 pub async fn list(
@@ -81,16 +84,16 @@ pub async fn list(
     delete,
     path = "/account/tokens/{id}",
     tag = "account",
-    params(("id" = String, Path, description = "Token id from the list")),
+    params(TokenPath),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 404, description = "No such token of yours", body = app::error::ErrorBody)
+        NotAuthenticated, NotFound
     )
 )]
 pub async fn revoke(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Path(id): Path<String>,
+    Path(TokenPath { id }): Path<TokenPath>,
 ) -> Result<StatusCode, AppError> {
     tokens::revoke_user_token(&state.db, &principal, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,6 +2,7 @@
 
 use super::ApiJson;
 use super::caller::Caller;
+use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, Throttled};
 use app::domain::two_factor::DisableTwoFactor;
 use app::domain::two_factor::{Enrolment, RecoveryCodes};
 use app::error::AppError;
@@ -26,14 +27,15 @@ fn no_store(body: impl IntoResponse) -> Response {
 
 /// Start enrolment: a new TOTP secret, pending until confirmed. Needs a signed-in user
 /// without two-factor.
+///
+/// Refusals: 409: Two-factor is already on.
 #[utoipa::path(
     post,
     path = "/account/two-factor",
     tag = "account",
     responses(
         (status = 200, description = "The secret, its otpauth URL and a QR code (SVG)", body = Enrolment),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 409, description = "Two-factor is already on", body = app::error::ErrorBody)
+        NotAuthenticated, Conflict
     )
 )]
 pub async fn begin(
@@ -46,6 +48,8 @@ pub async fn begin(
 
 /// Confirm enrolment with a code: two-factor is on, and the 10 recovery codes are returned
 /// (this once). Needs a signed-in user with a pending enrolment.
+///
+/// Refusals: 409: No pending enrolment; 422: Wrong code; 429: Too many wrong codes.
 #[utoipa::path(
     post,
     path = "/account/two-factor/confirm",
@@ -53,10 +57,7 @@ pub async fn begin(
     request_body = CodeInput,
     responses(
         (status = 200, description = "Two-factor is on; a session cookie is replaced by a fresh one (`Set-Cookie`)", body = RecoveryCodes),
-        (status = 401, description = "Not signed in", body = app::error::ErrorBody),
-        (status = 409, description = "No pending enrolment", body = app::error::ErrorBody),
-        (status = 422, description = "Wrong code", body = app::error::ErrorBody),
-        (status = 429, description = "Too many wrong codes", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Conflict, Invalid, Throttled
     )
 )]
 pub async fn confirm(
@@ -77,6 +78,9 @@ pub async fn confirm(
 }
 
 /// Replace the recovery codes; needs a current code. Needs a signed-in user with two-factor.
+///
+/// Refusals: 401: Not signed in, or `invalid_credentials` for a wrong or used code; 409: Two-
+/// factor is not on; 429: Too many wrong codes.
 #[utoipa::path(
     post,
     path = "/account/two-factor/recovery-codes",
@@ -84,9 +88,7 @@ pub async fn confirm(
     request_body = CodeInput,
     responses(
         (status = 200, description = "New recovery codes; the old ones no longer work", body = RecoveryCodes),
-        (status = 401, description = "Not signed in, or `invalid_credentials` for a wrong or used code", body = app::error::ErrorBody),
-        (status = 409, description = "Two-factor is not on", body = app::error::ErrorBody),
-        (status = 429, description = "Too many wrong codes", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Conflict, Throttled
     )
 )]
 pub async fn regenerate(
@@ -106,6 +108,10 @@ pub async fn regenerate(
 
 /// Turn two-factor off (or cancel a pending enrolment) with `password` or `code`. Needs a
 /// signed-in user; 403 `two_factor_policy` while the instance requires two-factor.
+///
+/// Refusals: 401: Not signed in, or `invalid_credentials` for a wrong code; 403:
+/// `two_factor_policy`: required by the instance; 409: Two-factor is not on; 422: Wrong or
+/// missing password; 429: Too many wrong attempts.
 #[utoipa::path(
     delete,
     path = "/account/two-factor",
@@ -113,11 +119,7 @@ pub async fn regenerate(
     request_body = DisableTwoFactor,
     responses(
         (status = 204, description = "Two-factor is off"),
-        (status = 401, description = "Not signed in, or `invalid_credentials` for a wrong code", body = app::error::ErrorBody),
-        (status = 403, description = "`two_factor_policy`: required by the instance", body = app::error::ErrorBody),
-        (status = 409, description = "Two-factor is not on", body = app::error::ErrorBody),
-        (status = 422, description = "Wrong or missing password", body = app::error::ErrorBody),
-        (status = 429, description = "Too many wrong attempts", body = app::error::ErrorBody)
+        Malformed, NotAuthenticated, Forbidden, Conflict, Invalid, Throttled
     )
 )]
 pub async fn disable(
