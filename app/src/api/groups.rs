@@ -26,25 +26,12 @@ pub async fn get_group(org: String, group: String) -> Result<GroupDetail, AppErr
 #[server(endpoint = "orgs/groups/create")]
 pub async fn create_group(
     org: String,
-    name: String,
-    description: String,
-    role: String,
+    #[server(flatten)] input: crate::domain::group::NewGroup,
 ) -> Result<Group, AppError> {
-    use crate::domain::group::NewGroup;
-    use crate::service::groups;
     super::run(move |state, principal| async move {
-        let group = groups::create(
-            &state.db,
-            &principal,
-            &org,
-            &NewGroup {
-                name,
-                description: Some(description),
-                role: Some(role),
-            },
-            chrono::Utc::now(),
-        )
-        .await?;
+        let group =
+            crate::service::groups::create(&state.db, &principal, &org, &input, chrono::Utc::now())
+                .await?;
         super::redirect(&format!("/orgs/{org}/groups/{}", group.name));
         Ok(group)
     })

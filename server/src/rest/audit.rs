@@ -66,31 +66,15 @@ pub async fn all_events(
     ))
 }
 
+/// The export's file format.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
-pub struct ExportQuery {
+pub struct ExportFormat {
     /// `csv` (default) or `jsonl`.
     pub format: Option<String>,
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub target: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
 }
 
-impl ExportQuery {
-    fn filters(&self) -> AuditQuery {
-        AuditQuery {
-            actor: self.actor.clone(),
-            action: self.action.clone(),
-            target: self.target.clone(),
-            since: self.since.clone(),
-            until: self.until.clone(),
-            cursor: None,
-            limit: None,
-        }
-    }
-
+impl ExportFormat {
     fn jsonl(&self) -> Result<bool, AppError> {
         match self.format.as_deref().unwrap_or("csv") {
             "csv" => Ok(false),
@@ -105,7 +89,7 @@ impl ExportQuery {
     get,
     path = "/organizations/{org}/audit-events/export",
     tag = "audit",
-    params(OrgPath, ExportQuery),
+    params(OrgPath, AuditQuery, ExportFormat),
     responses(
         (status = 200, description = "A file: text/csv or application/x-ndjson"),
         NotAuthenticated, Forbidden, NotFound
@@ -115,10 +99,11 @@ pub async fn org_export(
     State(state): State<AppState>,
     Caller(principal): Caller,
     Path(OrgPath { org }): Path<OrgPath>,
-    ApiQuery(query): ApiQuery<ExportQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+    ApiQuery(format): ApiQuery<ExportFormat>,
 ) -> Result<Response, AppError> {
-    let jsonl = query.jsonl()?;
-    let filter = audit::org_filter(&state.db, &principal, &org, &query.filters()).await?;
+    let jsonl = format.jsonl()?;
+    let filter = audit::org_filter(&state.db, &principal, &org, &query).await?;
     Ok(export(
         state,
         filter,
@@ -132,7 +117,7 @@ pub async fn org_export(
     get,
     path = "/admin/audit-events/export",
     tag = "audit",
-    params(ExportQuery),
+    params(AuditQuery, ExportFormat),
     responses(
         (status = 200, description = "A file: text/csv or application/x-ndjson"),
         NotAuthenticated, NotSiteAdmin
@@ -141,11 +126,12 @@ pub async fn org_export(
 pub async fn all_export(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    ApiQuery(query): ApiQuery<ExportQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+    ApiQuery(format): ApiQuery<ExportFormat>,
 ) -> Result<Response, AppError> {
     principal.site_admin()?;
-    let jsonl = query.jsonl()?;
-    let filter = audit::filter(&query.filters(), None)?;
+    let jsonl = format.jsonl()?;
+    let filter = audit::filter(&query, None)?;
     Ok(export(state, filter, jsonl, "audit"))
 }
 

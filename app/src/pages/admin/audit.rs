@@ -1,6 +1,6 @@
 use crate::api::audit::list_all_audit;
 use crate::components::loading::loading;
-use crate::pages::orgs::audit::{AuditBody, AuditParams};
+use crate::pages::orgs::audit::{AuditBody, audit_query};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,10 +9,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
     let query = use_query_map();
-    let params = move || AuditParams::read(&query.read());
-    let events = Resource::new(params, |p| {
-        list_all_audit(p.actor, p.action, p.target, p.since, p.until, p.cursor)
-    });
+    let params = move || audit_query(&query.read());
+    let events = Resource::new(params, list_all_audit);
     view! {
         <Title text="Audit log" />
         <Suspense fallback=loading>

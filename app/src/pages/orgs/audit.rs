@@ -1,7 +1,7 @@
 use super::{PageError, org_param, use_org};
 use crate::api::audit::list_org_audit;
 use crate::components::loading::loading;
-use crate::domain::audit::AuditEvent;
+use crate::domain::audit::{AuditEvent, AuditQuery};
 use crate::domain::percent::encode;
 use crate::domain::permission::Permission;
 use leptos::prelude::*;
@@ -9,59 +9,18 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
-pub const FILTERS: [(&str, &str, &str); 5] = [
-    ("actor", "Actor", "a username, or anonymous"),
-    ("action", "Action", "e.g. member or member.role_changed"),
-    ("target", "Target", "e.g. user:bob or group:devs"),
-    ("since", "From", ""),
-    ("until", "Until (exclusive)", ""),
+/// The filter form's label and hint for each of [`AuditQuery::FILTERS`].
+const LABELS: [(&str, &str); 5] = [
+    ("Actor", "a username, or anonymous"),
+    ("Action", "e.g. member or member.role_changed"),
+    ("Target", "e.g. user:bob or group:devs"),
+    ("From", ""),
+    ("Until (exclusive)", ""),
 ];
 
-/// The filter and cursor values of an audit page's query string (blank ones left out).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditParams {
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub target: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub cursor: Option<String>,
-}
-
-impl AuditParams {
-    pub fn read(query: &ParamsMap) -> Self {
-        let param = |key: &str| {
-            query
-                .get(key)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        AuditParams {
-            actor: param("actor"),
-            action: param("action"),
-            target: param("target"),
-            since: param("since"),
-            until: param("until"),
-            cursor: param("cursor"),
-        }
-    }
-
-    /// The filters that are set, as (key, value) in [`FILTERS`] order, for the form and the
-    /// export links.
-    pub fn filters(&self) -> Vec<(String, String)> {
-        let values = [
-            &self.actor,
-            &self.action,
-            &self.target,
-            &self.since,
-            &self.until,
-        ];
-        FILTERS
-            .iter()
-            .zip(values)
-            .filter_map(|((key, _, _), value)| value.clone().map(|v| (key.to_string(), v)))
-            .collect()
-    }
+/// The audit query of the page's query string.
+pub fn audit_query(query: &ParamsMap) -> AuditQuery {
+    AuditQuery::read(|key| query.get(key))
 }
 
 /// `/orgs/{org}/audit`: the organization's audit log, filtered by actor, action, target and
@@ -71,10 +30,10 @@ pub fn AuditPage() -> impl IntoView {
     let org = org_param();
     let query = use_query_map();
     let org_view = use_org();
-    let params = move || AuditParams::read(&query.read());
+    let params = move || audit_query(&query.read());
     let events = Resource::new(
         move || (org.get(), params()),
-        |(org, p)| list_org_audit(org, p.actor, p.action, p.target, p.since, p.until, p.cursor),
+        |(org, q)| list_org_audit(org, q),
     );
     view! {
         <Title text="Audit log" />
@@ -134,21 +93,16 @@ pub fn AuditBody(
     };
     let form = view! {
         <form method="get" action=base.clone() class="audit-filters">
-            {FILTERS
+            {AuditQuery::FILTERS
                 .iter()
-                .map(|(key, label, hint)| {
+                .zip(LABELS)
+                .map(|(key, (label, hint))| {
                     let id = format!("audit-{key}");
                     let kind = if *key == "since" || *key == "until" { "date" } else { "text" };
                     view! {
                         <div class="field">
-                            <label for=id.clone()>{*label}</label>
-                            <input
-                                id=id
-                                name=*key
-                                type=kind
-                                value=value_of(key)
-                                placeholder=*hint
-                            />
+                            <label for=id.clone()>{label}</label>
+                            <input id=id name=*key type=kind value=value_of(key) placeholder=hint />
                         </div>
                     }
                 })
