@@ -36,19 +36,13 @@ pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {
 /// Creates an organization and opens it. Needs a signed-in user.
 #[server(endpoint = "orgs/create")]
 pub async fn create_organization(
-    name: String,
-    display_name: String,
+    #[server(flatten)] input: crate::domain::organization::NewOrganization,
 ) -> Result<Organization, AppError> {
-    use crate::domain::organization::NewOrganization;
-    use crate::service::organizations;
     super::run(move |state, principal| async move {
-        let org = organizations::create(
+        let org = crate::service::organizations::create(
             &state.db,
             &principal,
-            &NewOrganization {
-                name,
-                display_name: Some(display_name),
-            },
+            &input,
             chrono::Utc::now(),
         )
         .await?;

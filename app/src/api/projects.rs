@@ -33,20 +33,14 @@ pub async fn get_project(org: String, project: String) -> Result<ProjectDetail, 
 #[server(endpoint = "orgs/projects/create")]
 pub async fn create_project(
     org: String,
-    name: String,
-    description: String,
+    #[server(flatten)] input: crate::domain::project::NewProject,
 ) -> Result<Project, AppError> {
-    use crate::domain::project::NewProject;
-    use crate::service::projects;
     super::run(move |state, principal| async move {
-        let project = projects::create(
+        let project = crate::service::projects::create(
             &state.db,
             &principal,
             &org,
-            &NewProject {
-                name,
-                description: Some(description),
-            },
+            &input,
             chrono::Utc::now(),
         )
         .await?;
