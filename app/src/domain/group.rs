@@ -1,7 +1,8 @@
 use super::organization::MemberUser;
 use serde::{Deserialize, Serialize};
 
-/// A group ("team") of an organization's members, with the role its members inherit.
+/// A group (a "team" in some products) of an organization's members, with the role its
+/// members inherit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Group {

@@ -52,7 +52,7 @@ fn optional_role(access: &OrgAccess, role: Option<&str>) -> Result<Option<String
     }
 }
 
-async fn team(db: &Db, access: &OrgAccess, name: &str) -> Result<GroupRow, AppError> {
+async fn find_group(db: &Db, access: &OrgAccess, name: &str) -> Result<GroupRow, AppError> {
     store::groups::get(db, &access.org.id, &name.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)
@@ -106,7 +106,7 @@ pub async fn create(
         ),
     )
     .await?;
-    Ok(to_dto(team(db, &access, name.as_str()).await?))
+    Ok(to_dto(find_group(db, &access, name.as_str()).await?))
 }
 
 /// A group and its members. Needs `groups.read`.
@@ -118,7 +118,7 @@ pub async fn get(
 ) -> Result<GroupDetail, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsRead)?;
-    let row = team(db, &access, group).await?;
+    let row = find_group(db, &access, group).await?;
     let members = store::groups::members(db, &row.id)
         .await?
         .into_iter()
@@ -146,7 +146,7 @@ pub async fn update(
 ) -> Result<Group, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
-    let row = team(db, &access, group).await?;
+    let row = find_group(db, &access, group).await?;
     let name = change
         .name
         .as_deref()
@@ -187,7 +187,7 @@ pub async fn update(
     )
     .await?;
     let now_named = name.as_ref().map_or(row.name.as_str(), Slug::as_str);
-    Ok(to_dto(team(db, &access, now_named).await?))
+    Ok(to_dto(find_group(db, &access, now_named).await?))
 }
 
 /// Deletes a group; its members stay in the organization. Needs `groups.manage` and every
@@ -202,7 +202,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
-    let row = team(db, &access, group).await?;
+    let row = find_group(db, &access, group).await?;
     let audit = entry(
         principal,
         "group.deleted",
@@ -231,7 +231,7 @@ pub async fn add_member(
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
-    let row = team(db, &access, group).await?;
+    let row = find_group(db, &access, group).await?;
     let mut rights = Rights::of(&access);
     rights.join_group(&row)?;
     rulebook::group_projects(db, &access, &row).await?;
@@ -272,7 +272,7 @@ pub async fn remove_member(
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
-    let row = team(db, &access, group).await?;
+    let row = find_group(db, &access, group).await?;
     let mut rights = Rights::of(&access);
     rights.leave_group(&row)?;
     rulebook::group_projects(db, &access, &row).await?;

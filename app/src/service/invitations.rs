@@ -85,19 +85,19 @@ async fn send_email(
     .await
 }
 
-/// Whether `access` may give `role` and a place in each of `teams` (the rulebook, with the
+/// Whether `access` may give `role` and a place in each of `groups` (the rulebook, with the
 /// groups' project grants), and what the writing transaction must confirm.
 async fn grants(
     db: &Db,
     access: &OrgAccess,
     role: &str,
-    teams: &[GroupRow],
+    groups: &[GroupRow],
 ) -> Result<RightsSeen, AppError> {
     let mut rights = Rights::of(access);
     rights.give(role)?;
-    for team in teams {
-        rights.join_group(team)?;
-        rulebook::group_projects(db, access, team).await?;
+    for group in groups {
+        rights.join_group(group)?;
+        rulebook::group_projects(db, access, group).await?;
     }
     Ok(rights.seen())
 }
@@ -107,7 +107,7 @@ async fn preset_groups(db: &Db, row: &InvitationRow) -> Result<Vec<GroupRow>, Ap
     Ok(store::groups::list(db, &row.org_id)
         .await?
         .into_iter()
-        .filter(|t| row.team_ids.contains(&t.id))
+        .filter(|t| row.group_ids.contains(&t.id))
         .collect())
 }
 
@@ -127,19 +127,19 @@ pub async fn invite(
     let email = Email::parse(&input.email)?.key();
     let role = rulebook::known_role(&access, &input.role, "role")?;
     let all = store::groups::list(db, &access.org.id).await?;
-    let mut teams: Vec<GroupRow> = Vec::new();
+    let mut groups: Vec<GroupRow> = Vec::new();
     for name in input.groups.iter().flatten() {
         let name = name.trim().to_lowercase();
-        if name.is_empty() || teams.iter().any(|t| t.name == name) {
+        if name.is_empty() || groups.iter().any(|t| t.name == name) {
             continue;
         }
-        let team = all.iter().find(|t| t.name == name).ok_or_else(|| {
+        let group = all.iter().find(|t| t.name == name).ok_or_else(|| {
             AppError::validation("groups", format!("There is no group \"{name}\"."))
         })?;
-        teams.push(team.clone());
+        groups.push(group.clone());
     }
-    let rights = grants(db, &access, &role, &teams).await?;
-    let team_ids: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
+    let rights = grants(db, &access, &role, &groups).await?;
+    let group_ids: Vec<String> = groups.iter().map(|t| t.id.clone()).collect();
     let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();
     let token = random_secret()?;
     let inviter_token = match &access.actor {
@@ -153,7 +153,7 @@ pub async fn invite(
             org_id: &access.org.id,
             email: &email,
             role: &role,
-            team_ids: &team_ids,
+            group_ids: &group_ids,
             invited_by: access.member_id(),
             inviter_token,
             token_hash: &sha256_hex(&token),
@@ -166,7 +166,7 @@ pub async fn invite(
             "invitation.created",
             format!("invitation:{email}"),
             &access.org.id,
-            json!({ "role": role, "groups": teams.iter().map(|t| &t.name).collect::<Vec<_>>() }),
+            json!({ "role": role, "groups": groups.iter().map(|t| &t.name).collect::<Vec<_>>() }),
             now,
         ),
     )

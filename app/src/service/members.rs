@@ -92,10 +92,10 @@ pub async fn explain(
         .await?
         .ok_or_else(AppError::not_found)?;
     let role = row.role.ok_or_else(AppError::not_found)?;
-    let permissions = org_access::explain(&role, &row.team_roles, &row.custom_roles);
+    let permissions = org_access::explain(&role, &row.group_roles, &row.custom_roles);
     let subject = store::projects::Subject {
         user_id: Some(&target.user_id),
-        team_id: None,
+        group_id: None,
     };
     let projects = store::projects::standings(db, &access.org.id, &subject)
         .await?
@@ -179,13 +179,13 @@ pub async fn remove(
         rights
             .take(&target.role)?
             .member_in(&target.user_id, &target.role, &target.groups);
-        for team in store::groups::list(db, &access.org.id)
+        for group in store::groups::list(db, &access.org.id)
             .await?
             .iter()
             .filter(|t| target.groups.contains(&t.name))
         {
-            rights.leave_group(team)?;
-            rulebook::group_projects(db, &access, team).await?;
+            rights.leave_group(group)?;
+            rulebook::group_projects(db, &access, group).await?;
         }
     }
     let audit = entry(

@@ -96,11 +96,11 @@ impl OrgAccess {
         match &self.actor {
             Actor::Member { user_id, .. } => Subject {
                 user_id: Some(user_id),
-                team_id: None,
+                group_id: None,
             },
             Actor::Token { group_id, .. } => Subject {
                 user_id: None,
-                team_id: group_id.as_deref(),
+                group_id: group_id.as_deref(),
             },
         }
     }
@@ -152,11 +152,11 @@ pub fn role_permissions(role: &str, custom: &[CustomRole]) -> PermissionSet {
 /// ([`resolve`]) and the explainer, so the two cannot disagree.
 pub fn explain(
     role: &str,
-    team_roles: &[GroupRole],
+    group_roles: &[GroupRole],
     custom: &[CustomRole],
 ) -> Vec<PermissionGrant> {
-    let mut team_roles: Vec<&GroupRole> = team_roles.iter().collect();
-    team_roles.sort_by(|a, b| a.team.cmp(&b.team));
+    let mut group_roles: Vec<&GroupRole> = group_roles.iter().collect();
+    group_roles.sort_by(|a, b| a.group.cmp(&b.group));
     let mut sources: Vec<(GrantedBy, PermissionSet)> = vec![(
         GrantedBy {
             kind: "role".into(),
@@ -166,15 +166,15 @@ pub fn explain(
         },
         role_permissions(role, custom),
     )];
-    for team in team_roles {
+    for group in group_roles {
         sources.push((
             GrantedBy {
                 kind: "group".into(),
-                name: team.team.clone(),
-                role: team.role.clone(),
+                name: group.group.clone(),
+                role: group.role.clone(),
                 group: None,
             },
-            role_permissions(&team.role, custom),
+            role_permissions(&group.role, custom),
         ));
     }
     grants_from(&sources)
@@ -284,7 +284,7 @@ fn member_access(
     role: String,
     row: store::organizations::AccessRow,
 ) -> OrgAccess {
-    let grants = explain(&role, &row.team_roles, &row.custom_roles);
+    let grants = explain(&role, &row.group_roles, &row.custom_roles);
     OrgAccess {
         org: row.org,
         actor: Actor::Member {
@@ -320,7 +320,7 @@ pub async fn inviter(
             token_id: row.id,
             prefix: row.prefix,
             org_id,
-            group_id: row.team,
+            group_id: row.group,
             role: row.role,
             ip: String::new(),
         };
@@ -360,10 +360,10 @@ async fn resolve_token(
         .filter(|row| row.org.id == token.org_id)
         .ok_or_else(AppError::not_found)?;
     let role = token.role.clone().unwrap_or_default();
-    if token.group_id.is_some() && row.team.is_none() {
+    if token.group_id.is_some() && row.group.is_none() {
         return Err(AppError::not_found());
     }
-    let grants = explain(&role, &row.team_roles, &row.custom_roles);
+    let grants = explain(&role, &row.group_roles, &row.custom_roles);
     Ok(OrgAccess {
         org: row.org,
         actor: Actor::Token {

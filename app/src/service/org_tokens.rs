@@ -70,7 +70,7 @@ pub async fn create(
             hash: &sha256_hex(&secret),
             prefix: &secret[..8],
             org_id: &access.org.id,
-            team_id: None,
+            group_id: None,
             role: Some(&role),
             description,
             created_by: access.member_id(),
@@ -100,7 +100,7 @@ async fn revoke_in(
     db: &Db,
     principal: &Principal,
     access: &OrgAccess,
-    team_id: Option<&str>,
+    group_id: Option<&str>,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -110,7 +110,7 @@ async fn revoke_in(
     match store::tokens::by_id(db, id).await? {
         Some(row)
             if row.org.as_deref() == Some(access.org.id.as_str())
-                && row.team.as_deref() == team_id
+                && row.group.as_deref() == group_id
                 && row.revoked_at.is_none() =>
         {
             let audit = entry(
@@ -140,7 +140,7 @@ pub async fn revoke(
     revoke_in(db, principal, &access, None, id, now).await
 }
 
-async fn team(
+async fn find_group(
     db: &Db,
     access: &OrgAccess,
     group: &str,
@@ -159,9 +159,9 @@ pub async fn list_group(
     group: &str,
 ) -> Result<Vec<TokenInfo>, AppError> {
     let access = managing(db, principal, org).await?;
-    let team = team(db, &access, group).await?;
-    Rights::of(&access).touch_group(&team)?;
-    Ok(store::tokens::for_org(db, &access.org.id, Some(&team.id))
+    let group = find_group(db, &access, group).await?;
+    Rights::of(&access).touch_group(&group)?;
+    Ok(store::tokens::for_org(db, &access.org.id, Some(&group.id))
         .await?
         .into_iter()
         .map(to_info)
@@ -181,11 +181,11 @@ pub async fn create_group(
     let access = managing(db, principal, org).await?;
     access.person()?;
     principal.in_person()?;
-    let team = team(db, &access, group).await?;
+    let group = find_group(db, &access, group).await?;
     let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
     let mut rights = Rights::of(&access);
-    rights.join_group(&team)?;
-    rulebook::group_projects(db, &access, &team).await?;
+    rights.join_group(&group)?;
+    rulebook::group_projects(db, &access, &group).await?;
     let secret = token_format::generate(TokenKind::Group)?;
     let row = store::tokens::create_org_token(
         db,
@@ -193,7 +193,7 @@ pub async fn create_group(
             hash: &sha256_hex(&secret),
             prefix: &secret[..8],
             org_id: &access.org.id,
-            team_id: Some(&team.id),
+            group_id: Some(&group.id),
             role: None,
             description,
             created_by: access.member_id(),
@@ -206,7 +206,7 @@ pub async fn create_group(
             "token.created",
             format!("token:{}", &secret[..8]),
             &access.org.id,
-            json!({ "kind": "group", "group": team.name, "description": description, "expires_in_days": input.expires_in_days }),
+            json!({ "kind": "group", "group": group.name, "description": description, "expires_in_days": input.expires_in_days }),
             now,
         ),
     )
@@ -230,7 +230,7 @@ pub async fn revoke_group(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = managing(db, principal, org).await?;
-    let team = team(db, &access, group).await?;
-    Rights::of(&access).touch_group(&team)?;
-    revoke_in(db, principal, &access, Some(&team.id), id, now).await
+    let group = find_group(db, &access, group).await?;
+    Rights::of(&access).touch_group(&group)?;
+    revoke_in(db, principal, &access, Some(&group.id), id, now).await
 }

@@ -41,18 +41,18 @@ fn standing(access: &OrgAccess, row: StandingRow) -> Standing {
     }
 }
 
-/// Whether `access` holds, on each project `team` has grants on, what those grants give there
+/// Whether `access` holds, on each project `group` has grants on, what those grants give there
 /// (the rulebook's project half of joining or leaving a group: `rulebook::group_projects`).
 pub(super) async fn covers_group_grants(
     db: &Db,
     access: &OrgAccess,
-    team: &store::groups::GroupRow,
+    group: &store::groups::GroupRow,
 ) -> Result<(), AppError> {
-    let group = Subject {
+    let subject = Subject {
         user_id: None,
-        team_id: Some(&team.id),
+        group_id: Some(&group.id),
     };
-    let theirs = store::projects::standings(db, &access.org.id, &group).await?;
+    let theirs = store::projects::standings(db, &access.org.id, &subject).await?;
     if theirs.is_empty() {
         return Ok(());
     }
@@ -81,7 +81,7 @@ pub(super) async fn covers_group_grants(
         if !held.covers(needed) {
             return Err(AppError::forbidden(format!(
                 "You cannot change who is in \"{}\": it has access to the project \"{}\" beyond your own there.",
-                team.name, row.project.name
+                group.name, row.project.name
             )));
         }
     }
@@ -375,10 +375,10 @@ async fn grantee(
             Ok(("user".into(), member.user_id))
         }
         "group" => {
-            let team = store::groups::get(db, &access.org.id, &name)
+            let group = store::groups::get(db, &access.org.id, &name)
                 .await?
                 .ok_or_else(AppError::not_found)?;
-            Ok(("group".into(), team.id))
+            Ok(("group".into(), group.id))
         }
         _ => Err(AppError::not_found()),
     }

@@ -347,7 +347,7 @@ pub async fn preview(
         let role = row.role.unwrap_or_default();
         let set = |customs: &[CustomRole]| {
             PermissionSet::of(
-                org_access::explain(&role, &row.team_roles, customs)
+                org_access::explain(&role, &row.group_roles, customs)
                     .iter()
                     .map(|g| g.id),
             )

@@ -54,10 +54,10 @@ impl<'a> Rights<'a> {
             Actor::Token { token_id, .. } => Some(token_id.clone()),
             Actor::Member { .. } => None,
         };
-        let mut caller_teams: Vec<CallerGroupSeen> = Vec::new();
+        let mut caller_groups: Vec<CallerGroupSeen> = Vec::new();
         for source in access.grants.iter().flat_map(|g| &g.granted_by) {
-            if source.kind == "group" && !caller_teams.iter().any(|t| t.name == source.name) {
-                caller_teams.push(CallerGroupSeen {
+            if source.kind == "group" && !caller_groups.iter().any(|t| t.name == source.name) {
+                caller_groups.push(CallerGroupSeen {
                     name: source.name.clone(),
                     role: source.role.clone(),
                 });
@@ -74,10 +74,10 @@ impl<'a> Rights<'a> {
             },
         };
         rights.saw_role(&access.role);
-        for team in &caller_teams {
-            rights.saw_role(&team.role);
+        for group in &caller_groups {
+            rights.saw_role(&group.role);
         }
-        rights.seen.caller_teams = caller_teams;
+        rights.seen.caller_groups = caller_groups;
         rights
     }
 
@@ -160,48 +160,48 @@ impl<'a> Rights<'a> {
         Ok(self)
     }
 
-    /// Any change to `team`: only owners change an Owner-role group; the transaction confirms
+    /// Any change to `group`: only owners change an Owner-role group; the transaction confirms
     /// the group's role is still the one checked.
-    pub fn touch_group(&mut self, team: &GroupRow) -> Result<&mut Self, AppError> {
-        if team.role.as_deref() == Some(OWNER) {
+    pub fn touch_group(&mut self, group: &GroupRow) -> Result<&mut Self, AppError> {
+        if group.role.as_deref() == Some(OWNER) {
             self.need_owner(owner_group)?;
         }
-        if !self.seen.teams.iter().any(|t| t.id == team.id) {
-            self.seen.teams.push(GroupSeen {
-                id: team.id.clone(),
-                role: team.role.clone(),
+        if !self.seen.groups.iter().any(|t| t.id == group.id) {
+            self.seen.groups.push(GroupSeen {
+                id: group.id.clone(),
+                role: group.role.clone(),
             });
         }
-        if let Some(role) = team.role.as_deref() {
+        if let Some(role) = group.role.as_deref() {
             self.saw_role(role);
         }
         Ok(self)
     }
 
-    /// Putting someone in `team` (or a token acting for it): gives the group's role.
-    pub fn join_group(&mut self, team: &GroupRow) -> Result<&mut Self, AppError> {
-        self.touch_group(team)?;
-        if let Some(role) = team.role.as_deref()
+    /// Putting someone in `group` (or a token acting for it): gives the group's role.
+    pub fn join_group(&mut self, group: &GroupRow) -> Result<&mut Self, AppError> {
+        self.touch_group(group)?;
+        if let Some(role) = group.role.as_deref()
             && !self.access.permissions.covers(self.permissions_of(role))
         {
             return Err(AppError::forbidden(format!(
                 "You cannot add anyone to \"{}\": its role has permissions you do not hold yourself.",
-                team.name
+                group.name
             )));
         }
         Ok(self)
     }
 
-    /// Taking someone out of `team` (or deleting it, or changing its role): takes the group's
+    /// Taking someone out of `group` (or deleting it, or changing its role): takes the group's
     /// role away from them.
-    pub fn leave_group(&mut self, team: &GroupRow) -> Result<&mut Self, AppError> {
-        self.touch_group(team)?;
-        if let Some(role) = team.role.as_deref()
+    pub fn leave_group(&mut self, group: &GroupRow) -> Result<&mut Self, AppError> {
+        self.touch_group(group)?;
+        if let Some(role) = group.role.as_deref()
             && !self.access.permissions.covers(self.permissions_of(role))
         {
             return Err(AppError::forbidden(format!(
                 "You cannot change \"{}\": its role has permissions you do not hold yourself.",
-                team.name
+                group.name
             )));
         }
         Ok(self)
@@ -212,7 +212,7 @@ impl<'a> Rights<'a> {
         self.seen.members.push(MemberSeen {
             user: user_id.to_string(),
             role: role.to_string(),
-            teams: None,
+            groups: None,
         });
         self
     }
@@ -220,12 +220,12 @@ impl<'a> Rights<'a> {
     /// The member `user_id` holds `role` and is in exactly `groups` as checked (their removal
     /// takes all of it away); the transaction confirms both.
     pub fn member_in(&mut self, user_id: &str, role: &str, groups: &[String]) -> &mut Self {
-        let mut teams = groups.to_vec();
-        teams.sort();
+        let mut groups = groups.to_vec();
+        groups.sort();
         self.seen.members.push(MemberSeen {
             user: user_id.to_string(),
             role: role.to_string(),
-            teams: Some(teams),
+            groups: Some(groups),
         });
         self
     }
@@ -236,11 +236,11 @@ impl<'a> Rights<'a> {
     }
 }
 
-/// The project half of joining or leaving `team`: a group's project grants reach its
+/// The project half of joining or leaving `group`: a group's project grants reach its
 /// members (and its tokens), so putting someone in it, or taking them out, needs the caller
 /// to hold on each of those projects what the group's grants give there.
-pub async fn group_projects(db: &Db, access: &OrgAccess, team: &GroupRow) -> Result<(), AppError> {
-    super::projects::covers_group_grants(db, access, team).await
+pub async fn group_projects(db: &Db, access: &OrgAccess, group: &GroupRow) -> Result<(), AppError> {
+    super::projects::covers_group_grants(db, access, group).await
 }
 
 /// A role name a form or request gave: a built-in or custom role of the organization

@@ -246,7 +246,7 @@ pub async fn authenticate(
             token_id: row.id,
             prefix: row.prefix,
             org_id,
-            group_id: row.team,
+            group_id: row.group,
             role: row.role,
             ip: String::new(),
         }));

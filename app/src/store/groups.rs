@@ -1,5 +1,6 @@
 //! Groups and their members. Their tables are `team`, `team_member` and `team_name`, since
-//! `group` is a SurrealQL keyword; everything in Rust calls them groups.
+//! `group` is a SurrealQL keyword; the SurrealQL text (and the names it binds) keeps `team`,
+//! everything in Rust calls them groups.
 //!
 //! Invariants:
 //! - A group's name is claimed by `team_name:[org key, name]`, in the transaction that
@@ -26,10 +27,10 @@ pub struct GroupRow {
     pub members_count: i64,
 }
 
-/// A group row from the team record `$t`, for `.map()`. (Counting through a subquery
+/// A group row from the `team` record `$t`, for `.map()`. (Counting through a subquery
 /// correlated by `$parent` would scan the whole `team_member` table in SurrealDB 3; a
 /// closure's parameter lets the planner use the index. See `store/mod.rs`.)
-const TEAM_ROW: &str = "|$t| {
+const GROUP_ROW: &str = "|$t| {
      id: record::id($t.id), name: $t.name, description: $t.description, role: $t.role,
      members_count: count(SELECT VALUE id FROM team_member WHERE team = $t.id)
  }";
@@ -44,7 +45,7 @@ pub struct NewGroup<'a> {
 pub async fn create(
     db: &Db,
     org_id: &str,
-    team: &NewGroup<'_>,
+    group: &NewGroup<'_>,
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
@@ -53,7 +54,7 @@ pub async fn create(
         name,
         description,
         role,
-    } = *team;
+    } = *group;
     let query = format!(
         "BEGIN TRANSACTION;
          IF record::exists(type::record('team_name', [$org, $name])) {{ THROW 'group_name_taken' }};
@@ -80,7 +81,7 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<GroupRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "(SELECT * FROM team WHERE org = type::record('organization', $org) ORDER BY name)
-                 .map({TEAM_ROW})"
+                 .map({GROUP_ROW})"
         ))
         .bind(("org", org_id.to_string()))
         .await?,
@@ -92,7 +93,7 @@ pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<GroupRow>, 
     let mut response = checked(
         db.query(format!(
             "LET $id = type::record('team_name', [$org, $name]).team;
-             IF $id = NONE {{ [] }} ELSE {{ (SELECT * FROM $id).map({TEAM_ROW}) }};"
+             IF $id = NONE {{ [] }} ELSE {{ (SELECT * FROM $id).map({GROUP_ROW}) }};"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("name", name.to_string()))
@@ -113,7 +114,7 @@ pub struct GroupChange<'a> {
 pub async fn update(
     db: &Db,
     org_id: &str,
-    team_id: &str,
+    group_id: &str,
     change: &GroupChange<'_>,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
@@ -135,7 +136,7 @@ pub async fn update(
     );
     Write::audited(db, &query, audit)
         .bind("org", org_id.to_string())
-        .bind("id", team_id.to_string())
+        .bind("id", group_id.to_string())
         .bind("name", change.name.map(str::to_string))
         .bind("description", change.description.map(str::to_string))
         .bind("set_role", change.role.is_some())
@@ -148,7 +149,7 @@ pub async fn update(
 pub async fn delete(
     db: &Db,
     org_id: &str,
-    team_id: &str,
+    group_id: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -165,21 +166,21 @@ pub async fn delete(
     );
     Write::audited(db, &query, audit)
         .bind("org", org_id.to_string())
-        .bind("id", team_id.to_string())
+        .bind("id", group_id.to_string())
         .bind("rights", rights.clone())
         .run()
         .await
 }
 
 /// The group's members: (user id, username, display name), by username.
-pub async fn members(db: &Db, team_id: &str) -> Result<Vec<GroupMemberRow>, StoreError> {
+pub async fn members(db: &Db, group_id: &str) -> Result<Vec<GroupMemberRow>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT record::id(user) AS user_id, user.username AS username,
                     user.email AS email, user.display_name AS display_name
              FROM team_member WHERE team = type::record('team', $id) ORDER BY username",
         )
-        .bind(("id", team_id.to_string()))
+        .bind(("id", group_id.to_string()))
         .await?,
     )?;
     Ok(response.take(0)?)
@@ -197,7 +198,7 @@ pub struct GroupMemberRow {
 pub async fn add_member(
     db: &Db,
     org_id: &str,
-    team_id: &str,
+    group_id: &str,
     user_id: &str,
     rights: &RightsSeen,
     now: DateTime<Utc>,
@@ -216,7 +217,7 @@ pub async fn add_member(
     Write::audited(db, &query, audit)
         .bind("rights", rights.clone())
         .bind("org", org_id.to_string())
-        .bind("team", team_id.to_string())
+        .bind("team", group_id.to_string())
         .bind("user", user_id.to_string())
         .bind("now", now)
         .run()
@@ -225,7 +226,7 @@ pub async fn add_member(
 
 pub async fn remove_member(
     db: &Db,
-    team_id: &str,
+    group_id: &str,
     user_id: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
@@ -238,7 +239,7 @@ pub async fn remove_member(
          COMMIT TRANSACTION;"
     );
     Write::audited(db, &query, audit)
-        .bind("team", team_id.to_string())
+        .bind("team", group_id.to_string())
         .bind("user", user_id.to_string())
         .bind("rights", rights.clone())
         .run()

@@ -35,7 +35,7 @@ pub struct InvitationRow {
     /// The inviting token's key, when a token invited.
     pub inviter_token: Option<String>,
     /// The preset groups' keys (groups deleted since are gone from it).
-    pub team_ids: Vec<String>,
+    pub group_ids: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -46,7 +46,7 @@ const FIELDS: &str = "record::id(id) AS id, record::id(org) AS org_id, org.name 
      invited_by.username AS invited_by, \
      (IF invited_by != NONE { record::id(invited_by) } ELSE { NONE }) AS inviter_id, \
      (IF inviter_token != NONE { record::id(inviter_token) } ELSE { NONE }) AS inviter_token, \
-     (SELECT VALUE record::id(id) FROM $parent.teams ORDER BY name) AS team_ids, \
+     (SELECT VALUE record::id(id) FROM $parent.teams ORDER BY name) AS group_ids, \
      created_at, expires_at";
 
 pub struct NewInvitation<'a> {
@@ -55,7 +55,7 @@ pub struct NewInvitation<'a> {
     /// Lower-cased.
     pub email: &'a str,
     pub role: &'a str,
-    pub team_ids: &'a [String],
+    pub group_ids: &'a [String],
     /// The inviting member; none when a token invites.
     pub invited_by: Option<&'a str>,
     /// The inviting token; none when a member invites.
@@ -97,7 +97,7 @@ pub async fn create(
         .bind("email", new.email.to_string())
         .bind("role", new.role.to_string())
         .bind("rights", rights.clone())
-        .bind("teams", new.team_ids.to_vec())
+        .bind("teams", new.group_ids.to_vec())
         .bind("inviter", new.invited_by.map(str::to_string))
         .bind("inviter_token", new.inviter_token.map(str::to_string))
         .bind("hash", new.token_hash.to_string())
@@ -173,7 +173,7 @@ pub async fn renew(
         "BEGIN TRANSACTION;
          LET $inv = (SELECT role, teams, expires_at FROM ONLY type::record('invitation', $id));
          IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invitation_invalid' }};
-         IF $inv.role != $role OR array::sort(array::map(array::filter($inv.teams, |$t| record::exists($t)), |$t| record::id($t))) != array::sort($team_ids) {{
+         IF $inv.role != $role OR array::sort(array::map(array::filter($inv.teams, |$t| record::exists($t)), |$t| record::id($t))) != array::sort($group_ids) {{
              THROW 'invitation_changed'
          }};
          {RIGHTS_GUARD}
@@ -184,7 +184,7 @@ pub async fn renew(
     Write::audited(db, &query, audit)
         .bind("id", row.id.clone())
         .bind("role", row.role.clone())
-        .bind("team_ids", row.team_ids.clone())
+        .bind("group_ids", row.group_ids.clone())
         .bind("hash", token_hash.to_string())
         .bind("expires_at", expires_at)
         .bind("rights", rights.clone())

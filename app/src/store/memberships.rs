@@ -154,13 +154,13 @@ pub async fn get(db: &Db, org_id: &str, username: &str) -> Result<Option<MemberR
     Ok(rows.into_iter().next())
 }
 
-/// Adds `user_id` with `role` and puts them in `team_ids`.
+/// Adds `user_id` with `role` and puts them in `group_ids`.
 pub async fn add(
     db: &Db,
     org_id: &str,
     user_id: &str,
     role: &str,
-    team_ids: &[String],
+    group_ids: &[String],
     now: DateTime<Utc>,
 ) -> Result<(), Guard> {
     let query = format!(
@@ -185,7 +185,7 @@ pub async fn add(
         .bind("org_key", org_id.to_string())
         .bind("user_key", user_id.to_string())
         .bind("role", role.to_string())
-        .bind("teams", team_ids.to_vec())
+        .bind("teams", group_ids.to_vec())
         .bind("now", now)
         .run()
         .await

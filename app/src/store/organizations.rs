@@ -32,7 +32,7 @@ pub struct AccessRow {
     /// The member's own role; `None` for a non-member.
     pub role: Option<String>,
     /// The member's groups that carry a role.
-    pub team_roles: Vec<GroupRole>,
+    pub group_roles: Vec<GroupRole>,
     /// Whether the caller has two-factor on (for the organization's policy).
     pub two_factor: bool,
     /// The organization's custom roles (name and ticked permissions).
@@ -50,7 +50,7 @@ pub struct CustomRole {
 /// A group of the member's and the role it gives.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct GroupRole {
-    pub team: String,
+    pub group: String,
     pub role: String,
 }
 
@@ -104,7 +104,7 @@ pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessR
              RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
                  org: (SELECT {ORG_FIELDS} FROM ONLY $org),
                  role: (SELECT VALUE role FROM ONLY type::record('membership', [record::id($org), $user])),
-                 team_roles: (SELECT team.name AS team, team.role AS role FROM team_member
+                 group_roles: (SELECT team.name AS group, team.role AS role FROM team_member
                               WHERE org = $org AND user = type::record('user', $user)
                               AND team.role != NONE),
                  two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true,
@@ -124,35 +124,35 @@ pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessR
 pub struct TokenAccessRow {
     pub org: OrgRow,
     /// A group token's group, if it still exists in this organization.
-    pub team: Option<String>,
+    pub group: Option<String>,
     /// That group's role, if it has one.
-    pub team_roles: Vec<GroupRole>,
+    pub group_roles: Vec<GroupRole>,
     pub custom_roles: Vec<CustomRole>,
 }
 
-/// The organization called `name`, with the group `team_id` (a group token's) if it is one
+/// The organization called `name`, with the group `group_id` (a group token's) if it is one
 /// of the organization's groups.
 pub async fn token_access(
     db: &Db,
     name: &str,
-    team_id: Option<&str>,
+    group_id: Option<&str>,
 ) -> Result<Option<TokenAccessRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
-             LET $found = IF $team_key = NONE {{ NONE }} ELSE {{
-                 (SELECT name, role, org FROM ONLY type::record('team', $team_key))
+             LET $found = IF $group_key = NONE {{ NONE }} ELSE {{
+                 (SELECT name, role, org FROM ONLY type::record('team', $group_key))
              }};
              LET $team = IF $found != NONE AND $found.org = $org {{ $found }} ELSE {{ NONE }};
              RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
                  org: (SELECT {ORG_FIELDS} FROM ONLY $org),
-                 team: $team.name,
-                 team_roles: IF $team.role != NONE {{ [{{ team: $team.name, role: $team.role }}] }} ELSE {{ [] }},
+                 group: $team.name,
+                 group_roles: IF $team.role != NONE {{ [{{ group: $team.name, role: $team.role }}] }} ELSE {{ [] }},
                  custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
              }} }};"
         ))
         .bind(("name", name.to_string()))
-        .bind(("team_key", team_id.map(str::to_string)))
+        .bind(("group_key", group_id.map(str::to_string)))
         .await?,
     )?;
     let last = response.num_statements().saturating_sub(1);

@@ -125,7 +125,7 @@ const GRANTS: &str = "(SELECT role, IF team != NONE { team.name } ELSE { NONE } 
      ORDER BY group)";
 
 /// The caller's groups as record ids: a member's groups, or a group token's one group.
-const TEAMS: &str = "LET $teams = IF $team != NONE { [type::record('team', $team)] }
+const GROUPS: &str = "LET $teams = IF $team != NONE { [type::record('team', $team)] }
      ELSE IF $user != NONE { (SELECT VALUE team FROM team_member WHERE org = $org AND user = $user) }
      ELSE { [] };";
 
@@ -134,7 +134,7 @@ const TEAMS: &str = "LET $teams = IF $team != NONE { [type::record('team', $team
 #[derive(Debug, Clone, Default)]
 pub struct Subject<'a> {
     pub user_id: Option<&'a str>,
-    pub team_id: Option<&'a str>,
+    pub group_id: Option<&'a str>,
 }
 
 /// The project called `name` with the grants that reach `subject`.
@@ -148,7 +148,7 @@ pub async fn standing(
         db.query(format!(
             "LET $org = type::record('organization', $org_key);
              LET $user = IF $user_key != NONE {{ type::record('user', $user_key) }} ELSE {{ NONE }};
-             {TEAMS}
+             {GROUPS}
              LET $p = (SELECT VALUE project FROM ONLY type::record('project_name', [$org_key, $name]));
              RETURN IF $p = NONE {{ NONE }} ELSE {{ RETURN {{
                  project: (SELECT {FIELDS} FROM ONLY $p),
@@ -158,7 +158,7 @@ pub async fn standing(
         .bind(("org_key", org_id.to_string()))
         .bind(("name", name.to_string()))
         .bind(("user_key", subject.user_id.map(str::to_string)))
-        .bind(("team", subject.team_id.map(str::to_string)))
+        .bind(("team", subject.group_id.map(str::to_string)))
         .await?,
     )?;
     let last = response.num_statements().saturating_sub(1);
@@ -175,7 +175,7 @@ pub async fn standings(
         db.query(format!(
             "LET $org = type::record('organization', $org_key);
              LET $user = IF $user_key != NONE {{ type::record('user', $user_key) }} ELSE {{ NONE }};
-             {TEAMS}
+             {GROUPS}
              LET $owned = IF $user != NONE {{ (SELECT VALUE id FROM project WHERE org = $org AND owner = $user) }} ELSE {{ [] }};
              LET $granted = (SELECT VALUE project FROM project_access
                  WHERE org = $org AND ((user != NONE AND user = $user) OR (team != NONE AND team IN $teams)));
@@ -191,7 +191,7 @@ pub async fn standings(
         ))
         .bind(("org_key", org_id.to_string()))
         .bind(("user_key", subject.user_id.map(str::to_string)))
-        .bind(("team", subject.team_id.map(str::to_string)))
+        .bind(("team", subject.group_id.map(str::to_string)))
         .await?,
     )?;
     let last = response.num_statements().saturating_sub(1);
@@ -289,7 +289,7 @@ pub async fn transfer(
         .await
 }
 
-/// Who a grant is for: a member (by user id) or a group (by team id).
+/// Who a grant is for: a member (by user id) or a group (by group id).
 #[derive(Debug, Clone, Copy)]
 pub enum Grantee<'a> {
     User(&'a str),

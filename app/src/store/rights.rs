@@ -29,11 +29,11 @@ pub struct RightsSeen {
     /// The calling token's key (none for a member).
     pub caller_token: Option<String>,
     /// The groups whose roles the caller's rights came through (a group token's own group).
-    pub caller_teams: Vec<CallerGroupSeen>,
+    pub caller_groups: Vec<CallerGroupSeen>,
     /// Whether only an owner may make this change.
     pub owner_only: bool,
     pub roles: Vec<RoleSeen>,
-    pub teams: Vec<GroupSeen>,
+    pub groups: Vec<GroupSeen>,
     pub members: Vec<MemberSeen>,
 }
 
@@ -44,7 +44,7 @@ pub struct RoleSeen {
     pub permissions: Vec<String>,
 }
 
-/// A group (team key) and its role when checked.
+/// A group (group key) and its role when checked.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct GroupSeen {
     pub id: String,
@@ -57,7 +57,7 @@ pub struct GroupSeen {
 pub struct MemberSeen {
     pub user: String,
     pub role: String,
-    pub teams: Option<Vec<String>>,
+    pub groups: Option<Vec<String>>,
 }
 
 /// A group (by name) the caller's rights came through, and its role when checked.
@@ -77,7 +77,7 @@ pub const RIGHTS_GUARD: &str = "
          AND (SELECT VALUE revoked_at FROM ONLY type::record('api_token', $rights.caller_token)) != NONE {
          THROW 'rights_changed'
      };
-     FOR $seen IN $rights.caller_teams {
+     FOR $seen IN $rights.caller_groups {
          LET $team = (SELECT VALUE team FROM ONLY type::record('team_name', [$rights.org, $seen.name]));
          IF $team = NONE OR (SELECT VALUE role FROM ONLY $team) != $seen.role
              OR ($rights.caller != '' AND !record::exists(type::record('team_member', [record::id($team), $rights.caller]))) {
@@ -92,7 +92,7 @@ pub const RIGHTS_GUARD: &str = "
              THROW 'role_changed'
          };
      };
-     FOR $seen IN $rights.teams {
+     FOR $seen IN $rights.groups {
          IF !record::exists(type::record('team', $seen.id))
              OR (SELECT VALUE role FROM ONLY type::record('team', $seen.id)) != $seen.role {
              THROW 'role_changed'
@@ -102,9 +102,9 @@ pub const RIGHTS_GUARD: &str = "
          IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $seen.user])) != $seen.role {
              THROW 'role_changed'
          };
-         IF $seen.teams != NONE AND array::sort((SELECT VALUE team.name FROM team_member
+         IF $seen.groups != NONE AND array::sort((SELECT VALUE team.name FROM team_member
                  WHERE org = type::record('organization', $rights.org)
-                 AND user = type::record('user', $seen.user))) != $seen.teams {
+                 AND user = type::record('user', $seen.user))) != $seen.groups {
              THROW 'role_changed'
          };
      };";

@@ -21,7 +21,7 @@ pub struct TokenRow {
     /// An organization or group token's organization.
     pub org: Option<String>,
     /// A group token's group.
-    pub team: Option<String>,
+    pub group: Option<String>,
     /// An organization token's role.
     pub role: Option<String>,
     /// The creator's username (none once they are gone, or when a token created it).
@@ -35,7 +35,7 @@ const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
      (IF created_by != NONE { record::id(created_by) } ELSE { NONE }) AS created_by, \
      created_at, expires_at, last_used_at, revoked_at, \
      (IF org != NONE { record::id(org) } ELSE { NONE }) AS org, \
-     (IF team != NONE { record::id(team) } ELSE { NONE }) AS team, role, \
+     (IF team != NONE { record::id(team) } ELSE { NONE }) AS group, role, \
      created_by.username AS creator, (admin = true) AS admin";
 
 pub struct NewUserToken<'a> {
@@ -80,12 +80,12 @@ pub async fn create_user_token(
     row.ok_or_else(|| surrealdb::Error::internal("token creation returned no row".into()).into())
 }
 
-/// A new organization token (`team_id` none, `role` set) or group token (`team_id` set).
+/// A new organization token (`group_id` none, `role` set) or group token (`group_id` set).
 pub struct NewOrgToken<'a> {
     pub hash: &'a str,
     pub prefix: &'a str,
     pub org_id: &'a str,
-    pub team_id: Option<&'a str>,
+    pub group_id: Option<&'a str>,
     pub role: Option<&'a str>,
     pub description: &'a str,
     pub created_by: Option<&'a str>,
@@ -119,7 +119,7 @@ pub async fn create_org_token(
         .bind("hash", new.hash.to_string())
         .bind("prefix", new.prefix.to_string())
         .bind("org", new.org_id.to_string())
-        .bind("team", new.team_id.map(str::to_string))
+        .bind("team", new.group_id.map(str::to_string))
         .bind("role", new.role.map(str::to_string))
         .bind("rights", rights.clone())
         .bind("description", new.description.to_string())
@@ -133,14 +133,14 @@ pub async fn create_org_token(
     })
 }
 
-/// An organization's live organization tokens (`team_id` none) or one group's live tokens,
+/// An organization's live organization tokens (`group_id` none) or one group's live tokens,
 /// newest first.
 pub async fn for_org(
     db: &Db,
     org_id: &str,
-    team_id: Option<&str>,
+    group_id: Option<&str>,
 ) -> Result<Vec<TokenRow>, StoreError> {
-    let query = if team_id.is_some() {
+    let query = if group_id.is_some() {
         format!(
             "SELECT {FIELDS} FROM api_token
              WHERE team = type::record('team', $team) AND revoked_at = NONE
@@ -157,7 +157,7 @@ pub async fn for_org(
     let mut response = checked(
         db.query(query)
             .bind(("org", org_id.to_string()))
-            .bind(("team", team_id.map(str::to_string)))
+            .bind(("team", group_id.map(str::to_string)))
             .await?,
     )?;
     Ok(response.take(0)?)

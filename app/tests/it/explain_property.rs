@@ -185,7 +185,7 @@ async fn check_seed(seed: u64) {
         }
         for group in group_roles.keys() {
             if rng.chance(30) {
-                let team = store::groups::get(&db, &org_id, group)
+                let found = store::groups::get(&db, &org_id, group)
                     .await
                     .unwrap()
                     .unwrap();
@@ -194,7 +194,7 @@ async fn check_seed(seed: u64) {
                     &db,
                     &org_id,
                     &row.id,
-                    Grantee::Group(&team.id),
+                    Grantee::Group(&found.id),
                     role,
                     &crate::support::audit(),
                 )

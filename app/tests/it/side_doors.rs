@@ -691,7 +691,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
         .unwrap()
         .unwrap()
         .id;
-    let seen = |teams: Vec<CallerGroupSeen>, token: Option<String>| RightsSeen {
+    let seen = |groups: Vec<CallerGroupSeen>, token: Option<String>| RightsSeen {
         org: org_id.clone(),
         caller: if token.is_some() {
             String::new()
@@ -700,7 +700,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
         },
         caller_role: token.is_none().then(|| "owner".to_string()),
         caller_token: token,
-        caller_teams: teams,
+        caller_groups: groups,
         ..RightsSeen::default()
     };
     let change = |rights: RightsSeen| {
