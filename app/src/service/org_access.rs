@@ -77,12 +77,6 @@ impl OrgAccess {
         }
     }
 
-    /// The key the store looks the caller's membership up by for ownership guards; a token's
-    /// matches no membership, so a token is never an owner.
-    pub fn caller_key(&self) -> &str {
-        self.member_id().unwrap_or("")
-    }
-
     /// How the caller is named to others (an inviter, a creator).
     pub fn actor_name(&self) -> String {
         match &self.actor {

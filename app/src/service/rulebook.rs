@@ -26,7 +26,7 @@ use crate::domain::permission::PermissionSet;
 use crate::domain::role::BuiltinRole;
 use crate::error::AppError;
 use crate::store::groups::GroupRow;
-use crate::store::rights::{CallerGroupSeen, GroupSeen, MemberSeen, RightsSeen, RoleSeen};
+use crate::store::rights::{CheckedCaller, RightsSeen};
 use crate::store::{Db, Guard};
 
 const OWNER: &str = "owner";
@@ -49,35 +49,26 @@ impl<'a> Rights<'a> {
     /// The check of `access`, which records the caller's own standing (role, the groups it
     /// comes through, their roles' permissions) for the transaction to confirm.
     pub fn of(access: &'a OrgAccess) -> Self {
-        let caller_role = access.member_id().map(|_| access.role.clone());
-        let caller_token = match &access.actor {
-            Actor::Token { token_id, .. } => Some(token_id.clone()),
-            Actor::Member { .. } => None,
-        };
-        let mut caller_groups: Vec<CallerGroupSeen> = Vec::new();
-        for source in access.grants.iter().flat_map(|g| &g.granted_by) {
-            if source.kind == "group" && !caller_groups.iter().any(|t| t.name == source.name) {
-                caller_groups.push(CallerGroupSeen {
-                    name: source.name.clone(),
-                    role: source.role.clone(),
-                });
-            }
-        }
-        let mut rights = Rights {
-            access,
-            seen: RightsSeen {
-                org: access.org.id.clone(),
-                caller: access.caller_key().to_string(),
-                caller_role,
-                caller_token,
-                ..RightsSeen::default()
+        let caller = match &access.actor {
+            Actor::Member { user_id, .. } => CheckedCaller::Member {
+                user: user_id.clone(),
+                role: access.role.clone(),
+            },
+            Actor::Token { token_id, .. } => CheckedCaller::Token {
+                token: token_id.clone(),
             },
         };
+        let mut rights = Rights {
+            access,
+            seen: RightsSeen::new(&access.org.id, caller),
+        };
         rights.saw_role(&access.role);
-        for group in &caller_groups {
-            rights.saw_role(&group.role);
+        for source in access.grants.iter().flat_map(|g| &g.granted_by) {
+            if source.kind == "group" {
+                rights.seen.saw_caller_group(&source.name, &source.role);
+                rights.saw_role(&source.role);
+            }
         }
-        rights.seen.caller_groups = caller_groups;
         rights
     }
 
@@ -87,13 +78,8 @@ impl<'a> Rights<'a> {
 
     /// Records a custom role's permissions as seen, for the transaction to confirm.
     fn saw_role(&mut self, role: &str) {
-        if let Some(custom) = self.access.custom_roles.iter().find(|c| c.name == role)
-            && !self.seen.roles.iter().any(|r| r.name == role)
-        {
-            self.seen.roles.push(RoleSeen {
-                name: custom.name.clone(),
-                permissions: custom.permissions.clone(),
-            });
+        if let Some(custom) = self.access.custom_roles.iter().find(|c| c.name == role) {
+            self.seen.saw_role(&custom.name, &custom.permissions);
         }
     }
 
@@ -101,7 +87,7 @@ impl<'a> Rights<'a> {
         if !self.access.is_owner() {
             return Err(refusal());
         }
-        self.seen.owner_only = true;
+        self.seen.owner_only();
         Ok(())
     }
 
@@ -166,12 +152,7 @@ impl<'a> Rights<'a> {
         if group.role.as_deref() == Some(OWNER) {
             self.need_owner(owner_group)?;
         }
-        if !self.seen.groups.iter().any(|t| t.id == group.id) {
-            self.seen.groups.push(GroupSeen {
-                id: group.id.clone(),
-                role: group.role.clone(),
-            });
-        }
+        self.seen.saw_group(&group.id, group.role.as_deref());
         if let Some(role) = group.role.as_deref() {
             self.saw_role(role);
         }
@@ -209,24 +190,14 @@ impl<'a> Rights<'a> {
 
     /// The member `user_id` holds `role` as checked; the transaction confirms it.
     pub fn member(&mut self, user_id: &str, role: &str) -> &mut Self {
-        self.seen.members.push(MemberSeen {
-            user: user_id.to_string(),
-            role: role.to_string(),
-            groups: None,
-        });
+        self.seen.saw_member(user_id, role, None);
         self
     }
 
     /// The member `user_id` holds `role` and is in exactly `groups` as checked (their removal
     /// takes all of it away); the transaction confirms both.
     pub fn member_in(&mut self, user_id: &str, role: &str, groups: &[String]) -> &mut Self {
-        let mut groups = groups.to_vec();
-        groups.sort();
-        self.seen.members.push(MemberSeen {
-            user: user_id.to_string(),
-            role: role.to_string(),
-            groups: Some(groups),
-        });
+        self.seen.saw_member(user_id, role, Some(groups));
         self
     }
 

@@ -17,60 +17,144 @@
 
 use surrealdb::types::SurrealValue;
 
-/// The standing a rights check relied on. Built only by `service::rulebook`.
-#[derive(Debug, Clone, Default, SurrealValue)]
+/// Who made a rights check: a member (their user key and their own role as the check saw it)
+/// or a token (its key; a token holds no membership, so it is never an owner).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckedCaller {
+    Member { user: String, role: String },
+    Token { token: String },
+}
+
+/// The standing a rights check relied on: the proof a guarded write takes. It starts from the
+/// caller ([`RightsSeen::new`]) and records what the check counted; only `service::rulebook`
+/// builds one in shipped code (checked by `tests/it/layers.rs`).
+#[derive(Debug, Clone, SurrealValue)]
 pub struct RightsSeen {
     /// The organization's key.
-    pub org: String,
-    /// The calling member's user key; empty for a token (which matches no membership).
-    pub caller: String,
-    /// The caller's own role as the check saw it (none for a token).
-    pub caller_role: Option<String>,
-    /// The calling token's key (none for a member).
-    pub caller_token: Option<String>,
+    org: String,
+    /// The calling member's user key; none for a token.
+    caller: Option<String>,
+    /// The caller's own role as the check saw it; none for a token.
+    caller_role: Option<String>,
+    /// The calling token's key; none for a member.
+    caller_token: Option<String>,
     /// The groups whose roles the caller's rights came through (a group token's own group).
-    pub caller_groups: Vec<CallerGroupSeen>,
+    caller_groups: Vec<CallerGroupSeen>,
     /// Whether only an owner may make this change.
-    pub owner_only: bool,
-    pub roles: Vec<RoleSeen>,
-    pub groups: Vec<GroupSeen>,
-    pub members: Vec<MemberSeen>,
+    owner_only: bool,
+    roles: Vec<RoleSeen>,
+    groups: Vec<GroupSeen>,
+    members: Vec<MemberSeen>,
+}
+
+impl RightsSeen {
+    /// A check by `caller` in the organization `org` (its key) that has seen nothing yet.
+    pub fn new(org: &str, caller: CheckedCaller) -> Self {
+        let (caller, caller_role, caller_token) = match caller {
+            CheckedCaller::Member { user, role } => (Some(user), Some(role), None),
+            CheckedCaller::Token { token } => (None, None, Some(token)),
+        };
+        RightsSeen {
+            org: org.to_string(),
+            caller,
+            caller_role,
+            caller_token,
+            caller_groups: Vec::new(),
+            owner_only: false,
+            roles: Vec::new(),
+            groups: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
+    /// The caller's rights came (also) through the group `name`, whose role was `role`.
+    pub fn saw_caller_group(&mut self, name: &str, role: &str) {
+        if !self.caller_groups.iter().any(|g| g.name == name) {
+            self.caller_groups.push(CallerGroupSeen {
+                name: name.to_string(),
+                role: role.to_string(),
+            });
+        }
+    }
+
+    /// The custom role `name` carried `permissions`.
+    pub fn saw_role(&mut self, name: &str, permissions: &[String]) {
+        if !self.roles.iter().any(|r| r.name == name) {
+            self.roles.push(RoleSeen {
+                name: name.to_string(),
+                permissions: permissions.to_vec(),
+            });
+        }
+    }
+
+    /// The group `id` (its key) carried `role`.
+    pub fn saw_group(&mut self, id: &str, role: Option<&str>) {
+        if !self.groups.iter().any(|g| g.id == id) {
+            self.groups.push(GroupSeen {
+                id: id.to_string(),
+                role: role.map(str::to_string),
+            });
+        }
+    }
+
+    /// The member `user` (user key) held `role` and, when the check counted them, was in
+    /// exactly `groups`.
+    pub fn saw_member(&mut self, user: &str, role: &str, groups: Option<&[String]>) {
+        let groups = groups.map(|groups| {
+            let mut groups = groups.to_vec();
+            groups.sort();
+            groups
+        });
+        self.members.push(MemberSeen {
+            user: user.to_string(),
+            role: role.to_string(),
+            groups,
+        });
+    }
+
+    /// Only an owner may make this change.
+    pub fn owner_only(&mut self) {
+        self.owner_only = true;
+    }
 }
 
 /// A custom role and the permissions it carried when checked.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct RoleSeen {
-    pub name: String,
-    pub permissions: Vec<String>,
+struct RoleSeen {
+    name: String,
+    permissions: Vec<String>,
 }
 
 /// A group (group key) and its role when checked.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct GroupSeen {
-    pub id: String,
-    pub role: Option<String>,
+struct GroupSeen {
+    id: String,
+    role: Option<String>,
 }
 
 /// A member (user key) and their own role when checked, with the names of their groups
 /// (sorted) when the check counted those.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct MemberSeen {
-    pub user: String,
-    pub role: String,
-    pub groups: Option<Vec<String>>,
+struct MemberSeen {
+    user: String,
+    role: String,
+    groups: Option<Vec<String>>,
 }
 
 /// A group (by name) the caller's rights came through, and its role when checked.
 #[derive(Debug, Clone, SurrealValue)]
-pub struct CallerGroupSeen {
-    pub name: String,
-    pub role: String,
+struct CallerGroupSeen {
+    name: String,
+    role: String,
 }
 
 /// The guard, for a transaction that binds `$rights`. It THROWs `owner_only`,
 /// `role_changed` or `rights_changed` (see [`super::Guard`]).
 pub const RIGHTS_GUARD: &str = "
-     IF (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != $rights.caller_role {
+     LET $caller_role = IF $rights.caller = NONE { NONE } ELSE {
+         (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller]))
+     };
+     IF $caller_role != $rights.caller_role {
          THROW 'rights_changed'
      };
      IF $rights.caller_token != NONE
@@ -79,12 +163,16 @@ pub const RIGHTS_GUARD: &str = "
      };
      FOR $seen IN $rights.caller_groups {
          LET $team = (SELECT VALUE team FROM ONLY type::record('team_name', [$rights.org, $seen.name]));
-         IF $team = NONE OR (SELECT VALUE role FROM ONLY $team) != $seen.role
-             OR ($rights.caller != '' AND !record::exists(type::record('team_member', [record::id($team), $rights.caller]))) {
+         IF $team = NONE OR (SELECT VALUE role FROM ONLY $team) != $seen.role {
              THROW 'rights_changed'
          };
+         IF $rights.caller != NONE {
+             IF !record::exists(type::record('team_member', [record::id($team), $rights.caller])) {
+                 THROW 'rights_changed'
+             };
+         };
      };
-     IF $rights.owner_only AND (SELECT VALUE role FROM ONLY type::record('membership', [$rights.org, $rights.caller])) != 'owner' {
+     IF $rights.owner_only AND $caller_role != 'owner' {
          THROW 'owner_only'
      };
      FOR $seen IN $rights.roles {

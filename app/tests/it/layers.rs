@@ -333,3 +333,26 @@ fn the_import_reader_sees_use_trees_paths_and_not_comments() {
             .any(|p| p.contains("commented") || p.contains("in_string"))
     );
 }
+
+/// A rights check's proof (`store::rights::RightsSeen`) is built only by the rulebook
+/// (`service/rulebook.rs`) in shipped code, so every guarded write carries what a real check
+/// saw: no other file names its constructor.
+#[test]
+fn only_the_rulebook_builds_a_rights_proof() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let builders: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let code = code_only(&std::fs::read_to_string(file).unwrap());
+            code.contains("RightsSeen::new") || code.contains("RightsSeen {")
+        })
+        .map(|file| name(&module_of(&root, file)))
+        .collect();
+    assert_eq!(
+        builders,
+        ["service::rulebook", "store::rights"],
+        "files that build a RightsSeen"
+    );
+}

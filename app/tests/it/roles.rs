@@ -240,7 +240,7 @@ async fn custom_roles_grant_what_they_carry_and_no_more_than_their_author_holds(
 #[tokio::test]
 async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
     use app::store::Guard;
-    use app::store::rights::{RightsSeen, RoleSeen};
+    use app::store::rights::{CheckedCaller, RightsSeen};
     let db = db().await;
     let now = Utc::now();
     let ada_id = quick_user(&db, "ada").await;
@@ -265,15 +265,17 @@ async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
         .unwrap();
     // The escalation check saw ["members.read"]; the role now carries something else: the
     // write refuses.
-    let seen = |permissions: &[&str]| RightsSeen {
-        org: org.id.clone(),
-        caller: ada_id.clone(),
-        caller_role: Some("owner".into()),
-        roles: vec![RoleSeen {
-            name: "auditor".into(),
-            permissions: permissions.iter().map(|p| p.to_string()).collect(),
-        }],
-        ..RightsSeen::default()
+    let seen = |permissions: &[&str]| {
+        let mut seen = RightsSeen::new(
+            &org.id,
+            CheckedCaller::Member {
+                user: ada_id.clone(),
+                role: "owner".into(),
+            },
+        );
+        let permissions: Vec<String> = permissions.iter().map(|p| p.to_string()).collect();
+        seen.saw_role("auditor", &permissions);
+        seen
     };
     let err = store::memberships::change_role(
         &db,

@@ -679,7 +679,7 @@ async fn project_grants_ride_with_groups_and_own_roles_do_not_rise() {
 #[tokio::test]
 async fn the_guard_confirms_the_callers_own_standing() {
     use app::store::Guard;
-    use app::store::rights::{CallerGroupSeen, RightsSeen};
+    use app::store::rights::{CheckedCaller, RightsSeen};
     let Fixture { db, org_id } = fixture().await;
     let ada = store::users::by_login(&db, "ada")
         .await
@@ -691,17 +691,19 @@ async fn the_guard_confirms_the_callers_own_standing() {
         .unwrap()
         .unwrap()
         .id;
-    let seen = |groups: Vec<CallerGroupSeen>, token: Option<String>| RightsSeen {
-        org: org_id.clone(),
-        caller: if token.is_some() {
-            String::new()
-        } else {
-            ada.clone()
-        },
-        caller_role: token.is_none().then(|| "owner".to_string()),
-        caller_token: token,
-        caller_groups: groups,
-        ..RightsSeen::default()
+    let seen = |groups: Vec<(&str, &str)>, token: Option<String>| {
+        let caller = match token {
+            Some(token) => CheckedCaller::Token { token },
+            None => CheckedCaller::Member {
+                user: ada.clone(),
+                role: "owner".into(),
+            },
+        };
+        let mut seen = RightsSeen::new(&org_id, caller);
+        for (name, role) in groups {
+            seen.saw_caller_group(name, role);
+        }
+        seen
     };
     let change = |rights: RightsSeen| {
         let (db, org_id, vic) = (db.clone(), org_id.clone(), vic.clone());
@@ -718,10 +720,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
         }
     };
     // ada is not in "admins": a check that counted it is stale.
-    let stale = vec![CallerGroupSeen {
-        name: "admins".into(),
-        role: "admin".into(),
-    }];
+    let stale = vec![("admins", "admin")];
     assert!(matches!(
         change(seen(stale, None)).await,
         Err(Guard::RightsChanged)

@@ -116,12 +116,15 @@ pub fn audit() -> app::store::audit::Audit {
     }
 }
 
-/// A fixture write's rights "check": none, made as no member (a fixture is not a caller).
+/// A fixture write's rights "check": one that saw nothing, made as a token that does not
+/// exist (so it holds no membership and is not revoked): a fixture is not a caller.
 pub fn unchecked(org_id: &str) -> app::store::rights::RightsSeen {
-    app::store::rights::RightsSeen {
-        org: org_id.to_string(),
-        ..Default::default()
-    }
+    app::store::rights::RightsSeen::new(
+        org_id,
+        app::store::rights::CheckedCaller::Token {
+            token: "fixture".into(),
+        },
+    )
 }
 
 /// A new organization `name` (display name "Acme Inc.") owned by the new user `owner`: its id
