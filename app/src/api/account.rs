@@ -182,8 +182,8 @@ pub async fn update_profile(
 /// only allowed lifetimes. Needs a signed-in user.
 #[server(endpoint = "account/tokens/limit")]
 pub async fn token_max_days() -> Result<Option<i64>, AppError> {
-    super::run(move |state, principal| async move {
-        crate::service::tokens::lifetime_limit(&state.db, &principal).await
+    super::run(move |_state, principal| async move {
+        crate::service::tokens::lifetime_limit(&principal)
     })
     .await
 }

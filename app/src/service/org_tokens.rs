@@ -58,8 +58,8 @@ pub async fn create(
 ) -> Result<CreatedToken, AppError> {
     let access = managing(db, principal, org).await?;
     access.person()?;
-    principal.in_person()?;
-    let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
+    let person = principal.in_person()?;
+    let description = checked_lifetime(person, &input.description, input.expires_in_days)?;
     let role = rulebook::known_role(&access, &input.role, "role")?;
     let mut rights = Rights::of(&access);
     rights.give_token(&role)?;
@@ -180,9 +180,9 @@ pub async fn create_group(
 ) -> Result<CreatedToken, AppError> {
     let access = managing(db, principal, org).await?;
     access.person()?;
-    principal.in_person()?;
+    let person = principal.in_person()?;
     let group = find_group(db, &access, group).await?;
-    let description = checked_lifetime(db, &input.description, input.expires_in_days).await?;
+    let description = checked_lifetime(person, &input.description, input.expires_in_days)?;
     let mut rights = Rights::of(&access);
     rights.join_group(&group)?;
     rulebook::group_projects(db, &access, &group).await?;

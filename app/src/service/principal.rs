@@ -48,6 +48,19 @@ pub struct SignedInUser {
     pub two_factor_setup_required: bool,
     /// The user API token this request came with; none for a session.
     pub token: Option<UserTokenUse>,
+    /// The instance settings this request is judged by, read once when the caller was
+    /// resolved.
+    pub rules: InstanceRules,
+}
+
+/// The instance settings a signed-in request needs, read once with its caller (services ask
+/// the principal instead of reading the settings again).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceRules {
+    /// Every user must have two-factor authentication.
+    pub require_two_factor: bool,
+    /// The longest a new token may live, in days (none: no limit).
+    pub token_max_days: Option<i64>,
 }
 
 /// A user API token (`gtu_`) acting as its user.

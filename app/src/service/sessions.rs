@@ -7,7 +7,7 @@
 //!   created) limits come from the instance settings in force at the time of the request.
 //! - `last_seen_at` is written at most once a minute per session.
 
-use super::principal::{Principal, SignedInUser};
+use super::principal::{InstanceRules, Principal, SignedInUser};
 use super::secret::{random_secret, sha256_hex};
 use crate::error::AppError;
 use crate::store::settings::SettingsRow;
@@ -79,6 +79,7 @@ pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Prin
         ip: String::new(),
         two_factor_setup_required,
         token: None,
+        rules: rules(&settings),
     }))
 }
 
@@ -86,6 +87,14 @@ pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Prin
 /// anything else: the instance requires it and they have none.
 pub async fn two_factor_setup_required(db: &Db, enabled: bool) -> Result<bool, AppError> {
     Ok(!enabled && store::settings::get(db).await?.require_two_factor)
+}
+
+/// What a signed-in request needs of the instance settings `settings` (read once per request).
+pub(super) fn rules(settings: &SettingsRow) -> InstanceRules {
+    InstanceRules {
+        require_two_factor: settings.require_two_factor,
+        token_max_days: settings.token_max_days,
+    }
 }
 
 /// Replaces the caller's current session with a fresh one (a new cookie value; the old one

@@ -34,15 +34,14 @@ pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
 
 /// The longest a new token may live on this instance (none: no limit), for forms to offer
 /// only allowed lifetimes. Needs a signed-in user.
-pub async fn lifetime_limit(db: &Db, principal: &Principal) -> Result<Option<i64>, AppError> {
-    principal.user()?;
-    Ok(store::settings::get(db).await?.token_max_days)
+pub fn lifetime_limit(principal: &Principal) -> Result<Option<i64>, AppError> {
+    Ok(principal.user()?.rules.token_max_days)
 }
 
-/// Checks a new token's description and lifetime against the instance's maximum; returns
-/// the trimmed description.
-pub(crate) async fn checked_lifetime<'a>(
-    db: &Db,
+/// Checks a new token's description and lifetime against the instance's maximum (the
+/// settings `person`'s request was resolved with); returns the trimmed description.
+pub(crate) fn checked_lifetime<'a>(
+    person: &SignedInUser,
     description: &'a str,
     expires_in_days: Option<i64>,
 ) -> Result<&'a str, AppError> {
@@ -59,8 +58,7 @@ pub(crate) async fn checked_lifetime<'a>(
             "Use at most 100 characters.",
         ));
     }
-    let settings = store::settings::get(db).await?;
-    match (expires_in_days, settings.token_max_days) {
+    match (expires_in_days, person.rules.token_max_days) {
         (Some(days), _) if !LIFETIMES_DAYS.contains(&days) => {
             return Err(AppError::validation(
                 "expires_in_days",
@@ -95,13 +93,13 @@ pub async fn create_user_token(
     now: DateTime<Utc>,
 ) -> Result<CreatedToken, AppError> {
     let caller = principal.user()?;
-    principal.in_person()?;
+    let person = principal.in_person()?;
     if admin && !caller.site_admin {
         return Err(AppError::forbidden(
             "Only site administrators can give a token the admin scope.",
         ));
     }
-    let description = checked_lifetime(db, description, expires_in_days).await?;
+    let description = checked_lifetime(person, description, expires_in_days)?;
     let secret = token_format::generate(TokenKind::User)?;
     let row = store::tokens::create_user_token(
         db,
@@ -260,6 +258,8 @@ pub async fn authenticate(
         .filter(|u| u.active)
         .ok_or_else(refused)?;
     touch(db, &row, now).await?;
+    // The instance settings are read once for the whole request.
+    let settings = store::settings::get(db).await?;
     Ok(Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
@@ -267,11 +267,11 @@ pub async fn authenticate(
         session_hash: None,
         password_change_only: user.password_change_required,
         ip: String::new(),
-        two_factor_setup_required: sessions::two_factor_setup_required(db, user.two_factor_enabled)
-            .await?,
+        two_factor_setup_required: !user.two_factor_enabled && settings.require_two_factor,
         token: Some(super::principal::UserTokenUse {
             token_id: row.id,
             admin: row.admin,
         }),
+        rules: sessions::rules(&settings),
     }))
 }

@@ -115,7 +115,7 @@ async fn throttled_code(
 pub async fn status(db: &Db, principal: &Principal) -> Result<TwoFactorStatus, AppError> {
     let caller = principal.user_for_enrolment()?;
     let row = store::two_factor::get(db, &caller.user_id).await?;
-    let required = store::settings::get(db).await?.require_two_factor;
+    let required = caller.rules.require_two_factor;
     let pending = match &row {
         Some(row) if !row.enabled => Some(enrolment(&caller.username, &row.secret)?),
         _ => None,
@@ -273,7 +273,7 @@ pub async fn disable(
         ));
     };
     if row.enabled {
-        if store::settings::get(db).await?.require_two_factor {
+        if caller.rules.require_two_factor {
             return Err(AppError::new(
                 ErrorCode::TwoFactorPolicy,
                 "This instance requires two-factor authentication, so it cannot be turned off.",

@@ -99,6 +99,7 @@ pub fn as_user(user_id: &str, username: &str) -> app::service::principal::Princi
         ip: "192.0.2.1".to_string(),
         two_factor_setup_required: false,
         token: None,
+        rules: Default::default(),
     })
 }
 
@@ -168,5 +169,6 @@ pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
         ip: "192.0.2.9".into(),
         two_factor_setup_required: false,
         token: None,
+        rules: Default::default(),
     })
 }
