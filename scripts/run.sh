@@ -10,5 +10,5 @@ cd "$root"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site-release}"
 scripts/setup.sh run
 echo "==> building (release)" >&2
-cargo leptos build --release
+cargo leptos build --release --split
 exec "$CARGO_TARGET_DIR/release/gatehouse" "$@"

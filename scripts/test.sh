@@ -25,7 +25,7 @@ cargo fmt --all -- --check
 leptosfmt --quiet --check app/src frontend/src
 
 step "build: server and WebAssembly (cargo leptos build, dev profile)"
-cargo leptos build
+cargo leptos build --split
 
 step "cargo test (unit and integration tests)"
 cargo test -p app -p gatehouse-server

@@ -25,38 +25,13 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
-use pages::admin::{
-    AdminLayout, audit::AdminAuditPage, organization::AdminOrganizationPage,
-    organizations::AdminOrganizationsPage, outbox::AdminOutboxPage, settings::AdminSettingsPage,
-    user::AdminUserPage, users::AdminUsersPage,
-};
-use pages::auth::{
-    login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
-    verify_email::VerifyEmailPage,
-};
-use pages::invitation::{InvitationDeclinedPage, InvitationPage};
-use pages::orgs::{
-    OrgLayout,
-    audit::AuditPage,
-    group::GroupPage,
-    member::MemberPage,
-    new::NewOrgPage,
-    overview::OrgOverviewPage,
-    people::PeoplePage,
-    project::ProjectPage,
-    projects::ProjectsPage,
-    roles::{RolePage, RolesPage},
-    settings::OrgSettingsPage,
-    tokens::OrgTokensPage,
-};
-use pages::settings::{
-    organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
-    sessions::SessionsPage, tokens::TokensPage, two_factor::TwoFactorPage,
-};
-use pages::{home::HomePage, not_found::NotFound};
+use pages::admin::AdminLayout;
+use pages::lazy;
+use pages::not_found::NotFound;
+use pages::orgs::OrgLayout;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -134,60 +109,85 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Title formatter=|title: String| {
-            if title.is_empty() { "Gatehouse".to_string() } else { format!("{title} · Gatehouse") }
-        } />
+        // The base title (text "" → "Gatehouse") stands until a page's own title replaces it,
+        // so the document never has an empty title while a page's chunk is still loading.
+        <Title
+            text=""
+            formatter=|title: String| {
+                if title.is_empty() {
+                    "Gatehouse".to_string()
+                } else {
+                    format!("{title} · Gatehouse")
+                }
+            }
+        />
         <Router>
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route
+                            path=StaticSegment("")
+                            view=Lazy::<lazy::Home>::new()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("login")
+                            view=Lazy::<lazy::Login>::new()
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=(StaticSegment("login"), StaticSegment("two-factor"))
-                            view=LoginCodePage
+                            view=Lazy::<lazy::LoginCode>::new()
                             ssr=SsrMode::Async
                         />
-                        <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
+                        <Route
+                            path=StaticSegment("signup")
+                            view=Lazy::<lazy::Signup>::new()
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=StaticSegment("verify-email")
-                            view=VerifyEmailPage
+                            view=Lazy::<lazy::VerifyEmail>::new()
                             ssr=SsrMode::Async
                         />
-                        <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
+                        <Route
+                            path=StaticSegment("setup")
+                            view=Lazy::<lazy::Setup>::new()
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("profile"))
-                            view=ProfilePage
+                            view=Lazy::<lazy::Profile>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("password"))
-                            view=PasswordPage
+                            view=Lazy::<lazy::Password>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("sessions"))
-                            view=SessionsPage
+                            view=Lazy::<lazy::Sessions>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("tokens"))
-                            view=TokensPage
+                            view=Lazy::<lazy::Tokens>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("two-factor"))
-                            view=TwoFactorPage
+                            view=Lazy::<lazy::TwoFactor>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("organizations"))
-                            view=OrganizationsPage
+                            view=Lazy::<lazy::MyOrganizations>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("orgs"), StaticSegment("new"))
-                            view=NewOrgPage
+                            view=Lazy::<lazy::NewOrg>::new()
                             ssr=SsrMode::Async
                         />
                         <ParentRoute
@@ -195,100 +195,116 @@ pub fn App() -> impl IntoView {
                             view=OrgLayout
                             ssr=SsrMode::Async
                         >
-                            <Route path=StaticSegment("") view=OrgOverviewPage ssr=SsrMode::Async />
+                            <Route
+                                path=StaticSegment("")
+                                view=Lazy::<lazy::OrgOverview>::new()
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=StaticSegment("people")
-                                view=PeoplePage
+                                view=Lazy::<lazy::People>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("people"), ParamSegment("username"))
-                                view=MemberPage
+                                view=Lazy::<lazy::Member>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("groups"), ParamSegment("group"))
-                                view=GroupPage
+                                view=Lazy::<lazy::Group>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("settings")
-                                view=OrgSettingsPage
+                                view=Lazy::<lazy::OrgSettings>::new()
                                 ssr=SsrMode::Async
                             />
-                            <Route path=StaticSegment("roles") view=RolesPage ssr=SsrMode::Async />
+                            <Route
+                                path=StaticSegment("roles")
+                                view=Lazy::<lazy::Roles>::new()
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=(StaticSegment("roles"), ParamSegment("role"))
-                                view=RolePage
+                                view=Lazy::<lazy::Role>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("projects")
-                                view=ProjectsPage
+                                view=Lazy::<lazy::Projects>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("projects"), ParamSegment("project"))
-                                view=ProjectPage
+                                view=Lazy::<lazy::Project>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("tokens")
-                                view=OrgTokensPage
+                                view=Lazy::<lazy::OrgTokens>::new()
                                 ssr=SsrMode::Async
                             />
-                            <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
+                            <Route
+                                path=StaticSegment("audit")
+                                view=Lazy::<lazy::OrgAudit>::new()
+                                ssr=SsrMode::Async
+                            />
                         </ParentRoute>
                         <ParentRoute
                             path=StaticSegment("admin")
                             view=AdminLayout
                             ssr=SsrMode::Async
                         >
-                            <Route path=StaticSegment("") view=AdminUsersPage ssr=SsrMode::Async />
+                            <Route
+                                path=StaticSegment("")
+                                view=Lazy::<lazy::AdminUsers>::new()
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=StaticSegment("users")
-                                view=AdminUsersPage
+                                view=Lazy::<lazy::AdminUsers>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("users"), ParamSegment("username"))
-                                view=AdminUserPage
+                                view=Lazy::<lazy::AdminUser>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("settings")
-                                view=AdminSettingsPage
+                                view=Lazy::<lazy::AdminSettings>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("organizations")
-                                view=AdminOrganizationsPage
+                                view=Lazy::<lazy::AdminOrganizations>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("organizations"), ParamSegment("org"))
-                                view=AdminOrganizationPage
+                                view=Lazy::<lazy::AdminOrganization>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("outbox")
-                                view=AdminOutboxPage
+                                view=Lazy::<lazy::AdminOutbox>::new()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("audit")
-                                view=AdminAuditPage
+                                view=Lazy::<lazy::AdminAudit>::new()
                                 ssr=SsrMode::Async
                             />
                         </ParentRoute>
                         <Route
                             path=(StaticSegment("invitations"), StaticSegment("declined"))
-                            view=InvitationDeclinedPage
+                            view=Lazy::<lazy::InvitationDeclined>::new()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("invitations"), ParamSegment("token"))
-                            view=InvitationPage
+                            view=Lazy::<lazy::Invitation>::new()
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -24,7 +24,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     });
 
     view! {
-        <div class="app" data-hydrated=move || hydrated.get().to_string()>
+        // `data-hydrated` turns "true" once the whole page, its lazily loaded part included,
+        // has hydrated (set by the browser entry point, `frontend/src/lib.rs`).
+        <div class="app" data-hydrated="false">
             <a class="skip-link" href="#main">
                 "Skip to content"
             </a>

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod invitation;
+pub mod lazy;
 pub mod not_found;
 pub mod orgs;
 pub mod settings;
