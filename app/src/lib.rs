@@ -25,7 +25,7 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, ParamSegment, SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
 use pages::admin::AdminLayout;
@@ -125,69 +125,65 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route
-                            path=StaticSegment("")
-                            view=Lazy::<lazy::Home>::new()
-                            ssr=SsrMode::Async
-                        />
+                        <Route path=StaticSegment("") view=lazy::Home::page() ssr=SsrMode::Async />
                         <Route
                             path=StaticSegment("login")
-                            view=Lazy::<lazy::Login>::new()
+                            view=lazy::Login::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("login"), StaticSegment("two-factor"))
-                            view=Lazy::<lazy::LoginCode>::new()
+                            view=lazy::LoginCode::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=StaticSegment("signup")
-                            view=Lazy::<lazy::Signup>::new()
+                            view=lazy::Signup::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=StaticSegment("verify-email")
-                            view=Lazy::<lazy::VerifyEmail>::new()
+                            view=lazy::VerifyEmail::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=StaticSegment("setup")
-                            view=Lazy::<lazy::Setup>::new()
+                            view=lazy::Setup::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("profile"))
-                            view=Lazy::<lazy::Profile>::new()
+                            view=lazy::Profile::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("password"))
-                            view=Lazy::<lazy::Password>::new()
+                            view=lazy::Password::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("sessions"))
-                            view=Lazy::<lazy::Sessions>::new()
+                            view=lazy::Sessions::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("tokens"))
-                            view=Lazy::<lazy::Tokens>::new()
+                            view=lazy::Tokens::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("two-factor"))
-                            view=Lazy::<lazy::TwoFactor>::new()
+                            view=lazy::TwoFactor::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("organizations"))
-                            view=Lazy::<lazy::MyOrganizations>::new()
+                            view=lazy::MyOrganizations::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("orgs"), StaticSegment("new"))
-                            view=Lazy::<lazy::NewOrg>::new()
+                            view=lazy::NewOrg::page()
                             ssr=SsrMode::Async
                         />
                         <ParentRoute
@@ -197,57 +193,57 @@ pub fn App() -> impl IntoView {
                         >
                             <Route
                                 path=StaticSegment("")
-                                view=Lazy::<lazy::OrgOverview>::new()
+                                view=lazy::OrgOverview::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("people")
-                                view=Lazy::<lazy::People>::new()
+                                view=lazy::People::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("people"), ParamSegment("username"))
-                                view=Lazy::<lazy::Member>::new()
+                                view=lazy::Member::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("groups"), ParamSegment("group"))
-                                view=Lazy::<lazy::Group>::new()
+                                view=lazy::Group::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("settings")
-                                view=Lazy::<lazy::OrgSettings>::new()
+                                view=lazy::OrgSettings::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("roles")
-                                view=Lazy::<lazy::Roles>::new()
+                                view=lazy::Roles::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("roles"), ParamSegment("role"))
-                                view=Lazy::<lazy::Role>::new()
+                                view=lazy::Role::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("projects")
-                                view=Lazy::<lazy::Projects>::new()
+                                view=lazy::Projects::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("projects"), ParamSegment("project"))
-                                view=Lazy::<lazy::Project>::new()
+                                view=lazy::Project::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("tokens")
-                                view=Lazy::<lazy::OrgTokens>::new()
+                                view=lazy::OrgTokens::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("audit")
-                                view=Lazy::<lazy::OrgAudit>::new()
+                                view=lazy::OrgAudit::page()
                                 ssr=SsrMode::Async
                             />
                         </ParentRoute>
@@ -258,53 +254,53 @@ pub fn App() -> impl IntoView {
                         >
                             <Route
                                 path=StaticSegment("")
-                                view=Lazy::<lazy::AdminUsers>::new()
+                                view=lazy::AdminUsers::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("users")
-                                view=Lazy::<lazy::AdminUsers>::new()
+                                view=lazy::AdminUsers::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("users"), ParamSegment("username"))
-                                view=Lazy::<lazy::AdminUser>::new()
+                                view=lazy::AdminUser::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("settings")
-                                view=Lazy::<lazy::AdminSettings>::new()
+                                view=lazy::AdminSettings::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("organizations")
-                                view=Lazy::<lazy::AdminOrganizations>::new()
+                                view=lazy::AdminOrganizations::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=(StaticSegment("organizations"), ParamSegment("org"))
-                                view=Lazy::<lazy::AdminOrganization>::new()
+                                view=lazy::AdminOrganization::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("outbox")
-                                view=Lazy::<lazy::AdminOutbox>::new()
+                                view=lazy::AdminOutbox::page()
                                 ssr=SsrMode::Async
                             />
                             <Route
                                 path=StaticSegment("audit")
-                                view=Lazy::<lazy::AdminAudit>::new()
+                                view=lazy::AdminAudit::page()
                                 ssr=SsrMode::Async
                             />
                         </ParentRoute>
                         <Route
                             path=(StaticSegment("invitations"), StaticSegment("declined"))
-                            view=Lazy::<lazy::InvitationDeclined>::new()
+                            view=lazy::InvitationDeclined::page()
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("invitations"), ParamSegment("token"))
-                            view=Lazy::<lazy::Invitation>::new()
+                            view=lazy::Invitation::page()
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -12,6 +12,13 @@ macro_rules! lazy_pages {
         #[derive(Clone, Copy)]
         pub struct $route;
 
+        impl $route {
+            /// The route's view, for `<Route view=…/>`.
+            pub fn page() -> leptos_router::Lazy<Self> {
+                leptos_router::Lazy::new()
+            }
+        }
+
         #[leptos_router::lazy_route]
         impl leptos_router::LazyRoute for $route {
             fn data() -> Self {
