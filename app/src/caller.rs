@@ -5,6 +5,7 @@
 use crate::cookies;
 use crate::error::AppError;
 use crate::service::principal::Principal;
+use crate::service::touch::Resolved;
 use crate::service::{sessions, tokens};
 use crate::state::AppState;
 use http::{HeaderMap, header};
@@ -16,19 +17,28 @@ pub async fn principal(
     ip: &str,
 ) -> Result<Principal, AppError> {
     let now = chrono::Utc::now();
-    let principal = if let Some(auth) = headers.get(header::AUTHORIZATION) {
+    let resolved = if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(AppError::unauthenticated)?;
-        tokens::authenticate(&state.db, token, ip, now).await?
+        tokens::caller(&state.db, token, ip, now).await?
     } else {
         match cookies::session_secret(state, headers) {
-            Some(secret) => sessions::principal(&state.db, &secret, now).await?,
-            None => Principal::Anonymous,
+            Some(secret) => sessions::caller(&state.db, &secret, now).await?,
+            None => Resolved::untouched(Principal::Anonymous),
         }
     };
-    Ok(principal.with_ip(ip))
+    if let Some(touch) = resolved.touch {
+        // Off the request's path: the request does not wait for this write.
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            if let Err(error) = touch.record(&db).await {
+                tracing::debug!(%error, "recording a session or token use failed");
+            }
+        });
+    }
+    Ok(resolved.principal.with_ip(ip))
 }

@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod token_format;
 pub mod tokens;
+pub mod touch;
 pub mod two_factor;
 
 /// Timestamps leave the service layer as RFC 3339 UTC strings, to the second.

@@ -5,12 +5,15 @@
 //!   SHA-256, so a leaked database does not leak live sessions.
 //! - Expiry is decided here, with `now` passed in: idle (since last seen) and absolute (since
 //!   created) limits come from the instance settings in force at the time of the request.
-//! - `last_seen_at` is written at most once a minute per session.
+//! - Resolving a cookie is one round trip; `last_seen_at` is written at most once a minute per
+//!   session, off the request's path (`touch.rs`).
 
 use super::principal::{InstanceRules, Principal, SignedInUser};
 use super::secret::{random_secret, sha256_hex};
+use super::touch::{Resolved, Touch};
 use crate::error::AppError;
 use crate::store::settings::SettingsRow;
+use crate::store::users::UserRow;
 use crate::store::{self, Db, sessions::SessionRow};
 use chrono::{DateTime, Duration, Utc};
 
@@ -56,31 +59,45 @@ pub async fn open(
     Ok(IssuedSession { secret, hash })
 }
 
-/// Resolves a session cookie value to its caller. Unknown, expired or deactivated → `Anonymous`.
+/// Resolves a session cookie value to its caller, recording the use at once (the command
+/// line and tests; the server resolves with [`caller`] and records the use on the side).
 pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Principal, AppError> {
-    // The instance settings are read once for the whole resolution.
-    let Some((session, settings)) = resolve(db, secret, now).await? else {
-        return Ok(Principal::Anonymous);
+    caller(db, secret, now).await?.recorded(db).await
+}
+
+/// Resolves a session cookie value to its caller in one round trip (the session, its user and
+/// the instance settings are read together), with the use to record if one is due. Unknown,
+/// expired or deactivated → `Anonymous`.
+pub async fn caller(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Resolved, AppError> {
+    let Some((session, user, settings)) = resolve(db, secret, now).await? else {
+        return Ok(Resolved::untouched(Principal::Anonymous));
     };
-    let Some(user) = store::users::by_id(db, &session.user).await? else {
+    let Some(user) = user else {
         close(db, &session.id).await?;
-        return Ok(Principal::Anonymous);
+        return Ok(Resolved::untouched(Principal::Anonymous));
     };
     if !user.active {
-        return Ok(Principal::Anonymous);
+        return Ok(Resolved::untouched(Principal::Anonymous));
     }
+    let touch = (now - session.last_seen_at >= Duration::minutes(1)).then(|| Touch::Session {
+        hash: session.id.clone(),
+        at: now,
+    });
     let two_factor_setup_required = !user.two_factor_enabled && settings.require_two_factor;
-    Ok(Principal::User(SignedInUser {
-        user_id: user.id,
-        username: user.username,
-        site_admin: user.site_admin,
-        session_hash: Some(session.id),
-        password_change_only: session.password_change_only,
-        ip: String::new(),
-        two_factor_setup_required,
-        token: None,
-        rules: rules(&settings),
-    }))
+    Ok(Resolved {
+        principal: Principal::User(SignedInUser {
+            user_id: user.id,
+            username: user.username,
+            site_admin: user.site_admin,
+            session_hash: Some(session.id),
+            password_change_only: session.password_change_only,
+            ip: String::new(),
+            two_factor_setup_required,
+            token: None,
+            rules: rules(&settings),
+        }),
+        touch,
+    })
 }
 
 /// Whether a user with two-factor `enabled` (or not) must still set it up before doing
@@ -127,13 +144,14 @@ pub async fn rotate(
     }
 }
 
-/// The live session for a cookie value and the instance settings it was judged by, or `None`
-/// if it is unknown or expired (an expired one is deleted on the way).
+/// The live session for a cookie value with its user (none if gone) and the instance settings
+/// it was judged by, or `None` if it is unknown or expired (an expired one is deleted on the
+/// way).
 async fn resolve(
     db: &Db,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(SessionRow, SettingsRow)>, AppError> {
+) -> Result<Option<(SessionRow, Option<UserRow>, SettingsRow)>, AppError> {
     if secret.len() != 43
         || !secret
             .bytes()
@@ -142,20 +160,16 @@ async fn resolve(
         return Ok(None);
     }
     let hash = sha256_hex(secret);
-    let Some(session) = store::sessions::by_hash(db, &hash).await? else {
+    let Some((session, user, settings)) = store::sessions::with_user(db, &hash).await? else {
         return Ok(None);
     };
-    let settings = store::settings::get(db).await?;
     let idle = Duration::minutes(settings.session_idle_minutes);
     let absolute = Duration::hours(settings.session_max_hours);
     if now - session.last_seen_at > idle || now - session.created_at > absolute {
         store::sessions::delete(db, &hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at >= Duration::minutes(1) {
-        store::sessions::touch(db, &hash, now).await?;
-    }
-    Ok(Some((session, settings)))
+    Ok(Some((session, user, settings)))
 }
 
 /// Ends the session `hash` of the signed-in caller, audited as `action` (`auth.signed_out`,

@@ -6,13 +6,15 @@
 //! - A user token acts as its user with the user's current rights: expired, revoked, or
 //!   belonging to a deactivated user, it is refused with 401. An organization or group token
 //!   becomes a `Principal::Token`, which `org_access` confines to its organization.
-//! - `last_used_at` is written at most once a minute per token.
+//! - Resolving a token is one round trip; `last_used_at` is written at most once a minute per
+//!   token, off the request's path (`touch.rs`).
 
 use super::principal::{Principal, SignedInUser};
 use super::rfc3339;
 use super::secret::sha256_hex;
 use super::sessions;
 use super::token_format::{self, TokenKind};
+use super::touch::{Resolved, Touch};
 use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
 use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
@@ -172,24 +174,35 @@ pub async fn revoke_user_token(
     }
 }
 
-/// Records a use of the token, at most once a minute.
-async fn touch(db: &Db, row: &TokenRow, now: DateTime<Utc>) -> Result<(), AppError> {
-    if row
-        .last_used_at
+/// The use of token `row` to record at `now`, if one is due (at most once a minute).
+fn touch(row: &TokenRow, now: DateTime<Utc>) -> Option<Touch> {
+    row.last_used_at
         .is_none_or(|at| now - at >= Duration::minutes(1))
-    {
-        store::tokens::touch(db, &row.id, now).await?;
-    }
-    Ok(())
+        .then(|| Touch::Token {
+            id: row.id.clone(),
+            at: now,
+        })
 }
 
-/// The Principal of a bearer token, or 401.
+/// The Principal of a bearer token, or 401, recording the use at once (the command line and
+/// tests; the server resolves with [`caller`] and records the use on the side).
 pub async fn authenticate(
     db: &Db,
     token: &str,
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<Principal, AppError> {
+    caller(db, token, ip, now).await?.recorded(db).await
+}
+
+/// The Principal of a bearer token, or 401, in one round trip (the token, its user and the
+/// instance settings are read together), with the use to record if one is due.
+pub async fn caller(
+    db: &Db,
+    token: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Resolved, AppError> {
     let refused = || {
         AppError::new(
             crate::error::ErrorCode::Unauthenticated,
@@ -199,7 +212,7 @@ pub async fn authenticate(
     let Some(kind) = token_format::parse(token) else {
         return Err(refused());
     };
-    let row = store::tokens::by_hash(db, &sha256_hex(token))
+    let (row, user, settings) = store::tokens::with_user(db, &sha256_hex(token))
         .await?
         .ok_or_else(refused)?;
     if row.revoked_at.is_some() {
@@ -239,28 +252,27 @@ pub async fn authenticate(
             return Err(refused());
         }
         let org_id = row.org.clone().ok_or_else(refused)?;
-        touch(db, &row, now).await?;
-        return Ok(Principal::Token(super::principal::OrgToken {
-            token_id: row.id,
-            prefix: row.prefix,
-            org_id,
-            group_id: row.group,
-            role: row.role,
-            ip: String::new(),
-        }));
+        let touch = touch(&row, now);
+        return Ok(Resolved {
+            principal: Principal::Token(super::principal::OrgToken {
+                token_id: row.id,
+                prefix: row.prefix,
+                org_id,
+                group_id: row.group,
+                role: row.role,
+                ip: String::new(),
+            }),
+            touch,
+        });
     }
     if row.kind != "user" {
         return Err(refused());
     }
-    let user_id = row.user.clone().ok_or_else(refused)?;
-    let user = store::users::by_id(db, &user_id)
-        .await?
-        .filter(|u| u.active)
+    let user = user
+        .filter(|u| row.user.as_deref() == Some(u.id.as_str()) && u.active)
         .ok_or_else(refused)?;
-    touch(db, &row, now).await?;
-    // The instance settings are read once for the whole request.
-    let settings = store::settings::get(db).await?;
-    Ok(Principal::User(SignedInUser {
+    let touch = touch(&row, now);
+    let principal = Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
         site_admin: user.site_admin,
@@ -273,5 +285,6 @@ pub async fn authenticate(
             admin: row.admin,
         }),
         rules: sessions::rules(&settings),
-    }))
+    });
+    Ok(Resolved { principal, touch })
 }

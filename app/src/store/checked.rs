@@ -9,6 +9,7 @@ use surrealdb::IndexedResults;
 use surrealdb::types::QueryError;
 
 pub fn checked(mut response: IndexedResults) -> Result<IndexedResults, surrealdb::Error> {
+    super::round_trips::note();
     let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
     if errors.is_empty() {
         return Ok(response);

@@ -34,6 +34,7 @@ pub mod projects;
 pub mod retry;
 pub mod rights;
 pub mod roles;
+pub mod round_trips;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

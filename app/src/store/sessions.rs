@@ -2,6 +2,8 @@
 //! stored, and looking a session up by its hash is one key read.
 
 use super::checked::checked;
+use super::settings::{SETTINGS, SettingsRow, present};
+use super::users::{USER_FIELDS, UserRow};
 use super::{Db, StoreError};
 use super::{Guard, Write};
 use chrono::{DateTime, Utc};
@@ -86,6 +88,38 @@ pub async fn replace(
         .bind("now", now)
         .run_unless(Guard::Absent)
         .await
+}
+
+/// A session with its user and the instance settings, as one read returns them.
+#[derive(SurrealValue)]
+struct SessionCallerRow {
+    session: Option<SessionRow>,
+    user: Option<UserRow>,
+    settings: Option<SettingsRow>,
+}
+
+/// The session `hash`, if there is one, with its user (none if gone) and the instance
+/// settings: what resolving a cookie needs, in one round trip.
+pub async fn with_user(
+    db: &Db,
+    hash: &str,
+) -> Result<Option<(SessionRow, Option<UserRow>, SettingsRow)>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "LET $found = (SELECT {FIELDS} FROM ONLY type::record('session', $hash));
+             LET $user = IF $found = NONE {{ NONE }} ELSE {{
+                 (SELECT {USER_FIELDS} FROM ONLY type::record('user', $found.user))
+             }};
+             RETURN {{ session: $found, user: $user, settings: {SETTINGS} }};"
+        ))
+        .bind(("hash", hash.to_string()))
+        .await?,
+    )?;
+    let Some(row) = response.take::<Option<SessionCallerRow>>(2)? else {
+        return Ok(None);
+    };
+    let settings = present(row.settings)?;
+    Ok(row.session.map(|session| (session, row.user, settings)))
 }
 
 pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreError> {

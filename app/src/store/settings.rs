@@ -14,17 +14,18 @@ pub struct SettingsRow {
     pub token_max_days: Option<i64>,
 }
 
+/// The settings as one SurrealQL expression (for queries that read them with something else).
+pub(super) const SETTINGS: &str = "(SELECT signup_mode, require_two_factor, session_idle_minutes, \
+     session_max_hours, token_max_days FROM ONLY setting:instance)";
+
 pub async fn get(db: &Db) -> Result<SettingsRow, StoreError> {
-    let mut response = checked(
-        db.query(
-            "SELECT signup_mode, require_two_factor, session_idle_minutes, session_max_hours,
-                    token_max_days FROM ONLY setting:instance",
-        )
-        .await?,
-    )?;
-    response
-        .take::<Option<SettingsRow>>(0)?
-        .ok_or_else(|| surrealdb::Error::internal("setting:instance is missing".into()).into())
+    let mut response = checked(db.query(format!("RETURN {SETTINGS}")).await?)?;
+    present(response.take::<Option<SettingsRow>>(0)?)
+}
+
+/// The settings a query read, which the migrations always create.
+pub(super) fn present(settings: Option<SettingsRow>) -> Result<SettingsRow, StoreError> {
+    settings.ok_or_else(|| surrealdb::Error::internal("setting:instance is missing".into()).into())
 }
 
 /// Replaces the instance settings; audited in the same transaction.

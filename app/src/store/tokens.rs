@@ -1,6 +1,8 @@
 //! API tokens, stored by the SHA-256 of their secret.
 
 use super::checked::checked;
+use super::settings::{SETTINGS, SettingsRow, present};
+use super::users::{USER_FIELDS, UserRow};
 use super::{Db, StoreError};
 use super::{Guard, Write};
 use chrono::{DateTime, Utc};
@@ -163,16 +165,37 @@ pub async fn for_org(
     Ok(response.take(0)?)
 }
 
-pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<TokenRow>, StoreError> {
+/// A token with its user and the instance settings, as one read returns them.
+#[derive(SurrealValue)]
+struct TokenCallerRow {
+    token: Option<TokenRow>,
+    user: Option<UserRow>,
+    settings: Option<SettingsRow>,
+}
+
+/// The token whose secret hashes to `hash`, if there is one, with its user (a user token's;
+/// none otherwise or if gone) and the instance settings: what resolving a bearer token
+/// needs, in one round trip.
+pub async fn with_user(
+    db: &Db,
+    hash: &str,
+) -> Result<Option<(TokenRow, Option<UserRow>, SettingsRow)>, StoreError> {
     let mut response = checked(
         db.query(format!(
-            "SELECT {FIELDS} FROM api_token WHERE hash = $hash LIMIT 1"
+            "LET $found = (SELECT {FIELDS} FROM api_token WHERE hash = $hash LIMIT 1)[0];
+             LET $user = IF $found.user = NONE {{ NONE }} ELSE {{
+                 (SELECT {USER_FIELDS} FROM ONLY type::record('user', $found.user))
+             }};
+             RETURN {{ token: $found, user: $user, settings: {SETTINGS} }};"
         ))
         .bind(("hash", hash.to_string()))
         .await?,
     )?;
-    let rows: Vec<TokenRow> = response.take(0)?;
-    Ok(rows.into_iter().next())
+    let Some(row) = response.take::<Option<TokenCallerRow>>(2)? else {
+        return Ok(None);
+    };
+    let settings = present(row.settings)?;
+    Ok(row.token.map(|token| (token, row.user, settings)))
 }
 
 /// The user's live (unrevoked) tokens, newest first.

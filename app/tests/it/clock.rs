@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::support::{PASSWORD, account, db};
 
-async fn login(
+pub(crate) async fn login(
     db: &Db,
     name: &str,
     password: &str,

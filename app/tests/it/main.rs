@@ -19,6 +19,7 @@ mod org_tokens;
 mod organizations;
 mod projects;
 mod roles;
+mod round_trips;
 mod side_doors;
 mod support;
 mod two_factor;

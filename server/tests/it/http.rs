@@ -47,10 +47,25 @@ impl Response {
     }
 }
 
-/// A running server on 127.0.0.1:<ephemeral>.
+/// A running server on 127.0.0.1:<ephemeral>, with its database; its client's methods are
+/// its own.
 pub struct TestServer {
     pub addr: SocketAddr,
     pub db: app::store::Db,
+    client: Client,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// A client of the server at `addr` (one in this process, or a `gatehouse` process).
+#[derive(Debug, Clone, Copy)]
+pub struct Client {
+    pub addr: SocketAddr,
 }
 
 impl TestServer {
@@ -126,13 +141,34 @@ impl TestServer {
                 });
             })
             .unwrap();
-        TestServer { addr, db }
+        TestServer {
+            addr,
+            db,
+            client: Client { addr },
+        }
     }
 
     pub async fn start() -> TestServer {
         Self::start_with(axum::Router::new()).await
     }
 
+    /// Runs SurrealQL against the server's database (to set up a situation).
+    pub async fn exec(&self, query: &str) {
+        self.db.query(query).await.unwrap().check().unwrap();
+    }
+
+    /// Like [`Client::signed_in`], with the address verified (as by the emailed link).
+    pub async fn verified(&self, name: &str) -> String {
+        let session = self.signed_in(name).await;
+        self.exec(&format!(
+            "UPDATE user SET email_verified = true WHERE username = '{name}'"
+        ))
+        .await;
+        session
+    }
+}
+
+impl Client {
     pub async fn get(&self, path: &str) -> Response {
         self.request("GET", path, &[], None).await
     }
@@ -144,11 +180,6 @@ impl TestServer {
             .await
     }
 
-    /// Runs SurrealQL against the server's database (to set up a situation).
-    pub async fn exec(&self, query: &str) {
-        self.db.query(query).await.unwrap().check().unwrap();
-    }
-
     /// Signs up `name` (email `name@example.org`, password [`PASSWORD`]) and signs in; returns
     /// the session secret.
     pub async fn signed_in(&self, name: &str) -> String {
@@ -158,16 +189,6 @@ impl TestServer {
         let res = self.json("POST", "/api/v1/auth/signup", None, &body).await;
         assert_eq!(res.status, 201, "{}", res.text());
         self.sign_in(name).await
-    }
-
-    /// Like [`Self::signed_in`], with the address verified (as by the emailed link).
-    pub async fn verified(&self, name: &str) -> String {
-        let session = self.signed_in(name).await;
-        self.exec(&format!(
-            "UPDATE user SET email_verified = true WHERE username = '{name}'"
-        ))
-        .await;
-        session
     }
 
     /// Signs in `name` with [`PASSWORD`]; returns the session secret.
@@ -233,7 +254,7 @@ impl TestServer {
     }
 }
 
-/// What [`TestServer::drain`] saw of a response it did not keep.
+/// What [`Client::drain`] saw of a response it did not keep.
 #[allow(dead_code)] // read by gatehouse-bench (bench/src/audit_export.rs), which includes this file
 pub struct Drained {
     pub status: u16,
@@ -243,7 +264,7 @@ pub struct Drained {
     pub lines: usize,
 }
 
-impl TestServer {
+impl Client {
     /// A GET whose response is read and counted, never held (for measuring a server's memory
     /// while it streams a large response).
     #[allow(dead_code)] // used by gatehouse-bench (bench/src/audit_export.rs)
@@ -331,4 +352,21 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&data[..size]);
         data = &data[size + 2..];
     }
+}
+
+/// Reads with `read` until `done` holds of what it returned, for at most 5 s, and returns the
+/// last read: for what the server writes off the request's path (a token's or session's use).
+pub async fn eventually<T, F, Fut>(mut read: F, done: impl Fn(&T) -> bool) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    for _ in 0..200 {
+        let value = read().await;
+        if done(&value) {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    read().await
 }

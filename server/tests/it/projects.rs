@@ -376,7 +376,12 @@ async fn organization_and_group_tokens_over_rest() {
             .status,
         403
     );
-    let res = call(&server, "GET", &format!("{base}/tokens"), &ada, json!(null)).await;
+    let tokens_path = format!("{base}/tokens");
+    let res = crate::http::eventually(
+        || call(&server, "GET", &tokens_path, &ada, json!(null)),
+        |res| res.json()["items"][0]["last_used_at"].is_string(),
+    )
+    .await;
     assert!(res.json()["items"][0]["last_used_at"].is_string());
 
     // Group tokens.

@@ -47,14 +47,12 @@ async fn a_token_is_shown_once_and_acts_as_its_user() {
     assert_eq!(me.status, 200, "{}", me.text());
     assert_eq!(me.json()["username"], "ada");
 
-    let list = server
-        .request(
-            "GET",
-            "/api/v1/account/tokens",
-            &[("Cookie", &format!("gatehouse_session={session}"))],
-            None,
-        )
-        .await;
+    // The use is recorded off the request's path, so it shows up shortly after.
+    let list = crate::http::eventually(
+        || server.get_as(&session, "/api/v1/account/tokens"),
+        |list| list.json()["items"][0]["last_used_at"].is_string(),
+    )
+    .await;
     assert_eq!(list.status, 200);
     let items = list.json()["items"].clone();
     assert_eq!(items.as_array().unwrap().len(), 1);

@@ -1,0 +1,97 @@
+//! One database round trip per authenticated request: resolving a session or a token (with
+//! its user and the instance settings) is one, and so is the organization permission
+//! resolution. The use a resolution records (`last_seen_at`, `last_used_at`) is handed back to
+//! be written off the request's path.
+
+use crate::clock::login;
+use crate::support::{PASSWORD, account, db, org_of};
+use app::domain::token::NewOrganizationToken;
+use app::service::principal::Principal;
+use app::service::touch::Touch;
+use app::service::{org_access, org_tokens, sessions, tokens};
+use app::store::round_trips::counted;
+use chrono::{Duration, Utc};
+
+#[tokio::test]
+async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
+
+    // A session just opened: one read, nothing to record.
+    let (resolved, trips) = counted(sessions::caller(&db, &secret, t0)).await;
+    let resolved = resolved.unwrap();
+    assert_eq!(trips, 1);
+    assert!(matches!(resolved.principal, Principal::User(_)));
+    assert_eq!(resolved.touch, None);
+    let ada = resolved.principal;
+
+    // Two minutes later: still one read; the use is due and handed back, not written.
+    let later = t0 + Duration::minutes(2);
+    let (resolved, trips) = counted(sessions::caller(&db, &secret, later)).await;
+    let resolved = resolved.unwrap();
+    assert_eq!(trips, 1);
+    assert!(matches!(resolved.touch, Some(Touch::Session { at, .. }) if at == later));
+    let (recorded, trips) = counted(resolved.recorded(&db)).await;
+    recorded.unwrap();
+    assert_eq!(trips, 1, "recording the use is one write of its own");
+    // Recorded: a minute later nothing is due again.
+    let (resolved, _) = counted(sessions::caller(
+        &db,
+        &secret,
+        later + Duration::seconds(30),
+    ))
+    .await;
+    assert_eq!(resolved.unwrap().touch, None);
+
+    // A user token: one read.
+    let created = tokens::create_user_token(&db, &ada, "ci", Some(7), false, t0)
+        .await
+        .unwrap();
+    let (resolved, trips) = counted(tokens::caller(&db, &created.token, "192.0.2.1", t0)).await;
+    let resolved = resolved.unwrap();
+    assert_eq!(trips, 1);
+    assert!(matches!(resolved.principal, Principal::User(ref u) if u.username == "ada"));
+    assert!(
+        matches!(resolved.touch, Some(Touch::Token { .. })),
+        "never used yet"
+    );
+
+    // An unknown token is one read too (and a 401).
+    let unknown = format!("{}x", &created.token[..created.token.len() - 1]);
+    let (refused, trips) = counted(tokens::caller(&db, &unknown, "192.0.2.1", t0)).await;
+    assert!(refused.is_err());
+    assert!(trips <= 1, "a malformed token is refused before any read");
+}
+
+#[tokio::test]
+async fn the_organization_permission_resolution_is_one_round_trip() {
+    let db = db().await;
+    let now = Utc::now();
+    let (_, owner) = org_of(&db, "olga", "acme").await;
+    let (access, trips) = counted(org_access::resolve(&db, &owner, "acme")).await;
+    assert!(access.is_ok());
+    assert_eq!(trips, 1);
+
+    // For an organization token, resolving it and its access are one round trip each.
+    let created = org_tokens::create(
+        &db,
+        &owner,
+        "acme",
+        &NewOrganizationToken {
+            description: "CI".into(),
+            role: "viewer".into(),
+            expires_in_days: Some(30),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let (bot, trips) = counted(tokens::caller(&db, &created.token, "192.0.2.1", now)).await;
+    let bot = bot.unwrap().principal;
+    assert_eq!(trips, 1);
+    let (access, trips) = counted(org_access::resolve(&db, &bot, "acme")).await;
+    assert!(access.is_ok());
+    assert_eq!(trips, 1);
+}
