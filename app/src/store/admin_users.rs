@@ -42,7 +42,8 @@ fn admin_row() -> String {
 /// Filters of the users list.
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
-    /// Lower-cased text searched in username, email and display name.
+    /// Text searched in username, email and display name: every word of it must begin a
+    /// word of theirs.
     pub query: Option<String>,
     pub active: Option<bool>,
     pub site_admin: Option<bool>,
@@ -69,9 +70,8 @@ pub async fn page(
         conditions.push("site_admin = $admin");
     }
     if filter.query.is_some() {
-        conditions.push(
-            "string::contains(string::lowercase(string::join(' ', username, email, display_name)), $q)",
-        );
+        // Through the full-text index `user_search` (migration 17).
+        conditions.push("search @@ $q");
     }
     let clause = if conditions.is_empty() {
         String::new()

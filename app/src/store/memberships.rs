@@ -116,7 +116,8 @@ pub async fn list(
         ""
     };
     let query_clause = if query.is_some() {
-        "AND string::contains(search, $query)"
+        // Through the full-text index `membership_search` (migration 17).
+        "AND search @@ $query"
     } else {
         ""
     };

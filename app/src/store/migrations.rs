@@ -105,6 +105,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "orphan_token_roles",
         surql: include_str!("migrations/0016_orphan_token_roles.surql"),
     },
+    Migration {
+        version: 17,
+        name: "search",
+        surql: include_str!("migrations/0017_search.surql"),
+    },
 ];
 
 /// What a run did.

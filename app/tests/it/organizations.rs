@@ -327,6 +327,22 @@ async fn a_renamed_member_is_found_under_the_new_name() {
     assert_eq!(found.items.len(), 1);
     assert_eq!(found.items[0].user.username, "victoria");
     assert_eq!(found.items[0].user.display_name, "Victoria Lane");
+    // The search index matches the beginnings of words (name, address, display name), in
+    // any case, every word of the query; not text inside a word.
+    for (query, hits) in [
+        ("VICT", 1),
+        ("victoria lan", 1),
+        ("vic@", 1),
+        ("example.org vict", 1),
+        ("ictoria", 0),
+        ("victoria zed", 0),
+        ("old-vic", 0),
+    ] {
+        let found = members::list(&db, &ada, "acme", Some(query), None, None)
+            .await
+            .unwrap();
+        assert_eq!(found.items.len(), hits, "{query:?}");
+    }
 }
 
 #[tokio::test]
