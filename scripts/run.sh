@@ -10,5 +10,7 @@ cd "$root"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site-release}"
 scripts/setup.sh run
 echo "==> building (release)" >&2
-cargo leptos build --release --split
+# --split: each page's WebAssembly is its own chunk; --precompress: every asset also as .br
+# (brotli, quality 11) and .gz, which the server sends as they are.
+cargo leptos build --release --split --precompress
 exec "$CARGO_TARGET_DIR/release/gatehouse" "$@"

@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh run    tools to build and run (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
 #   scripts/setup.sh test   the same, plus Playwright and Debian's Chromium
+#   scripts/setup.sh bench  the run tools, plus Playwright, Chromium and Debian's wrk
 set -euo pipefail
 
 purpose="${1:-test}"
@@ -19,6 +20,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 tools_target="$HOME/.cache/gatehouse/tools-target"
 
 export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
+# The project's RUSTFLAGS (scripts/env.sh) are for its own build, not for the tools'.
+unset RUSTFLAGS
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown Rust target"
@@ -57,10 +60,13 @@ if [ ! -f end2end/node_modules/.package-lock.json ] \
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-if [ "$purpose" = "test" ] && [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium"
+debian_packages=()
+if [ "$purpose" != "run" ] && [ ! -x /usr/bin/chromium ]; then debian_packages+=(chromium); fi
+if [ "$purpose" = "bench" ] && ! command -v wrk >/dev/null; then debian_packages+=(wrk); fi
+if [ "${#debian_packages[@]}" -gt 0 ]; then
+  say "installing Debian's ${debian_packages[*]}"
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${debian_packages[@]}" >/dev/null
 fi
