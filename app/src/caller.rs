@@ -1,6 +1,7 @@
 //! Who calls a request: a bearer token if one is sent (an invalid one is a 401), else the
 //! session cookie. REST handlers and server functions both resolve the Principal here, so both
-//! see the same caller.
+//! see the same caller, and a request resolves it once: a server-rendered page whose resources
+//! call several server functions shares one resolution through [`CallerMemo`].
 
 use crate::cookies;
 use crate::error::AppError;
@@ -41,4 +42,26 @@ pub async fn principal(
         });
     }
     Ok(resolved.principal.with_ip(ip))
+}
+
+/// The caller of one request, resolved at most once. The router provides a fresh one to every
+/// page render and server-function call; every server function that runs within it (a page's
+/// resources, during server rendering) gets the same caller, and the request makes one round
+/// trip for it instead of one per resource.
+#[derive(Clone, Default)]
+pub struct CallerMemo(std::sync::Arc<tokio::sync::OnceCell<Result<Principal, AppError>>>);
+
+impl CallerMemo {
+    /// The request's caller, resolved by the first to ask (see [`principal`]).
+    pub async fn principal(
+        &self,
+        state: &AppState,
+        headers: &HeaderMap,
+        ip: &str,
+    ) -> Result<Principal, AppError> {
+        self.0
+            .get_or_init(|| principal(state, headers, ip))
+            .await
+            .clone()
+    }
 }

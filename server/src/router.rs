@@ -30,6 +30,8 @@ pub fn build_with(state: AppState, limits: &Limits, extra: Router<AppState>) -> 
         let state = state.clone();
         move || {
             provide_context(state.clone());
+            // One caller resolution per request, shared by the page's server functions.
+            provide_context(app::caller::CallerMemo::default());
             // The page's nonce is the one the security-headers middleware chose (and will put
             // in the policy), not a fresh one.
             if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>()

@@ -30,14 +30,19 @@ mod support {
             .ok_or_else(|| AppError::internal("AppState missing from the server-function context"))
     }
 
-    /// The caller of this server function (from the session cookie).
+    /// The caller of this server function (from the session cookie), resolved once per
+    /// request (`caller::CallerMemo`, provided by the router).
     pub async fn principal(
         state: &AppState,
     ) -> Result<crate::service::principal::Principal, AppError> {
         let headers = use_context::<http::request::Parts>()
             .map(|parts| parts.headers)
             .unwrap_or_default();
-        crate::caller::principal(state, &headers, &client().ip).await
+        let ip = client().ip;
+        match use_context::<crate::caller::CallerMemo>() {
+            Some(memo) => memo.principal(state, &headers, &ip).await,
+            None => crate::caller::principal(state, &headers, &ip).await,
+        }
     }
 
     /// The base of links in emails this request causes (never from the request's `Host`).
