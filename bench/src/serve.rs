@@ -294,26 +294,16 @@ fn row(what: &str, measured: &Wrk, baseline: f64, goal: &str) {
 pub async fn seed(database: &str) {
     use crate::support::as_user;
     use app::domain::organization::NewOrganization;
-    use app::domain::password::Password;
-    use app::domain::user::SignupInput;
     let (db, _) = app::store::open(database, None).await.unwrap();
     let now = chrono::Utc::now();
     app::store::migrations::migrate(&db, app::store::migrations::MIGRATIONS, now)
         .await
         .unwrap();
-    let ada = app::service::accounts::signup(
-        &db,
-        &SignupInput {
-            username: "ada".into(),
-            email: "ada@example.org".into(),
-            password: Password::new(PASSWORD),
-        },
-        &Default::default(),
-        "http://gatehouse.test",
-        now,
-    )
-    .await
-    .unwrap();
+    crate::support::account(&db, "ada", now).await;
+    let ada = app::store::users::by_login(&db, "ada")
+        .await
+        .unwrap()
+        .unwrap();
     let org = app::service::organizations::create(
         &db,
         &as_user(&ada.id, "ada"),

@@ -2,6 +2,11 @@ use clap::Parser;
 use gatehouse_server::cli::{AuditCommand, Cli, Command};
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's allocator: SurrealDB's query parsing and planning and the page
+/// rendering allocate many small, short-lived values, on every worker thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Worker threads' stack: request futures nest deeply (router layers, server functions, the
 /// embedded database's query executor), more so in debug builds; SurrealDB's own server runs
 /// its workers with 10 MiB for the same reason. Tokio's default of 2 MiB overflowed.

@@ -307,17 +307,10 @@ pub async fn inviter(
             return Ok(None);
         };
         let live = row.revoked_at.is_none() && row.expires_at.is_none_or(|at| at > now);
-        let (true, Some(org_id)) = (live, row.org) else {
+        let (true, Some(org_id)) = (live, row.org.clone()) else {
             return Ok(None);
         };
-        let token = super::principal::OrgToken {
-            token_id: row.id,
-            prefix: row.prefix,
-            org_id,
-            group_id: row.group,
-            role: row.role,
-            ip: String::new(),
-        };
+        let token = super::tokens::org_token(row, org_id);
         return match resolve_token(db, &token, name).await {
             Ok(access) => Ok(Some(access)),
             Err(err) if err.code == ErrorCode::NotFound => Ok(None),

@@ -174,6 +174,18 @@ pub async fn revoke_user_token(
     }
 }
 
+/// The caller an organization or group token `row` of organization `org_id` acts as.
+pub(super) fn org_token(row: TokenRow, org_id: String) -> super::principal::OrgToken {
+    super::principal::OrgToken {
+        token_id: row.id,
+        prefix: row.prefix,
+        org_id,
+        group_id: row.group,
+        role: row.role,
+        ip: String::new(),
+    }
+}
+
 /// The use of token `row` to record at `now`, if one is due (at most once a minute).
 fn touch(row: &TokenRow, now: DateTime<Utc>) -> Option<Touch> {
     row.last_used_at
@@ -254,14 +266,7 @@ pub async fn caller(
         let org_id = row.org.clone().ok_or_else(refused)?;
         let touch = touch(&row, now);
         return Ok(Resolved {
-            principal: Principal::Token(super::principal::OrgToken {
-                token_id: row.id,
-                prefix: row.prefix,
-                org_id,
-                group_id: row.group,
-                role: row.role,
-                ip: String::new(),
-            }),
+            principal: Principal::Token(org_token(row, org_id)),
             touch,
         });
     }
