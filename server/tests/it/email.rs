@@ -97,7 +97,10 @@ async fn the_link_page_asks_before_it_verifies_and_works_without_javascript() {
     let page = server.get(&format!("/verify-email?token={first}")).await;
     assert!(
         page.text()
-            .contains("invalid, was already used, or has expired")
+            .contains("invalid, was already used, or has expired"),
+        "{} {}",
+        page.status,
+        page.text()
     );
     let page = server.get(&format!("/verify-email?token={token}")).await;
     assert_eq!(page.status, 200);
