@@ -40,7 +40,12 @@ pub async fn run() {
 /// Adds `members` members (`m00000`, `m00001`, …; viewers) to organization `org_id`, spread
 /// over `groups` groups (`group-00`, …), every 50th owning a project: straight in the store,
 /// a hundred per transaction.
-pub async fn seed_members(db: &app::store::Db, org_id: &str, members: usize, groups: usize) {
+pub async fn seed_members(
+    db: &app::store::Db,
+    org_id: &app::domain::ids::OrgId,
+    members: usize,
+    groups: usize,
+) {
     for g in 0..groups {
         db.query(format!(
             "CREATE team:g{g} CONTENT {{ org: organization:{org_id}, name: 'group-{g:02}', created_at: time::now() }};

@@ -9,6 +9,7 @@ pub mod email;
 pub mod explain;
 pub mod group;
 pub mod identicon;
+pub mod ids;
 pub mod instance;
 pub mod invitation;
 pub mod organization;

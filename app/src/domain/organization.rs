@@ -1,10 +1,12 @@
+use super::ids::{OrgId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// An organization (../shared/API.md "Organizations").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Organization {
-    pub id: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub id: OrgId,
     pub name: String,
     pub display_name: String,
     pub require_two_factor: bool,
@@ -35,7 +37,8 @@ pub struct MyOrganization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberUser {
-    pub id: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub id: UserId,
     pub username: String,
     pub email: String,
     pub display_name: String,

@@ -1,3 +1,4 @@
+use super::ids::UserId;
 use super::password::Password;
 use serde::{Deserialize, Serialize};
 
@@ -5,7 +6,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub id: UserId,
     pub username: String,
     pub email: String,
     pub email_verified: bool,

@@ -72,7 +72,7 @@ pub async fn change_password(
         principal,
         "account.password_changed",
         format!("user:{}", user.username),
-        "",
+        None,
         serde_json::json!({ "temporary_replaced": user.password_change_required }),
         now,
     );

@@ -9,6 +9,7 @@
 use super::principal::ClientInfo;
 use super::{passwords, sessions, throttle};
 use crate::domain::email::Email;
+use crate::domain::ids::UserId;
 use crate::domain::password::Password;
 use crate::domain::user::User;
 use crate::domain::user::{LoginInput, ProfileUpdate, SignupInput};
@@ -28,7 +29,7 @@ pub enum LoginOutcome {
     PasswordChangeRequired { session: sessions::IssuedSession },
     /// The password is right but two-factor is on and no code came with it: the pages open a
     /// challenge ([`super::login_challenge`]), the REST API answers 401 `two_factor_required`.
-    TwoFactorRequired { user_id: String },
+    TwoFactorRequired { user_id: UserId },
 }
 
 pub const INVALID_CREDENTIALS: &str = "Invalid username or password.";
@@ -90,7 +91,7 @@ pub async fn create_account(
         },
         "account.created",
         format!("user:{}", username.as_str()),
-        "",
+        None,
         serde_json::json!({ "via": spec.via, "site_admin": spec.site_admin }),
         now,
     );
@@ -177,7 +178,7 @@ pub async fn login(
         return Err(invalid());
     }
     let user = store::users::by_login(db, &input.login).await?;
-    let account = throttle::account_part(user.as_ref().map(|u| u.id.as_str()), &input.login);
+    let account = throttle::account_part(user.as_ref().map(|u| &u.id), &input.login);
     let attempt = throttle::attempt(
         db,
         throttle::guessing(&client.ip, &account),
@@ -243,7 +244,7 @@ pub(crate) async fn sign_in_failed(
             },
             "auth.sign_in_failed",
             format!("login:{}", login.to_lowercase()),
-            "",
+            None,
             serde_json::json!({ "reason": reason }),
             now,
         ),
@@ -398,7 +399,7 @@ pub async fn update_profile(
         principal,
         "account.profile_updated",
         format!("user:{}", user.username),
-        "",
+        None,
         serde_json::json!({
             "username": change.username.filter(|u| *u != user.username),
             "email_changed": change.email.is_some_and(|(_, key)| key != user.email.to_lowercase()),

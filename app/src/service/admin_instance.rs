@@ -98,7 +98,7 @@ pub async fn update_settings(
         principal,
         "admin.settings_changed",
         "settings:instance",
-        "",
+        None,
         json!({ "from": before, "to": after }),
         now,
     );
@@ -219,7 +219,7 @@ pub async fn add_owner(
         principal,
         "admin.owner_added",
         format!("user:{}", user.username),
-        &row.id,
+        Some(&row.id),
         json!({ "organization": row.name }),
         now,
     );

@@ -189,7 +189,7 @@ pub async fn create(
             principal,
             "admin.user_created",
             format!("user:{username}"),
-            "",
+            None,
             json!({ "email": email.as_str() }),
             now,
         )),
@@ -213,7 +213,7 @@ pub async fn reset_password(
     let me = principal.site_admin()?;
     let me = me.user_id();
     let user = target(db, username).await?;
-    if user.id == me {
+    if &user.id == me {
         return Err(self_action("reset the password of"));
     }
     let password = temporary_password()?;
@@ -222,7 +222,7 @@ pub async fn reset_password(
         principal,
         "admin.password_reset",
         format!("user:{}", user.username),
-        "",
+        None,
         json!({}),
         now,
     );
@@ -252,7 +252,7 @@ pub async fn update(
     let me = principal.site_admin()?;
     let me = me.user_id();
     let user = target(db, username).await?;
-    if user.id == me {
+    if &user.id == me {
         if change.active == Some(false) {
             return Err(self_action("deactivate"));
         }
@@ -271,7 +271,7 @@ pub async fn update(
         principal,
         "admin.user_updated",
         format!("user:{}", user.username),
-        "",
+        None,
         json!({
             "active": change.active,
             "site_admin": change.site_admin,
@@ -305,7 +305,7 @@ pub async fn disable_two_factor(
     let me = principal.site_admin()?;
     let me = me.user_id();
     let user = target(db, username).await?;
-    if user.id == me {
+    if &user.id == me {
         return Err(self_action("turn off two-factor authentication of"));
     }
     let reason: String = reason.trim().chars().take(300).collect();
@@ -325,7 +325,7 @@ pub async fn disable_two_factor(
         principal,
         "admin.two_factor_disabled",
         format!("user:{}", user.username),
-        "",
+        None,
         json!({ "reason": reason }),
         now,
     );
@@ -344,14 +344,14 @@ pub async fn delete(
     let me = principal.site_admin()?;
     let me = me.user_id();
     let user = target(db, username).await?;
-    if user.id == me {
+    if &user.id == me {
         return Err(self_action("delete"));
     }
     let audit = entry(
         principal,
         "admin.user_deleted",
         format!("user:{}", user.username),
-        "",
+        None,
         json!({ "email": user.email }),
         now,
     );

@@ -8,6 +8,7 @@ use super::org_access;
 use super::principal::Principal;
 use crate::domain::audit::AuditQuery;
 use crate::domain::audit::{AuditEvent, ChainReport};
+use crate::domain::ids::OrgId;
 use crate::domain::organization::Page;
 use crate::domain::permission::Permission;
 use crate::error::AppError;
@@ -40,9 +41,9 @@ fn text(value: Option<&str>) -> Option<String> {
 }
 
 /// The store filter for `query`, confined to organization `org_id` if given.
-pub fn filter(query: &AuditQuery, org_id: Option<&str>) -> Result<Filter, AppError> {
+pub fn filter(query: &AuditQuery, org_id: Option<&OrgId>) -> Result<Filter, AppError> {
     Ok(Filter {
-        org: org_id.map(str::to_string),
+        org: org_id.map(OrgId::to_string),
         actor: text(query.actor.as_deref()),
         action: text(query.action.as_deref()),
         target: text(query.target.as_deref()),

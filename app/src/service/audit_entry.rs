@@ -7,15 +7,16 @@
 //!   go into the detail.
 
 use super::principal::Principal;
+use crate::domain::ids::OrgId;
 use crate::store::audit::Audit;
 use chrono::{DateTime, Utc};
 
-/// An entry by `principal` about `target`, in organization `org_id` ("" for the instance).
+/// An entry by `principal` about `target`, in organization `org` (none for the instance).
 pub fn entry(
     principal: &Principal,
     action: &str,
     target: impl Into<String>,
-    org_id: &str,
+    org: Option<&OrgId>,
     detail: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Audit {
@@ -27,7 +28,7 @@ pub fn entry(
         ip: principal.ip().to_string(),
         action: action.to_string(),
         target: target.into(),
-        org: org_id.to_string(),
+        org: org.map(OrgId::to_string).unwrap_or_default(),
         detail,
     }
 }
@@ -45,7 +46,7 @@ pub fn entry_as(
     who: Who<'_>,
     action: &str,
     target: impl Into<String>,
-    org_id: &str,
+    org: Option<&OrgId>,
     detail: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Audit {
@@ -56,7 +57,7 @@ pub fn entry_as(
         ip: who.ip.to_string(),
         action: action.to_string(),
         target: target.into(),
-        org: org_id.to_string(),
+        org: org.map(OrgId::to_string).unwrap_or_default(),
         detail,
     }
 }

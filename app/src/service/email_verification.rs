@@ -12,6 +12,7 @@ use super::mail::{self, kind};
 use super::principal::ClientInfo;
 use super::principal::Principal;
 use super::secret;
+use crate::domain::ids::UserId;
 use crate::error::{AppError, ErrorCode};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -28,7 +29,7 @@ fn dead_link() -> AppError {
 /// Sends a verification link for `email` to that address.
 pub async fn send_link(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
     base_url: &str,
     now: DateTime<Utc>,
@@ -106,7 +107,7 @@ pub async fn verify(
         },
         "email.verified",
         "",
-        "",
+        None,
         serde_json::Value::Null,
         now,
     );

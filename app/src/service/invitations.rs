@@ -20,6 +20,7 @@ use super::principal::Principal;
 use super::rulebook::{self, Rights};
 use super::secret::{random_secret, sha256_hex};
 use crate::domain::email::Email;
+use crate::domain::ids::GroupId;
 use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PublicInvitation};
 use crate::domain::invitation::{InvitationSignup, NewInvitationInput};
 use crate::domain::permission::Permission;
@@ -139,11 +140,11 @@ pub async fn invite(
         groups.push(group.clone());
     }
     let rights = grants(db, &access, &role, &groups).await?;
-    let group_ids: Vec<String> = groups.iter().map(|t| t.id.clone()).collect();
+    let group_ids: Vec<GroupId> = groups.iter().map(|t| t.id.clone()).collect();
     let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();
     let token = random_secret()?;
     let inviter_token = match &access.actor {
-        org_access::Actor::Token { token_id, .. } => Some(token_id.as_str()),
+        org_access::Actor::Token { token_id, .. } => Some(token_id),
         org_access::Actor::Member { .. } => None,
     };
     store::invitations::create(
@@ -165,7 +166,7 @@ pub async fn invite(
             principal,
             "invitation.created",
             format!("invitation:{email}"),
-            &access.org.id,
+            Some(&access.org.id),
             json!({ "role": role, "groups": groups.iter().map(|t| &t.name).collect::<Vec<_>>() }),
             now,
         ),
@@ -223,7 +224,7 @@ pub async fn resend(
             principal,
             "invitation.resent",
             format!("invitation:{}", row.email),
-            &access.org.id,
+            Some(&access.org.id),
             json!({}),
             now,
         ),
@@ -254,7 +255,7 @@ pub async fn revoke(
         principal,
         "invitation.revoked",
         format!("invitation:{}", row.email),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "role": row.role }),
         now,
     );
@@ -306,8 +307,8 @@ async fn still_grantable(
     let inviter = org_access::inviter(
         db,
         &row.org_name,
-        row.inviter_id.as_deref(),
-        row.inviter_token.as_deref(),
+        row.inviter_id.as_ref(),
+        row.inviter_token.as_ref(),
         now,
     )
     .await?
@@ -349,7 +350,7 @@ pub async fn accept(
         principal,
         "invitation.accepted",
         format!("user:{}", user.username),
-        "",
+        None,
         json!({ "email": user.email.to_lowercase() }),
         now,
     );
@@ -376,7 +377,7 @@ pub async fn decline(db: &Db, token: &str, ip: &str, now: DateTime<Utc>) -> Resu
         },
         "invitation.declined",
         "invitation",
-        "",
+        None,
         json!({}),
         now,
     );
@@ -422,12 +423,12 @@ pub async fn sign_up(
     let audit = entry_as(
         super::audit_entry::Who {
             name: &row.username,
-            id: &row.id,
+            id: row.id.as_str(),
             ip,
         },
         "invitation.accepted",
         format!("user:{}", row.username),
-        "",
+        None,
         json!({ "email": invitation.email, "signed_up": true }),
         now,
     );

@@ -12,6 +12,7 @@
 use super::accounts::{self, LoginOutcome};
 use super::principal::ClientInfo;
 use super::{secret, throttle, two_factor};
+use crate::domain::ids::UserId;
 use crate::error::{AppError, ErrorCode};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -28,7 +29,7 @@ fn expired() -> AppError {
 }
 
 /// Opens a challenge for a user whose password was just accepted; returns its secret.
-pub async fn open(db: &Db, user_id: &str, now: DateTime<Utc>) -> Result<String, AppError> {
+pub async fn open(db: &Db, user_id: &UserId, now: DateTime<Utc>) -> Result<String, AppError> {
     let secret = secret::random_secret()?;
     let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
     store::login_challenges::create(db, &secret::sha256_hex(&secret), user_id, expires_at).await?;

@@ -138,7 +138,7 @@ pub async fn change_role(
         .give(&role)?
         .take(&target.role)?
         .member(&target.user_id, &target.role);
-    if access.member_id() == Some(target.user_id.as_str()) {
+    if access.member_id() == Some(&target.user_id) {
         rights.give_self(&role)?;
     }
     store::memberships::change_role(
@@ -151,7 +151,7 @@ pub async fn change_role(
             principal,
             "member.role_changed",
             format!("user:{}", target.username),
-            &access.org.id,
+            Some(&access.org.id),
             json!({ "from": target.role, "to": role }),
             now,
         ),
@@ -172,7 +172,7 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     let target = member(db, &access, username).await?;
-    let leaving = access.member_id() == Some(target.user_id.as_str());
+    let leaving = access.member_id() == Some(&target.user_id);
     let mut rights = Rights::of(&access);
     if !leaving {
         access.require(Permission::MembersRemove)?;
@@ -196,7 +196,7 @@ pub async fn remove(
             "member.removed"
         },
         format!("user:{}", target.username),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "role": target.role }),
         now,
     );

@@ -16,6 +16,7 @@
 
 use super::principal::Principal;
 use crate::domain::explain::{GrantedBy, PermissionGrant};
+use crate::domain::ids::{GroupId, TokenId, UserId};
 use crate::domain::organization::Organization;
 use crate::domain::permission::{Permission, PermissionSet, Scope};
 use crate::domain::role::{BuiltinRole, ProjectRole};
@@ -28,14 +29,14 @@ use crate::store::{self, Db};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Member {
-        user_id: String,
+        user_id: UserId,
         username: String,
     },
     /// An organization token (`group_id` none) or a group token.
     Token {
-        token_id: String,
+        token_id: TokenId,
         prefix: String,
-        group_id: Option<String>,
+        group_id: Option<GroupId>,
     },
 }
 
@@ -60,7 +61,7 @@ impl OrgAccess {
 
     /// The member acting (user id, username); a token gets 403, for actions that need a
     /// person (owning a project, changing one's own standing).
-    pub fn person(&self) -> Result<(&str, &str), AppError> {
+    pub fn person(&self) -> Result<(&UserId, &str), AppError> {
         match &self.actor {
             Actor::Member { user_id, username } => Ok((user_id, username)),
             Actor::Token { .. } => Err(AppError::forbidden(
@@ -70,7 +71,7 @@ impl OrgAccess {
     }
 
     /// The acting member's user id, or none for a token.
-    pub fn member_id(&self) -> Option<&str> {
+    pub fn member_id(&self) -> Option<&UserId> {
         match &self.actor {
             Actor::Member { user_id, .. } => Some(user_id),
             Actor::Token { .. } => None,
@@ -94,7 +95,7 @@ impl OrgAccess {
             },
             Actor::Token { group_id, .. } => Subject {
                 user_id: None,
-                group_id: group_id.as_deref(),
+                group_id: group_id.as_ref(),
             },
         }
     }
@@ -273,7 +274,7 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
 }
 
 fn member_access(
-    user_id: &str,
+    user_id: &UserId,
     username: &str,
     role: String,
     row: store::organizations::AccessRow,
@@ -282,7 +283,7 @@ fn member_access(
     OrgAccess {
         org: row.org,
         actor: Actor::Member {
-            user_id: user_id.to_string(),
+            user_id: user_id.clone(),
             username: username.to_string(),
         },
         role,
@@ -298,8 +299,8 @@ fn member_access(
 pub async fn inviter(
     db: &Db,
     name: &str,
-    user_id: Option<&str>,
-    token_id: Option<&str>,
+    user_id: Option<&UserId>,
+    token_id: Option<&TokenId>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<OrgAccess>, AppError> {
     if let Some(token_id) = token_id {
@@ -342,7 +343,7 @@ async fn resolve_token(
     if name.is_empty() || name.len() > 39 {
         return Err(AppError::not_found());
     }
-    let row = store::organizations::token_access(db, &name, token.group_id.as_deref())
+    let row = store::organizations::token_access(db, &name, token.group_id.as_ref())
         .await?
         .filter(|row| row.org.id == token.org_id)
         .ok_or_else(AppError::not_found)?;

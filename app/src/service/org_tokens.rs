@@ -17,6 +17,7 @@ use super::rulebook::{self, Rights};
 use super::secret::sha256_hex;
 use super::token_format::{self, TokenKind};
 use super::tokens::{checked_lifetime, info};
+use crate::domain::ids::{GroupId, TokenId};
 use crate::domain::permission::Permission;
 use crate::domain::token::{CreatedToken, TokenInfo};
 use crate::domain::token::{NewGroupToken, NewOrganizationToken};
@@ -82,7 +83,7 @@ pub async fn create(
             principal,
             "token.created",
             format!("token:{}", &secret[..8]),
-            &access.org.id,
+            Some(&access.org.id),
             json!({ "kind": "organization", "role": role, "description": description, "expires_in_days": input.expires_in_days }),
             now,
         ),
@@ -100,28 +101,29 @@ async fn revoke_in(
     db: &Db,
     principal: &Principal,
     access: &OrgAccess,
-    group_id: Option<&str>,
+    group_id: Option<&GroupId>,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(AppError::not_found());
     }
-    match store::tokens::by_id(db, id).await? {
+    let id = TokenId::from(id);
+    match store::tokens::by_id(db, &id).await? {
         Some(row)
-            if row.org.as_deref() == Some(access.org.id.as_str())
-                && row.group.as_deref() == group_id
+            if row.org.as_ref() == Some(&access.org.id)
+                && row.group.as_ref() == group_id
                 && row.revoked_at.is_none() =>
         {
             let audit = entry(
                 principal,
                 "token.revoked",
                 format!("token:{}", row.prefix),
-                &access.org.id,
+                Some(&access.org.id),
                 json!({ "kind": row.kind, "description": row.description }),
                 now,
             );
-            store::tokens::revoke(db, id, now, &audit).await?;
+            store::tokens::revoke(db, &id, now, &audit).await?;
             Ok(())
         }
         _ => Err(AppError::not_found()),
@@ -205,7 +207,7 @@ pub async fn create_group(
             principal,
             "token.created",
             format!("token:{}", &secret[..8]),
-            &access.org.id,
+            Some(&access.org.id),
             json!({ "kind": "group", "group": group.name, "description": description, "expires_in_days": input.expires_in_days }),
             now,
         ),

@@ -44,7 +44,7 @@ pub async fn create(
         principal,
         "org.created",
         format!("org:{}", name.as_str()),
-        "",
+        None,
         json!({ "display_name": display }),
         now,
     );
@@ -100,7 +100,7 @@ pub async fn update(
             principal,
             "org.updated",
             format!("org:{}", access.org.name),
-            &access.org.id,
+            Some(&access.org.id),
             json!({
                 "name": name.as_ref().map(Slug::as_str),
                 "display_name": change.display_name,
@@ -136,7 +136,7 @@ pub async fn delete(
         principal,
         "org.deleted",
         format!("org:{}", access.org.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({}),
         now,
     );

@@ -2,6 +2,7 @@
 //! [`super::sessions`], a bearer token in [`super::tokens`]), and every service function asks
 //! it instead of checking identity by hand. A leaf: it imports nothing else of the service.
 
+use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
 use crate::error::{AppError, ErrorCode};
 
 /// Where a request comes from, for sessions and the audit trail.
@@ -23,10 +24,10 @@ pub enum Principal {
 /// group's current role).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgToken {
-    pub token_id: String,
+    pub token_id: TokenId,
     pub prefix: String,
-    pub org_id: String,
-    pub group_id: Option<String>,
+    pub org_id: OrgId,
+    pub group_id: Option<GroupId>,
     pub role: Option<String>,
     /// The client address the request came from (for the audit log).
     pub ip: String,
@@ -34,7 +35,7 @@ pub struct OrgToken {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedInUser {
-    pub user_id: String,
+    pub user_id: UserId,
     pub username: String,
     pub site_admin: bool,
     /// The hash of the session this request came with (cookie sign-in).
@@ -66,7 +67,7 @@ pub struct InstanceRules {
 /// A user API token (`gtu_`) acting as its user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserTokenUse {
-    pub token_id: String,
+    pub token_id: TokenId,
     /// Created with the admin scope: only then does a site admin's token reach `/admin/...`.
     pub admin: bool,
 }
@@ -90,8 +91,11 @@ impl Principal {
     /// Who acts, for the audit log: (name, id).
     pub fn actor(&self) -> (String, String) {
         match self {
-            Principal::User(user) => (user.username.clone(), user.user_id.clone()),
-            Principal::Token(token) => (format!("token {}…", token.prefix), token.token_id.clone()),
+            Principal::User(user) => (user.username.clone(), user.user_id.to_string()),
+            Principal::Token(token) => (
+                format!("token {}…", token.prefix),
+                token.token_id.to_string(),
+            ),
             Principal::Anonymous => ("anonymous".into(), String::new()),
         }
     }
@@ -176,7 +180,7 @@ impl Principal {
 pub struct SiteAdmin<'a>(&'a SignedInUser);
 
 impl SiteAdmin<'_> {
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.0.user_id
     }
 

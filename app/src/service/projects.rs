@@ -32,7 +32,7 @@ struct Standing {
 }
 
 fn standing(access: &OrgAccess, row: StandingRow) -> Standing {
-    let owner = access.member_id() == Some(row.project.owner_id.as_str());
+    let owner = access.member_id() == Some(&row.project.owner_id);
     let grants = org_access::explain_project(&access.grants, &row.project.name, owner, &row.grants);
     Standing {
         permissions: org_access::permission_set(&grants),
@@ -201,7 +201,7 @@ pub async fn create(
         principal,
         "project.created",
         format!("project:{}", name.as_str()),
-        &access.org.id,
+        Some(&access.org.id),
         json!({}),
         now,
     );
@@ -286,7 +286,7 @@ pub async fn update(
             principal,
             "project.updated",
             format!("project:{}", standing.row.name),
-            &access.org.id,
+            Some(&access.org.id),
             json!({ "name": new_name.as_ref().map(|n| n.as_str()) }),
             now,
         ),
@@ -310,7 +310,7 @@ pub async fn delete(
         principal,
         "project.deleted",
         format!("project:{}", standing.row.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "owner": standing.row.owner }),
         now,
     );
@@ -338,7 +338,7 @@ pub async fn transfer(
         principal,
         "project.transferred",
         format!("project:{}", standing.row.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "from": standing.row.owner, "to": target.username }),
         now,
     );
@@ -360,35 +360,22 @@ pub async fn transfer(
 }
 
 /// Resolves `kind`/`name` from a path to a grantee of the organization.
-async fn grantee(
-    db: &Db,
-    access: &OrgAccess,
-    kind: &str,
-    name: &str,
-) -> Result<(String, String), AppError> {
+async fn grantee(db: &Db, access: &OrgAccess, kind: &str, name: &str) -> Result<Grantee, AppError> {
     let name = name.trim().to_lowercase();
     match kind {
         "user" => {
             let member = store::memberships::get(db, &access.org.id, &name)
                 .await?
                 .ok_or_else(AppError::not_found)?;
-            Ok(("user".into(), member.user_id))
+            Ok(Grantee::User(member.user_id))
         }
         "group" => {
             let group = store::groups::get(db, &access.org.id, &name)
                 .await?
                 .ok_or_else(AppError::not_found)?;
-            Ok(("group".into(), group.id))
+            Ok(Grantee::Group(group.id))
         }
         _ => Err(AppError::not_found()),
-    }
-}
-
-fn as_grantee<'a>(kind: &str, key: &'a str) -> Grantee<'a> {
-    if kind == "user" {
-        Grantee::User(key)
-    } else {
-        Grantee::Group(key)
     }
 }
 
@@ -417,25 +404,26 @@ pub async fn set_access(
             "You cannot grant a project role with permissions you do not hold on this project.",
         ));
     }
-    let (kind, key) = grantee(db, &access, kind, subject).await?;
+    let grantee = grantee(db, &access, kind, subject).await?;
+    let kind = grantee.kind();
     store::projects::grant(
         db,
         &access.org.id,
         &standing.row.id,
-        as_grantee(&kind, &key),
+        &grantee,
         role.name(),
         &entry(
             principal,
             "project.access_granted",
             format!("project:{}", standing.row.name),
-            &access.org.id,
+            Some(&access.org.id),
             json!({ "kind": kind, "name": subject.trim().to_lowercase(), "role": role.name() }),
             now,
         ),
     )
     .await?;
     Ok(ProjectGrant {
-        kind,
+        kind: kind.to_string(),
         name: subject.trim().to_lowercase(),
         role: role.name().into(),
     })
@@ -454,16 +442,17 @@ pub async fn remove_access(
     let access = org_access::resolve(db, principal, org).await?;
     let standing = load(db, &access, name).await?;
     require(&standing, Permission::ProjectManageAccess)?;
-    let (kind, key) = grantee(db, &access, kind, subject).await?;
+    let grantee = grantee(db, &access, kind, subject).await?;
+    let kind = grantee.kind();
     let audit = entry(
         principal,
         "project.access_revoked",
         format!("project:{}", standing.row.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "kind": kind, "name": subject.trim().to_lowercase() }),
         now,
     );
-    if store::projects::revoke(db, &standing.row.id, as_grantee(&kind, &key), &audit).await? {
+    if store::projects::revoke(db, &standing.row.id, &grantee, &audit).await? {
         Ok(())
     } else {
         Err(AppError::not_found())

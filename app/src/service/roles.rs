@@ -191,7 +191,7 @@ pub async fn create(
         principal,
         "role.created",
         format!("role:{}", row.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "permissions": row.permissions }),
         now,
     );
@@ -248,7 +248,7 @@ pub async fn update(
         principal,
         "role.updated",
         format!("role:{}", row.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "from": current.permissions, "to": row.permissions }),
         now,
     );
@@ -285,7 +285,7 @@ pub async fn delete(
         principal,
         "role.deleted",
         format!("role:{}", current.name),
-        &access.org.id,
+        Some(&access.org.id),
         json!({ "permissions": current.permissions }),
         now,
     );

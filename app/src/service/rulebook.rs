@@ -21,6 +21,7 @@
 //! - A token is never an owner.
 
 use super::org_access::{self, Actor, OrgAccess};
+use crate::domain::ids::UserId;
 use crate::domain::organization::RoleChoice;
 use crate::domain::permission::PermissionSet;
 use crate::domain::role::BuiltinRole;
@@ -189,14 +190,14 @@ impl<'a> Rights<'a> {
     }
 
     /// The member `user_id` holds `role` as checked; the transaction confirms it.
-    pub fn member(&mut self, user_id: &str, role: &str) -> &mut Self {
+    pub fn member(&mut self, user_id: &UserId, role: &str) -> &mut Self {
         self.seen.saw_member(user_id, role, None);
         self
     }
 
     /// The member `user_id` holds `role` and is in exactly `groups` as checked (their removal
     /// takes all of it away); the transaction confirms both.
-    pub fn member_in(&mut self, user_id: &str, role: &str, groups: &[String]) -> &mut Self {
+    pub fn member_in(&mut self, user_id: &UserId, role: &str, groups: &[String]) -> &mut Self {
         self.seen.saw_member(user_id, role, Some(groups));
         self
     }

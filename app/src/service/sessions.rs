@@ -11,6 +11,7 @@
 use super::principal::{InstanceRules, Principal, SignedInUser};
 use super::secret::{random_secret, sha256_hex};
 use super::touch::{Resolved, Touch};
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::store::settings::SettingsRow;
 use crate::store::users::UserRow;
@@ -26,7 +27,7 @@ pub struct IssuedSession {
 /// Opens a session for `user_id` (`username`), recording the sign-in in the audit log.
 pub async fn open(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     username: &str,
     user_agent: &str,
     ip: &str,
@@ -47,10 +48,10 @@ pub async fn open(
         },
         now,
         &super::audit_entry::entry_as(
-            super::audit_entry::Who { name: username, id: user_id, ip },
+            super::audit_entry::Who { name: username, id: user_id.as_str(), ip },
             "auth.signed_in",
             format!("user:{username}"),
-            "",
+            None,
             serde_json::json!({ "user_agent": agent, "password_change_only": password_change_only }),
             now,
         ),
@@ -133,7 +134,7 @@ pub async fn rotate(
         principal,
         "auth.session_renewed",
         format!("user:{}", caller.username),
-        "",
+        None,
         serde_json::json!({ "reason": why }),
         now,
     );
@@ -186,7 +187,7 @@ pub async fn end(
         principal,
         action,
         format!("user:{}", caller.username),
-        "",
+        None,
         serde_json::json!({ "current": caller.session_hash.as_deref() == Some(hash) }),
         now,
     );

@@ -21,6 +21,7 @@
 //! - Messages sent on request (sign-ups, verification resends, email changes) are limited per
 //!   address and per account ([`limit`]).
 
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::store::{self, Db, throttle::ThrottleRow};
 use chrono::{DateTime, Duration, Utc};
@@ -138,7 +139,7 @@ pub fn address_part(ip: &str) -> String {
 }
 
 /// The account part of a key: the user's id when the login names one, else the login typed.
-pub fn account_part(user_id: Option<&str>, login: &str) -> String {
+pub fn account_part(user_id: Option<&UserId>, login: &str) -> String {
     match user_id {
         Some(id) => format!("user:{id}"),
         None => format!("login:{}", login.trim().to_lowercase()),
@@ -315,7 +316,7 @@ async fn locked(
             },
             "auth.locked",
             format!("throttle:{key}"),
-            "",
+            None,
             serde_json::json!({ "until": super::rfc3339(until) }),
             now,
         ),

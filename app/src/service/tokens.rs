@@ -15,6 +15,7 @@ use super::secret::sha256_hex;
 use super::sessions;
 use super::token_format::{self, TokenKind};
 use super::touch::{Resolved, Touch};
+use crate::domain::ids::{OrgId, TokenId};
 use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
 use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
@@ -22,7 +23,7 @@ use chrono::{DateTime, Duration, Utc};
 
 pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
     TokenInfo {
-        id: row.id,
+        id: row.id.into(),
         description: row.description,
         prefix: row.prefix,
         created_at: rfc3339(row.created_at),
@@ -118,7 +119,7 @@ pub async fn create_user_token(
             principal,
             "token.created",
             format!("token:{}", &secret[..8]),
-            "",
+            None,
             serde_json::json!({ "kind": "user", "description": description, "expires_in_days": expires_in_days, "admin": admin }),
             now,
         ),
@@ -153,21 +154,22 @@ pub async fn revoke_user_token(
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(AppError::not_found());
     }
-    match store::tokens::by_id(db, id).await? {
+    let id = TokenId::from(id);
+    match store::tokens::by_id(db, &id).await? {
         Some(row)
             if row.kind == "user"
-                && row.user.as_deref() == Some(caller.user_id.as_str())
+                && row.user.as_ref() == Some(&caller.user_id)
                 && row.revoked_at.is_none() =>
         {
             let audit = super::audit_entry::entry(
                 principal,
                 "token.revoked",
                 format!("token:{}", row.prefix),
-                "",
+                None,
                 serde_json::json!({ "kind": "user", "description": row.description }),
                 now,
             );
-            store::tokens::revoke(db, id, now, &audit).await?;
+            store::tokens::revoke(db, &id, now, &audit).await?;
             Ok(())
         }
         _ => Err(AppError::not_found()),
@@ -175,7 +177,7 @@ pub async fn revoke_user_token(
 }
 
 /// The caller an organization or group token `row` of organization `org_id` acts as.
-pub(super) fn org_token(row: TokenRow, org_id: String) -> super::principal::OrgToken {
+pub(super) fn org_token(row: TokenRow, org_id: OrgId) -> super::principal::OrgToken {
     super::principal::OrgToken {
         token_id: row.id,
         prefix: row.prefix,
@@ -243,7 +245,7 @@ pub async fn caller(
                 },
                 "token.revoked_used",
                 format!("token:{}", row.prefix),
-                row.org.as_deref().unwrap_or(""),
+                row.org.as_ref(),
                 serde_json::json!({ "kind": row.kind, "description": row.description }),
                 now,
             ),
@@ -274,7 +276,7 @@ pub async fn caller(
         return Err(refused());
     }
     let user = user
-        .filter(|u| row.user.as_deref() == Some(u.id.as_str()) && u.active)
+        .filter(|u| row.user.as_ref() == Some(&u.id) && u.active)
         .ok_or_else(refused)?;
     let touch = touch(&row, now);
     let principal = Principal::User(SignedInUser {

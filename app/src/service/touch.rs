@@ -9,6 +9,7 @@
 //!   use a minute later records it again.
 
 use super::principal::Principal;
+use crate::domain::ids::TokenId;
 use crate::error::AppError;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
@@ -19,7 +20,7 @@ pub enum Touch {
     /// The session `hash` was seen at `at`.
     Session { hash: String, at: DateTime<Utc> },
     /// The token `id` was used at `at`.
-    Token { id: String, at: DateTime<Utc> },
+    Token { id: TokenId, at: DateTime<Utc> },
 }
 
 impl Touch {

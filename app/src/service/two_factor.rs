@@ -11,6 +11,7 @@
 
 use super::principal::Principal;
 use super::{qr, secret, throttle};
+use crate::domain::ids::UserId;
 use crate::domain::two_factor::DisableTwoFactor;
 use crate::domain::two_factor::{
     Enrolment, RECOVERY_CODE_COUNT, RecoveryCodes, TwoFactorStatus, normalize_code,
@@ -63,7 +64,7 @@ fn new_recovery_codes() -> Result<(Vec<String>, Vec<String>), AppError> {
 /// a wrong, reused or malformed code. No throttling here: callers count failures.
 pub(crate) async fn consume_code(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
@@ -97,7 +98,7 @@ pub(crate) async fn consume_code(
 async fn throttled_code(
     db: &Db,
     principal: &Principal,
-    user_id: &str,
+    user_id: &UserId,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -194,7 +195,7 @@ pub async fn confirm(
         principal,
         "account.two_factor_enabled",
         format!("user:{}", caller.username),
-        "",
+        None,
         serde_json::json!({}),
         now,
     );
@@ -234,7 +235,7 @@ pub async fn regenerate_recovery_codes(
         principal,
         "account.recovery_codes_regenerated",
         format!("user:{}", caller.username),
-        "",
+        None,
         serde_json::json!({}),
         now,
     );
@@ -244,7 +245,7 @@ pub async fn regenerate_recovery_codes(
     })
 }
 
-async fn require_enabled(db: &Db, user_id: &str) -> Result<(), AppError> {
+async fn require_enabled(db: &Db, user_id: &UserId) -> Result<(), AppError> {
     match store::two_factor::get(db, user_id).await? {
         Some(row) if row.enabled => Ok(()),
         _ => Err(AppError::conflict(
@@ -307,7 +308,7 @@ pub async fn disable(
         principal,
         "account.two_factor_disabled",
         format!("user:{}", caller.username),
-        "",
+        None,
         serde_json::json!({}),
         now,
     );

@@ -15,6 +15,7 @@ use super::guard::Guard;
 use super::users::{USER_FIELDS, UserRow};
 use super::write::Write;
 use super::{Db, StoreError};
+use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -96,7 +97,7 @@ pub async fn page(
 }
 
 /// One user with their list details.
-pub async fn one(db: &Db, user_id: &str) -> Result<Option<AdminUserRow>, StoreError> {
+pub async fn one(db: &Db, user_id: &UserId) -> Result<Option<AdminUserRow>, StoreError> {
     let row = admin_row();
     let mut response = checked(
         db.query(format!(
@@ -121,7 +122,7 @@ const LAST_ADMIN_GUARD: &str = "
 /// Changes a user's flags and display name; `None` leaves a value as it is.
 pub async fn set_flags(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     active: Option<bool>,
     site_admin: Option<bool>,
     display_name: Option<&str>,
@@ -157,7 +158,7 @@ pub async fn set_flags(
 /// `expires_at`) and ends all their sessions.
 pub async fn set_temporary_password(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     password_hash: &str,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -183,7 +184,7 @@ pub async fn set_temporary_password(
 }
 
 /// Deletes a user and everything that is theirs alone.
-pub async fn delete(db: &Db, user_id: &str, audit: &super::audit::Audit) -> Result<(), Guard> {
+pub async fn delete(db: &Db, user_id: &UserId, audit: &super::audit::Audit) -> Result<(), Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
          LET $u = type::record('user', $id);

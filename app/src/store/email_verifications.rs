@@ -7,13 +7,14 @@
 use super::checked::checked;
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 
 /// Replaces the user's earlier links with this one.
 pub async fn create(
     db: &Db,
     hash: &str,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<(), Guard> {

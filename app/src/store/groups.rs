@@ -15,12 +15,13 @@ use super::checked::checked;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::{GroupId, OrgId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, SurrealValue)]
 pub struct GroupRow {
-    pub id: String,
+    pub id: GroupId,
     pub name: String,
     pub description: String,
     pub role: Option<String>,
@@ -44,7 +45,7 @@ pub struct NewGroup<'a> {
 
 pub async fn create(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     group: &NewGroup<'_>,
     rights: &RightsSeen,
     now: DateTime<Utc>,
@@ -77,7 +78,7 @@ pub async fn create(
         .await
 }
 
-pub async fn list(db: &Db, org_id: &str) -> Result<Vec<GroupRow>, StoreError> {
+pub async fn list(db: &Db, org_id: &OrgId) -> Result<Vec<GroupRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "(SELECT * FROM team WHERE org = type::record('organization', $org) ORDER BY name)
@@ -89,7 +90,7 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<GroupRow>, StoreError> {
     Ok(response.take(0)?)
 }
 
-pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<GroupRow>, StoreError> {
+pub async fn get(db: &Db, org_id: &OrgId, name: &str) -> Result<Option<GroupRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "LET $id = type::record('team_name', [$org, $name]).team;
@@ -113,8 +114,8 @@ pub struct GroupChange<'a> {
 
 pub async fn update(
     db: &Db,
-    org_id: &str,
-    group_id: &str,
+    org_id: &OrgId,
+    group_id: &GroupId,
     change: &GroupChange<'_>,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
@@ -148,8 +149,8 @@ pub async fn update(
 
 pub async fn delete(
     db: &Db,
-    org_id: &str,
-    group_id: &str,
+    org_id: &OrgId,
+    group_id: &GroupId,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -173,7 +174,7 @@ pub async fn delete(
 }
 
 /// The group's members: (user id, username, display name), by username.
-pub async fn members(db: &Db, group_id: &str) -> Result<Vec<GroupMemberRow>, StoreError> {
+pub async fn members(db: &Db, group_id: &GroupId) -> Result<Vec<GroupMemberRow>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT record::id(user) AS user_id, user.username AS username,
@@ -188,7 +189,7 @@ pub async fn members(db: &Db, group_id: &str) -> Result<Vec<GroupMemberRow>, Sto
 
 #[derive(Debug, Clone, SurrealValue)]
 pub struct GroupMemberRow {
-    pub user_id: String,
+    pub user_id: UserId,
     pub username: String,
     pub email: String,
     pub display_name: String,
@@ -197,9 +198,9 @@ pub struct GroupMemberRow {
 /// Puts a member of the organization in the group (idempotent).
 pub async fn add_member(
     db: &Db,
-    org_id: &str,
-    group_id: &str,
-    user_id: &str,
+    org_id: &OrgId,
+    group_id: &GroupId,
+    user_id: &UserId,
     rights: &RightsSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
@@ -226,8 +227,8 @@ pub async fn add_member(
 
 pub async fn remove_member(
     db: &Db,
-    group_id: &str,
-    user_id: &str,
+    group_id: &GroupId,
+    user_id: &UserId,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {

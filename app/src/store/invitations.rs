@@ -17,13 +17,14 @@ use super::organizations::MEMBER_COPY;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, SurrealValue)]
 pub struct InvitationRow {
     pub id: String,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub org_name: String,
     pub org_display_name: String,
     pub email: String,
@@ -31,11 +32,11 @@ pub struct InvitationRow {
     pub groups: Vec<String>,
     pub invited_by: Option<String>,
     /// The inviting member's user key (none when a token invited, or once they are gone).
-    pub inviter_id: Option<String>,
+    pub inviter_id: Option<UserId>,
     /// The inviting token's key, when a token invited.
-    pub inviter_token: Option<String>,
+    pub inviter_token: Option<TokenId>,
     /// The preset groups' keys (groups deleted since are gone from it).
-    pub group_ids: Vec<String>,
+    pub group_ids: Vec<GroupId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -51,15 +52,15 @@ const FIELDS: &str = "record::id(id) AS id, record::id(org) AS org_id, org.name 
 
 pub struct NewInvitation<'a> {
     pub id: &'a str,
-    pub org_id: &'a str,
+    pub org_id: &'a OrgId,
     /// Lower-cased.
     pub email: &'a str,
     pub role: &'a str,
-    pub group_ids: &'a [String],
+    pub group_ids: &'a [GroupId],
     /// The inviting member; none when a token invites.
-    pub invited_by: Option<&'a str>,
+    pub invited_by: Option<&'a UserId>,
     /// The inviting token; none when a member invites.
-    pub inviter_token: Option<&'a str>,
+    pub inviter_token: Option<&'a TokenId>,
     pub token_hash: &'a str,
     pub expires_at: DateTime<Utc>,
 }
@@ -98,8 +99,8 @@ pub async fn create(
         .bind("role", new.role.to_string())
         .bind("rights", rights.clone())
         .bind("teams", new.group_ids.to_vec())
-        .bind("inviter", new.invited_by.map(str::to_string))
-        .bind("inviter_token", new.inviter_token.map(str::to_string))
+        .bind("inviter", new.invited_by.cloned())
+        .bind("inviter_token", new.inviter_token.cloned())
         .bind("hash", new.token_hash.to_string())
         .bind("expires_at", new.expires_at)
         .bind("now", now)
@@ -110,7 +111,7 @@ pub async fn create(
 /// Live invitations of an organization, newest first.
 pub async fn pending(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     now: DateTime<Utc>,
 ) -> Result<Vec<InvitationRow>, StoreError> {
     let mut response = checked(
@@ -126,7 +127,7 @@ pub async fn pending(
     Ok(response.take(0)?)
 }
 
-pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Option<InvitationRow>, StoreError> {
+pub async fn get(db: &Db, org_id: &OrgId, id: &str) -> Result<Option<InvitationRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "SELECT {FIELDS} FROM ONLY type::record('invitation', $id)
@@ -231,7 +232,7 @@ async fn deleting(
 pub async fn accept(
     db: &Db,
     hash: &str,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
     rights: &RightsSeen,
     now: DateTime<Utc>,

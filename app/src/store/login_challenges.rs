@@ -8,12 +8,13 @@
 
 use super::checked::checked;
 use super::{Db, StoreError};
+use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 
 pub async fn create(
     db: &Db,
     hash: &str,
-    user_id: &str,
+    user_id: &UserId,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     checked(
@@ -35,7 +36,7 @@ pub async fn resolve(
     db: &Db,
     hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<UserId>, StoreError> {
     let mut response = checked(
         db.query(
             "DELETE type::record('login_challenge', $hash) WHERE expires_at <= $now;

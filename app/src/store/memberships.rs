@@ -17,12 +17,13 @@ use super::organizations::MEMBER_COPY;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::{GroupId, OrgId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, SurrealValue)]
 pub struct MemberRow {
-    pub user_id: String,
+    pub user_id: UserId,
     pub username: String,
     pub email: String,
     pub display_name: String,
@@ -51,7 +52,7 @@ const MEMBER_ROWS: &str = "
 
 #[derive(SurrealValue)]
 struct BaseRow {
-    user_id: String,
+    user_id: UserId,
     username: String,
     email: String,
     display_name: String,
@@ -62,7 +63,7 @@ struct BaseRow {
 
 #[derive(SurrealValue)]
 struct GroupOf {
-    user_id: String,
+    user_id: UserId,
     name: String,
 }
 
@@ -70,7 +71,7 @@ struct GroupOf {
 fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, StoreError> {
     let n = response.num_statements();
     let rows: Vec<BaseRow> = response.take(n.saturating_sub(4))?;
-    let owners: Vec<String> = response.take(n.saturating_sub(2))?;
+    let owners: Vec<UserId> = response.take(n.saturating_sub(2))?;
     let in_groups: Vec<GroupOf> = response.take(n.saturating_sub(1))?;
     Ok(rows
         .into_iter()
@@ -103,7 +104,7 @@ fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, 
 /// every member's groups for one page.
 pub async fn list(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     query: Option<&str>,
     after: Option<&str>,
     limit: i64,
@@ -139,7 +140,7 @@ pub async fn list(
 }
 
 /// One member by username.
-pub async fn get(db: &Db, org_id: &str, username: &str) -> Result<Option<MemberRow>, StoreError> {
+pub async fn get(db: &Db, org_id: &OrgId, username: &str) -> Result<Option<MemberRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "LET $org_id = type::record('organization', $org);
@@ -158,10 +159,10 @@ pub async fn get(db: &Db, org_id: &str, username: &str) -> Result<Option<MemberR
 /// Adds `user_id` with `role` and puts them in `group_ids`.
 pub async fn add(
     db: &Db,
-    org_id: &str,
-    user_id: &str,
+    org_id: &OrgId,
+    user_id: &UserId,
     role: &str,
-    group_ids: &[String],
+    group_ids: &[GroupId],
     now: DateTime<Utc>,
 ) -> Result<(), Guard> {
     let query = format!(
@@ -196,8 +197,8 @@ pub async fn add(
 /// (`rights`: the caller, the old and new role, owner-only when either is Owner).
 pub async fn change_role(
     db: &Db,
-    org_id: &str,
-    user_id: &str,
+    org_id: &OrgId,
+    user_id: &UserId,
     role: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
@@ -229,8 +230,8 @@ pub async fn change_role(
 /// caller's check saw (a member leaving checks nothing but the last-owner rule).
 pub async fn remove(
     db: &Db,
-    org_id: &str,
-    user_id: &str,
+    org_id: &OrgId,
+    user_id: &UserId,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -263,7 +264,7 @@ pub async fn remove(
 }
 
 /// How many members hold `role`.
-pub async fn count_with_role(db: &Db, org_id: &str, role: &str) -> Result<i64, StoreError> {
+pub async fn count_with_role(db: &Db, org_id: &OrgId, role: &str) -> Result<i64, StoreError> {
     let mut response = checked(
         db.query(
             "RETURN count(SELECT VALUE id FROM membership
@@ -277,7 +278,7 @@ pub async fn count_with_role(db: &Db, org_id: &str, role: &str) -> Result<i64, S
 }
 
 /// Members who have not turned two-factor on (who a two-factor policy would lock out).
-pub async fn without_two_factor(db: &Db, org_id: &str) -> Result<Vec<String>, StoreError> {
+pub async fn without_two_factor(db: &Db, org_id: &OrgId) -> Result<Vec<String>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT VALUE username FROM membership
@@ -296,9 +297,9 @@ pub async fn without_two_factor(db: &Db, org_id: &str) -> Result<Vec<String>, St
 /// organization's owners before the change, to tell them.
 pub async fn make_owner(
     db: &Db,
-    org_id: &str,
-    user_id: &str,
-    admin_id: &str,
+    org_id: &OrgId,
+    user_id: &UserId,
+    admin_id: &UserId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<Vec<String>, Guard> {

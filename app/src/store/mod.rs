@@ -24,6 +24,7 @@ mod error;
 pub mod groups;
 pub mod guard;
 pub mod health;
+mod ids;
 pub mod invitations;
 pub mod login_challenges;
 pub mod memberships;

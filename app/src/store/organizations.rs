@@ -10,12 +10,13 @@
 use super::checked::checked;
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::{GroupId, OrgId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
 pub struct OrgRow {
-    pub id: String,
+    pub id: OrgId,
     pub name: String,
     pub display_name: String,
     pub require_two_factor: bool,
@@ -64,7 +65,7 @@ pub async fn create(
     db: &Db,
     name: &str,
     display_name: &str,
-    owner_id: &str,
+    owner_id: &UserId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<OrgRow, Guard> {
@@ -97,7 +98,11 @@ pub async fn create(
 }
 
 /// The organization called `name` and the standing of `user_id` in it.
-pub async fn access(db: &Db, name: &str, user_id: &str) -> Result<Option<AccessRow>, StoreError> {
+pub async fn access(
+    db: &Db,
+    name: &str,
+    user_id: &UserId,
+) -> Result<Option<AccessRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
@@ -135,7 +140,7 @@ pub struct TokenAccessRow {
 pub async fn token_access(
     db: &Db,
     name: &str,
-    group_id: Option<&str>,
+    group_id: Option<&GroupId>,
 ) -> Result<Option<TokenAccessRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
@@ -152,7 +157,7 @@ pub async fn token_access(
              }} }};"
         ))
         .bind(("name", name.to_string()))
-        .bind(("group_key", group_id.map(str::to_string)))
+        .bind(("group_key", group_id.cloned()))
         .await?,
     )?;
     let last = response.num_statements().saturating_sub(1);
@@ -169,7 +174,7 @@ pub struct OrgChange<'a> {
 
 pub async fn update(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     change: &OrgChange<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
@@ -204,7 +209,7 @@ pub async fn update(
 }
 
 /// Deletes an organization and everything that belongs to it.
-pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Result<(), Guard> {
+pub async fn delete(db: &Db, org_id: &OrgId, audit: &super::audit::Audit) -> Result<(), Guard> {
     Write::audited(
         db,
         "BEGIN TRANSACTION;
@@ -230,7 +235,7 @@ pub async fn delete(db: &Db, org_id: &str, audit: &super::audit::Audit) -> Resul
 }
 
 /// The organizations `user_id` belongs to, with their role, by name.
-pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<(OrgRow, String)>, StoreError> {
+pub async fn of_user(db: &Db, user_id: &UserId) -> Result<Vec<(OrgRow, String)>, StoreError> {
     #[derive(SurrealValue)]
     struct Row {
         org: OrgRow,

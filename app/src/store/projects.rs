@@ -12,6 +12,7 @@
 use super::checked::checked;
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::{GroupId, OrgId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -20,7 +21,7 @@ pub struct ProjectRow {
     pub id: String,
     pub name: String,
     pub description: String,
-    pub owner_id: String,
+    pub owner_id: UserId,
     pub owner: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -55,10 +56,10 @@ pub struct AccessRow {
 /// Creates a project owned by `owner_id`, who must be a member.
 pub async fn create(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     name: &str,
     description: &str,
-    owner_id: &str,
+    owner_id: &UserId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<ProjectRow, Guard> {
@@ -90,7 +91,7 @@ pub async fn create(
 }
 
 /// Every project of the organization, by name.
-pub async fn list(db: &Db, org_id: &str) -> Result<Vec<ProjectRow>, StoreError> {
+pub async fn list(db: &Db, org_id: &OrgId) -> Result<Vec<ProjectRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "SELECT {FIELDS} FROM project WHERE org = type::record('organization', $org)
@@ -103,7 +104,11 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<ProjectRow>, StoreError> 
 }
 
 /// The names of the projects `user_id` owns in the organization.
-pub async fn owned_by(db: &Db, org_id: &str, user_id: &str) -> Result<Vec<String>, StoreError> {
+pub async fn owned_by(
+    db: &Db,
+    org_id: &OrgId,
+    user_id: &UserId,
+) -> Result<Vec<String>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT VALUE name FROM project
@@ -133,14 +138,14 @@ const GROUPS: &str = "LET $teams = IF $team != NONE { [type::record('team', $tea
 /// organization token).
 #[derive(Debug, Clone, Default)]
 pub struct Subject<'a> {
-    pub user_id: Option<&'a str>,
-    pub group_id: Option<&'a str>,
+    pub user_id: Option<&'a UserId>,
+    pub group_id: Option<&'a GroupId>,
 }
 
 /// The project called `name` with the grants that reach `subject`.
 pub async fn standing(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     name: &str,
     subject: &Subject<'_>,
 ) -> Result<Option<StandingRow>, StoreError> {
@@ -157,8 +162,8 @@ pub async fn standing(
         ))
         .bind(("org_key", org_id.to_string()))
         .bind(("name", name.to_string()))
-        .bind(("user_key", subject.user_id.map(str::to_string)))
-        .bind(("team", subject.group_id.map(str::to_string)))
+        .bind(("user_key", subject.user_id.cloned()))
+        .bind(("team", subject.group_id.cloned()))
         .await?,
     )?;
     let last = response.num_statements().saturating_sub(1);
@@ -168,7 +173,7 @@ pub async fn standing(
 /// Every project `subject` owns or has a grant on, by name, with those grants.
 pub async fn standings(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     subject: &Subject<'_>,
 ) -> Result<Vec<StandingRow>, StoreError> {
     let mut response = checked(
@@ -190,8 +195,8 @@ pub async fn standings(
              }});"
         ))
         .bind(("org_key", org_id.to_string()))
-        .bind(("user_key", subject.user_id.map(str::to_string)))
-        .bind(("team", subject.group_id.map(str::to_string)))
+        .bind(("user_key", subject.user_id.cloned()))
+        .bind(("team", subject.group_id.cloned()))
         .await?,
     )?;
     let last = response.num_statements().saturating_sub(1);
@@ -209,7 +214,7 @@ pub struct ProjectChange<'a> {
 
 pub async fn update(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     project_id: &str,
     change: &ProjectChange<'_>,
     now: DateTime<Utc>,
@@ -245,7 +250,7 @@ pub async fn update(
 /// Deletes a project with its grants and name claim.
 pub async fn delete(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     project_id: &str,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -269,9 +274,9 @@ pub async fn delete(
 /// Makes the member `new_owner_id` the project's owner.
 pub async fn transfer(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     project_id: &str,
-    new_owner_id: &str,
+    new_owner_id: &UserId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -290,14 +295,15 @@ pub async fn transfer(
 }
 
 /// Who a grant is for: a member (by user id) or a group (by group id).
-#[derive(Debug, Clone, Copy)]
-pub enum Grantee<'a> {
-    User(&'a str),
-    Group(&'a str),
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grantee {
+    User(UserId),
+    Group(GroupId),
 }
 
-impl Grantee<'_> {
-    fn kind(&self) -> &'static str {
+impl Grantee {
+    /// `user` or `group`, as the API names the kind.
+    pub fn kind(&self) -> &'static str {
         match self {
             Grantee::User(_) => "user",
             Grantee::Group(_) => "group",
@@ -306,7 +312,8 @@ impl Grantee<'_> {
 
     fn key(&self) -> String {
         match self {
-            Grantee::User(key) | Grantee::Group(key) => (*key).to_string(),
+            Grantee::User(key) => key.to_string(),
+            Grantee::Group(key) => key.to_string(),
         }
     }
 }
@@ -314,9 +321,9 @@ impl Grantee<'_> {
 /// Gives `grantee` `role` on the project (replacing an earlier grant).
 pub async fn grant(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     project_id: &str,
-    grantee: Grantee<'_>,
+    grantee: &Grantee,
     role: &str,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -344,7 +351,7 @@ pub async fn grant(
 pub async fn revoke(
     db: &Db,
     project_id: &str,
-    grantee: Grantee<'_>,
+    grantee: &Grantee,
     audit: &super::audit::Audit,
 ) -> Result<bool, Guard> {
     Write::audited(db, "BEGIN TRANSACTION;

@@ -15,14 +15,15 @@
 //!   permissions it saw, each group still exists with the role it saw, each member still
 //!   holds the role (and, where the check counted them, the groups) it saw (`role_changed`).
 
+use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
 use surrealdb::types::SurrealValue;
 
 /// Who made a rights check: a member (their user key and their own role as the check saw it)
 /// or a token (its key; a token holds no membership, so it is never an owner).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckedCaller {
-    Member { user: String, role: String },
-    Token { token: String },
+    Member { user: UserId, role: String },
+    Token { token: TokenId },
 }
 
 /// The standing a rights check relied on: the proof a guarded write takes. It starts from the
@@ -31,13 +32,13 @@ pub enum CheckedCaller {
 #[derive(Debug, Clone, SurrealValue)]
 pub struct RightsSeen {
     /// The organization's key.
-    org: String,
+    org: OrgId,
     /// The calling member's user key; none for a token.
-    caller: Option<String>,
+    caller: Option<UserId>,
     /// The caller's own role as the check saw it; none for a token.
     caller_role: Option<String>,
     /// The calling token's key; none for a member.
-    caller_token: Option<String>,
+    caller_token: Option<TokenId>,
     /// The groups whose roles the caller's rights came through (a group token's own group).
     caller_groups: Vec<CallerGroupSeen>,
     /// Whether only an owner may make this change.
@@ -49,13 +50,13 @@ pub struct RightsSeen {
 
 impl RightsSeen {
     /// A check by `caller` in the organization `org` (its key) that has seen nothing yet.
-    pub fn new(org: &str, caller: CheckedCaller) -> Self {
+    pub fn new(org: &OrgId, caller: CheckedCaller) -> Self {
         let (caller, caller_role, caller_token) = match caller {
             CheckedCaller::Member { user, role } => (Some(user), Some(role), None),
             CheckedCaller::Token { token } => (None, None, Some(token)),
         };
         RightsSeen {
-            org: org.to_string(),
+            org: org.clone(),
             caller,
             caller_role,
             caller_token,
@@ -88,10 +89,10 @@ impl RightsSeen {
     }
 
     /// The group `id` (its key) carried `role`.
-    pub fn saw_group(&mut self, id: &str, role: Option<&str>) {
-        if !self.groups.iter().any(|g| g.id == id) {
+    pub fn saw_group(&mut self, id: &GroupId, role: Option<&str>) {
+        if !self.groups.iter().any(|g| &g.id == id) {
             self.groups.push(GroupSeen {
-                id: id.to_string(),
+                id: id.clone(),
                 role: role.map(str::to_string),
             });
         }
@@ -99,14 +100,14 @@ impl RightsSeen {
 
     /// The member `user` (user key) held `role` and, when the check counted them, was in
     /// exactly `groups`.
-    pub fn saw_member(&mut self, user: &str, role: &str, groups: Option<&[String]>) {
+    pub fn saw_member(&mut self, user: &UserId, role: &str, groups: Option<&[String]>) {
         let groups = groups.map(|groups| {
             let mut groups = groups.to_vec();
             groups.sort();
             groups
         });
         self.members.push(MemberSeen {
-            user: user.to_string(),
+            user: user.clone(),
             role: role.to_string(),
             groups,
         });
@@ -128,7 +129,7 @@ struct RoleSeen {
 /// A group (group key) and its role when checked.
 #[derive(Debug, Clone, SurrealValue)]
 struct GroupSeen {
-    id: String,
+    id: GroupId,
     role: Option<String>,
 }
 
@@ -136,7 +137,7 @@ struct GroupSeen {
 /// (sorted) when the check counted those.
 #[derive(Debug, Clone, SurrealValue)]
 struct MemberSeen {
-    user: String,
+    user: UserId,
     role: String,
     groups: Option<Vec<String>>,
 }

@@ -13,6 +13,7 @@ use super::checked::checked;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::OrgId;
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -24,7 +25,7 @@ pub struct RoleRow {
     pub permissions: Vec<String>,
 }
 
-pub async fn list(db: &Db, org_id: &str) -> Result<Vec<RoleRow>, StoreError> {
+pub async fn list(db: &Db, org_id: &OrgId) -> Result<Vec<RoleRow>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT name, title, description, permissions FROM role
@@ -36,7 +37,7 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<RoleRow>, StoreError> {
     Ok(response.take(0)?)
 }
 
-pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<RoleRow>, StoreError> {
+pub async fn get(db: &Db, org_id: &OrgId, name: &str) -> Result<Option<RoleRow>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT name, title, description, permissions FROM ONLY type::record('role', [$org, $name])",
@@ -50,7 +51,7 @@ pub async fn get(db: &Db, org_id: &str, name: &str) -> Result<Option<RoleRow>, S
 
 pub async fn create(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     role: &RoleRow,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
@@ -81,7 +82,7 @@ pub async fn create(
 /// the editor's rights check (`rights`) still holds.
 pub async fn update(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     role: &RoleRow,
     expected: &[String],
     rights: &RightsSeen,
@@ -114,7 +115,7 @@ pub async fn update(
 /// fall back to no role.
 pub async fn delete(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     name: &str,
     rights: &RightsSeen,
     audit: &super::audit::Audit,
@@ -142,7 +143,7 @@ pub async fn delete(
 /// Organization tokens that carry `name`: (prefix, description), by prefix.
 pub async fn token_holders(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     name: &str,
 ) -> Result<Vec<(String, String)>, StoreError> {
     #[derive(SurrealValue)]
@@ -169,7 +170,7 @@ pub async fn token_holders(
 }
 
 /// Usernames of the members who hold `name` directly or through a group, sorted.
-pub async fn holders(db: &Db, org_id: &str, name: &str) -> Result<Vec<String>, StoreError> {
+pub async fn holders(db: &Db, org_id: &OrgId, name: &str) -> Result<Vec<String>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT VALUE username FROM membership
@@ -191,7 +192,7 @@ pub async fn holders(db: &Db, org_id: &str, name: &str) -> Result<Vec<String>, S
 
 /// How many members hold `name` directly or through a group (each counted once), and how many
 /// groups carry it.
-pub async fn usage(db: &Db, org_id: &str, name: &str) -> Result<(i64, i64), StoreError> {
+pub async fn usage(db: &Db, org_id: &OrgId, name: &str) -> Result<(i64, i64), StoreError> {
     let mut response = checked(
         db.query(
             "LET $org = type::record('organization', $org_key);

@@ -6,6 +6,7 @@ use super::settings::{SETTINGS, SettingsRow, present};
 use super::users::{USER_FIELDS, UserRow};
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -13,7 +14,7 @@ use surrealdb::types::SurrealValue;
 pub struct SessionRow {
     /// The hash (hex), i.e. the record key.
     pub id: String,
-    pub user: String,
+    pub user: UserId,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub user_agent: String,
@@ -26,7 +27,7 @@ const FIELDS: &str = "record::id(id) AS id, record::id(user) AS user, created_at
 
 pub struct NewSession<'a> {
     pub hash: &'a str,
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub user_agent: &'a str,
     pub ip: &'a str,
     pub password_change_only: bool,
@@ -133,7 +134,7 @@ pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreErr
     Ok(response.take(0)?)
 }
 
-pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, StoreError> {
+pub async fn for_user(db: &Db, user_id: &UserId) -> Result<Vec<SessionRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "SELECT {FIELDS} FROM session WHERE user = type::record('user', $user)
@@ -180,7 +181,11 @@ pub async fn end(db: &Db, hash: &str, audit: &super::audit::Audit) -> Result<boo
 }
 
 /// Ends every session of `user_id` except `keep` (the hash of the caller's own, if any).
-pub async fn delete_for_user(db: &Db, user_id: &str, keep: Option<&str>) -> Result<(), StoreError> {
+pub async fn delete_for_user(
+    db: &Db,
+    user_id: &UserId,
+    keep: Option<&str>,
+) -> Result<(), StoreError> {
     let query = match keep {
         Some(_) => {
             "DELETE session WHERE user = type::record('user', $user)

@@ -5,25 +5,26 @@ use super::settings::{SETTINGS, SettingsRow, present};
 use super::users::{USER_FIELDS, UserRow};
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, SurrealValue)]
 pub struct TokenRow {
-    pub id: String,
+    pub id: TokenId,
     pub kind: String,
     pub prefix: String,
-    pub user: Option<String>,
+    pub user: Option<UserId>,
     pub description: String,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     /// An organization or group token's organization.
-    pub org: Option<String>,
+    pub org: Option<OrgId>,
     /// A group token's group.
-    pub group: Option<String>,
+    pub group: Option<GroupId>,
     /// An organization token's role.
     pub role: Option<String>,
     /// The creator's username (none once they are gone, or when a token created it).
@@ -43,7 +44,7 @@ const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
 pub struct NewUserToken<'a> {
     pub hash: &'a str,
     pub prefix: &'a str,
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub description: &'a str,
     pub expires_at: Option<DateTime<Utc>>,
     /// The admin scope (only a site admin's token gets it).
@@ -86,11 +87,11 @@ pub async fn create_user_token(
 pub struct NewOrgToken<'a> {
     pub hash: &'a str,
     pub prefix: &'a str,
-    pub org_id: &'a str,
-    pub group_id: Option<&'a str>,
+    pub org_id: &'a OrgId,
+    pub group_id: Option<&'a GroupId>,
     pub role: Option<&'a str>,
     pub description: &'a str,
-    pub created_by: Option<&'a str>,
+    pub created_by: Option<&'a UserId>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -121,11 +122,11 @@ pub async fn create_org_token(
         .bind("hash", new.hash.to_string())
         .bind("prefix", new.prefix.to_string())
         .bind("org", new.org_id.to_string())
-        .bind("team", new.group_id.map(str::to_string))
+        .bind("team", new.group_id.cloned())
         .bind("role", new.role.map(str::to_string))
         .bind("rights", rights.clone())
         .bind("description", new.description.to_string())
-        .bind("created_by", new.created_by.map(str::to_string))
+        .bind("created_by", new.created_by.cloned())
         .bind("expires_at", new.expires_at)
         .bind("now", now)
         .returning::<Option<TokenRow>>()
@@ -139,8 +140,8 @@ pub async fn create_org_token(
 /// newest first.
 pub async fn for_org(
     db: &Db,
-    org_id: &str,
-    group_id: Option<&str>,
+    org_id: &OrgId,
+    group_id: Option<&GroupId>,
 ) -> Result<Vec<TokenRow>, StoreError> {
     let query = if group_id.is_some() {
         format!(
@@ -159,7 +160,7 @@ pub async fn for_org(
     let mut response = checked(
         db.query(query)
             .bind(("org", org_id.to_string()))
-            .bind(("team", group_id.map(str::to_string)))
+            .bind(("team", group_id.cloned()))
             .await?,
     )?;
     Ok(response.take(0)?)
@@ -199,7 +200,7 @@ pub async fn with_user(
 }
 
 /// The user's live (unrevoked) tokens, newest first.
-pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<TokenRow>, StoreError> {
+pub async fn for_user(db: &Db, user_id: &UserId) -> Result<Vec<TokenRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "SELECT {FIELDS} FROM api_token
@@ -212,7 +213,7 @@ pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<TokenRow>, StoreErro
     Ok(response.take(0)?)
 }
 
-pub async fn by_id(db: &Db, id: &str) -> Result<Option<TokenRow>, StoreError> {
+pub async fn by_id(db: &Db, id: &TokenId) -> Result<Option<TokenRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "SELECT {FIELDS} FROM ONLY type::record('api_token', $id)"
@@ -225,7 +226,7 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<TokenRow>, StoreError> {
 
 pub async fn revoke(
     db: &Db,
-    id: &str,
+    id: &TokenId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -248,7 +249,7 @@ pub async fn revoke(
 /// of parallel attempts. Whether it recorded one.
 pub async fn note_revoked_use(
     db: &Db,
-    id: &str,
+    id: &TokenId,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
@@ -269,7 +270,7 @@ pub async fn note_revoked_use(
     .await
 }
 
-pub async fn touch(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn touch(db: &Db, id: &TokenId, now: DateTime<Utc>) -> Result<(), StoreError> {
     checked(
         db.query("UPDATE type::record('api_token', $id) SET last_used_at = $now")
             .bind(("id", id.to_string()))

@@ -10,6 +10,7 @@
 use super::checked::checked;
 use super::{Db, StoreError};
 use super::{Guard, Write};
+use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -34,7 +35,7 @@ impl std::fmt::Debug for TwoFactorRow {
     }
 }
 
-pub async fn get(db: &Db, user_id: &str) -> Result<Option<TwoFactorRow>, StoreError> {
+pub async fn get(db: &Db, user_id: &UserId) -> Result<Option<TwoFactorRow>, StoreError> {
     let mut response = checked(
         db.query(
             "SELECT secret, enabled, last_step, array::len(recovery_hashes) AS recovery_left
@@ -47,7 +48,12 @@ pub async fn get(db: &Db, user_id: &str) -> Result<Option<TwoFactorRow>, StoreEr
 }
 
 /// Stores a new pending secret (replacing an earlier pending one). Refused while on.
-pub async fn begin(db: &Db, user_id: &str, secret: &str, now: DateTime<Utc>) -> Result<(), Guard> {
+pub async fn begin(
+    db: &Db,
+    user_id: &UserId,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Guard> {
     Write::new(
         db,
         "BEGIN TRANSACTION;
@@ -71,7 +77,7 @@ pub async fn begin(db: &Db, user_id: &str, secret: &str, now: DateTime<Utc>) -> 
 /// recovery code hashes.
 pub async fn enable(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     secret: &str,
     step: i64,
     recovery_hashes: &[String],
@@ -96,7 +102,7 @@ pub async fn enable(
 }
 
 /// Records TOTP `step` as used, if it is newer than every step used before.
-pub async fn use_step(db: &Db, user_id: &str, step: i64) -> Result<(), Guard> {
+pub async fn use_step(db: &Db, user_id: &UserId, step: i64) -> Result<(), Guard> {
     Write::new(
         db,
         "BEGIN TRANSACTION;
@@ -113,7 +119,7 @@ pub async fn use_step(db: &Db, user_id: &str, step: i64) -> Result<(), Guard> {
 }
 
 /// Removes one unused recovery code (by hash).
-pub async fn use_recovery_code(db: &Db, user_id: &str, hash: &str) -> Result<(), Guard> {
+pub async fn use_recovery_code(db: &Db, user_id: &UserId, hash: &str) -> Result<(), Guard> {
     Write::new(db, "BEGIN TRANSACTION;
                  LET $tf = SELECT enabled, recovery_hashes FROM ONLY type::record('two_factor', $user);
                  IF $tf = NONE OR !$tf.enabled { THROW 'two_factor_state' };
@@ -129,7 +135,7 @@ pub async fn use_recovery_code(db: &Db, user_id: &str, hash: &str) -> Result<(),
 /// Replaces every recovery code.
 pub async fn replace_recovery_codes(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     recovery_hashes: &[String],
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -152,7 +158,7 @@ pub async fn replace_recovery_codes(
 /// Turns two-factor off: the secret and the recovery codes are deleted.
 pub async fn disable(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {

@@ -11,13 +11,14 @@ use super::guard::Guard;
 use super::organizations::MEMBER_COPY;
 use super::write::Write;
 use super::{Db, StoreError};
+use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 /// A user as stored, secrets included. Server-only.
 #[derive(Clone, SurrealValue)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub email: String,
     pub email_verified: bool,
@@ -104,7 +105,7 @@ pub async fn create(
         .ok_or_else(|| no_row("user creation"))
 }
 
-pub async fn by_id(db: &Db, id: &str) -> Result<Option<UserRow>, StoreError> {
+pub async fn by_id(db: &Db, id: &UserId) -> Result<Option<UserRow>, StoreError> {
     let mut response = checked(
         db.query(format!(
             "SELECT {USER_FIELDS} FROM ONLY type::record('user', $id)"
@@ -145,7 +146,7 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
 /// Replaces the password hash; the new password is a permanent one. Audited.
 pub async fn set_password(
     db: &Db,
-    id: &str,
+    id: &UserId,
     password_hash: &str,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
@@ -176,7 +177,7 @@ pub struct ProfileChange<'a> {
 /// Applies a profile change in one transaction, moving the username and email claims along.
 pub async fn update_profile(
     db: &Db,
-    id: &str,
+    id: &UserId,
     change: &ProfileChange<'_>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,

@@ -5,6 +5,7 @@
 use crate::projects::{Fixture, acme};
 use crate::support::{as_user, quick_user};
 use app::domain::group::NewGroup;
+use app::domain::ids::UserId;
 use app::domain::permission::{CATALOG, Permission, Scope};
 use app::domain::role::NewRole;
 use app::domain::role::{BuiltinRole, ProjectRole};
@@ -127,7 +128,7 @@ async fn check_seed(seed: u64) {
     }
 
     // Members with random roles and groups.
-    let mut members_of: BTreeMap<String, (String, String, Vec<String>)> = BTreeMap::new();
+    let mut members_of: BTreeMap<String, (UserId, String, Vec<String>)> = BTreeMap::new();
     for i in 0..5 {
         let name = format!("m{i}");
         let id = quick_user(&db, &name).await;
@@ -174,7 +175,7 @@ async fn check_seed(seed: u64) {
                     &db,
                     &org_id,
                     &row.id,
-                    Grantee::User(&members_of[name].0),
+                    &Grantee::User(members_of[name].0.clone()),
                     role,
                     &crate::support::audit(),
                 )
@@ -194,7 +195,7 @@ async fn check_seed(seed: u64) {
                     &db,
                     &org_id,
                     &row.id,
-                    Grantee::Group(&found.id),
+                    &Grantee::Group(found.id.clone()),
                     role,
                     &crate::support::audit(),
                 )

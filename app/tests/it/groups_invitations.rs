@@ -2,6 +2,7 @@
 
 use crate::support::{PASSWORD, as_user, db, quick_user};
 use app::domain::group::{GroupUpdate, NewGroup};
+use app::domain::ids::OrgId;
 use app::domain::invitation::{InvitationSignup, NewInvitationInput};
 use app::domain::organization::NewOrganization;
 use app::domain::password::Password;
@@ -15,7 +16,7 @@ use app::service::principal::Principal;
 use app::store::{self, Db};
 use chrono::{Duration, Utc};
 
-async fn setup(db: &Db) -> (String, Principal) {
+async fn setup(db: &Db) -> (OrgId, Principal) {
     let id = quick_user(db, "ada").await;
     let ada = as_user(&id, "ada");
     let org = organizations::create(
@@ -32,7 +33,7 @@ async fn setup(db: &Db) -> (String, Principal) {
     (org.id, ada)
 }
 
-async fn member(db: &Db, org_id: &str, name: &str, role: &str) -> Principal {
+async fn member(db: &Db, org_id: &OrgId, name: &str, role: &str) -> Principal {
     let id = quick_user(db, name).await;
     store::memberships::add(db, org_id, &id, role, &[], Utc::now())
         .await

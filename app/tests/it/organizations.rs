@@ -2,6 +2,7 @@
 //! permissions, the owner guards (also under concurrency), pagination and search, deletion.
 
 use crate::support::{as_user, db, org_of, quick_user};
+use app::domain::ids::OrgId;
 use app::domain::organization::RoleChange;
 use app::domain::organization::{NewOrganization, OrganizationUpdate};
 use app::error::ErrorCode;
@@ -12,7 +13,7 @@ use chrono::Utc;
 
 async fn member(
     db: &Db,
-    org_id: &str,
+    org_id: &OrgId,
     name: &str,
     role: &str,
 ) -> app::service::principal::Principal {

@@ -3,6 +3,7 @@
 
 use crate::support::{as_user, db, quick_user};
 use app::domain::group::NewGroup;
+use app::domain::ids::OrgId;
 use app::domain::organization::NewOrganization;
 use app::domain::permission::Permission;
 use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
@@ -18,7 +19,7 @@ use chrono::Utc;
 
 pub struct Fixture {
     pub db: Db,
-    pub org_id: String,
+    pub org_id: OrgId,
 }
 
 /// `acme`, owned by ada, with members by role.

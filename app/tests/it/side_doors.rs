@@ -5,6 +5,7 @@
 use crate::projects::{Fixture, acme, who};
 use crate::support::as_user;
 use app::domain::group::{GroupUpdate, NewGroup};
+use app::domain::ids::TokenId;
 use app::domain::invitation::NewInvitationInput;
 use app::domain::organization::RoleChange;
 use app::domain::permission::Permission;
@@ -691,7 +692,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
         .unwrap()
         .unwrap()
         .id;
-    let seen = |groups: Vec<(&str, &str)>, token: Option<String>| {
+    let seen = |groups: Vec<(&str, &str)>, token: Option<TokenId>| {
         let caller = match token {
             Some(token) => CheckedCaller::Token { token },
             None => CheckedCaller::Member {

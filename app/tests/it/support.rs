@@ -1,5 +1,6 @@
 //! Fixtures shared by the service tests.
 
+use app::domain::ids::{OrgId, UserId};
 use app::domain::password::Password;
 use app::domain::user::SignupInput;
 use app::service::accounts;
@@ -64,7 +65,7 @@ pub async fn account(db: &Db, name: &str, now: DateTime<Utc>) {
 
 /// A user created straight in the store (no password hashing: fast for fixtures that need
 /// many accounts); returns the user id. Cannot sign in.
-pub async fn quick_user(db: &Db, name: &str) -> String {
+pub async fn quick_user(db: &Db, name: &str) -> UserId {
     use app::store::users::{NewUser, create};
     let email = format!("{name}@example.org");
     create(
@@ -89,9 +90,9 @@ pub async fn quick_user(db: &Db, name: &str) -> String {
 }
 
 /// The principal of a user by id, as if signed in by a session.
-pub fn as_user(user_id: &str, username: &str) -> app::service::principal::Principal {
+pub fn as_user(user_id: &UserId, username: &str) -> app::service::principal::Principal {
     app::service::principal::Principal::User(app::service::principal::SignedInUser {
-        user_id: user_id.to_string(),
+        user_id: user_id.clone(),
         username: username.to_string(),
         site_admin: false,
         session_hash: None,
@@ -119,7 +120,7 @@ pub fn audit() -> app::store::audit::Audit {
 
 /// A fixture write's rights "check": one that saw nothing, made as a token that does not
 /// exist (so it holds no membership and is not revoked): a fixture is not a caller.
-pub fn unchecked(org_id: &str) -> app::store::rights::RightsSeen {
+pub fn unchecked(org_id: &OrgId) -> app::store::rights::RightsSeen {
     app::store::rights::RightsSeen::new(
         org_id,
         app::store::rights::CheckedCaller::Token {
@@ -134,7 +135,7 @@ pub async fn org_of(
     db: &Db,
     owner: &str,
     name: &str,
-) -> (String, app::service::principal::Principal) {
+) -> (OrgId, app::service::principal::Principal) {
     let id = quick_user(db, owner).await;
     let who = as_user(&id, owner);
     let org = app::service::organizations::create(
@@ -155,7 +156,7 @@ pub async fn org_of(
 pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
     let id = quick_user(db, name).await;
     db.query("UPDATE type::record('user', $id) SET site_admin = true")
-        .bind(("id", id.clone()))
+        .bind(("id", id.to_string()))
         .await
         .unwrap()
         .check()

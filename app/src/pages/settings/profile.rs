@@ -105,7 +105,7 @@ fn ProfileForm(user: User, action: ServerAction<UpdateProfile>) -> impl IntoView
     };
     view! {
         <div class="profile-avatar">
-            <Avatar seed=user.id.clone() size=64 label=format!("Avatar of {}", user.username) />
+            <Avatar seed=user.id.to_string() size=64 label=format!("Avatar of {}", user.username) />
             <p class="muted">
                 "Your avatar is drawn from your account; no outside service is asked."
             </p>
