@@ -34,20 +34,6 @@ pub enum LoginOutcome {
 
 pub const INVALID_CREDENTIALS: &str = "Invalid username or password.";
 
-pub fn to_dto(row: &UserRow) -> User {
-    User {
-        id: row.id.clone(),
-        username: row.username.clone(),
-        email: row.email.clone(),
-        email_verified: row.email_verified,
-        display_name: row.display_name.clone(),
-        site_admin: row.site_admin,
-        active: row.active,
-        two_factor_enabled: row.two_factor_enabled,
-        created_at: super::rfc3339(row.created_at),
-    }
-}
-
 /// What an account is created with, by any path (sign-up, invitation, admin, CLI).
 pub struct AccountSpec<'a> {
     /// How the account came to be, for the audit log: `sign-up`, `invitation`, `setup`, `cli`.
@@ -158,7 +144,7 @@ pub async fn signup(
     let row = created?;
     throttle::count(db, &accounts, &client.ip, now).await?;
     super::email_verification::send_link(db, &row.id, &row.email, base_url, now).await?;
-    Ok(to_dto(&row))
+    Ok(super::user_view::user(&row))
 }
 
 /// Sign-in with username or email and password.
@@ -291,7 +277,7 @@ pub(crate) async fn finish_sign_in(
     )
     .await?;
     Ok(LoginOutcome::SignedIn {
-        user: to_dto(user),
+        user: super::user_view::user(user),
         session,
     })
 }
@@ -299,10 +285,13 @@ pub(crate) async fn finish_sign_in(
 /// The caller's own account. Needs a signed-in user.
 pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User, AppError> {
     let caller = principal.user_for_enrolment()?;
+    if let Some(account) = &caller.account {
+        return Ok(account.clone());
+    }
     let row = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    Ok(to_dto(&row))
+    Ok(super::user_view::user(&row))
 }
 
 /// Ends the caller's current session (a no-op without one); audited as `auth.signed_out`.
@@ -413,5 +402,5 @@ pub async fn update_profile(
         send_link(db, &row.id, &row.email, base_url, now).await?;
         notify_change(db, &user.email, &row.email, &row.username, now).await?;
     }
-    Ok(to_dto(&row))
+    Ok(super::user_view::user(&row))
 }

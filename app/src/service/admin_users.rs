@@ -96,7 +96,7 @@ pub async fn list(
         items: rows
             .into_iter()
             .map(|r| AdminUser {
-                user: super::accounts::to_dto(&r.user),
+                user: super::user_view::user(&r.user),
                 organizations: u32::try_from(r.organizations).unwrap_or(0),
                 last_sign_in_at: r.last_sign_in_at.map(super::rfc3339),
             })
@@ -113,7 +113,7 @@ pub async fn get(db: &Db, principal: &Principal, username: &str) -> Result<Admin
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(AdminUser {
-        user: super::accounts::to_dto(&row.user),
+        user: super::user_view::user(&row.user),
         organizations: u32::try_from(row.organizations).unwrap_or(0),
         last_sign_in_at: row.last_sign_in_at.map(super::rfc3339),
     })
@@ -196,7 +196,7 @@ pub async fn create(
     )
     .await?;
     Ok(CreatedUser {
-        user: super::accounts::to_dto(&row),
+        user: super::user_view::user(&row),
         temporary_password: password,
     })
 }
@@ -289,7 +289,7 @@ pub async fn update(
         &audit,
     )
     .await?;
-    Ok(super::accounts::to_dto(&row))
+    Ok(super::user_view::user(&row))
 }
 
 /// Turns a locked-out user's two-factor off, with the admin's reason in the audit log. Never

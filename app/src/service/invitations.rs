@@ -442,5 +442,5 @@ pub async fn sign_up(
         &audit,
     )
     .await?;
-    Ok(accounts::to_dto(&row))
+    Ok(super::user_view::user(&row))
 }

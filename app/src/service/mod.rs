@@ -37,6 +37,7 @@ pub mod token_format;
 pub mod tokens;
 pub mod touch;
 pub mod two_factor;
+pub mod user_view;
 
 /// Timestamps leave the service layer as RFC 3339 UTC strings, to the second.
 pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {

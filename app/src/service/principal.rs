@@ -3,6 +3,7 @@
 //! it instead of checking identity by hand. A leaf: it imports nothing else of the service.
 
 use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
+use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 
 /// Where a request comes from, for sessions and the audit trail.
@@ -49,6 +50,9 @@ pub struct SignedInUser {
     pub two_factor_setup_required: bool,
     /// The user API token this request came with; none for a session.
     pub token: Option<UserTokenUse>,
+    /// The account as it was read with the caller, in the same round trip (none when the
+    /// caller was built without it): `GET /account` answers from it without another read.
+    pub account: Option<User>,
     /// The instance settings this request is judged by, read once when the caller was
     /// resolved.
     pub rules: InstanceRules,

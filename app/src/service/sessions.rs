@@ -85,6 +85,7 @@ pub async fn caller(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Resolve
         at: now,
     });
     let two_factor_setup_required = !user.two_factor_enabled && settings.require_two_factor;
+    let account = super::user_view::user(&user);
     Ok(Resolved {
         principal: Principal::User(SignedInUser {
             user_id: user.id,
@@ -95,6 +96,7 @@ pub async fn caller(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Resolve
             ip: String::new(),
             two_factor_setup_required,
             token: None,
+            account: Some(account),
             rules: rules(&settings),
         }),
         touch,

@@ -86,5 +86,5 @@ pub async fn complete(
         now,
     )
     .await?;
-    Ok(accounts::to_dto(&row))
+    Ok(super::user_view::user(&row))
 }

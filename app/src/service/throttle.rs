@@ -2,8 +2,8 @@
 //!
 //! Invariants:
 //! - An attempt is reserved before the password hash or code check runs: one atomic
-//!   compare-and-set per budget ([`attempt`]), so a burst of parallel guesses cannot slip
-//!   through before the first failure is written. Past a budget's free attempts within its
+//!   compare-and-set over all its budgets ([`attempt`]: one read, one write), so a burst of
+//!   parallel guesses cannot slip through before the first failure is written. Past a budget's free attempts within its
 //!   window, the next one starts a lock, twice as long as the last (from `base_lock` up to
 //!   `max_lock`); while a budget is locked, attempts get 429 with `Retry-After` without
 //!   costing a hash. A lock starting is audited (`auth.locked`).
@@ -212,35 +212,38 @@ fn retry_after(wait: Duration) -> AppError {
 
 /// Reserves one attempt on each budget, or 429 while any of them is locked. The attempt that
 /// uses up a budget's free ones still runs (and starts the lock, audited as `auth.locked`).
+/// One read and one write, whatever the number of budgets.
 pub async fn attempt(
     db: &Db,
     budgets: Vec<Budget>,
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<Attempt, AppError> {
-    // Nothing is spent while anything is locked.
-    open(db, &budgets, now).await?;
-    for budget in &budgets {
-        spend(db, budget, ip, now).await?;
-    }
+    spend(db, &budgets, ip, now).await?;
     Ok(Attempt { budgets })
+}
+
+/// The longest lock among `rows` still running at `now`.
+fn longest_lock(rows: &[Option<ThrottleRow>], now: DateTime<Utc>) -> Option<Duration> {
+    rows.iter()
+        .flatten()
+        .filter_map(|row| row.locked_until)
+        .filter(|until| *until > now)
+        .map(|until| until - now)
+        .max()
+}
+
+fn keys(budgets: &[Budget]) -> Vec<String> {
+    budgets.iter().map(|b| b.key.clone()).collect()
 }
 
 /// 429 while any of `budgets` is locked; spends nothing.
 pub async fn open(db: &Db, budgets: &[Budget], now: DateTime<Utc>) -> Result<(), AppError> {
-    let mut wait = Duration::zero();
-    for budget in budgets {
-        if let Some(row) = store::throttle::get(db, &budget.key).await?
-            && let Some(until) = row.locked_until
-            && until > now
-        {
-            wait = wait.max(until - now);
-        }
+    let rows = store::throttle::get_all(db, &keys(budgets)).await?;
+    match longest_lock(&rows, now) {
+        Some(wait) => Err(retry_after(wait)),
+        None => Ok(()),
     }
-    if wait > Duration::zero() {
-        return Err(retry_after(wait));
-    }
-    Ok(())
 }
 
 /// Counts one use of each budget (after what it limits has happened).
@@ -250,9 +253,7 @@ pub async fn count(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    for budget in budgets {
-        spend(db, budget, ip, now).await?;
-    }
+    spend(db, budgets, ip, now).await?;
     Ok(())
 }
 
@@ -263,36 +264,54 @@ pub async fn limit(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let attempt = attempt(db, budgets, ip, now).await?;
     // The attempt that starts the lock is refused too: a message limit is a hard count.
-    for budget in &attempt.budgets {
-        if let Some(row) = store::throttle::get(db, &budget.key).await?
-            && let Some(until) = row.locked_until
-            && until > now
-        {
-            return Err(retry_after(until - now));
-        }
+    match spend(db, &budgets, ip, now).await?.into_iter().max() {
+        Some(until) => Err(retry_after(until - now)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 const MAX_RACES: usize = 50;
 
-/// One more attempt on `budget`, atomically (compare-and-set, retried on a race).
-async fn spend(db: &Db, budget: &Budget, ip: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+/// One more attempt on every budget, atomically (one compare-and-set over all of them,
+/// retried on a race); nothing is spent while any of them is locked. The locks this attempt
+/// started, if any.
+async fn spend(
+    db: &Db,
+    budgets: &[Budget],
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, AppError> {
+    let keys = keys(budgets);
     for _ in 0..MAX_RACES {
-        let previous = store::throttle::get(db, &budget.key).await?;
-        if let Some(until) = previous.as_ref().and_then(|r| r.locked_until)
-            && until > now
-        {
-            return Err(retry_after(until - now));
+        let previous = store::throttle::get_all(db, &keys).await?;
+        if let Some(wait) = longest_lock(&previous, now) {
+            return Err(retry_after(wait));
         }
-        let next = after_failure(previous.as_ref(), &budget.policy, now);
-        if store::throttle::swap(db, &budget.key, previous.as_ref(), &next).await? {
-            if let Some(until) = next.locked_until {
-                locked(db, &budget.key, until, ip, now).await?;
+        let next: Vec<ThrottleRow> = budgets
+            .iter()
+            .zip(&previous)
+            .map(|(budget, row)| after_failure(row.as_ref(), &budget.policy, now))
+            .collect();
+        let swaps: Vec<store::throttle::Swap<'_>> = keys
+            .iter()
+            .zip(&previous)
+            .zip(&next)
+            .map(|((key, expected), next)| store::throttle::Swap {
+                key,
+                expected: expected.as_ref(),
+                next,
+            })
+            .collect();
+        if store::throttle::swap_all(db, &swaps).await? {
+            let mut started = Vec::new();
+            for (key, row) in keys.iter().zip(&next) {
+                if let Some(until) = row.locked_until {
+                    locked(db, key, until, ip, now).await?;
+                    started.push(until);
+                }
             }
-            return Ok(());
+            return Ok(started);
         }
     }
     Err(AppError::rate_limited(1))
@@ -326,45 +345,25 @@ async fn locked(
 }
 
 impl Attempt {
-    /// The attempt succeeded: refund its budgets as their policy says.
+    /// The attempt succeeded: refund its budgets as their policy says (one write).
     pub async fn succeeded(self, db: &Db) -> Result<(), AppError> {
-        for budget in &self.budgets {
-            match budget.refund {
-                Refund::All => store::throttle::clear(db, &budget.key).await?,
-                Refund::One => give_back(db, &budget.key).await?,
-                Refund::None => {}
-            }
-        }
+        let with = |refund: Refund| -> Vec<String> {
+            self.budgets
+                .iter()
+                .filter(|b| b.refund == refund)
+                .map(|b| b.key.clone())
+                .collect()
+        };
+        store::throttle::refund(db, &with(Refund::All), &with(Refund::One)).await?;
         Ok(())
     }
-}
 
-impl Attempt {
     /// The check never ran (the server was too busy to hash): give back this one attempt on
-    /// every budget, clearing nothing else.
+    /// every budget, clearing nothing else (one write).
     pub async fn unused(self, db: &Db) -> Result<(), AppError> {
-        for budget in &self.budgets {
-            give_back(db, &budget.key).await?;
-        }
+        store::throttle::refund(db, &[], &keys(&self.budgets)).await?;
         Ok(())
     }
-}
-
-/// Takes one attempt off `key`'s count (a lock stays).
-async fn give_back(db: &Db, key: &str) -> Result<(), AppError> {
-    for _ in 0..MAX_RACES {
-        let Some(previous) = store::throttle::get(db, key).await? else {
-            return Ok(());
-        };
-        let next = ThrottleRow {
-            failures: (previous.failures - 1).max(0),
-            ..previous.clone()
-        };
-        if store::throttle::swap(db, key, Some(&previous), &next).await? {
-            return Ok(());
-        }
-    }
-    Ok(())
 }
 
 /// The next state of a key after one more failure at `now`.

@@ -279,6 +279,7 @@ pub async fn caller(
         .filter(|u| row.user.as_ref() == Some(&u.id) && u.active)
         .ok_or_else(refused)?;
     let touch = touch(&row, now);
+    let account = super::user_view::user(&user);
     let principal = Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
@@ -291,6 +292,7 @@ pub async fn caller(
             token_id: row.id,
             admin: row.admin,
         }),
+        account: Some(account),
         rules: sessions::rules(&settings),
     });
     Ok(Resolved { principal, touch })

@@ -129,8 +129,8 @@ async fn an_unused_attempt_is_given_back() {
             .await
             .unwrap();
     }
-    for budget in &budgets {
-        let row = app::store::throttle::get(&db, &budget.key).await.unwrap();
+    let keys: Vec<String> = budgets.iter().map(|b| b.key.clone()).collect();
+    for row in app::store::throttle::get_all(&db, &keys).await.unwrap() {
         assert!(row.is_none_or(|r| r.failures == 0 && r.locked_until.is_none()));
     }
 }

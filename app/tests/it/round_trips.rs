@@ -8,7 +8,7 @@ use crate::support::{PASSWORD, account, db, org_of};
 use app::domain::token::NewOrganizationToken;
 use app::service::principal::Principal;
 use app::service::touch::Touch;
-use app::service::{org_access, org_tokens, sessions, tokens};
+use app::service::{accounts, org_access, org_tokens, sessions, tokens};
 use app::store::round_trips::counted;
 use chrono::{Duration, Utc};
 
@@ -26,6 +26,10 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     assert!(matches!(resolved.principal, Principal::User(_)));
     assert_eq!(resolved.touch, None);
     let ada = resolved.principal;
+    // `GET /account` answers from what the resolution read: no second round trip.
+    let (me, trips) = counted(accounts::me(&db, &ada)).await;
+    assert_eq!(me.unwrap().username, "ada");
+    assert_eq!(trips, 0);
 
     // Two minutes later: still one read; the use is due and handed back, not written.
     let later = t0 + Duration::minutes(2);
@@ -96,4 +100,20 @@ async fn the_organization_permission_resolution_is_one_round_trip() {
     let (access, trips) = counted(org_access::resolve(&db, &bot, "acme")).await;
     assert!(access.is_ok());
     assert_eq!(trips, 1);
+}
+
+#[tokio::test]
+async fn a_sign_in_is_five_round_trips_around_its_hash() {
+    let db = db().await;
+    let t0 = Utc::now();
+    account(&db, "ada", t0).await;
+    // The user (1), the throttle's budgets read and spent at once (2), refunded at once (1),
+    // the session with its audit entry (1).
+    let (secret, trips) = counted(login(&db, "ada", PASSWORD, t0)).await;
+    secret.unwrap();
+    assert_eq!(trips, 5);
+    // A wrong password: the user, the budgets (2), the audit entry of the failure.
+    let (refused, trips) = counted(login(&db, "ada", "not the password", t0)).await;
+    assert!(refused.is_err());
+    assert_eq!(trips, 4);
 }

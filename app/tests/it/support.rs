@@ -100,6 +100,7 @@ pub fn as_user(user_id: &UserId, username: &str) -> app::service::principal::Pri
         ip: "192.0.2.1".to_string(),
         two_factor_setup_required: false,
         token: None,
+        account: None,
         rules: Default::default(),
     })
 }
@@ -170,6 +171,7 @@ pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
         ip: "192.0.2.9".into(),
         two_factor_setup_required: false,
         token: None,
+        account: None,
         rules: Default::default(),
     })
 }

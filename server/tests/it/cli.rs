@@ -465,6 +465,7 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
                 ip: "127.0.0.1".into(),
                 two_factor_setup_required: false,
                 token: None,
+                account: None,
                 rules: Default::default(),
             });
         let created = app::service::tokens::create_user_token(

@@ -1,0 +1,20 @@
+//! A user as the API shows it, from the stored row (no secret crosses). A leaf: the caller's
+//! resolution (sessions, tokens) and the account and admin services all build it here.
+
+use crate::domain::user::User;
+use crate::store::users::UserRow;
+
+/// The API view of `row`.
+pub fn user(row: &UserRow) -> User {
+    User {
+        id: row.id.clone(),
+        username: row.username.clone(),
+        email: row.email.clone(),
+        email_verified: row.email_verified,
+        display_name: row.display_name.clone(),
+        site_admin: row.site_admin,
+        active: row.active,
+        two_factor_enabled: row.two_factor_enabled,
+        created_at: super::rfc3339(row.created_at),
+    }
+}
