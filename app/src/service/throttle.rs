@@ -283,8 +283,20 @@ async fn spend(
     now: DateTime<Utc>,
 ) -> Result<Vec<DateTime<Utc>>, AppError> {
     let keys = keys(budgets);
+    // One compare-and-set per key: a key twice would never match its own first write.
+    debug_assert!(
+        keys.iter()
+            .enumerate()
+            .all(|(i, k)| !keys.iter().take(i).any(|o| o == k)),
+        "an attempt's budgets have distinct keys"
+    );
     for _ in 0..MAX_RACES {
         let previous = store::throttle::get_all(db, &keys).await?;
+        if previous.len() != keys.len() {
+            return Err(AppError::internal(
+                "the throttle read fewer counters than it asked for",
+            ));
+        }
         if let Some(wait) = longest_lock(&previous, now) {
             return Err(retry_after(wait));
         }
@@ -354,7 +366,13 @@ impl Attempt {
                 .map(|b| b.key.clone())
                 .collect()
         };
-        store::throttle::refund(db, &with(Refund::All), &with(Refund::One)).await?;
+        let (clear, give_back) = (with(Refund::All), with(Refund::One));
+        match store::throttle::refund(db, &clear, &give_back).await {
+            // Still clashing with parallel attempts on a shared address after every retry:
+            // clear what must be cleared, and let the address keep this one attempt.
+            Err(err) if err.is_conflict() => store::throttle::refund(db, &clear, &[]).await?,
+            other => other?,
+        }
         Ok(())
     }
 
