@@ -50,60 +50,8 @@ where
         })
     };
     let rows = list
-        .iter()
-        .map(|t| {
-            let never_used = t.last_used_at.is_none();
-            let href = format!("{page}?revoke={}", t.id);
-            view! {
-                <tr>
-                    <td>
-                        {t.description.clone()}
-                        {t
-                            .admin
-                            .then(|| {
-                                view! {
-                                    " "
-                                    <span class="badge">"Site administration"</span>
-                                }
-                            })}
-                    </td>
-                    <td>
-                        <code>{format!("{}…", t.prefix)}</code>
-                    </td>
-                    {role
-                        .then(|| {
-                            view! {
-                                <td>
-                                    <span class="badge">
-                                        {t.role.clone().unwrap_or_else(|| "group's role".into())}
-                                    </span>
-                                </td>
-                            }
-                        })}
-                    {creator
-                        .then(|| {
-                            view! {
-                                <td>{t.created_by.clone().unwrap_or_else(|| "—".into())}</td>
-                            }
-                        })}
-                    <td>{day(&t.created_at)}</td>
-                    <td>{t.expires_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}</td>
-                    <td>
-                        {t.last_used_at.as_deref().map(day)}
-                        {never_used.then(|| view! { <span class="badge">"Never used"</span> })}
-                    </td>
-                    <td>
-                        <a
-                            class="button button--small"
-                            href=href
-                            aria-label=format!("Revoke {}", t.description)
-                        >
-                            "Revoke…"
-                        </a>
-                    </td>
-                </tr>
-            }
-        })
+        .into_iter()
+        .map(|token| view! { <TokenRow token page=page.clone() role creator /> })
         .collect_view();
     view! {
         {confirm}
@@ -127,5 +75,60 @@ where
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// One token's row, with the link that asks to revoke it.
+#[component]
+fn TokenRow(token: TokenInfo, page: String, role: bool, creator: bool) -> impl IntoView {
+    let t = token;
+    let never_used = t.last_used_at.is_none();
+    let href = format!("{page}?revoke={}", t.id);
+    view! {
+        <tr>
+            <td>
+                {t.description.clone()}
+                {t
+                    .admin
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge">"Site administration"</span>
+                        }
+                    })}
+            </td>
+            <td>
+                <code>{format!("{}…", t.prefix)}</code>
+            </td>
+            {role
+                .then(|| {
+                    view! {
+                        <td>
+                            <span class="badge">
+                                {t.role.clone().unwrap_or_else(|| "group's role".into())}
+                            </span>
+                        </td>
+                    }
+                })}
+            {creator
+                .then(|| {
+                    view! { <td>{t.created_by.clone().unwrap_or_else(|| "—".into())}</td> }
+                })}
+            <td>{day(&t.created_at)}</td>
+            <td>{t.expires_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}</td>
+            <td>
+                {t.last_used_at.as_deref().map(day)}
+                {never_used.then(|| view! { <span class="badge">"Never used"</span> })}
+            </td>
+            <td>
+                <a
+                    class="button button--small"
+                    href=href
+                    aria-label=format!("Revoke {}", t.description)
+                >
+                    "Revoke…"
+                </a>
+            </td>
+        </tr>
     }
 }

@@ -63,10 +63,8 @@ fn Offer(
 ) -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     let decline = ServerAction::<DeclineInvitation>::new();
-    let signup = ServerAction::<SignUpWithInvitation>::new();
     let accept_error = submission_error(accept);
     let decline_error = submission_error(decline);
-    let signup_error = submission_error(signup);
     let org = if invitation.organization_display_name.is_empty() {
         invitation.organization.clone()
     } else {
@@ -130,50 +128,7 @@ fn Offer(
                             crate::domain::percent::encode(&here),
                         )>"Sign in to accept"</a>
                     </p>
-                    <h2>"Or create your account"</h2>
-                    <ActionForm action=signup>
-                        <FormError error=signup_error />
-                        <input type="hidden" name="token" value=token.clone() />
-                        <div class="field">
-                            <label for="invite-email">"Email"</label>
-                            <input
-                                id="invite-email"
-                                type="email"
-                                value=invitation.email.clone()
-                                readonly
-                            />
-                        </div>
-                        <div class="field">
-                            <label for="username">"Username"</label>
-                            <input
-                                id="username"
-                                name="username"
-                                type="text"
-                                required
-                                maxlength=username::MAX_LEN
-                                autocomplete="username"
-                                aria-invalid=invalid(signup_error, "username")
-                            />
-                            <FieldError error=signup_error field="username" />
-                        </div>
-                        <div class="field">
-                            <label for="password">"Password"</label>
-                            <input
-                                id="password"
-                                name="password"
-                                type="password"
-                                required
-                                minlength=password::MIN_LEN
-                                maxlength=password::MAX_LEN
-                                autocomplete="new-password"
-                                aria-invalid=invalid(signup_error, "password")
-                            />
-                            <FieldError error=signup_error field="password" />
-                        </div>
-                        <button type="submit" disabled=move || signup.pending().get()>
-                            "Create account and join"
-                        </button>
-                    </ActionForm>
+                    <InvitationSignup token=token.clone() email=invitation.email.clone() />
                 }
                     .into_any()
             }
@@ -199,5 +154,53 @@ pub fn InvitationDeclinedPage() -> impl IntoView {
                 <a href="/">"Go to the home page"</a>
             </p>
         </section>
+    }
+}
+
+/// Creating an account to accept the invitation (for the invited address).
+#[component]
+fn InvitationSignup(token: String, email: String) -> impl IntoView {
+    let signup = ServerAction::<SignUpWithInvitation>::new();
+    let signup_error = submission_error(signup);
+    view! {
+        <h2>"Or create your account"</h2>
+        <ActionForm action=signup>
+            <FormError error=signup_error />
+            <input type="hidden" name="token" value=token.clone() />
+            <div class="field">
+                <label for="invite-email">"Email"</label>
+                <input id="invite-email" type="email" value=email readonly />
+            </div>
+            <div class="field">
+                <label for="username">"Username"</label>
+                <input
+                    id="username"
+                    name="username"
+                    type="text"
+                    required
+                    maxlength=username::MAX_LEN
+                    autocomplete="username"
+                    aria-invalid=invalid(signup_error, "username")
+                />
+                <FieldError error=signup_error field="username" />
+            </div>
+            <div class="field">
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    required
+                    minlength=password::MIN_LEN
+                    maxlength=password::MAX_LEN
+                    autocomplete="new-password"
+                    aria-invalid=invalid(signup_error, "password")
+                />
+                <FieldError error=signup_error field="password" />
+            </div>
+            <button type="submit" disabled=move || signup.pending().get()>
+                "Create account and join"
+            </button>
+        </ActionForm>
     }
 }

@@ -1,6 +1,7 @@
 use crate::api::admin::{SaveSettings, get_settings};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::loading::loading;
+use crate::domain::admin::InstanceSettings;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -10,7 +11,6 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AdminSettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveSettings>::new();
-    let error = submission_error(save);
     let query = use_query_map();
     let saved = move || {
         query.read().get("saved").is_some() || save.value().get().is_some_and(|r| r.is_ok())
@@ -34,115 +34,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok((s, lockout)) => {
-                        view! {
-                            <ActionForm action=save>
-                                <FormError error />
-                                <div class="field">
-                                    <label for="signup-mode">"Sign-up"</label>
-                                    <select
-                                        id="signup-mode"
-                                        name="signup_mode"
-                                        aria-invalid=invalid(error, "signup_mode")
-                                    >
-                                        <option value="open" selected=s.signup_mode == "open">
-                                            "Open: anyone can create an account"
-                                        </option>
-                                        <option
-                                            value="invite_only"
-                                            selected=s.signup_mode == "invite_only"
-                                        >
-                                            "Invitation only"
-                                        </option>
-                                        <option value="closed" selected=s.signup_mode == "closed">
-                                            "Closed: only site admins create accounts"
-                                        </option>
-                                    </select>
-                                    <FieldError error field="signup_mode" />
-                                </div>
-                                <div class="field field--check">
-                                    <input
-                                        id="require-2fa"
-                                        name="require_two_factor"
-                                        type="checkbox"
-                                        value="on"
-                                        checked=s.require_two_factor
-                                        aria-describedby="lockout"
-                                    />
-                                    <label for="require-2fa">
-                                        "Require two-factor authentication for everyone"
-                                    </label>
-                                    // Shown while the box is ticked (by CSS, so also without JavaScript).
-                                    <Lockout
-                                        id="lockout"
-                                        users=lockout
-                                        already_on=s.require_two_factor
-                                    />
-                                </div>
-                                <div class="field">
-                                    <label for="idle">
-                                        "Sign out after this many idle minutes"
-                                    </label>
-                                    <input
-                                        id="idle"
-                                        name="session_idle_minutes"
-                                        type="number"
-                                        min="5"
-                                        max="43200"
-                                        required
-                                        value=s.session_idle_minutes.to_string()
-                                        aria-invalid=invalid(error, "session_idle_minutes")
-                                    />
-                                    <FieldError error field="session_idle_minutes" />
-                                </div>
-                                <div class="field">
-                                    <label for="max-hours">
-                                        "Sign out at the latest after this many hours"
-                                    </label>
-                                    <input
-                                        id="max-hours"
-                                        name="session_max_hours"
-                                        type="number"
-                                        min="1"
-                                        max="8760"
-                                        required
-                                        value=s.session_max_hours.to_string()
-                                        aria-invalid=invalid(error, "session_max_hours")
-                                    />
-                                    <FieldError error field="session_max_hours" />
-                                </div>
-                                <div class="field">
-                                    <label for="token-max">"Longest token lifetime"</label>
-                                    <select
-                                        id="token-max"
-                                        name="token_max_days"
-                                        aria-invalid=invalid(error, "token_max_days")
-                                    >
-                                        <option value="none" selected=s.token_max_days.is_none()>
-                                            "No limit"
-                                        </option>
-                                        {[7i64, 30, 90, 365]
-                                            .into_iter()
-                                            .map(|d| {
-                                                view! {
-                                                    <option
-                                                        value=d.to_string()
-                                                        selected=s.token_max_days == Some(d)
-                                                    >
-                                                        {format!("{d} days")}
-                                                    </option>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </select>
-                                    <FieldError error field="token_max_days" />
-                                </div>
-                                <button type="submit" disabled=move || save.pending().get()>
-                                    "Save settings"
-                                </button>
-                            </ActionForm>
-                        }
-                            .into_any()
+                    Ok((settings, lockout)) => {
+                        view! { <SettingsForm save settings lockout /> }.into_any()
                     }
                 }
             })}
@@ -182,4 +75,107 @@ fn Lockout(id: &'static str, users: Vec<String>, already_on: bool) -> impl IntoV
         </p>
     }
     .into_any()
+}
+
+/// The settings form, filled with `settings`; `lockout` are the users a two-factor
+/// requirement would lock out.
+#[component]
+fn SettingsForm(
+    save: ServerAction<SaveSettings>,
+    settings: InstanceSettings,
+    lockout: Vec<String>,
+) -> impl IntoView {
+    let error = submission_error(save);
+    let s = settings;
+    view! {
+        <ActionForm action=save>
+            <FormError error />
+            <div class="field">
+                <label for="signup-mode">"Sign-up"</label>
+                <select
+                    id="signup-mode"
+                    name="signup_mode"
+                    aria-invalid=invalid(error, "signup_mode")
+                >
+                    <option value="open" selected=s.signup_mode == "open">
+                        "Open: anyone can create an account"
+                    </option>
+                    <option value="invite_only" selected=s.signup_mode == "invite_only">
+                        "Invitation only"
+                    </option>
+                    <option value="closed" selected=s.signup_mode == "closed">
+                        "Closed: only site admins create accounts"
+                    </option>
+                </select>
+                <FieldError error field="signup_mode" />
+            </div>
+            <div class="field field--check">
+                <input
+                    id="require-2fa"
+                    name="require_two_factor"
+                    type="checkbox"
+                    value="on"
+                    checked=s.require_two_factor
+                    aria-describedby="lockout"
+                />
+                <label for="require-2fa">"Require two-factor authentication for everyone"</label>
+                // Shown while the box is ticked (by CSS, so also without JavaScript).
+                <Lockout id="lockout" users=lockout already_on=s.require_two_factor />
+            </div>
+            <div class="field">
+                <label for="idle">"Sign out after this many idle minutes"</label>
+                <input
+                    id="idle"
+                    name="session_idle_minutes"
+                    type="number"
+                    min="5"
+                    max="43200"
+                    required
+                    value=s.session_idle_minutes.to_string()
+                    aria-invalid=invalid(error, "session_idle_minutes")
+                />
+                <FieldError error field="session_idle_minutes" />
+            </div>
+            <div class="field">
+                <label for="max-hours">"Sign out at the latest after this many hours"</label>
+                <input
+                    id="max-hours"
+                    name="session_max_hours"
+                    type="number"
+                    min="1"
+                    max="8760"
+                    required
+                    value=s.session_max_hours.to_string()
+                    aria-invalid=invalid(error, "session_max_hours")
+                />
+                <FieldError error field="session_max_hours" />
+            </div>
+            <div class="field">
+                <label for="token-max">"Longest token lifetime"</label>
+                <select
+                    id="token-max"
+                    name="token_max_days"
+                    aria-invalid=invalid(error, "token_max_days")
+                >
+                    <option value="none" selected=s.token_max_days.is_none()>
+                        "No limit"
+                    </option>
+                    {[7i64, 30, 90, 365]
+                        .into_iter()
+                        .map(|d| {
+                            view! {
+                                <option value=d.to_string() selected=s.token_max_days == Some(d)>
+                                    {format!("{d} days")}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <FieldError error field="token_max_days" />
+            </div>
+            <button type="submit" disabled=move || save.pending().get()>
+                "Save settings"
+            </button>
+        </ActionForm>
+    }
 }

@@ -77,7 +77,6 @@ fn UserBody(
     let name = user.user.username.clone();
     let flag_error = submission_error(flag);
     let reset_error = submission_error(reset);
-    let two_factor_error = submission_error(two_factor);
     let password = move || {
         reset
             .value()
@@ -105,51 +104,7 @@ fn UserBody(
     let (name_reset, name_2fa, name_delete) = (name.clone(), name.clone(), name.clone());
     view! {
         <h2>{u.username.clone()}</h2>
-        <dl class="facts">
-            <div>
-                <dt>"Email"</dt>
-                <dd>
-                    {u.email.clone()}
-                    {if u.email_verified { " (verified)" } else { " (not verified)" }}
-                </dd>
-            </div>
-            <div>
-                <dt>"Display name"</dt>
-                <dd>
-                    {if u.display_name.is_empty() {
-                        "—".to_string()
-                    } else {
-                        u.display_name.clone()
-                    }}
-                </dd>
-            </div>
-            <div>
-                <dt>"Status"</dt>
-                <dd>{if u.active { "Active" } else { "Deactivated" }}</dd>
-            </div>
-            <div>
-                <dt>"Site admin"</dt>
-                <dd>{if u.site_admin { "Yes" } else { "No" }}</dd>
-            </div>
-            <div>
-                <dt>"Two-factor"</dt>
-                <dd>{if u.two_factor_enabled { "On" } else { "Off" }}</dd>
-            </div>
-            <div>
-                <dt>"Organizations"</dt>
-                <dd>{user.organizations}</dd>
-            </div>
-            <div>
-                <dt>"Last sign-in"</dt>
-                <dd>
-                    {user.last_sign_in_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}
-                </dd>
-            </div>
-            <div>
-                <dt>"Created"</dt>
-                <dd>{day(&u.created_at)}</dd>
-            </div>
-        </dl>
+        <UserFacts user=user.clone() />
         {move || {
             password()
                 .map(|p| {
@@ -203,29 +158,7 @@ fn UserBody(
         </ActionForm>
         {u
             .two_factor_enabled
-            .then(|| {
-                view! {
-                    <h3>"Two-factor"</h3>
-                    <ActionForm action=two_factor>
-                        <FormError error=two_factor_error />
-                        <input type="hidden" name="username" value=name_2fa.clone() />
-                        <div class="field">
-                            <label for="two-factor-reason">"Why (recorded in the audit log)"</label>
-                            <input
-                                id="two-factor-reason"
-                                name="reason"
-                                type="text"
-                                required
-                                maxlength="300"
-                            />
-                            <FieldError error=two_factor_error field="reason" />
-                        </div>
-                        <button type="submit" class="button--danger">
-                            "Turn two-factor off"
-                        </button>
-                    </ActionForm>
-                }
-            })}
+            .then(|| view! { <TwoFactorOff action=two_factor username=name_2fa.clone() /> })}
         <DeleteUserSection username=name_delete />
     }
 }
@@ -262,5 +195,79 @@ fn DeleteUserSection(username: String) -> impl IntoView {
             form
             consequence="Their sessions, tokens and memberships go with it. Refused while they are the last owner of an organization or own projects. This cannot be undone."
         />
+    }
+}
+
+/// What the admin page says about a user: address, name, status, roles, dates.
+#[component]
+fn UserFacts(user: AdminUser) -> impl IntoView {
+    let u = user.user;
+    view! {
+        <dl class="facts">
+            <div>
+                <dt>"Email"</dt>
+                <dd>
+                    {u.email.clone()}
+                    {if u.email_verified { " (verified)" } else { " (not verified)" }}
+                </dd>
+            </div>
+            <div>
+                <dt>"Display name"</dt>
+                <dd>
+                    {if u.display_name.is_empty() {
+                        "—".to_string()
+                    } else {
+                        u.display_name.clone()
+                    }}
+                </dd>
+            </div>
+            <div>
+                <dt>"Status"</dt>
+                <dd>{if u.active { "Active" } else { "Deactivated" }}</dd>
+            </div>
+            <div>
+                <dt>"Site admin"</dt>
+                <dd>{if u.site_admin { "Yes" } else { "No" }}</dd>
+            </div>
+            <div>
+                <dt>"Two-factor"</dt>
+                <dd>{if u.two_factor_enabled { "On" } else { "Off" }}</dd>
+            </div>
+            <div>
+                <dt>"Organizations"</dt>
+                <dd>{user.organizations}</dd>
+            </div>
+            <div>
+                <dt>"Last sign-in"</dt>
+                <dd>
+                    {user.last_sign_in_at.as_deref().map(day).unwrap_or_else(|| "Never".into())}
+                </dd>
+            </div>
+            <div>
+                <dt>"Created"</dt>
+                <dd>{day(&u.created_at)}</dd>
+            </div>
+        </dl>
+    }
+}
+
+/// Turning a user's two-factor off, with the reason the audit log records.
+#[component]
+fn TwoFactorOff(action: ServerAction<DisableUserTwoFactor>, username: String) -> impl IntoView {
+    let error = submission_error(action);
+    view! {
+        <h3>"Two-factor"</h3>
+        <ActionForm action=action>
+            <FormError error=error />
+            <input type="hidden" name="username" value=username />
+            <div class="field">
+                <label for="two-factor-reason">"Why (recorded in the audit log)"</label>
+                <input id="two-factor-reason" name="reason" type="text" required maxlength="300" />
+                <FieldError error=error field="reason" />
+            </div>
+            <button type="submit" class="button--danger">
+                "Turn two-factor off"
+            </button>
+        </ActionForm>
     }
 }

@@ -84,6 +84,62 @@ pub fn AuditBody(
         }
         href
     };
+    let body = match listed {
+        Err(err) => view! {
+            <p class="notice notice--error" role="alert">
+                {err.message}
+            </p>
+        }
+        .into_any(),
+        Ok(page) if page.items.is_empty() => {
+            view! { <p class="muted">"No event matches."</p> }.into_any()
+        }
+        Ok(page) => {
+            let next = page.next_cursor.clone().map(|cursor| {
+                let mut href = format!("{base}?cursor={}", encode(&cursor));
+                if !query_string.is_empty() {
+                    href.push('&');
+                    href.push_str(&query_string);
+                }
+                href
+            });
+            view! {
+                <AuditTable events=page.items />
+                {next
+                    .map(|href| {
+                        view! {
+                            <p>
+                                <a class="button" href=href>
+                                    "Older events"
+                                </a>
+                            </p>
+                        }
+                    })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <h2>"Audit log"</h2>
+        <p class="muted">
+            "Every security-relevant change, newest first. Entries are chained by hash, so "
+            "an edited or removed entry is detected by " <code>"gatehouse audit verify"</code> "."
+        </p>
+        <AuditFilters base=base.clone() filters=filters.clone() />
+        <p class="audit-export">
+            "Export what is filtered: " <a href=export("csv") download="">
+                "CSV"
+            </a> " · " <a href=export("jsonl") download="">
+                "JSON Lines"
+            </a>
+        </p>
+        {body}
+    }
+}
+
+/// The filter form above the log (a plain GET form: works without JavaScript).
+#[component]
+fn AuditFilters(base: String, filters: Vec<(String, String)>) -> impl IntoView {
     let value_of = |key: &str| {
         filters
             .iter()
@@ -91,7 +147,7 @@ pub fn AuditBody(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let form = view! {
+    view! {
         <form method="get" action=base.clone() class="audit-filters">
             {AuditQuery::FILTERS
                 .iter()
@@ -114,97 +170,51 @@ pub fn AuditBody(
                 </a>
             </div>
         </form>
-    };
-    let body = match listed {
-        Err(err) => view! {
-            <p class="notice notice--error" role="alert">
-                {err.message}
-            </p>
-        }
-        .into_any(),
-        Ok(page) if page.items.is_empty() => {
-            view! { <p class="muted">"No event matches."</p> }.into_any()
-        }
-        Ok(page) => {
-            let next = page.next_cursor.clone().map(|cursor| {
-                let mut href = format!("{base}?cursor={}", encode(&cursor));
-                if !query_string.is_empty() {
-                    href.push('&');
-                    href.push_str(&query_string);
-                }
-                href
-            });
-            view! {
-                <div class="table-wrap">
-                    <table>
-                        <caption class="visually-hidden">"Audit events, newest first"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"When (UTC)"</th>
-                                <th scope="col">"Actor"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Target"</th>
-                                <th scope="col">"Details"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {page
-                                .items
-                                .into_iter()
-                                .map(|e| {
-                                    view! {
-                                        <tr>
-                                            <td class="small">
-                                                {e.at.replace('T', " ").replace('Z', "")}
-                                            </td>
-                                            <td>
-                                                {e.actor.clone()}<br />
-                                                <span class="muted small">{e.ip.clone()}</span>
-                                            </td>
-                                            <td>
-                                                <code class="small">{e.action.clone()}</code>
-                                            </td>
-                                            <td>{e.target.clone()}</td>
-                                            <td>
-                                                <code class="small audit-detail">
-                                                    {e.detail.to_string()}
-                                                </code>
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-                {next
-                    .map(|href| {
-                        view! {
-                            <p>
-                                <a class="button" href=href>
-                                    "Older events"
-                                </a>
-                            </p>
-                        }
-                    })}
-            }
-            .into_any()
-        }
-    };
+    }
+}
+
+/// One page of audit events, newest first.
+#[component]
+fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
     view! {
-        <h2>"Audit log"</h2>
-        <p class="muted">
-            "Every security-relevant change, newest first. Entries are chained by hash, so "
-            "an edited or removed entry is detected by " <code>"gatehouse audit verify"</code> "."
-        </p>
-        {form}
-        <p class="audit-export">
-            "Export what is filtered: " <a href=export("csv") download="">
-                "CSV"
-            </a> " · " <a href=export("jsonl") download="">
-                "JSON Lines"
-            </a>
-        </p>
-        {body}
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">"Audit events, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"When (UTC)"</th>
+                        <th scope="col">"Actor"</th>
+                        <th scope="col">"Action"</th>
+                        <th scope="col">"Target"</th>
+                        <th scope="col">"Details"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {events
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <tr>
+                                    <td class="small">{e.at.replace('T', " ").replace('Z', "")}</td>
+                                    <td>
+                                        {e.actor.clone()}<br />
+                                        <span class="muted small">{e.ip.clone()}</span>
+                                    </td>
+                                    <td>
+                                        <code class="small">{e.action.clone()}</code>
+                                    </td>
+                                    <td>{e.target.clone()}</td>
+                                    <td>
+                                        <code class="small audit-detail">
+                                            {e.detail.to_string()}
+                                        </code>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

@@ -1,6 +1,6 @@
 use crate::api::groups::{CreateGroup, list_groups};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
-use crate::domain::organization::OrgView;
+use crate::domain::organization::{OrgView, RoleChoice};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
 use leptos::prelude::*;
@@ -10,7 +10,6 @@ use leptos::prelude::*;
 pub fn GroupsTab(view: OrgView) -> impl IntoView {
     let org = view.organization.name.clone();
     let create = ServerAction::<CreateGroup>::new();
-    let error = submission_error(create);
     let org_for_list = org.clone();
     let groups = Resource::new(
         move || create.version().get(),
@@ -98,60 +97,59 @@ pub fn GroupsTab(view: OrgView) -> impl IntoView {
                 })
             }}
         </Suspense>
-        {manage
-            .then(|| {
-                view! {
-                    <h2>"New group"</h2>
-                    <ActionForm action=create>
-                        <FormError error />
-                        <input type="hidden" name="org" value=org.clone() />
-                        <div class="field">
-                            <label for="group-name">"Name"</label>
-                            <input
-                                id="group-name"
-                                name="name"
-                                type="text"
-                                required
-                                maxlength="39"
-                                aria-invalid=invalid(error, "name")
-                            />
-                            <FieldError error field="name" />
-                        </div>
-                        <div class="field">
-                            <label for="group-description">"Description (optional)"</label>
-                            <input
-                                id="group-description"
-                                name="description"
-                                type="text"
-                                maxlength="500"
-                            />
-                        </div>
-                        <div class="field">
-                            <label for="group-role">"Role its members get"</label>
-                            <select id="group-role" name="role" aria-invalid=invalid(error, "role")>
-                                <option value="">"No role"</option>
-                                {roles
-                                    .iter()
-                                    .map(|r| {
-                                        view! {
-                                            <option value=r
-                                                .name
-                                                .clone()>
-                                                {format!("{} — {}", r.title, r.description)}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                            <FieldError error field="role" />
-                        </div>
-                        <button type="submit" disabled=move || create.pending().get()>
-                            {move || {
-                                if create.pending().get() { "Creating…" } else { "Create group" }
-                            }}
-                        </button>
-                    </ActionForm>
-                }
-            })}
+        {manage.then(|| view! { <NewGroupForm org=org.clone() create roles=roles.clone() /> })}
+    }
+}
+
+/// Creating a group (for members who may manage groups), with the roles the caller may give.
+#[component]
+fn NewGroupForm(
+    org: String,
+    create: ServerAction<CreateGroup>,
+    roles: Vec<RoleChoice>,
+) -> impl IntoView {
+    let error = submission_error(create);
+    view! {
+        <h2>"New group"</h2>
+        <ActionForm action=create>
+            <FormError error />
+            <input type="hidden" name="org" value=org.clone() />
+            <div class="field">
+                <label for="group-name">"Name"</label>
+                <input
+                    id="group-name"
+                    name="name"
+                    type="text"
+                    required
+                    maxlength="39"
+                    aria-invalid=invalid(error, "name")
+                />
+                <FieldError error field="name" />
+            </div>
+            <div class="field">
+                <label for="group-description">"Description (optional)"</label>
+                <input id="group-description" name="description" type="text" maxlength="500" />
+            </div>
+            <div class="field">
+                <label for="group-role">"Role its members get"</label>
+                <select id="group-role" name="role" aria-invalid=invalid(error, "role")>
+                    <option value="">"No role"</option>
+                    {roles
+                        .iter()
+                        .map(|r| {
+                            view! {
+                                <option value=r
+                                    .name
+                                    .clone()>{format!("{} — {}", r.title, r.description)}</option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <FieldError error field="role" />
+            </div>
+            <button type="submit" disabled=move || create.pending().get()>
+                {move || { if create.pending().get() { "Creating…" } else { "Create group" } }}
+            </button>
+        </ActionForm>
     }
 }

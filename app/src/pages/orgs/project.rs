@@ -96,74 +96,6 @@ fn ProjectBody(
     let page = format!("/orgs/{org}/projects/{}", project.name);
     let manage_access = project.can(Permission::ProjectManageAccess);
     let revoke_error = submission_error(revoke);
-    let access_rows = detail
-        .access
-        .iter()
-        .map(|g| {
-            let who = if g.kind == "group" {
-                format!("Group {}", g.name)
-            } else {
-                g.name.clone()
-            };
-            let role =
-                ProjectRole::parse(&g.role).map_or(g.role.clone(), |r| r.title().to_string());
-            let remove = manage_access.then(|| {
-                let label = format!("Take {who}'s access away");
-                let (org, name, kind, grantee) = (
-                    org.clone(),
-                    project.name.clone(),
-                    g.kind.clone(),
-                    g.name.clone(),
-                );
-                view! {
-                    <ActionForm action=revoke attr:class="inline-form">
-                        <input type="hidden" name="org" value=org />
-                        <input type="hidden" name="project" value=name />
-                        <input type="hidden" name="kind" value=kind />
-                        <input type="hidden" name="name" value=grantee />
-                        <button type="submit" class="button--secondary" aria-label=label>
-                            "Remove"
-                        </button>
-                    </ActionForm>
-                }
-            });
-            view! {
-                <tr>
-                    <td>{who}</td>
-                    <td>
-                        <span class="badge">{role}</span>
-                    </td>
-                    <td>{remove}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let access = if detail.access.is_empty() {
-        view! {
-            <p class="muted">
-                "No member or group has been given a project role. Organization roles with \"See projects\" still read it."
-            </p>
-        }.into_any()
-    } else {
-        view! {
-            <div class="table-wrap">
-                <table>
-                    <caption class="visually-hidden">"Project access"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Member or group"</th>
-                            <th scope="col">"Project role"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Action"</span>
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>{access_rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
-    };
     let grant_form = manage_access.then(|| {
         let mine = PermissionSet::of(
             project
@@ -224,10 +156,89 @@ fn ProjectBody(
         </dl>
         <h2>"Access"</h2>
         <FormError error=revoke_error />
-        {access}
+        <AccessTable org=org.clone() detail=detail.clone() revoke />
         {grant_form}
         {edit}
         {owner_tools}
+    }
+}
+
+/// Who holds a role on the project, each with a Remove button when the caller may take it.
+#[component]
+fn AccessTable(
+    org: String,
+    detail: ProjectDetail,
+    revoke: ServerAction<RemoveProjectAccess>,
+) -> impl IntoView {
+    let project = detail.project.clone();
+    let manage_access = project.can(Permission::ProjectManageAccess);
+    let access_rows = detail
+        .access
+        .iter()
+        .map(|g| {
+            let who = if g.kind == "group" {
+                format!("Group {}", g.name)
+            } else {
+                g.name.clone()
+            };
+            let role =
+                ProjectRole::parse(&g.role).map_or(g.role.clone(), |r| r.title().to_string());
+            let remove = manage_access.then(|| {
+                let label = format!("Take {who}'s access away");
+                let (org, name, kind, grantee) = (
+                    org.clone(),
+                    project.name.clone(),
+                    g.kind.clone(),
+                    g.name.clone(),
+                );
+                view! {
+                    <ActionForm action=revoke attr:class="inline-form">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="project" value=name />
+                        <input type="hidden" name="kind" value=kind />
+                        <input type="hidden" name="name" value=grantee />
+                        <button type="submit" class="button--secondary" aria-label=label>
+                            "Remove"
+                        </button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <tr>
+                    <td>{who}</td>
+                    <td>
+                        <span class="badge">{role}</span>
+                    </td>
+                    <td>{remove}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    if detail.access.is_empty() {
+        view! {
+            <p class="muted">
+                "No member or group has been given a project role. Organization roles with \"See projects\" still read it."
+            </p>
+        }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption class="visually-hidden">"Project access"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Member or group"</th>
+                            <th scope="col">"Project role"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Action"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{access_rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
     }
 }
 

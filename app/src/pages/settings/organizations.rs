@@ -3,6 +3,7 @@ use crate::api::auth::current_user;
 use crate::api::orgs::{RemoveMember, my_organizations};
 use crate::components::form::{FormError, submission_error};
 use crate::components::loading::loading;
+use crate::domain::organization::MyOrganization;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -64,59 +65,15 @@ pub fn OrganizationsPage() -> impl IntoView {
                                     {list
                                         .into_iter()
                                         .map(|m| {
-                                            let name = m.organization.name.clone();
-                                            let username = user.username.clone();
-                                            let confirming = confirm() == Some(name.clone());
+                                            let confirming = confirm()
+                                                == Some(m.organization.name.clone());
                                             view! {
-                                                <li>
-                                                    <span>
-                                                        <a href=format!("/orgs/{name}")>
-                                                            <strong>{m.organization.title().to_string()}</strong>
-                                                        </a>
-                                                        " "
-                                                        <span class="muted">{name.clone()}</span>
-                                                        " "
-                                                        {m
-                                                            .owner
-                                                            .then(|| {
-                                                                view! { <span class="badge badge--owner">"OWNER"</span> }
-                                                            })}
-                                                        {(!m.owner)
-                                                            .then(|| {
-                                                                view! { <span class="badge">{m.role.clone()}</span> }
-                                                            })}
-                                                    </span>
-                                                    {if confirming {
-                                                        view! {
-                                                            <ActionForm action=leave attr:class="confirm__actions">
-                                                                <input type="hidden" name="org" value=name.clone() />
-                                                                <input type="hidden" name="username" value=username />
-                                                                <input
-                                                                    type="hidden"
-                                                                    name="back"
-                                                                    value="/settings/organizations?left=1"
-                                                                />
-                                                                <button type="submit" class="button--danger">
-                                                                    {format!("Leave {name}")}
-                                                                </button>
-                                                                <a class="button" href="/settings/organizations">
-                                                                    "Cancel"
-                                                                </a>
-                                                            </ActionForm>
-                                                        }
-                                                            .into_any()
-                                                    } else {
-                                                        view! {
-                                                            <a
-                                                                class="button"
-                                                                href=format!("/settings/organizations?leave={name}")
-                                                            >
-                                                                "Leave…"
-                                                            </a>
-                                                        }
-                                                            .into_any()
-                                                    }}
-                                                </li>
+                                                <OrgListItem
+                                                    membership=m
+                                                    username=user.username.clone()
+                                                    confirming
+                                                    leave
+                                                />
                                             }
                                         })
                                         .collect_view()}
@@ -128,5 +85,61 @@ pub fn OrganizationsPage() -> impl IntoView {
                 })}
             </Suspense>
         </SettingsFrame>
+    }
+}
+
+/// One of the caller's organizations, with its Leave button (or the confirmation of it).
+#[component]
+fn OrgListItem(
+    membership: MyOrganization,
+    username: String,
+    confirming: bool,
+    leave: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let m = membership;
+    let name = m.organization.name.clone();
+    view! {
+        <li>
+            <span>
+                <a href=format!("/orgs/{name}")>
+                    <strong>{m.organization.title().to_string()}</strong>
+                </a>
+                " "
+                <span class="muted">{name.clone()}</span>
+                " "
+                {m
+                    .owner
+                    .then(|| {
+                        view! { <span class="badge badge--owner">"OWNER"</span> }
+                    })}
+                {(!m.owner)
+                    .then(|| {
+                        view! { <span class="badge">{m.role.clone()}</span> }
+                    })}
+            </span>
+            {if confirming {
+                view! {
+                    <ActionForm action=leave attr:class="confirm__actions">
+                        <input type="hidden" name="org" value=name.clone() />
+                        <input type="hidden" name="username" value=username />
+                        <input type="hidden" name="back" value="/settings/organizations?left=1" />
+                        <button type="submit" class="button--danger">
+                            {format!("Leave {name}")}
+                        </button>
+                        <a class="button" href="/settings/organizations">
+                            "Cancel"
+                        </a>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <a class="button" href=format!("/settings/organizations?leave={name}")>
+                        "Leave…"
+                    </a>
+                }
+                    .into_any()
+            }}
+        </li>
     }
 }
