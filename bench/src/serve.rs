@@ -163,15 +163,19 @@ pub async fn run() {
         health.rps,
         "≥ 0.15, p99 < 25 ms",
     );
+    // wrk's rate counts every response; a refused sign-in (the throttle's 429, a full hash
+    // queue's 503) is not a sign-in.
+    let signed_in = sign_ins.rps - sign_ins.errors as f64 / f64::from(LOAD_SECS);
     println!(
-        "sign-ins/s vs raw argon2id hashes/s: {:.1} vs {:.1}: ratio {:.2} (goal ≥ 0.9; {} non-2xx)",
-        sign_ins.rps,
+        "sign-ins/s vs raw argon2id hashes/s: {:.1} vs {:.1}: ratio {:.2} (goal ≥ 0.9; {:.1} responses/s, {} of them refused)",
+        signed_in,
         hashes,
-        sign_ins.rps / hashes,
+        signed_in / hashes,
+        sign_ins.rps,
         sign_ins.errors
     );
     println!(
-        "p99 of token GET /account during a sign-in storm: {:.1} ms ({:.0} req/s beside {:.1} sign-ins/s, {} refused with 503; goal < 50 ms)",
+        "p99 of token GET /account during a sign-in storm: {:.1} ms ({:.0} req/s beside {:.1} sign-in responses/s, {} of them refused; goal < 50 ms)",
         during.p99_ms, during.rps, storm.rps, storm.errors
     );
     println!("idle RSS after start: {idle_rss:.0} MB ({idle_parts}; goal ≤ 60 MB)");
