@@ -13,5 +13,6 @@ pub mod loading;
 pub mod member_suggestions;
 pub mod org_switcher;
 pub mod recovery_codes;
+pub mod token_purpose_field;
 pub mod token_reveal;
 pub mod token_table;

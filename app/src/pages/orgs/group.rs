@@ -6,7 +6,7 @@ use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::loading::loading;
 use crate::components::member_suggestions::{MemberSearch, MemberSuggestions};
 use crate::domain::group::{Group, GroupDetail};
-use crate::domain::organization::OrgView;
+use crate::domain::organization::{MemberUser, OrgView};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
 use leptos::prelude::*;
@@ -80,39 +80,7 @@ fn GroupBody(
     });
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
-    let remove_error = submission_error(remove);
-    let role_title = group.role.clone().map_or_else(
-        || "No role".to_string(),
-        |r| BuiltinRole::parse(&r).map_or(r, |b| b.title().to_string()),
-    );
     let page = format!("/orgs/{org}/groups/{}", group.name);
-    let members = detail
-        .members
-        .into_iter()
-        .map(|m| {
-            let remove_form = manage.then(|| {
-                view! {
-                    <RemoveFromGroup
-                        org=org.clone()
-                        group=group.name.clone()
-                        username=m.username.clone()
-                        remove
-                    />
-                }
-            });
-            view! {
-                <li>
-                    <span>
-                        <strong>{m.username.clone()}</strong>
-                        " "
-                        <span class="muted small">{m.email.clone()}</span>
-                    </span>
-                    {remove_form}
-                </li>
-            }
-        })
-        .collect_view();
-    let empty = group.members_count == 0;
     let tokens = (view.can(Permission::TokensManage) && in_reach)
         .then(|| view! { <GroupTokens org=org.clone() group=group.name.clone() /> });
     let manage_section = manage.then(|| {
@@ -135,6 +103,29 @@ fn GroupBody(
                 "The group was saved."
             </p>
         </Show>
+        <GroupFacts group=group.clone() />
+        <h2>"Members"</h2>
+        <GroupMembers org group=group.name.clone() members=detail.members manage remove />
+        {out_of_reach}
+        {manage_section}
+        {tokens}
+        {delete_section}
+    }
+}
+
+/// The group's role, member count and description.
+#[component]
+fn GroupFacts(group: Group) -> impl IntoView {
+    let role_title = group.role.clone().map_or_else(
+        || "No role".to_string(),
+        |r| BuiltinRole::parse(&r).map_or(r, |b| b.title().to_string()),
+    );
+    let description = if group.description.is_empty() {
+        "—".to_string()
+    } else {
+        group.description
+    };
+    view! {
         <dl class="facts">
             <div>
                 <dt>"Role its members get"</dt>
@@ -146,26 +137,48 @@ fn GroupBody(
             </div>
             <div>
                 <dt>"Description"</dt>
-                <dd>
-                    {if group.description.is_empty() {
-                        "—".to_string()
-                    } else {
-                        group.description.clone()
-                    }}
-                </dd>
+                <dd>{description}</dd>
             </div>
         </dl>
-        <h2>"Members"</h2>
+    }
+}
+
+/// The group's members; with `manage`, each gets a button that takes them out.
+#[component]
+fn GroupMembers(
+    org: String,
+    group: String,
+    members: Vec<MemberUser>,
+    manage: bool,
+    remove: ServerAction<RemoveGroupMember>,
+) -> impl IntoView {
+    let remove_error = submission_error(remove);
+    let list = if members.is_empty() {
+        view! { <p class="muted">"Nobody is in this group yet."</p> }.into_any()
+    } else {
+        let items = members
+            .into_iter()
+            .map(|m| {
+                let remove_form = manage.then(|| {
+                    view! { <RemoveFromGroup org=org.clone() group=group.clone() username=m.username.clone() remove /> }
+                });
+                view! {
+                    <li>
+                        <span>
+                            <strong>{m.username.clone()}</strong>
+                            " "
+                            <span class="muted small">{m.email.clone()}</span>
+                        </span>
+                        {remove_form}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="member-list">{items}</ul> }.into_any()
+    };
+    view! {
         <FormError error=remove_error />
-        {if empty {
-            view! { <p class="muted">"Nobody is in this group yet."</p> }.into_any()
-        } else {
-            view! { <ul class="member-list">{members}</ul> }.into_any()
-        }}
-        {out_of_reach}
-        {manage_section}
-        {tokens}
-        {delete_section}
+        {list}
     }
 }
 

@@ -1,11 +1,13 @@
 use crate::api::org_tokens::{
     CreateGroupToken, RevokeGroupToken, list_group_tokens, take_org_token_reveal,
 };
-use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::form::{FormError, submission_error};
 use crate::components::lifetime_field::LifetimeField;
+use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
 use crate::components::token_table::TokenTable;
 use crate::domain::token::TokenInfo;
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// On a group's page (for `tokens.manage` holders): tokens that act with the group's role.
@@ -28,7 +30,6 @@ pub fn GroupTokens(org: String, group: String) -> impl IntoView {
         move |_| take_org_token_reveal(org_reveal.clone(), Some(group_reveal.clone())),
     );
     let new_token = move || create.value().get().and_then(Result::ok).map(|c| c.token);
-    let page = format!("/orgs/{org}/groups/{group}");
     let (org_revoke, group_revoke) = (org.clone(), group.clone());
     view! {
         <h2>"Group tokens"</h2>
@@ -46,18 +47,7 @@ pub fn GroupTokens(org: String, group: String) -> impl IntoView {
             <FormError error=create_error />
             <input type="hidden" name="org" value=org.clone() />
             <input type="hidden" name="group" value=group.clone() />
-            <div class="field">
-                <label for="group-token-description">"What is it for?"</label>
-                <input
-                    id="group-token-description"
-                    name="description"
-                    type="text"
-                    maxlength="100"
-                    required
-                    aria-invalid=invalid(create_error, "description")
-                />
-                <FieldError error=create_error field="description" />
-            </div>
+            <TokenPurposeField id="group-token-description" error=create_error />
             <LifetimeField error=create_error />
             <button type="submit" disabled=move || pending.get()>
                 {move || if pending.get() { "Creating…" } else { "Create group token" }}
@@ -72,52 +62,57 @@ pub fn GroupTokens(org: String, group: String) -> impl IntoView {
             }
         }>
             {move || {
-                let (org, group, page) = (org_revoke.clone(), group_revoke.clone(), page.clone());
+                let (org, group) = (org_revoke.clone(), group_revoke.clone());
                 Suspend::new(async move {
-                    match tokens.await {
-                        Err(err) => {
-                            view! {
-                                <p class="notice notice--error" role="alert">
-                                    {err.message}
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="muted">"This group has no tokens."</p> }.into_any()
-                        }
-                        Ok(list) => {
-                            view! {
-                                <TokenTable
-                                    caption="Group tokens"
-                                    list
-                                    creator=true
-                                    page
-                                    revoke_form=move |t: &TokenInfo| {
-                                        let (org, group, id) = (
-                                            org.clone(),
-                                            group.clone(),
-                                            t.id.clone(),
-                                        );
-                                        view! {
-                                            <ActionForm action=revoke attr:class="inline-form">
-                                                <input type="hidden" name="org" value=org />
-                                                <input type="hidden" name="group" value=group />
-                                                <input type="hidden" name="id" value=id />
-                                                <button type="submit" class="button--danger">
-                                                    "Revoke token"
-                                                </button>
-                                            </ActionForm>
-                                        }
-                                            .into_any()
-                                    }
-                                />
-                            }
-                                .into_any()
-                        }
-                    }
+                    let list = tokens.await;
+                    view! { <GroupTokenList org group list revoke /> }
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The group's tokens, each with its revoke button.
+#[component]
+fn GroupTokenList(
+    org: String,
+    group: String,
+    list: Result<Vec<TokenInfo>, AppError>,
+    revoke: ServerAction<RevokeGroupToken>,
+) -> impl IntoView {
+    let page = format!("/orgs/{org}/groups/{group}");
+    match list {
+        Err(err) => view! {
+            <p class="notice notice--error" role="alert">
+                {err.message}
+            </p>
+        }
+        .into_any(),
+        Ok(list) if list.is_empty() => {
+            view! { <p class="muted">"This group has no tokens."</p> }.into_any()
+        }
+        Ok(list) => view! {
+            <TokenTable
+                caption="Group tokens"
+                list
+                creator=true
+                page
+                revoke_form=move |t: &TokenInfo| {
+                    let (org, group, id) = (org.clone(), group.clone(), t.id.clone());
+                    view! {
+                        <ActionForm action=revoke attr:class="inline-form">
+                            <input type="hidden" name="org" value=org />
+                            <input type="hidden" name="group" value=group />
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="button--danger">
+                                "Revoke token"
+                            </button>
+                        </ActionForm>
+                    }
+                        .into_any()
+                }
+            />
+        }
+        .into_any(),
     }
 }

@@ -39,10 +39,22 @@ fn ProjectsBody(
     create: ServerAction<CreateProject>,
 ) -> impl IntoView {
     let org = view.organization.name.clone();
-    let create_error = submission_error(create);
-    let pending = create.pending();
     let every = view.can(Permission::ProjectsRead);
-    let table = match list {
+    let form = view
+        .can(Permission::ProjectsCreate)
+        .then(|| view! { <NewProjectForm org=org.clone() create /> });
+    view! {
+        <h2>"Projects"</h2>
+        <ProjectList org list every />
+        {form}
+    }
+}
+
+/// The projects the caller may read; `every` says whether that is all of them
+/// (it picks the empty list's wording).
+#[component]
+fn ProjectList(org: String, list: Result<Vec<Project>, AppError>, every: bool) -> impl IntoView {
+    match list {
         Err(err) => view! {
             <p class="notice notice--error" role="alert">
                 {err.message}
@@ -98,52 +110,51 @@ fn ProjectsBody(
                 </table>
             </div>
         }.into_any(),
-    };
-    let form = view.can(Permission::ProjectsCreate).then(|| {
-        let org = view.organization.name.clone();
-        view! {
-            <h2>"New project"</h2>
-            <ActionForm action=create>
-                <FormError error=create_error />
-                <input type="hidden" name="org" value=org />
-                <div class="field">
-                    <label for="project-name">"Name"</label>
-                    <input
-                        id="project-name"
-                        name="name"
-                        type="text"
-                        required
-                        maxlength="39"
-                        autocomplete="off"
-                        aria-describedby="project-name-hint"
-                        aria-invalid=invalid(create_error, "name")
-                    />
-                    <p class="field__hint" id="project-name-hint">
-                        "Lower-case letters, digits and dashes; you will own the project."
-                    </p>
-                    <FieldError error=create_error field="name" />
-                </div>
-                <div class="field">
-                    <label for="project-description">"Description"</label>
-                    <input
-                        id="project-description"
-                        name="description"
-                        type="text"
-                        maxlength="500"
-                        aria-invalid=invalid(create_error, "description")
-                    />
-                    <FieldError error=create_error field="description" />
-                </div>
-                <button type="submit" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create project" }}
-                </button>
-            </ActionForm>
-        }
-    });
+    }
+}
+
+/// The form that creates a project owned by the caller.
+#[component]
+fn NewProjectForm(org: String, create: ServerAction<CreateProject>) -> impl IntoView {
+    let create_error = submission_error(create);
+    let pending = create.pending();
     view! {
-        <h2>"Projects"</h2>
-        {table}
-        {form}
+        <h2>"New project"</h2>
+        <ActionForm action=create>
+            <FormError error=create_error />
+            <input type="hidden" name="org" value=org />
+            <div class="field">
+                <label for="project-name">"Name"</label>
+                <input
+                    id="project-name"
+                    name="name"
+                    type="text"
+                    required
+                    maxlength="39"
+                    autocomplete="off"
+                    aria-describedby="project-name-hint"
+                    aria-invalid=invalid(create_error, "name")
+                />
+                <p class="field__hint" id="project-name-hint">
+                    "Lower-case letters, digits and dashes; you will own the project."
+                </p>
+                <FieldError error=create_error field="name" />
+            </div>
+            <div class="field">
+                <label for="project-description">"Description"</label>
+                <input
+                    id="project-description"
+                    name="description"
+                    type="text"
+                    maxlength="500"
+                    aria-invalid=invalid(create_error, "description")
+                />
+                <FieldError error=create_error field="description" />
+            </div>
+            <button type="submit" disabled=move || pending.get()>
+                {move || if pending.get() { "Creating…" } else { "Create project" }}
+            </button>
+        </ActionForm>
     }
 }
 

@@ -5,9 +5,10 @@ use crate::api::org_tokens::{
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::loading::loading;
+use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
 use crate::components::token_table::TokenTable;
-use crate::domain::organization::OrgView;
+use crate::domain::organization::{OrgView, RoleChoice};
 use crate::domain::permission::Permission;
 use crate::domain::token::TokenInfo;
 use leptos::prelude::*;
@@ -52,10 +53,7 @@ fn TokensBody(
     revoke: ServerAction<RevokeOrgToken>,
 ) -> impl IntoView {
     let org = view.organization.name.clone();
-    let roles = view.token_roles.clone();
-    let create_error = submission_error(create);
     let revoke_error = submission_error(revoke);
-    let pending = create.pending();
     let new_token = move || {
         create
             .value()
@@ -64,8 +62,30 @@ fn TokensBody(
             .map(|created| created.token)
             .or_else(|| from_cookie.clone())
     };
-    let org_for_revoke = org.clone();
-    let table = match list {
+    view! {
+        <h2>"Organization tokens"</h2>
+        <p class="muted">
+            "An organization token acts as the organization, not as a person, with the role you give it — "
+            "only in this organization. Send it as " <code>"Authorization: Bearer <token>"</code>
+            "." " Group tokens are made on each group's page and act with the group's role."
+        </p>
+        {move || new_token().map(|token| view! { <TokenReveal token /> })}
+        <h3>"New organization token"</h3>
+        <NewOrgTokenForm org=org.clone() roles=view.token_roles create />
+        <h3>"Tokens"</h3>
+        <FormError error=revoke_error />
+        <OrgTokenList org list revoke />
+    }
+}
+
+/// The organization's tokens, each with its revoke button.
+#[component]
+fn OrgTokenList(
+    org: String,
+    list: Result<Vec<TokenInfo>, crate::error::AppError>,
+    revoke: ServerAction<RevokeOrgToken>,
+) -> impl IntoView {
+    match list {
         Err(err) => view! {
             <p class="notice notice--error" role="alert">
                 {err.message}
@@ -83,7 +103,7 @@ fn TokensBody(
                 creator=true
                 page=format!("/orgs/{org}/tokens")
                 revoke_form=move |t: &TokenInfo| {
-                    let (org, id) = (org_for_revoke.clone(), t.id.clone());
+                    let (org, id) = (org.clone(), t.id.clone());
                     view! {
                         <ActionForm action=revoke attr:class="inline-form">
                             <input type="hidden" name="org" value=org />
@@ -98,31 +118,24 @@ fn TokensBody(
             />
         }
         .into_any(),
-    };
+    }
+}
+
+/// The form that makes an organization token: what it is for, its role
+/// (only the roles the rulebook lets the caller hand out) and its lifetime.
+#[component]
+fn NewOrgTokenForm(
+    org: String,
+    roles: Vec<RoleChoice>,
+    create: ServerAction<CreateOrgToken>,
+) -> impl IntoView {
+    let create_error = submission_error(create);
+    let pending = create.pending();
     view! {
-        <h2>"Organization tokens"</h2>
-        <p class="muted">
-            "An organization token acts as the organization, not as a person, with the role you give it — "
-            "only in this organization. Send it as " <code>"Authorization: Bearer <token>"</code>
-            "." " Group tokens are made on each group's page and act with the group's role."
-        </p>
-        {move || new_token().map(|token| view! { <TokenReveal token /> })}
-        <h3>"New organization token"</h3>
         <ActionForm action=create>
             <FormError error=create_error />
-            <input type="hidden" name="org" value=org.clone() />
-            <div class="field">
-                <label for="description">"What is it for?"</label>
-                <input
-                    id="description"
-                    name="description"
-                    type="text"
-                    maxlength="100"
-                    required
-                    aria-invalid=invalid(create_error, "description")
-                />
-                <FieldError error=create_error field="description" />
-            </div>
+            <input type="hidden" name="org" value=org />
+            <TokenPurposeField id="description" error=create_error />
             <div class="field">
                 <label for="token-role">"Role"</label>
                 <select
@@ -152,8 +165,5 @@ fn TokensBody(
                 {move || if pending.get() { "Creating…" } else { "Create token" }}
             </button>
         </ActionForm>
-        <h3>"Tokens"</h3>
-        <FormError error=revoke_error />
-        {table}
     }
 }

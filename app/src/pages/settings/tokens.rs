@@ -1,8 +1,9 @@
 use super::{SettingsFrame, SignInFirst};
 use crate::api::account::{CreateToken, RevokeToken, list_tokens, take_token_reveal};
 use crate::api::auth::current_user;
-use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::form::{FormError, submission_error};
 use crate::components::lifetime_field::LifetimeField;
+use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
 use crate::components::token_table::TokenTable;
 use crate::domain::token::TokenInfo;
@@ -23,8 +24,6 @@ pub fn TokensPage() -> impl IntoView {
     );
     // After a plain form post the new secret comes back once, through a one-time cookie.
     let reveal = Resource::new(|| (), |_| take_token_reveal());
-    // The admin scope is offered to site admins only (the server checks again).
-    let me = Resource::new(|| (), |_| current_user());
     let new_token = move || {
         create
             .value()
@@ -50,44 +49,9 @@ pub fn TokensPage() -> impl IntoView {
             <h2>"New token"</h2>
             <ActionForm action=create>
                 <FormError error=create_error />
-                <div class="field">
-                    <label for="description">"What is it for?"</label>
-                    <input
-                        id="description"
-                        name="description"
-                        type="text"
-                        maxlength="100"
-                        required
-                        aria-invalid=invalid(create_error, "description")
-                    />
-                    <FieldError error=create_error field="description" />
-                </div>
+                <TokenPurposeField id="description" error=create_error />
                 <LifetimeField error=create_error />
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        me.await
-                            .ok()
-                            .flatten()
-                            .filter(|u| u.site_admin)
-                            .map(|_| {
-                                view! {
-                                    <div class="field field--check">
-                                        <input
-                                            id="admin-scope"
-                                            name="admin"
-                                            type="checkbox"
-                                            value="on"
-                                            aria-describedby="admin-scope-hint"
-                                        />
-                                        <label for="admin-scope">"Site administration"</label>
-                                        <p class="field__hint" id="admin-scope-hint">
-                                            "Only with this may the token call /api/v1/admin/…. Leave it off unless the script administers the instance."
-                                        </p>
-                                    </div>
-                                }
-                            })
-                    })}
-                </Suspense>
+                <AdminScopeField />
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating…" } else { "Create token" }}
                 </button>
@@ -143,5 +107,38 @@ fn Tokens(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoV
                     .into_any()
             }
         />
+    }
+}
+
+/// The "Site administration" scope box, shown to site admins only (the server checks again).
+#[component]
+fn AdminScopeField() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                me.await
+                    .ok()
+                    .flatten()
+                    .filter(|u| u.site_admin)
+                    .map(|_| {
+                        view! {
+                            <div class="field field--check">
+                                <input
+                                    id="admin-scope"
+                                    name="admin"
+                                    type="checkbox"
+                                    value="on"
+                                    aria-describedby="admin-scope-hint"
+                                />
+                                <label for="admin-scope">"Site administration"</label>
+                                <p class="field__hint" id="admin-scope-hint">
+                                    "Only with this may the token call /api/v1/admin/…. Leave it off unless the script administers the instance."
+                                </p>
+                            </div>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }
