@@ -33,6 +33,7 @@ pub mod rulebook;
 pub mod secret;
 pub mod sessions;
 pub mod throttle;
+pub mod throttle_lanes;
 pub mod token_format;
 pub mod tokens;
 pub mod touch;

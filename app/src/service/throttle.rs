@@ -17,6 +17,8 @@
 //!   Two-factor and recovery codes have budgets of their own ([`code_guessing`]), which only a
 //!   right code refunds: a right password never wipes out wrong codes.
 //! - An attempt whose check never ran (503: the hash queue was full) is given back exactly.
+//! - Within one process, attempts and refunds on the same keys take turns
+//!   ([`super::throttle_lanes`]): a storm on one account queues instead of racing.
 //! - Addresses are counted per IPv4 address and per IPv6 /64 (one host's whole prefix).
 //! - Messages sent on request (sign-ups, verification resends, email changes) are limited per
 //!   address and per account ([`limit`]).
@@ -290,6 +292,9 @@ async fn spend(
             .all(|(i, k)| !keys.iter().take(i).any(|o| o == k)),
         "an attempt's budgets have distinct keys"
     );
+    // This process's attempts on these keys take turns; the compare-and-set below still
+    // settles races with other servers.
+    let _turn = super::throttle_lanes::turn(&keys).await;
     for _ in 0..MAX_RACES {
         let previous = store::throttle::get_all(db, &keys).await?;
         if previous.len() != keys.len() {
@@ -367,6 +372,7 @@ impl Attempt {
                 .collect()
         };
         let (clear, give_back) = (with(Refund::All), with(Refund::One));
+        let _turn = super::throttle_lanes::turn(&keys(&self.budgets)).await;
         match store::throttle::refund(db, &clear, &give_back).await {
             // Still clashing with parallel attempts on a shared address after every retry:
             // clear what must be cleared, and let the address keep this one attempt.
@@ -379,7 +385,9 @@ impl Attempt {
     /// The check never ran (the server was too busy to hash): give back this one attempt on
     /// every budget, clearing nothing else (one write).
     pub async fn unused(self, db: &Db) -> Result<(), AppError> {
-        store::throttle::refund(db, &[], &keys(&self.budgets)).await?;
+        let keys = keys(&self.budgets);
+        let _turn = super::throttle_lanes::turn(&keys).await;
+        store::throttle::refund(db, &[], &keys).await?;
         Ok(())
     }
 }
