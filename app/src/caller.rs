@@ -11,11 +11,14 @@ use crate::service::{sessions, tokens};
 use crate::state::AppState;
 use http::{HeaderMap, header};
 
-/// The caller of a request from client address `ip`, resolved at the request's time.
+/// The caller of a request from client address `ip`, resolved at the request's time; with
+/// `org` (a REST path's organization), a bearer token's standing in it is read in the same
+/// round trip (see [`crate::service::principal::Standing`]).
 pub async fn principal(
     state: &AppState,
     headers: &HeaderMap,
     ip: &str,
+    org: Option<&str>,
 ) -> Result<Principal, AppError> {
     let now = chrono::Utc::now();
     let resolved = if let Some(auth) = headers.get(header::AUTHORIZATION) {
@@ -25,7 +28,7 @@ pub async fn principal(
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(AppError::unauthenticated)?;
-        tokens::caller(&state.db, token, ip, now).await?
+        tokens::caller(&state.db, token, ip, org, now).await?
     } else {
         match cookies::session_secret(state, headers) {
             Some(secret) => sessions::caller(&state.db, &secret, now).await?,
@@ -60,7 +63,7 @@ impl CallerMemo {
         ip: &str,
     ) -> Result<Principal, AppError> {
         self.0
-            .get_or_init(|| principal(state, headers, ip))
+            .get_or_init(|| principal(state, headers, ip, None))
             .await
             .clone()
     }

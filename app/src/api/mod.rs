@@ -41,7 +41,7 @@ mod support {
         let ip = client().ip;
         match use_context::<crate::caller::CallerMemo>() {
             Some(memo) => memo.principal(state, &headers, &ip).await,
-            None => crate::caller::principal(state, &headers, &ip).await,
+            None => crate::caller::principal(state, &headers, &ip, None).await,
         }
     }
 

@@ -14,7 +14,7 @@
 //!   caller's project grants (own and through groups) plus ownership; [`explain_project`]
 //!   computes them for both the decisions and the explainer.
 
-use super::principal::Principal;
+use super::principal::{Principal, Standing, StandingRow, org_key};
 use crate::domain::explain::{GrantedBy, PermissionGrant};
 use crate::domain::ids::{GroupId, TokenId, UserId};
 use crate::domain::organization::Organization;
@@ -248,19 +248,22 @@ pub fn permission_set(grants: &[PermissionGrant]) -> PermissionSet {
     PermissionSet::of(grants.iter().map(|g| g.id))
 }
 
-/// Resolves the caller in organization `name`.
+/// Resolves the caller in organization `name`: from the standing read with the caller when
+/// it was read for this organization, else with one read now. The same rules either way.
 pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAccess, AppError> {
     if let Principal::Token(token) = principal {
         return resolve_token(db, token, name).await;
     }
     let caller = principal.user()?;
-    let name = name.trim().to_lowercase();
-    if name.is_empty() || name.len() > 39 {
-        return Err(AppError::not_found());
-    }
-    let row = store::organizations::access(db, &name, &caller.user_id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let name = org_key(name).ok_or_else(AppError::not_found)?;
+    let row = match &caller.standing {
+        Some(Standing {
+            org,
+            row: StandingRow::Member(row),
+        }) if *org == name => Option::clone(row),
+        _ => store::organizations::access(db, &name, &caller.user_id).await?,
+    };
+    let row = row.ok_or_else(AppError::not_found)?;
     let Some(role) = row.role.clone() else {
         return Err(AppError::not_found());
     };
@@ -339,12 +342,15 @@ async fn resolve_token(
     token: &super::principal::OrgToken,
     name: &str,
 ) -> Result<OrgAccess, AppError> {
-    let name = name.trim().to_lowercase();
-    if name.is_empty() || name.len() > 39 {
-        return Err(AppError::not_found());
-    }
-    let row = store::organizations::token_access(db, &name, token.group_id.as_ref())
-        .await?
+    let name = org_key(name).ok_or_else(AppError::not_found)?;
+    let row = match &token.standing {
+        Some(Standing {
+            org,
+            row: StandingRow::Token(row),
+        }) if *org == name => Option::clone(row),
+        _ => store::organizations::token_access(db, &name, token.group_id.as_ref()).await?,
+    };
+    let row = row
         .filter(|row| row.org.id == token.org_id)
         .ok_or_else(AppError::not_found)?;
     let role = token.role.clone().unwrap_or_default();

@@ -5,6 +5,8 @@
 use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
+use crate::store::organizations::{AccessRow, TokenAccessRow};
+use std::sync::Arc;
 
 /// Where a request comes from, for sessions and the audit trail.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +34,8 @@ pub struct OrgToken {
     pub role: Option<String>,
     /// The client address the request came from (for the audit log).
     pub ip: String,
+    /// The standing in the organization the request names, read with the caller.
+    pub standing: Option<Standing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +60,8 @@ pub struct SignedInUser {
     /// The instance settings this request is judged by, read once when the caller was
     /// resolved.
     pub rules: InstanceRules,
+    /// The standing in the organization the request names, read with the caller.
+    pub standing: Option<Standing>,
 }
 
 /// The instance settings a signed-in request needs, read once with its caller (services ask
@@ -191,4 +197,44 @@ impl SiteAdmin<'_> {
     pub fn username(&self) -> &str {
         &self.0.username
     }
+}
+
+/// What a caller's resolution read about the organization the request names (a REST path's
+/// `{org}`), so that the organization check costs no second round trip. It is only a
+/// shortcut: [`super::org_access::resolve`] applies the same rules to it as to a fresh read,
+/// and uses it only for the organization it was read for.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    /// The organization's name as the request gave it, normalised ([`org_key`]).
+    pub org: String,
+    pub row: StandingRow,
+}
+
+/// A member's standing (a person, or a user token) or an organization or group token's;
+/// `None` when there is no such organization.
+#[derive(Debug, Clone)]
+pub enum StandingRow {
+    Member(Arc<Option<AccessRow>>),
+    Token(Arc<Option<TokenAccessRow>>),
+}
+
+impl PartialEq for Standing {
+    /// Two standings are the same read: the same organization, the same rows.
+    fn eq(&self, other: &Self) -> bool {
+        self.org == other.org
+            && match (&self.row, &other.row) {
+                (StandingRow::Member(a), StandingRow::Member(b)) => Arc::ptr_eq(a, b),
+                (StandingRow::Token(a), StandingRow::Token(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Standing {}
+
+/// An organization's name as the organization check looks it up (trimmed, lower case); `None`
+/// for a name no organization can have (empty, or longer than 39 characters).
+pub fn org_key(name: &str) -> Option<String> {
+    let name = name.trim().to_lowercase();
+    (!name.is_empty() && name.len() <= 39).then_some(name)
 }

@@ -98,6 +98,7 @@ pub async fn caller(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Resolve
             token: None,
             account: Some(account),
             rules: rules(&settings),
+            standing: None,
         }),
         touch,
     })

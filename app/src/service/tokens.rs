@@ -9,7 +9,7 @@
 //! - Resolving a token is one round trip; `last_used_at` is written at most once a minute per
 //!   token, off the request's path (`touch.rs`).
 
-use super::principal::{Principal, SignedInUser};
+use super::principal::{Principal, SignedInUser, Standing, StandingRow, org_key};
 use super::rfc3339;
 use super::secret::sha256_hex;
 use super::sessions;
@@ -20,6 +20,7 @@ use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
 use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
 use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
 
 pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
     TokenInfo {
@@ -185,6 +186,7 @@ pub(super) fn org_token(row: TokenRow, org_id: OrgId) -> super::principal::OrgTo
         group_id: row.group,
         role: row.role,
         ip: String::new(),
+        standing: None,
     }
 }
 
@@ -206,15 +208,17 @@ pub async fn authenticate(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<Principal, AppError> {
-    caller(db, token, ip, now).await?.recorded(db).await
+    caller(db, token, ip, None, now).await?.recorded(db).await
 }
 
 /// The Principal of a bearer token, or 401, in one round trip (the token, its user and the
-/// instance settings are read together), with the use to record if one is due.
+/// instance settings are read together, and with `org` the token's standing in that
+/// organization: see [`super::principal::Standing`]), with the use to record if one is due.
 pub async fn caller(
     db: &Db,
     token: &str,
     ip: &str,
+    org: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Resolved, AppError> {
     let refused = || {
@@ -226,9 +230,17 @@ pub async fn caller(
     let Some(kind) = token_format::parse(token) else {
         return Err(refused());
     };
-    let (row, user, settings) = store::tokens::with_user(db, &sha256_hex(token))
+    let org = org.and_then(org_key);
+    let store::tokens::TokenCaller {
+        token: row,
+        user,
+        settings,
+        member_standing,
+        token_standing,
+    } = store::tokens::with_user(db, &sha256_hex(token), org.as_deref())
         .await?
         .ok_or_else(refused)?;
+    let standing = |row: StandingRow| org.clone().map(|org| Standing { org, row });
     if row.revoked_at.is_some() {
         // Audited at most once per token per minute: a script retrying a dead token must not
         // flood the log.
@@ -267,8 +279,10 @@ pub async fn caller(
         }
         let org_id = row.org.clone().ok_or_else(refused)?;
         let touch = touch(&row, now);
+        let mut caller = org_token(row, org_id);
+        caller.standing = standing(StandingRow::Token(Arc::new(token_standing)));
         return Ok(Resolved {
-            principal: Principal::Token(org_token(row, org_id)),
+            principal: Principal::Token(caller),
             touch,
         });
     }
@@ -294,6 +308,7 @@ pub async fn caller(
         }),
         account: Some(account),
         rules: sessions::rules(&settings),
+        standing: standing(StandingRow::Member(Arc::new(member_standing))),
     });
     Ok(Resolved { principal, touch })
 }

@@ -12,6 +12,7 @@ use super::{Db, StoreError};
 use super::{Guard, Write};
 use crate::domain::ids::{GroupId, OrgId, UserId};
 use chrono::{DateTime, Utc};
+use std::sync::LazyLock;
 use surrealdb::types::SurrealValue;
 
 #[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
@@ -97,6 +98,26 @@ pub async fn create(
     })
 }
 
+/// The organization `$name` and the standing in it of the user whose key is `$standing_user`,
+/// as one SurrealQL block (an [`AccessRow`], or `NONE` without such an organization), for
+/// [`access`] and for a caller's resolution that reads it with the caller.
+pub(super) static MEMBER_STANDING: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{{
+     LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
+     IF $org = NONE {{ NONE }} ELSE {{ ({{
+         org: (SELECT {ORG_FIELDS} FROM ONLY $org),
+         role: (SELECT VALUE role FROM ONLY type::record('membership', [record::id($org), $standing_user])),
+         group_roles: (SELECT team.name AS group, team.role AS role FROM team_member
+                      WHERE org = $org AND user = type::record('user', $standing_user)
+                      AND team.role != NONE),
+         two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $standing_user)) = true,
+         custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
+     }}) }}
+ }}"
+    )
+});
+
 /// The organization called `name` and the standing of `user_id` in it.
 pub async fn access(
     db: &Db,
@@ -104,24 +125,12 @@ pub async fn access(
     user_id: &UserId,
 ) -> Result<Option<AccessRow>, StoreError> {
     let mut response = checked(
-        db.query(format!(
-            "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
-             RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
-                 org: (SELECT {ORG_FIELDS} FROM ONLY $org),
-                 role: (SELECT VALUE role FROM ONLY type::record('membership', [record::id($org), $user])),
-                 group_roles: (SELECT team.name AS group, team.role AS role FROM team_member
-                              WHERE org = $org AND user = type::record('user', $user)
-                              AND team.role != NONE),
-                 two_factor: (SELECT VALUE two_factor_enabled FROM ONLY type::record('user', $user)) = true,
-                 custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
-             }} }};"
-        ))
-        .bind(("name", name.to_string()))
-        .bind(("user", user_id.to_string()))
-        .await?,
+        db.query(format!("RETURN {};", *MEMBER_STANDING))
+            .bind(("name", name.to_string()))
+            .bind(("standing_user", user_id.to_string()))
+            .await?,
     )?;
-    let last = response.num_statements().saturating_sub(1);
-    Ok(response.take(last)?)
+    Ok(response.take(0)?)
 }
 
 /// What an organization or group token stands on, read in one round trip.
@@ -135,6 +144,27 @@ pub struct TokenAccessRow {
     pub custom_roles: Vec<CustomRole>,
 }
 
+/// The organization `$name`, with the group whose key is `$group_key` (a group token's) if it
+/// is one of the organization's groups, as one SurrealQL block (a [`TokenAccessRow`], or
+/// `NONE` without such an organization).
+pub(super) static TOKEN_STANDING: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{{
+     LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
+     LET $found_team = IF $group_key = NONE {{ NONE }} ELSE {{
+         (SELECT name, role, org FROM ONLY type::record('team', $group_key))
+     }};
+     LET $team = IF $found_team != NONE AND $found_team.org = $org {{ $found_team }} ELSE {{ NONE }};
+     IF $org = NONE {{ NONE }} ELSE {{ ({{
+         org: (SELECT {ORG_FIELDS} FROM ONLY $org),
+         group: $team.name,
+         group_roles: IF $team.role != NONE {{ [{{ group: $team.name, role: $team.role }}] }} ELSE {{ [] }},
+         custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
+     }}) }}
+ }}"
+    )
+});
+
 /// The organization called `name`, with the group `group_id` (a group token's) if it is one
 /// of the organization's groups.
 pub async fn token_access(
@@ -143,25 +173,12 @@ pub async fn token_access(
     group_id: Option<&GroupId>,
 ) -> Result<Option<TokenAccessRow>, StoreError> {
     let mut response = checked(
-        db.query(format!(
-            "LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
-             LET $found = IF $group_key = NONE {{ NONE }} ELSE {{
-                 (SELECT name, role, org FROM ONLY type::record('team', $group_key))
-             }};
-             LET $team = IF $found != NONE AND $found.org = $org {{ $found }} ELSE {{ NONE }};
-             RETURN IF $org = NONE {{ NONE }} ELSE {{ RETURN {{
-                 org: (SELECT {ORG_FIELDS} FROM ONLY $org),
-                 group: $team.name,
-                 group_roles: IF $team.role != NONE {{ [{{ group: $team.name, role: $team.role }}] }} ELSE {{ [] }},
-                 custom_roles: (SELECT name, title, permissions FROM role WHERE org = $org ORDER BY name)
-             }} }};"
-        ))
-        .bind(("name", name.to_string()))
-        .bind(("group_key", group_id.cloned()))
-        .await?,
+        db.query(format!("RETURN {};", *TOKEN_STANDING))
+            .bind(("name", name.to_string()))
+            .bind(("group_key", group_id.cloned()))
+            .await?,
     )?;
-    let last = response.num_statements().saturating_sub(1);
-    Ok(response.take(last)?)
+    Ok(response.take(0)?)
 }
 
 /// A change to an organization; `None` leaves a field as it is.

@@ -1,6 +1,7 @@
 //! API tokens, stored by the SHA-256 of their secret.
 
 use super::checked::checked;
+use super::organizations::{AccessRow, MEMBER_STANDING, TOKEN_STANDING, TokenAccessRow};
 use super::settings::{SETTINGS, SettingsRow, present};
 use super::users::{USER_FIELDS, UserRow};
 use super::{Db, StoreError};
@@ -172,31 +173,67 @@ struct TokenCallerRow {
     token: Option<TokenRow>,
     user: Option<UserRow>,
     settings: Option<SettingsRow>,
+    member_standing: Option<AccessRow>,
+    token_standing: Option<TokenAccessRow>,
 }
 
-/// The token whose secret hashes to `hash`, if there is one, with its user (a user token's;
-/// none otherwise or if gone) and the instance settings: what resolving a bearer token
-/// needs, in one round trip.
+/// What resolving a bearer token reads.
+pub struct TokenCaller {
+    pub token: TokenRow,
+    /// A user token's user (none otherwise, or if gone).
+    pub user: Option<UserRow>,
+    pub settings: SettingsRow,
+    /// With an organization asked for: a user token's user's standing in it.
+    pub member_standing: Option<AccessRow>,
+    /// With an organization asked for: an organization or group token's standing in it.
+    pub token_standing: Option<TokenAccessRow>,
+}
+
+/// The token whose secret hashes to `hash`, if there is one, with its user, the instance
+/// settings and, when `org` names an organization, the token's standing in it: what
+/// resolving a bearer token (and checking it in that organization) needs, in one round trip.
 pub async fn with_user(
     db: &Db,
     hash: &str,
-) -> Result<Option<(TokenRow, Option<UserRow>, SettingsRow)>, StoreError> {
+    org: Option<&str>,
+) -> Result<Option<TokenCaller>, StoreError> {
+    // Without an organization the standing is left out of the text (a longer query costs
+    // its parse on every request).
+    let standing = if org.is_some() {
+        format!(
+            "member_standing: IF $found.kind != 'user' OR $user = NONE {{ NONE }} ELSE {member},
+             token_standing: IF $found = NONE OR $found.kind = 'user' {{ NONE }} ELSE {token}",
+            member = *MEMBER_STANDING,
+            token = *TOKEN_STANDING,
+        )
+    } else {
+        "member_standing: NONE, token_standing: NONE".to_string()
+    };
     let mut response = checked(
         db.query(format!(
             "LET $found = (SELECT {FIELDS} FROM api_token WHERE hash = $hash LIMIT 1)[0];
              LET $user = IF $found.user = NONE {{ NONE }} ELSE {{
                  (SELECT {USER_FIELDS} FROM ONLY type::record('user', $found.user))
              }};
-             RETURN {{ token: $found, user: $user, settings: {SETTINGS} }};"
+             LET $standing_user = $found.user;
+             LET $group_key = $found.group;
+             RETURN {{ token: $found, user: $user, settings: {SETTINGS}, {standing} }};"
         ))
         .bind(("hash", hash.to_string()))
+        .bind(("name", org.map(str::to_string)))
         .await?,
     )?;
-    let Some(row) = response.take::<Option<TokenCallerRow>>(2)? else {
+    let Some(row) = response.take::<Option<TokenCallerRow>>(4)? else {
         return Ok(None);
     };
     let settings = present(row.settings)?;
-    Ok(row.token.map(|token| (token, row.user, settings)))
+    Ok(row.token.map(|token| TokenCaller {
+        token,
+        user: row.user,
+        settings,
+        member_standing: row.member_standing,
+        token_standing: row.token_standing,
+    }))
 }
 
 /// The user's live (unrevoked) tokens, newest first.

@@ -5,6 +5,7 @@
 
 use crate::clock::login;
 use crate::support::{PASSWORD, account, db, org_of};
+use app::domain::permission::Permission;
 use app::domain::token::NewOrganizationToken;
 use app::service::principal::Principal;
 use app::service::touch::Touch;
@@ -53,7 +54,8 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     let created = tokens::create_user_token(&db, &ada, "ci", Some(7), false, t0)
         .await
         .unwrap();
-    let (resolved, trips) = counted(tokens::caller(&db, &created.token, "192.0.2.1", t0)).await;
+    let (resolved, trips) =
+        counted(tokens::caller(&db, &created.token, "192.0.2.1", None, t0)).await;
     let resolved = resolved.unwrap();
     assert_eq!(trips, 1);
     assert!(matches!(resolved.principal, Principal::User(ref u) if u.username == "ada"));
@@ -66,7 +68,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     // (The last character changed: `x`, or `y` when it already was `x`.)
     let (head, last) = created.token.split_at(created.token.len() - 1);
     let unknown = format!("{head}{}", if last == "x" { "y" } else { "x" });
-    let (refused, trips) = counted(tokens::caller(&db, &unknown, "192.0.2.1", t0)).await;
+    let (refused, trips) = counted(tokens::caller(&db, &unknown, "192.0.2.1", None, t0)).await;
     assert!(refused.is_err());
     assert!(trips <= 1, "a malformed token is refused before any read");
 }
@@ -94,7 +96,7 @@ async fn the_organization_permission_resolution_is_one_round_trip() {
     )
     .await
     .unwrap();
-    let (bot, trips) = counted(tokens::caller(&db, &created.token, "192.0.2.1", now)).await;
+    let (bot, trips) = counted(tokens::caller(&db, &created.token, "192.0.2.1", None, now)).await;
     let bot = bot.unwrap().principal;
     assert_eq!(trips, 1);
     let (access, trips) = counted(org_access::resolve(&db, &bot, "acme")).await;
@@ -116,4 +118,55 @@ async fn a_sign_in_is_five_round_trips_around_its_hash() {
     let (refused, trips) = counted(login(&db, "ada", "not the password", t0)).await;
     assert!(refused.is_err());
     assert_eq!(trips, 4);
+}
+
+#[tokio::test]
+async fn a_token_read_with_its_organization_checks_it_there_without_a_second_trip() {
+    let db = db().await;
+    let now = Utc::now();
+    let (_, olga) = org_of(&db, "olga", "acme").await;
+    let (_, _) = org_of(&db, "otto", "other").await;
+    let personal = tokens::create_user_token(&db, &olga, "ci", Some(7), false, now)
+        .await
+        .unwrap();
+    let bot = org_tokens::create(
+        &db,
+        &olga,
+        "acme",
+        &NewOrganizationToken {
+            description: "CI".into(),
+            role: "viewer".into(),
+            expires_in_days: Some(30),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+
+    for token in [&personal.token, &bot.token] {
+        // The path's spelling of the name does not matter: the standing is read for its key.
+        let (caller, trips) =
+            counted(tokens::caller(&db, token, "192.0.2.1", Some(" ACME"), now)).await;
+        let caller = caller.unwrap().principal;
+        assert_eq!(trips, 1, "the caller and its standing are one read");
+        let (access, trips) = counted(org_access::resolve(&db, &caller, "acme")).await;
+        let access = access.unwrap();
+        assert_eq!(trips, 0, "the standing read with the caller is used");
+        assert!(access.permissions.contains(Permission::MembersRead));
+
+        // Another organization is read afresh, and refused as before.
+        let (elsewhere, trips) = counted(org_access::resolve(&db, &caller, "other")).await;
+        assert_eq!(elsewhere.unwrap_err().status(), 404);
+        assert_eq!(trips, 1);
+
+        // A standing read for an organization the token does not belong to grants nothing.
+        let (caller, _) =
+            counted(tokens::caller(&db, token, "192.0.2.1", Some("other"), now)).await;
+        let caller = caller.unwrap().principal;
+        let (refused, trips) = counted(org_access::resolve(&db, &caller, "other")).await;
+        assert_eq!(refused.unwrap_err().status(), 404);
+        assert_eq!(trips, 0);
+        let (missing, _) = counted(org_access::resolve(&db, &caller, "nowhere")).await;
+        assert_eq!(missing.unwrap_err().status(), 404);
+    }
 }

@@ -102,6 +102,7 @@ pub fn as_user(user_id: &UserId, username: &str) -> app::service::principal::Pri
         token: None,
         account: None,
         rules: Default::default(),
+        standing: None,
     })
 }
 
@@ -173,5 +174,6 @@ pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
         token: None,
         account: None,
         rules: Default::default(),
+        standing: None,
     })
 }

@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::service::principal::ClientInfo;
 use app::service::principal::Principal;
 use app::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::header;
 use axum::http::request::Parts;
 
@@ -27,7 +27,17 @@ impl FromRequestParts<AppState> for Caller {
             .get::<ClientAddress>()
             .map(|c| c.0.to_string())
             .unwrap_or_default();
-        let principal = app::caller::principal(state, &parts.headers, &ip).await?;
+        // An organization's routes name it `{org}`: its standing is read with the caller.
+        let org = RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|params| {
+                params
+                    .iter()
+                    .find(|(key, _)| *key == "org")
+                    .map(|(_, value)| value.to_string())
+            });
+        let principal = app::caller::principal(state, &parts.headers, &ip, org.as_deref()).await?;
         let caller = Caller(principal);
         parts.extensions.insert(caller.clone());
         Ok(caller)
