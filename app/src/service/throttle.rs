@@ -294,7 +294,8 @@ async fn spend(
     );
     // This process's attempts on these keys take turns; the compare-and-set below still
     // settles races with other servers.
-    let _turn = super::throttle_lanes::turn(&keys).await;
+    let turn = super::throttle_lanes::turn(&keys).await;
+    let mut swapped = None;
     for _ in 0..MAX_RACES {
         let previous = store::throttle::get_all(db, &keys).await?;
         if previous.len() != keys.len() {
@@ -321,17 +322,26 @@ async fn spend(
             })
             .collect();
         if store::throttle::swap_all(db, &swaps).await? {
-            let mut started = Vec::new();
-            for (key, row) in keys.iter().zip(&next) {
-                if let Some(until) = row.locked_until {
-                    locked(db, key, until, ip, now).await?;
-                    started.push(until);
-                }
-            }
-            return Ok(started);
+            let started: Vec<(&String, DateTime<Utc>)> = keys
+                .iter()
+                .zip(&next)
+                .filter_map(|(key, row)| row.locked_until.map(|until| (key, until)))
+                .collect();
+            swapped = Some(started);
+            break;
         }
     }
-    Err(AppError::rate_limited(1))
+    // The audit entries of the locks this attempt started are written after its turn.
+    drop(turn);
+    let Some(started) = swapped else {
+        return Err(AppError::rate_limited(1));
+    };
+    let mut until_all = Vec::new();
+    for (key, until) in started {
+        locked(db, key, until, ip, now).await?;
+        until_all.push(until);
+    }
+    Ok(until_all)
 }
 
 /// Records that a lock starts on `key`.
