@@ -5,11 +5,12 @@
 
 use crate::clock::login;
 use crate::support::{PASSWORD, account, db, org_of};
+use app::domain::group::NewGroup;
 use app::domain::permission::Permission;
-use app::domain::token::NewOrganizationToken;
+use app::domain::token::{NewGroupToken, NewOrganizationToken};
 use app::service::principal::Principal;
 use app::service::touch::Touch;
-use app::service::{accounts, org_access, org_tokens, sessions, tokens};
+use app::service::{accounts, groups, org_access, org_tokens, sessions, tokens};
 use app::store::round_trips::counted;
 use chrono::{Duration, Utc};
 
@@ -168,5 +169,83 @@ async fn a_token_read_with_its_organization_checks_it_there_without_a_second_tri
         assert_eq!(trips, 0);
         let (missing, _) = counted(org_access::resolve(&db, &caller, "nowhere")).await;
         assert_eq!(missing.unwrap_err().status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn a_group_tokens_standing_read_with_it_follows_its_group() {
+    let db = db().await;
+    let now = Utc::now();
+    let (_, olga) = org_of(&db, "olga", "acme").await;
+    groups::create(
+        &db,
+        &olga,
+        "acme",
+        &NewGroup {
+            name: "ops".into(),
+            description: None,
+            role: Some("viewer".into()),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let created = org_tokens::create_group(
+        &db,
+        &olga,
+        "acme",
+        "ops",
+        &NewGroupToken {
+            description: "deploys".into(),
+            expires_in_days: Some(30),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let resolve_with_standing = || async {
+        let (caller, trips) = counted(tokens::caller(
+            &db,
+            &created.token,
+            "192.0.2.1",
+            Some("acme"),
+            now,
+        ))
+        .await;
+        assert_eq!(trips, 1);
+        let caller = caller.unwrap().principal;
+        counted(org_access::resolve(&db, &caller, "acme")).await
+    };
+    let (access, trips) = resolve_with_standing().await;
+    assert_eq!(trips, 0);
+    assert!(
+        access
+            .unwrap()
+            .permissions
+            .contains(Permission::MembersRead)
+    );
+
+    // Once the group is gone, the standing read with the token grants nothing.
+    groups::delete(&db, &olga, "acme", "ops", now)
+        .await
+        .unwrap();
+    let (caller, _) = counted(tokens::caller(
+        &db,
+        &created.token,
+        "192.0.2.1",
+        Some("acme"),
+        now,
+    ))
+    .await;
+    // (Deleting a group ends its tokens; if the token still resolved, its standing must not
+    // find the group.)
+    match caller {
+        Err(err) => assert_eq!(err.status(), 401),
+        Ok(resolved) => {
+            let (refused, trips) =
+                counted(org_access::resolve(&db, &resolved.principal, "acme")).await;
+            assert_eq!(refused.unwrap_err().status(), 404);
+            assert_eq!(trips, 0);
+        }
     }
 }
