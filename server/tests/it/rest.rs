@@ -318,6 +318,16 @@ async fn security_headers_on_every_response() {
     }
     // Pages allow their own scripts by nonce, and WebAssembly; they are never cached.
     let page = server.get("/").await;
+    // (A failure once showed the non-page policy here: say what was answered.)
+    assert_eq!(
+        page.header("content-type")
+            .map(|t| t.starts_with("text/html")),
+        Some(true),
+        "{} {:?}: {}",
+        page.status,
+        page.headers,
+        page.text()
+    );
     assert_eq!(page.header("cache-control"), Some("no-store"));
     let csp = page.header("content-security-policy").unwrap().to_string();
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
