@@ -18,7 +18,8 @@
 //!   right code refunds: a right password never wipes out wrong codes.
 //! - An attempt whose check never ran (503: the hash queue was full) is given back exactly.
 //! - Within one process, attempts and refunds on the same keys take turns
-//!   ([`super::throttle_lanes`]): a storm on one account queues instead of racing.
+//!   ([`super::throttle_lanes`], lanes taken widest budget first): a storm from one address
+//!   queues instead of racing.
 //! - Addresses are counted per IPv4 address and per IPv6 /64 (one host's whole prefix).
 //! - Messages sent on request (sign-ups, verification resends, email changes) are limited per
 //!   address and per account ([`limit`]).
@@ -239,6 +240,20 @@ fn keys(budgets: &[Budget]) -> Vec<String> {
     budgets.iter().map(|b| b.key.clone()).collect()
 }
 
+/// The lanes of `budgets` in the order every attempt takes them ([`super::throttle_lanes`]):
+/// the budget the most attempts share first (the one allowing the most failures: an
+/// address's), then by key.
+fn lane_order(budgets: &[Budget]) -> Vec<String> {
+    let mut ordered: Vec<&Budget> = budgets.iter().collect();
+    ordered.sort_by(|a, b| {
+        b.policy
+            .free_failures
+            .cmp(&a.policy.free_failures)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    ordered.iter().map(|b| b.key.clone()).collect()
+}
+
 /// 429 while any of `budgets` is locked; spends nothing.
 pub async fn open(db: &Db, budgets: &[Budget], now: DateTime<Utc>) -> Result<(), AppError> {
     let rows = store::throttle::get_all(db, &keys(budgets)).await?;
@@ -294,7 +309,7 @@ async fn spend(
     );
     // This process's attempts on these keys take turns; the compare-and-set below still
     // settles races with other servers.
-    let turn = super::throttle_lanes::turn(&keys).await;
+    let turn = super::throttle_lanes::turn(&lane_order(budgets)).await;
     let mut swapped = None;
     for _ in 0..MAX_RACES {
         let previous = store::throttle::get_all(db, &keys).await?;
@@ -382,7 +397,7 @@ impl Attempt {
                 .collect()
         };
         let (clear, give_back) = (with(Refund::All), with(Refund::One));
-        let _turn = super::throttle_lanes::turn(&keys(&self.budgets)).await;
+        let _turn = super::throttle_lanes::turn(&lane_order(&self.budgets)).await;
         match store::throttle::refund(db, &clear, &give_back).await {
             // Still clashing with parallel attempts on a shared address after every retry:
             // clear what must be cleared, and let the address keep this one attempt.
@@ -395,9 +410,8 @@ impl Attempt {
     /// The check never ran (the server was too busy to hash): give back this one attempt on
     /// every budget, clearing nothing else (one write).
     pub async fn unused(self, db: &Db) -> Result<(), AppError> {
-        let keys = keys(&self.budgets);
-        let _turn = super::throttle_lanes::turn(&keys).await;
-        store::throttle::refund(db, &[], &keys).await?;
+        let _turn = super::throttle_lanes::turn(&lane_order(&self.budgets)).await;
+        store::throttle::refund(db, &[], &keys(&self.budgets)).await?;
         Ok(())
     }
 }

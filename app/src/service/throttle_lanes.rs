@@ -3,66 +3,67 @@
 //! Invariants:
 //! - A budget's compare-and-set stays the rule that makes attempts atomic (several servers
 //!   share one database); a lane only keeps this process's own attempts from colliding on it.
-//!   Without lanes, a storm of sign-ins on one account retried its races up to fifty times
-//!   each, and the retries starved every other request of the cores.
-//! - A key always maps to the same lane in one process (the mapping is seeded at random per
-//!   process, so nobody can aim at another account's lane from outside); an attempt takes its
-//!   lanes in ascending order and holds them only around its database reads and writes (never
-//!   around a password hash, an audit entry or a client's input), so no two attempts wait on
-//!   each other in a circle.
-//! - A turn is only an optimisation, so it is never waited for long: after [`MAX_WAIT`] the
-//!   attempt goes on without lanes and races the compare-and-set as it would on another
-//!   server. A flood on one address's lane slows others sharing a lane by that much at most.
+//!   Without lanes, a storm of sign-ins from one address retried its races on the address's
+//!   budget up to fifty times each, and the retries starved every other request of the cores.
+//! - One lane per key (no two keys share one), so an attempt only ever waits for attempts
+//!   that spend one of its own budgets.
+//! - An attempt takes its lanes in the order its caller gives, which is the same for every
+//!   caller: the budget the most attempts share first (the address), the narrowest last (the
+//!   pair). An attempt waiting for a lane therefore holds only wider ones: a flood from one
+//!   address queues on that address's lane and holds nobody else's account or pair lane.
+//! - Lanes are held only around the database reads and writes of an attempt or a refund
+//!   (never around a password hash, an audit entry or a client's input), and a lane nobody
+//!   holds or waits for is forgotten.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::sync::LazyLock;
-use std::time::Duration;
-use tokio::sync::{Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex as StdMutex};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
-/// How many lanes keys share: unrelated keys on one lane only wait a turn for each other.
-const LANES: usize = 256;
+type Lanes = HashMap<String, Arc<Mutex<()>>>;
 
-/// The longest an attempt waits for its turn before it goes on without one.
-pub const MAX_WAIT: Duration = Duration::from_millis(100);
+static LANES: LazyLock<StdMutex<Lanes>> = LazyLock::new(|| StdMutex::new(HashMap::new()));
 
-static LANE_LOCKS: LazyLock<Vec<Mutex<()>>> =
-    LazyLock::new(|| (0..LANES).map(|_| Mutex::new(())).collect());
-
-/// This process's mapping of keys to lanes (random keys, drawn once).
-static SEED: LazyLock<RandomState> = LazyLock::new(RandomState::new);
-
-/// The lanes an attempt holds (none when its turn did not come in time); dropping it lets
-/// the next attempt go.
+/// The lanes an attempt holds; dropping it lets the next attempt on each go.
 pub struct Turn {
-    _held: Vec<MutexGuard<'static, ()>>,
+    held: Vec<(String, OwnedMutexGuard<()>)>,
 }
 
-/// Waits, at most [`MAX_WAIT`], for the turn on every lane of `keys` (first come, first
-/// served); past that, a turn that holds nothing.
+/// Waits for the turn on the lane of every key of `keys`, in the order given (first come,
+/// first served on each).
 pub async fn turn(keys: &[String]) -> Turn {
-    let mut lanes: Vec<usize> = keys.iter().map(|key| lane(key)).collect();
-    lanes.sort_unstable();
-    lanes.dedup();
-    let take_all = async {
-        let mut held = Vec::with_capacity(lanes.len());
-        for index in &lanes {
-            if let Some(lock) = LANE_LOCKS.get(*index) {
-                held.push(lock.lock().await);
+    let mut held = Vec::with_capacity(keys.len());
+    for key in keys {
+        if held.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let lane = {
+            let mut lanes = LANES
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(lanes.entry(key.clone()).or_default())
+        };
+        held.push((key.clone(), lane.lock_owned().await));
+    }
+    Turn { held }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        let mut lanes = LANES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (key, guard) in held {
+            drop(guard);
+            // Only the map's own reference left: nobody holds or waits for this lane.
+            if lanes
+                .get(&key)
+                .is_some_and(|lane| Arc::strong_count(lane) == 1)
+            {
+                lanes.remove(&key);
             }
         }
-        held
-    };
-    // On time-out the lanes taken so far are dropped with the future.
-    let held = tokio::time::timeout(MAX_WAIT, take_all)
-        .await
-        .unwrap_or_default();
-    Turn { _held: held }
-}
-
-/// The lane of `key`: the same in every call of this process.
-fn lane(key: &str) -> usize {
-    usize::try_from(SEED.hash_one(key) % LANES as u64).unwrap_or(0)
+    }
 }
 
 #[cfg(test)]
@@ -70,38 +71,33 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    fn keys(names: &[&str]) -> Vec<String> {
+        names.iter().map(|k| k.to_string()).collect()
+    }
+
     #[tokio::test]
     async fn a_shared_key_waits_its_turn_and_other_keys_do_not() {
-        let keys = vec!["pair:a".to_string(), "ip:a".to_string()];
-        let first = turn(&keys).await;
-        assert_eq!(first._held.len(), distinct_lanes(&keys));
-        let shared = vec!["ip:a".to_string()];
+        let first = turn(&keys(&["lanes-test:ip:a", "lanes-test:pair:a"])).await;
+        let shared = keys(&["lanes-test:ip:a"]);
         let waiting = tokio::time::timeout(Duration::from_millis(50), turn(&shared)).await;
         assert!(waiting.is_err(), "a key in use waits");
-        // Not for ever: past MAX_WAIT the attempt goes on holding nothing.
-        let gave_up = turn(&shared).await;
-        assert!(gave_up._held.is_empty());
-        let other = (0..1000)
-            .map(|i| format!("ip:other-{i}"))
-            .find(|k| keys.iter().all(|held| lane(held) != lane(k)))
-            .expect("some key on another lane");
-        let free = tokio::time::timeout(Duration::from_millis(50), turn(&[other])).await;
-        assert!(free.is_ok(), "a key on another lane goes at once");
+        let other = tokio::time::timeout(
+            Duration::from_millis(50),
+            turn(&keys(&["lanes-test:ip:b", "lanes-test:pair:b"])),
+        )
+        .await;
+        assert!(other.is_ok(), "other keys go at once");
         drop(first);
         let after = tokio::time::timeout(Duration::from_millis(50), turn(&shared)).await;
         assert!(after.is_ok(), "the turn passes when the holder is done");
     }
 
-    fn distinct_lanes(keys: &[String]) -> usize {
-        let mut lanes: Vec<usize> = keys.iter().map(|k| lane(k)).collect();
-        lanes.sort_unstable();
-        lanes.dedup();
-        lanes.len()
-    }
-
-    #[test]
-    fn the_same_key_keeps_its_lane() {
-        assert_eq!(lane("pair:192.0.2.1|user:x"), lane("pair:192.0.2.1|user:x"));
-        assert!(lane("anything") < LANES);
+    #[tokio::test]
+    async fn a_lane_nobody_uses_is_forgotten() {
+        let key = "lanes-test:forgotten".to_string();
+        let held = turn(std::slice::from_ref(&key)).await;
+        assert!(LANES.lock().unwrap().contains_key(&key));
+        drop(held);
+        assert!(!LANES.lock().unwrap().contains_key(&key));
     }
 }
