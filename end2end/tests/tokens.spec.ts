@@ -21,6 +21,8 @@ test('create a token, use it from a script, revoke it', async ({ page, playwrigh
   const row = page.locator('tbody tr', { hasText: 'CI deploys' });
   await expect(row).toContainText(token.slice(0, 8));
   await expect(row).toContainText('Never used');
+  // The form is empty again, whichever way it was posted (a plain post loads a fresh page).
+  await expect(page.getByLabel('What is it for?')).toHaveValue('');
   if (js) {
     await expect(page.getByRole('button', { name: 'Copy' })).toBeVisible();
     await expectAccessible(page);

@@ -72,3 +72,21 @@ pub fn invalid(
             .then_some("true")
     }
 }
+
+/// A `<form>` reference that empties the form once `action` succeeds, so that what was just
+/// created is not offered to be created again. Only in the browser: a plain form post loads
+/// a fresh page anyway. Give it to the form as `node_ref`.
+pub fn cleared_on_success<S>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        let succeeded = action.value().with(|value| matches!(value, Some(Ok(_))));
+        if succeeded && let Some(form) = form.get_untracked() {
+            form.reset();
+        }
+    });
+    form
+}

@@ -1,7 +1,7 @@
 use crate::api::org_tokens::{
     CreateGroupToken, RevokeGroupToken, list_group_tokens, take_org_token_reveal,
 };
-use crate::components::form::{FormError, submission_error};
+use crate::components::form::{FormError, cleared_on_success, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
@@ -16,6 +16,7 @@ use leptos::prelude::*;
 pub fn GroupTokens(org: String, group: String) -> impl IntoView {
     let create = ServerAction::<CreateGroupToken>::new();
     let revoke = ServerAction::<RevokeGroupToken>::new();
+    let cleared = cleared_on_success(create);
     let create_error = submission_error(create);
     let revoke_error = submission_error(revoke);
     let pending = create.pending();
@@ -43,7 +44,7 @@ pub fn GroupTokens(org: String, group: String) -> impl IntoView {
                 new_token().or(from_cookie).map(|token| view! { <TokenReveal token /> })
             })}
         </Suspense>
-        <ActionForm action=create>
+        <ActionForm action=create node_ref=cleared>
             <FormError error=create_error />
             <input type="hidden" name="org" value=org.clone() />
             <input type="hidden" name="group" value=group.clone() />

@@ -1,6 +1,8 @@
 use super::{org_param, use_org};
 use crate::api::projects::{CreateProject, list_projects};
-use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::form::{
+    FieldError, FormError, cleared_on_success, invalid, submission_error,
+};
 use crate::components::loading::loading;
 use crate::domain::day;
 use crate::domain::organization::OrgView;
@@ -116,11 +118,12 @@ fn ProjectList(org: String, list: Result<Vec<Project>, AppError>, every: bool) -
 /// The form that creates a project owned by the caller.
 #[component]
 fn NewProjectForm(org: String, create: ServerAction<CreateProject>) -> impl IntoView {
+    let cleared = cleared_on_success(create);
     let create_error = submission_error(create);
     let pending = create.pending();
     view! {
         <h2>"New project"</h2>
-        <ActionForm action=create>
+        <ActionForm action=create node_ref=cleared>
             <FormError error=create_error />
             <input type="hidden" name="org" value=org />
             <div class="field">

@@ -2,7 +2,9 @@ use super::{PageError, org_param, use_org};
 use crate::api::org_tokens::{
     CreateOrgToken, RevokeOrgToken, list_org_tokens, take_org_token_reveal,
 };
-use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::form::{
+    FieldError, FormError, cleared_on_success, invalid, submission_error,
+};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::loading::loading;
 use crate::components::token_purpose_field::TokenPurposeField;
@@ -129,10 +131,11 @@ fn NewOrgTokenForm(
     roles: Vec<RoleChoice>,
     create: ServerAction<CreateOrgToken>,
 ) -> impl IntoView {
+    let cleared = cleared_on_success(create);
     let create_error = submission_error(create);
     let pending = create.pending();
     view! {
-        <ActionForm action=create>
+        <ActionForm action=create node_ref=cleared>
             <FormError error=create_error />
             <input type="hidden" name="org" value=org />
             <TokenPurposeField id="description" error=create_error />

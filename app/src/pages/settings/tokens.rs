@@ -1,7 +1,7 @@
 use super::{SettingsFrame, SignInFirst};
 use crate::api::account::{CreateToken, RevokeToken, list_tokens, take_token_reveal};
 use crate::api::auth::current_user;
-use crate::components::form::{FormError, submission_error};
+use crate::components::form::{FormError, cleared_on_success, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
@@ -15,6 +15,7 @@ use leptos_meta::Title;
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    let cleared = cleared_on_success(create);
     let create_error = submission_error(create);
     let revoke_error = submission_error(revoke);
     let pending = create.pending();
@@ -47,7 +48,7 @@ pub fn TokensPage() -> impl IntoView {
                 })}
             </Suspense>
             <h2>"New token"</h2>
-            <ActionForm action=create>
+            <ActionForm action=create node_ref=cleared>
                 <FormError error=create_error />
                 <TokenPurposeField id="description" error=create_error />
                 <LifetimeField error=create_error />
