@@ -1,5 +1,6 @@
 use crate::domain::day;
 use crate::domain::token::TokenInfo;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -130,5 +131,32 @@ fn TokenRow(token: TokenInfo, page: String, role: bool, creator: bool) -> impl I
                 </a>
             </td>
         </tr>
+    }
+}
+
+/// Tokens as a page loaded them: the error if the load failed, `empty` when there are none,
+/// else their [`TokenTable`].
+#[component]
+pub fn TokenList<F>(
+    list: Result<Vec<TokenInfo>, AppError>,
+    empty: &'static str,
+    caption: &'static str,
+    page: String,
+    revoke_form: F,
+    #[prop(optional)] role: bool,
+    #[prop(optional)] creator: bool,
+) -> impl IntoView
+where
+    F: Fn(&TokenInfo) -> AnyView + Send + Sync + 'static,
+{
+    match list {
+        Err(err) => view! {
+            <p class="notice notice--error" role="alert">
+                {err.message}
+            </p>
+        }
+        .into_any(),
+        Ok(list) if list.is_empty() => view! { <p class="muted">{empty}</p> }.into_any(),
+        Ok(list) => view! { <TokenTable caption list page revoke_form role creator /> }.into_any(),
     }
 }

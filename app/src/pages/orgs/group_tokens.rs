@@ -5,7 +5,7 @@ use crate::components::form::{FormError, cleared_on_success, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
-use crate::components::token_table::TokenTable;
+use crate::components::token_table::TokenList;
 use crate::domain::token::TokenInfo;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -82,38 +82,27 @@ fn GroupTokenList(
     revoke: ServerAction<RevokeGroupToken>,
 ) -> impl IntoView {
     let page = format!("/orgs/{org}/groups/{group}");
-    match list {
-        Err(err) => view! {
-            <p class="notice notice--error" role="alert">
-                {err.message}
-            </p>
-        }
-        .into_any(),
-        Ok(list) if list.is_empty() => {
-            view! { <p class="muted">"This group has no tokens."</p> }.into_any()
-        }
-        Ok(list) => view! {
-            <TokenTable
-                caption="Group tokens"
-                list
-                creator=true
-                page
-                revoke_form=move |t: &TokenInfo| {
-                    let (org, group, id) = (org.clone(), group.clone(), t.id.clone());
-                    view! {
-                        <ActionForm action=revoke attr:class="inline-form">
-                            <input type="hidden" name="org" value=org />
-                            <input type="hidden" name="group" value=group />
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="button--danger">
-                                "Revoke token"
-                            </button>
-                        </ActionForm>
-                    }
-                        .into_any()
+    view! {
+        <TokenList
+            list
+            empty="This group has no tokens."
+            caption="Group tokens"
+            creator=true
+            page
+            revoke_form=move |t: &TokenInfo| {
+                let (org, group, id) = (org.clone(), group.clone(), t.id.clone());
+                view! {
+                    <ActionForm action=revoke attr:class="inline-form">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="group" value=group />
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button--danger">
+                            "Revoke token"
+                        </button>
+                    </ActionForm>
                 }
-            />
-        }
-        .into_any(),
+                    .into_any()
+            }
+        />
     }
 }

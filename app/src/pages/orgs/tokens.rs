@@ -9,7 +9,7 @@ use crate::components::lifetime_field::LifetimeField;
 use crate::components::loading::loading;
 use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
-use crate::components::token_table::TokenTable;
+use crate::components::token_table::TokenList;
 use crate::domain::organization::{OrgView, RoleChoice};
 use crate::domain::permission::Permission;
 use crate::domain::token::TokenInfo;
@@ -87,39 +87,28 @@ fn OrgTokenList(
     list: Result<Vec<TokenInfo>, crate::error::AppError>,
     revoke: ServerAction<RevokeOrgToken>,
 ) -> impl IntoView {
-    match list {
-        Err(err) => view! {
-            <p class="notice notice--error" role="alert">
-                {err.message}
-            </p>
-        }
-        .into_any(),
-        Ok(list) if list.is_empty() => {
-            view! { <p class="muted">"This organization has no tokens."</p> }.into_any()
-        }
-        Ok(list) => view! {
-            <TokenTable
-                caption="Organization tokens"
-                list
-                role=true
-                creator=true
-                page=format!("/orgs/{org}/tokens")
-                revoke_form=move |t: &TokenInfo| {
-                    let (org, id) = (org.clone(), t.id.clone());
-                    view! {
-                        <ActionForm action=revoke attr:class="inline-form">
-                            <input type="hidden" name="org" value=org />
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="button--danger">
-                                "Revoke token"
-                            </button>
-                        </ActionForm>
-                    }
-                        .into_any()
+    view! {
+        <TokenList
+            list
+            empty="This organization has no tokens."
+            caption="Organization tokens"
+            role=true
+            creator=true
+            page=format!("/orgs/{org}/tokens")
+            revoke_form=move |t: &TokenInfo| {
+                let (org, id) = (org.clone(), t.id.clone());
+                view! {
+                    <ActionForm action=revoke attr:class="inline-form">
+                        <input type="hidden" name="org" value=org />
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button--danger">
+                            "Revoke token"
+                        </button>
+                    </ActionForm>
                 }
-            />
-        }
-        .into_any(),
+                    .into_any()
+            }
+        />
     }
 }
 
