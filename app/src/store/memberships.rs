@@ -35,20 +35,16 @@ pub struct MemberRow {
 }
 
 /// The member rows of `$page` (membership ids of organization `$org_id`), by username, as
-/// three results: the rows, the organization's project owners, and the page's group
-/// memberships (one indexed `team_member (org, user)` lookup per row). [`assemble`] joins
-/// them in Rust: matching inside SurrealQL closures cost 280 ms per page of 50 in a debug
-/// build, and a `$parent`-correlated subquery is a table scan per row (see `store/mod.rs`).
+/// two results: the rows (each with its groups, the copy migration 18 keeps on the
+/// membership) and the organization's project owners. [`assemble`] joins them in Rust:
+/// matching inside SurrealQL closures cost 280 ms per page of 50 in a debug build, and a
+/// `$parent`-correlated subquery is a table scan per row (see `store/mod.rs`).
 const MEMBER_ROWS: &str = "
      SELECT record::id(user) AS user_id, username, user.email AS email,
             user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled,
-            role, joined_at
+            role, joined_at, groups.name AS groups
      FROM $page ORDER BY username;
-     LET $users = (SELECT VALUE user FROM $page);
-     array::distinct(SELECT VALUE record::id(owner) FROM project WHERE org = $org_id);
-     array::flatten($users.map(|$u|
-         (SELECT record::id(user) AS user_id, team.name AS name FROM team_member
-          WHERE org = $org_id AND user = $u)));";
+     array::distinct(SELECT VALUE record::id(owner) FROM project WHERE org = $org_id);";
 
 #[derive(SurrealValue)]
 struct BaseRow {
@@ -59,28 +55,18 @@ struct BaseRow {
     two_factor_enabled: bool,
     role: String,
     joined_at: DateTime<Utc>,
+    groups: Vec<String>,
 }
 
-#[derive(SurrealValue)]
-struct GroupOf {
-    user_id: UserId,
-    name: String,
-}
-
-/// Joins the three results of [`MEMBER_ROWS`], which end the response.
+/// Joins the two results of [`MEMBER_ROWS`], which end the response.
 fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, StoreError> {
     let n = response.num_statements();
-    let rows: Vec<BaseRow> = response.take(n.saturating_sub(4))?;
-    let owners: Vec<UserId> = response.take(n.saturating_sub(2))?;
-    let in_groups: Vec<GroupOf> = response.take(n.saturating_sub(1))?;
+    let rows: Vec<BaseRow> = response.take(n.saturating_sub(2))?;
+    let owners: Vec<UserId> = response.take(n.saturating_sub(1))?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mut groups: Vec<String> = in_groups
-                .iter()
-                .filter(|g| g.user_id == r.user_id)
-                .map(|g| g.name.clone())
-                .collect();
+            let mut groups = r.groups;
             groups.sort();
             MemberRow {
                 owns_projects: owners.contains(&r.user_id),

@@ -110,6 +110,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search",
         surql: include_str!("migrations/0017_search.surql"),
     },
+    Migration {
+        version: 18,
+        name: "member_groups",
+        surql: include_str!("migrations/0018_member_groups.surql"),
+    },
 ];
 
 /// What a run did.

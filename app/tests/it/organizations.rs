@@ -382,3 +382,103 @@ async fn the_two_factor_policy_blocks_members_without_it() {
         ErrorCode::NotFound
     );
 }
+
+/// The groups listed with each member follow every change to the group memberships (the
+/// database keeps that copy: migration 18), and a renamed group shows its new name.
+#[tokio::test]
+async fn a_members_groups_follow_every_group_change() {
+    use app::domain::group::{GroupUpdate, NewGroup};
+    use app::service::groups;
+    let db = db().await;
+    let (org_id, ada) = org_of(&db, "ada", "acme").await;
+    let now = Utc::now();
+    let group = |name: &str| NewGroup {
+        name: name.into(),
+        description: None,
+        role: None,
+    };
+    groups::create(&db, &ada, "acme", &group("devs"), now)
+        .await
+        .unwrap();
+    let devs: Option<String> = db
+        .query("SELECT VALUE record::id(id) FROM ONLY team WHERE name = 'devs' LIMIT 1")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    groups::create(&db, &ada, "acme", &group("ops"), now)
+        .await
+        .unwrap();
+    let vic = quick_user(&db, "vic").await;
+    store::memberships::add(&db, &org_id, &vic, "viewer", &[devs.unwrap().into()], now)
+        .await
+        .unwrap();
+    let groups_of = |username: &'static str| {
+        let (db, ada) = (db.clone(), ada.clone());
+        async move {
+            let page = members::list(&db, &ada, "acme", Some(username), None, None)
+                .await
+                .unwrap();
+            page.items
+                .into_iter()
+                .find(|m| m.user.username == username)
+                .unwrap()
+                .groups
+        }
+    };
+    assert_eq!(groups_of("vic").await, vec!["devs"]);
+
+    groups::add_member(&db, &ada, "acme", "ops", "vic", now)
+        .await
+        .unwrap();
+    assert_eq!(groups_of("vic").await, vec!["devs", "ops"]);
+    let rename = GroupUpdate {
+        name: Some("builders".into()),
+        ..Default::default()
+    };
+    groups::update(&db, &ada, "acme", "devs", &rename, now)
+        .await
+        .unwrap();
+    assert_eq!(groups_of("vic").await, vec!["builders", "ops"]);
+    groups::remove_member(&db, &ada, "acme", "ops", "vic", now)
+        .await
+        .unwrap();
+    assert_eq!(groups_of("vic").await, vec!["builders"]);
+    groups::delete(&db, &ada, "acme", "builders", now)
+        .await
+        .unwrap();
+    assert!(groups_of("vic").await.is_empty());
+    assert!(groups_of("ada").await.is_empty());
+}
+
+/// Migration 18 fills the copy in for memberships made before it.
+#[tokio::test]
+async fn the_member_groups_migration_fills_in_existing_memberships() {
+    use app::store::migrations::{MIGRATIONS, migrate};
+    let db = store::open("mem://", None).await.unwrap().0;
+    let before = MIGRATIONS.iter().position(|m| m.version == 18).unwrap();
+    migrate(&db, &MIGRATIONS[..before], Utc::now())
+        .await
+        .unwrap();
+    db.query(
+        "CREATE organization:o CONTENT { name: 'acme', display_name: 'Acme', created_at: time::now(), updated_at: time::now() };
+         CREATE user:u CONTENT { username: 'vic', email: 'vic@example.org', password_hash: 'x', created_at: time::now(), updated_at: time::now() };
+         CREATE membership:['o', 'u'] CONTENT { org: organization:o, user: user:u, role: 'viewer', username: 'vic', search: 'vic', joined_at: time::now() };
+         CREATE team:a CONTENT { org: organization:o, name: 'a', created_at: time::now() };
+         CREATE team:b CONTENT { org: organization:o, name: 'b', created_at: time::now() };
+         CREATE team_member:['a', 'u'] CONTENT { team: team:a, org: organization:o, user: user:u, added_at: time::now() };
+         CREATE team_member:['b', 'u'] CONTENT { team: team:b, org: organization:o, user: user:u, added_at: time::now() };",
+    )
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    migrate(&db, MIGRATIONS, Utc::now()).await.unwrap();
+    let row = store::memberships::get(&db, &OrgId::from("o".to_string()), "vic")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut groups = row.groups;
+    groups.sort();
+    assert_eq!(groups, vec!["a", "b"]);
+}
