@@ -35,12 +35,12 @@ mod support {
     pub async fn principal(
         state: &AppState,
     ) -> Result<crate::service::principal::Principal, AppError> {
-        let headers = use_context::<http::request::Parts>()
-            .map(|parts| parts.headers)
+        let (headers, path) = use_context::<http::request::Parts>()
+            .map(|parts| (parts.headers, parts.uri.path().to_string()))
             .unwrap_or_default();
         let ip = client().ip;
         match use_context::<crate::caller::CallerMemo>() {
-            Some(memo) => memo.principal(state, &headers, &ip).await,
+            Some(memo) => memo.principal(state, &headers, &ip, &path).await,
             None => crate::caller::principal(state, &headers, &ip, None).await,
         }
     }

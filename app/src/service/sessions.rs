@@ -8,15 +8,16 @@
 //! - Resolving a cookie is one round trip; `last_seen_at` is written at most once a minute per
 //!   session, off the request's path (`touch.rs`).
 
-use super::principal::{InstanceRules, Principal, SignedInUser};
+use super::principal::{InstanceRules, Principal, SignedInUser, Standing, StandingRow, org_key};
 use super::secret::{random_secret, sha256_hex};
 use super::touch::{Resolved, Touch};
 use crate::domain::ids::UserId;
 use crate::error::AppError;
+use crate::store::sessions::SessionCaller;
 use crate::store::settings::SettingsRow;
-use crate::store::users::UserRow;
-use crate::store::{self, Db, sessions::SessionRow};
+use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
 
 /// A new session: the secret goes into the cookie, once.
 pub struct IssuedSession {
@@ -63,14 +64,27 @@ pub async fn open(
 /// Resolves a session cookie value to its caller, recording the use at once (the command
 /// line and tests; the server resolves with [`caller`] and records the use on the side).
 pub async fn principal(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Principal, AppError> {
-    caller(db, secret, now).await?.recorded(db).await
+    caller(db, secret, None, now).await?.recorded(db).await
 }
 
 /// Resolves a session cookie value to its caller in one round trip (the session, its user and
-/// the instance settings are read together), with the use to record if one is due. Unknown,
-/// expired or deactivated → `Anonymous`.
-pub async fn caller(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Resolved, AppError> {
-    let Some((session, user, settings)) = resolve(db, secret, now).await? else {
+/// the instance settings are read together, and with `org`, the user's standing in that
+/// organization: see [`Standing`]), with the use to record if one is due. Unknown, expired or
+/// deactivated → `Anonymous`.
+pub async fn caller(
+    db: &Db,
+    secret: &str,
+    org: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Resolved, AppError> {
+    let org = org.and_then(org_key);
+    let Some(SessionCaller {
+        session,
+        user,
+        settings,
+        member_standing,
+    }) = resolve(db, secret, org.as_deref(), now).await?
+    else {
         return Ok(Resolved::untouched(Principal::Anonymous));
     };
     let Some(user) = user else {
@@ -98,7 +112,10 @@ pub async fn caller(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Resolve
             token: None,
             account: Some(account),
             rules: rules(&settings),
-            standing: None,
+            standing: org.map(|org| Standing {
+                org,
+                row: StandingRow::Member(Arc::new(member_standing)),
+            }),
         }),
         touch,
     })
@@ -154,8 +171,9 @@ pub async fn rotate(
 async fn resolve(
     db: &Db,
     secret: &str,
+    org: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Option<(SessionRow, Option<UserRow>, SettingsRow)>, AppError> {
+) -> Result<Option<SessionCaller>, AppError> {
     if secret.len() != 43
         || !secret
             .bytes()
@@ -164,16 +182,16 @@ async fn resolve(
         return Ok(None);
     }
     let hash = sha256_hex(secret);
-    let Some((session, user, settings)) = store::sessions::with_user(db, &hash).await? else {
+    let Some(found) = store::sessions::with_user(db, &hash, org).await? else {
         return Ok(None);
     };
-    let idle = Duration::minutes(settings.session_idle_minutes);
-    let absolute = Duration::hours(settings.session_max_hours);
-    if now - session.last_seen_at > idle || now - session.created_at > absolute {
+    let idle = Duration::minutes(found.settings.session_idle_minutes);
+    let absolute = Duration::hours(found.settings.session_max_hours);
+    if now - found.session.last_seen_at > idle || now - found.session.created_at > absolute {
         store::sessions::delete(db, &hash).await?;
         return Ok(None);
     }
-    Ok(Some((session, user, settings)))
+    Ok(Some(found))
 }
 
 /// Ends the session `hash` of the signed-in caller, audited as `action` (`auth.signed_out`,

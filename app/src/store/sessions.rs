@@ -2,6 +2,7 @@
 //! stored, and looking a session up by its hash is one key read.
 
 use super::checked::checked;
+use super::organizations::{AccessRow, MEMBER_STANDING};
 use super::settings::{SETTINGS, SettingsRow, present};
 use super::users::{USER_FIELDS, UserRow};
 use super::{Db, StoreError};
@@ -97,30 +98,58 @@ struct SessionCallerRow {
     session: Option<SessionRow>,
     user: Option<UserRow>,
     settings: Option<SettingsRow>,
+    member_standing: Option<AccessRow>,
 }
 
-/// The session `hash`, if there is one, with its user (none if gone) and the instance
-/// settings: what resolving a cookie needs, in one round trip.
+/// What resolving a session cookie reads.
+pub struct SessionCaller {
+    pub session: SessionRow,
+    /// The session's user (none if gone).
+    pub user: Option<UserRow>,
+    pub settings: SettingsRow,
+    /// With an organization asked for: the user's standing in it.
+    pub member_standing: Option<AccessRow>,
+}
+
+/// The session `hash`, if there is one, with its user, the instance settings and, when `org`
+/// names an organization, the user's standing in it: what resolving a cookie (and checking
+/// it in that organization) needs, in one round trip.
 pub async fn with_user(
     db: &Db,
     hash: &str,
-) -> Result<Option<(SessionRow, Option<UserRow>, SettingsRow)>, StoreError> {
+    org: Option<&str>,
+) -> Result<Option<SessionCaller>, StoreError> {
+    // Without an organization the standing is left out of the text (a longer query costs
+    // its parse on every request).
+    let standing = if org.is_some() {
+        format!("IF $user = NONE {{ NONE }} ELSE {}", *MEMBER_STANDING)
+    } else {
+        "NONE".to_string()
+    };
     let mut response = checked(
         db.query(format!(
             "LET $found = (SELECT {FIELDS} FROM ONLY type::record('session', $hash));
              LET $user = IF $found = NONE {{ NONE }} ELSE {{
                  (SELECT {USER_FIELDS} FROM ONLY type::record('user', $found.user))
              }};
-             RETURN {{ session: $found, user: $user, settings: {SETTINGS} }};"
+             LET $standing_user = $found.user;
+             RETURN {{ session: $found, user: $user, settings: {SETTINGS},
+                       member_standing: {standing} }};"
         ))
         .bind(("hash", hash.to_string()))
+        .bind(("name", org.map(str::to_string)))
         .await?,
     )?;
-    let Some(row) = response.take::<Option<SessionCallerRow>>(2)? else {
+    let Some(row) = response.take::<Option<SessionCallerRow>>(3)? else {
         return Ok(None);
     };
     let settings = present(row.settings)?;
-    Ok(row.session.map(|session| (session, row.user, settings)))
+    Ok(row.session.map(|session| SessionCaller {
+        session,
+        user: row.user,
+        settings,
+        member_standing: row.member_standing,
+    }))
 }
 
 pub async fn by_hash(db: &Db, hash: &str) -> Result<Option<SessionRow>, StoreError> {

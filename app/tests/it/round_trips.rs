@@ -22,7 +22,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
 
     // A session just opened: one read, nothing to record.
-    let (resolved, trips) = counted(sessions::caller(&db, &secret, t0)).await;
+    let (resolved, trips) = counted(sessions::caller(&db, &secret, None, t0)).await;
     let resolved = resolved.unwrap();
     assert_eq!(trips, 1);
     assert!(matches!(resolved.principal, Principal::User(_)));
@@ -35,7 +35,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
 
     // Two minutes later: still one read; the use is due and handed back, not written.
     let later = t0 + Duration::minutes(2);
-    let (resolved, trips) = counted(sessions::caller(&db, &secret, later)).await;
+    let (resolved, trips) = counted(sessions::caller(&db, &secret, None, later)).await;
     let resolved = resolved.unwrap();
     assert_eq!(trips, 1);
     assert!(matches!(resolved.touch, Some(Touch::Session { at, .. }) if at == later));
@@ -46,6 +46,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     let (resolved, _) = counted(sessions::caller(
         &db,
         &secret,
+        None,
         later + Duration::seconds(30),
     ))
     .await;
@@ -170,6 +171,61 @@ async fn a_token_read_with_its_organization_checks_it_there_without_a_second_tri
         let (missing, _) = counted(org_access::resolve(&db, &caller, "nowhere")).await;
         assert_eq!(missing.unwrap_err().status(), 404);
     }
+}
+
+/// A session resolved for a page of an organization (`/orgs/acme/…`) or a REST path naming it
+/// reads the user's standing there in the same round trip; the page's organization checks
+/// then make none.
+#[tokio::test]
+async fn a_session_read_with_its_organization_checks_it_there_without_a_second_trip() {
+    let db = db().await;
+    let now = Utc::now();
+    account(&db, "olga", now).await;
+    let secret = login(&db, "olga", PASSWORD, now).await.unwrap();
+    let olga = sessions::principal(&db, &secret, now).await.unwrap();
+    app::service::organizations::create(
+        &db,
+        &olga,
+        &app::domain::organization::NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    org_of(&db, "otto", "other").await;
+
+    let (caller, trips) = counted(sessions::caller(&db, &secret, Some("Acme "), now)).await;
+    let caller = caller.unwrap().principal;
+    assert_eq!(trips, 1, "the session and the standing are one read");
+    for _ in 0..2 {
+        let (access, trips) = counted(org_access::resolve(&db, &caller, "acme")).await;
+        assert!(
+            access
+                .unwrap()
+                .permissions
+                .contains(Permission::MembersRead)
+        );
+        assert_eq!(trips, 0, "the standing read with the caller is used");
+    }
+    let (elsewhere, trips) = counted(org_access::resolve(&db, &caller, "other")).await;
+    assert_eq!(elsewhere.unwrap_err().status(), 404);
+    assert_eq!(trips, 1, "another organization is read afresh");
+
+    // Read for an organization she does not belong to, or one that does not exist: nothing.
+    for org in ["other", "nowhere"] {
+        let (caller, trips) = counted(sessions::caller(&db, &secret, Some(org), now)).await;
+        assert_eq!(trips, 1);
+        let caller = caller.unwrap().principal;
+        let (refused, trips) = counted(org_access::resolve(&db, &caller, org)).await;
+        assert_eq!(refused.unwrap_err().status(), 404);
+        assert_eq!(trips, 0);
+    }
+    // An unknown session is still one read, and nobody.
+    let (nobody, trips) = counted(sessions::caller(&db, &"x".repeat(43), Some("acme"), now)).await;
+    assert!(matches!(nobody.unwrap().principal, Principal::Anonymous));
+    assert_eq!(trips, 1);
 }
 
 #[tokio::test]
