@@ -253,7 +253,7 @@ pub async fn accept(
              org: $inv.org, user: $user, role: $inv.role, {MEMBER_COPY}, joined_at: $now
          }};
          FOR $team IN $inv.teams {{
-             IF record::exists($team) {{
+             IF record::exists($team) AND $team.org = $inv.org {{
                  UPSERT type::record('team_member', [record::id($team), $user_key]) CONTENT {{
                      team: $team, org: $inv.org, user: $user, added_at: $now
                  }};

@@ -55,7 +55,8 @@ struct BaseRow {
     two_factor_enabled: bool,
     role: String,
     joined_at: DateTime<Utc>,
-    groups: Vec<String>,
+    /// `NONE` for a link to a group that is gone (never left by the event; tolerated).
+    groups: Vec<Option<String>>,
 }
 
 /// Joins the two results of [`MEMBER_ROWS`], which end the response.
@@ -66,7 +67,7 @@ fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, 
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mut groups = r.groups;
+            let mut groups: Vec<String> = r.groups.into_iter().flatten().collect();
             groups.sort();
             MemberRow {
                 owns_projects: owners.contains(&r.user_id),
