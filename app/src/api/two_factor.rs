@@ -80,7 +80,11 @@ pub async fn regenerate_recovery_codes(code: String) -> Result<RecoveryCodes, Ap
 /// Turns two-factor off with the password or a code, or cancels a pending enrolment. Needs a
 /// signed-in user.
 #[server(endpoint = "account/two-factor/disable")]
-pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
+pub async fn disable_two_factor(
+    password: String,
+    code: String,
+    #[server(default)] accept_blocked: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::password::Password;
     use crate::domain::two_factor::DisableTwoFactor;
     use crate::service::two_factor;
@@ -88,6 +92,8 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
         let proof = DisableTwoFactor {
             password: (!password.is_empty()).then(|| Password::new(password)),
             code: (!code.trim().is_empty()).then_some(code),
+            // A checkbox: sent (as "on") only when ticked.
+            accept_blocked: accept_blocked.is_some(),
         };
         two_factor::disable(&state.db, &principal, &proof, chrono::Utc::now()).await?;
         super::redirect(PAGE);

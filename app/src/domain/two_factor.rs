@@ -10,6 +10,9 @@ pub struct TwoFactorStatus {
     pub recovery_codes_left: u32,
     /// An instance policy requires two-factor, so it cannot be turned off.
     pub required: bool,
+    /// The caller's organizations that require two-factor: turning it off blocks them there.
+    #[serde(default)]
+    pub required_by: Vec<String>,
 }
 
 /// A started enrolment: what the authenticator app needs (../shared/API.md
@@ -55,6 +58,11 @@ pub struct DisableTwoFactor {
     /// A TOTP or recovery code.
     #[serde(default)]
     pub code: Option<String>,
+    /// Turn it off even though organizations the caller belongs to require it (they are then
+    /// blocked there until they turn it on again). Without it, that is refused with 403
+    /// `two_factor_policy` naming those organizations.
+    #[serde(default)]
+    pub accept_blocked: bool,
 }
 
 #[cfg(test)]

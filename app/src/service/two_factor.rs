@@ -129,7 +129,18 @@ pub async fn status(db: &Db, principal: &Principal) -> Result<TwoFactorStatus, A
             .filter(|r| r.enabled)
             .map_or(0, |r| u32::try_from(r.recovery_left).unwrap_or(0)),
         required,
+        required_by: required_by(db, &caller.user_id).await?,
     })
+}
+
+/// The names of `user_id`'s organizations whose policy requires two-factor.
+async fn required_by(db: &Db, user_id: &UserId) -> Result<Vec<String>, AppError> {
+    Ok(store::organizations::of_user(db, user_id)
+        .await?
+        .into_iter()
+        .filter(|(org, _)| org.require_two_factor)
+        .map(|(org, _)| org.name)
+        .collect())
 }
 
 fn enrolment(username: &str, secret: &str) -> Result<Enrolment, AppError> {
@@ -257,7 +268,8 @@ async fn require_enabled(db: &Db, user_id: &UserId) -> Result<(), AppError> {
 
 /// Turns two-factor off (or cancels a pending enrolment) with the password or a current code.
 /// Needs a signed-in user; refused (403 `two_factor_policy`) while an instance policy
-/// requires two-factor.
+/// requires two-factor, and while organizations the caller belongs to require it unless they
+/// accept being blocked there (`accept_blocked`).
 pub async fn disable(
     db: &Db,
     principal: &Principal,
@@ -278,6 +290,21 @@ pub async fn disable(
             return Err(AppError::new(
                 ErrorCode::TwoFactorPolicy,
                 "This instance requires two-factor authentication, so it cannot be turned off.",
+            ));
+        }
+        let blocking = required_by(db, &caller.user_id).await?;
+        if !blocking.is_empty() && !proof.accept_blocked {
+            return Err(AppError::new(
+                ErrorCode::TwoFactorPolicy,
+                format!(
+                    "{} {} two-factor authentication: with it off you are blocked there until you turn it on again. Confirm to turn it off anyway.",
+                    blocking.join(", "),
+                    if blocking.len() == 1 {
+                        "requires"
+                    } else {
+                        "require"
+                    },
+                ),
             ));
         }
         match (

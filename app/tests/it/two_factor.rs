@@ -302,7 +302,7 @@ async fn turning_it_off_needs_the_password_or_a_code() {
     assert_eq!(none.err().unwrap().code, ErrorCode::Validation);
     let wrong = DisableTwoFactor {
         password: Some(Password::new("not my password at all")),
-        code: None,
+        ..Default::default()
     };
     assert_eq!(
         two_factor::disable(&db, &who, &wrong, t0)
@@ -319,8 +319,8 @@ async fn turning_it_off_needs_the_password_or_a_code() {
         user.rules.require_two_factor = true;
     }
     let by_code = DisableTwoFactor {
-        password: None,
         code: Some(code(&secret, t0 + Duration::seconds(30))),
+        ..Default::default()
     };
     assert_eq!(
         two_factor::disable(&db, &required, &by_code, t0)
@@ -392,4 +392,64 @@ async fn the_store_accepts_a_step_or_a_recovery_code_once_under_contention() {
         accepted += usize::from(task.await.unwrap());
     }
     assert_eq!(accepted, 1, "one recovery code, accepted once");
+}
+
+/// Turning two-factor off while an organization one belongs to requires it is refused with a
+/// message naming it, unless the user accepts being blocked there.
+#[tokio::test]
+async fn turning_it_off_while_an_organization_requires_it_needs_consent() {
+    use app::domain::organization::{NewOrganization, OrganizationUpdate};
+    use app::service::{org_access, organizations};
+    let db = db().await;
+    let t0 = Utc::now();
+    let (secret, codes) = enrolled(&db, "ada", t0).await;
+    let ada = principal_of_2fa(&db, "ada", &codes[0], t0).await;
+    for name in ["acme", "beta", "calm"] {
+        let new = NewOrganization {
+            name: name.into(),
+            display_name: None,
+        };
+        organizations::create(&db, &ada, &new, t0).await.unwrap();
+    }
+    for name in ["acme", "beta"] {
+        let policy = OrganizationUpdate {
+            require_two_factor: Some(true),
+            ..Default::default()
+        };
+        organizations::update(&db, &ada, name, &policy, t0)
+            .await
+            .unwrap();
+    }
+    let status = two_factor::status(&db, &ada).await.unwrap();
+    assert_eq!(status.required_by, vec!["acme", "beta"]);
+
+    let by_code = |at: DateTime<Utc>, accept_blocked: bool| DisableTwoFactor {
+        code: Some(code(&secret, at)),
+        accept_blocked,
+        ..Default::default()
+    };
+    let refused = two_factor::disable(&db, &ada, &by_code(t0, false), t0)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::TwoFactorPolicy);
+    assert!(
+        refused.message.starts_with("acme, beta require two-factor"),
+        "{}",
+        refused.message
+    );
+    assert!(
+        two_factor::status(&db, &ada).await.unwrap().enabled,
+        "still on"
+    );
+
+    // Accepted: off, and blocked where it is required (not elsewhere).
+    let t1 = t0 + Duration::seconds(30);
+    two_factor::disable(&db, &ada, &by_code(t1, true), t1)
+        .await
+        .unwrap();
+    assert!(!two_factor::status(&db, &ada).await.unwrap().enabled);
+    let ada = principal_of(&db, "ada", t1).await;
+    let blocked = org_access::resolve(&db, &ada, "acme").await.unwrap_err();
+    assert_eq!(blocked.code, ErrorCode::TwoFactorPolicy);
+    org_access::resolve(&db, &ada, "calm").await.unwrap();
 }

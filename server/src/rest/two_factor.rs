@@ -107,10 +107,13 @@ pub async fn regenerate(
 }
 
 /// Turn two-factor off (or cancel a pending enrolment) with `password` or `code`. Needs a
-/// signed-in user; 403 `two_factor_policy` while the instance requires two-factor.
+/// signed-in user; 403 `two_factor_policy` while the instance requires two-factor, or while
+/// organizations the caller belongs to require it and `accept_blocked` is not `true` (the
+/// message names them; with it, two-factor is turned off and the caller is blocked there).
 ///
 /// Refusals: 401: Not signed in, or `invalid_credentials` for a wrong code; 403:
-/// `two_factor_policy`: required by the instance; 409: Two-factor is not on; 422: Wrong or
+/// `two_factor_policy`: required by the instance, or by the caller's organizations without
+/// `accept_blocked`; 409: Two-factor is not on; 422: Wrong or
 /// missing password; 429: Too many wrong attempts.
 #[utoipa::path(
     delete,

@@ -173,12 +173,49 @@ async fn enrol_sign_in_with_codes_and_turn_off() {
         )
         .await;
     assert_eq!(res.status, 400, "{}", res.text());
+    // While an organization of hers requires it: 403 naming it, unless she accepts.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&session),
+            &json!({"name": "acme"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/organizations/acme",
+            Some(&session),
+            &json!({"require_two_factor": true}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
     let res = server
         .json(
             "DELETE",
             "/api/v1/account/two-factor",
             Some(&session),
             &json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["error"]["code"], "two_factor_policy");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("acme requires two-factor"),
+        "{body}"
+    );
+    let res = server
+        .json(
+            "DELETE",
+            "/api/v1/account/two-factor",
+            Some(&session),
+            &json!({"password": PASSWORD, "accept_blocked": true}),
         )
         .await;
     assert_eq!(res.status, 204, "{}", res.text());

@@ -71,12 +71,24 @@ pub fn TwoFactorPage() -> impl IntoView {
                                 .into_any()
                         }
                         Ok(
-                            TwoFactorStatus { enabled: true, recovery_codes_left, required, .. },
+                            TwoFactorStatus {
+                                enabled: true,
+                                recovery_codes_left,
+                                required,
+                                required_by,
+                                ..
+                            },
                         ) => {
                             let codes = fresh().or(from_cookie);
                             view! {
                                 {codes.map(|codes| view! { <RecoveryCodesReveal codes /> })}
-                                <Enabled recovery_codes_left required regenerate disable />
+                                <Enabled
+                                    recovery_codes_left
+                                    required
+                                    required_by
+                                    regenerate
+                                    disable
+                                />
                             }
                                 .into_any()
                         }
@@ -176,6 +188,7 @@ fn Pending(
 fn Enabled(
     recovery_codes_left: u32,
     required: bool,
+    required_by: Vec<String>,
     regenerate: ServerAction<RegenerateRecoveryCodes>,
     disable: ServerAction<DisableTwoFactor>,
 ) -> impl IntoView {
@@ -253,6 +266,7 @@ fn Enabled(
                         />
                         <FieldError error=disable_error field="code" />
                     </div>
+                    <BlockedIn required_by />
                     <button
                         type="submit"
                         class="button--danger"
@@ -271,4 +285,37 @@ fn Enabled(
                 .into_any()
         }}
     }
+}
+
+/// Organizations of the user's that require two-factor: turning it off blocks them there, so
+/// the form asks them to accept that first (the server refuses without it).
+#[component]
+fn BlockedIn(required_by: Vec<String>) -> impl IntoView {
+    (!required_by.is_empty()).then(|| {
+        let (verb, names) = if required_by.len() == 1 {
+            ("requires", required_by.join(""))
+        } else {
+            ("require", required_by.join(", "))
+        };
+        view! {
+            <p class="notice notice--warning" id="disable-blocked-note">
+                <strong>{names}</strong>
+                {format!(
+                    " {verb} two-factor authentication. With it off you are blocked there until you turn it on again.",
+                )}
+            </p>
+            <div class="field field--check">
+                <input
+                    id="disable-accept-blocked"
+                    name="accept_blocked"
+                    type="checkbox"
+                    required
+                    aria-describedby="disable-blocked-note"
+                />
+                <label for="disable-accept-blocked">
+                    "Turn it off anyway and be blocked in these organizations"
+                </label>
+            </div>
+        }
+    })
 }
