@@ -294,7 +294,8 @@ pub async fn delete(
 }
 
 /// Who holds a role: members directly or through a group, then organization tokens
-/// (`token gto_…: description`). Needs `roles.read`.
+/// (`token gto_…: description`). Needs `roles.read`; 404 for a role the organization does not
+/// have.
 pub async fn role_holders(
     db: &Db,
     principal: &Principal,
@@ -304,6 +305,9 @@ pub async fn role_holders(
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::RolesRead)?;
     let name = name.trim().to_lowercase();
+    if BuiltinRole::parse(&name).is_none() && !access.custom_roles.iter().any(|r| r.name == name) {
+        return Err(AppError::not_found());
+    }
     let mut holders = store::roles::holders(db, &access.org.id, &name).await?;
     holders.extend(
         store::roles::token_holders(db, &access.org.id, &name)

@@ -289,3 +289,37 @@ pub async fn add_owner(
     admin_instance::add_owner(&state.db, &principal, &org, &input, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// One user: everything `/admin/users/{username}` shows.
+#[utoipa::path(
+    get, path = "/admin/users/{username}", tag = "admin", params(UserPath),
+    responses(
+        (status = 200, description = "The user", body = AdminUser),
+        NotAuthenticated, NotSiteAdmin, NotFound
+    )
+)]
+pub async fn user(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(UserPath { username }): Path<UserPath>,
+) -> Result<Response, AppError> {
+    let user = admin_users::get(&state.db, &principal, &username).await?;
+    Ok(private(ApiJson(user)))
+}
+
+/// Who requiring two-factor for everyone would lock out: the usernames of active users
+/// without it (the preview `/admin/settings` shows before the policy is turned on).
+#[utoipa::path(
+    get, path = "/admin/settings/two-factor-lockout", tag = "admin",
+    responses(
+        (status = 200, description = "Usernames", body = Page<String>),
+        NotAuthenticated, NotSiteAdmin
+    )
+)]
+pub async fn two_factor_lockout(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Response, AppError> {
+    let usernames = admin_instance::two_factor_lockout(&state.db, &principal).await?;
+    Ok(private(ApiJson(Page::all(usernames))))
+}

@@ -219,3 +219,25 @@ pub async fn mine(
         organizations::mine(&state.db, &principal).await?,
     )))
 }
+
+/// Who requiring two-factor in the organization would lock out: the usernames of members
+/// without it (the preview its settings page shows). Needs `org.update`.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org}/two-factor-lockout",
+    tag = "organizations",
+    params(OrgPath),
+    responses(
+        (status = 200, description = "Usernames", body = Page<String>),
+        NotAuthenticated, Forbidden, NotFound
+    )
+)]
+pub async fn two_factor_lockout(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(OrgPath { org }): Path<OrgPath>,
+) -> Result<ApiJson<Page<String>>, AppError> {
+    Ok(ApiJson(Page::all(
+        organizations::two_factor_lockout(&state.db, &principal, &org).await?,
+    )))
+}

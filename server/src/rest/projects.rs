@@ -2,7 +2,7 @@
 
 use super::ApiJson;
 use super::caller::Caller;
-use super::paths::{AccessPath, OrgPath, ProjectPath};
+use super::paths::{AccessPath, MemberPath, OrgPath, ProjectPath};
 use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use app::domain::organization::Page;
 use app::domain::project::{AccessGrant, NewProject, ProjectUpdate, Transfer};
@@ -242,4 +242,26 @@ pub async fn remove_access(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The names of the projects a member owns (who must receive them before the member can be
+/// removed). Needs `members.read`.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org}/members/{username}/projects",
+    tag = "projects",
+    params(MemberPath),
+    responses(
+        (status = 200, description = "Project names", body = Page<String>),
+        NotAuthenticated, Forbidden, NotFound
+    )
+)]
+pub async fn owned(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(MemberPath { org, username }): Path<MemberPath>,
+) -> Result<ApiJson<Page<String>>, AppError> {
+    Ok(ApiJson(Page::all(
+        projects::owned_by(&state.db, &principal, &org, &username).await?,
+    )))
 }

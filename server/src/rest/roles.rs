@@ -204,3 +204,25 @@ pub async fn preview(
         roles::preview(&state.db, &principal, &org, &role, &input).await?,
     ))
 }
+
+/// Who holds a role: the usernames of members who hold it directly or through a group, then
+/// the organization tokens that carry it (`token gto_…: description`). Needs `roles.read`.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org}/roles/{role}/holders",
+    tag = "roles",
+    params(RolePath),
+    responses(
+        (status = 200, description = "Usernames", body = Page<String>),
+        NotAuthenticated, Forbidden, NotFound
+    )
+)]
+pub async fn holders(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(RolePath { org, role }): Path<RolePath>,
+) -> Result<ApiJson<Page<String>>, AppError> {
+    Ok(ApiJson(Page::all(
+        roles::role_holders(&state.db, &principal, &org, &role).await?,
+    )))
+}

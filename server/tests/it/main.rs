@@ -19,6 +19,7 @@ mod limits;
 mod mail;
 mod organizations;
 mod projects;
+mod reads;
 mod rest;
 mod sessions;
 mod side_doors;
