@@ -91,7 +91,7 @@ export async function verifyEmail(baseURL: string, email: string): Promise<void>
 /** The password every journey's accounts use. */
 export const STRONG = 'violet tractor quietly hums';
 
-function origin(): { Origin: string } {
+export function origin(): { Origin: string } {
   const baseURL = test.info().project.use.baseURL;
   if (!baseURL) throw new Error('the Playwright config sets baseURL');
   return { Origin: baseURL };

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, jsEnabled, signUp, STRONG, totp, waitForHydration, watchConsole } from './support';
+import { expectAccessible, jsEnabled, origin, signUp, STRONG, totp, waitForHydration, watchConsole } from './support';
 
 
 test('enrol an authenticator, sign in with codes, turn it off', async ({ page }, testInfo) => {
@@ -99,9 +99,30 @@ test('enrol an authenticator, sign in with codes, turn it off', async ({ page },
   await page.getByLabel('Password').fill('not my password, sorry');
   await page.getByRole('button', { name: 'Turn off two-factor' }).click();
   await expect(page.getByText('That is not your current password.')).toBeVisible();
+  // An organization of theirs requires two-factor: the page names it and asks them to accept
+  // being blocked there before turning it off (the browser refuses the unticked form).
+  const org = `${name}-org`;
+  const created = await page.request.post('/api/v1/organizations', { headers: origin(), data: { name: org } });
+  expect(created.status(), await created.text()).toBe(201);
+  const policy = await page.request.patch(`/api/v1/organizations/${org}`, {
+    headers: origin(),
+    data: { require_two_factor: true },
+  });
+  expect(policy.status(), await policy.text()).toBe(200);
+  await page.goto('/settings/two-factor');
+  if (js) await waitForHydration(page);
+  await expect(page.getByText(`${org} requires two-factor authentication.`)).toBeVisible();
+  const accept = page.getByLabel('Turn it off anyway and be blocked in these organizations');
   await page.getByLabel('Password').fill(STRONG);
   await page.getByRole('button', { name: 'Turn off two-factor' }).click();
+  expect(await accept.evaluate((e: HTMLInputElement) => e.validity.valueMissing)).toBe(true);
+  await expect(page.getByText('10 of 10 recovery codes left.')).toBeVisible();
+  if (js) await expectAccessible(page);
+  await accept.check();
+  await page.getByRole('button', { name: 'Turn off two-factor' }).click();
   await expect(page.getByRole('button', { name: 'Set up two-factor authentication' })).toBeVisible();
+  await page.goto(`/orgs/${org}`);
+  await expect(page.getByText('This organization requires two-factor authentication')).toBeVisible();
   // The wrong codes and password above answer 4xx, which Chromium logs; nothing else may.
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
 });
