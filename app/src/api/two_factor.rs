@@ -93,7 +93,7 @@ pub async fn disable_two_factor(
             password: (!password.is_empty()).then(|| Password::new(password)),
             code: (!code.trim().is_empty()).then_some(code),
             // A checkbox: sent (as "on") only when ticked.
-            accept_blocked: accept_blocked.is_some(),
+            accept_blocked: accept_blocked.as_deref() == Some("on"),
         };
         two_factor::disable(&state.db, &principal, &proof, chrono::Utc::now()).await?;
         super::redirect(PAGE);

@@ -459,7 +459,8 @@ pub async fn remove_access(
     }
 }
 
-/// The projects `username` owns (for the removal dialog). Needs `members.read`.
+/// The projects `username` owns (for the removal dialog). Needs `members.read`; without
+/// `projects.read`, only those the caller may read are named.
 pub async fn owned_by(
     db: &Db,
     principal: &Principal,
@@ -471,5 +472,20 @@ pub async fn owned_by(
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(store::projects::owned_by(db, &access.org.id, &member.user_id).await?)
+    let owned = store::projects::owned_by(db, &access.org.id, &member.user_id).await?;
+    if access.permissions.contains(Permission::ProjectsRead) {
+        return Ok(owned);
+    }
+    // Without `projects.read`, only the projects the caller may read are named (as in [`list`]).
+    let readable: Vec<String> = store::projects::standings(db, &access.org.id, &access.subject())
+        .await?
+        .into_iter()
+        .map(|row| standing(&access, row))
+        .filter(|s| s.permissions.contains(Permission::ProjectRead))
+        .map(|s| s.row.name.clone())
+        .collect();
+    Ok(owned
+        .into_iter()
+        .filter(|name| readable.contains(name))
+        .collect())
 }

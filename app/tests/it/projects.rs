@@ -438,3 +438,62 @@ async fn project_access_is_escalation_guarded() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 }
+
+/// The projects a member owns are named only as far as the caller may read them: a role with
+/// `members.read` but not `projects.read` sees only the projects granted to it.
+#[tokio::test]
+async fn owned_projects_are_named_only_to_who_may_read_them() {
+    let Fixture { db, org_id } = acme(&[("gus", "")]).await;
+    let now = Utc::now();
+    let ada = who(&db, "ada").await;
+    roles::create(&db, &ada, "acme", &role("auditor", &["members.read"]), now)
+        .await
+        .unwrap();
+    let gus_id = store::users::by_login(&db, "gus")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    store::memberships::change_role(
+        &db,
+        &org_id,
+        &gus_id,
+        "auditor",
+        &crate::support::unchecked(&org_id),
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap();
+    let gus = who(&db, "gus").await;
+    for name in ["secret", "shared"] {
+        projects::create(&db, &ada, "acme", &new_project(name), now)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        projects::owned_by(&db, &ada, "acme", "ada").await.unwrap(),
+        vec!["secret", "shared"]
+    );
+    assert!(
+        projects::owned_by(&db, &gus, "acme", "ada")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    projects::set_access(
+        &db,
+        &ada,
+        "acme",
+        "shared",
+        "user",
+        "gus",
+        &grant("reader"),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        projects::owned_by(&db, &gus, "acme", "ada").await.unwrap(),
+        vec!["shared"]
+    );
+}

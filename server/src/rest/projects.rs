@@ -245,7 +245,8 @@ pub async fn remove_access(
 }
 
 /// The names of the projects a member owns (who must receive them before the member can be
-/// removed). Needs `members.read`.
+/// removed). Needs `members.read`; without `projects.read`, only the projects the caller may
+/// read are named.
 #[utoipa::path(
     get,
     path = "/organizations/{org}/members/{username}/projects",
