@@ -29,6 +29,21 @@ pub struct PublicInvitation {
     pub expires_at: String,
 }
 
+/// A live invitation addressed to the signed-in user's verified email, as they see it among
+/// their own (accepted or declined in place, without the link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PendingInvitation {
+    pub id: String,
+    /// The organization's name.
+    pub organization: String,
+    pub organization_display_name: String,
+    pub invited_by: Option<String>,
+    pub role: String,
+    pub groups: Vec<String>,
+    pub expires_at: String,
+}
+
 /// How long an invitation link works.
 pub const LIFETIME_DAYS: i64 = 7;
 

@@ -21,15 +21,16 @@ use super::rulebook::{self, Rights};
 use super::secret::{random_secret, sha256_hex};
 use crate::domain::email::Email;
 use crate::domain::ids::GroupId;
-use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PublicInvitation};
+use crate::domain::invitation::{Invitation, LIFETIME_DAYS, PendingInvitation, PublicInvitation};
 use crate::domain::invitation::{InvitationSignup, NewInvitationInput};
 use crate::domain::permission::Permission;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::store::Guard;
 use crate::store::groups::GroupRow;
-use crate::store::invitations::{InvitationRow, NewInvitation};
+use crate::store::invitations::{InvitationKey, InvitationRow, NewInvitation};
 use crate::store::rights::RightsSeen;
+use crate::store::users::UserRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -339,13 +340,120 @@ pub async fn accept(
         .await?
         .ok_or_else(AppError::unauthenticated)?;
     let row = by_link(db, token, now).await?;
+    accept_row(
+        db,
+        principal,
+        &user,
+        &row,
+        InvitationKey::TokenHash(&hash),
+        now,
+    )
+    .await
+}
+
+/// The live invitations addressed to the caller's email, once it is verified (none before:
+/// an address nobody proved is not the caller's to see invitations for). Needs a signed-in
+/// user.
+pub async fn mine(
+    db: &Db,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Vec<PendingInvitation>, AppError> {
+    let Some(user) = verified_caller(db, principal).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        store::invitations::for_email(db, &user.email.to_lowercase(), now)
+            .await?
+            .into_iter()
+            .map(|row| PendingInvitation {
+                id: row.id,
+                organization: row.org_name,
+                organization_display_name: row.org_display_name,
+                invited_by: row.invited_by,
+                role: row.role,
+                groups: row.groups,
+                expires_at: super::rfc3339(row.expires_at),
+            })
+            .collect(),
+    )
+}
+
+/// The caller's account when its email is verified.
+async fn verified_caller(db: &Db, principal: &Principal) -> Result<Option<UserRow>, AppError> {
+    let caller = principal.user()?;
+    let user = store::users::by_id(db, &caller.user_id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    Ok(user.email_verified.then_some(user))
+}
+
+/// The caller's own live invitation `id` (404 for any other: someone else's, gone, expired,
+/// or while the caller's email is not verified).
+async fn own_invitation(
+    db: &Db,
+    principal: &Principal,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(UserRow, InvitationRow), AppError> {
+    let user = verified_caller(db, principal)
+        .await?
+        .ok_or_else(invalid_link)?;
+    let row = store::invitations::for_email(db, &user.email.to_lowercase(), now)
+        .await?
+        .into_iter()
+        .find(|row| row.id == id)
+        .ok_or_else(invalid_link)?;
+    Ok((user, row))
+}
+
+/// Accepts one of the caller's own invitations in place (without the link): as [`accept`].
+pub async fn accept_mine(
+    db: &Db,
+    principal: &Principal,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let (user, row) = own_invitation(db, principal, id, now).await?;
+    accept_row(db, principal, &user, &row, InvitationKey::Id(&row.id), now).await
+}
+
+/// Declines one of the caller's own invitations in place: it stops working.
+pub async fn decline_mine(
+    db: &Db,
+    principal: &Principal,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (user, row) = own_invitation(db, principal, id, now).await?;
+    let audit = entry(
+        principal,
+        "invitation.declined",
+        format!("user:{}", user.username),
+        Some(&row.org_id),
+        json!({ "email": row.email }),
+        now,
+    );
+    store::invitations::delete(db, &row.id, &audit).await?;
+    Ok(())
+}
+
+/// Accepts `row` (named by `key`) for `user`, the signed-in caller.
+async fn accept_row(
+    db: &Db,
+    principal: &Principal,
+    user: &UserRow,
+    row: &InvitationRow,
+    key: InvitationKey<'_>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     if row.email != user.email.to_lowercase() {
         return Err(Guard::EmailMismatch.into());
     }
     if !user.email_verified {
         return Err(Guard::Unverified.into());
     }
-    let rights = still_grantable(db, &row, now).await?;
+    let rights = still_grantable(db, row, now).await?;
     let audit = entry(
         principal,
         "invitation.accepted",
@@ -356,7 +464,7 @@ pub async fn accept(
     );
     store::invitations::accept(
         db,
-        &hash,
+        key,
         &user.id,
         &user.email.to_lowercase(),
         &rights,
@@ -434,7 +542,7 @@ pub async fn sign_up(
     );
     store::invitations::accept(
         db,
-        &token_hash(token)?,
+        InvitationKey::TokenHash(&token_hash(token)?),
         &row.id,
         &invitation.email,
         &rights,

@@ -158,6 +158,31 @@ pub async fn by_token(
     Ok(rows.into_iter().next())
 }
 
+/// The live invitations addressed to `email` (lower-cased), newest first.
+pub async fn for_email(
+    db: &Db,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationRow>, StoreError> {
+    let mut response = checked(
+        db.query(format!(
+            "SELECT {FIELDS} FROM invitation WHERE email = $email AND expires_at > $now
+             ORDER BY created_at DESC"
+        ))
+        .bind(("email", email.to_string()))
+        .bind(("now", now))
+        .await?,
+    )?;
+    Ok(response.take(0)?)
+}
+
+/// Which invitation an acceptance is for: the one behind a link's token hash, or (accepted in
+/// place by the invited person) the one with this id.
+pub enum InvitationKey<'a> {
+    TokenHash(&'a str),
+    Id(&'a str),
+}
+
 /// A new link (and a new expiry) for the live invitation `row`, once the rights check's
 /// findings (`rights`: the invitation's role and groups, given again) are confirmed and the
 /// invitation still gives exactly the role and groups that were checked.
@@ -225,13 +250,13 @@ async fn deleting(
         .await
 }
 
-/// Accepts the invitation behind `hash` for `user_id`, whose lower-cased address must be the
+/// Accepts the invitation `key` names for `user_id`, whose lower-cased address must be the
 /// invited one and verified, once the inviter's rights check (`rights`: the invitation's role
 /// and groups, given by the inviter as they stand now) is confirmed. Returns the
 /// organization's name.
 pub async fn accept(
     db: &Db,
-    hash: &str,
+    key: InvitationKey<'_>,
     user_id: &UserId,
     email: &str,
     rights: &RightsSeen,
@@ -240,7 +265,8 @@ pub async fn accept(
 ) -> Result<String, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
-         LET $inv = (SELECT * FROM invitation WHERE token_hash = $hash LIMIT 1)[0];
+         LET $inv = IF $id != NONE {{ (SELECT * FROM ONLY type::record('invitation', $id)) }}
+             ELSE {{ (SELECT * FROM invitation WHERE token_hash = $hash LIMIT 1)[0] }};
          IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invitation_invalid' }};
          IF $inv.email != $email {{ THROW 'email_mismatch' }};
          LET $org_key = record::id($inv.org);
@@ -264,8 +290,13 @@ pub async fn accept(
          COMMIT TRANSACTION;
          SELECT VALUE name FROM ONLY type::record('organization', $org_key);"
     );
+    let (hash, id) = match key {
+        InvitationKey::TokenHash(hash) => (Some(hash.to_string()), None),
+        InvitationKey::Id(id) => (None, Some(id.to_string())),
+    };
     let result = Write::audited(db, &query, audit)
-        .bind("hash", hash.to_string())
+        .bind("hash", hash)
+        .bind("id", id)
         .bind("user_key", user_id.to_string())
         .bind("email", email.to_string())
         .bind("rights", rights.clone())

@@ -385,3 +385,97 @@ async fn resend_revoke_expire_decline_and_sign_up_through_the_link() {
     .await
     .unwrap();
 }
+
+/// The invited person sees the live invitations addressed to their verified email and answers
+/// them in place, without the link; nobody else's, and none before the email is verified.
+#[tokio::test]
+async fn the_invited_see_their_invitations_and_answer_them_in_place() {
+    let db = db().await;
+    let (_, ada) = setup(&db).await;
+    let now = Utc::now();
+    let base = "http://gatehouse.test";
+    let beta = NewOrganization {
+        name: "beta".into(),
+        display_name: Some("Beta".into()),
+    };
+    organizations::create(&db, &ada, &beta, now).await.unwrap();
+    for (org, email, role) in [
+        ("acme", "bob@example.org", "viewer"),
+        ("beta", "bob@example.org", "editor"),
+        ("acme", "eve@example.org", "viewer"),
+        ("acme", "carl@example.org", "viewer"),
+    ] {
+        invitations::invite(&db, &ada, org, &invite_input(email, role, &[]), base, now)
+            .await
+            .unwrap();
+    }
+    let bob = as_user(&quick_user(&db, "bob").await, "bob");
+    let eve = as_user(&quick_user(&db, "eve").await, "eve");
+    let carl = as_user(&quick_user(&db, "carl").await, "carl");
+    db.query("UPDATE user SET email_verified = false WHERE username = 'carl'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+
+    let mut mine = invitations::mine(&db, &bob, now).await.unwrap();
+    mine.sort_by(|a, b| a.organization.cmp(&b.organization));
+    let seen: Vec<(&str, &str)> = mine
+        .iter()
+        .map(|i| (i.organization.as_str(), i.role.as_str()))
+        .collect();
+    assert_eq!(seen, vec![("acme", "viewer"), ("beta", "editor")]);
+    assert_eq!(mine[0].invited_by.as_deref(), Some("ada"));
+    let (acme_id, beta_id) = (mine[0].id.clone(), mine[1].id.clone());
+
+    // Someone else's: 404 either way.
+    for err in [
+        invitations::accept_mine(&db, &eve, &acme_id, now)
+            .await
+            .unwrap_err(),
+        invitations::decline_mine(&db, &eve, &beta_id, now)
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(err.code, ErrorCode::NotFound);
+    }
+    assert_eq!(invitations::mine(&db, &eve, now).await.unwrap().len(), 1);
+    // An unverified address sees none and answers none.
+    assert!(invitations::mine(&db, &carl, now).await.unwrap().is_empty());
+    let carl_id = invitations::list(&db, &ada, "acme", now)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.email == "carl@example.org")
+        .unwrap()
+        .id;
+    let refused = invitations::accept_mine(&db, &carl, &carl_id, now).await;
+    assert_eq!(refused.unwrap_err().code, ErrorCode::NotFound);
+
+    // Accepted in place: a member with the invited role; the invitation is used up.
+    assert_eq!(
+        invitations::accept_mine(&db, &bob, &acme_id, now)
+            .await
+            .unwrap(),
+        "acme"
+    );
+    let access = org_access::resolve(&db, &bob, "acme").await.unwrap();
+    assert_eq!(access.role, "viewer");
+    let again = invitations::accept_mine(&db, &bob, &acme_id, now).await;
+    assert_eq!(again.unwrap_err().code, ErrorCode::NotFound);
+    // Declined in place: gone, and beta stays closed to him.
+    invitations::decline_mine(&db, &bob, &beta_id, now)
+        .await
+        .unwrap();
+    assert!(invitations::mine(&db, &bob, now).await.unwrap().is_empty());
+    let closed = org_access::resolve(&db, &bob, "beta").await;
+    assert_eq!(closed.unwrap_err().code, ErrorCode::NotFound);
+    // Expired invitations are not offered.
+    let later = now + Duration::days(8);
+    assert!(
+        invitations::mine(&db, &eve, later)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

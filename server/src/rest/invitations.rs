@@ -1,11 +1,12 @@
-//! Invitations: `/api/v1/organizations/{org}/invitations` for the inviters and
-//! `/api/v1/invitations/{token}` for whoever holds the link.
+//! Invitations: `/api/v1/organizations/{org}/invitations` for the inviters,
+//! `/api/v1/invitations/{token}` for whoever holds the link, and `/api/v1/account/invitations`
+//! for the invited person (their own, accepted or declined in place).
 
 use super::ApiJson;
 use super::caller::{Caller, Client};
-use super::paths::{InvitationPath, LinkPath, OrgPath};
+use super::paths::{InvitationPath, LinkPath, MyInvitationPath, OrgPath};
 use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
-use app::domain::invitation::{Invitation, PublicInvitation};
+use app::domain::invitation::{Invitation, PendingInvitation, PublicInvitation};
 use app::domain::invitation::{InvitationSignup, NewInvitationInput};
 use app::domain::organization::Page;
 use app::domain::user::User;
@@ -211,4 +212,71 @@ pub async fn signup(
     let user =
         invitations::sign_up(&state.db, &token, &input, &client.ip, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(user)))
+}
+
+/// The live invitations addressed to your email, once it is verified (an empty list before).
+/// Needs a signed-in user.
+#[utoipa::path(
+    get,
+    path = "/account/invitations",
+    tag = "invitations",
+    responses(
+        (status = 200, description = "Your pending invitations", body = Page<PendingInvitation>),
+        NotAuthenticated
+    )
+)]
+pub async fn mine(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<ApiJson<Page<PendingInvitation>>, AppError> {
+    Ok(ApiJson(Page::all(
+        invitations::mine(&state.db, &principal, chrono::Utc::now()).await?,
+    )))
+}
+
+/// Accept one of your invitations in place (as `POST /invitations/{token}/accept`, without
+/// the link).
+///
+/// Refusals: 404: Not one of your live invitations (or your email is not verified); 409:
+/// `already_member`; `conflict` when whoever sent it may no longer grant its role or groups.
+#[utoipa::path(
+    post,
+    path = "/account/invitations/{id}/accept",
+    tag = "invitations",
+    params(MyInvitationPath),
+    responses(
+        (status = 200, description = "Joined", body = Accepted),
+        NotAuthenticated, NotFound, Conflict
+    )
+)]
+pub async fn accept_mine(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(MyInvitationPath { id }): Path<MyInvitationPath>,
+) -> Result<ApiJson<Accepted>, AppError> {
+    let organization =
+        invitations::accept_mine(&state.db, &principal, &id, chrono::Utc::now()).await?;
+    Ok(ApiJson(Accepted { organization }))
+}
+
+/// Decline one of your invitations in place: it stops working.
+///
+/// Refusals: 404: Not one of your live invitations (or your email is not verified).
+#[utoipa::path(
+    post,
+    path = "/account/invitations/{id}/decline",
+    tag = "invitations",
+    params(MyInvitationPath),
+    responses(
+        (status = 204, description = "Declined"),
+        NotAuthenticated, NotFound
+    )
+)]
+pub async fn decline_mine(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(MyInvitationPath { id }): Path<MyInvitationPath>,
+) -> Result<StatusCode, AppError> {
+    invitations::decline_mine(&state.db, &principal, &id, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

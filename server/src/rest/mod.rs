@@ -105,6 +105,9 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::view))
         .routes(routes!(invitations::accept))
         .routes(routes!(invitations::decline))
+        .routes(routes!(invitations::mine))
+        .routes(routes!(invitations::accept_mine))
+        .routes(routes!(invitations::decline_mine))
         .routes(routes!(invitations::signup))
         .split_for_parts();
     let mut v1 = OpenApiRouter::from(

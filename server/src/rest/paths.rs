@@ -128,6 +128,14 @@ pub struct SessionPath {
     pub id: String,
 }
 
+/// `/account/invitations/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MyInvitationPath {
+    /// Invitation id from the list
+    pub id: String,
+}
+
 /// `/account/tokens/{id}`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -394,3 +394,87 @@ async fn the_catalog_roles_and_the_explainer() {
         .await;
     assert_eq!(res.status, 403);
 }
+
+/// The invited person lists the invitations addressed to their verified email and answers
+/// them in place, without the link.
+#[tokio::test]
+async fn an_invited_person_answers_in_place() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    let bob = server.signed_in("bob").await;
+    let eve = server.verified("eve").await;
+    for org in ["acme", "beta"] {
+        let res = server
+            .json(
+                "POST",
+                "/api/v1/organizations",
+                Some(&ada),
+                &json!({"name": org}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let res = server
+            .json(
+                "POST",
+                &format!("/api/v1/organizations/{org}/invitations"),
+                Some(&ada),
+                &json!({"email": "bob@example.org", "role": "viewer"}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    // Not verified yet: nothing listed.
+    let res = server.get_as(&bob, "/api/v1/account/invitations").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["items"], json!([]));
+    server
+        .exec("UPDATE user SET email_verified = true WHERE username = 'bob'")
+        .await;
+    let res = server.get_as(&bob, "/api/v1/account/invitations").await;
+    let items = res.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let id_of = |org: &str| -> String {
+        items.iter().find(|i| i["organization"] == org).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (acme, beta) = (id_of("acme"), id_of("beta"));
+    assert_eq!(items[0]["invited_by"], "ada");
+
+    // Not eve's to answer; a signed-out caller is refused.
+    let path = |id: &str, what: &str| format!("/api/v1/account/invitations/{id}/{what}");
+    let res = server
+        .json("POST", &path(&acme, "accept"), Some(&eve), &json!({}))
+        .await;
+    assert_eq!(res.status, 404, "{}", res.text());
+    let res = server
+        .json("POST", &path(&acme, "accept"), None, &json!({}))
+        .await;
+    assert_eq!(res.status, 401, "{}", res.text());
+
+    let res = server
+        .json("POST", &path(&acme, "accept"), Some(&bob), &json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["organization"], "acme");
+    let res = server.get_as(&bob, "/api/v1/organizations/acme").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = server
+        .json("POST", &path(&beta, "decline"), Some(&bob), &json!({}))
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text());
+    let res = server
+        .json("POST", &path(&beta, "decline"), Some(&bob), &json!({}))
+        .await;
+    assert_eq!(res.status, 404, "{}", res.text());
+    let res = server.get_as(&bob, "/api/v1/account/invitations").await;
+    assert_eq!(res.json()["items"], json!([]));
+    assert_eq!(
+        server
+            .get_as(&bob, "/api/v1/organizations/beta")
+            .await
+            .status,
+        404
+    );
+}
