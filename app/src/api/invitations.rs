@@ -1,6 +1,7 @@
-//! Invitations for the pages: the inviter's side and the link's page.
+//! Invitations for the pages: the inviter's side, the link's page, and the invited person's
+//! own list.
 
-use crate::domain::invitation::{Invitation, PublicInvitation};
+use crate::domain::invitation::{Invitation, PendingInvitation, PublicInvitation};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -199,4 +200,44 @@ pub async fn sign_up_with_invitation(
     }
     .await;
     super::respond(result)
+}
+
+/// The live invitations addressed to the caller's verified email.
+#[server(endpoint = "account/invitations")]
+pub async fn my_invitations() -> Result<Vec<PendingInvitation>, AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::invitations::mine(&state.db, &principal, chrono::Utc::now()).await
+    })
+    .await
+}
+
+/// Accepts one of the caller's invitations in place and opens the organization.
+#[server(endpoint = "account/invitations/accept")]
+pub async fn accept_my_invitation(id: String) -> Result<(), AppError> {
+    super::run(move |state, principal| async move {
+        let org = crate::service::invitations::accept_mine(
+            &state.db,
+            &principal,
+            &id,
+            chrono::Utc::now(),
+        )
+        .await?;
+        super::redirect(&format!("/orgs/{org}?joined=1"));
+        Ok(())
+    })
+    .await
+}
+
+/// Declines one of the caller's invitations in place; `back` is where to go afterwards.
+#[server(endpoint = "account/invitations/decline")]
+pub async fn decline_my_invitation(id: String, back: String) -> Result<(), AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::invitations::decline_mine(&state.db, &principal, &id, chrono::Utc::now())
+            .await?;
+        if super::plain_form_post() {
+            super::redirect(&super::auth::safe_next(Some(&back)));
+        }
+        Ok(())
+    })
+    .await
 }

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod lifetime_field;
 pub mod loading;
 pub mod member_suggestions;
+pub mod my_invitations;
 pub mod org_switcher;
 pub mod recovery_codes;
 pub mod token_purpose_field;

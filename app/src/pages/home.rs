@@ -1,4 +1,7 @@
+use crate::api::auth::current_user;
 use crate::api::instance::get_instance_status;
+use crate::api::orgs::my_organizations;
+use crate::components::my_invitations::MyInvitations;
 use crate::domain::instance::InstanceStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,6 +19,7 @@ pub fn HomePage() -> impl IntoView {
                 "Who has an account, who belongs where, what each of them may do, and which machine credentials exist: users, organizations, teams, roles and API tokens in one place."
             </p>
         </section>
+        <Welcome />
         <section class="panel" aria-labelledby="status-heading">
             <h2 id="status-heading">"Instance status"</h2>
             <Suspense fallback=|| {
@@ -41,6 +45,44 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// For a signed-in user: the invitations addressed to them and, while they belong to no
+/// organization (as after signing up without an invitation), the way to create the first.
+#[component]
+fn Welcome() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
+    let orgs = Resource::new(|| (), |_| my_organizations());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let signed_in = me.await.ok().flatten().is_some();
+                let first = orgs.await.is_ok_and(|list| list.is_empty());
+                signed_in
+                    .then(|| {
+                        view! {
+                            {first
+                                .then(|| {
+                                    view! {
+                                        <section class="panel" aria-labelledby="welcome-heading">
+                                            <h2 id="welcome-heading">"Your first organization"</h2>
+                                            <p>
+                                                "You do not belong to any organization yet. Create one for your team, or join one you were invited to below."
+                                            </p>
+                                            <p>
+                                                <a class="button" href="/orgs/new">
+                                                    "Create an organization"
+                                                </a>
+                                            </p>
+                                        </section>
+                                    }
+                                })}
+                            <MyInvitations back="/" />
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }
 

@@ -3,6 +3,7 @@ use crate::api::auth::current_user;
 use crate::api::orgs::{RemoveMember, my_organizations};
 use crate::components::form::{FormError, submission_error};
 use crate::components::loading::loading;
+use crate::components::my_invitations::MyInvitations;
 use crate::domain::organization::MyOrganization;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,6 +40,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     "New organization"
                 </a>
             </p>
+            <MyInvitations back="/settings/organizations" />
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     let Some(user) = me.await.ok().flatten() else {
