@@ -35,6 +35,12 @@ test('someone invited by email joins from the home page, in place', async ({ pag
   await expect(invitations.getByRole('listitem')).toHaveCount(2);
   await expect(invitations).toContainText(`As viewer, invited by ${owner}.`);
   if (js) await expectAccessible(page);
+  // The header's organization menu counts them and links to them.
+  const menu = page.getByRole('banner').locator('details.org-switcher');
+  await expect(menu.locator('summary')).toContainText('2 invitations waiting');
+  await menu.locator('summary').click();
+  await expect(menu.getByRole('link', { name: '2 invitations for you' })).toHaveAttribute('href', '/settings/organizations');
+  await menu.locator('summary').click();
 
   // Declining asks first; then only the other invitation is left.
   await invitations.getByRole('listitem').filter({ hasText: other }).getByRole('link', { name: 'Decline…' }).click();
@@ -51,5 +57,6 @@ test('someone invited by email joins from the home page, in place', async ({ pag
   await expect(page.getByRole('heading', { name: 'Instance status' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Your first organization' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Invitations for you' })).toHaveCount(0);
+  await expect(menu.locator('summary')).not.toContainText('waiting');
   expect(errors).toEqual([]);
 });

@@ -16,6 +16,18 @@ pub async fn my_organizations() -> Result<Vec<MyOrganization>, AppError> {
     .await
 }
 
+/// The header's organization menu (anonymous: empty).
+#[server(endpoint = "orgs/menu")]
+pub async fn org_menu() -> Result<crate::domain::organization::OrgMenu, AppError> {
+    super::run(move |state, principal| async move {
+        if principal.user().is_err() {
+            return Ok(Default::default());
+        }
+        crate::service::organizations::menu(&state.db, &principal, chrono::Utc::now()).await
+    })
+    .await
+}
+
 /// The organization and what the caller may do in it. Needs membership.
 #[server(endpoint = "orgs/view")]
 pub async fn get_org_view(org: String) -> Result<OrgView, AppError> {

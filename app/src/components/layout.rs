@@ -94,19 +94,22 @@ fn UserMenu() -> impl IntoView {
         move || (location.pathname.get(), sign_out.version().get()),
         |_| current_user(),
     );
-    let orgs = Resource::new(
+    let menu = Resource::new(
         move || (location.pathname.get(), sign_out.version().get()),
-        |_| crate::api::orgs::my_organizations(),
+        |_| crate::api::orgs::org_menu(),
     );
     view! {
         <div class="user-slot">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let orgs = orgs.await.unwrap_or_default();
+                    let menu = menu.await.unwrap_or_default();
                     match user.await {
                         Ok(Some(user)) => {
                             view! {
-                                <super::org_switcher::OrgSwitcher orgs />
+                                <super::org_switcher::OrgSwitcher
+                                    orgs=menu.organizations
+                                    pending=menu.pending_invitations
+                                />
                                 <span class="user-slot__name">
                                     "Signed in as " <strong>{user.username}</strong>
                                 </span>

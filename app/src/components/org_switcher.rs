@@ -2,12 +2,22 @@ use crate::domain::organization::MyOrganization;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// The header's organization switcher: the caller's organizations and "New organization".
-/// A native `<details>` menu, so it works before (and without) the WebAssembly. The header
-/// reads the list together with the user (one Suspense, so server and browser create their
-/// resources in the same order).
+/// The header's organization switcher: the caller's organizations, the invitations waiting
+/// for their answer (`pending`, a count on the menu and a link to them) and "New
+/// organization". A native `<details>` menu, so it works before (and without) the
+/// WebAssembly. The header reads the list together with the user (one Suspense, so server and
+/// browser create their resources in the same order).
 #[component]
-pub fn OrgSwitcher(orgs: Vec<MyOrganization>) -> impl IntoView {
+pub fn OrgSwitcher(orgs: Vec<MyOrganization>, pending: u32) -> impl IntoView {
+    let waiting = (pending > 0).then(|| {
+        let label = if pending == 1 {
+            "1 invitation".to_string()
+        } else {
+            format!("{pending} invitations")
+        };
+        (pending, label)
+    });
+    let (badge, item) = (waiting.clone(), waiting);
     let location = use_location();
     let current = move || {
         let path = location.pathname.get();
@@ -18,7 +28,19 @@ pub fn OrgSwitcher(orgs: Vec<MyOrganization>) -> impl IntoView {
     };
     view! {
         <details class="org-switcher">
-            <summary>{move || current().unwrap_or_else(|| "Organizations".to_string())}</summary>
+            <summary>
+                {move || current().unwrap_or_else(|| "Organizations".to_string())}
+                {badge
+                    .map(|(count, label)| {
+                        view! {
+                            " "
+                            <span class="badge">
+                                {count}
+                                <span class="visually-hidden">{format!(" ({label} waiting)")}</span>
+                            </span>
+                        }
+                    })}
+            </summary>
             <ul class="org-switcher__menu">
                 {orgs
                     .into_iter()
@@ -43,7 +65,15 @@ pub fn OrgSwitcher(orgs: Vec<MyOrganization>) -> impl IntoView {
                             </li>
                         }
                     })
-                    .collect_view()} <li>
+                    .collect_view()}
+                {item
+                    .map(|(_, label)| {
+                        view! {
+                            <li>
+                                <a href="/settings/organizations">{format!("{label} for you")}</a>
+                            </li>
+                        }
+                    })} <li>
                     <a href="/orgs/new">"+ New organization"</a>
                 </li>
             </ul>

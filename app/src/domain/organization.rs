@@ -33,6 +33,14 @@ pub struct MyOrganization {
     pub owner: bool,
 }
 
+/// The header's organization menu: the caller's organizations and how many invitations
+/// addressed to their verified email wait for an answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMenu {
+    pub organizations: Vec<MyOrganization>,
+    pub pending_invitations: u32,
+}
+
 /// The person behind a membership, as other members see them (no account details).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -8,7 +8,7 @@
 use super::audit_entry::entry;
 use super::org_access::{self, OrgAccess};
 use super::principal::Principal;
-use crate::domain::organization::{MyOrganization, Organization};
+use crate::domain::organization::{MyOrganization, OrgMenu, Organization};
 use crate::domain::organization::{NewOrganization, OrganizationUpdate};
 use crate::domain::permission::Permission;
 use crate::domain::role::BuiltinRole;
@@ -150,12 +150,34 @@ pub async fn mine(db: &Db, principal: &Principal) -> Result<Vec<MyOrganization>,
     Ok(store::organizations::of_user(db, &caller.user_id)
         .await?
         .into_iter()
-        .map(|(org, role)| MyOrganization {
-            organization: org_access::to_dto(&org),
-            owner: role == BuiltinRole::Owner.name(),
-            role,
-        })
+        .map(my_organization)
         .collect())
+}
+
+fn my_organization((org, role): (store::organizations::OrgRow, String)) -> MyOrganization {
+    MyOrganization {
+        organization: org_access::to_dto(&org),
+        owner: role == BuiltinRole::Owner.name(),
+        role,
+    }
+}
+
+/// The header's menu: the caller's organizations and the number of live invitations
+/// addressed to their verified email, in one round trip (the address comes with the caller's
+/// resolution). Needs a signed-in user.
+pub async fn menu(db: &Db, principal: &Principal, now: DateTime<Utc>) -> Result<OrgMenu, AppError> {
+    let caller = principal.user()?;
+    let email = caller
+        .account
+        .as_ref()
+        .filter(|a| a.email_verified)
+        .map(|a| a.email.to_lowercase());
+    let (orgs, invitations) =
+        store::organizations::menu(db, &caller.user_id, email.as_deref(), now).await?;
+    Ok(OrgMenu {
+        organizations: orgs.into_iter().map(my_organization).collect(),
+        pending_invitations: u32::try_from(invitations).unwrap_or(0),
+    })
 }
 
 /// Members who would be locked out by the two-factor policy. Needs `org.update`.

@@ -270,6 +270,40 @@ pub async fn of_user(db: &Db, user_id: &UserId) -> Result<Vec<(OrgRow, String)>,
     Ok(rows.into_iter().map(|r| (r.org, r.role)).collect())
 }
 
+/// [`of_user`] and, with `email` (a verified address, lower-cased), how many live invitations
+/// are addressed to it, in one round trip (the header's organization menu).
+pub async fn menu(
+    db: &Db,
+    user_id: &UserId,
+    email: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<(OrgRow, String)>, i64), StoreError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        org: OrgRow,
+        role: String,
+    }
+    let mut response = checked(
+        db.query(format!(
+            "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.org) AS org, role, org.name AS name
+             FROM membership WHERE user = type::record('user', $user) ORDER BY name;
+             IF $email = NONE {{ 0 }} ELSE {{
+                 count(SELECT VALUE id FROM invitation WHERE email = $email AND expires_at > $now)
+             }};"
+        ))
+        .bind(("user", user_id.to_string()))
+        .bind(("email", email.map(str::to_string)))
+        .bind(("now", now))
+        .await?,
+    )?;
+    let rows: Vec<Row> = response.take(0)?;
+    let invitations: Option<i64> = response.take(1)?;
+    Ok((
+        rows.into_iter().map(|r| (r.org, r.role)).collect(),
+        invitations.unwrap_or(0),
+    ))
+}
+
 /// Every organization by name, with its member count and owners (site administration).
 pub async fn all(db: &Db) -> Result<Vec<(OrgRow, i64, Vec<String>)>, StoreError> {
     #[derive(SurrealValue)]

@@ -479,3 +479,56 @@ async fn the_invited_see_their_invitations_and_answer_them_in_place() {
             .is_empty()
     );
 }
+
+/// The header's menu counts the live invitations addressed to the caller's verified email,
+/// read with the organizations in one round trip.
+#[tokio::test]
+async fn the_header_menu_counts_waiting_invitations_in_one_round_trip() {
+    use app::store::round_trips::counted;
+    let db = db().await;
+    let (_, ada) = setup(&db).await;
+    let now = Utc::now();
+    invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("bob@example.org", "viewer", &[]),
+        "http://gatehouse.test",
+        now,
+    )
+    .await
+    .unwrap();
+    crate::support::account(&db, "bob", now).await;
+    let secret = crate::clock::login(&db, "bob", PASSWORD, now)
+        .await
+        .unwrap();
+    let bob = app::service::sessions::principal(&db, &secret, now)
+        .await
+        .unwrap();
+    let (menu, trips) = counted(organizations::menu(&db, &bob, now)).await;
+    let menu = menu.unwrap();
+    assert_eq!(trips, 1);
+    assert!(menu.organizations.is_empty());
+    assert_eq!(
+        menu.pending_invitations, 0,
+        "the address is not verified yet"
+    );
+    db.query("UPDATE user SET email_verified = true WHERE username = 'bob'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let bob = app::service::sessions::principal(&db, &secret, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        organizations::menu(&db, &bob, now)
+            .await
+            .unwrap()
+            .pending_invitations,
+        1
+    );
+    let ada_menu = organizations::menu(&db, &ada, now).await.unwrap();
+    assert_eq!(ada_menu.organizations.len(), 1);
+    assert_eq!(ada_menu.pending_invitations, 0);
+}
