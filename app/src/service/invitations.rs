@@ -415,7 +415,11 @@ pub async fn accept_mine(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let (user, row) = own_invitation(db, principal, id, now).await?;
-    accept_row(db, principal, &user, &row, InvitationKey::Id(&row.id), now).await
+    let key = InvitationKey::Id {
+        id: &row.id,
+        created_at: row.created_at,
+    };
+    accept_row(db, principal, &user, &row, key, now).await
 }
 
 /// Declines one of the caller's own invitations in place: it stops working.

@@ -177,10 +177,15 @@ pub async fn for_email(
 }
 
 /// Which invitation an acceptance is for: the one behind a link's token hash, or (accepted in
-/// place by the invited person) the one with this id.
+/// place by the invited person) the one with this id, as it was when its rights were checked
+/// (`created_at`: an invitation revoked and sent again, or resent, since has the same id but
+/// is another one: refused as changed).
 pub enum InvitationKey<'a> {
     TokenHash(&'a str),
-    Id(&'a str),
+    Id {
+        id: &'a str,
+        created_at: DateTime<Utc>,
+    },
 }
 
 /// A new link (and a new expiry) for the live invitation `row`, once the rights check's
@@ -250,8 +255,8 @@ async fn deleting(
         .await
 }
 
-/// Accepts the invitation `key` names for `user_id`, whose lower-cased address must be the
-/// invited one and verified, once the inviter's rights check (`rights`: the invitation's role
+/// Accepts the invitation `key` names for `user_id`, whose lower-cased address (read in the
+/// transaction) must be the invited one and verified, once the inviter's rights check (`rights`: the invitation's role
 /// and groups, given by the inviter as they stand now) is confirmed. Returns the
 /// organization's name.
 pub async fn accept(
@@ -268,11 +273,14 @@ pub async fn accept(
          LET $inv = IF $id != NONE {{ (SELECT * FROM ONLY type::record('invitation', $id)) }}
              ELSE {{ (SELECT * FROM invitation WHERE token_hash = $hash LIMIT 1)[0] }};
          IF $inv = NONE OR $inv.expires_at <= $now {{ THROW 'invitation_invalid' }};
+         IF $created_at != NONE AND $inv.created_at != $created_at {{ THROW 'invitation_changed' }};
          IF $inv.email != $email {{ THROW 'email_mismatch' }};
          LET $org_key = record::id($inv.org);
          IF $org_key != $rights.org {{ THROW 'invitation_invalid' }};
          LET $user = type::record('user', $user_key);
-         IF (SELECT VALUE email_verified FROM ONLY $user) != true {{ THROW 'unverified' }};
+         LET $account = (SELECT email, email_verified FROM ONLY $user);
+         IF string::lowercase($account.email ?? '') != $email {{ THROW 'email_mismatch' }};
+         IF $account.email_verified != true {{ THROW 'unverified' }};
          IF record::exists(type::record('membership', [$org_key, $user_key])) {{ THROW 'invitee_is_member' }};
          {RIGHTS_GUARD}
          CREATE type::record('membership', [$org_key, $user_key]) CONTENT {{
@@ -290,13 +298,14 @@ pub async fn accept(
          COMMIT TRANSACTION;
          SELECT VALUE name FROM ONLY type::record('organization', $org_key);"
     );
-    let (hash, id) = match key {
-        InvitationKey::TokenHash(hash) => (Some(hash.to_string()), None),
-        InvitationKey::Id(id) => (None, Some(id.to_string())),
+    let (hash, id, created_at) = match key {
+        InvitationKey::TokenHash(hash) => (Some(hash.to_string()), None, None),
+        InvitationKey::Id { id, created_at } => (None, Some(id.to_string()), Some(created_at)),
     };
     let result = Write::audited(db, &query, audit)
         .bind("hash", hash)
         .bind("id", id)
+        .bind("created_at", created_at)
         .bind("user_key", user_id.to_string())
         .bind("email", email.to_string())
         .bind("rights", rights.clone())

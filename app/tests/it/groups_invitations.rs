@@ -532,3 +532,53 @@ async fn the_header_menu_counts_waiting_invitations_in_one_round_trip() {
     assert_eq!(ada_menu.organizations.len(), 1);
     assert_eq!(ada_menu.pending_invitations, 0);
 }
+
+/// Accepting in place names the invitation as it was checked: one revoked and sent again (the
+/// same id for the same organization and address) since is refused as changed, never
+/// accepted with what the new one gives.
+#[tokio::test]
+async fn an_invitation_accepted_in_place_must_be_the_one_checked() {
+    use app::store::Guard;
+    use app::store::invitations::InvitationKey;
+    let db = db().await;
+    let (org_id, ada) = setup(&db).await;
+    let now = Utc::now();
+    invitations::invite(
+        &db,
+        &ada,
+        "acme",
+        &invite_input("bob@example.org", "viewer", &[]),
+        "http://gatehouse.test",
+        now,
+    )
+    .await
+    .unwrap();
+    let bob_id = quick_user(&db, "bob").await;
+    let row = store::invitations::for_email(&db, "bob@example.org", now)
+        .await
+        .unwrap()
+        .remove(0);
+    let stale = InvitationKey::Id {
+        id: &row.id,
+        created_at: row.created_at - Duration::seconds(1),
+    };
+    let refused = store::invitations::accept(
+        &db,
+        stale,
+        &bob_id,
+        "bob@example.org",
+        &crate::support::unchecked(&org_id),
+        now,
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(refused, Guard::InvitationChanged), "{refused:?}");
+    let bob = as_user(&bob_id, "bob");
+    assert_eq!(
+        invitations::accept_mine(&db, &bob, &row.id, now)
+            .await
+            .unwrap(),
+        "acme"
+    );
+}
