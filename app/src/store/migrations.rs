@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "member_groups",
         surql: include_str!("migrations/0018_member_groups.surql"),
     },
+    Migration {
+        version: 19,
+        name: "invitation_email",
+        surql: include_str!("migrations/0019_invitation_email.surql"),
+    },
 ];
 
 /// What a run did.
