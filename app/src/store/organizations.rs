@@ -251,23 +251,33 @@ pub async fn delete(db: &Db, org_id: &OrgId, audit: &super::audit::Audit) -> Res
     Ok(())
 }
 
+/// The organizations of the user whose key is `$user`, with their role, by name.
+static OF_USER: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.org) AS org, role, org.name AS name
+         FROM membership WHERE user = type::record('user', $user) ORDER BY name"
+    )
+});
+
+/// One row of [`OF_USER`].
+#[derive(SurrealValue)]
+struct OfUserRow {
+    org: OrgRow,
+    role: String,
+}
+
+fn of_user_rows(rows: Vec<OfUserRow>) -> Vec<(OrgRow, String)> {
+    rows.into_iter().map(|r| (r.org, r.role)).collect()
+}
+
 /// The organizations `user_id` belongs to, with their role, by name.
 pub async fn of_user(db: &Db, user_id: &UserId) -> Result<Vec<(OrgRow, String)>, StoreError> {
-    #[derive(SurrealValue)]
-    struct Row {
-        org: OrgRow,
-        role: String,
-    }
     let mut response = checked(
-        db.query(format!(
-            "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.org) AS org, role, org.name AS name
-             FROM membership WHERE user = type::record('user', $user) ORDER BY name"
-        ))
-        .bind(("user", user_id.to_string()))
-        .await?,
+        db.query(OF_USER.as_str())
+            .bind(("user", user_id.to_string()))
+            .await?,
     )?;
-    let rows: Vec<Row> = response.take(0)?;
-    Ok(rows.into_iter().map(|r| (r.org, r.role)).collect())
+    Ok(of_user_rows(response.take(0)?))
 }
 
 /// [`of_user`] and, with `email` (a verified address, lower-cased), how many live invitations
@@ -278,30 +288,22 @@ pub async fn menu(
     email: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(Vec<(OrgRow, String)>, i64), StoreError> {
-    #[derive(SurrealValue)]
-    struct Row {
-        org: OrgRow,
-        role: String,
-    }
     let mut response = checked(
         db.query(format!(
-            "SELECT (SELECT {ORG_FIELDS} FROM ONLY $parent.org) AS org, role, org.name AS name
-             FROM membership WHERE user = type::record('user', $user) ORDER BY name;
+            "{of_user};
              IF $email = NONE {{ 0 }} ELSE {{
                  count(SELECT VALUE id FROM invitation WHERE email = $email AND expires_at > $now)
-             }};"
+             }};",
+            of_user = *OF_USER
         ))
         .bind(("user", user_id.to_string()))
         .bind(("email", email.map(str::to_string)))
         .bind(("now", now))
         .await?,
     )?;
-    let rows: Vec<Row> = response.take(0)?;
+    let rows: Vec<OfUserRow> = response.take(0)?;
     let invitations: Option<i64> = response.take(1)?;
-    Ok((
-        rows.into_iter().map(|r| (r.org, r.role)).collect(),
-        invitations.unwrap_or(0),
-    ))
+    Ok((of_user_rows(rows), invitations.unwrap_or(0)))
 }
 
 /// Every organization by name, with its member count and owners (site administration).
