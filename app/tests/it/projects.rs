@@ -292,36 +292,42 @@ fn role(name: &str, permissions: &[&str]) -> NewRole {
     }
 }
 
+/// Creates the custom role `new` in acme (as ada) and makes it gus's role; gus as a caller.
+async fn custom_role_for_gus(
+    db: &Db,
+    org_id: &OrgId,
+    ada: &app::service::principal::Principal,
+    new: NewRole,
+) -> app::service::principal::Principal {
+    roles::create(db, ada, "acme", &new, Utc::now())
+        .await
+        .unwrap();
+    let gus_id = store::users::by_login(db, "gus").await.unwrap().unwrap().id;
+    store::memberships::change_role(
+        db,
+        org_id,
+        &gus_id,
+        &new.name,
+        &crate::support::unchecked(org_id),
+        &crate::support::audit(),
+    )
+    .await
+    .unwrap();
+    who(db, "gus").await
+}
+
 #[tokio::test]
 async fn project_access_is_escalation_guarded() {
     let Fixture { db, org_id } = acme(&[("gus", ""), ("nora", ""), ("eve", "editor")]).await;
     let now = Utc::now();
     let ada = who(&db, "ada").await;
-    roles::create(
-        &db,
-        &ada,
-        "acme",
-        &role("gatekeeper", &["projects.read", "project.manage_access"]),
-        now,
-    )
-    .await
-    .unwrap();
-    let gus_id = store::users::by_login(&db, "gus")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    store::memberships::change_role(
+    let gus = custom_role_for_gus(
         &db,
         &org_id,
-        &gus_id,
-        "gatekeeper",
-        &crate::support::unchecked(&org_id),
-        &crate::support::audit(),
+        &ada,
+        role("gatekeeper", &["projects.read", "project.manage_access"]),
     )
-    .await
-    .unwrap();
-    let gus = who(&db, "gus").await;
+    .await;
     projects::create(&db, &ada, "acme", &new_project("api"), now)
         .await
         .unwrap();
@@ -446,25 +452,7 @@ async fn owned_projects_are_named_only_to_who_may_read_them() {
     let Fixture { db, org_id } = acme(&[("gus", "")]).await;
     let now = Utc::now();
     let ada = who(&db, "ada").await;
-    roles::create(&db, &ada, "acme", &role("auditor", &["members.read"]), now)
-        .await
-        .unwrap();
-    let gus_id = store::users::by_login(&db, "gus")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    store::memberships::change_role(
-        &db,
-        &org_id,
-        &gus_id,
-        "auditor",
-        &crate::support::unchecked(&org_id),
-        &crate::support::audit(),
-    )
-    .await
-    .unwrap();
-    let gus = who(&db, "gus").await;
+    let gus = custom_role_for_gus(&db, &org_id, &ada, role("auditor", &["members.read"])).await;
     for name in ["secret", "shared"] {
         projects::create(&db, &ada, "acme", &new_project(name), now)
             .await
