@@ -268,6 +268,16 @@ pub fn App() -> impl IntoView {
                                 ssr=SsrMode::Async
                             />
                             <Route
+                                path=StaticSegment("roles")
+                                view=lazy::AdminRoles::page()
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("roles"), ParamSegment("role"))
+                                view=lazy::AdminRole::page()
+                                ssr=SsrMode::Async
+                            />
+                            <Route
                                 path=StaticSegment("settings")
                                 view=lazy::AdminSettings::page()
                                 ssr=SsrMode::Async

@@ -21,7 +21,7 @@ pub async fn run() {
     let server = TestServer::start().await;
     let root = server.signed_in("root").await;
     server
-        .exec("UPDATE user SET site_admin = true WHERE username = 'root'")
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
         .await;
     let started = std::time::Instant::now();
     let one = format!(

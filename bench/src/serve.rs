@@ -349,11 +349,13 @@ pub async fn seed(database: &str) {
         .check()
         .unwrap();
     // Ada also administers the instance (so the benchmark can open the admin pages).
-    db.query("UPDATE user SET site_admin = true WHERE username = 'ada'")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    db.query(
+        "UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'ada'",
+    )
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
 }
 
 /// The server's own hashing function, on as many tasks as there are cores times four, for

@@ -10,10 +10,14 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 const REVEAL_COOKIE: &str = "gatehouse_admin_reveal";
 
-/// Whether the caller is a site admin (403 otherwise, 401 when signed out).
+/// The caller's instance permissions (403 when their instance role carries none or they hold
+/// none, 401 when signed out).
 #[server(endpoint = "admin/check")]
-pub async fn admin_check() -> Result<(), AppError> {
-    super::run(move |_state, principal| async move { principal.site_admin().map(|_| ()) }).await
+pub async fn admin_check() -> Result<Vec<String>, AppError> {
+    super::run(
+        move |_state, principal| async move { crate::service::instance_roles::mine(&principal) },
+    )
+    .await
 }
 
 /// One page of users.
@@ -22,6 +26,7 @@ pub async fn list_users(
     query: Option<String>,
     status: Option<String>,
     site_admin: Option<bool>,
+    #[server(default)] instance_role: Option<String>,
     cursor: Option<String>,
 ) -> Result<Page<AdminUser>, AppError> {
     use crate::domain::admin::UserQuery;
@@ -34,6 +39,7 @@ pub async fn list_users(
                 query,
                 status,
                 site_admin,
+                instance_role,
                 cursor,
                 limit: None,
             },
@@ -113,30 +119,57 @@ pub async fn take_password_reveal(username: String) -> Result<Option<String>, Ap
     Ok(super::take_once_cookie(&state, REVEAL_COOKIE, &page))
 }
 
-/// Changes a flag: `what` is `activate`, `deactivate`, `grant_admin` or `revoke_admin`.
+/// Activates or deactivates a user: `what` is `activate` or `deactivate`.
 #[server(endpoint = "admin/users/flag")]
 pub async fn set_user_flag(username: String, what: String) -> Result<(), AppError> {
     use crate::domain::admin::AdminUserUpdate;
-    use crate::service::admin_users;
-    let result = async {
-        let change = match what.as_str() {
-            "activate" => (Some(true), None),
-            "deactivate" => (Some(false), None),
-            "grant_admin" => (None, Some(true)),
-            "revoke_admin" => (None, Some(false)),
-            _ => return Err(AppError::validation("what", "Unknown action.")),
-        };
-        let state = super::state()?;
-        let principal = super::principal(&state).await?;
-        admin_users::update(
+    let active = match what.as_str() {
+        "activate" => true,
+        "deactivate" => false,
+        _ => {
+            return super::respond(Err(AppError::validation("what", "Unknown action.")));
+        }
+    };
+    update_user(
+        username,
+        AdminUserUpdate {
+            active: Some(active),
+            ..AdminUserUpdate::default()
+        },
+    )
+    .await
+}
+
+/// Gives the user an instance role (`instance_role` empty: takes theirs away).
+#[server(endpoint = "admin/users/instance-role")]
+pub async fn set_user_instance_role(
+    username: String,
+    instance_role: String,
+) -> Result<(), AppError> {
+    use crate::domain::admin::AdminUserUpdate;
+    let role = Some(instance_role.trim().to_string()).filter(|r| !r.is_empty());
+    update_user(
+        username,
+        AdminUserUpdate {
+            instance_role: Some(role),
+            ..AdminUserUpdate::default()
+        },
+    )
+    .await
+}
+
+/// Applies `change` to the user, then (after a plain form post) shows their page again.
+#[cfg(feature = "ssr")]
+async fn update_user(
+    username: String,
+    change: crate::domain::admin::AdminUserUpdate,
+) -> Result<(), AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::admin_users::update(
             &state.db,
             &principal,
             &username,
-            &AdminUserUpdate {
-                active: change.0,
-                site_admin: change.1,
-                display_name: None,
-            },
+            &change,
             chrono::Utc::now(),
         )
         .await?;
@@ -144,9 +177,8 @@ pub async fn set_user_flag(username: String, what: String) -> Result<(), AppErro
             super::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
         }
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Turns the user's two-factor off, with a reason.

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod email;
 pub mod groups;
 pub mod instance;
+pub mod instance_roles;
 pub mod invitations;
 pub mod org_tokens;
 pub mod orgs;

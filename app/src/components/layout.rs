@@ -6,6 +6,7 @@
 
 use crate::api::auth::{SignOut, current_user};
 use crate::domain::instance::VERSION;
+use crate::domain::instance_permission::admin_home;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -113,9 +114,8 @@ fn UserMenu() -> impl IntoView {
                                 <span class="user-slot__name">
                                     "Signed in as " <strong>{user.username}</strong>
                                 </span>
-                                {user
-                                    .site_admin
-                                    .then(|| view! { <a href="/admin/users">"Admin"</a> })}
+                                {admin_home(&user.instance_permissions)
+                                    .map(|href| view! { <a href=href>"Admin"</a> })}
                                 <a href="/settings/profile">"Settings"</a>
                                 <ActionForm action=sign_out attr:class="inline-form">
                                     <button type="submit" class="button--link">

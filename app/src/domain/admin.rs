@@ -103,6 +103,8 @@ pub struct UserQuery {
     pub status: Option<String>,
     /// `true` for site admins only, `false` for everyone else.
     pub site_admin: Option<bool>,
+    /// Holders of this instance role; `none` for users without one.
+    pub instance_role: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<usize>,
 }
@@ -124,8 +126,14 @@ pub struct NewUserInput {
 pub struct AdminUserUpdate {
     #[serde(default)]
     pub active: Option<bool>,
+    /// `true` gives the Site admin role; `false` takes it away (when held). Kept for
+    /// compatibility: `instance_role` says the same and more.
     #[serde(default)]
     pub site_admin: Option<bool>,
+    /// The instance role to hold, by name; null for none.
+    #[serde(default, with = "crate::domain::double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub instance_role: Option<Option<String>>,
     #[serde(default)]
     pub display_name: Option<String>,
 }

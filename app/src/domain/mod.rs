@@ -11,6 +11,7 @@ pub mod group;
 pub mod identicon;
 pub mod ids;
 pub mod instance;
+pub mod instance_permission;
 pub mod invitation;
 pub mod organization;
 pub mod password;

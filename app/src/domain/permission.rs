@@ -2,6 +2,7 @@
 //! editor, the explainer) and the server (every decision).
 
 use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
 
 /// One permission. The string form (`Permission::id`) is what the API and the database use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -33,6 +34,8 @@ pub enum Permission {
 pub enum Scope {
     Organization,
     Project,
+    /// The instance's own catalog ([`super::instance_permission`]).
+    Instance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -43,10 +46,10 @@ pub enum Risk {
     High,
 }
 
-/// A catalog entry.
+/// A catalog entry (of the organization's catalog, or with `P` the instance's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PermissionInfo {
-    pub id: Permission,
+pub struct PermissionInfo<P: 'static = Permission> {
+    pub id: P,
     pub scope: Scope,
     /// The heading it is grouped under in the role editor.
     pub area: &'static str,
@@ -54,7 +57,35 @@ pub struct PermissionInfo {
     pub description: &'static str,
     pub risk: Risk,
     /// Granting this grants these too.
-    pub implies: &'static [Permission],
+    pub implies: &'static [P],
+}
+
+/// A permission of a catalog: an organization's ([`Permission`]) or the instance's
+/// ([`super::instance_permission::InstancePermission`]). Sets, the role editor and the
+/// catalog's API listing work the same way for both.
+pub trait Catalogued:
+    Copy + Eq + Ord + std::hash::Hash + std::fmt::Debug + Send + Sync + 'static
+{
+    /// Every permission, in the order the role editor shows them.
+    const EVERY: &'static [Self];
+    /// The catalog: one entry per permission, in the same order.
+    const CATALOG: &'static [PermissionInfo<Self>];
+    /// The string form the API and the database use.
+    fn key(self) -> &'static str;
+
+    fn from_key(id: &str) -> Option<Self> {
+        Self::EVERY.iter().copied().find(|p| p.key() == id)
+    }
+
+    fn entry(self) -> Option<&'static PermissionInfo<Self>> {
+        Self::CATALOG.iter().find(|entry| entry.id == self)
+    }
+
+    /// Its bit in a [`Set`] (catalogs have at most 64 permissions; checked by tests).
+    fn bit(self) -> u64 {
+        let index = Self::EVERY.iter().position(|p| *p == self).unwrap_or(63);
+        1u64 << (index & 63)
+    }
 }
 
 use Permission::*;
@@ -294,9 +325,14 @@ impl Permission {
             .find(|entry| entry.id == self)
             .unwrap_or(FIRST)
     }
+}
 
-    fn bit(self) -> u32 {
-        1 << (self as u32)
+impl Catalogued for Permission {
+    const EVERY: &'static [Self] = &Permission::ALL;
+    const CATALOG: &'static [PermissionInfo<Self>] = CATALOG;
+
+    fn key(self) -> &'static str {
+        self.id()
     }
 }
 
@@ -313,15 +349,53 @@ impl TryFrom<String> for Permission {
     }
 }
 
-/// A set of permissions, always closed under `implies`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct PermissionSet(u32);
+/// A set of permissions of one catalog, always closed under `implies`.
+pub struct Set<P>(u64, PhantomData<fn() -> P>);
 
-impl PermissionSet {
-    pub const EMPTY: PermissionSet = PermissionSet(0);
+/// A set of organization and project permissions.
+pub type PermissionSet = Set<Permission>;
+
+impl<P> Clone for Set<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for Set<P> {}
+
+impl<P> Default for Set<P> {
+    fn default() -> Self {
+        Set(0, PhantomData)
+    }
+}
+
+impl<P> PartialEq for Set<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<P> Eq for Set<P> {}
+
+impl<P> std::hash::Hash for Set<P> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl<P: Catalogued> std::fmt::Debug for Set<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set()
+            .entries(self.iter().map(Catalogued::key))
+            .finish()
+    }
+}
+
+impl<P: Catalogued> Set<P> {
+    pub const EMPTY: Self = Set(0, PhantomData);
 
     /// The set of `permissions` and everything they imply.
-    pub fn of(permissions: impl IntoIterator<Item = Permission>) -> Self {
+    pub fn of(permissions: impl IntoIterator<Item = P>) -> Self {
         let mut set = Self::EMPTY;
         for p in permissions {
             set.grant(p);
@@ -329,22 +403,32 @@ impl PermissionSet {
         set
     }
 
-    fn grant(&mut self, p: Permission) {
+    /// Every permission of the catalog.
+    pub fn all() -> Self {
+        Self::of(P::EVERY.iter().copied())
+    }
+
+    /// The set of the permissions with these ids; unknown ids are left out.
+    pub fn of_ids<S: AsRef<str>>(ids: &[S]) -> Self {
+        Self::of(ids.iter().filter_map(|id| P::from_key(id.as_ref())))
+    }
+
+    fn grant(&mut self, p: P) {
         if self.0 & p.bit() != 0 {
             return;
         }
         self.0 |= p.bit();
-        for implied in p.info().implies {
+        for implied in p.entry().map(|e| e.implies).unwrap_or_default() {
             self.grant(*implied);
         }
     }
 
-    pub fn contains(self, p: Permission) -> bool {
+    pub fn contains(self, p: P) -> bool {
         self.0 & p.bit() != 0
     }
 
     pub fn union(self, other: Self) -> Self {
-        Self(self.0 | other.0)
+        Set(self.0 | other.0, PhantomData)
     }
 
     /// Whether every permission of `other` is in `self`.
@@ -352,10 +436,13 @@ impl PermissionSet {
         other.0 & !self.0 == 0
     }
 
-    pub fn iter(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL
-            .into_iter()
-            .filter(move |p| self.contains(*p))
+    pub fn iter(self) -> impl Iterator<Item = P> {
+        P::EVERY.iter().copied().filter(move |p| self.contains(*p))
+    }
+
+    /// The ids, in catalog order.
+    pub fn ids(self) -> Vec<String> {
+        self.iter().map(|p| p.key().to_string()).collect()
     }
 
     pub fn is_empty(self) -> bool {
@@ -405,16 +492,16 @@ pub struct CatalogEntry {
     pub implies: Vec<String>,
 }
 
-impl From<&PermissionInfo> for CatalogEntry {
-    fn from(info: &PermissionInfo) -> Self {
+impl<P: Catalogued> From<&PermissionInfo<P>> for CatalogEntry {
+    fn from(info: &PermissionInfo<P>) -> Self {
         Self {
-            id: info.id.id().to_string(),
+            id: info.id.key().to_string(),
             scope: info.scope,
             area: info.area.to_string(),
             title: info.title.to_string(),
             description: info.description.to_string(),
             risk: info.risk,
-            implies: info.implies.iter().map(|p| p.id().to_string()).collect(),
+            implies: info.implies.iter().map(|p| p.key().to_string()).collect(),
         }
     }
 }

@@ -12,7 +12,16 @@ pub struct User {
     pub email: String,
     pub email_verified: bool,
     pub display_name: String,
+    /// Whether the user holds the Site admin instance role (kept for compatibility; see
+    /// `instance_role`).
     pub site_admin: bool,
+    /// The instance role (`site_admin`, `help_desk`, `auditor` or a custom role's name);
+    /// null for none.
+    #[serde(default)]
+    pub instance_role: Option<String>,
+    /// What the instance role lets the user do in the site administration.
+    #[serde(default)]
+    pub instance_permissions: Vec<String>,
     pub active: bool,
     pub two_factor_enabled: bool,
     /// RFC 3339, UTC.

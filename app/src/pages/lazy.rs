@@ -34,9 +34,14 @@ macro_rules! lazy_pages {
 }
 
 use super::admin::{
-    audit::AdminAuditPage, organization::AdminOrganizationPage,
-    organizations::AdminOrganizationsPage, outbox::AdminOutboxPage, settings::AdminSettingsPage,
-    user::AdminUserPage, users::AdminUsersPage,
+    audit::AdminAuditPage,
+    organization::AdminOrganizationPage,
+    organizations::AdminOrganizationsPage,
+    outbox::AdminOutboxPage,
+    roles::{AdminRolePage, AdminRolesPage},
+    settings::AdminSettingsPage,
+    user::AdminUserPage,
+    users::AdminUsersPage,
 };
 use super::auth::{
     login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
@@ -89,6 +94,8 @@ lazy_pages!(
     OrgAudit => AuditPage,
     AdminUsers => AdminUsersPage,
     AdminUser => AdminUserPage,
+    AdminRoles => AdminRolesPage,
+    AdminRole => AdminRolePage,
     AdminSettings => AdminSettingsPage,
     AdminOrganizations => AdminOrganizationsPage,
     AdminOrganization => AdminOrganizationPage,

@@ -67,7 +67,9 @@ pub async fn create_account(
         password_hash: &hash,
         password_change_required: spec.password_change_required,
         password_expires_at: None,
-        site_admin: spec.site_admin,
+        instance_role: spec
+            .site_admin
+            .then_some(crate::domain::instance_permission::SITE_ADMIN),
     };
     let audit = super::audit_entry::entry_as(
         super::audit_entry::Who {
@@ -286,7 +288,7 @@ pub(crate) async fn finish_sign_in(
 pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User, AppError> {
     let caller = principal.user_for_enrolment()?;
     if let Some(account) = &caller.account {
-        return Ok(account.clone());
+        return Ok(User::clone(account));
     }
     let row = store::users::by_id(db, &caller.user_id)
         .await?

@@ -1,13 +1,16 @@
 //! Site administration of the instance: settings (applied without a restart: every request
 //! reads them), the outbox, and the organizations.
 //!
-//! Invariants: site admins only; settings changes are validated, audited in their own
-//! transaction, and never enable a sign-up mode outside `open`/`invite_only`/`closed`.
+//! Invariants: each function needs its instance permission (`instance.settings.update`,
+//! `outbox.read`, `organizations.read`, `organizations.manage`); settings changes are
+//! validated, audited in their own transaction, and never enable a sign-up mode outside
+//! `open`/`invite_only`/`closed`.
 
 use super::audit_entry::entry;
 use super::principal::Principal;
 use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
 use crate::domain::admin::{NewOwner, SettingsUpdate};
+use crate::domain::instance_permission::InstancePermission;
 use crate::domain::organization::Page;
 use crate::error::{AppError, ErrorCode};
 use crate::store::settings::SettingsRow;
@@ -25,26 +28,27 @@ fn to_dto(row: &SettingsRow) -> InstanceSettings {
     }
 }
 
-/// The settings. Site admins only.
+/// The settings. Needs `instance.settings.update`.
 pub async fn settings(db: &Db, principal: &Principal) -> Result<InstanceSettings, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::InstanceSettingsUpdate)?;
     Ok(to_dto(&store::settings::get(db).await?))
 }
 
-/// Active users without two-factor: whom requiring it would lock out. Site admins only.
+/// Active users without two-factor: whom requiring it would lock out. Needs
+/// `instance.settings.update`.
 pub async fn two_factor_lockout(db: &Db, principal: &Principal) -> Result<Vec<String>, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::InstanceSettingsUpdate)?;
     Ok(store::settings::without_two_factor(db).await?)
 }
 
-/// Changes the settings. Site admins only.
+/// Changes the settings. Needs `instance.settings.update`.
 pub async fn update_settings(
     db: &Db,
     principal: &Principal,
     change: &SettingsUpdate,
     now: DateTime<Utc>,
 ) -> Result<InstanceSettings, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::InstanceSettingsUpdate)?;
     let mut row = store::settings::get(db).await?;
     let before = to_dto(&row);
     if let Some(mode) = &change.signup_mode {
@@ -106,14 +110,14 @@ pub async fn update_settings(
     Ok(after)
 }
 
-/// The outbox, newest first. Site admins only.
+/// The outbox, newest first. Needs `outbox.read`.
 pub async fn outbox(
     db: &Db,
     principal: &Principal,
     cursor: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Page<OutboxMessage>, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::OutboxRead)?;
     let limit = crate::domain::organization::page_limit(limit);
     let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => Some(
@@ -154,12 +158,12 @@ pub async fn outbox(
     })
 }
 
-/// Every organization with its member count and owners. Site admins only.
+/// Every organization with its member count and owners. Needs `organizations.read`.
 pub async fn organizations(
     db: &Db,
     principal: &Principal,
 ) -> Result<Vec<AdminOrganization>, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::OrganizationsRead)?;
     Ok(store::organizations::all(db)
         .await?
         .into_iter()
@@ -171,14 +175,14 @@ pub async fn organizations(
         .collect())
 }
 
-/// An organization's members (first page of 200, by username). Site admins only, whether or
-/// not they are members.
+/// An organization's members (first page of 200, by username). Needs `organizations.read`,
+/// whether or not the caller is a member.
 pub async fn org_members(
     db: &Db,
     principal: &Principal,
     org: &str,
 ) -> Result<Vec<crate::domain::organization::Member>, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::OrganizationsRead)?;
     let row = org_row(db, org).await?;
     Ok(store::memberships::list(db, &row.id, None, None, 200)
         .await?
@@ -199,7 +203,7 @@ async fn org_row(db: &Db, org: &str) -> Result<store::organizations::OrgRow, App
 
 /// Makes a user an owner of an organization (adding them if they are not a member): only for
 /// an organization with no active owner (409 `conflict` otherwise), and never oneself while
-/// it has (inactive) owners (409 `self_action`). Site admins only; audited; the
+/// it has (inactive) owners (409 `self_action`). Needs `organizations.manage`; audited; the
 /// organization's owners are told by email.
 pub async fn add_owner(
     db: &Db,
@@ -208,7 +212,7 @@ pub async fn add_owner(
     input: &NewOwner,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let admin = principal.site_admin()?;
+    let admin = principal.instance(InstancePermission::OrganizationsManage)?;
     let (admin_id, admin_name) = (admin.user_id(), admin.username());
     let row = org_row(db, org).await?;
     let user = store::users::by_login(db, &input.username.trim().to_lowercase())

@@ -1,10 +1,14 @@
 //! Site administration of users: list, create with a temporary password, reset, activate /
-//! deactivate, grant / revoke site admin, turn off two-factor, delete.
+//! deactivate, give or take an instance role, turn off two-factor, delete.
 //!
 //! Invariants:
-//! - Only site admins (403 for everyone else), and only through this module.
-//! - Nobody deactivates, demotes or deletes themselves (409 `self_action`); the instance keeps
-//!   an active site admin (409 `last_site_admin`, checked in the writing transaction).
+//! - Each action needs its instance permission (403 otherwise): `users.read` to see,
+//!   `users.create`, `users.update` (names, instance role), `users.reset_password` (also
+//!   two-factor), `users.deactivate`, `users.delete`.
+//! - The instance rulebook decides on the target and the role given, and the writing
+//!   transaction confirms what it saw: nobody acts on themselves (409 `self_action`) or on a
+//!   user whose instance role carries more than theirs, or gives a role carrying more than
+//!   theirs (403); the instance keeps an active site admin (409 `last_site_admin`).
 //! - A temporary password is at least 20 random characters, shown once, expires in 7 days
 //!   and must be replaced at the next sign-in; setting one ends the user's sessions.
 //! - Deactivation takes effect at once: sessions and tokens are checked against `active` on
@@ -12,15 +16,17 @@
 //! - Every change is audited in its own transaction.
 
 use super::audit_entry::entry;
+use super::instance_rulebook::{InstanceCheck, resolve_role};
 use super::principal::Principal;
 use crate::domain::admin::{AdminUser, CreatedUser, TemporaryPassword};
 use crate::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
 use crate::domain::email::Email;
+use crate::domain::instance_permission::{InstancePermission, SITE_ADMIN};
 use crate::domain::organization::{Page, page_limit};
 use crate::domain::password::Password;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
-use crate::store::admin_users::UserFilter;
+use crate::store::admin_users::{UserChange, UserFilter};
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -28,13 +34,6 @@ use serde_json::json;
 
 /// How long a temporary password works.
 pub const TEMPORARY_PASSWORD_DAYS: i64 = 7;
-
-fn self_action(what: &str) -> AppError {
-    AppError::conflict(
-        ErrorCode::SelfAction,
-        format!("You cannot {what} yourself; ask another site administrator."),
-    )
-}
 
 async fn target(db: &Db, username: &str) -> Result<UserRow, AppError> {
     let name = username.trim().to_lowercase();
@@ -54,13 +53,13 @@ fn temporary_password() -> Result<String, AppError> {
     )
 }
 
-/// One page of users by username. Site admins only.
+/// One page of users by username. Needs `users.read`.
 pub async fn list(
     db: &Db,
     principal: &Principal,
     query: &UserQuery,
 ) -> Result<Page<AdminUser>, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::UsersRead)?;
     let limit = page_limit(query.limit);
     let active = match query.status.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -78,6 +77,11 @@ pub async fn list(
             .filter(|q| !q.is_empty()),
         active,
         site_admin: query.site_admin,
+        instance_role: query
+            .instance_role
+            .as_deref()
+            .map(|r| r.trim().to_lowercase())
+            .filter(|r| !r.is_empty()),
     };
     let mut rows = store::admin_users::page(
         db,
@@ -105,9 +109,9 @@ pub async fn list(
     })
 }
 
-/// One user as the admin list shows them. Site admins only.
+/// One user as the admin list shows them. Needs `users.read`.
 pub async fn get(db: &Db, principal: &Principal, username: &str) -> Result<AdminUser, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::UsersRead)?;
     let user = target(db, username).await?;
     let row = store::admin_users::one(db, &user.id)
         .await?
@@ -152,14 +156,14 @@ async fn free_username(db: &Db, asked: Option<&str>, email: &Email) -> Result<St
     Err(AppError::validation("username", "Choose a username."))
 }
 
-/// Creates an account with a temporary password. Site admins only.
+/// Creates an account with a temporary password. Needs `users.create`.
 pub async fn create(
     db: &Db,
     principal: &Principal,
     input: &NewUserInput,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, AppError> {
-    principal.site_admin()?;
+    principal.instance(InstancePermission::UsersCreate)?;
     let email = Email::parse(&input.email)?;
     let username = free_username(db, input.username.as_deref(), &email).await?;
     let display_name = input.display_name.as_deref().map(str::trim).unwrap_or("");
@@ -182,7 +186,7 @@ pub async fn create(
             password_hash: &hash,
             password_change_required: true,
             password_expires_at: Some(now + Duration::days(TEMPORARY_PASSWORD_DAYS)),
-            site_admin: false,
+            instance_role: None,
         },
         now,
         Some(&entry(
@@ -201,21 +205,18 @@ pub async fn create(
     })
 }
 
-/// A new temporary password; all the user's sessions end. Site admins only; never on
-/// oneself (409 `self_action`: one's own password changes in the settings, with the current
-/// one).
+/// A new temporary password; all the user's sessions end. Needs `users.reset_password`;
+/// never on oneself (409 `self_action`: one's own password changes in the settings, with the
+/// current one), nor on a user whose instance role carries more than the caller's (403).
 pub async fn reset_password(
     db: &Db,
     principal: &Principal,
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<TemporaryPassword, AppError> {
-    let me = principal.site_admin()?;
-    let me = me.user_id();
+    let mut check = InstanceCheck::of(principal.instance(InstancePermission::UsersResetPassword)?);
     let user = target(db, username).await?;
-    if &user.id == me {
-        return Err(self_action("reset the password of"));
-    }
+    check.act_on(&user, "reset the password of")?;
     let password = temporary_password()?;
     let hash = super::passwords::hash(&Password::new(password.clone())).await?;
     let audit = entry(
@@ -231,6 +232,7 @@ pub async fn reset_password(
         &user.id,
         &hash,
         now + Duration::days(TEMPORARY_PASSWORD_DAYS),
+        &check.seen(),
         now,
         &audit,
     )
@@ -240,8 +242,10 @@ pub async fn reset_password(
     })
 }
 
-/// Activates or deactivates, grants or revokes site admin, sets the display name. Site
-/// admins only; never on oneself (409 `self_action`).
+/// Activates or deactivates (`users.deactivate`), gives or takes an instance role and sets
+/// the display name (`users.update`). Never on oneself, except one's own display name (409
+/// `self_action`), nor on a user whose role carries more than the caller's, nor giving a role
+/// that does (403); the instance keeps an active site admin (409 `last_site_admin`).
 pub async fn update(
     db: &Db,
     principal: &Principal,
@@ -249,17 +253,39 @@ pub async fn update(
     change: &AdminUserUpdate,
     now: DateTime<Utc>,
 ) -> Result<crate::domain::user::User, AppError> {
-    let me = principal.site_admin()?;
-    let me = me.user_id();
-    let user = target(db, username).await?;
-    if &user.id == me {
-        if change.active == Some(false) {
-            return Err(self_action("deactivate"));
-        }
-        if change.site_admin == Some(false) {
-            return Err(self_action("remove the site-admin right from"));
-        }
+    use InstancePermission::{UsersDeactivate, UsersUpdate};
+    let role_change = change.instance_role.is_some() || change.site_admin.is_some();
+    let admin = match change.active {
+        Some(_) => principal.instance(UsersDeactivate)?,
+        None => principal.instance(UsersUpdate)?,
+    };
+    if role_change || change.display_name.is_some() {
+        principal.instance(UsersUpdate)?;
     }
+    let mut check = InstanceCheck::of(admin);
+    let user = target(db, username).await?;
+    let wanted = wanted_role(change, user.instance_role.as_deref())?;
+    if change.active.is_some() || wanted.is_some() {
+        let what = if change.active == Some(false) {
+            "deactivate"
+        } else if wanted.is_some() {
+            "change the instance role of"
+        } else {
+            "reactivate"
+        };
+        check.act_on(&user, what)?;
+    } else if &user.id != admin.user_id() {
+        check.act_on(&user, "change")?;
+    }
+    let instance_role = match &wanted {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(name)) => {
+            let role = resolve_role(db, name).await?;
+            check.give(Some(&role))?;
+            Some(Some(role.name))
+        }
+    };
     let display_name = change.display_name.as_deref().map(str::trim);
     if display_name.is_some_and(|d| d.chars().count() > 100) {
         return Err(AppError::validation(
@@ -274,7 +300,11 @@ pub async fn update(
         None,
         json!({
             "active": change.active,
-            "site_admin": change.site_admin,
+            "site_admin": instance_role.as_ref().map(|r| r.as_deref() == Some(SITE_ADMIN)),
+            "instance_role": instance_role.as_ref().map(|r| json!({
+                "from": user.instance_role,
+                "to": r,
+            })),
             "display_name": display_name,
         }),
         now,
@@ -282,9 +312,12 @@ pub async fn update(
     let row = store::admin_users::set_flags(
         db,
         &user.id,
-        change.active,
-        change.site_admin,
-        display_name,
+        &UserChange {
+            active: change.active,
+            instance_role,
+            display_name: display_name.map(str::to_string),
+        },
+        &check.seen(),
         now,
         &audit,
     )
@@ -292,7 +325,36 @@ pub async fn update(
     Ok(super::user_view::user(&row))
 }
 
-/// Turns a locked-out user's two-factor off, with the admin's reason in the audit log. Never
+/// The instance role a change asks for (`Some(None)`: none), from `instance_role` or the
+/// compatibility flag `site_admin` (`false` takes the Site admin role away when `current` is
+/// it, and changes nothing otherwise); 422 when the two disagree.
+fn wanted_role(
+    change: &AdminUserUpdate,
+    current: Option<&str>,
+) -> Result<Option<Option<String>>, AppError> {
+    let from_flag = match change.site_admin {
+        None => None,
+        Some(true) => Some(Some(SITE_ADMIN.to_string())),
+        Some(false) if current == Some(SITE_ADMIN) => Some(None),
+        Some(false) => None,
+    };
+    let from_role = change.instance_role.as_ref().map(|r| {
+        r.as_deref()
+            .map(|n| n.trim().to_lowercase())
+            .filter(|n| !n.is_empty())
+    });
+    match (from_role, from_flag) {
+        (Some(role), Some(flag)) if role != flag => Err(AppError::validation(
+            "site_admin",
+            "site_admin and instance_role disagree; send instance_role alone.",
+        )),
+        (Some(role), _) => Ok(Some(role)),
+        (None, flag) => Ok(flag),
+    }
+}
+
+/// Turns a locked-out user's two-factor off, with the admin's reason in the audit log. Needs
+/// `users.reset_password`; never on oneself or a user whose role carries more. Never
 /// on oneself (409 `self_action`: one's own two-factor goes off in the settings, with the
 /// current password).
 pub async fn disable_two_factor(
@@ -302,12 +364,9 @@ pub async fn disable_two_factor(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let me = principal.site_admin()?;
-    let me = me.user_id();
+    let mut check = InstanceCheck::of(principal.instance(InstancePermission::UsersResetPassword)?);
     let user = target(db, username).await?;
-    if &user.id == me {
-        return Err(self_action("turn off two-factor authentication of"));
-    }
+    check.act_on(&user, "turn off two-factor authentication of")?;
     let reason: String = reason.trim().chars().take(300).collect();
     if reason.is_empty() {
         return Err(AppError::validation(
@@ -329,24 +388,22 @@ pub async fn disable_two_factor(
         json!({ "reason": reason }),
         now,
     );
-    store::two_factor::disable(db, &user.id, now, &audit).await?;
+    store::admin_users::disable_two_factor(db, &user.id, &check.seen(), now, &audit).await?;
     Ok(())
 }
 
-/// Deletes a user (their sessions, tokens and memberships go with them). Site admins only;
-/// never oneself; refused while they are a last owner or own projects.
+/// Deletes a user (their sessions, tokens and memberships go with them). Needs
+/// `users.delete`; never oneself or a user whose role carries more than the caller's; refused
+/// while they are a last owner or own projects.
 pub async fn delete(
     db: &Db,
     principal: &Principal,
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let me = principal.site_admin()?;
-    let me = me.user_id();
+    let mut check = InstanceCheck::of(principal.instance(InstancePermission::UsersDelete)?);
     let user = target(db, username).await?;
-    if &user.id == me {
-        return Err(self_action("delete"));
-    }
+    check.act_on(&user, "delete")?;
     let audit = entry(
         principal,
         "admin.user_deleted",
@@ -355,7 +412,7 @@ pub async fn delete(
         json!({ "email": user.email }),
         now,
     );
-    store::admin_users::delete(db, &user.id, &audit)
+    store::admin_users::delete(db, &user.id, &check.seen(), &audit)
         .await
         .map_err(AppError::from)
 }

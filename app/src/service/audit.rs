@@ -124,13 +124,13 @@ pub async fn org_filter(
     filter(query, Some(&access.org.id))
 }
 
-/// Every event of the instance, newest first. Site admins only.
+/// Every event of the instance, newest first. Needs the instance permission `audit.read`.
 pub async fn all_events(
     db: &Db,
     principal: &Principal,
     query: &AuditQuery,
 ) -> Result<Page<AuditEvent>, AppError> {
-    principal.site_admin()?;
+    principal.instance(crate::domain::instance_permission::InstancePermission::AuditRead)?;
     page_of(db, &filter(query, None)?, query).await
 }
 

@@ -17,6 +17,8 @@ pub mod email_verification;
 pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod instance_roles;
+pub mod instance_rulebook;
 pub mod invitations;
 pub mod login_challenge;
 pub mod mail;

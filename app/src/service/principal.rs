@@ -3,6 +3,9 @@
 //! it instead of checking identity by hand. A leaf: it imports nothing else of the service.
 
 use crate::domain::ids::{GroupId, OrgId, TokenId, UserId};
+use crate::domain::instance_permission::{
+    BuiltinInstanceRole, InstancePermission, InstancePermissionSet, SITE_ADMIN,
+};
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::store::organizations::{AccessRow, TokenAccessRow};
@@ -42,7 +45,8 @@ pub struct OrgToken {
 pub struct SignedInUser {
     pub user_id: UserId,
     pub username: String,
-    pub site_admin: bool,
+    /// The instance role and what it lets the user do in the site administration.
+    pub instance: InstanceStanding,
     /// The hash of the session this request came with (cookie sign-in).
     pub session_hash: Option<String>,
     /// A session opened with a temporary password may only change it.
@@ -56,12 +60,48 @@ pub struct SignedInUser {
     pub token: Option<UserTokenUse>,
     /// The account as it was read with the caller, in the same round trip (none when the
     /// caller was built without it): `GET /account` answers from it without another read.
-    pub account: Option<User>,
+    pub account: Option<Box<User>>,
     /// The instance settings this request is judged by, read once when the caller was
     /// resolved.
     pub rules: InstanceRules,
     /// The standing in the organization the request names, read with the caller.
     pub standing: Option<Standing>,
+}
+
+/// A user's instance role as it was read with the caller, and the permissions it carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceStanding {
+    /// The role's name (built-in or custom); none for most users.
+    pub role: Option<String>,
+    pub permissions: InstancePermissionSet,
+    /// A custom role's permissions as stored, for the writing transaction to confirm.
+    pub stored: Option<Vec<String>>,
+}
+
+impl InstanceStanding {
+    /// The standing of a user who holds `role`, whose stored permissions (a custom role's)
+    /// are `stored`. A name that is neither built-in nor stored carries nothing.
+    pub fn of(role: Option<String>, stored: Option<Vec<String>>) -> Self {
+        let permissions = match role.as_deref().map(BuiltinInstanceRole::parse) {
+            None => InstancePermissionSet::EMPTY,
+            Some(Some(builtin)) => builtin.permissions(),
+            Some(None) => InstancePermissionSet::of_ids(stored.as_deref().unwrap_or_default()),
+        };
+        let stored = match role.as_deref().map(BuiltinInstanceRole::parse) {
+            Some(None) => Some(stored.unwrap_or_default()),
+            _ => None,
+        };
+        InstanceStanding {
+            role,
+            permissions,
+            stored,
+        }
+    }
+
+    /// Whether this is the Site admin role (the API's `site_admin`).
+    pub fn site_admin(&self) -> bool {
+        self.role.as_deref() == Some(SITE_ADMIN)
+    }
 }
 
 /// The instance settings a signed-in request needs, read once with its caller (services ask
@@ -157,20 +197,37 @@ impl Principal {
         Ok(user)
     }
 
-    /// The signed-in site admin, or 403 (a user token reaches here only with the admin scope).
-    /// The handle is the proof the site administration's service functions ask for.
-    pub fn site_admin(&self) -> Result<SiteAdmin<'_>, AppError> {
+    /// The signed-in user whose instance role carries `permission`, or 403 (a user token
+    /// reaches here only with the admin scope). The handle is the proof the site
+    /// administration's service functions ask for.
+    pub fn instance(&self, permission: InstancePermission) -> Result<InstanceAdmin<'_>, AppError> {
+        let admin = self.instance_holder()?;
+        if admin.standing().permissions.contains(permission) {
+            Ok(admin)
+        } else {
+            Err(AppError::forbidden(format!(
+                "This needs the instance permission {} ({}), which your instance role does not carry.",
+                permission.id(),
+                permission.title(),
+            )))
+        }
+    }
+
+    /// The signed-in user whose instance role carries any permission, or 403 (a user token
+    /// only with the admin scope).
+    pub fn instance_holder(&self) -> Result<InstanceAdmin<'_>, AppError> {
         let caller = self.user()?;
         if caller.token.as_ref().is_some_and(|t| !t.admin) {
             return Err(AppError::forbidden(
                 "This token was created without the admin scope, so it cannot reach the site administration. Create one with \"Site administration\" ticked.",
             ));
         }
-        if caller.site_admin {
-            Ok(SiteAdmin(caller))
-        } else {
-            Err(AppError::forbidden("Only site administrators can do this."))
+        if caller.instance.permissions.is_empty() {
+            return Err(AppError::forbidden(
+                "Only holders of an instance role (such as Site admin) can do this.",
+            ));
         }
+        Ok(InstanceAdmin(caller))
     }
 
     /// The signed-in user, even if they still must replace a temporary password.
@@ -185,17 +242,22 @@ impl Principal {
     }
 }
 
-/// A signed-in site admin: made only by [`Principal::site_admin`].
+/// A signed-in user with an instance permission: made only by [`Principal::instance`].
 #[derive(Debug, Clone, Copy)]
-pub struct SiteAdmin<'a>(&'a SignedInUser);
+pub struct InstanceAdmin<'a>(&'a SignedInUser);
 
-impl SiteAdmin<'_> {
+impl InstanceAdmin<'_> {
     pub fn user_id(&self) -> &UserId {
         &self.0.user_id
     }
 
     pub fn username(&self) -> &str {
         &self.0.username
+    }
+
+    /// The caller's instance role and permissions.
+    pub fn standing(&self) -> &InstanceStanding {
+        &self.0.instance
     }
 }
 

@@ -104,13 +104,16 @@ pub async fn caller(
         principal: Principal::User(SignedInUser {
             user_id: user.id,
             username: user.username,
-            site_admin: user.site_admin,
+            instance: super::principal::InstanceStanding::of(
+                user.instance_role.clone(),
+                user.instance_role_permissions.clone(),
+            ),
             session_hash: Some(session.id),
             password_change_only: session.password_change_only,
             ip: String::new(),
             two_factor_setup_required,
             token: None,
-            account: Some(account),
+            account: Some(Box::new(account)),
             rules: rules(&settings),
             standing: org.map(|org| Standing {
                 org,

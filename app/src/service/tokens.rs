@@ -87,7 +87,8 @@ pub(crate) fn checked_lifetime<'a>(
 }
 
 /// Creates a token for the caller. Needs a person signed in (a token cannot create tokens);
-/// the admin scope (reaching `/admin/...`) only for a site admin.
+/// the admin scope (reaching `/admin/...` with the user's instance role) only for a holder of
+/// an instance role.
 pub async fn create_user_token(
     db: &Db,
     principal: &Principal,
@@ -98,9 +99,9 @@ pub async fn create_user_token(
 ) -> Result<CreatedToken, AppError> {
     let caller = principal.user()?;
     let person = principal.in_person()?;
-    if admin && !caller.site_admin {
+    if admin && caller.instance.permissions.is_empty() {
         return Err(AppError::forbidden(
-            "Only site administrators can give a token the admin scope.",
+            "Only holders of an instance role can give a token the admin scope.",
         ));
     }
     let description = checked_lifetime(person, description, expires_in_days)?;
@@ -297,7 +298,10 @@ pub async fn caller(
     let principal = Principal::User(SignedInUser {
         user_id: user.id,
         username: user.username,
-        site_admin: user.site_admin,
+        instance: super::principal::InstanceStanding::of(
+            user.instance_role.clone(),
+            user.instance_role_permissions.clone(),
+        ),
         session_hash: None,
         password_change_only: user.password_change_required,
         ip: String::new(),
@@ -306,7 +310,7 @@ pub async fn caller(
             token_id: row.id,
             admin: row.admin,
         }),
-        account: Some(account),
+        account: Some(Box::new(account)),
         rules: sessions::rules(&settings),
         standing: standing(StandingRow::Member(Arc::new(member_standing))),
     });

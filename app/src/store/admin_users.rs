@@ -12,6 +12,7 @@
 
 use super::checked::checked;
 use super::guard::Guard;
+use super::instance_rights::{INSTANCE_GUARD, InstanceSeen};
 use super::users::{USER_FIELDS, UserRow};
 use super::write::Write;
 use super::{Db, StoreError};
@@ -48,6 +49,8 @@ pub struct UserFilter {
     pub query: Option<String>,
     pub active: Option<bool>,
     pub site_admin: Option<bool>,
+    /// Holders of this instance role ("none": users without one).
+    pub instance_role: Option<String>,
 }
 
 /// One page of users by username, after `after`.
@@ -70,6 +73,12 @@ pub async fn page(
     if filter.site_admin.is_some() {
         conditions.push("site_admin = $admin");
     }
+    match filter.instance_role.as_deref() {
+        None => {}
+        // `user_instance_role` (migration 20).
+        Some("none") => conditions.push("instance_role = NONE"),
+        Some(_) => conditions.push("instance_role = $role"),
+    }
     if filter.query.is_some() {
         // Through the full-text index `user_search` (migration 17).
         conditions.push("search @@ $q");
@@ -88,6 +97,7 @@ pub async fn page(
         .bind(("after", after.map(str::to_string)))
         .bind(("active", filter.active))
         .bind(("admin", filter.site_admin))
+        .bind(("role", filter.instance_role.clone()))
         .bind(("q", filter.query.clone()))
         .bind(("limit", limit))
         .await?,
@@ -119,39 +129,75 @@ const LAST_ADMIN_GUARD: &str = "
         THROW 'last_site_admin'
     };";
 
-/// Changes a user's flags and display name; `None` leaves a value as it is.
+/// What an administrator changes about a user; `None` leaves a value as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub active: Option<bool>,
+    /// The instance role to hold (`Some(None)`: none).
+    pub instance_role: Option<Option<String>>,
+    pub display_name: Option<String>,
+}
+
+/// Changes a user's status, instance role and display name, if the administrator's check
+/// (`seen`) still holds; the instance keeps an active Site admin.
 pub async fn set_flags(
     db: &Db,
     user_id: &UserId,
-    active: Option<bool>,
-    site_admin: Option<bool>,
-    display_name: Option<&str>,
+    change: &UserChange,
+    seen: &InstanceSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<UserRow, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
          LET $u = type::record('user', $id);
          LET $target = (SELECT site_admin, active FROM ONLY $u);
          IF $target = NONE {{ THROW 'not_found' }};
-         IF $active = false OR $site_admin = false {{ {LAST_ADMIN_GUARD} }};
+         IF $active = false OR ($set_role AND $role != 'site_admin') {{ {LAST_ADMIN_GUARD} }};
          IF $active != NONE {{ UPDATE $u SET active = $active }};
          IF $active = false {{ DELETE session WHERE user = $u }};
-         IF $site_admin != NONE {{ UPDATE $u SET site_admin = $site_admin }};
+         IF $set_role {{ UPDATE $u SET instance_role = $role, site_admin = ($role = 'site_admin') }};
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
          UPDATE $u SET updated_at = $now;
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
     );
     Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
         .bind("id", user_id.to_string())
-        .bind("active", active)
-        .bind("site_admin", site_admin)
-        .bind("display_name", display_name.map(str::to_string))
+        .bind("active", change.active)
+        .bind("set_role", change.instance_role.is_some())
+        .bind("role", change.instance_role.clone().flatten())
+        .bind("display_name", change.display_name.clone())
         .bind("now", now)
         .returning::<Option<UserRow>>()
         .await?
         .ok_or(Guard::NotFound)
+}
+
+/// Turns a user's two-factor off (an administrator's unlock), if the check (`seen`) still
+/// holds.
+pub async fn disable_two_factor(
+    db: &Db,
+    user_id: &UserId,
+    seen: &InstanceSeen,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), Guard> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
+         DELETE type::record('two_factor', $id);
+         UPDATE type::record('user', $id) SET two_factor_enabled = false, updated_at = $now;
+         COMMIT TRANSACTION;"
+    );
+    Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
+        .bind("id", user_id.to_string())
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Gives a user a temporary password (to be changed at the next sign-in, expiring at
@@ -161,32 +207,40 @@ pub async fn set_temporary_password(
     user_id: &UserId,
     password_hash: &str,
     expires_at: DateTime<Utc>,
+    seen: &InstanceSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
-    Write::audited(
-        db,
+    let query = format!(
         "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
          LET $u = type::record('user', $id);
-         IF !record::exists($u) { THROW 'not_found' };
+         IF !record::exists($u) {{ THROW 'not_found' }};
          UPDATE $u SET password_hash = $hash, password_change_required = true,
              password_expires_at = $expires_at, updated_at = $now;
          DELETE session WHERE user = $u;
-         COMMIT TRANSACTION;",
-        audit,
-    )
-    .bind("id", user_id.to_string())
-    .bind("hash", password_hash.to_string())
-    .bind("expires_at", expires_at)
-    .bind("now", now)
-    .run()
-    .await
+         COMMIT TRANSACTION;"
+    );
+    Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
+        .bind("id", user_id.to_string())
+        .bind("hash", password_hash.to_string())
+        .bind("expires_at", expires_at)
+        .bind("now", now)
+        .run()
+        .await
 }
 
 /// Deletes a user and everything that is theirs alone.
-pub async fn delete(db: &Db, user_id: &UserId, audit: &super::audit::Audit) -> Result<(), Guard> {
+pub async fn delete(
+    db: &Db,
+    user_id: &UserId,
+    seen: &InstanceSeen,
+    audit: &super::audit::Audit,
+) -> Result<(), Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
          LET $u = type::record('user', $id);
          LET $target = (SELECT site_admin, active, username, email FROM ONLY $u);
          IF $target = NONE {{ THROW 'not_found' }};
@@ -210,6 +264,7 @@ pub async fn delete(db: &Db, user_id: &UserId, audit: &super::audit::Audit) -> R
          COMMIT TRANSACTION;"
     );
     Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
         .bind("id", user_id.to_string())
         .run()
         .await

@@ -120,6 +120,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "invitation_email",
         surql: include_str!("migrations/0019_invitation_email.surql"),
     },
+    Migration {
+        version: 20,
+        name: "instance_roles",
+        surql: include_str!("migrations/0020_instance_roles.surql"),
+    },
 ];
 
 /// What a run did.

@@ -25,6 +25,8 @@ pub mod groups;
 pub mod guard;
 pub mod health;
 mod ids;
+pub mod instance_rights;
+pub mod instance_roles;
 pub mod invitations;
 pub mod login_challenges;
 pub mod memberships;

@@ -27,6 +27,10 @@ pub struct UserRow {
     pub password_change_required: bool,
     pub password_expires_at: Option<DateTime<Utc>>,
     pub site_admin: bool,
+    /// The instance role's name (built-in or custom); none for most users.
+    pub instance_role: Option<String>,
+    /// A custom instance role's permissions as stored (none for a built-in role or none).
+    pub instance_role_permissions: Option<Vec<String>>,
     pub active: bool,
     pub two_factor_enabled: bool,
     pub created_at: DateTime<Utc>,
@@ -52,12 +56,14 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub password_change_required: bool,
     pub password_expires_at: Option<DateTime<Utc>>,
-    pub site_admin: bool,
+    /// The instance role to hold (`site_admin` also sets the `site_admin` flag).
+    pub instance_role: Option<&'a str>,
 }
 
 pub(super) const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
-     password_hash, password_change_required, password_expires_at, site_admin, active, \
-     two_factor_enabled, created_at";
+     password_hash, password_change_required, password_expires_at, site_admin, instance_role, \
+     (IF instance_role != NONE { type::record('instance_role', instance_role).permissions }) \
+     AS instance_role_permissions, active, two_factor_enabled, created_at";
 
 /// A write that committed but whose row is not there to read back.
 fn no_row(what: &str) -> Guard {
@@ -80,7 +86,8 @@ pub async fn create(
              username: $username, email: $email, email_verified: $email_verified,
              display_name: $display_name, password_hash: $password_hash,
              password_change_required: $password_change_required,
-             password_expires_at: $password_expires_at, site_admin: $site_admin,
+             password_expires_at: $password_expires_at, instance_role: $instance_role,
+             site_admin: $instance_role = 'site_admin',
              active: true, created_at: $now, updated_at: $now
          }};
          CREATE type::record('username_claim', $username) CONTENT {{ user: $user.id }};
@@ -98,7 +105,7 @@ pub async fn create(
         .bind("password_hash", new.password_hash.to_string())
         .bind("password_change_required", new.password_change_required)
         .bind("password_expires_at", new.password_expires_at)
-        .bind("site_admin", new.site_admin)
+        .bind("instance_role", new.instance_role.map(str::to_string))
         .bind("now", now)
         .returning::<Option<UserRow>>()
         .await?

@@ -356,3 +356,25 @@ fn only_the_rulebook_builds_a_rights_proof() {
         "files that build a RightsSeen"
     );
 }
+
+/// The instance rights check's proof (`store::instance_rights::InstanceSeen`) is built only by
+/// the instance rulebook (`service/instance_rulebook.rs`) in shipped code.
+#[test]
+fn only_the_instance_rulebook_builds_an_instance_rights_proof() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let builders: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let code = code_only(&std::fs::read_to_string(file).unwrap());
+            code.contains("InstanceSeen::new") || code.contains("InstanceSeen {")
+        })
+        .map(|file| name(&module_of(&root, file)))
+        .collect();
+    assert_eq!(
+        builders,
+        ["service::instance_rulebook", "store::instance_rights"],
+        "files that build an InstanceSeen"
+    );
+}

@@ -14,6 +14,7 @@ mod clock;
 mod email;
 mod explain_property;
 mod groups_invitations;
+mod instance_roles;
 mod layers;
 mod org_tokens;
 mod organizations;

@@ -407,7 +407,7 @@ async fn an_unverified_address_does_not_inherit_an_invitation() {
             password_hash: "$argon2id$unusable",
             password_change_required: false,
             password_expires_at: None,
-            site_admin: false,
+            instance_role: None,
         },
         now,
         None,

@@ -79,7 +79,7 @@ pub async fn quick_user(db: &Db, name: &str) -> UserId {
             password_hash: "$argon2id$unusable",
             password_change_required: false,
             password_expires_at: None,
-            site_admin: false,
+            instance_role: None,
         },
         Utc::now(),
         None,
@@ -94,7 +94,7 @@ pub fn as_user(user_id: &UserId, username: &str) -> app::service::principal::Pri
     app::service::principal::Principal::User(app::service::principal::SignedInUser {
         user_id: user_id.clone(),
         username: username.to_string(),
-        site_admin: false,
+        instance: Default::default(),
         session_hash: None,
         password_change_only: false,
         ip: "192.0.2.1".to_string(),
@@ -157,16 +157,18 @@ pub async fn org_of(
 /// A new user `name` who is a site admin, signed in.
 pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
     let id = quick_user(db, name).await;
-    db.query("UPDATE type::record('user', $id) SET site_admin = true")
-        .bind(("id", id.to_string()))
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    db.query(
+        "UPDATE type::record('user', $id) SET site_admin = true, instance_role = 'site_admin'",
+    )
+    .bind(("id", id.to_string()))
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
     app::service::principal::Principal::User(app::service::principal::SignedInUser {
         user_id: id,
         username: name.into(),
-        site_admin: true,
+        instance: app::service::principal::InstanceStanding::of(Some("site_admin".into()), None),
         session_hash: None,
         password_change_only: false,
         ip: "192.0.2.9".into(),

@@ -1,11 +1,14 @@
-//! `/api/v1/admin/...`: site administration (site admins only; everyone else 403).
+//! `/api/v1/admin/...`: site administration. Each operation needs its instance permission
+//! (held through the caller's instance role); everyone else gets 403.
 
 use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::json::ApiQuery;
 use super::paths::{OrgPath, UserPath};
-use super::refusals::{Conflict, Invalid, Malformed, NotAuthenticated, NotFound, NotSiteAdmin};
+use super::refusals::{
+    Conflict, Invalid, Malformed, NoInstancePermission, NotAuthenticated, NotFound,
+};
 use app::domain::admin::SettingsUpdate;
 use app::domain::admin::{
     AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
@@ -35,7 +38,7 @@ fn private(body: impl IntoResponse) -> Response {
     get, path = "/admin/users", tag = "admin", params(UserQuery),
     responses(
         (status = 200, description = "One page of users", body = Page<AdminUser>),
-        NotAuthenticated, NotSiteAdmin, Invalid
+        NotAuthenticated, NoInstancePermission, Invalid
     )
 )]
 pub async fn users(
@@ -55,7 +58,7 @@ pub async fn users(
     post, path = "/admin/users", tag = "admin", request_body = NewUserInput,
     responses(
         (status = 201, description = "Created", body = CreatedUser),
-        Malformed, NotAuthenticated, NotSiteAdmin, Invalid
+        Malformed, NotAuthenticated, NoInstancePermission, Invalid
     )
 )]
 pub async fn create_user(
@@ -67,15 +70,18 @@ pub async fn create_user(
     Ok(private((StatusCode::CREATED, ApiJson(created))))
 }
 
-/// Activate/deactivate, grant/revoke site admin, set the display name.
+/// Activate/deactivate (`users.deactivate`), give or take an instance role (`instance_role`,
+/// or the compatibility flag `site_admin`) and set the display name (`users.update`).
 ///
-/// Refusals: 409: `self_action` or `last_site_admin`.
+/// Refusals: 403: Missing the permission, a user whose instance role carries more than
+/// yours, or a role carrying more than yours; 409: `self_action` or `last_site_admin`; 422:
+/// No such instance role.
 #[utoipa::path(
     patch, path = "/admin/users/{username}", tag = "admin",
     params(UserPath), request_body = AdminUserUpdate,
     responses(
         (status = 200, description = "Updated", body = User),
-        Malformed, NotAuthenticated, NotSiteAdmin, NotFound, Conflict
+        Malformed, NotAuthenticated, NoInstancePermission, NotFound, Conflict, Invalid
     )
 )]
 pub async fn update_user(
@@ -102,7 +108,7 @@ pub async fn update_user(
     params(UserPath),
     responses(
         (status = 200, description = "The temporary password (shown once)", body = TemporaryPassword),
-        NotAuthenticated, NotSiteAdmin, NotFound
+        NotAuthenticated, NoInstancePermission, NotFound
     )
 )]
 pub async fn reset_password(
@@ -130,7 +136,7 @@ pub struct Reason {
     params(UserPath, Reason),
     responses(
         (status = 204, description = "Two-factor is off"),
-        NotAuthenticated, NotSiteAdmin, NotFound, Conflict, Invalid
+        NotAuthenticated, NoInstancePermission, NotFound, Conflict, Invalid
     )
 )]
 pub async fn disable_two_factor(
@@ -158,7 +164,7 @@ pub async fn disable_two_factor(
     params(UserPath),
     responses(
         (status = 204, description = "Deleted"),
-        NotAuthenticated, NotSiteAdmin, NotFound, Conflict
+        NotAuthenticated, NoInstancePermission, NotFound, Conflict
     )
 )]
 pub async fn delete_user(
@@ -175,7 +181,7 @@ pub async fn delete_user(
     get, path = "/admin/organizations", tag = "admin",
     responses(
         (status = 200, description = "Organizations by name", body = Page<AdminOrganization>),
-        NotAuthenticated, NotSiteAdmin
+        NotAuthenticated, NoInstancePermission
     )
 )]
 pub async fn organizations(
@@ -192,7 +198,7 @@ pub async fn organizations(
     get, path = "/admin/settings", tag = "admin",
     responses(
         (status = 200, description = "The settings", body = InstanceSettings),
-        NotAuthenticated, NotSiteAdmin
+        NotAuthenticated, NoInstancePermission
     )
 )]
 pub async fn settings(
@@ -211,7 +217,7 @@ pub async fn settings(
     patch, path = "/admin/settings", tag = "admin", request_body = SettingsUpdate,
     responses(
         (status = 200, description = "The settings now", body = InstanceSettings),
-        Malformed, NotAuthenticated, NotSiteAdmin, Invalid
+        Malformed, NotAuthenticated, NoInstancePermission, Invalid
     )
 )]
 pub async fn update_settings(
@@ -236,7 +242,7 @@ pub struct OutboxQuery {
     get, path = "/admin/outbox", tag = "admin", params(OutboxQuery),
     responses(
         (status = 200, description = "Messages, newest first", body = Page<OutboxMessage>),
-        NotAuthenticated, NotSiteAdmin
+        NotAuthenticated, NoInstancePermission
     )
 )]
 pub async fn outbox(
@@ -255,7 +261,7 @@ pub async fn outbox(
     params(OrgPath),
     responses(
         (status = 200, description = "Members by username", body = Page<app::domain::organization::Member>),
-        NotAuthenticated, NotSiteAdmin, NotFound
+        NotAuthenticated, NoInstancePermission, NotFound
     )
 )]
 pub async fn org_members(
@@ -277,7 +283,7 @@ pub async fn org_members(
     request_body = app::domain::admin::NewOwner,
     responses(
         (status = 204, description = "They are an owner now"),
-        Malformed, NotAuthenticated, NotSiteAdmin, NotFound, Invalid
+        Malformed, NotAuthenticated, NoInstancePermission, NotFound, Invalid
     )
 )]
 pub async fn add_owner(
@@ -295,7 +301,7 @@ pub async fn add_owner(
     get, path = "/admin/users/{username}", tag = "admin", params(UserPath),
     responses(
         (status = 200, description = "The user", body = AdminUser),
-        NotAuthenticated, NotSiteAdmin, NotFound
+        NotAuthenticated, NoInstancePermission, NotFound
     )
 )]
 pub async fn user(
@@ -313,7 +319,7 @@ pub async fn user(
     get, path = "/admin/settings/two-factor-lockout", tag = "admin",
     responses(
         (status = 200, description = "Usernames", body = Page<String>),
-        NotAuthenticated, NotSiteAdmin
+        NotAuthenticated, NoInstancePermission
     )
 )]
 pub async fn two_factor_lockout(

@@ -7,7 +7,7 @@ use super::auth::no_store;
 use super::caller::Caller;
 use super::json::ApiQuery;
 use super::paths::OrgPath;
-use super::refusals::{Forbidden, Invalid, NotAuthenticated, NotFound, NotSiteAdmin};
+use super::refusals::{Forbidden, Invalid, NoInstancePermission, NotAuthenticated, NotFound};
 use app::domain::audit::AuditEvent;
 use app::domain::audit::AuditQuery;
 use app::domain::organization::Page;
@@ -45,7 +45,7 @@ pub async fn org_events(
     ))
 }
 
-/// Every event of the instance, newest first. Site admins only.
+/// Every event of the instance, newest first. Needs the instance permission `audit.read`.
 #[utoipa::path(
     get,
     path = "/admin/audit-events",
@@ -53,7 +53,7 @@ pub async fn org_events(
     params(AuditQuery),
     responses(
         (status = 200, description = "Events, newest first", body = Page<AuditEvent>),
-        NotAuthenticated, NotSiteAdmin
+        NotAuthenticated, NoInstancePermission
     )
 )]
 pub async fn all_events(
@@ -120,7 +120,7 @@ pub async fn org_export(
     params(AuditQuery, ExportFormat),
     responses(
         (status = 200, description = "A file: text/csv or application/x-ndjson"),
-        NotAuthenticated, NotSiteAdmin
+        NotAuthenticated, NoInstancePermission
     )
 )]
 pub async fn all_export(
@@ -129,7 +129,7 @@ pub async fn all_export(
     ApiQuery(query): ApiQuery<AuditQuery>,
     ApiQuery(format): ApiQuery<ExportFormat>,
 ) -> Result<Response, AppError> {
-    principal.site_admin()?;
+    principal.instance(app::domain::instance_permission::InstancePermission::AuditRead)?;
     let jsonl = format.jsonl()?;
     let filter = audit::filter(&query, None)?;
     Ok(export(state, filter, jsonl, "audit"))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod caller;
 pub mod groups;
+pub mod instance_roles;
 pub mod invitations;
 mod json;
 pub mod org_tokens;
@@ -100,6 +101,15 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::settings, admin::update_settings))
         .routes(routes!(admin::two_factor_lockout))
         .routes(routes!(admin::outbox))
+        .routes(routes!(instance_roles::catalog))
+        .routes(routes!(instance_roles::list, instance_roles::create))
+        .routes(routes!(
+            instance_roles::get,
+            instance_roles::update,
+            instance_roles::delete
+        ))
+        .routes(routes!(instance_roles::holders))
+        .routes(routes!(instance_roles::preview))
         .routes(routes!(audit::all_events))
         .routes(routes!(audit::all_export))
         .routes(routes!(invitations::view))

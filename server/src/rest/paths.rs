@@ -151,3 +151,11 @@ pub struct UserPath {
     /// Username
     pub username: String,
 }
+
+/// `/admin/roles/{role}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct InstanceRolePath {
+    /// Instance role name
+    pub role: String,
+}

@@ -27,8 +27,13 @@ pub struct NotAuthenticated(pub ErrorBody);
 
 /// 403 for the site-administration endpoints.
 #[derive(IntoResponses)]
-#[response(status = 403, description = "Not a site admin (`forbidden`)")]
-pub struct NotSiteAdmin(pub ErrorBody);
+#[response(
+    status = 403,
+    description = "Refused: the caller's instance role lacks the instance permission the operation \
+                   names, or the action would reach a user or give a role beyond the caller's \
+                   own (`forbidden`)"
+)]
+pub struct NoInstancePermission(pub ErrorBody);
 
 /// 403 in an organization.
 #[derive(IntoResponses)]

@@ -9,7 +9,7 @@ async fn site_administration_over_rest() {
     let root = server.signed_in("root").await;
     let eve = server.signed_in("eve").await;
     server
-        .exec("UPDATE user SET site_admin = true WHERE username = 'root'")
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
         .await;
 
     // Others: 403 everywhere under /admin.

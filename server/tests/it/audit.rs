@@ -146,7 +146,7 @@ async fn audit_events_list_filter_and_export() {
     assert_eq!(res.status, 403);
     // A site admin reads everything, the failed sign-in included.
     server
-        .exec("UPDATE user SET site_admin = true WHERE username = 'bob'")
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'bob'")
         .await;
     let res = server
         .get_as(

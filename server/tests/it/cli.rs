@@ -459,7 +459,10 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
             app::service::principal::Principal::User(app::service::principal::SignedInUser {
                 user_id: user.id.clone(),
                 username: "root".into(),
-                site_admin: true,
+                instance: app::service::principal::InstanceStanding::of(
+                    Some("site_admin".into()),
+                    None,
+                ),
                 session_hash: None,
                 password_change_only: false,
                 ip: "127.0.0.1".into(),

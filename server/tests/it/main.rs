@@ -15,6 +15,7 @@ mod auth;
 mod cli;
 mod email;
 mod http;
+mod instance_roles;
 mod limits;
 mod mail;
 mod organizations;

@@ -22,7 +22,7 @@ async fn what_the_pages_show_is_readable_over_rest() {
     let eve = server.signed_in("eve").await;
     let bob = server.signed_in("bob").await;
     server
-        .exec("UPDATE user SET site_admin = true WHERE username = 'root'")
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
         .await;
 
     // A user, as an administrator sees them: site admins only, never cached.

@@ -229,7 +229,7 @@ async fn credentials_need_a_person_and_admin_needs_the_scope() {
     let server = TestServer::start().await;
     let root = server.verified("root").await;
     server
-        .exec("UPDATE user SET site_admin = true WHERE username = 'root'")
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
         .await;
     let eve = server.verified("eve").await;
     let make = |session: String, admin: bool| {

@@ -1,27 +1,22 @@
-//! `/admin/...`: site administration, for site admins only. `AdminLayout` is the parent route.
+//! `/admin/...`: site administration, for holders of an instance role; each section needs its
+//! instance permission. `AdminLayout` is the parent route.
 
 pub mod audit;
 pub mod organization;
 pub mod organizations;
 pub mod outbox;
+pub mod roles;
 pub mod settings;
 pub mod user;
 pub mod users;
 
 use crate::api::admin::admin_check;
 use crate::components::loading::loading;
+use crate::domain::instance_permission::ADMIN_SECTIONS;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
-
-const SECTIONS: [(&str, &str); 5] = [
-    ("/admin/users", "Users"),
-    ("/admin/organizations", "Organizations"),
-    ("/admin/settings", "Settings"),
-    ("/admin/outbox", "Outbox"),
-    ("/admin/audit", "Audit log"),
-];
 
 /// The page title for an admin path: the section's name, or the singular on a detail page.
 fn title_for(path: &str) -> &'static str {
@@ -29,6 +24,8 @@ fn title_for(path: &str) -> &'static str {
     match (parts.next(), parts.next()) {
         (None | Some("users"), None) => "Users",
         (Some("users"), Some(_)) => "User",
+        (Some("roles"), None) => "Instance roles",
+        (Some("roles"), Some(_)) => "Instance role",
         (Some("organizations"), None) => "Organizations",
         (Some("organizations"), Some(_)) => "Organization",
         (Some("settings"), _) => "Instance settings",
@@ -38,9 +35,10 @@ fn title_for(path: &str) -> &'static str {
     }
 }
 
-/// `/admin`: the frame of every admin page — the section tabs around the routed page in the
-/// `<Outlet/>`, or a clear refusal for anyone who is not a site admin (checked once for all
-/// admin pages; the server refuses every admin call on its own too).
+/// `/admin`: the frame of every admin page — the tabs of the sections the caller's instance
+/// role opens around the routed page in the `<Outlet/>`, or a clear refusal for anyone without
+/// an instance role (checked once for all admin pages; the server refuses every admin call
+/// on its own too, by its permission).
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let location = use_location();
@@ -55,12 +53,15 @@ pub fn AdminLayout() -> impl IntoView {
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match allowed.await {
-                        Ok(()) => {
+                        Ok(mine) => {
                             view! {
                                 <nav class="tabs" aria-label="Site administration">
-                                    {SECTIONS
+                                    {ADMIN_SECTIONS
                                         .iter()
-                                        .map(|(href, label)| {
+                                        .filter(|(_, _, needs)| {
+                                            mine.iter().any(|p| p == needs.id())
+                                        })
+                                        .map(|(href, label, _)| {
                                             let current = move || {
                                                 location
                                                     .pathname
@@ -96,9 +97,9 @@ fn NotAllowed(error: AppError) -> impl IntoView {
     view! {
         <p class="notice notice--error" role="alert">
             {if signed_out {
-                "Sign in as a site administrator to see this page."
+                "Sign in as an administrator to see this page."
             } else {
-                "Not allowed: only site administrators can open the administration pages."
+                "Not allowed: only holders of an instance role (such as Site admin) can open the administration pages."
             }}
         </p>
         {signed_out

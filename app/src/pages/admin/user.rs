@@ -1,18 +1,21 @@
 use crate::api::admin::{
-    DeleteUser, DisableUserTwoFactor, ResetUserPassword, SetUserFlag, get_user,
-    take_password_reveal,
+    DeleteUser, DisableUserTwoFactor, ResetUserPassword, SetUserFlag, SetUserInstanceRole,
+    admin_check, get_user, take_password_reveal,
 };
+use crate::api::instance_roles::list_instance_roles;
 use crate::components::confirm_step::ConfirmStep;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, submission_error};
 use crate::components::loading::loading;
 use crate::domain::admin::AdminUser;
 use crate::domain::day;
+use crate::domain::role::RoleInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// `/admin/users/{username}`: one account and what a site admin can do to it.
+/// `/admin/users/{username}`: one account and what the caller's instance role lets them do
+/// to it (the server decides again on every action).
 #[component]
 pub fn AdminUserPage() -> impl IntoView {
     let params = use_params_map();
@@ -20,6 +23,7 @@ pub fn AdminUserPage() -> impl IntoView {
     let flag = ServerAction::<SetUserFlag>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
     let two_factor = ServerAction::<DisableUserTwoFactor>::new();
+    let role = ServerAction::<SetUserInstanceRole>::new();
     let user = Resource::new(
         move || {
             (
@@ -27,10 +31,13 @@ pub fn AdminUserPage() -> impl IntoView {
                 flag.version().get(),
                 reset.version().get(),
                 two_factor.version().get(),
+                role.version().get(),
             )
         },
         |(name, ..)| get_user(name),
     );
+    let mine = Resource::new(|| (), |_| admin_check());
+    let roles = Resource::new(|| (), |_| list_instance_roles());
     let reveal = Resource::new(move || username.get(), take_password_reveal);
     view! {
         <Title text="User" />
@@ -40,6 +47,8 @@ pub fn AdminUserPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let from_cookie = reveal.await.ok().flatten();
+                let mine = mine.await.unwrap_or_default();
+                let roles = roles.await.unwrap_or_default();
                 match user.await {
                     Err(err) if err.status() == 404 => {
                         view! {
@@ -58,7 +67,13 @@ pub fn AdminUserPage() -> impl IntoView {
                             .into_any()
                     }
                     Ok(user) => {
-                        view! { <UserBody user from_cookie flag reset two_factor /> }.into_any()
+                        let actions = Actions {
+                            flag,
+                            reset,
+                            two_factor,
+                            role,
+                        };
+                        view! { <UserBody user from_cookie actions mine roles /> }.into_any()
                     }
                 }
             })}
@@ -66,14 +81,31 @@ pub fn AdminUserPage() -> impl IntoView {
     }
 }
 
+/// The page's actions, whose results refresh the user.
+#[derive(Clone, Copy)]
+struct Actions {
+    flag: ServerAction<SetUserFlag>,
+    reset: ServerAction<ResetUserPassword>,
+    two_factor: ServerAction<DisableUserTwoFactor>,
+    role: ServerAction<SetUserInstanceRole>,
+}
+
+/// The user and the sections the caller's instance permissions (`mine`) open.
 #[component]
 fn UserBody(
     user: AdminUser,
     from_cookie: Option<String>,
-    flag: ServerAction<SetUserFlag>,
-    reset: ServerAction<ResetUserPassword>,
-    two_factor: ServerAction<DisableUserTwoFactor>,
+    actions: Actions,
+    mine: Vec<String>,
+    roles: Vec<RoleInfo>,
 ) -> impl IntoView {
+    let Actions {
+        flag,
+        reset,
+        two_factor,
+        role,
+    } = actions;
+    let can = |permission: &str| mine.iter().any(|p| p == permission);
     let name = user.user.username.clone();
     let flag_error = submission_error(flag);
     let reset_error = submission_error(reset);
@@ -102,9 +134,59 @@ fn UserBody(
     };
     let u = user.user.clone();
     let (name_reset, name_2fa, name_delete) = (name.clone(), name.clone(), name.clone());
+    let role_title = u.instance_role.as_ref().map(|r| {
+        roles
+            .iter()
+            .find(|info| &info.name == r)
+            .map(|info| info.title.clone())
+            .unwrap_or_else(|| r.clone())
+    });
+    let role_form = can("users.update").then(|| {
+        view! {
+            <InstanceRoleForm
+                action=role
+                username=name.clone()
+                current=u.instance_role.clone()
+                roles=roles.clone()
+            />
+        }
+    });
+    let status = can("users.deactivate")
+        .then(|| {
+            view! {
+                <h3>"Access"</h3>
+                <FormError error=flag_error />
+                <div class="actions-row">
+                    {if u.active {
+                        flag_button("deactivate", "Deactivate", true).into_any()
+                    } else {
+                        flag_button("activate", "Activate", false).into_any()
+                    }}
+                </div>
+                <p class="muted small">
+                    "Deactivating ends access at once (sessions and tokens stop working); memberships and data stay."
+                </p>
+            }
+        });
+    let password_reset = can("users.reset_password").then(|| {
+        view! {
+            <h3>"Password"</h3>
+            <FormError error=reset_error />
+            <ActionForm action=reset>
+                <input type="hidden" name="username" value=name_reset />
+                <button type="submit" class="button--secondary">
+                    "Reset password"
+                </button>
+            </ActionForm>
+            {u
+                .two_factor_enabled
+                .then(|| view! { <TwoFactorOff action=two_factor username=name_2fa.clone() /> })}
+        }
+    });
+    let delete = can("users.delete").then(|| view! { <DeleteUserSection username=name_delete /> });
     view! {
         <h2>{u.username.clone()}</h2>
-        <UserFacts user=user.clone() />
+        <UserFacts user=user.clone() role_title />
         {move || {
             password()
                 .map(|p| {
@@ -131,35 +213,55 @@ fn UserBody(
                     }
                 })
         }}
-        <h3>"Access"</h3>
-        <FormError error=flag_error />
-        <div class="actions-row">
-            {if u.active {
-                flag_button("deactivate", "Deactivate", true).into_any()
-            } else {
-                flag_button("activate", "Activate", false).into_any()
-            }}
-            {if u.site_admin {
-                flag_button("revoke_admin", "Remove site admin", true).into_any()
-            } else {
-                flag_button("grant_admin", "Make site admin", false).into_any()
-            }}
-        </div>
-        <p class="muted small">
-            "Deactivating ends access at once (sessions and tokens stop working); memberships and data stay."
-        </p>
-        <h3>"Password"</h3>
-        <FormError error=reset_error />
-        <ActionForm action=reset>
-            <input type="hidden" name="username" value=name_reset />
+        {role_form}
+        {status}
+        {password_reset}
+        {delete}
+    }
+}
+
+/// Giving the user an instance role, or taking theirs away.
+#[component]
+fn InstanceRoleForm(
+    action: ServerAction<SetUserInstanceRole>,
+    username: String,
+    current: Option<String>,
+    roles: Vec<RoleInfo>,
+) -> impl IntoView {
+    let error = submission_error(action);
+    let current = current.unwrap_or_default();
+    view! {
+        <h3>"Instance role"</h3>
+        <ActionForm action=action attr:class="inline-form">
+            <FormError error />
+            <input type="hidden" name="username" value=username />
+            <div class="field">
+                <label for="instance-role">"Instance role"</label>
+                <select id="instance-role" name="instance_role">
+                    <option value="" selected=current.is_empty()>
+                        "None"
+                    </option>
+                    {roles
+                        .into_iter()
+                        .map(|r| {
+                            let selected = r.name == current;
+                            view! {
+                                <option value=r.name.clone() selected=selected>
+                                    {r.title.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <FieldError error field="instance_role" />
+            </div>
             <button type="submit" class="button--secondary">
-                "Reset password"
+                "Save role"
             </button>
         </ActionForm>
-        {u
-            .two_factor_enabled
-            .then(|| view! { <TwoFactorOff action=two_factor username=name_2fa.clone() /> })}
-        <DeleteUserSection username=name_delete />
+        <p class="muted small">
+            "An instance role opens the site administration. You can give only roles that carry nothing you do not hold."
+        </p>
     }
 }
 
@@ -200,7 +302,7 @@ fn DeleteUserSection(username: String) -> impl IntoView {
 
 /// What the admin page says about a user: address, name, status, roles, dates.
 #[component]
-fn UserFacts(user: AdminUser) -> impl IntoView {
+fn UserFacts(user: AdminUser, role_title: Option<String>) -> impl IntoView {
     let u = user.user;
     view! {
         <dl class="facts">
@@ -226,8 +328,8 @@ fn UserFacts(user: AdminUser) -> impl IntoView {
                 <dd>{if u.active { "Active" } else { "Deactivated" }}</dd>
             </div>
             <div>
-                <dt>"Site admin"</dt>
-                <dd>{if u.site_admin { "Yes" } else { "No" }}</dd>
+                <dt>"Instance role"</dt>
+                <dd>{role_title.unwrap_or_else(|| "None".into())}</dd>
             </div>
             <div>
                 <dt>"Two-factor"</dt>

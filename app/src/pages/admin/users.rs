@@ -1,8 +1,10 @@
 use crate::api::admin::{CreateUser, list_users};
+use crate::api::instance_roles::list_instance_roles;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::admin::AdminUser;
 use crate::domain::day;
 use crate::domain::percent::encode;
+use crate::domain::role::RoleInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,16 +26,22 @@ pub fn AdminUsersPage() -> impl IntoView {
             (
                 param("query"),
                 param("status"),
-                param("site_admin"),
+                param("instance_role"),
                 param("cursor"),
                 create.version().get(),
             )
         },
-        |(q, status, admin, cursor, _)| list_users(q, status, admin.map(|a| a == "true"), cursor),
+        |(q, status, role, cursor, _)| list_users(q, status, None, role, cursor),
     );
+    let roles = Resource::new(|| (), |_| list_instance_roles());
     view! {
         <Title text="Users" />
-        <SearchForm />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let roles = roles.await.unwrap_or_default();
+                view! { <SearchForm roles /> }
+            })}
+        </Suspense>
         <Suspense fallback=|| {
             view! {
                 <p class="muted" role="status">
@@ -60,7 +68,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                             .clone()
                             .map(|cursor| {
                                 let mut href = format!("/admin/users?cursor={}", encode(&cursor));
-                                for key in ["query", "status", "site_admin"] {
+                                for key in ["query", "status", "instance_role"] {
                                     if let Some(v) = param(key) {
                                         href.push_str(&format!("&{key}={}", encode(&v)));
                                     }
@@ -90,7 +98,7 @@ pub fn AdminUsersPage() -> impl IntoView {
 }
 
 #[component]
-fn SearchForm() -> impl IntoView {
+fn SearchForm(roles: Vec<RoleInfo>) -> impl IntoView {
     let query = use_query_map();
     let value = move |key: &str| query.read().get(key).unwrap_or_default();
     view! {
@@ -120,17 +128,25 @@ fn SearchForm() -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="user-admin">"Site admins"</label>
-                <select id="user-admin" name="site_admin">
-                    <option value="" selected=value("site_admin").is_empty()>
-                        "Everyone"
+                <label for="user-role">"Instance role"</label>
+                <select id="user-role" name="instance_role">
+                    <option value="" selected=value("instance_role").is_empty()>
+                        "Anyone"
                     </option>
-                    <option value="true" selected=value("site_admin") == "true">
-                        "Only site admins"
+                    <option value="none" selected=value("instance_role") == "none">
+                        "No instance role"
                     </option>
-                    <option value="false" selected=value("site_admin") == "false">
-                        "No site admins"
-                    </option>
+                    {roles
+                        .into_iter()
+                        .map(|r| {
+                            let selected = value("instance_role") == r.name;
+                            view! {
+                                <option value=r.name.clone() selected=selected>
+                                    {r.title.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="audit-filters__actions">
@@ -170,11 +186,12 @@ fn UsersTable(users: Vec<AdminUser>) -> impl IntoView {
                                         </a>
                                         {u
                                             .user
-                                            .site_admin
-                                            .then(|| {
+                                            .instance_role
+                                            .clone()
+                                            .map(|role| {
                                                 view! {
                                                     " "
-                                                    <span class="badge">"site admin"</span>
+                                                    <span class="badge">{role.replace('_', " ")}</span>
                                                 }
                                             })}
                                         <br />

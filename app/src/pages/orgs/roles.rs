@@ -2,8 +2,10 @@ use super::{OrgRefresh, PageError, org_param, use_org};
 use crate::api::roles::{DeleteRole, SaveRole, list_roles, preview_role, role_holders};
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::components::loading::loading;
+use crate::components::permission_picker::{PermissionList, PermissionPicker};
+use crate::components::role_preview::RolePreview;
 use crate::domain::organization::OrgView;
-use crate::domain::permission::{CATALOG, Permission, PermissionSet};
+use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::role::RoleInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -162,46 +164,14 @@ fn role_body(view: OrgView, wanted: &str, roles: Vec<RoleInfo>) -> AnyView {
 /// A role, read-only ("eye" view): its permissions grouped by area, with descriptions.
 #[component]
 fn RoleView(role: RoleInfo) -> impl IntoView {
-    let held = PermissionSet::of(role.permissions.iter().filter_map(|p| Permission::parse(p)));
-    let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
-    areas.dedup();
+    let held = PermissionSet::of_ids(&role.permissions);
     view! {
         <h2>
             {role.title.clone()} " "
             {role.builtin.then(|| view! { <span class="badge">"built-in, read-only"</span> })}
         </h2>
         <p class="muted">{role.description.clone()}</p>
-        {areas
-            .into_iter()
-            .map(|area| {
-                let entries: Vec<_> = CATALOG
-                    .iter()
-                    .filter(|e| e.area == area && held.contains(e.id))
-                    .collect();
-                (!entries.is_empty())
-                    .then(|| {
-                        view! {
-                            <h3>{area}</h3>
-                            <ul class="permission-detail">
-                                {entries
-                                    .into_iter()
-                                    .map(|e| {
-                                        view! {
-                                            <li>
-                                                <strong>{e.title}</strong>
-                                                " "
-                                                <code class="small">{e.id.id()}</code>
-                                                <br />
-                                                <span class="muted small">{e.description}</span>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })
-            })
-            .collect_view()}
+        <PermissionList held />
     }
 }
 
@@ -228,8 +198,6 @@ fn RoleEditor(view: OrgView, role: Option<RoleInfo>) -> impl IntoView {
         .unwrap_or_default();
     // What is ticked by hand; implied ones are derived.
     let chosen = RwSignal::new(initial);
-    let filter = RwSignal::new(String::new());
-    let closure = Memo::new(move |_| PermissionSet::of(chosen.get()));
     let mine = PermissionSet::of(view.permissions.iter().copied());
     let is_new = role.is_none();
     let (org_preview, original_preview) = (org.clone(), original.clone());
@@ -282,33 +250,19 @@ fn RoleEditor(view: OrgView, role: Option<RoleInfo>) -> impl IntoView {
                     value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default()
                 />
             </div>
-            <div class="field">
-                <label for="permission-search">"Find a permission"</label>
-                <input
-                    id="permission-search"
-                    type="search"
-                    placeholder="Type to narrow the list"
-                    on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
-                />
-            </div>
-            <p class="role-summary" role="status">
-                {move || {
-                    let set = closure.get();
-                    let count = set.iter().count();
-                    let by_hand = chosen.get().len();
-                    format!(
-                        "{count} permissions selected ({by_hand} ticked, {} implied).",
-                        count.saturating_sub(by_hand),
-                    )
-                }}
-            </p>
             <FieldError error field="permissions" />
-            <PermissionPicker chosen filter mine />
+            <PermissionPicker chosen mine />
             <button type="submit" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { "Saving…" } else { "Save role" }}
             </button>
         </ActionForm>
-        {(!is_new).then(|| view! { <RolePreview org=org_preview role=original_preview chosen /> })}
+        {(!is_new)
+            .then(|| {
+                let preview = Action::new(move |perms: &Vec<String>| {
+                    preview_role(org_preview.clone(), original_preview.clone(), perms.clone())
+                });
+                view! { <RolePreview chosen preview /> }
+            })}
     }
 }
 
@@ -373,192 +327,6 @@ fn DeleteRoleSection(org: String, role: String) -> impl IntoView {
                 }
                     .into_any()
             }
-        }}
-    }
-}
-
-/// The catalog as checkboxes grouped by area: a search box narrows it (`filter`), implied
-/// permissions tick and lock themselves, and what the caller does not hold (`mine`) cannot be
-/// ticked.
-#[component]
-fn PermissionPicker(
-    chosen: RwSignal<Vec<Permission>>,
-    filter: RwSignal<String>,
-    mine: PermissionSet,
-) -> impl IntoView {
-    let closure = Memo::new(move |_| PermissionSet::of(chosen.get()));
-    let implied_only = move |p: Permission| {
-        let others = chosen.get().into_iter().filter(|c| *c != p);
-        PermissionSet::of(others).contains(p) && !chosen.get().contains(&p)
-    };
-    let mut areas: Vec<&str> = CATALOG.iter().map(|e| e.area).collect();
-    areas.dedup();
-    view! {
-        {areas
-            .into_iter()
-            .map(|area| {
-                view! {
-                    <fieldset class="permission-area">
-                        <legend>{area}</legend>
-                        {CATALOG
-                            .iter()
-                            .filter(|e| e.area == area)
-                            .map(|e| {
-                                let p = e.id;
-                                let index = Permission::ALL
-                                    .iter()
-                                    .position(|x| *x == p)
-                                    .unwrap_or(0);
-                                let id = format!("perm-{}", p.id().replace('.', "-"));
-                                let beyond = !mine.contains(p);
-                                let haystack = format!(
-                                    "{} {} {} {}",
-                                    e.id.id(),
-                                    e.title,
-                                    e.description,
-                                    e.area,
-                                )
-                                    .to_lowercase();
-                                let hidden = move || {
-                                    let f = filter.get();
-                                    !f.is_empty() && !haystack.contains(&f)
-                                };
-                                let label_for = id.clone();
-                                view! {
-                                    <div class="permission-option" hidden=hidden>
-                                        <input
-                                            id=id
-                                            type="checkbox"
-                                            name=format!("permissions[{index}]")
-                                            value=p.id()
-                                            prop:checked=move || closure.get().contains(p)
-                                            checked=PermissionSet::of(chosen.get_untracked())
-                                                .contains(p)
-                                            disabled=move || beyond || implied_only(p)
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                chosen
-                                                    .update(|list| {
-                                                        list.retain(|c| *c != p);
-                                                        if on {
-                                                            list.push(p);
-                                                        }
-                                                    });
-                                            }
-                                        />
-                                        <label for=label_for>
-                                            <strong>{e.title}</strong>
-                                            " "
-                                            <code class="small">{p.id()}</code>
-                                            {move || {
-                                                implied_only(p)
-                                                    .then(|| {
-                                                        view! {
-                                                            " "
-                                                            <span class="badge">"implied"</span>
-                                                        }
-                                                    })
-                                            }}
-                                            {beyond
-                                                .then(|| {
-                                                    view! {
-                                                        " "
-                                                        <span class="badge">"you do not hold this"</span>
-                                                    }
-                                                })}
-                                            <br />
-                                            <span class="muted small">{e.description}</span>
-                                        </label>
-                                    </div>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                }
-            })
-            .collect_view()}
-    }
-}
-
-/// Before saving an existing role: who would gain or lose which permission.
-#[component]
-fn RolePreview(org: String, role: String, chosen: RwSignal<Vec<Permission>>) -> impl IntoView {
-    let preview = Action::new(move |(org, name, perms): &(String, String, Vec<String>)| {
-        preview_role(org.clone(), name.clone(), perms.clone())
-    });
-    view! {
-        <h3>"Before saving: who gains or loses what"</h3>
-        <button
-            type="button"
-            class="button--secondary"
-            on:click=move |_| {
-                let perms: Vec<String> = chosen.get().iter().map(|p| p.id().to_string()).collect();
-                preview.dispatch((org.clone(), role.clone(), perms));
-            }
-        >
-            "Preview changes"
-        </button>
-        {move || {
-            preview
-                .value()
-                .get()
-                .map(|result| match result {
-                    Err(err) => {
-                        view! {
-                            <p class="notice notice--error" role="alert">
-                                {err.message}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(p) if p.gains.is_empty() && p.losses.is_empty() => {
-                        view! {
-                            <p class="muted" role="status">
-                                "Nobody's permissions would change."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(p) => {
-                        view! {
-                            <div role="status">
-                                <ul class="preview">
-                                    {p
-                                        .gains
-                                        .into_iter()
-                                        .map(|c| {
-                                            view! {
-                                                <li>
-                                                    {format!(
-                                                        "{} gains {}",
-                                                        c.username,
-                                                        c.permissions.join(", "),
-                                                    )}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                    {p
-                                        .losses
-                                        .into_iter()
-                                        .map(|c| {
-                                            view! {
-                                                <li>
-                                                    {format!(
-                                                        "{} loses {}",
-                                                        c.username,
-                                                        c.permissions.join(", "),
-                                                    )}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                })
         }}
     }
 }

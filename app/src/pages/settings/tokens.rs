@@ -111,7 +111,7 @@ fn Tokens(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoV
     }
 }
 
-/// The "Site administration" scope box, shown to site admins only (the server checks again).
+/// The "Site administration" scope box, shown to holders of an instance role only (the server checks again).
 #[component]
 fn AdminScopeField() -> impl IntoView {
     let me = Resource::new(|| (), |_| current_user());
@@ -121,7 +121,7 @@ fn AdminScopeField() -> impl IntoView {
                 me.await
                     .ok()
                     .flatten()
-                    .filter(|u| u.site_admin)
+                    .filter(|u| !u.instance_permissions.is_empty())
                     .map(|_| {
                         view! {
                             <div class="field field--check">

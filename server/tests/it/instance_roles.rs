@@ -1,0 +1,390 @@
+//! Instance roles over the REST API (issue 16.1): the catalog, built-in and custom roles, the
+//! role given to a user, and what a help desk's session and admin-scoped token may and may
+//! not do.
+
+use crate::http::TestServer;
+use serde_json::{Value, json};
+
+async fn call(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    session: &str,
+    body: Value,
+) -> (u16, Value) {
+    let res = server.json(method, path, Some(session), &body).await;
+    let status = res.status;
+    let body = if res.text().is_empty() {
+        Value::Null
+    } else {
+        res.json()
+    };
+    (status, body)
+}
+
+#[tokio::test]
+async fn instance_roles_over_rest() {
+    let server = TestServer::start().await;
+    let root = server.signed_in("root").await;
+    server
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
+        .await;
+    let desk = server.verified("desk").await;
+    server.signed_in("bob").await;
+
+    // The catalog and the built-in roles.
+    let (status, catalog) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/instance-permissions",
+        &desk,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "users.read",
+        "users.create",
+        "users.update",
+        "users.reset_password",
+        "users.deactivate",
+        "users.delete",
+        "users.manage_credentials",
+        "instance.roles.manage",
+        "instance.settings.update",
+        "organizations.read",
+        "organizations.manage",
+        "audit.read",
+        "outbox.read",
+    ] {
+        assert!(ids.contains(&id), "{id}");
+    }
+    assert_eq!(catalog["items"][0]["scope"], "instance");
+    let (status, roles) = call(&server, "GET", "/api/v1/admin/roles", &root, json!(null)).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["site_admin", "help_desk", "auditor"]);
+    assert_eq!(roles["items"][0]["holders"], 1);
+    assert_eq!(
+        roles["items"][1]["permissions"],
+        json!(["users.read", "users.reset_password", "users.deactivate"])
+    );
+
+    // Giving a role; the account shows it.
+    let (status, user) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/desk",
+        &root,
+        json!({"instance_role": "help_desk"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["instance_role"], "help_desk");
+    assert_eq!(user["site_admin"], false);
+    let (_, account) = call(&server, "GET", "/api/v1/account", &desk, json!(null)).await;
+    assert_eq!(account["instance_role"], "help_desk");
+    assert_eq!(
+        account["instance_permissions"],
+        json!(["users.read", "users.reset_password", "users.deactivate"])
+    );
+    let (status, holders) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/roles/help_desk/holders",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!((status, holders["items"].clone()), (200, json!(["desk"])));
+    let (status, page) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/users?instance_role=help_desk",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let (_, page) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/users?instance_role=none",
+        &root,
+        json!(null),
+    )
+    .await;
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["bob"]);
+
+    // The help desk: resets a password, never grants a role, never reaches settings.
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/users/bob/reset-password",
+        &desk,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["temporary_password"].as_str().unwrap().len() >= 20);
+    for change in [
+        json!({"instance_role": "auditor"}),
+        json!({"site_admin": true}),
+        json!({"display_name": "B"}),
+    ] {
+        let (status, body) = call(
+            &server,
+            "PATCH",
+            "/api/v1/admin/users/bob",
+            &desk,
+            change.clone(),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].clone()),
+            (403, json!("forbidden")),
+            "{change}"
+        );
+    }
+    for path in [
+        "/api/v1/admin/settings",
+        "/api/v1/admin/outbox",
+        "/api/v1/admin/audit-events",
+        "/api/v1/admin/organizations",
+    ] {
+        let (status, _) = call(&server, "GET", path, &desk, json!(null)).await;
+        assert_eq!(status, 403, "{path}");
+    }
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/users/root/reset-password",
+        &desk,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/roles",
+        &desk,
+        json!({"name": "mine", "permissions": []}),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Its admin-scoped token acts with the same role, no more.
+    let (status, token) = call(
+        &server,
+        "POST",
+        "/api/v1/account/tokens",
+        &desk,
+        json!({"description": "desk script", "admin": true}),
+    )
+    .await;
+    assert_eq!(status, 201, "{token}");
+    let auth = format!("Bearer {}", token["token"].as_str().unwrap());
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let res = server
+        .request("GET", "/api/v1/admin/users", &headers, None)
+        .await;
+    assert_eq!(res.status, 200);
+    let res = server
+        .request("GET", "/api/v1/admin/settings", &headers, None)
+        .await;
+    assert_eq!(res.status, 403);
+    let body = serde_json::to_vec(&json!({"instance_role": "help_desk"})).unwrap();
+    let res = server
+        .request("PATCH", "/api/v1/admin/users/bob", &headers, Some(&body))
+        .await;
+    assert_eq!(res.status, 403);
+
+    // Custom roles: create, read, edit, preview, delete; bad input gets clear errors.
+    let (status, role) = call(&server, "POST", "/api/v1/admin/roles", &root,
+        json!({"name": "support-lead", "title": "Support lead", "permissions": ["users.deactivate", "users.update"]})).await;
+    assert_eq!(status, 201, "{role}");
+    assert_eq!(
+        role["permissions"],
+        json!(["users.read", "users.update", "users.deactivate"])
+    );
+    assert_eq!(role["builtin"], false);
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/roles",
+        &root,
+        json!({"name": "odd", "permissions": ["org.read"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("permissions"))
+    );
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/roles",
+        &root,
+        json!({"name": "support-lead", "permissions": []}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (409, json!("conflict"))
+    );
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/roles",
+        &root,
+        json!({"name": 7}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/roles/nope",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        &server,
+        "DELETE",
+        "/api/v1/admin/roles/site_admin",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/roles/auditor",
+        &root,
+        json!({"title": "x"}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, body) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!({"instance_role": "ghost"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("instance_role"))
+    );
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!({"instance_role": "support-lead"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, preview) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/roles/support-lead/preview",
+        &root,
+        json!({"permissions": ["users.update"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{preview}");
+    assert_eq!(
+        preview["losses"],
+        json!([{"username": "bob", "permissions": ["users.deactivate"]}])
+    );
+    let (status, role) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/roles/support-lead",
+        &root,
+        json!({"permissions": ["users.update"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, role["permissions"].clone()),
+        (200, json!(["users.read", "users.update"]))
+    );
+    let (status, role) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/roles/support-lead",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!((status, role["holders"].clone()), (200, json!(1)));
+    let (status, _) = call(
+        &server,
+        "DELETE",
+        "/api/v1/admin/roles/support-lead",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, bob) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(bob["instance_role"], Value::Null);
+
+    // The audit log records each change.
+    let (_, events) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/audit-events?limit=100",
+        &root,
+        json!(null),
+    )
+    .await;
+    let actions: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "admin.instance_role_created",
+        "admin.instance_role_updated",
+        "admin.instance_role_deleted",
+        "admin.user_updated",
+    ] {
+        assert!(actions.contains(&action), "{action}: {actions:?}");
+    }
+}
