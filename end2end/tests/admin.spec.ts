@@ -63,3 +63,94 @@ test('an admin creates a user who must change the temporary password, then deact
   await other.close();
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
 });
+
+test('a help-desk admin resets a password but cannot grant roles', async ({ page, browser, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
+  const desk = `${p}-desk`;
+  const bob = `${p}-bob`;
+  const visit = async (target: Page, path: string) => {
+    await target.goto(path);
+    if (js) await waitForHydration(target);
+  };
+  const create = async (name: string) => {
+    await visit(page, '/admin/users');
+    await page.getByLabel('Email').fill(`${name}@example.org`);
+    await page.getByLabel('Username (optional)').fill(name);
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const shown = page.getByLabel('Temporary password');
+    await expect(shown).toHaveValue(/^[A-Za-z0-9]{20}$/);
+    return shown.inputValue();
+  };
+
+  // The site admin creates two accounts and makes one of them the help desk.
+  await visit(page, '/login');
+  await page.getByLabel('Username or email').fill('e2e-root');
+  await page.getByLabel('Password').fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
+  const temporary = await create(desk);
+  await create(bob);
+  await visit(page, `/admin/users/${desk}`);
+  await page.getByLabel('Instance role').selectOption({ label: 'Help desk' });
+  await page.getByRole('button', { name: 'Save role' }).click();
+  await expect(page.locator('.facts')).toContainText('Help desk');
+  await visit(page, '/admin/roles');
+  if (js) await expectAccessible(page);
+  await expect(page.getByRole('row', { name: /Help desk/ })).toBeVisible();
+  await visit(page, '/admin/roles/help_desk');
+  await expect(page.getByText('Reset passwords and two-factor')).toBeVisible();
+  await expect(page.getByText('Change instance settings')).toHaveCount(0);
+
+  // The help desk signs in (choosing their own password first).
+  const other = await browser.newContext({ javaScriptEnabled: js, baseURL });
+  const them = await other.newPage();
+  await visit(them, '/login');
+  await them.getByLabel('Username or email').fill(desk);
+  await them.getByLabel('Password').fill(temporary);
+  await them.getByRole('button', { name: 'Sign in' }).click();
+  await expect(them).toHaveURL(/\/settings\/password\?required=1/);
+  if (js) await waitForHydration(them);
+  await them.getByLabel('Current password').fill(temporary);
+  await them.getByLabel('New password', { exact: true }).fill(CHOSEN);
+  await them.getByLabel('New password, again').fill(CHOSEN);
+  await them.getByRole('button', { name: 'Change password' }).click();
+  await expect(them.getByText('Your password was changed.')).toBeVisible();
+
+  // Their administration shows only what the role opens.
+  await visit(them, '/admin/users');
+  const tabs = them.getByRole('navigation', { name: 'Site administration' });
+  await expect(tabs.getByRole('link', { name: 'Users' })).toBeVisible();
+  await expect(tabs.getByRole('link', { name: 'Settings' })).toHaveCount(0);
+  await expect(tabs.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
+  if (js) await expectAccessible(them);
+
+  // They reset bob's password: the temporary one is shown once.
+  await visit(them, `/admin/users/${bob}`);
+  await expect(them.getByRole('button', { name: 'Save role' })).toHaveCount(0);
+  await them.getByRole('button', { name: 'Reset password' }).click();
+  await expect(them.getByLabel('Temporary password')).toHaveValue(/^[A-Za-z0-9]{20}$/);
+
+  // Granting a role is refused by the server too, on every path.
+  const res = await them.request.patch(`/api/v1/admin/users/${bob}`, {
+    data: { instance_role: 'auditor' },
+    headers: { Origin: new URL(baseURL ?? '').origin },
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.message).toContain('users.update');
+  const res2 = await them.request.patch(`/api/v1/admin/users/${bob}`, {
+    data: { site_admin: true },
+    headers: { Origin: new URL(baseURL ?? '').origin },
+  });
+  expect(res2.status()).toBe(403);
+
+  // A site admin is beyond their reach, and the settings are closed to them.
+  await visit(them, '/admin/users/e2e-root');
+  await them.getByRole('button', { name: 'Reset password' }).click();
+  await expect(them.getByText('holds instance permissions you do not have')).toBeVisible();
+  await visit(them, '/admin/settings');
+  await expect(them.getByText('instance.settings.update')).toBeVisible();
+  await other.close();
+  expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
+});

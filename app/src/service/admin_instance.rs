@@ -7,6 +7,7 @@
 //! `open`/`invite_only`/`closed`.
 
 use super::audit_entry::entry;
+use super::instance_rulebook::InstanceCheck;
 use super::principal::Principal;
 use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
 use crate::domain::admin::{NewOwner, SettingsUpdate};
@@ -48,7 +49,7 @@ pub async fn update_settings(
     change: &SettingsUpdate,
     now: DateTime<Utc>,
 ) -> Result<InstanceSettings, AppError> {
-    principal.instance(InstancePermission::InstanceSettingsUpdate)?;
+    let check = InstanceCheck::of(principal.instance(InstancePermission::InstanceSettingsUpdate)?);
     let mut row = store::settings::get(db).await?;
     let before = to_dto(&row);
     if let Some(mode) = &change.signup_mode {
@@ -106,11 +107,13 @@ pub async fn update_settings(
         json!({ "from": before, "to": after }),
         now,
     );
-    store::settings::update(db, &row, &audit).await?;
+    store::settings::update(db, &row, &check.seen(), &audit).await?;
     Ok(after)
 }
 
-/// The outbox, newest first. Needs `outbox.read`.
+/// The outbox, newest first. Needs `outbox.read`. Links are never shown, not even in messages
+/// still waiting to be sent: they carry single-use secrets (invitations, email verification)
+/// that would let the reader act as the recipient.
 pub async fn outbox(
     db: &Db,
     principal: &Principal,
@@ -145,7 +148,7 @@ pub async fn outbox(
                 id: r.id,
                 recipient: r.recipient,
                 subject: r.subject,
-                body: r.body,
+                body: super::mail::redact_links(&r.body),
                 kind: r.kind,
                 status: r.status,
                 attempts: u32::try_from(r.attempts).unwrap_or(0),
@@ -214,6 +217,7 @@ pub async fn add_owner(
 ) -> Result<(), AppError> {
     let admin = principal.instance(InstancePermission::OrganizationsManage)?;
     let (admin_id, admin_name) = (admin.user_id(), admin.username());
+    let check = InstanceCheck::of(admin);
     let row = org_row(db, org).await?;
     let user = store::users::by_login(db, &input.username.trim().to_lowercase())
         .await?
@@ -228,7 +232,8 @@ pub async fn add_owner(
         now,
     );
     let owners =
-        store::memberships::make_owner(db, &row.id, &user.id, admin_id, now, &audit).await?;
+        store::memberships::make_owner(db, &row.id, &user.id, admin_id, &check.seen(), now, &audit)
+            .await?;
     let body = format!(
         "Site administrator {admin_name} made {user} an owner of the organization {org} on Gatehouse, \
          because it had no active owner.\n\nIf you did not expect this, contact your site administrators.",

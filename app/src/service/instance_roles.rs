@@ -55,6 +55,22 @@ fn parse_permissions(ids: &[String]) -> Result<Vec<String>, AppError> {
     Ok(out)
 }
 
+/// A custom role's title: at most 100 characters, and never a built-in role's title (it would
+/// pass for that role in the role picker and the audit log).
+fn title(input: Option<&str>) -> Result<String, AppError> {
+    let value = text(input, "title", 100)?;
+    if BuiltinInstanceRole::ALL
+        .iter()
+        .any(|r| r.title().eq_ignore_ascii_case(&value))
+    {
+        return Err(AppError::validation(
+            "title",
+            "That is the title of a built-in role; choose another.",
+        ));
+    }
+    Ok(value)
+}
+
 fn text(input: Option<&str>, field: &str, max: usize) -> Result<String, AppError> {
     let value = input.map(str::trim).unwrap_or_default();
     if value.chars().count() > max {
@@ -162,7 +178,8 @@ pub async fn create(
 ) -> Result<RoleInfo, AppError> {
     let check = InstanceCheck::of(principal.instance(InstancePermission::InstanceRolesManage)?);
     let name = Slug::parse(&input.name, "name")?;
-    if BuiltinInstanceRole::parse(name.as_str()).is_some() {
+    // `site-admin` would pass for `site_admin` in a list.
+    if BuiltinInstanceRole::parse(&name.as_str().replace('-', "_")).is_some() {
         return Err(AppError::conflict(
             ErrorCode::Conflict,
             "That is the name of a built-in instance role.",
@@ -179,7 +196,7 @@ pub async fn create(
     check.within(InstancePermissionSet::of_ids(&permissions))?;
     let row = InstanceRoleRow {
         name: name.as_str().to_string(),
-        title: text(input.title.as_deref(), "title", 100)?,
+        title: title(input.title.as_deref())?,
         description: text(input.description.as_deref(), "description", 500)?,
         permissions,
     };
@@ -216,7 +233,7 @@ pub async fn update(
     let row = InstanceRoleRow {
         name: current.name.clone(),
         title: match &change.title {
-            Some(t) => text(Some(t), "title", 100)?,
+            Some(t) => title(Some(t))?,
             None => current.title.clone(),
         },
         description: match &change.description {
@@ -230,7 +247,10 @@ pub async fn update(
         "admin.instance_role_updated",
         format!("instance_role:{}", row.name),
         None,
-        json!({ "from": current.permissions, "to": row.permissions }),
+        json!({
+            "from": { "title": current.title, "description": current.description, "permissions": current.permissions },
+            "to": { "title": row.title, "description": row.description, "permissions": row.permissions },
+        }),
         now,
     );
     store::instance_roles::update(db, &row, &current.permissions, &check.seen(), now, &audit)

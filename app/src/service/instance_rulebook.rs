@@ -78,7 +78,8 @@ impl<'a> InstanceCheck<'a> {
     /// permissions) for the transaction to confirm.
     pub fn of(admin: InstanceAdmin<'a>) -> Self {
         let standing = admin.standing();
-        let mut seen = InstanceSeen::new(admin.user_id(), standing.role.as_deref());
+        let mut seen =
+            InstanceSeen::new(admin.user_id(), standing.role.as_deref(), admin.token_id());
         if let (Some(role), Some(stored)) = (&standing.role, &standing.stored) {
             seen.saw_role(role, stored);
         }

@@ -107,8 +107,8 @@ pub async fn deliver_due(
     Ok(sent)
 }
 
-/// What replaces a link in a sent message's stored body.
-pub const LINK_REMOVED: &str = "[link removed once sent]";
+/// What replaces a link in a sent message's stored body, and in any message the outbox shows.
+pub const LINK_REMOVED: &str = "[link hidden: it works once, for the recipient only]";
 
 /// `body` with every `http://` or `https://` link (up to the next whitespace) replaced by
 /// [`LINK_REMOVED`].

@@ -259,6 +259,11 @@ impl InstanceAdmin<'_> {
     pub fn standing(&self) -> &InstanceStanding {
         &self.0.instance
     }
+
+    /// The admin-scoped user token the request came with; none for a session.
+    pub fn token_id(&self) -> Option<&TokenId> {
+        self.0.token.as_ref().map(|t| &t.token_id)
+    }
 }
 
 /// What a caller's resolution read about the organization the request names (a REST path's

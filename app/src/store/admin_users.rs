@@ -1,8 +1,8 @@
 //! Site administration of users: the paged list, flags, temporary passwords, deletion.
 //!
 //! Invariants (checked inside the writing transaction):
-//! - The instance keeps at least one active site admin: every write that deactivates, demotes
-//!   or deletes a site admin rewrites `admin_guard:main`, so two such writes conflict and the
+//! - The instance keeps at least one active holder of the Site admin role: every write that
+//!   deactivates, demotes or deletes one rewrites `admin_guard:main`, so two such writes conflict and the
 //!   retried one sees the other's result (`last_site_admin`).
 //! - A user who is the last owner of an organization, or owns projects, is not deleted.
 //! - Deactivating a user ends their sessions (a reactivated user signs in again; their
@@ -120,12 +120,12 @@ pub async fn one(db: &Db, user_id: &UserId) -> Result<Option<AdminUserRow>, Stor
     Ok(rows.into_iter().next())
 }
 
-/// Refuses (inside a transaction) when `$u` is an active site admin and no other active site
-/// admin exists; rewrites the guard record either way.
+/// Refuses (inside a transaction) when `$u` (read as `$target`) is an active holder of the
+/// Site admin role and no other active holder exists; rewrites the guard record either way.
 const LAST_ADMIN_GUARD: &str = "
     UPSERT admin_guard:main SET n += 1;
-    IF $target.site_admin AND $target.active
-       AND count(SELECT VALUE id FROM user WHERE site_admin = true AND active = true AND id != $u) = 0 {
+    IF $target.instance_role = 'site_admin' AND $target.active
+       AND count(SELECT VALUE id FROM user WHERE instance_role = 'site_admin' AND active = true AND id != $u) = 0 {
         THROW 'last_site_admin'
     };";
 
@@ -152,7 +152,7 @@ pub async fn set_flags(
         "BEGIN TRANSACTION;
          {INSTANCE_GUARD}
          LET $u = type::record('user', $id);
-         LET $target = (SELECT site_admin, active FROM ONLY $u);
+         LET $target = (SELECT instance_role, active FROM ONLY $u);
          IF $target = NONE {{ THROW 'not_found' }};
          IF $active = false OR ($set_role AND $role != 'site_admin') {{ {LAST_ADMIN_GUARD} }};
          IF $active != NONE {{ UPDATE $u SET active = $active }};
@@ -242,7 +242,7 @@ pub async fn delete(
         "BEGIN TRANSACTION;
          {INSTANCE_GUARD}
          LET $u = type::record('user', $id);
-         LET $target = (SELECT site_admin, active, username, email FROM ONLY $u);
+         LET $target = (SELECT instance_role, active, username, email FROM ONLY $u);
          IF $target = NONE {{ THROW 'not_found' }};
          {LAST_ADMIN_GUARD}
          IF count(SELECT VALUE id FROM project WHERE owner = $u) > 0 {{ THROW 'user_owns_projects' }};

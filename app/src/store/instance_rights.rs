@@ -7,13 +7,13 @@
 //! a custom role or promote the target. Every such write binds an [`InstanceSeen`] as
 //! `$instance` and runs [`INSTANCE_GUARD`] inside its transaction, before writing:
 //!
-//! - the caller is still active and still holds the instance role the check saw
-//!   (`rights_changed` otherwise);
+//! - the caller is still active and still holds the instance role the check saw, and the
+//!   admin-scoped token they came with (if any) is not revoked (`rights_changed` otherwise);
 //! - each custom instance role the check relied on (the caller's, the target's, the one
 //!   given) still carries the permissions it saw, and each target still holds the role the
 //!   check saw (`role_changed`).
 
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TokenId, UserId};
 use surrealdb::types::SurrealValue;
 
 /// The standing an instance rights check relied on: the proof a guarded write takes. Only
@@ -24,6 +24,8 @@ pub struct InstanceSeen {
     caller: UserId,
     /// The caller's instance role as the check saw it.
     caller_role: Option<String>,
+    /// The admin-scoped user token the caller came with, if any (it must not be revoked).
+    caller_token: Option<TokenId>,
     roles: Vec<InstanceRoleSeen>,
     targets: Vec<TargetSeen>,
 }
@@ -41,11 +43,13 @@ struct TargetSeen {
 }
 
 impl InstanceSeen {
-    /// A check by `caller`, who held `role`, that has seen nothing else yet.
-    pub fn new(caller: &UserId, role: Option<&str>) -> Self {
+    /// A check by `caller`, who held `role` (and came with `token`, if any), that has seen
+    /// nothing else yet.
+    pub fn new(caller: &UserId, role: Option<&str>, token: Option<&TokenId>) -> Self {
         InstanceSeen {
             caller: caller.clone(),
             caller_role: role.map(str::to_string),
+            caller_token: token.cloned(),
             roles: Vec::new(),
             targets: Vec::new(),
         }
@@ -77,6 +81,10 @@ pub const INSTANCE_GUARD: &str = "
      LET $instance_caller = (SELECT instance_role, active FROM ONLY type::record('user', $instance.caller));
      IF $instance_caller = NONE OR !$instance_caller.active
          OR $instance_caller.instance_role != $instance.caller_role {
+         THROW 'rights_changed'
+     };
+     IF $instance.caller_token != NONE
+         AND (SELECT VALUE revoked_at FROM ONLY type::record('api_token', $instance.caller_token)) != NONE {
          THROW 'rights_changed'
      };
      FOR $seen IN $instance.roles {

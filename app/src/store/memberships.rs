@@ -13,6 +13,7 @@
 //!   transferred.
 
 use super::checked::checked;
+use super::instance_rights::{INSTANCE_GUARD, InstanceSeen};
 use super::organizations::MEMBER_COPY;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
@@ -287,11 +288,13 @@ pub async fn make_owner(
     org_id: &OrgId,
     user_id: &UserId,
     admin_id: &UserId,
+    seen: &InstanceSeen,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<Vec<String>, Guard> {
     let query = format!(
         "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
          LET $org = type::record('organization', $org_key);
          LET $user = type::record('user', $user_key);
          LET $owners = (SELECT VALUE user FROM membership WHERE org = $org AND role = 'owner');
@@ -311,6 +314,7 @@ pub async fn make_owner(
         .bind("org_key", org_id.to_string())
         .bind("user_key", user_id.to_string())
         .bind("admin_key", admin_id.to_string())
+        .bind("instance", seen.clone())
         .bind("now", now)
         .returning::<Vec<String>>()
         .await

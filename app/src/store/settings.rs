@@ -1,6 +1,7 @@
 //! Instance settings: the one record `setting:instance`.
 
 use super::checked::checked;
+use super::instance_rights::{INSTANCE_GUARD, InstanceSeen};
 use super::{Db, StoreError};
 use super::{Guard, Write};
 use surrealdb::types::SurrealValue;
@@ -29,28 +30,31 @@ pub(super) fn present(settings: Option<SettingsRow>) -> Result<SettingsRow, Stor
 }
 
 /// Replaces the instance settings; audited in the same transaction.
+/// Replaces the settings, if the administrator's check (`seen`) still holds.
 pub async fn update(
     db: &Db,
     settings: &SettingsRow,
+    seen: &InstanceSeen,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
-    Write::audited(
-        db,
+    let query = format!(
         "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
          UPDATE setting:instance SET signup_mode = $signup_mode,
              require_two_factor = $require_two_factor,
              session_idle_minutes = $session_idle_minutes,
              session_max_hours = $session_max_hours, token_max_days = $token_max_days;
-         COMMIT TRANSACTION;",
-        audit,
-    )
-    .bind("signup_mode", settings.signup_mode.clone())
-    .bind("require_two_factor", settings.require_two_factor)
-    .bind("session_idle_minutes", settings.session_idle_minutes)
-    .bind("session_max_hours", settings.session_max_hours)
-    .bind("token_max_days", settings.token_max_days)
-    .run()
-    .await?;
+         COMMIT TRANSACTION;"
+    );
+    Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
+        .bind("signup_mode", settings.signup_mode.clone())
+        .bind("require_two_factor", settings.require_two_factor)
+        .bind("session_idle_minutes", settings.session_idle_minutes)
+        .bind("session_max_hours", settings.session_max_hours)
+        .bind("token_max_days", settings.token_max_days)
+        .run()
+        .await?;
     Ok(())
 }
 

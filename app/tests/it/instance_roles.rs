@@ -239,6 +239,17 @@ async fn custom_roles_carry_only_what_their_maker_holds_and_apply_at_once() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
+    // Nothing passes for a built-in role: not its name with a hyphen, nor its title.
+    let err = instance_roles::create(&db, &root, &new_role("site-admin", &[]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    let mut lookalike = new_role("lookalike", &[]);
+    lookalike.title = Some("site ADMIN".into());
+    let err = instance_roles::create(&db, &root, &lookalike, now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("title"));
     // Built-in names are not even valid custom names (no underscore in a name).
     let err = instance_roles::create(&db, &root, &new_role("help_desk", &[]), now)
         .await

@@ -102,13 +102,16 @@ pub async fn update_user(
     ))
 }
 
-/// A new temporary password; the user's sessions end.
+/// A new temporary password; the user's sessions end. Needs `users.reset_password`, and an
+/// instance role carrying everything the user's does.
+///
+/// Refusals: 409: `self_action`, or your role or theirs changed meanwhile.
 #[utoipa::path(
     post, path = "/admin/users/{username}/reset-password", tag = "admin",
     params(UserPath),
     responses(
         (status = 200, description = "The temporary password (shown once)", body = TemporaryPassword),
-        NotAuthenticated, NoInstancePermission, NotFound
+        NotAuthenticated, NoInstancePermission, NotFound, Conflict
     )
 )]
 pub async fn reset_password(

@@ -5,7 +5,7 @@ use super::ApiJson;
 use super::caller::Caller;
 use super::paths::InstanceRolePath;
 use super::refusals::{
-    Conflict, Invalid, Malformed, NoInstancePermission, NotAuthenticated, NotFound,
+    Conflict, Forbidden, Invalid, Malformed, NoInstancePermission, NotAuthenticated, NotFound,
 };
 use app::domain::organization::Page;
 use app::domain::permission::CatalogEntry;
@@ -24,7 +24,7 @@ use axum::http::StatusCode;
     tag = "admin",
     responses(
         (status = 200, description = "Every instance permission", body = Page<CatalogEntry>),
-        NotAuthenticated
+        NotAuthenticated, Forbidden
     )
 )]
 pub async fn catalog(Caller(principal): Caller) -> Result<ApiJson<Page<CatalogEntry>>, AppError> {
