@@ -268,6 +268,11 @@ pub fn App() -> impl IntoView {
                                 ssr=SsrMode::Async
                             />
                             <Route
+                                path=StaticSegment("batch")
+                                view=lazy::AdminBatch::page()
+                                ssr=SsrMode::Async
+                            />
+                            <Route
                                 path=StaticSegment("roles")
                                 view=lazy::AdminRoles::page()
                                 ssr=SsrMode::Async

@@ -154,3 +154,58 @@ test('a help-desk admin resets a password but cannot grant roles', async ({ page
   await other.close();
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
 });
+
+test('a batch of five accounts is created at once with their passwords', async ({ page, browser, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
+  const visit = async (target: Page, path: string) => {
+    await target.goto(path);
+    if (js) await waitForHydration(target);
+  };
+  await visit(page, '/login');
+  await page.getByLabel('Username or email').fill('e2e-root');
+  await page.getByLabel('Password').fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
+
+  await visit(page, '/admin/users');
+  await page.getByRole('link', { name: 'Create several accounts at once' }).click();
+  await expect(page).toHaveURL(/\/admin\/batch$/);
+  if (js) await waitForHydration(page);
+  if (js) await expectAccessible(page);
+  const names = [1, 2, 3, 4, 5].map((n) => `${p}-batch${n}`);
+  const lines = names.map((n, i) => (i === 1 ? `${n}@example.org, ${n}-chosen` : `${n}@example.org`));
+  lines.splice(2, 0, 'not an address');
+  await page.getByLabel('Email addresses').fill(lines.join('\n'));
+  await page.getByRole('button', { name: 'Create accounts' }).click();
+
+  const outcome = page.getByRole('status').filter({ hasText: 'accounts created' });
+  await expect(outcome).toContainText('5 accounts created, 1 line refused.');
+  await expect(outcome.getByRole('row')).toHaveCount(6);
+  await expect(outcome.getByText('Line 3:')).toBeVisible();
+  await expect(page.getByRole('link', { name: `${names[1]}-chosen` })).toBeVisible();
+  const download = page.getByRole('link', { name: 'Download as CSV' });
+  const csv = decodeURIComponent((await download.getAttribute('href')) ?? '');
+  expect(csv).toContain('username,email,temporary_password');
+  expect(csv.split('\r\n').filter((l) => l.includes('example.org'))).toHaveLength(5);
+  const first = await outcome.getByLabel(`Temporary password of ${names[0]}`).inputValue();
+  expect(first).toMatch(/^[A-Za-z0-9]{20}$/);
+  expect(csv).toContain(first);
+  if (js) await expectAccessible(page);
+
+  // Shown once: the page opened again has no passwords.
+  await visit(page, '/admin/batch');
+  await expect(page.getByText('accounts created')).toHaveCount(0);
+
+  // The first account signs in with its temporary password and must choose its own.
+  const other = await browser.newContext({ javaScriptEnabled: js, baseURL });
+  const them = await other.newPage();
+  await visit(them, '/login');
+  await them.getByLabel('Username or email').fill(names[0]);
+  await them.getByLabel('Password').fill(first);
+  await them.getByRole('button', { name: 'Sign in' }).click();
+  await expect(them).toHaveURL(/\/settings\/password\?required=1/);
+  await other.close();
+  expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
+});

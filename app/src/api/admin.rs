@@ -1,7 +1,8 @@
 //! Site administration for the pages.
 
 use crate::domain::admin::{
-    AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
+    AdminOrganization, AdminUser, BatchResult, CreatedUser, InstanceSettings, OutboxMessage,
+    TemporaryPassword,
 };
 use crate::domain::organization::Page;
 use crate::error::AppError;
@@ -58,34 +59,142 @@ pub async fn get_user(username: String) -> Result<AdminUser, AppError> {
     .await
 }
 
+/// The new account's options as the creation forms post them: status (`active` or
+/// `inactive`), instance role, one organization with a role and comma-separated groups, and
+/// whether a new password is required (a checkbox: present when ticked).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct AccountOptions {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub instance_role: String,
+    #[serde(default)]
+    pub organization: String,
+    #[serde(default)]
+    pub org_role: String,
+    #[serde(default)]
+    pub groups: String,
+    #[serde(default)]
+    pub require_password_change: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl AccountOptions {
+    fn active(&self) -> Option<bool> {
+        Some(self.status != "inactive")
+    }
+
+    fn instance_role(&self) -> Option<String> {
+        Some(self.instance_role.trim().to_string()).filter(|r| !r.is_empty())
+    }
+
+    fn organizations(&self) -> Vec<crate::domain::admin::Placement> {
+        let org = self.organization.trim();
+        if org.is_empty() {
+            return Vec::new();
+        }
+        vec![crate::domain::admin::Placement {
+            organization: org.to_string(),
+            role: self.org_role.trim().to_string(),
+            groups: self
+                .groups
+                .split(',')
+                .map(|g| g.trim().to_string())
+                .filter(|g| !g.is_empty())
+                .collect(),
+        }]
+    }
+
+    fn require_password_change(&self) -> Option<bool> {
+        Some(self.require_password_change.is_some())
+    }
+}
+
 /// Creates a user; the temporary password comes back once (after a plain form post, through a
-/// one-time cookie on the user's page).
+/// one-time cookie on the user's page). `password` empty: one is generated.
 #[server(endpoint = "admin/users/create")]
 pub async fn create_user(
     email: String,
-    username: String,
-    display_name: String,
+    #[server(default)] username: String,
+    #[server(default)] first_name: String,
+    #[server(default)] last_name: String,
+    #[server(default)] display_name: String,
+    #[server(default)] password: String,
+    #[server(flatten)] options: AccountOptions,
 ) -> Result<CreatedUser, AppError> {
     use crate::domain::admin::NewUserInput;
     use crate::service::admin_users;
     super::run(move |state, principal| async move {
-        let created = admin_users::create(
-            &state.db,
-            &principal,
-            &NewUserInput {
-                email,
-                username: Some(username).filter(|u| !u.trim().is_empty()),
-                display_name: Some(display_name),
-            },
-            chrono::Utc::now(),
-        )
-        .await?;
+        let optional = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        let input = NewUserInput {
+            email,
+            username: optional(username),
+            first_name: optional(first_name),
+            last_name: optional(last_name),
+            display_name: optional(display_name),
+            active: options.active(),
+            instance_role: options.instance_role(),
+            organizations: options.organizations(),
+            password: optional(password).map(crate::domain::password::Password::new),
+            require_password_change: options.require_password_change(),
+        };
+        let created =
+            admin_users::create(&state.db, &principal, &input, chrono::Utc::now()).await?;
         if super::plain_form_post() {
             let page = format!("/admin/users/{}", created.user.username);
             super::set_once_cookie(&state, REVEAL_COOKIE, &created.temporary_password, &page);
             super::redirect(&page);
         }
         Ok(created)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+const BATCH_COOKIE: &str = "gatehouse_batch";
+
+/// Creates an account per line; the result (with each temporary password) comes back once —
+/// after a plain form post, sealed for this browser and shown by `/admin/batch`.
+#[server(endpoint = "admin/users/batch")]
+pub async fn create_users_batch(
+    lines: String,
+    #[server(flatten)] options: AccountOptions,
+) -> Result<BatchResult, AppError> {
+    use crate::domain::admin::BatchInput;
+    use crate::service::admin_users;
+    super::run(move |state, principal| async move {
+        let now = chrono::Utc::now();
+        let input = BatchInput {
+            lines,
+            active: options.active(),
+            instance_role: options.instance_role(),
+            organizations: options.organizations(),
+            require_password_change: options.require_password_change(),
+        };
+        let result = admin_users::create_batch(&state.db, &principal, &input, now).await?;
+        if super::plain_form_post() {
+            let owner = principal.user()?.user_id.clone();
+            let plain = serde_json::to_vec(&result).map_err(AppError::internal)?;
+            let ticket = crate::service::sealed::seal(&state.db, &owner, &plain, now).await?;
+            super::set_once_cookie(&state, BATCH_COOKIE, &ticket, "/admin/batch");
+            super::redirect("/admin/batch");
+        }
+        Ok(result)
+    })
+    .await
+}
+
+/// The batch result just sealed for this browser by a plain form post, once.
+#[server(endpoint = "admin/users/batch/result")]
+pub async fn take_batch_result() -> Result<Option<BatchResult>, AppError> {
+    super::run(move |state, principal| async move {
+        let Some(ticket) = super::take_once_cookie(&state, BATCH_COOKIE, "/admin/batch") else {
+            return Ok(None);
+        };
+        let owner = principal.user()?.user_id.clone();
+        let plain =
+            crate::service::sealed::open(&state.db, &owner, &ticket, chrono::Utc::now()).await?;
+        Ok(plain.and_then(|p| serde_json::from_slice(&p).ok()))
     })
     .await
 }

@@ -109,15 +109,88 @@ pub struct UserQuery {
     pub limit: Option<usize>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUserInput {
     pub email: String,
+    /// Inferred from the email (and made unique) when left out.
     #[serde(default)]
     pub username: Option<String>,
     #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Defaults to "First Last".
+    #[serde(default)]
     pub display_name: Option<String>,
+    /// Active (the default) or created deactivated.
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// An instance role to give at once (needs `users.update` and a role within yours).
+    #[serde(default)]
+    pub instance_role: Option<String>,
+    /// Organizations to place the user in at once, each with a role and groups (needs, in
+    /// each, the right to invite with that role and those groups).
+    #[serde(default)]
+    pub organizations: Vec<Placement>,
+    /// A password typed by the administrator (the password policy applies); generated when
+    /// left out.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Password))]
+    pub password: Option<crate::domain::password::Password>,
+    /// Whether the user must choose their own password at the first sign-in (default true).
+    #[serde(default)]
+    pub require_password_change: Option<bool>,
+}
+
+/// A place in an organization for a new or existing account: a role and groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    pub organization: String,
+    pub role: String,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// Several accounts at once: one email per line (optionally `, username`), all with the same
+/// options.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BatchInput {
+    /// One account per line: `email` or `email, username`; blank lines are skipped.
+    pub lines: String,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub instance_role: Option<String>,
+    #[serde(default)]
+    pub organizations: Vec<Placement>,
+    #[serde(default)]
+    pub require_password_change: Option<bool>,
+}
+
+/// What a batch did: each account created (with its temporary password, shown once) and each
+/// line refused, with why. A refused line created nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BatchResult {
+    pub created: Vec<CreatedUser>,
+    pub failed: Vec<BatchFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BatchFailure {
+    /// The line's number, from 1.
+    pub line: u32,
+    /// The line as given.
+    pub text: String,
+    /// The refusal, in the API's error shape.
+    pub error: crate::error::ErrorDetail,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

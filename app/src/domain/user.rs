@@ -12,6 +12,10 @@ pub struct User {
     pub email: String,
     pub email_verified: bool,
     pub display_name: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
     /// Whether the user holds the Site admin instance role (kept for compatibility; see
     /// `instance_role`).
     pub site_admin: bool,

@@ -35,6 +35,7 @@ macro_rules! lazy_pages {
 
 use super::admin::{
     audit::AdminAuditPage,
+    batch::AdminBatchPage,
     organization::AdminOrganizationPage,
     organizations::AdminOrganizationsPage,
     outbox::AdminOutboxPage,
@@ -95,6 +96,7 @@ lazy_pages!(
     AdminUsers => AdminUsersPage,
     AdminUser => AdminUserPage,
     AdminRoles => AdminRolesPage,
+    AdminBatch => AdminBatchPage,
     AdminRole => AdminRolePage,
     AdminSettings => AdminSettingsPage,
     AdminOrganizations => AdminOrganizationsPage,

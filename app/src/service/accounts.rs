@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 
 pub enum LoginOutcome {
     SignedIn {
-        user: User,
+        user: Box<User>,
         session: sessions::IssuedSession,
     },
     /// The password is a temporary one: this session may only change it.
@@ -279,7 +279,7 @@ pub(crate) async fn finish_sign_in(
     )
     .await?;
     Ok(LoginOutcome::SignedIn {
-        user: super::user_view::user(user),
+        user: Box::new(super::user_view::user(user)),
         session,
     })
 }

@@ -17,16 +17,18 @@
 
 use super::audit_entry::entry;
 use super::instance_rulebook::{InstanceCheck, resolve_role};
+use super::placement;
 use super::principal::Principal;
-use crate::domain::admin::{AdminUser, CreatedUser, TemporaryPassword};
+use crate::domain::admin::TemporaryPassword;
+use crate::domain::admin::{AdminUser, BatchFailure, BatchInput, BatchResult, CreatedUser};
 use crate::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
 use crate::domain::email::Email;
 use crate::domain::instance_permission::{InstancePermission, SITE_ADMIN};
 use crate::domain::organization::{Page, page_limit};
 use crate::domain::password::Password;
 use crate::domain::username::Username;
-use crate::error::{AppError, ErrorCode};
-use crate::store::admin_users::{UserChange, UserFilter};
+use crate::error::{AppError, ErrorCode, ErrorDetail};
+use crate::store::admin_users::{NewAccount, PlacementWrite, UserChange, UserFilter};
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -156,53 +158,219 @@ async fn free_username(db: &Db, asked: Option<&str>, email: &Email) -> Result<St
     Err(AppError::validation("username", "Choose a username."))
 }
 
-/// Creates an account with a temporary password. Needs `users.create`.
+/// Creates an account as the admin console does (`users.create`): names (the display name
+/// defaults to "First Last"), email, a username (inferred and made unique when left out),
+/// status, an instance role (`users.update`, within the caller's), places in organizations
+/// and groups (each checked by that organization's rulebook as the caller), and a password
+/// typed by the administrator (the policy applies) or generated — to be replaced at the first
+/// sign-in unless `require_password_change` is false. All of it is written in one
+/// transaction, or nothing is.
 pub async fn create(
     db: &Db,
     principal: &Principal,
     input: &NewUserInput,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, AppError> {
-    principal.instance(InstancePermission::UsersCreate)?;
+    let check = InstanceCheck::of(principal.instance(InstancePermission::UsersCreate)?);
+    create_with(db, principal, check, input, now).await
+}
+
+/// A first or last name: trimmed, at most 50 characters.
+fn name_part(input: Option<&str>, field: &str) -> Result<String, AppError> {
+    let value = input.map(str::trim).unwrap_or_default();
+    if value.chars().count() > 50 {
+        return Err(AppError::validation(field, "Use at most 50 characters."));
+    }
+    Ok(value.to_string())
+}
+
+async fn create_with(
+    db: &Db,
+    principal: &Principal,
+    mut check: InstanceCheck<'_>,
+    input: &NewUserInput,
+    now: DateTime<Utc>,
+) -> Result<CreatedUser, AppError> {
     let email = Email::parse(&input.email)?;
     let username = free_username(db, input.username.as_deref(), &email).await?;
-    let display_name = input.display_name.as_deref().map(str::trim).unwrap_or("");
+    let first_name = name_part(input.first_name.as_deref(), "first_name")?;
+    let last_name = name_part(input.last_name.as_deref(), "last_name")?;
+    let display_name = match input.display_name.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => d.to_string(),
+        _ => format!("{first_name} {last_name}").trim().to_string(),
+    };
     if display_name.chars().count() > 100 {
         return Err(AppError::validation(
             "display_name",
             "Use at most 100 characters.",
         ));
     }
-    let password = temporary_password()?;
-    let hash = super::passwords::hash(&Password::new(password.clone())).await?;
-    let row = store::users::create(
-        db,
-        &NewUser {
-            username: &username,
-            email: email.as_str(),
-            email_key: &email.key(),
-            email_verified: false,
-            display_name,
-            password_hash: &hash,
-            password_change_required: true,
-            password_expires_at: Some(now + Duration::days(TEMPORARY_PASSWORD_DAYS)),
-            instance_role: None,
-        },
-        now,
-        Some(&entry(
+    let instance_role = match input.instance_role.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => {
+            principal.instance(InstancePermission::UsersUpdate)?;
+            let role = resolve_role(db, name).await?;
+            check.give(Some(&role))?;
+            Some(role.name)
+        }
+        _ => None,
+    };
+    let mut placements: Vec<PlacementWrite> = Vec::new();
+    let mut places = Vec::new();
+    let mut audits = Vec::new();
+    for wanted in &input.organizations {
+        let placed = placement::check(db, principal, wanted, "organizations").await?;
+        if places
+            .iter()
+            .any(|p: &serde_json::Value| p["organization"] == placed.org_name)
+        {
+            return Err(AppError::validation(
+                "organizations",
+                format!("{} is listed twice.", placed.org_name),
+            ));
+        }
+        let groups: Vec<&str> = placed.groups.iter().map(|g| g.name.as_str()).collect();
+        let place =
+            json!({ "organization": placed.org_name, "role": placed.role, "groups": groups });
+        audits.push(entry(
+            principal,
+            "member.added",
+            format!("user:{username}"),
+            Some(&placed.org_id),
+            json!({ "role": placed.role, "groups": groups, "via": "account created by an administrator" }),
+            now,
+        ));
+        places.push(place);
+        placements.push(PlacementWrite {
+            teams: placed.groups.iter().map(|g| g.id.to_string()).collect(),
+            rights: placed.rights,
+            role: placed.role,
+        });
+    }
+    let require_change = input.require_password_change.unwrap_or(true);
+    let typed = input.password.as_ref().filter(|p| !p.expose().is_empty());
+    let password = match typed {
+        Some(password) => {
+            password.check_new("password", &username, email.as_str())?;
+            password.clone()
+        }
+        None => Password::new(temporary_password()?),
+    };
+    let hash = super::passwords::hash(&password).await?;
+    let active = input.active.unwrap_or(true);
+    audits.insert(
+        0,
+        entry(
             principal,
             "admin.user_created",
             format!("user:{username}"),
             None,
-            json!({ "email": email.as_str() }),
+            json!({
+                "email": email.as_str(),
+                "active": active,
+                "instance_role": instance_role,
+                "organizations": places,
+                "password": if typed.is_some() { "typed" } else { "generated" },
+                "require_password_change": require_change,
+            }),
             now,
-        )),
+        ),
+    );
+    let row = store::admin_users::create_account(
+        db,
+        &NewAccount {
+            user: NewUser {
+                username: &username,
+                email: email.as_str(),
+                email_key: &email.key(),
+                email_verified: false,
+                display_name: &display_name,
+                password_hash: &hash,
+                password_change_required: require_change,
+                password_expires_at: require_change
+                    .then(|| now + Duration::days(TEMPORARY_PASSWORD_DAYS)),
+                instance_role: instance_role.as_deref(),
+            },
+            first_name: &first_name,
+            last_name: &last_name,
+            active,
+        },
+        &placements,
+        &check.seen(),
+        &audits,
+        now,
     )
     .await?;
     Ok(CreatedUser {
         user: super::user_view::user(&row),
-        temporary_password: password,
+        temporary_password: password.expose().to_string(),
     })
+}
+
+/// The most lines a batch takes (each one hashes a password).
+pub const BATCH_MAX: usize = 100;
+
+/// Creates one account per line of `input.lines` (`email` or `email, username`; blank lines
+/// skipped), all with the same options; each line is created whole or not at all, and a
+/// refused line does not stop the others. Needs `users.create`; 422 for an empty or too
+/// long list.
+pub async fn create_batch(
+    db: &Db,
+    principal: &Principal,
+    input: &BatchInput,
+    now: DateTime<Utc>,
+) -> Result<BatchResult, AppError> {
+    let admin = principal.instance(InstancePermission::UsersCreate)?;
+    let lines: Vec<(u32, &str)> = input
+        .lines
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (u32::try_from(i + 1).unwrap_or(u32::MAX), line.trim()))
+        .filter(|(_, line)| !line.is_empty())
+        .collect();
+    if lines.is_empty() {
+        return Err(AppError::validation(
+            "lines",
+            "Enter at least one email address.",
+        ));
+    }
+    if lines.len() > BATCH_MAX {
+        return Err(AppError::validation(
+            "lines",
+            format!("Enter at most {BATCH_MAX} addresses at a time."),
+        ));
+    }
+    let mut result = BatchResult {
+        created: Vec::new(),
+        failed: Vec::new(),
+    };
+    for (line, text) in lines {
+        let (email, username) = match text.split_once(',') {
+            Some((email, username)) => (email.trim(), Some(username.trim().to_string())),
+            None => (text, None),
+        };
+        let one = NewUserInput {
+            email: email.to_string(),
+            username: username.filter(|u| !u.is_empty()),
+            active: input.active,
+            instance_role: input.instance_role.clone(),
+            organizations: input.organizations.clone(),
+            require_password_change: input.require_password_change,
+            ..NewUserInput::default()
+        };
+        match create_with(db, principal, InstanceCheck::of(admin), &one, now).await {
+            Ok(created) => result.created.push(created),
+            Err(err) => result.failed.push(BatchFailure {
+                line,
+                text: text.to_string(),
+                error: ErrorDetail {
+                    code: err.code,
+                    message: err.message,
+                    field: err.field,
+                },
+            }),
+        }
+    }
+    Ok(result)
 }
 
 /// A new temporary password; all the user's sessions end. Needs `users.reset_password`;

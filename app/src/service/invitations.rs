@@ -15,9 +15,10 @@
 use super::accounts::{self, AccountSpec};
 use super::audit_entry::{entry, entry_as};
 use super::mail;
-use super::org_access::{self, OrgAccess};
+use super::org_access;
+use super::placement::{grants, pick_groups};
 use super::principal::Principal;
-use super::rulebook::{self, Rights};
+use super::rulebook;
 use super::secret::{random_secret, sha256_hex};
 use crate::domain::email::Email;
 use crate::domain::ids::GroupId;
@@ -87,23 +88,6 @@ async fn send_email(
     .await
 }
 
-/// Whether `access` may give `role` and a place in each of `groups` (the rulebook, with the
-/// groups' project grants), and what the writing transaction must confirm.
-async fn grants(
-    db: &Db,
-    access: &OrgAccess,
-    role: &str,
-    groups: &[GroupRow],
-) -> Result<RightsSeen, AppError> {
-    let mut rights = Rights::of(access);
-    rights.give(role)?;
-    for group in groups {
-        rights.join_group(group)?;
-        rulebook::group_projects(db, access, group).await?;
-    }
-    Ok(rights.seen())
-}
-
 /// The preset groups of `row` as they are now (deleted ones are gone).
 async fn preset_groups(db: &Db, row: &InvitationRow) -> Result<Vec<GroupRow>, AppError> {
     Ok(store::groups::list(db, &row.org_id)
@@ -129,17 +113,7 @@ pub async fn invite(
     let email = Email::parse(&input.email)?.key();
     let role = rulebook::known_role(&access, &input.role, "role")?;
     let all = store::groups::list(db, &access.org.id).await?;
-    let mut groups: Vec<GroupRow> = Vec::new();
-    for name in input.groups.iter().flatten() {
-        let name = name.trim().to_lowercase();
-        if name.is_empty() || groups.iter().any(|t| t.name == name) {
-            continue;
-        }
-        let group = all.iter().find(|t| t.name == name).ok_or_else(|| {
-            AppError::validation("groups", format!("There is no group \"{name}\"."))
-        })?;
-        groups.push(group.clone());
-    }
+    let groups = pick_groups(&all, input.groups.iter().flatten().map(String::as_str))?;
     let rights = grants(db, &access, &role, &groups).await?;
     let group_ids: Vec<GroupId> = groups.iter().map(|t| t.id.clone()).collect();
     let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();

@@ -13,6 +13,8 @@ pub fn user(row: &UserRow) -> User {
         email: row.email.clone(),
         email_verified: row.email_verified,
         display_name: row.display_name.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
         site_admin: row.site_admin,
         instance_role: row.instance_role.clone(),
         instance_permissions: super::principal::InstanceStanding::of(

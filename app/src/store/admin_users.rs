@@ -13,7 +13,9 @@
 use super::checked::checked;
 use super::guard::Guard;
 use super::instance_rights::{INSTANCE_GUARD, InstanceSeen};
-use super::users::{USER_FIELDS, UserRow};
+use super::organizations::MEMBER_COPY;
+use super::rights::{RIGHTS_GUARD, RightsSeen};
+use super::users::{NewUser, USER_FIELDS, UserRow};
 use super::write::Write;
 use super::{Db, StoreError};
 use crate::domain::ids::UserId;
@@ -128,6 +130,96 @@ const LAST_ADMIN_GUARD: &str = "
        AND count(SELECT VALUE id FROM user WHERE instance_role = 'site_admin' AND active = true AND id != $u) = 0 {
         THROW 'last_site_admin'
     };";
+
+/// A place in an organization for a new account, checked by the organization's rulebook.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct PlacementWrite {
+    /// What the check saw (its organization is where the account goes).
+    pub rights: RightsSeen,
+    pub role: String,
+    /// The groups' keys.
+    pub teams: Vec<String>,
+}
+
+/// A new account as an administrator makes it: the user, their names and status.
+pub struct NewAccount<'a> {
+    pub user: NewUser<'a>,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub active: bool,
+}
+
+/// Creates an account as an administrator does: the user with their claims, their status
+/// and instance role, and their places in organizations and groups, with `audits` — all in
+/// one transaction, after the administrator's check (`seen`) and each organization's rights
+/// check (`placements[].rights`) are confirmed. Nothing is created when any of it is refused.
+pub async fn create_account(
+    db: &Db,
+    account: &NewAccount<'_>,
+    placements: &[PlacementWrite],
+    seen: &InstanceSeen,
+    audits: &[super::audit::Audit],
+    now: DateTime<Utc>,
+) -> Result<UserRow, Guard> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
+         IF record::exists(type::record('username_claim', $username)) {{ THROW 'username_taken' }};
+         IF record::exists(type::record('email_claim', $email_key)) {{ THROW 'email_taken' }};
+         LET $user = CREATE ONLY user CONTENT {{
+             username: $username, email: $email, email_verified: $email_verified,
+             display_name: $display_name, first_name: $first_name, last_name: $last_name,
+             password_hash: $password_hash, password_change_required: $password_change_required,
+             password_expires_at: $password_expires_at, instance_role: $instance_role,
+             site_admin: $instance_role = 'site_admin', active: $active,
+             created_at: $now, updated_at: $now
+         }};
+         CREATE type::record('username_claim', $username) CONTENT {{ user: $user.id }};
+         CREATE type::record('email_claim', $email_key) CONTENT {{ user: $user.id }};
+         LET $user_key = record::id($user.id);
+         FOR $place IN $placements {{
+             LET $rights = $place.rights;
+             {RIGHTS_GUARD}
+             LET $org = type::record('organization', $rights.org);
+             CREATE type::record('membership', [$rights.org, $user_key]) CONTENT {{
+                 org: $org, user: $user.id, role: $place.role, {MEMBER_COPY}, joined_at: $now
+             }};
+             FOR $team IN $place.teams {{
+                 LET $t = type::record('team', $team);
+                 IF (SELECT VALUE org FROM ONLY $t) != $org {{ THROW 'no_such_group' }};
+                 UPSERT type::record('team_member', [$team, $user_key]) CONTENT {{
+                     team: $t, org: $org, user: $user.id, added_at: $now
+                 }};
+             }};
+             UPDATE $org SET guard += 1;
+         }};
+         FOR $audit IN $audits {{ {APPEND} }};
+         COMMIT TRANSACTION;
+         SELECT {USER_FIELDS} FROM ONLY type::record('username_claim', $username).user;",
+        APPEND = super::audit::APPEND,
+    );
+    let new = &account.user;
+    Write::new(db, &query)
+        .bind("instance", seen.clone())
+        .bind("username", new.username.to_string())
+        .bind("email", new.email.to_string())
+        .bind("email_key", new.email_key.to_string())
+        .bind("email_verified", new.email_verified)
+        .bind("display_name", new.display_name.to_string())
+        .bind("first_name", account.first_name.to_string())
+        .bind("last_name", account.last_name.to_string())
+        .bind("password_hash", new.password_hash.to_string())
+        .bind("password_change_required", new.password_change_required)
+        .bind("password_expires_at", new.password_expires_at)
+        .bind("instance_role", new.instance_role.map(str::to_string))
+        .bind("active", account.active)
+        .bind("placements", placements.to_vec())
+        .bind("audits", audits.to_vec())
+        .bind("now", now)
+        .returning::<Option<UserRow>>()
+        .await?
+        .ok_or(Guard::NotFound)
+}
 
 /// What an administrator changes about a user; `None` leaves a value as it is.
 #[derive(Debug, Clone, Default)]

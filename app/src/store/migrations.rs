@@ -125,6 +125,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "instance_roles",
         surql: include_str!("migrations/0020_instance_roles.surql"),
     },
+    Migration {
+        version: 21,
+        name: "user_names",
+        surql: include_str!("migrations/0021_user_names.surql"),
+    },
 ];
 
 /// What a run did.

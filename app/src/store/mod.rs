@@ -38,6 +38,7 @@ pub mod retry;
 pub mod rights;
 pub mod roles;
 pub mod round_trips;
+pub mod sealed_results;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

@@ -23,6 +23,8 @@ pub struct UserRow {
     pub email: String,
     pub email_verified: bool,
     pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
     pub password_hash: String,
     pub password_change_required: bool,
     pub password_expires_at: Option<DateTime<Utc>>,
@@ -61,6 +63,7 @@ pub struct NewUser<'a> {
 }
 
 pub(super) const USER_FIELDS: &str = "record::id(id) AS id, username, email, email_verified, display_name, \
+     first_name, last_name, \
      password_hash, password_change_required, password_expires_at, site_admin, instance_role, \
      (IF instance_role != NONE { type::record('instance_role', instance_role).permissions }) \
      AS instance_role_permissions, active, two_factor_enabled, created_at";

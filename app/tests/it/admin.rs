@@ -171,6 +171,7 @@ async fn a_created_user_must_replace_the_temporary_password_and_deactivation_loc
             email: "Grace.Hopper+x@example.org".into(),
             username: None,
             display_name: Some("Grace".into()),
+            ..Default::default()
         },
         now,
     )
@@ -186,6 +187,7 @@ async fn a_created_user_must_replace_the_temporary_password_and_deactivation_loc
             email: "grace.hopper+x@example.com".into(),
             username: None,
             display_name: None,
+            ..Default::default()
         },
         now,
     )
@@ -199,6 +201,7 @@ async fn a_created_user_must_replace_the_temporary_password_and_deactivation_loc
             email: "GRACE.hopper+x@example.org".into(),
             username: Some("other".into()),
             display_name: None,
+            ..Default::default()
         },
         now,
     )

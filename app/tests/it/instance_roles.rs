@@ -13,7 +13,7 @@ use chrono::Utc;
 
 /// `name` as freshly signed in: the caller read from the store, with their instance role and a
 /// custom role's stored permissions, as sessions and tokens read it.
-async fn signed_in(db: &Db, name: &str) -> Principal {
+pub async fn signed_in(db: &Db, name: &str) -> Principal {
     let row = store::users::by_login(db, name).await.unwrap().unwrap();
     Principal::User(SignedInUser {
         user_id: row.id.clone(),
@@ -97,6 +97,7 @@ async fn a_help_desk_resets_passwords_and_deactivates_but_grants_nothing() {
         email: "new@example.org".into(),
         username: None,
         display_name: None,
+        ..Default::default()
     };
     let err = admin_users::create(&db, &desk, &input, now)
         .await

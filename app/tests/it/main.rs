@@ -24,3 +24,4 @@ mod round_trips;
 mod side_doors;
 mod support;
 mod two_factor;
+mod user_creation;

@@ -13,7 +13,7 @@ use app::domain::admin::SettingsUpdate;
 use app::domain::admin::{
     AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
 };
-use app::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
+use app::domain::admin::{AdminUserUpdate, BatchInput, BatchResult, NewUserInput, UserQuery};
 use app::domain::organization::Page;
 use app::domain::user::User;
 use app::error::AppError;
@@ -51,14 +51,21 @@ pub async fn users(
     ))
 }
 
-/// Create a user with a temporary password (shown once).
+/// Create a user: names (the display name defaults to "First Last"), email, username
+/// (inferred when left out), status, instance role, places in organizations and groups, and a
+/// typed or generated password (returned once), to be replaced at the first sign-in unless
+/// `require_password_change` is false. Everything is created together or nothing is. Needs
+/// `users.create` (and `users.update` to give an instance role within yours; `members.invite`
+/// and the role's permissions in each organization).
 ///
-/// Refusals: 422: Bad or taken email or username.
+/// Refusals: 403: A permission or a role beyond yours; 409: Your standing or an organization's
+/// changed meanwhile; 422: Bad or taken email or username, a weak password, an unknown role,
+/// organization or group.
 #[utoipa::path(
     post, path = "/admin/users", tag = "admin", request_body = NewUserInput,
     responses(
         (status = 201, description = "Created", body = CreatedUser),
-        Malformed, NotAuthenticated, NoInstancePermission, Invalid
+        Malformed, NotAuthenticated, NoInstancePermission, Conflict, Invalid
     )
 )]
 pub async fn create_user(
@@ -68,6 +75,29 @@ pub async fn create_user(
 ) -> Result<Response, AppError> {
     let created = admin_users::create(&state.db, &principal, &input, chrono::Utc::now()).await?;
     Ok(private((StatusCode::CREATED, ApiJson(created))))
+}
+
+/// Create several accounts at once: one per line of `lines` (`email` or `email, username`),
+/// all with the same options, each with a generated temporary password (returned once). Each
+/// line is created whole or not at all; a refused line is listed with its error and does not
+/// stop the others. Needs `users.create`; at most 100 lines.
+///
+/// Refusals: 422: No line, or more than 100.
+#[utoipa::path(
+    post, path = "/admin/user-batches", tag = "admin", request_body = BatchInput,
+    responses(
+        (status = 200, description = "Each account created and each line refused", body = BatchResult),
+        Malformed, NotAuthenticated, NoInstancePermission, Invalid
+    )
+)]
+pub async fn create_batch(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(input): ApiJson<BatchInput>,
+) -> Result<Response, AppError> {
+    let result =
+        admin_users::create_batch(&state.db, &principal, &input, chrono::Utc::now()).await?;
+    Ok(private(ApiJson(result)))
 }
 
 /// Activate/deactivate (`users.deactivate`), give or take an instance role (`instance_role`,

@@ -63,7 +63,7 @@ pub async fn login(
 ) -> Result<Response, AppError> {
     match accounts::login(&state.db, &input, &client, chrono::Utc::now()).await? {
         LoginOutcome::SignedIn { user, session } => {
-            let mut response = ApiJson(LoginResponse { user }).into_response();
+            let mut response = ApiJson(LoginResponse { user: *user }).into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
                 app::cookies::set(&state, &session.secret),

@@ -92,6 +92,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::org_events))
         .routes(routes!(audit::org_export))
         .routes(routes!(admin::users, admin::create_user))
+        .routes(routes!(admin::create_batch))
         .routes(routes!(admin::user, admin::update_user, admin::delete_user))
         .routes(routes!(admin::reset_password))
         .routes(routes!(admin::disable_two_factor))

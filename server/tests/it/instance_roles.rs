@@ -388,3 +388,131 @@ async fn instance_roles_over_rest() {
         assert!(actions.contains(&action), "{action}: {actions:?}");
     }
 }
+
+/// Creating accounts over REST: one with everything at once, then a batch (issue 16.2, 16.3).
+#[tokio::test]
+async fn accounts_are_created_whole_one_or_several_at_a_time() {
+    let server = TestServer::start().await;
+    let root = server.signed_in("root").await;
+    server
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
+        .await;
+    let (status, _) = call(
+        &server,
+        "POST",
+        "/api/v1/organizations",
+        &root,
+        json!({"name": "acme"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, created) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/users",
+        &root,
+        json!({
+            "email": "grace@example.org", "first_name": "Grace", "last_name": "Hopper",
+            "instance_role": "help_desk", "active": true,
+            "organizations": [{"organization": "acme", "role": "editor"}],
+            "password": "compiler cobol nanosecond wire", "require_password_change": false
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["user"]["display_name"], "Grace Hopper");
+    assert_eq!(created["user"]["instance_role"], "help_desk");
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &json!({"login": "grace", "password": "compiler cobol nanosecond wire"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "no change required: {}", res.text());
+    let grace = res.session_cookie().unwrap();
+    let (_, members) = call(
+        &server,
+        "GET",
+        "/api/v1/organizations/acme/members",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert!(
+        members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["user"]["username"] == "grace" && m["role"] == "editor")
+    );
+    // Refusals in the error shape; nothing created.
+    let (status, body) = call(&server, "POST", "/api/v1/admin/users", &root,
+        json!({"email": "x@example.org", "organizations": [{"organization": "acme", "role": "viewer", "groups": ["nope"]}]})).await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("groups"))
+    );
+    let (status, _) = call(&server, "GET", "/api/v1/admin/users/x", &root, json!(null)).await;
+    assert_eq!(status, 404);
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/users",
+        &root,
+        json!({"email": "y@example.org", "shoe_size": 9}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    // A batch of five, one refused line.
+    let (status, result) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/user-batches",
+        &root,
+        json!({
+            "lines": "b1@example.org\nb2@example.org, bee-two\nnonsense\nb3@example.org\nb4@example.org\nb5@example.org",
+            "organizations": [{"organization": "acme", "role": "viewer"}]
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{result}");
+    assert_eq!(result["created"].as_array().unwrap().len(), 5);
+    assert_eq!(result["created"][1]["user"]["username"], "bee-two");
+    assert_eq!(result["failed"][0]["line"], 3);
+    assert_eq!(result["failed"][0]["error"]["code"], "validation");
+    assert_eq!(result["failed"][0]["error"]["field"], "email");
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/user-batches",
+        &root,
+        json!({"lines": ""}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("lines"))
+    );
+    // A help desk creates nobody.
+    let (status, _) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/users",
+        &grace,
+        json!({"email": "z@example.org"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/user-batches",
+        &grace,
+        json!({"lines": "z@example.org"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+}

@@ -1,7 +1,9 @@
 //! `/admin/...`: site administration, for holders of an instance role; each section needs its
 //! instance permission. `AdminLayout` is the parent route.
 
+pub mod account_options;
 pub mod audit;
+pub mod batch;
 pub mod organization;
 pub mod organizations;
 pub mod outbox;
@@ -24,6 +26,7 @@ fn title_for(path: &str) -> &'static str {
     match (parts.next(), parts.next()) {
         (None | Some("users"), None) => "Users",
         (Some("users"), Some(_)) => "User",
+        (Some("batch"), _) => "Create several accounts",
         (Some("roles"), None) => "Instance roles",
         (Some("roles"), Some(_)) => "Instance role",
         (Some("organizations"), None) => "Organizations",

@@ -1,4 +1,5 @@
-use crate::api::admin::{CreateUser, list_users};
+use super::account_options::AccountOptionsFields;
+use crate::api::admin::{CreateUser, admin_check, list_users};
 use crate::api::instance_roles::list_instance_roles;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::admin::AdminUser;
@@ -34,6 +35,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         |(q, status, role, cursor, _)| list_users(q, status, None, role, cursor),
     );
     let roles = Resource::new(|| (), |_| list_instance_roles());
+    let mine = Resource::new(|| (), |_| admin_check());
     view! {
         <Title text="Users" />
         <Suspense fallback=|| ()>
@@ -93,7 +95,17 @@ pub fn AdminUsersPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <CreateUserForm create />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let roles = roles.await.unwrap_or_default();
+                let can_give_roles = mine
+                    .await
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|p| p == "users.update");
+                view! { <CreateUserForm create roles can_give_roles /> }
+            })}
+        </Suspense>
     }
 }
 
@@ -231,13 +243,18 @@ fn UsersTable(users: Vec<AdminUser>) -> impl IntoView {
 }
 
 #[component]
-fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
+fn CreateUserForm(
+    create: ServerAction<CreateUser>,
+    roles: Vec<RoleInfo>,
+    can_give_roles: bool,
+) -> impl IntoView {
     let error = submission_error(create);
     let created = move || create.value().get().and_then(Result::ok);
     view! {
         <h2>"Create a user"</h2>
         <p class="muted">
-            "They get a temporary password to change at their first sign-in; it expires in 7 days."
+            "They sign in with the password below and, unless you untick it, choose their own at once (a temporary one expires in 7 days). "
+            <a href="/admin/batch">"Create several accounts at once"</a>
         </p>
         {move || {
             created()
@@ -276,6 +293,30 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
         <ActionForm action=create>
             <FormError error />
             <div class="field">
+                <label for="new-first-name">"First name"</label>
+                <input
+                    id="new-first-name"
+                    name="first_name"
+                    type="text"
+                    maxlength="50"
+                    autocomplete="off"
+                    aria-invalid=invalid(error, "first_name")
+                />
+                <FieldError error field="first_name" />
+            </div>
+            <div class="field">
+                <label for="new-last-name">"Last name"</label>
+                <input
+                    id="new-last-name"
+                    name="last_name"
+                    type="text"
+                    maxlength="50"
+                    autocomplete="off"
+                    aria-invalid=invalid(error, "last_name")
+                />
+                <FieldError error field="last_name" />
+            </div>
+            <div class="field">
                 <label for="new-email">"Email"</label>
                 <input
                     id="new-email"
@@ -308,12 +349,32 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
                     name="display_name"
                     type="text"
                     maxlength="100"
+                    aria-describedby="new-display-name-hint"
                     aria-invalid=invalid(error, "display_name")
                 />
+                <p class="field__hint" id="new-display-name-hint">
+                    "Left empty: first and last name."
+                </p>
                 <FieldError error field="display_name" />
             </div>
+            <div class="field">
+                <label for="new-password">"Password (optional)"</label>
+                <input
+                    id="new-password"
+                    name="password"
+                    type="password"
+                    autocomplete="new-password"
+                    aria-describedby="new-password-hint"
+                    aria-invalid=invalid(error, "password")
+                />
+                <p class="field__hint" id="new-password-hint">
+                    "Left empty, a strong one is generated and shown once."
+                </p>
+                <FieldError error field="password" />
+            </div>
+            <AccountOptionsFields prefix="new" roles can_give_roles error />
             <button type="submit" disabled=move || create.pending().get()>
-                "Create user"
+                {move || if create.pending().get() { "Creating…" } else { "Create user" }}
             </button>
         </ActionForm>
     }
