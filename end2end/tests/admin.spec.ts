@@ -181,9 +181,9 @@ test('a batch of five accounts is created at once with their passwords', async (
   await page.getByRole('button', { name: 'Create accounts' }).click();
 
   const outcome = page.getByRole('status').filter({ hasText: 'accounts created' });
-  await expect(outcome).toContainText('5 accounts created, 1 line refused.');
+  await expect(outcome).toContainText('5 accounts created, 1 address refused.');
   await expect(outcome.getByRole('row')).toHaveCount(6);
-  await expect(outcome.getByText('Line 3:')).toBeVisible();
+  await expect(outcome.getByText('Address 3:')).toBeVisible();
   await expect(page.getByRole('link', { name: `${names[1]}-chosen` })).toBeVisible();
   const download = page.getByRole('link', { name: 'Download as CSV' });
   const csv = decodeURIComponent((await download.getAttribute('href')) ?? '');

@@ -80,8 +80,12 @@ pub struct AccountOptions {
 
 #[cfg(feature = "ssr")]
 impl AccountOptions {
-    fn active(&self) -> Option<bool> {
-        Some(self.status != "inactive")
+    fn active(&self) -> Result<Option<bool>, AppError> {
+        match self.status.trim() {
+            "" | "active" => Ok(Some(true)),
+            "inactive" => Ok(Some(false)),
+            _ => Err(AppError::validation("status", "Choose active or inactive.")),
+        }
     }
 
     fn instance_role(&self) -> Option<String> {
@@ -94,7 +98,7 @@ impl AccountOptions {
             return Vec::new();
         }
         vec![crate::domain::admin::Placement {
-            organization: org.to_string(),
+            name: org.to_string(),
             role: self.org_role.trim().to_string(),
             groups: self
                 .groups
@@ -126,13 +130,14 @@ pub async fn create_user(
     use crate::service::admin_users;
     super::run(move |state, principal| async move {
         let optional = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        let typed = !password.is_empty();
         let input = NewUserInput {
             email,
             username: optional(username),
             first_name: optional(first_name),
             last_name: optional(last_name),
             display_name: optional(display_name),
-            active: options.active(),
+            active: options.active()?,
             instance_role: options.instance_role(),
             organizations: options.organizations(),
             password: optional(password).map(crate::domain::password::Password::new),
@@ -142,7 +147,10 @@ pub async fn create_user(
             admin_users::create(&state.db, &principal, &input, chrono::Utc::now()).await?;
         if super::plain_form_post() {
             let page = format!("/admin/users/{}", created.user.username);
-            super::set_once_cookie(&state, REVEAL_COOKIE, &created.temporary_password, &page);
+            // A typed password is the administrator's own; only a generated one is revealed.
+            if !typed {
+                super::set_once_cookie(&state, REVEAL_COOKIE, &created.temporary_password, &page);
+            }
             super::redirect(&page);
         }
         Ok(created)
@@ -160,13 +168,13 @@ pub async fn create_users_batch(
     lines: String,
     #[server(flatten)] options: AccountOptions,
 ) -> Result<BatchResult, AppError> {
-    use crate::domain::admin::BatchInput;
+    use crate::domain::admin::{BatchEntry, BatchInput};
     use crate::service::admin_users;
     super::run(move |state, principal| async move {
         let now = chrono::Utc::now();
         let input = BatchInput {
-            lines,
-            active: options.active(),
+            entries: BatchEntry::parse_lines(&lines),
+            active: options.active()?,
             instance_role: options.instance_role(),
             organizations: options.organizations(),
             require_password_change: options.require_password_change(),

@@ -149,20 +149,19 @@ pub struct NewUserInput {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Placement {
-    pub organization: String,
+    /// The organization's name.
+    pub name: String,
     pub role: String,
     #[serde(default)]
     pub groups: Vec<String>,
 }
 
-/// Several accounts at once: one email per line (optionally `, username`), all with the same
-/// options.
+/// Several accounts at once, all with the same options.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchInput {
-    /// One account per line: `email` or `email, username`; blank lines are skipped.
-    pub lines: String,
+    pub entries: Vec<BatchEntry>,
     #[serde(default)]
     pub active: Option<bool>,
     #[serde(default)]
@@ -171,6 +170,66 @@ pub struct BatchInput {
     pub organizations: Vec<Placement>,
     #[serde(default)]
     pub require_password_change: Option<bool>,
+}
+
+/// One account of a batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BatchEntry {
+    pub email: String,
+    /// Inferred from the email (and made unique) when left out.
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+impl BatchEntry {
+    /// The entries of pasted text: one per line, `email` or `email, username`; blank lines
+    /// are skipped, and invisible characters (a byte-order mark, zero-width spaces) dropped.
+    pub fn parse_lines(text: &str) -> Vec<BatchEntry> {
+        let visible: String = text
+            .chars()
+            .filter(|c| !matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}'))
+            .collect();
+        visible
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| match line.split_once(',') {
+                Some((email, username)) => BatchEntry {
+                    email: email.trim().to_string(),
+                    username: Some(username.trim().to_string()).filter(|u| !u.is_empty()),
+                },
+                None => BatchEntry {
+                    email: line.to_string(),
+                    username: None,
+                },
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BatchEntry;
+
+    #[test]
+    fn pasted_lines_become_entries() {
+        let entries =
+            BatchEntry::parse_lines("\u{feff}a@x.org\r\n\n b@x.org ,  bee \r\nc@x.org,\n");
+        let pairs: Vec<(&str, Option<&str>)> = entries
+            .iter()
+            .map(|e| (e.email.as_str(), e.username.as_deref()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a@x.org", None),
+                ("b@x.org", Some("bee")),
+                ("c@x.org", None)
+            ]
+        );
+    }
 }
 
 /// What a batch did: each account created (with its temporary password, shown once) and each
@@ -185,10 +244,10 @@ pub struct BatchResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BatchFailure {
-    /// The line's number, from 1.
+    /// The entry's email as given.
+    pub email: String,
+    /// The entry's position in the batch, from 1.
     pub line: u32,
-    /// The line as given.
-    pub text: String,
     /// The refusal, in the API's error shape.
     pub error: crate::error::ErrorDetail,
 }

@@ -37,7 +37,7 @@ pub async fn check(
     placement: &Placement,
     field: &str,
 ) -> Result<CheckedPlacement, AppError> {
-    let org = placement.organization.trim().to_lowercase();
+    let org = placement.name.trim().to_lowercase();
     let access = org_access::resolve(db, principal, &org)
         .await
         .map_err(|err| match err.code {

@@ -14,12 +14,17 @@ use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 
-/// How long a sealed result waits to be read.
-pub const LIFETIME_MINUTES: i64 = 10;
+/// How long a sealed result waits to be read (as long as the one-time cookie lives).
+pub const LIFETIME_MINUTES: i64 = 5;
 
 fn key(bytes: &[u8; 32]) -> Result<LessSafeKey, AppError> {
     let key = UnboundKey::new(&CHACHA20_POLY1305, bytes).map_err(AppError::internal)?;
     Ok(LessSafeKey::new(key))
+}
+
+/// What the ciphertext is bound to: its record and its owner.
+fn bound(id: &str, owner: &UserId) -> Vec<u8> {
+    format!("{id}:{owner}").into_bytes()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -52,7 +57,7 @@ pub async fn seal(
     key(&secret)?
         .seal_in_place_append_tag(
             Nonce::assume_unique_for_key([0; 12]),
-            Aad::empty(),
+            Aad::from(bound(&id, owner)),
             &mut data,
         )
         .map_err(AppError::internal)?;
@@ -94,7 +99,7 @@ pub async fn open(
     let opened = key(&secret)?
         .open_in_place(
             Nonce::assume_unique_for_key([0; 12]),
-            Aad::empty(),
+            Aad::from(bound(id, owner)),
             &mut data,
         )
         .map(|plain| plain.to_vec())

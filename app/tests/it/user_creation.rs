@@ -3,7 +3,7 @@
 //! account whole or not at all — and the sealed one-time result of a batch.
 
 use crate::support::{admin, db, quick_user};
-use app::domain::admin::{BatchInput, NewUserInput, Placement};
+use app::domain::admin::{BatchEntry, BatchInput, NewUserInput, Placement};
 use app::domain::group::NewGroup;
 use app::domain::organization::NewOrganization;
 use app::domain::password::Password;
@@ -36,7 +36,7 @@ async fn setup() -> (Db, Principal) {
 
 fn placed(role: &str, groups: &[&str]) -> Vec<Placement> {
     vec![Placement {
-        organization: "acme".into(),
+        name: "acme".into(),
         role: role.into(),
         groups: groups.iter().map(|g| g.to_string()).collect(),
     }]
@@ -108,6 +108,10 @@ async fn an_account_is_created_with_names_status_role_organization_and_password(
         .unwrap();
     assert_eq!(added.target, "user:ada-lovelace");
     assert_eq!(added.detail["role"], "editor");
+    // Several entries in one transaction keep the chain whole.
+    let report = audit::verify(&db).await.unwrap();
+    assert_eq!(report.broken, None);
+    assert!(report.checked >= 4);
 
     // Generated passwords are temporary: changed at the first sign-in, expiring in 7 days.
     let input = NewUserInput {
@@ -144,7 +148,7 @@ async fn nothing_is_half_created_and_every_refusal_says_why() {
         (
             NewUserInput {
                 organizations: vec![Placement {
-                    organization: "elsewhere".into(),
+                    name: "elsewhere".into(),
                     role: "viewer".into(),
                     groups: vec![],
                 }],
@@ -161,7 +165,8 @@ async fn nothing_is_half_created_and_every_refusal_says_why() {
         ),
         (
             NewUserInput {
-                password: Some(Password::new("password")),
+                password: Some(Password::new("password1234")),
+                require_password_change: Some(false),
                 ..base("four@example.org")
             },
             "password",
@@ -210,8 +215,9 @@ async fn a_batch_creates_each_line_whole_or_refuses_it_with_the_reason() {
     let (db, root) = setup().await;
     let now = Utc::now();
     quick_user(&db, "taken").await;
+    let pasted = "a1@example.org\n\n  a2@example.org, second  \nnot-an-email\na3@example.org\ntaken@example.org\na4@example.org\na5@example.org, a5\n";
     let input = BatchInput {
-        lines: "a1@example.org\n\n  a2@example.org, second  \nnot-an-email\na3@example.org\ntaken@example.org\na4@example.org\na5@example.org, a5\n".into(),
+        entries: BatchEntry::parse_lines(pasted),
         organizations: placed("viewer", &["devs"]),
         ..Default::default()
     };
@@ -233,9 +239,9 @@ async fn a_batch_creates_each_line_whole_or_refuses_it_with_the_reason() {
     let failed: Vec<(u32, &str)> = result
         .failed
         .iter()
-        .map(|f| (f.line, f.text.as_str()))
+        .map(|f| (f.line, f.email.as_str()))
         .collect();
-    assert_eq!(failed, [(4, "not-an-email"), (6, "taken@example.org")]);
+    assert_eq!(failed, [(3, "not-an-email"), (5, "taken@example.org")]);
     assert_eq!(result.failed[0].error.field.as_deref(), Some("email"));
     let org = store::organizations::by_name(&db, "acme")
         .await
@@ -251,23 +257,39 @@ async fn a_batch_creates_each_line_whole_or_refuses_it_with_the_reason() {
             ("viewer", vec!["devs".to_string()])
         );
     }
+    // What all entries share is refused once, before anything is created.
+    let shared = BatchInput {
+        entries: BatchEntry::parse_lines("s1@example.org\ns2@example.org"),
+        organizations: placed("emperor", &[]),
+        ..Default::default()
+    };
+    let err = admin_users::create_batch(&db, &root, &shared, now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("role"));
+    assert!(!exists(&db, "s1").await);
     // Limits.
     let empty = BatchInput {
-        lines: " \n\n".into(),
+        entries: BatchEntry::parse_lines(" \n\n"),
         ..Default::default()
     };
     let err = admin_users::create_batch(&db, &root, &empty, now)
         .await
         .unwrap_err();
-    assert_eq!(err.field.as_deref(), Some("lines"));
+    assert_eq!(err.field.as_deref(), Some("entries"));
     let many = BatchInput {
-        lines: (0..101).map(|i| format!("m{i}@example.org\n")).collect(),
+        entries: (0..101)
+            .map(|i| BatchEntry {
+                email: format!("m{i}@example.org"),
+                username: None,
+            })
+            .collect(),
         ..Default::default()
     };
     let err = admin_users::create_batch(&db, &root, &many, now)
         .await
         .unwrap_err();
-    assert_eq!(err.field.as_deref(), Some("lines"));
+    assert_eq!(err.field.as_deref(), Some("entries"));
     assert!(!exists(&db, "m0").await);
 }
 

@@ -77,16 +77,16 @@ pub async fn create_user(
     Ok(private((StatusCode::CREATED, ApiJson(created))))
 }
 
-/// Create several accounts at once: one per line of `lines` (`email` or `email, username`),
-/// all with the same options, each with a generated temporary password (returned once). Each
-/// line is created whole or not at all; a refused line is listed with its error and does not
-/// stop the others. Needs `users.create`; at most 100 lines.
+/// Create several accounts at once: one per entry (`email`, optional `username`), all with the
+/// same options, each with a generated temporary password (returned once). Each entry is
+/// created whole or not at all; a refused entry is listed with its error and does not stop
+/// the others. Needs `users.create`; at most 100 entries.
 ///
-/// Refusals: 422: No line, or more than 100.
+/// Refusals: 422: No entry, or more than 100.
 #[utoipa::path(
-    post, path = "/admin/user-batches", tag = "admin", request_body = BatchInput,
+    post, path = "/admin/users/batch", tag = "admin", request_body = BatchInput,
     responses(
-        (status = 200, description = "Each account created and each line refused", body = BatchResult),
+        (status = 201, description = "Each account created and each entry refused", body = BatchResult),
         Malformed, NotAuthenticated, NoInstancePermission, Invalid
     )
 )]
@@ -97,7 +97,7 @@ pub async fn create_batch(
 ) -> Result<Response, AppError> {
     let result =
         admin_users::create_batch(&state.db, &principal, &input, chrono::Utc::now()).await?;
-    Ok(private(ApiJson(result)))
+    Ok(private((StatusCode::CREATED, ApiJson(result))))
 }
 
 /// Activate/deactivate (`users.deactivate`), give or take an instance role (`instance_role`,

@@ -1,4 +1,4 @@
-//! `/api/v1/admin/instance-permissions` and `/api/v1/admin/roles`: the instance permission
+//! `/api/v1/admin/permissions` and `/api/v1/admin/roles`: the instance permission
 //! catalog and the instance roles (built-in and custom).
 
 use super::ApiJson;
@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 /// signed-in user.
 #[utoipa::path(
     get,
-    path = "/admin/instance-permissions",
+    path = "/admin/permissions",
     tag = "admin",
     responses(
         (status = 200, description = "Every instance permission", body = Page<CatalogEntry>),

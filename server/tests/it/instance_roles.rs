@@ -36,7 +36,7 @@ async fn instance_roles_over_rest() {
     let (status, catalog) = call(
         &server,
         "GET",
-        "/api/v1/admin/instance-permissions",
+        "/api/v1/admin/permissions",
         &desk,
         json!(null),
     )
@@ -414,7 +414,7 @@ async fn accounts_are_created_whole_one_or_several_at_a_time() {
         json!({
             "email": "grace@example.org", "first_name": "Grace", "last_name": "Hopper",
             "instance_role": "help_desk", "active": true,
-            "organizations": [{"organization": "acme", "role": "editor"}],
+            "organizations": [{"name": "acme", "role": "editor"}],
             "password": "compiler cobol nanosecond wire", "require_password_change": false
         }),
     )
@@ -449,7 +449,7 @@ async fn accounts_are_created_whole_one_or_several_at_a_time() {
     );
     // Refusals in the error shape; nothing created.
     let (status, body) = call(&server, "POST", "/api/v1/admin/users", &root,
-        json!({"email": "x@example.org", "organizations": [{"organization": "acme", "role": "viewer", "groups": ["nope"]}]})).await;
+        json!({"email": "x@example.org", "organizations": [{"name": "acme", "role": "viewer", "groups": ["nope"]}]})).await;
     assert_eq!(
         (status, body["error"]["field"].clone()),
         (422, json!("groups"))
@@ -470,31 +470,36 @@ async fn accounts_are_created_whole_one_or_several_at_a_time() {
     let (status, result) = call(
         &server,
         "POST",
-        "/api/v1/admin/user-batches",
+        "/api/v1/admin/users/batch",
         &root,
         json!({
-            "lines": "b1@example.org\nb2@example.org, bee-two\nnonsense\nb3@example.org\nb4@example.org\nb5@example.org",
-            "organizations": [{"organization": "acme", "role": "viewer"}]
+            "entries": [
+                {"email": "b1@example.org"}, {"email": "b2@example.org", "username": "bee-two"},
+                {"email": "nonsense"}, {"email": "b3@example.org"}, {"email": "b4@example.org"},
+                {"email": "b5@example.org"}
+            ],
+            "organizations": [{"name": "acme", "role": "viewer"}]
         }),
     )
     .await;
-    assert_eq!(status, 200, "{result}");
+    assert_eq!(status, 201, "{result}");
     assert_eq!(result["created"].as_array().unwrap().len(), 5);
     assert_eq!(result["created"][1]["user"]["username"], "bee-two");
     assert_eq!(result["failed"][0]["line"], 3);
+    assert_eq!(result["failed"][0]["email"], "nonsense");
     assert_eq!(result["failed"][0]["error"]["code"], "validation");
     assert_eq!(result["failed"][0]["error"]["field"], "email");
     let (status, body) = call(
         &server,
         "POST",
-        "/api/v1/admin/user-batches",
+        "/api/v1/admin/users/batch",
         &root,
-        json!({"lines": ""}),
+        json!({"entries": []}),
     )
     .await;
     assert_eq!(
         (status, body["error"]["field"].clone()),
-        (422, json!("lines"))
+        (422, json!("entries"))
     );
     // A help desk creates nobody.
     let (status, _) = call(
@@ -509,9 +514,9 @@ async fn accounts_are_created_whole_one_or_several_at_a_time() {
     let (status, _) = call(
         &server,
         "POST",
-        "/api/v1/admin/user-batches",
+        "/api/v1/admin/users/batch",
         &grace,
-        json!({"lines": "z@example.org"}),
+        json!({"entries": [{"email": "z@example.org"}]}),
     )
     .await;
     assert_eq!(status, 403);

@@ -50,14 +50,14 @@ pub fn AdminBatchPage() -> impl IntoView {
                                 rows="8"
                                 required
                                 aria-describedby="batch-lines-hint"
-                                aria-invalid=invalid(error, "lines")
+                                aria-invalid=invalid(error, "entries")
                             />
                             <p class="field__hint" id="batch-lines-hint">
                                 "One per line, up to 100. To choose a username, add it after a comma: "
                                 <code>"ada@example.org, ada"</code>
                                 ". Each account gets a generated temporary password."
                             </p>
-                            <FieldError error field="lines" />
+                            <FieldError error field="entries" />
                         </div>
                         <AccountOptionsFields prefix="batch" roles can_give_roles error />
                         <button type="submit" disabled=move || batch.pending().get()>
@@ -76,8 +76,14 @@ pub fn AdminBatchPage() -> impl IntoView {
     }
 }
 
-/// A CSV cell: quoted, with quotes doubled.
+/// A CSV cell: quoted, with quotes doubled, and a leading `=`, `+`, `-` or `@` escaped so a
+/// spreadsheet does not run it as a formula.
 fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
     format!("\"{}\"", value.replace('"', "\"\""))
 }
 
@@ -105,10 +111,10 @@ fn BatchOutcome(result: BatchResult) -> impl IntoView {
             <p>
                 <strong>
                     {format!(
-                        "{created} account{} created, {} line{} refused.",
+                        "{created} account{} created, {} address{} refused.",
                         if created == 1 { "" } else { "s" },
                         result.failed.len(),
-                        if result.failed.len() == 1 { "" } else { "s" },
+                        if result.failed.len() == 1 { "" } else { "es" },
                     )}
                 </strong>
                 " Hand the temporary passwords over now; they will not be shown again."
@@ -172,7 +178,7 @@ fn BatchOutcome(result: BatchResult) -> impl IntoView {
             {(!result.failed.is_empty())
                 .then(|| {
                     view! {
-                        <h3>"Refused lines (nothing was created for them)"</h3>
+                        <h3>"Refused addresses (nothing was created for them)"</h3>
                         <ul class="batch-failures">
                             {result
                                 .failed
@@ -180,8 +186,8 @@ fn BatchOutcome(result: BatchResult) -> impl IntoView {
                                 .map(|f| {
                                     view! {
                                         <li>
-                                            {format!("Line {}: ", f.line)} <code>{f.text}</code> " — "
-                                            {f.error.message}
+                                            {format!("Address {}: ", f.line)} <code>{f.email}</code>
+                                            " — " {f.error.message}
                                         </li>
                                     }
                                 })
