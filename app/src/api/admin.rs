@@ -350,6 +350,7 @@ pub async fn save_settings(
     session_idle_minutes: String,
     session_max_hours: String,
     token_max_days: String,
+    #[server(default)] allow_direct_adding: Option<String>,
 ) -> Result<InstanceSettings, AppError> {
     use crate::domain::admin::SettingsUpdate;
     use crate::service::admin_instance;
@@ -369,6 +370,7 @@ pub async fn save_settings(
                 "" | "none" => None,
                 days => Some(number(days, "token_max_days")?),
             }),
+            allow_direct_adding: Some(allow_direct_adding.is_some()),
         };
         let state = super::state()?;
         let principal = super::principal(&state).await?;

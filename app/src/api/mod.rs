@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod direct_add;
 pub mod email;
 pub mod groups;
 pub mod instance;

@@ -82,6 +82,7 @@ pub async fn update_organization(
                 name: Some(name),
                 display_name: Some(display_name),
                 require_two_factor: None,
+                allow_direct_adding: None,
             },
             chrono::Utc::now(),
         )
@@ -120,6 +121,30 @@ pub async fn set_two_factor_policy(org: String, require: String) -> Result<(), A
         )
         .await?;
         super::redirect(&format!("/orgs/{org}/settings?policy=1"));
+        Ok(())
+    })
+    .await
+}
+
+/// Lets people with `members.invite` add existing accounts directly ("on"), or makes them
+/// invite by email ("off"). Needs `org.update`.
+#[server(endpoint = "orgs/direct-adding")]
+pub async fn set_direct_adding(org: String, allow: String) -> Result<(), AppError> {
+    use crate::domain::organization::OrganizationUpdate;
+    use crate::service::organizations;
+    super::run(move |state, principal| async move {
+        organizations::update(
+            &state.db,
+            &principal,
+            &org,
+            &OrganizationUpdate {
+                allow_direct_adding: Some(allow == "on"),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        super::redirect(&format!("/orgs/{org}/settings?saved=1"));
         Ok(())
     })
     .await

@@ -7,6 +7,7 @@ pub mod confirm_step;
 pub mod copy_button;
 pub mod error_panel;
 pub mod form;
+pub mod group_choices;
 pub mod layout;
 pub mod lifetime_field;
 pub mod loading;

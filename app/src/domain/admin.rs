@@ -40,6 +40,10 @@ pub struct InstanceSettings {
     pub session_max_hours: i64,
     /// The longest a new token may live; null for no limit.
     pub token_max_days: Option<i64>,
+    /// Whether organizations may let their members add existing accounts directly (each
+    /// organization still decides; false forbids it everywhere).
+    #[serde(default)]
+    pub allow_direct_adding: bool,
 }
 
 /// An email kept in the outbox.
@@ -85,6 +89,8 @@ pub struct SettingsUpdate {
     #[serde(default, with = "crate::domain::double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub token_max_days: Option<Option<i64>>,
+    #[serde(default)]
+    pub allow_direct_adding: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -10,6 +10,10 @@ pub struct Organization {
     pub name: String,
     pub display_name: String,
     pub require_two_factor: bool,
+    /// Whether people with `members.invite` may add existing accounts directly (else they
+    /// invite by email).
+    #[serde(default)]
+    pub allow_direct_adding: bool,
     pub created_at: String,
 }
 
@@ -50,6 +54,29 @@ pub struct MemberUser {
     pub username: String,
     pub email: String,
     pub display_name: String,
+}
+
+/// Existing accounts to add to an organization directly (`POST /organizations/{org}/members`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddMembersInput {
+    /// Usernames or email addresses (usernames only for holders of `users.read`).
+    pub users: Vec<String>,
+    pub role: String,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// An existing account the type-ahead of "add people" found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Candidate {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    /// Already a member of the organization.
+    pub member: bool,
 }
 
 /// A member as the people page and `GET /organizations/{org}/members` show them.
@@ -158,4 +185,6 @@ pub struct OrganizationUpdate {
     pub display_name: Option<String>,
     #[serde(default)]
     pub require_two_factor: Option<bool>,
+    #[serde(default)]
+    pub allow_direct_adding: Option<bool>,
 }

@@ -26,6 +26,7 @@ fn to_dto(row: &SettingsRow) -> InstanceSettings {
         session_idle_minutes: row.session_idle_minutes,
         session_max_hours: row.session_max_hours,
         token_max_days: row.token_max_days,
+        allow_direct_adding: row.allow_direct_adding,
     }
 }
 
@@ -97,6 +98,9 @@ pub async fn update_settings(
             ));
         }
         row.token_max_days = days;
+    }
+    if let Some(allow) = change.allow_direct_adding {
+        row.allow_direct_adding = allow;
     }
     let after = to_dto(&row);
     let audit = entry(

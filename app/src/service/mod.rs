@@ -13,6 +13,7 @@ pub mod admin_instance;
 pub mod admin_users;
 pub mod audit;
 pub mod audit_entry;
+pub mod direct_add;
 pub mod email_verification;
 pub mod groups;
 pub mod health;

@@ -123,6 +123,7 @@ pub fn to_dto(row: &OrgRow) -> Organization {
         name: row.name.clone(),
         display_name: row.display_name.clone(),
         require_two_factor: row.require_two_factor,
+        allow_direct_adding: row.allow_direct_adding,
         created_at: super::rfc3339(row.created_at),
     }
 }

@@ -94,6 +94,7 @@ pub async fn update(
             name: name.as_ref().map(Slug::as_str),
             display_name: display_name(change.display_name.as_deref())?,
             require_two_factor: change.require_two_factor,
+            allow_direct_adding: change.allow_direct_adding,
         },
         now,
         &entry(
@@ -105,6 +106,7 @@ pub async fn update(
                 "name": name.as_ref().map(Slug::as_str),
                 "display_name": change.display_name,
                 "require_two_factor": change.require_two_factor,
+                "allow_direct_adding": change.allow_direct_adding,
             }),
             now,
         ),

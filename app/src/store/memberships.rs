@@ -144,6 +144,79 @@ pub async fn get(db: &Db, org_id: &OrgId, username: &str) -> Result<Option<Membe
     Ok(rows.into_iter().next())
 }
 
+/// Adds existing accounts (`users`: their keys) with `role` and puts them in `teams` (group
+/// keys), after the adder's rights check (`rights`) is confirmed, with `audits` — in one
+/// transaction: all of them join, or none does (`already_member` when one already is).
+pub async fn add_people(
+    db: &Db,
+    users: &[UserId],
+    role: &str,
+    teams: &[String],
+    rights: &RightsSeen,
+    audits: &[super::audit::Audit],
+    now: DateTime<Utc>,
+) -> Result<(), Guard> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         {RIGHTS_GUARD}
+         LET $org = type::record('organization', $rights.org);
+         FOR $user_key IN $users {{
+             LET $user = type::record('user', $user_key);
+             IF (SELECT VALUE active FROM ONLY $user) != true {{ THROW 'not_found' }};
+             IF record::exists(type::record('membership', [$rights.org, $user_key])) {{
+                 THROW 'already_member'
+             }};
+             CREATE type::record('membership', [$rights.org, $user_key]) CONTENT {{
+                 org: $org, user: $user, role: $role, {MEMBER_COPY}, joined_at: $now
+             }};
+             FOR $team IN $teams {{
+                 LET $t = type::record('team', $team);
+                 IF (SELECT VALUE org FROM ONLY $t) != $org {{ THROW 'no_such_group' }};
+                 UPSERT type::record('team_member', [$team, $user_key]) CONTENT {{
+                     team: $t, org: $org, user: $user, added_at: $now
+                 }};
+             }};
+         }};
+         UPDATE $org SET guard += 1;
+         FOR $audit IN $audits {{ {APPEND} }};
+         COMMIT TRANSACTION;",
+        APPEND = super::audit::APPEND,
+    );
+    Write::new(db, &query)
+        .bind("rights", rights.clone())
+        .bind(
+            "users",
+            users.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        )
+        .bind("role", role.to_string())
+        .bind("teams", teams.to_vec())
+        .bind("audits", audits.to_vec())
+        .bind("now", now)
+        .run()
+        .await
+}
+
+/// Of `users` (keys), those who are members of `org_id`.
+pub async fn members_among(
+    db: &Db,
+    org_id: &OrgId,
+    users: &[UserId],
+) -> Result<Vec<UserId>, StoreError> {
+    let mut response = checked(
+        db.query(
+            "RETURN $users.filter(|$u| record::exists(type::record('membership', [$org, $u])))",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind((
+            "users",
+            users.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ))
+        .await?,
+    )?;
+    let keys: Vec<String> = response.take(0)?;
+    Ok(keys.into_iter().map(UserId::from).collect())
+}
+
 /// Adds `user_id` with `role` and puts them in `group_ids`.
 pub async fn add(
     db: &Db,

@@ -130,6 +130,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "user_names",
         surql: include_str!("migrations/0021_user_names.surql"),
     },
+    Migration {
+        version: 22,
+        name: "direct_adding",
+        surql: include_str!("migrations/0022_direct_adding.surql"),
+    },
 ];
 
 /// What a run did.

@@ -21,11 +21,12 @@ pub struct OrgRow {
     pub name: String,
     pub display_name: String,
     pub require_two_factor: bool,
+    pub allow_direct_adding: bool,
     pub created_at: DateTime<Utc>,
 }
 
-pub const ORG_FIELDS: &str =
-    "record::id(id) AS id, name, display_name, require_two_factor, created_at";
+pub const ORG_FIELDS: &str = "record::id(id) AS id, name, display_name, require_two_factor, \
+     allow_direct_adding, created_at";
 
 /// A caller's standing in an organization, read in one round trip.
 #[derive(Debug, Clone, SurrealValue)]
@@ -187,6 +188,7 @@ pub struct OrgChange<'a> {
     pub name: Option<&'a str>,
     pub display_name: Option<&'a str>,
     pub require_two_factor: Option<bool>,
+    pub allow_direct_adding: Option<bool>,
 }
 
 pub async fn update(
@@ -208,6 +210,7 @@ pub async fn update(
          }};
          IF $display_name != NONE {{ UPDATE $org SET display_name = $display_name }};
          IF $require_two_factor != NONE {{ UPDATE $org SET require_two_factor = $require_two_factor }};
+         IF $allow_direct_adding != NONE {{ UPDATE $org SET allow_direct_adding = $allow_direct_adding }};
          UPDATE $org SET updated_at = $now;
          COMMIT TRANSACTION;
          SELECT {ORG_FIELDS} FROM ONLY type::record('organization', $id);"
@@ -217,6 +220,7 @@ pub async fn update(
         .bind("name", change.name.map(str::to_string))
         .bind("display_name", change.display_name.map(str::to_string))
         .bind("require_two_factor", change.require_two_factor)
+        .bind("allow_direct_adding", change.allow_direct_adding)
         .bind("now", now)
         .returning::<Option<OrgRow>>()
         .await;

@@ -13,11 +13,12 @@ pub struct SettingsRow {
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub token_max_days: Option<i64>,
+    pub allow_direct_adding: bool,
 }
 
 /// The settings as one SurrealQL expression (for queries that read them with something else).
 pub(super) const SETTINGS: &str = "(SELECT signup_mode, require_two_factor, session_idle_minutes, \
-     session_max_hours, token_max_days FROM ONLY setting:instance)";
+     session_max_hours, token_max_days, allow_direct_adding FROM ONLY setting:instance)";
 
 pub async fn get(db: &Db) -> Result<SettingsRow, StoreError> {
     let mut response = checked(db.query(format!("RETURN {SETTINGS}")).await?)?;
@@ -43,7 +44,8 @@ pub async fn update(
          UPDATE setting:instance SET signup_mode = $signup_mode,
              require_two_factor = $require_two_factor,
              session_idle_minutes = $session_idle_minutes,
-             session_max_hours = $session_max_hours, token_max_days = $token_max_days;
+             session_max_hours = $session_max_hours, token_max_days = $token_max_days,
+             allow_direct_adding = $allow_direct_adding;
          COMMIT TRANSACTION;"
     );
     Write::audited(db, &query, audit)
@@ -53,6 +55,7 @@ pub async fn update(
         .bind("session_idle_minutes", settings.session_idle_minutes)
         .bind("session_max_hours", settings.session_max_hours)
         .bind("token_max_days", settings.token_max_days)
+        .bind("allow_direct_adding", settings.allow_direct_adding)
         .run()
         .await?;
     Ok(())

@@ -11,6 +11,7 @@
 mod admin;
 mod audit;
 mod clock;
+mod direct_add;
 mod email;
 mod explain_property;
 mod groups_invitations;

@@ -67,7 +67,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(roles::preview))
         .routes(routes!(roles::holders))
         .routes(routes!(roles::explain))
-        .routes(routes!(organizations::members))
+        .routes(routes!(organizations::members, organizations::add_members))
+        .routes(routes!(organizations::candidates))
         .routes(routes!(organizations::two_factor_lockout))
         .routes(routes!(
             organizations::change_role,

@@ -5,9 +5,11 @@ use super::paths::{MemberPath, OrgPath};
 use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
 use super::{ApiJson, ApiQuery};
 use app::domain::organization::RoleChange;
+use app::domain::organization::{AddMembersInput, Candidate};
 use app::domain::organization::{Member, MyOrganization, Organization, Page};
 use app::domain::organization::{NewOrganization, OrganizationUpdate};
 use app::error::AppError;
+use app::service::direct_add;
 use app::service::members;
 use app::service::organizations;
 use app::state::AppState;
@@ -142,6 +144,76 @@ pub async fn members(
     )
     .await?;
     Ok(ApiJson(page))
+}
+
+/// Add people who already have an account, directly (where the organization allows it and
+/// the instance does not forbid it): `users` are email addresses, or usernames for holders of
+/// the instance permission `users.read`. All join with `role` and `groups`, or none does; each
+/// is told by email. Needs `members.invite` and what the role and groups carry.
+///
+/// Refusals: 403: Direct adding not allowed here, missing `members.invite`, or a role or
+/// group beyond yours; 409: `already_member`; 422: No such active account, role or group.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org}/members",
+    tag = "organizations",
+    params(OrgPath),
+    request_body = AddMembersInput,
+    responses(
+        (status = 201, description = "The new members", body = Page<Member>),
+        Malformed, NotAuthenticated, Forbidden, NotFound, Conflict, Invalid
+    )
+)]
+pub async fn add_members(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(OrgPath { org }): Path<OrgPath>,
+    ApiJson(input): ApiJson<AddMembersInput>,
+) -> Result<(StatusCode, ApiJson<Page<Member>>), AppError> {
+    let base = state.base_url();
+    let added = direct_add::add(
+        &state.db,
+        &principal,
+        &org,
+        &input,
+        &base,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, ApiJson(Page::all(added))))
+}
+
+/// Existing accounts to add directly: for holders of the instance permission `users.read`,
+/// up to 8 whose username, email or name begins with `query`; for anyone else, only the
+/// account whose email address is exactly `query`. Needs `members.invite` where direct adding
+/// is allowed.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org}/candidates",
+    tag = "organizations",
+    params(OrgPath, CandidateQuery),
+    responses(
+        (status = 200, description = "Matching accounts, each saying whether it is a member", body = Page<Candidate>),
+        NotAuthenticated, Forbidden, NotFound
+    )
+)]
+pub async fn candidates(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(OrgPath { org }): Path<OrgPath>,
+    ApiQuery(q): ApiQuery<CandidateQuery>,
+) -> Result<ApiJson<Page<Candidate>>, AppError> {
+    let query = q.query.unwrap_or_default();
+    Ok(ApiJson(Page::all(
+        direct_add::candidates(&state.db, &principal, &org, &query).await?,
+    )))
+}
+
+/// `?query=` of the candidates.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CandidateQuery {
+    /// What was typed: an email address, or the start of a name for holders of `users.read`.
+    pub query: Option<String>,
 }
 
 /// Change a member's role. Needs `members.update_role`; only owners grant or take away Owner;

@@ -478,3 +478,104 @@ async fn an_invited_person_answers_in_place() {
         404
     );
 }
+
+/// Adding existing accounts directly over REST (issue 16.6).
+#[tokio::test]
+async fn owners_add_existing_accounts_directly_where_allowed() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    server.signed_in("bob").await;
+    server.signed_in("cy").await;
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&ada),
+            &json!({"name": "acme"}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    assert_eq!(res.json()["allow_direct_adding"], false);
+    let add = json!({"users": ["bob@example.org", "cy@example.org"], "role": "editor"});
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/members",
+            Some(&ada),
+            &add,
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(res.json()["error"]["code"], "forbidden");
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/organizations/acme",
+            Some(&ada),
+            &json!({"allow_direct_adding": true}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["allow_direct_adding"], true);
+    let res = server
+        .get_as(&ada, "/api/v1/organizations/acme/candidates?query=bob")
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.json()["items"],
+        json!([]),
+        "a partial name reveals nobody"
+    );
+    let res = server
+        .get_as(
+            &ada,
+            "/api/v1/organizations/acme/candidates?query=bob@example.org",
+        )
+        .await;
+    assert_eq!(res.json()["items"][0]["username"], "bob");
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/members",
+            Some(&ada),
+            &add,
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let added: Vec<Value> = res.json()["items"].as_array().unwrap().clone();
+    assert_eq!(added.len(), 2);
+    assert!(added.iter().all(|m| m["role"] == "editor"));
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/members",
+            Some(&ada),
+            &add,
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["code"].clone()),
+        (409, json!("already_member"))
+    );
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/members",
+            Some(&ada),
+            &json!({"users": ["ghost@example.org"], "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["field"].clone()),
+        (422, json!("users"))
+    );
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/members",
+            Some(&ada),
+            &json!({"users": "bob", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 400);
+}

@@ -122,6 +122,22 @@ fn SettingsForm(
                 // Shown while the box is ticked (by CSS, so also without JavaScript).
                 <Lockout id="lockout" users=lockout already_on=s.require_two_factor />
             </div>
+            <div class="field field--check">
+                <input
+                    id="allow-direct-adding"
+                    name="allow_direct_adding"
+                    type="checkbox"
+                    value="on"
+                    checked=s.allow_direct_adding
+                    aria-describedby="allow-direct-adding-hint"
+                />
+                <label for="allow-direct-adding">
+                    "Organizations may add existing accounts directly"
+                </label>
+                <p class="field__hint" id="allow-direct-adding-hint">
+                    "Each organization still chooses (by default, people are invited by email). Unticked, every organization invites."
+                </p>
+            </div>
             <div class="field">
                 <label for="idle">"Sign out after this many idle minutes"</label>
                 <input

@@ -1,9 +1,10 @@
-use crate::api::groups::list_groups;
+use super::add_people::AddPeople;
 use crate::api::invitations::{
     Invite, ResendInvitation, RevokeInvitation, list_invitations, take_invitation_link,
 };
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::group_choices::GroupChoices;
 use crate::domain::day;
 use crate::domain::invitation::Invitation;
 use crate::domain::organization::{OrgView, RoleChoice};
@@ -28,7 +29,9 @@ pub fn InvitationsTab(view: OrgView) -> impl IntoView {
         },
         move |_| list_invitations(o1.clone()),
     );
+    let direct = view.organization.allow_direct_adding;
     view! {
+        {direct.then(|| view! { <AddPeople view=view.clone() /> })}
         <InvitationLink org=org.clone() invite resend />
         <h2>"Invite someone"</h2>
         <InviteForm org=org.clone() roles=view.grantable_roles.clone() invite />
@@ -97,11 +100,6 @@ fn InvitationLink(
 #[component]
 fn InviteForm(org: String, roles: Vec<RoleChoice>, invite: ServerAction<Invite>) -> impl IntoView {
     let error = submission_error(invite);
-    let offerable: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
-    let groups = Resource::new(|| (), {
-        let org = org.clone();
-        move |_| list_groups(org.clone())
-    });
     view! {
         <ActionForm action=invite>
             <FormError error />
@@ -134,51 +132,7 @@ fn InviteForm(org: String, roles: Vec<RoleChoice>, invite: ServerAction<Invite>)
                 </select>
                 <FieldError error field="role" />
             </div>
-            <Suspense fallback=|| ()>
-                {move || {
-                    let offerable = offerable.clone();
-                    Suspend::new(async move {
-                        let list: Vec<_> = groups
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter(|g| {
-                                g.role.as_deref().is_none_or(|r| offerable.iter().any(|o| o == r))
-                            })
-                            .collect();
-                        (!list.is_empty())
-                            .then(|| {
-                                // Joining a group gives its role: only groups whose role the caller may
-                                // hand out are offered (the server checks again).
-                                view! {
-                                    <fieldset class="field checkbox-list">
-                                        <legend>"Groups to join (optional)"</legend>
-                                        {list
-                                            .into_iter()
-                                            .enumerate()
-                                            .map(|(i, g)| {
-                                                let id = format!("invite-group-{}", g.name);
-                                                let label_for = id.clone();
-                                                view! {
-                                                    <label for=label_for>
-                                                        <input
-                                                            id=id
-                                                            type="checkbox"
-                                                            name=format!("groups[{i}]")
-                                                            value=g.name.clone()
-                                                        />
-                                                        " "
-                                                        {g.name.clone()}
-                                                    </label>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </fieldset>
-                                }
-                            })
-                    })
-                }}
-            </Suspense>
+            <GroupChoices org=org.clone() roles=roles.clone() prefix="invite" />
             <FieldError error field="groups" />
             <button type="submit" disabled=move || invite.pending().get()>
                 {move || if invite.pending().get() { "Inviting…" } else { "Send invitation" }}

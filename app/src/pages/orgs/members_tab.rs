@@ -33,8 +33,20 @@ pub fn MembersTab(view: OrgView) -> impl IntoView {
     let search = move || query.read().get("q").unwrap_or_default();
     let confirm_remove = move || query.read().get("remove");
     let org_for_confirm = org.clone();
+    // After adding people without JavaScript (`?added=N`).
+    let added = move || query.read().get("added");
 
     view! {
+        {move || {
+            added()
+                .map(|n| {
+                    view! {
+                        <p class="notice notice--success" role="status">
+                            {format!("Added {n} people; they were told by email.")}
+                        </p>
+                    }
+                })
+        }}
         <form method="get" class="search-form" role="search">
             <input type="hidden" name="tab" value="members" />
             <label for="member-search" class="visually-hidden">

@@ -1,5 +1,6 @@
 //! `/orgs/...`: an organization's pages.
 
+pub mod add_people;
 pub mod audit;
 pub mod group;
 pub mod group_tokens;

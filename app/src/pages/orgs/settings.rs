@@ -1,6 +1,7 @@
 use super::{OrgRefresh, WithOrg};
 use crate::api::orgs::{
-    DeleteOrganization, RemoveMember, SetTwoFactorPolicy, UpdateOrganization, two_factor_lockout,
+    DeleteOrganization, RemoveMember, SetDirectAdding, SetTwoFactorPolicy, UpdateOrganization,
+    two_factor_lockout,
 };
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::organization::{OrgView, Organization};
@@ -27,6 +28,7 @@ fn SettingsBody(view: OrgView) -> impl IntoView {
         view! {
             <NameForm org=org.clone() />
             <TwoFactorPolicy org=org.clone() />
+            <DirectAdding org=org.clone() />
         }
     });
     let delete = view
@@ -173,6 +175,39 @@ fn TwoFactorPolicy(org: Organization) -> impl IntoView {
             <input type="hidden" name="org" value=org.name.clone() />
             <input type="hidden" name="require" value=turn_on />
             <button type="submit" class=class>
+                {button}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Whether people who may invite can add existing accounts directly.
+#[component]
+fn DirectAdding(org: Organization) -> impl IntoView {
+    let action = ServerAction::<SetDirectAdding>::new();
+    let error = submission_error(action);
+    OrgRefresh::after(move || matches!(action.value().get(), Some(Ok(_))));
+    let (allow, text, button) = if org.allow_direct_adding {
+        (
+            "off",
+            "People who may invite can also add someone who already has an account here directly, with a role and groups.",
+            "Invite by email only",
+        )
+    } else {
+        (
+            "on",
+            "People join by accepting an emailed invitation. You can let those who may invite add existing accounts directly instead (unless the instance forbids it).",
+            "Allow adding existing accounts",
+        )
+    };
+    view! {
+        <h2>"Adding people"</h2>
+        <p>{text}</p>
+        <ActionForm action>
+            <FormError error />
+            <input type="hidden" name="org" value=org.name.clone() />
+            <input type="hidden" name="allow" value=allow />
+            <button type="submit" class="button--secondary">
                 {button}
             </button>
         </ActionForm>
