@@ -26,9 +26,23 @@ pub async fn get_group(org: String, group: String) -> Result<GroupDetail, AppErr
 #[server(endpoint = "orgs/groups/create")]
 pub async fn create_group(
     org: String,
-    #[server(flatten)] input: crate::domain::group::NewGroup,
+    name: String,
+    #[server(default)] description: Option<String>,
+    #[server(default)] role: Option<String>,
+    #[server(default)] members: String,
 ) -> Result<Group, AppError> {
     super::run(move |state, principal| async move {
+        let input = crate::domain::group::NewGroup {
+            name,
+            description,
+            role,
+            members: members
+                .split([',', ' ', '\n'])
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
         let group =
             crate::service::groups::create(&state.db, &principal, &org, &input, chrono::Utc::now())
                 .await?;

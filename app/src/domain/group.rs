@@ -28,6 +28,9 @@ pub struct NewGroup {
     pub description: Option<String>,
     #[serde(default)]
     pub role: Option<String>,
+    /// Members of the organization (usernames) to put in the group at once.
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 /// `role: null` removes the group's role; leaving it out keeps it.

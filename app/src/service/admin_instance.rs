@@ -11,7 +11,7 @@ use super::instance_rulebook::InstanceCheck;
 use super::principal::Principal;
 use crate::domain::admin::{AdminOrganization, InstanceSettings, OutboxMessage};
 use crate::domain::admin::{NewOwner, SettingsUpdate};
-use crate::domain::instance_permission::InstancePermission;
+use crate::domain::instance_permission::{InstancePermission, InstancePermissionSet};
 use crate::domain::organization::Page;
 use crate::error::{AppError, ErrorCode};
 use crate::store::settings::SettingsRow;
@@ -115,16 +115,18 @@ pub async fn update_settings(
     Ok(after)
 }
 
-/// The outbox, newest first. Needs `outbox.read`. Links are never shown, not even in messages
-/// still waiting to be sent: they carry single-use secrets (invitations, email verification)
-/// that would let the reader act as the recipient.
+/// The outbox, newest first. Needs `outbox.read`. Links carry single-use secrets (invitations,
+/// email verification) that let whoever holds them act as the recipient, so they are shown
+/// only to a caller who holds every instance permission (who can reset anyone's password
+/// already); everyone else sees them hidden.
 pub async fn outbox(
     db: &Db,
     principal: &Principal,
     cursor: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Page<OutboxMessage>, AppError> {
-    principal.instance(InstancePermission::OutboxRead)?;
+    let admin = principal.instance(InstancePermission::OutboxRead)?;
+    let links = admin.standing().permissions == InstancePermissionSet::all();
     let limit = crate::domain::organization::page_limit(limit);
     let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => Some(
@@ -152,7 +154,11 @@ pub async fn outbox(
                 id: r.id,
                 recipient: r.recipient,
                 subject: r.subject,
-                body: super::mail::redact_links(&r.body),
+                body: if links {
+                    r.body
+                } else {
+                    super::mail::redact_links(&r.body)
+                },
                 kind: r.kind,
                 status: r.status,
                 attempts: u32::try_from(r.attempts).unwrap_or(0),

@@ -69,7 +69,9 @@ pub async fn list(db: &Db, principal: &Principal, org: &str) -> Result<Vec<Group
         .collect())
 }
 
-/// Creates a group. Needs `groups.manage` (and the group's role within the caller's rights).
+/// Creates a group, with its first members (members of the organization) when given. Needs
+/// `groups.manage` and the group's role within the caller's rights (joining a new group gives
+/// only its role: it has no project grants yet).
 pub async fn create(
     db: &Db,
     principal: &Principal,
@@ -86,6 +88,46 @@ pub async fn create(
     if let Some(role) = role.as_deref() {
         rights.give(role)?;
     }
+    let mut members: Vec<store::memberships::MemberRow> = Vec::new();
+    for username in input.members.iter().map(|u| u.trim().to_lowercase()) {
+        if username.is_empty() || members.iter().any(|m| m.username == username) {
+            continue;
+        }
+        let member = store::memberships::get(db, &access.org.id, &username)
+            .await?
+            .ok_or_else(|| {
+                AppError::validation(
+                    "members",
+                    format!("{username} is not a member of this organization."),
+                )
+            })?;
+        members.push(member);
+    }
+    if members.len() > 200 {
+        return Err(AppError::validation(
+            "members",
+            "Add at most 200 members at once.",
+        ));
+    }
+    let mut audits = vec![entry(
+        principal,
+        "group.created",
+        format!("group:{}", name.as_str()),
+        Some(&access.org.id),
+        json!({ "role": role, "members": members.iter().map(|m| &m.username).collect::<Vec<_>>() }),
+        now,
+    )];
+    audits.extend(members.iter().map(|m| {
+        entry(
+            principal,
+            "group.member_added",
+            format!("group:{}", name.as_str()),
+            Some(&access.org.id),
+            json!({ "username": m.username }),
+            now,
+        )
+    }));
+    let member_ids: Vec<_> = members.iter().map(|m| m.user_id.clone()).collect();
     store::groups::create(
         db,
         &access.org.id,
@@ -93,17 +135,11 @@ pub async fn create(
             name: name.as_str(),
             description: text,
             role: role.as_deref(),
+            members: &member_ids,
         },
         &rights.seen(),
         now,
-        &entry(
-            principal,
-            "group.created",
-            format!("group:{}", name.as_str()),
-            Some(&access.org.id),
-            json!({ "role": role }),
-            now,
-        ),
+        &audits,
     )
     .await?;
     Ok(to_dto(find_group(db, &access, name.as_str()).await?))

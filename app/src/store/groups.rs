@@ -41,20 +41,25 @@ pub struct NewGroup<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub role: Option<&'a str>,
+    /// The members' user keys.
+    pub members: &'a [UserId],
 }
 
+/// Creates a group with its first members (each must be a member of the organization), after
+/// the creator's rights check (`rights`) is confirmed, with `audits`, in one transaction.
 pub async fn create(
     db: &Db,
     org_id: &OrgId,
     group: &NewGroup<'_>,
     rights: &RightsSeen,
     now: DateTime<Utc>,
-    audit: &super::audit::Audit,
+    audits: &[super::audit::Audit],
 ) -> Result<(), Guard> {
     let NewGroup {
         name,
         description,
         role,
+        members,
     } = *group;
     let query = format!(
         "BEGIN TRANSACTION;
@@ -65,14 +70,28 @@ pub async fn create(
              description: $description, role: $role, created_at: $now
          }};
          CREATE type::record('team_name', [$org, $name]) CONTENT {{ team: $team.id }};
-         COMMIT TRANSACTION;"
+         FOR $user IN $members {{
+             IF !record::exists(type::record('membership', [$org, $user])) {{ THROW 'joiner_not_member' }};
+             UPSERT type::record('team_member', [record::id($team.id), $user]) CONTENT {{
+                 team: $team.id, org: type::record('organization', $org),
+                 user: type::record('user', $user), added_at: $now
+             }};
+         }};
+         FOR $audit IN $audits {{ {APPEND} }};
+         COMMIT TRANSACTION;",
+        APPEND = super::audit::APPEND,
     );
-    Write::audited(db, &query, audit)
+    Write::new(db, &query)
         .bind("org", org_id.to_string())
         .bind("name", name.to_string())
         .bind("description", description.to_string())
         .bind("role", role.map(str::to_string))
+        .bind(
+            "members",
+            members.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        )
         .bind("rights", rights.clone())
+        .bind("audits", audits.to_vec())
         .bind("now", now)
         .run()
         .await

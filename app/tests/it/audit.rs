@@ -16,6 +16,7 @@ fn group(name: &str) -> NewGroup {
         name: name.into(),
         description: None,
         role: Some("viewer".into()),
+        members: vec![],
     }
 }
 

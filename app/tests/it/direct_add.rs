@@ -53,6 +53,7 @@ async fn owners_add_existing_accounts_by_email_where_the_organization_allows_it(
         name: "devs".into(),
         description: None,
         role: Some("viewer".into()),
+        members: vec![],
     };
     groups::create(&db, &ada, "acme", &devs, now).await.unwrap();
 

@@ -119,6 +119,7 @@ async fn check_seed(seed: u64) {
                 name: name.clone(),
                 description: None,
                 role: Some(role.clone()).filter(|r| !r.is_empty()),
+                members: vec![],
             },
             now,
         )

@@ -46,6 +46,7 @@ fn group(name: &str, role: Option<&str>) -> NewGroup {
         name: name.into(),
         description: Some("The builders".into()),
         role: role.map(Into::into),
+        members: vec![],
     }
 }
 
@@ -581,4 +582,66 @@ async fn an_invitation_accepted_in_place_must_be_the_one_checked() {
             .unwrap(),
         "acme"
     );
+}
+
+/// A group is created with its members in one step (issue 16.7): all of them or none, only
+/// members of the organization, the role within the creator's rights, each join audited.
+#[tokio::test]
+async fn a_group_is_created_with_its_members_at_once() {
+    let fixture =
+        crate::projects::acme(&[("bob", "viewer"), ("cy", "viewer"), ("adam", "admin")]).await;
+    let db = fixture.db.clone();
+    let now = Utc::now();
+    let ada = crate::projects::who(&db, "ada").await;
+    quick_user(&db, "stranger").await;
+    let new = |name: &str, role: &str, members: &[&str]| NewGroup {
+        name: name.into(),
+        description: None,
+        role: Some(role.into()),
+        members: members.iter().map(|m| m.to_string()).collect(),
+    };
+    let group = groups::create(
+        &db,
+        &ada,
+        "acme",
+        &new("devs", "editor", &["bob", " CY ", "bob"]),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(group.members_count, 2);
+    for name in ["bob", "cy"] {
+        let member = store::memberships::get(&db, &fixture.org_id, name)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(member.groups, ["devs"]);
+    }
+    // Someone outside the organization: refused, and no group is left behind.
+    let err = groups::create(
+        &db,
+        &ada,
+        "acme",
+        &new("ops", "viewer", &["bob", "stranger"]),
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("members"));
+    assert!(groups::get(&db, &ada, "acme", "ops").await.is_err());
+    // An admin cannot make an Owner-role group, with or without members.
+    let adam = crate::projects::who(&db, "adam").await;
+    let err = groups::create(&db, &adam, "acme", &new("bosses", "owner", &["adam"]), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let events = app::service::audit::org_events(&db, &ada, "acme", &Default::default())
+        .await
+        .unwrap();
+    let joins = events
+        .items
+        .iter()
+        .filter(|e| e.action == "group.member_added")
+        .count();
+    assert_eq!(joins, 2);
 }

@@ -208,6 +208,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
             name: "ops".into(),
             description: None,
             role: Some("viewer".into()),
+            members: vec![],
         },
         now,
     )
@@ -221,6 +222,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
             name: "bosses".into(),
             description: None,
             role: Some("owner".into()),
+            members: vec![],
         },
         now,
     )

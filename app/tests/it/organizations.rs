@@ -396,6 +396,7 @@ async fn a_members_groups_follow_every_group_change() {
         name: name.into(),
         description: None,
         role: None,
+        members: vec![],
     };
     groups::create(&db, &ada, "acme", &group("devs"), now)
         .await

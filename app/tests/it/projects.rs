@@ -144,6 +144,7 @@ async fn projects_are_owned_granted_explained_and_guarded() {
             name: "devs".into(),
             description: None,
             role: None,
+            members: vec![],
         },
         now,
     )

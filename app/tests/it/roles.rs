@@ -318,6 +318,7 @@ async fn holder_counts_include_groups_and_new_is_reserved() {
             name: "eds".into(),
             description: None,
             role: Some("editor".into()),
+            members: vec![],
         },
         now,
     )

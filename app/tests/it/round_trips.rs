@@ -241,6 +241,7 @@ async fn a_group_tokens_standing_read_with_it_follows_its_group() {
             name: "ops".into(),
             description: None,
             role: Some("viewer".into()),
+            members: vec![],
         },
         now,
     )

@@ -30,6 +30,7 @@ fn group(name: &str, role: Option<&str>) -> NewGroup {
         name: name.into(),
         description: None,
         role: role.map(Into::into),
+        members: vec![],
     }
 }
 

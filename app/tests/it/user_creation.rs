@@ -27,6 +27,7 @@ async fn setup() -> (Db, Principal) {
         name: "devs".into(),
         description: None,
         role: Some("viewer".into()),
+        members: vec![],
     };
     groups::create(&db, &root, "acme", &devs, now)
         .await

@@ -203,12 +203,16 @@ async fn site_administration_over_rest() {
     let res = server.get_as(&root, "/api/v1/admin/outbox").await;
     let items = res.json()["items"].clone();
     assert!(!items.as_array().unwrap().is_empty());
-    // Links carry single-use secrets: the outbox never shows them, even before sending.
-    for item in items.as_array().unwrap() {
-        let body = item["body"].as_str().unwrap();
-        assert!(!body.contains("token="), "{body}");
-        assert!(!body.contains("http://"), "{body}");
-    }
+    // Links carry single-use secrets: only a site admin sees them (an auditor's view is in
+    // instance_roles.rs).
+    assert!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["body"].as_str().unwrap().contains("token="))
+    );
+
     let res = server
         .get_as(&root, "/api/v1/admin/audit-events?action=admin")
         .await;

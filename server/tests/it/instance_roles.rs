@@ -134,6 +134,51 @@ async fn instance_roles_over_rest() {
         .collect();
     assert_eq!(names, ["bob"]);
 
+    // An auditor reads the outbox with its links hidden (each is a single-use secret that acts
+    // as its recipient); a site admin sees them.
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!({"instance_role": "auditor"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let bob = server.sign_in("bob").await;
+    let (status, outbox) = call(&server, "GET", "/api/v1/admin/outbox", &bob, json!(null)).await;
+    assert_eq!(status, 200, "{outbox}");
+    let bodies: Vec<&str> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["body"].as_str().unwrap())
+        .collect();
+    assert!(!bodies.is_empty());
+    assert!(
+        bodies
+            .iter()
+            .all(|b| !b.contains("token=") && !b.contains("http")),
+        "{bodies:?}"
+    );
+    let (_, outbox) = call(&server, "GET", "/api/v1/admin/outbox", &root, json!(null)).await;
+    assert!(
+        outbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["body"].as_str().unwrap().contains("token="))
+    );
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!({"instance_role": null}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
     // The help desk: resets a password, never grants a role, never reaches settings.
     let (status, body) = call(
         &server,

@@ -578,4 +578,28 @@ async fn owners_add_existing_accounts_directly_where_allowed() {
         )
         .await;
     assert_eq!(res.status, 400);
+
+    // A group with its members in one request (issue 16.7).
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/groups",
+            Some(&ada),
+            &json!({"name": "devs", "role": "editor", "members": ["bob", "cy"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["members_count"], 2);
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/groups",
+            Some(&ada),
+            &json!({"name": "ops", "members": ["nobody"]}),
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["field"].clone()),
+        (422, json!("members"))
+    );
 }

@@ -1,4 +1,5 @@
 use crate::api::groups::{CreateGroup, list_groups};
+use crate::api::orgs::list_members;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::organization::{OrgView, RoleChoice};
 use crate::domain::permission::Permission;
@@ -147,9 +148,109 @@ fn NewGroupForm(
                 </select>
                 <FieldError error field="role" />
             </div>
+            <MembersField org=org.clone() error />
             <button type="submit" disabled=move || create.pending().get()>
                 {move || { if create.pending().get() { "Creating…" } else { "Create group" } }}
             </button>
         </ActionForm>
+    }
+}
+
+/// The new group's first members: usernames separated by commas (typed, which works without
+/// JavaScript), and with JavaScript a type-ahead over the organization's members whose
+/// suggestions add themselves to the list.
+#[component]
+fn MembersField(org: String, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    let chosen = RwSignal::new(String::new());
+    let typed = RwSignal::new(String::new());
+    // The finder needs JavaScript: hidden until the page has hydrated.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let found = Resource::new(
+        move || typed.get(),
+        move |q| {
+            let org = org.clone();
+            async move {
+                if q.trim().is_empty() {
+                    Ok(Vec::new())
+                } else {
+                    list_members(org, Some(q), None)
+                        .await
+                        .map(|page| page.items)
+                }
+            }
+        },
+    );
+    let add = move |username: String| {
+        chosen.update(|list| {
+            let mut names: Vec<String> = list
+                .split(',')
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            if !names.contains(&username) {
+                names.push(username);
+            }
+            *list = names.join(", ");
+        });
+        typed.set(String::new());
+    };
+    view! {
+        <div class="field">
+            <label for="group-members">"Members (optional)"</label>
+            <input
+                id="group-members"
+                name="members"
+                type="text"
+                autocomplete="off"
+                aria-describedby="group-members-hint"
+                aria-invalid=invalid(error, "members")
+                prop:value=move || chosen.get()
+                on:input=move |ev| chosen.set(event_target_value(&ev))
+            />
+            <p class="field__hint" id="group-members-hint">
+                "Usernames of members of this organization, separated by commas."
+            </p>
+            <FieldError error field="members" />
+        </div>
+        <div class="field" hidden=move || !hydrated.get()>
+            <label for="group-member-search">"Find a member to add"</label>
+            <input
+                id="group-member-search"
+                type="search"
+                autocomplete="off"
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+            />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = found.await.unwrap_or_default();
+                    (!list.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="suggestions">
+                                    {list
+                                        .into_iter()
+                                        .map(|m| {
+                                            let username = m.user.username.clone();
+                                            view! {
+                                                <li>
+                                                    <button
+                                                        type="button"
+                                                        class="button--link"
+                                                        on:click=move |_| add(username.clone())
+                                                    >
+                                                        {format!("Add {} ({})", m.user.username, m.user.email)}
+                                                    </button>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
+                })}
+            </Suspense>
+        </div>
     }
 }
