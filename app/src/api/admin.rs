@@ -351,6 +351,8 @@ pub async fn save_settings(
     session_max_hours: String,
     token_max_days: String,
     #[server(default)] allow_direct_adding: Option<String>,
+    #[server(default)] api_access_default: Option<String>,
+    #[server(default)] allow_rename: Option<String>,
 ) -> Result<InstanceSettings, AppError> {
     use crate::domain::admin::SettingsUpdate;
     use crate::service::admin_instance;
@@ -371,6 +373,8 @@ pub async fn save_settings(
                 days => Some(number(days, "token_max_days")?),
             }),
             allow_direct_adding: Some(allow_direct_adding.is_some()),
+            api_access_default: Some(api_access_default.is_some()),
+            allow_rename: Some(allow_rename.is_some()),
         };
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -44,6 +44,12 @@ pub struct InstanceSettings {
     /// organization still decides; false forbids it everywhere).
     #[serde(default)]
     pub allow_direct_adding: bool,
+    /// Whether new accounts may use the API (each user's `api_access` can change later).
+    #[serde(default)]
+    pub api_access_default: bool,
+    /// Whether users may change their own username.
+    #[serde(default)]
+    pub allow_rename: bool,
 }
 
 /// An email kept in the outbox.
@@ -91,6 +97,10 @@ pub struct SettingsUpdate {
     pub token_max_days: Option<Option<i64>>,
     #[serde(default)]
     pub allow_direct_adding: Option<bool>,
+    #[serde(default)]
+    pub api_access_default: Option<bool>,
+    #[serde(default)]
+    pub allow_rename: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -274,4 +284,11 @@ pub struct AdminUserUpdate {
     pub instance_role: Option<Option<String>>,
     #[serde(default)]
     pub display_name: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Whether the user's API tokens work (`users.manage_credentials`).
+    #[serde(default)]
+    pub api_access: Option<bool>,
 }

@@ -27,6 +27,9 @@ pub struct User {
     #[serde(default)]
     pub instance_permissions: Vec<String>,
     pub active: bool,
+    /// Whether the user's API tokens work and they may create new ones.
+    #[serde(default)]
+    pub api_access: bool,
     pub two_factor_enabled: bool,
     /// RFC 3339, UTC.
     pub created_at: String,

@@ -339,6 +339,11 @@ pub async fn update_profile(
     if renamed || readdressed {
         principal.in_person()?;
     }
+    if renamed && !store::settings::get(db).await?.allow_rename {
+        return Err(AppError::forbidden(
+            "Usernames cannot be changed on this instance; ask an administrator.",
+        ));
+    }
     let display_name = update.display_name.as_deref().map(str::trim);
     if display_name.is_some_and(|d| d.chars().count() > 100) {
         return Err(AppError::validation(

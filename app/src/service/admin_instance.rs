@@ -27,6 +27,8 @@ fn to_dto(row: &SettingsRow) -> InstanceSettings {
         session_max_hours: row.session_max_hours,
         token_max_days: row.token_max_days,
         allow_direct_adding: row.allow_direct_adding,
+        api_access_default: row.api_access_default,
+        allow_rename: row.allow_rename,
     }
 }
 
@@ -101,6 +103,12 @@ pub async fn update_settings(
     }
     if let Some(allow) = change.allow_direct_adding {
         row.allow_direct_adding = allow;
+    }
+    if let Some(on) = change.api_access_default {
+        row.api_access_default = on;
+    }
+    if let Some(allow) = change.allow_rename {
+        row.allow_rename = allow;
     }
     let after = to_dto(&row);
     let audit = entry(

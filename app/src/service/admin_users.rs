@@ -453,23 +453,34 @@ pub async fn update(
     change: &AdminUserUpdate,
     now: DateTime<Utc>,
 ) -> Result<crate::domain::user::User, AppError> {
-    use InstancePermission::{UsersDeactivate, UsersUpdate};
+    use InstancePermission::{UsersDeactivate, UsersManageCredentials, UsersUpdate};
     let role_change = change.instance_role.is_some() || change.site_admin.is_some();
-    let admin = match change.active {
-        Some(_) => principal.instance(UsersDeactivate)?,
-        None => principal.instance(UsersUpdate)?,
-    };
-    if role_change || change.display_name.is_some() {
-        principal.instance(UsersUpdate)?;
+    let names =
+        change.display_name.is_some() || change.first_name.is_some() || change.last_name.is_some();
+    let mut needs = Vec::new();
+    if change.active.is_some() {
+        needs.push(UsersDeactivate);
+    }
+    if role_change || names {
+        needs.push(UsersUpdate);
+    }
+    if change.api_access.is_some() {
+        needs.push(UsersManageCredentials);
+    }
+    let admin = principal.instance(needs.first().copied().unwrap_or(UsersUpdate))?;
+    for permission in needs.iter().skip(1) {
+        principal.instance(*permission)?;
     }
     let mut check = InstanceCheck::of(admin);
     let user = target(db, username).await?;
     let wanted = wanted_role(change, user.instance_role.as_deref())?;
-    if change.active.is_some() || wanted.is_some() {
+    if change.active.is_some() || wanted.is_some() || change.api_access.is_some() {
         let what = if change.active == Some(false) {
             "deactivate"
         } else if wanted.is_some() {
             "change the instance role of"
+        } else if change.api_access.is_some() {
+            "change the API access of"
         } else {
             "reactivate"
         };
@@ -477,6 +488,16 @@ pub async fn update(
     } else if &user.id != admin.user_id() {
         check.act_on(&user, "change")?;
     }
+    let first_name = change
+        .first_name
+        .as_deref()
+        .map(|n| name_part(Some(n), "first_name"))
+        .transpose()?;
+    let last_name = change
+        .last_name
+        .as_deref()
+        .map(|n| name_part(Some(n), "last_name"))
+        .transpose()?;
     let instance_role = match &wanted {
         None => None,
         Some(None) => Some(None),
@@ -506,6 +527,9 @@ pub async fn update(
                 "to": r,
             })),
             "display_name": display_name,
+            "first_name": first_name,
+            "last_name": last_name,
+            "api_access": change.api_access,
         }),
         now,
     );
@@ -516,6 +540,9 @@ pub async fn update(
             active: change.active,
             instance_role,
             display_name: display_name.map(str::to_string),
+            first_name,
+            last_name,
+            api_access: change.api_access,
         },
         &check.seen(),
         now,

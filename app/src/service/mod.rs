@@ -9,6 +9,7 @@
 
 pub mod account_security;
 pub mod accounts;
+pub mod admin_credentials;
 pub mod admin_instance;
 pub mod admin_users;
 pub mod audit;

@@ -104,6 +104,15 @@ pub async fn create_user_token(
             "Only holders of an instance role can give a token the admin scope.",
         ));
     }
+    let allowed = match &caller.account {
+        Some(account) => account.api_access,
+        None => store::users::by_id(db, &caller.user_id)
+            .await?
+            .is_some_and(|u| u.api_access),
+    };
+    if !allowed {
+        return Err(no_api_access());
+    }
     let description = checked_lifetime(person, description, expires_in_days)?;
     let secret = token_format::generate(TokenKind::User)?;
     let row = store::tokens::create_user_token(
@@ -131,6 +140,13 @@ pub async fn create_user_token(
         info: info(row, Some(caller.username.clone())),
         token: secret,
     })
+}
+
+/// The refusal of a user whose API access an administrator turned off.
+fn no_api_access() -> AppError {
+    AppError::forbidden(
+        "API access is turned off for this account: its tokens do not work and it cannot create new ones. Ask an administrator.",
+    )
 }
 
 /// The caller's live tokens, newest first. Needs a signed-in user.
@@ -293,6 +309,9 @@ pub async fn caller(
     let user = user
         .filter(|u| row.user.as_ref() == Some(&u.id) && u.active)
         .ok_or_else(refused)?;
+    if !user.api_access {
+        return Err(no_api_access());
+    }
     let touch = touch(&row, now);
     let account = super::user_view::user(&user);
     let principal = Principal::User(SignedInUser {

@@ -24,6 +24,7 @@ pub fn user(row: &UserRow) -> User {
         .permissions
         .ids(),
         active: row.active,
+        api_access: row.api_access,
         two_factor_enabled: row.two_factor_enabled,
         created_at: super::rfc3339(row.created_at),
     }

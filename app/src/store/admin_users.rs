@@ -172,6 +172,7 @@ pub async fn create_account(
              password_hash: $password_hash, password_change_required: $password_change_required,
              password_expires_at: $password_expires_at, instance_role: $instance_role,
              site_admin: $instance_role = 'site_admin', active: $active,
+             api_access: (SELECT VALUE api_access_default FROM ONLY setting:instance) ?? true,
              created_at: $now, updated_at: $now
          }};
          CREATE type::record('username_claim', $username) CONTENT {{ user: $user.id }};
@@ -228,6 +229,9 @@ pub struct UserChange {
     /// The instance role to hold (`Some(None)`: none).
     pub instance_role: Option<Option<String>>,
     pub display_name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub api_access: Option<bool>,
 }
 
 /// Changes a user's status, instance role and display name, if the administrator's check
@@ -251,6 +255,9 @@ pub async fn set_flags(
          IF $active = false {{ DELETE session WHERE user = $u }};
          IF $set_role {{ UPDATE $u SET instance_role = $role, site_admin = ($role = 'site_admin') }};
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
+         IF $first_name != NONE {{ UPDATE $u SET first_name = $first_name }};
+         IF $last_name != NONE {{ UPDATE $u SET last_name = $last_name }};
+         IF $api_access != NONE {{ UPDATE $u SET api_access = $api_access }};
          UPDATE $u SET updated_at = $now;
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
@@ -262,6 +269,9 @@ pub async fn set_flags(
         .bind("set_role", change.instance_role.is_some())
         .bind("role", change.instance_role.clone().flatten())
         .bind("display_name", change.display_name.clone())
+        .bind("first_name", change.first_name.clone())
+        .bind("last_name", change.last_name.clone())
+        .bind("api_access", change.api_access)
         .bind("now", now)
         .returning::<Option<UserRow>>()
         .await?
@@ -288,6 +298,64 @@ pub async fn disable_two_factor(
         .bind("instance", seen.clone())
         .bind("id", user_id.to_string())
         .bind("now", now)
+        .run()
+        .await
+}
+
+/// Revokes the user token `token` of `user_id`, if the administrator's check (`seen`) still
+/// holds; `not_found` when it is not theirs or already revoked.
+pub async fn revoke_user_token(
+    db: &Db,
+    user_id: &UserId,
+    token: &str,
+    seen: &InstanceSeen,
+    now: DateTime<Utc>,
+    audit: &super::audit::Audit,
+) -> Result<(), Guard> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
+         LET $t = (SELECT user, kind, revoked_at FROM ONLY type::record('api_token', $token_key));
+         IF $t = NONE OR $t.kind != 'user' OR $t.user != type::record('user', $id)
+             OR $t.revoked_at != NONE {{ THROW 'not_found' }};
+         UPDATE type::record('api_token', $token_key) SET revoked_at = $now;
+         COMMIT TRANSACTION;"
+    );
+    Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
+        .bind("id", user_id.to_string())
+        .bind("token_key", token.to_string())
+        .bind("now", now)
+        .run()
+        .await
+}
+
+/// Ends the user's session `session` (its hash), or all of them; `not_found` when there is
+/// no such session of theirs. Confirms the administrator's check (`seen`).
+pub async fn end_user_sessions(
+    db: &Db,
+    user_id: &UserId,
+    session: Option<&str>,
+    seen: &InstanceSeen,
+    audit: &super::audit::Audit,
+) -> Result<(), Guard> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         {INSTANCE_GUARD}
+         LET $u = type::record('user', $id);
+         IF $session_key != NONE {{
+             LET $s = type::record('session', $session_key);
+             IF (SELECT VALUE user FROM ONLY $s) != $u {{ THROW 'not_found' }};
+             DELETE $s;
+         }} ELSE {{
+             DELETE session WHERE user = $u;
+         }};
+         COMMIT TRANSACTION;"
+    );
+    Write::audited(db, &query, audit)
+        .bind("instance", seen.clone())
+        .bind("id", user_id.to_string())
+        .bind("session_key", session.map(str::to_string))
         .run()
         .await
 }

@@ -135,6 +135,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "direct_adding",
         surql: include_str!("migrations/0022_direct_adding.surql"),
     },
+    Migration {
+        version: 23,
+        name: "api_access",
+        surql: include_str!("migrations/0023_api_access.surql"),
+    },
 ];
 
 /// What a run did.

@@ -14,11 +14,16 @@ pub struct SettingsRow {
     pub session_max_hours: i64,
     pub token_max_days: Option<i64>,
     pub allow_direct_adding: bool,
+    /// Whether new accounts may use the API (the default of each user's `api_access`).
+    pub api_access_default: bool,
+    /// Whether users may change their own username.
+    pub allow_rename: bool,
 }
 
 /// The settings as one SurrealQL expression (for queries that read them with something else).
 pub(super) const SETTINGS: &str = "(SELECT signup_mode, require_two_factor, session_idle_minutes, \
-     session_max_hours, token_max_days, allow_direct_adding FROM ONLY setting:instance)";
+     session_max_hours, token_max_days, allow_direct_adding, api_access_default, allow_rename \
+     FROM ONLY setting:instance)";
 
 pub async fn get(db: &Db) -> Result<SettingsRow, StoreError> {
     let mut response = checked(db.query(format!("RETURN {SETTINGS}")).await?)?;
@@ -45,7 +50,8 @@ pub async fn update(
              require_two_factor = $require_two_factor,
              session_idle_minutes = $session_idle_minutes,
              session_max_hours = $session_max_hours, token_max_days = $token_max_days,
-             allow_direct_adding = $allow_direct_adding;
+             allow_direct_adding = $allow_direct_adding,
+             api_access_default = $api_access_default, allow_rename = $allow_rename;
          COMMIT TRANSACTION;"
     );
     Write::audited(db, &query, audit)
@@ -56,6 +62,8 @@ pub async fn update(
         .bind("session_max_hours", settings.session_max_hours)
         .bind("token_max_days", settings.token_max_days)
         .bind("allow_direct_adding", settings.allow_direct_adding)
+        .bind("api_access_default", settings.api_access_default)
+        .bind("allow_rename", settings.allow_rename)
         .run()
         .await?;
     Ok(())

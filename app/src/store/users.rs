@@ -34,6 +34,8 @@ pub struct UserRow {
     /// A custom instance role's permissions as stored (none for a built-in role or none).
     pub instance_role_permissions: Option<Vec<String>>,
     pub active: bool,
+    /// Whether the user's API tokens work (and they may create new ones).
+    pub api_access: bool,
     pub two_factor_enabled: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -66,7 +68,7 @@ pub(super) const USER_FIELDS: &str = "record::id(id) AS id, username, email, ema
      first_name, last_name, \
      password_hash, password_change_required, password_expires_at, site_admin, instance_role, \
      (IF instance_role != NONE { type::record('instance_role', instance_role).permissions }) \
-     AS instance_role_permissions, active, two_factor_enabled, created_at";
+     AS instance_role_permissions, active, api_access, two_factor_enabled, created_at";
 
 /// A write that committed but whose row is not there to read back.
 fn no_row(what: &str) -> Guard {
@@ -91,6 +93,7 @@ pub async fn create(
              password_change_required: $password_change_required,
              password_expires_at: $password_expires_at, instance_role: $instance_role,
              site_admin: $instance_role = 'site_admin',
+             api_access: (SELECT VALUE api_access_default FROM ONLY setting:instance) ?? true,
              active: true, created_at: $now, updated_at: $now
          }};
          CREATE type::record('username_claim', $username) CONTENT {{ user: $user.id }};

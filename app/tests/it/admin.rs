@@ -40,8 +40,7 @@ fn flags(active: Option<bool>, site_admin: Option<bool>) -> AdminUserUpdate {
     AdminUserUpdate {
         active,
         site_admin,
-        instance_role: None,
-        display_name: None,
+        ..Default::default()
     }
 }
 

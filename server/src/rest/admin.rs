@@ -5,7 +5,7 @@ use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::json::ApiQuery;
-use super::paths::{OrgPath, UserPath};
+use super::paths::{OrgPath, UserCredentialPath, UserPath};
 use super::refusals::{
     Conflict, Invalid, Malformed, NoInstancePermission, NotAuthenticated, NotFound,
 };
@@ -15,8 +15,11 @@ use app::domain::admin::{
 };
 use app::domain::admin::{AdminUserUpdate, BatchInput, BatchResult, NewUserInput, UserQuery};
 use app::domain::organization::Page;
+use app::domain::session::SessionInfo;
+use app::domain::token::TokenInfo;
 use app::domain::user::User;
 use app::error::AppError;
+use app::service::admin_credentials;
 use app::service::admin_instance;
 use app::service::admin_users;
 use app::state::AppState;
@@ -361,4 +364,103 @@ pub async fn two_factor_lockout(
 ) -> Result<Response, AppError> {
     let usernames = admin_instance::two_factor_lockout(&state.db, &principal).await?;
     Ok(private(ApiJson(Page::all(usernames))))
+}
+
+/// The user's live API tokens (never their secrets). Needs `users.manage_credentials`.
+#[utoipa::path(
+    get, path = "/admin/users/{username}/tokens", tag = "admin", params(UserPath),
+    responses(
+        (status = 200, description = "Tokens, newest first", body = Page<TokenInfo>),
+        NotAuthenticated, NoInstancePermission, NotFound
+    )
+)]
+pub async fn user_tokens(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(UserPath { username }): Path<UserPath>,
+) -> Result<ApiJson<Page<TokenInfo>>, AppError> {
+    Ok(ApiJson(Page::all(
+        admin_credentials::tokens(&state.db, &principal, &username).await?,
+    )))
+}
+
+/// Revoke one of the user's tokens. Needs `users.manage_credentials` and a role carrying
+/// everything theirs does.
+///
+/// Refusals: 409: `self_action`, or your role or theirs changed meanwhile.
+#[utoipa::path(
+    delete, path = "/admin/users/{username}/tokens/{id}", tag = "admin", params(UserCredentialPath),
+    responses(
+        (status = 204, description = "Revoked"),
+        NotAuthenticated, NoInstancePermission, NotFound, Conflict
+    )
+)]
+pub async fn revoke_user_token(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(UserCredentialPath { username, id }): Path<UserCredentialPath>,
+) -> Result<StatusCode, AppError> {
+    admin_credentials::revoke_token(&state.db, &principal, &username, &id, chrono::Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The user's sessions, most recently used first. Needs `users.manage_credentials`.
+#[utoipa::path(
+    get, path = "/admin/users/{username}/sessions", tag = "admin", params(UserPath),
+    responses(
+        (status = 200, description = "Sessions", body = Page<SessionInfo>),
+        NotAuthenticated, NoInstancePermission, NotFound
+    )
+)]
+pub async fn user_sessions(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(UserPath { username }): Path<UserPath>,
+) -> Result<ApiJson<Page<SessionInfo>>, AppError> {
+    Ok(ApiJson(Page::all(
+        admin_credentials::sessions(&state.db, &principal, &username).await?,
+    )))
+}
+
+/// End every session of the user (they are signed out everywhere). Needs
+/// `users.manage_credentials` and a role carrying everything theirs does.
+///
+/// Refusals: 409: `self_action`, or your role or theirs changed meanwhile.
+#[utoipa::path(
+    delete, path = "/admin/users/{username}/sessions", tag = "admin", params(UserPath),
+    responses(
+        (status = 204, description = "Ended"),
+        NotAuthenticated, NoInstancePermission, NotFound, Conflict
+    )
+)]
+pub async fn end_user_sessions(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(UserPath { username }): Path<UserPath>,
+) -> Result<StatusCode, AppError> {
+    admin_credentials::end_sessions(&state.db, &principal, &username, None, chrono::Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// End one session of the user. Needs `users.manage_credentials` and a role carrying
+/// everything theirs does.
+///
+/// Refusals: 409: `self_action`, or your role or theirs changed meanwhile.
+#[utoipa::path(
+    delete, path = "/admin/users/{username}/sessions/{id}", tag = "admin", params(UserCredentialPath),
+    responses(
+        (status = 204, description = "Ended"),
+        NotAuthenticated, NoInstancePermission, NotFound, Conflict
+    )
+)]
+pub async fn end_user_session(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(UserCredentialPath { username, id }): Path<UserCredentialPath>,
+) -> Result<StatusCode, AppError> {
+    let now = chrono::Utc::now();
+    admin_credentials::end_sessions(&state.db, &principal, &username, Some(&id), now).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -152,6 +152,16 @@ pub struct UserPath {
     pub username: String,
 }
 
+/// `/admin/users/{username}/tokens/{id}` and `/admin/users/{username}/sessions/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserCredentialPath {
+    /// Username
+    pub username: String,
+    /// The token's or session's id
+    pub id: String,
+}
+
 /// `/admin/roles/{role}`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -566,3 +566,212 @@ async fn accounts_are_created_whole_one_or_several_at_a_time() {
     .await;
     assert_eq!(status, 403);
 }
+
+/// A user's credentials in the administrator's hands (issue 16.4): their tokens and sessions
+/// listed and revoked, API access turned off (tokens stop at once, no new ones), the instance
+/// defaults for API access and renaming.
+#[tokio::test]
+async fn an_administrator_manages_a_users_tokens_sessions_and_api_access() {
+    let server = TestServer::start().await;
+    let root = server.signed_in("root").await;
+    server
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
+        .await;
+    let bob = server.verified("bob").await;
+    let (status, created) = call(
+        &server,
+        "POST",
+        "/api/v1/account/tokens",
+        &bob,
+        json!({"description": "ci"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let token = created["token"].as_str().unwrap().to_string();
+    let token_id = created["id"].as_str().unwrap().to_string();
+    let auth = format!("Bearer {token}");
+    let bearer = [("Authorization", auth.as_str())];
+    assert_eq!(
+        server
+            .request("GET", "/api/v1/account", &bearer, None)
+            .await
+            .status,
+        200
+    );
+
+    // Listed for the administrator, never with the secret.
+    let (status, list) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/users/bob/tokens",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"][0]["id"], token_id);
+    assert!(!list.to_string().contains(&token));
+    let (_, sessions) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/users/bob/sessions",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(sessions["items"].as_array().unwrap().len(), 1);
+
+    // API access off: the token stops at once, and no new one can be made.
+    let (status, user) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!({"api_access": false}),
+    )
+    .await;
+    assert_eq!((status, user["api_access"].clone()), (200, json!(false)));
+    let res = server
+        .request("GET", "/api/v1/account", &bearer, None)
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert!(res.text().contains("API access is turned off"));
+    let (status, _) = call(
+        &server,
+        "POST",
+        "/api/v1/account/tokens",
+        &bob,
+        json!({"description": "again"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/bob",
+        &root,
+        json!({"api_access": true}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        server
+            .request("GET", "/api/v1/account", &bearer, None)
+            .await
+            .status,
+        200
+    );
+
+    // Revoking a token and ending sessions; a help desk may do neither.
+    server.verified("desk").await;
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/users/desk",
+        &root,
+        json!({"instance_role": "help_desk"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let desk = server.sign_in("desk").await;
+    let (status, _) = call(
+        &server,
+        "GET",
+        "/api/v1/admin/users/bob/tokens",
+        &desk,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let path = format!("/api/v1/admin/users/bob/tokens/{token_id}");
+    let (status, _) = call(&server, "DELETE", &path, &desk, json!(null)).await;
+    assert_eq!(status, 403);
+    let (status, _) = call(&server, "DELETE", &path, &root, json!(null)).await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        server
+            .request("GET", "/api/v1/account", &bearer, None)
+            .await
+            .status,
+        401
+    );
+    let (status, _) = call(&server, "DELETE", &path, &root, json!(null)).await;
+    assert_eq!(status, 404, "already revoked");
+    let (status, _) = call(
+        &server,
+        "DELETE",
+        "/api/v1/admin/users/bob/sessions/zz",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        &server,
+        "DELETE",
+        "/api/v1/admin/users/bob/sessions",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        server.get_as(&bob, "/api/v1/account").await.status,
+        401,
+        "signed out everywhere"
+    );
+    let (status, body) = call(
+        &server,
+        "DELETE",
+        "/api/v1/admin/users/root/sessions",
+        &root,
+        json!(null),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (409, json!("self_action"))
+    );
+
+    // Instance defaults: new accounts without API access; nobody renames themselves.
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/admin/settings",
+        &root,
+        json!({"api_access_default": false, "allow_rename": false}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, created) = call(
+        &server,
+        "POST",
+        "/api/v1/admin/users",
+        &root,
+        json!({"email": "late@example.org"}),
+    )
+    .await;
+    assert_eq!(
+        (status, created["user"]["api_access"].clone()),
+        (201, json!(false))
+    );
+    let bob = server.sign_in("bob").await;
+    let (status, body) = call(
+        &server,
+        "PATCH",
+        "/api/v1/account",
+        &bob,
+        json!({"username": "robert"}),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        "/api/v1/account",
+        &bob,
+        json!({"display_name": "Bob"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+}

@@ -138,6 +138,28 @@ fn SettingsForm(
                     "Each organization still chooses (by default, people are invited by email). Unticked, every organization invites."
                 </p>
             </div>
+            <div class="field field--check">
+                <input
+                    id="api-access-default"
+                    name="api_access_default"
+                    type="checkbox"
+                    value="on"
+                    checked=s.api_access_default
+                />
+                <label for="api-access-default">
+                    "New accounts may use the API (create and use tokens)"
+                </label>
+            </div>
+            <div class="field field--check">
+                <input
+                    id="allow-rename"
+                    name="allow_rename"
+                    type="checkbox"
+                    value="on"
+                    checked=s.allow_rename
+                />
+                <label for="allow-rename">"Users may change their own username"</label>
+            </div>
             <div class="field">
                 <label for="idle">"Sign out after this many idle minutes"</label>
                 <input
