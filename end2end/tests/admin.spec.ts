@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectAccessible, jsEnabled, waitForHydration, watchConsole } from './support';
+import { expectAccessible, jsEnabled, origin, signUp, waitForHydration, watchConsole } from './support';
 
 const ROOT_PASSWORD = 'e2e root passphrase violet';
 const CHOSEN = 'amber lantern slowly drifts';
@@ -206,6 +206,58 @@ test('a batch of five accounts is created at once with their passwords', async (
   await them.getByLabel('Password').fill(first);
   await them.getByRole('button', { name: 'Sign in' }).click();
   await expect(them).toHaveURL(/\/settings\/password\?required=1/);
+  await other.close();
+  expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
+});
+
+test("an admin turns off a user's API access, revokes their token and ends their sessions", async ({ page, browser, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
+  const name = `${p}-cred`;
+  const visit = async (target: Page, path: string) => {
+    await target.goto(path);
+    if (js) await waitForHydration(target);
+  };
+  // Someone with a token and a session.
+  const other = await browser.newContext({ javaScriptEnabled: js, baseURL });
+  const them = await other.newPage();
+  await signUp(them, name);
+  const created = await them.request.post('/api/v1/account/tokens', { headers: origin(), data: { description: 'deploy script' } });
+  expect(created.status()).toBe(201);
+  const token = (await created.json()).token as string;
+  const api = async () => (await them.request.get('/api/v1/account', { headers: { Authorization: `Bearer ${token}`, Cookie: '' } })).status();
+  expect(await api()).toBe(200);
+
+  await visit(page, '/login');
+  await page.getByLabel('Username or email').fill('e2e-root');
+  await page.getByLabel('Password').fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
+  await visit(page, `/admin/users/${name}`);
+  await expect(page.getByRole('row', { name: /deploy script/ })).toBeVisible();
+  if (js) await expectAccessible(page);
+
+  // API access off: the token is refused at once.
+  await page.getByRole('button', { name: 'Turn API access off' }).click();
+  await expect(page.getByText('API access off', { exact: true })).toBeVisible();
+  expect(await api()).toBe(403);
+  await page.getByRole('button', { name: 'Turn API access on' }).click();
+  await expect(page.getByText('API access on', { exact: true })).toBeVisible();
+  expect(await api()).toBe(200);
+
+  // Revoking the token, after confirming.
+  await page.getByRole('row', { name: /deploy script/ }).getByRole('link', { name: /Revoke/ }).click();
+  if (js) await waitForHydration(page);
+  await page.getByRole('button', { name: 'Revoke token' }).click();
+  await expect(page.getByText('No live tokens.')).toBeVisible();
+  expect(await api()).toBe(401);
+
+  // Ending their sessions signs them out everywhere.
+  await page.getByRole('button', { name: /End all \d+ sessions/ }).click();
+  await expect(page.getByText('Not signed in anywhere.')).toBeVisible();
+  await them.goto('/settings/profile');
+  await expect(them.getByText('Sign in to see your settings.')).toBeVisible();
   await other.close();
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
 });

@@ -298,6 +298,101 @@ async fn update_user(
     .await
 }
 
+/// Sets the user's names (`users.update`).
+#[server(endpoint = "admin/users/names")]
+pub async fn set_user_names(
+    username: String,
+    first_name: String,
+    last_name: String,
+    display_name: String,
+) -> Result<(), AppError> {
+    use crate::domain::admin::AdminUserUpdate;
+    update_user(
+        username,
+        AdminUserUpdate {
+            first_name: Some(first_name),
+            last_name: Some(last_name),
+            display_name: Some(display_name),
+            ..AdminUserUpdate::default()
+        },
+    )
+    .await
+}
+
+/// Turns the user's API access on ("on") or off (`users.manage_credentials`).
+#[server(endpoint = "admin/users/api-access")]
+pub async fn set_user_api_access(username: String, access: String) -> Result<(), AppError> {
+    use crate::domain::admin::AdminUserUpdate;
+    update_user(
+        username,
+        AdminUserUpdate {
+            api_access: Some(access == "on"),
+            ..AdminUserUpdate::default()
+        },
+    )
+    .await
+}
+
+/// The user's live tokens and their sessions (`users.manage_credentials`).
+#[server(endpoint = "admin/users/credentials")]
+pub async fn user_credentials(
+    username: String,
+) -> Result<
+    (
+        Vec<crate::domain::token::TokenInfo>,
+        Vec<crate::domain::session::SessionInfo>,
+    ),
+    AppError,
+> {
+    use crate::service::admin_credentials;
+    super::run(move |state, principal| async move {
+        let tokens = admin_credentials::tokens(&state.db, &principal, &username).await?;
+        let sessions = admin_credentials::sessions(&state.db, &principal, &username).await?;
+        Ok((tokens, sessions))
+    })
+    .await
+}
+
+/// Revokes one of the user's tokens (`users.manage_credentials`).
+#[server(endpoint = "admin/users/tokens/revoke")]
+pub async fn revoke_user_token(username: String, id: String) -> Result<(), AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::admin_credentials::revoke_token(
+            &state.db,
+            &principal,
+            &username,
+            &id,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            super::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Ends every session of the user (`users.manage_credentials`).
+#[server(endpoint = "admin/users/sessions/end")]
+pub async fn end_user_sessions(username: String) -> Result<(), AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::admin_credentials::end_sessions(
+            &state.db,
+            &principal,
+            &username,
+            None,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            super::redirect(&format!("/admin/users/{}", username.trim().to_lowercase()));
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Turns the user's two-factor off, with a reason.
 #[server(endpoint = "admin/users/two-factor")]
 pub async fn disable_user_two_factor(username: String, reason: String) -> Result<(), AppError> {
@@ -342,17 +437,27 @@ pub async fn get_settings() -> Result<(InstanceSettings, Vec<String>), AppError>
     .await
 }
 
+/// The settings form's checkboxes (each present when ticked).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SettingsSwitches {
+    #[serde(default)]
+    pub require_two_factor: Option<String>,
+    #[serde(default)]
+    pub allow_direct_adding: Option<String>,
+    #[serde(default)]
+    pub api_access_default: Option<String>,
+    #[serde(default)]
+    pub allow_rename: Option<String>,
+}
+
 /// Saves the instance settings. `token_max_days` empty means no limit.
 #[server(endpoint = "admin/settings/save")]
 pub async fn save_settings(
     signup_mode: String,
-    #[server(default)] require_two_factor: Option<String>,
     session_idle_minutes: String,
     session_max_hours: String,
     token_max_days: String,
-    #[server(default)] allow_direct_adding: Option<String>,
-    #[server(default)] api_access_default: Option<String>,
-    #[server(default)] allow_rename: Option<String>,
+    #[server(flatten)] switches: SettingsSwitches,
 ) -> Result<InstanceSettings, AppError> {
     use crate::domain::admin::SettingsUpdate;
     use crate::service::admin_instance;
@@ -365,16 +470,16 @@ pub async fn save_settings(
         };
         let change = SettingsUpdate {
             signup_mode: Some(signup_mode),
-            require_two_factor: Some(require_two_factor.is_some()),
+            require_two_factor: Some(switches.require_two_factor.is_some()),
             session_idle_minutes: Some(number(&session_idle_minutes, "session_idle_minutes")?),
             session_max_hours: Some(number(&session_max_hours, "session_max_hours")?),
             token_max_days: Some(match token_max_days.trim() {
                 "" | "none" => None,
                 days => Some(number(days, "token_max_days")?),
             }),
-            allow_direct_adding: Some(allow_direct_adding.is_some()),
-            api_access_default: Some(api_access_default.is_some()),
-            allow_rename: Some(allow_rename.is_some()),
+            allow_direct_adding: Some(switches.allow_direct_adding.is_some()),
+            api_access_default: Some(switches.api_access_default.is_some()),
+            allow_rename: Some(switches.allow_rename.is_some()),
         };
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod roles;
 pub mod settings;
 pub mod user;
+pub mod user_credentials;
 pub mod users;
 
 use crate::api::admin::admin_check;

@@ -1,6 +1,8 @@
+use super::user_credentials::{CredentialActions, Credentials, UserCredentials};
 use crate::api::admin::{
-    DeleteUser, DisableUserTwoFactor, ResetUserPassword, SetUserFlag, SetUserInstanceRole,
-    admin_check, get_user, take_password_reveal,
+    DeleteUser, DisableUserTwoFactor, EndUserSessions, ResetUserPassword, RevokeUserToken,
+    SetUserApiAccess, SetUserFlag, SetUserInstanceRole, SetUserNames, admin_check, get_user,
+    take_password_reveal, user_credentials,
 };
 use crate::api::instance_roles::list_instance_roles;
 use crate::components::confirm_step::ConfirmStep;
@@ -24,6 +26,8 @@ pub fn AdminUserPage() -> impl IntoView {
     let reset = ServerAction::<ResetUserPassword>::new();
     let two_factor = ServerAction::<DisableUserTwoFactor>::new();
     let role = ServerAction::<SetUserInstanceRole>::new();
+    let names = ServerAction::<SetUserNames>::new();
+    let access = ServerAction::<SetUserApiAccess>::new();
     let user = Resource::new(
         move || {
             (
@@ -32,11 +36,29 @@ pub fn AdminUserPage() -> impl IntoView {
                 reset.version().get(),
                 two_factor.version().get(),
                 role.version().get(),
+                names.version().get(),
+                access.version().get(),
             )
         },
         |(name, ..)| get_user(name),
     );
     let mine = Resource::new(|| (), |_| admin_check());
+    let revoke = ServerAction::<RevokeUserToken>::new();
+    let end = ServerAction::<EndUserSessions>::new();
+    // Read only for callers who may see credentials (the section is shown to them only).
+    let credentials: Credentials = Resource::new(
+        move || (username.get(), revoke.version().get(), end.version().get()),
+        move |(name, ..)| async move {
+            let may = admin_check()
+                .await
+                .is_ok_and(|mine| mine.iter().any(|p| p == "users.manage_credentials"));
+            if may {
+                user_credentials(name).await
+            } else {
+                Ok((Vec::new(), Vec::new()))
+            }
+        },
+    );
     let roles = Resource::new(|| (), |_| list_instance_roles());
     let reveal = Resource::new(move || username.get(), take_password_reveal);
     view! {
@@ -72,8 +94,15 @@ pub fn AdminUserPage() -> impl IntoView {
                             reset,
                             two_factor,
                             role,
+                            names,
+                            credentials: CredentialActions {
+                                access,
+                                revoke,
+                                end,
+                            },
                         };
-                        view! { <UserBody user from_cookie actions mine roles /> }.into_any()
+                        view! { <UserBody user from_cookie actions mine roles credentials /> }
+                            .into_any()
                     }
                 }
             })}
@@ -88,6 +117,8 @@ struct Actions {
     reset: ServerAction<ResetUserPassword>,
     two_factor: ServerAction<DisableUserTwoFactor>,
     role: ServerAction<SetUserInstanceRole>,
+    names: ServerAction<SetUserNames>,
+    credentials: CredentialActions,
 }
 
 /// The user and the sections the caller's instance permissions (`mine`) open.
@@ -98,12 +129,15 @@ fn UserBody(
     actions: Actions,
     mine: Vec<String>,
     roles: Vec<RoleInfo>,
+    credentials: Credentials,
 ) -> impl IntoView {
     let Actions {
         flag,
         reset,
         two_factor,
         role,
+        names,
+        credentials: credential_actions,
     } = actions;
     let can = |permission: &str| mine.iter().any(|p| p == permission);
     let name = user.user.username.clone();
@@ -184,6 +218,27 @@ fn UserBody(
         }
     });
     let delete = can("users.delete").then(|| view! { <DeleteUserSection username=name_delete /> });
+    let names_form = can("users.update").then(|| {
+        view! {
+            <NamesForm
+                action=names
+                username=name.clone()
+                first=u.first_name.clone()
+                last=u.last_name.clone()
+                display=u.display_name.clone()
+            />
+        }
+    });
+    let credentials = can("users.manage_credentials").then(|| {
+        view! {
+            <UserCredentials
+                username=name.clone()
+                api_access=u.api_access
+                actions=credential_actions
+                credentials
+            />
+        }
+    });
     view! {
         <h2>{u.username.clone()}</h2>
         <UserFacts user=user.clone() role_title />
@@ -213,10 +268,61 @@ fn UserBody(
                     }
                 })
         }}
+        {names_form}
         {role_form}
         {status}
         {password_reset}
+        {credentials}
         {delete}
+    }
+}
+
+/// The user's names.
+#[component]
+fn NamesForm(
+    action: ServerAction<SetUserNames>,
+    username: String,
+    first: String,
+    last: String,
+    display: String,
+) -> impl IntoView {
+    let error = submission_error(action);
+    view! {
+        <h3>"Names"</h3>
+        <ActionForm action=action>
+            <FormError error />
+            <input type="hidden" name="username" value=username />
+            <div class="field">
+                <label for="edit-first-name">"First name"</label>
+                <input
+                    id="edit-first-name"
+                    name="first_name"
+                    type="text"
+                    maxlength="50"
+                    value=first
+                />
+                <FieldError error field="first_name" />
+            </div>
+            <div class="field">
+                <label for="edit-last-name">"Last name"</label>
+                <input id="edit-last-name" name="last_name" type="text" maxlength="50" value=last />
+                <FieldError error field="last_name" />
+            </div>
+            <div class="field">
+                <label for="edit-display-name">"Display name"</label>
+                <input
+                    id="edit-display-name"
+                    name="display_name"
+                    type="text"
+                    maxlength="100"
+                    value=display
+                />
+                <FieldError error field="display_name" />
+            </div>
+            <button type="submit" class="button--secondary">
+                "Save names"
+            </button>
+        </ActionForm>
     }
 }
 
@@ -312,6 +418,20 @@ fn UserFacts(user: AdminUser, role_title: Option<String>) -> impl IntoView {
                     {u.email.clone()}
                     {if u.email_verified { " (verified)" } else { " (not verified)" }}
                 </dd>
+            </div>
+            <div>
+                <dt>"Name"</dt>
+                <dd>
+                    {if u.first_name.is_empty() && u.last_name.is_empty() {
+                        "—".to_string()
+                    } else {
+                        format!("{} {}", u.first_name, u.last_name).trim().to_string()
+                    }}
+                </dd>
+            </div>
+            <div>
+                <dt>"API access"</dt>
+                <dd>{if u.api_access { "On" } else { "Off" }}</dd>
             </div>
             <div>
                 <dt>"Display name"</dt>
