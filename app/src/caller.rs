@@ -36,7 +36,7 @@ pub async fn principal(
             None => Resolved::untouched(Principal::Anonymous),
         }
     };
-    if let Some(touch) = resolved.touch {
+    for touch in resolved.touch {
         // Off the request's path: the request does not wait for this write.
         let db = state.db.clone();
         tokio::spawn(async move {

@@ -20,7 +20,7 @@ pub async fn run() {
             let runs = 20;
             let t = std::time::Instant::now();
             for _ in 0..runs {
-                members::list(&db, &ada, "acme", query, cursor, Some(50))
+                members::list(&db, &ada, "acme", query, cursor, None, Some(50))
                     .await
                     .unwrap();
             }

@@ -174,6 +174,7 @@ pub async fn list_members(
     org: String,
     query: Option<String>,
     cursor: Option<String>,
+    #[server(default)] sort: Option<String>,
 ) -> Result<Page<Member>, AppError> {
     super::run(move |state, principal| async move {
         crate::service::members::list(
@@ -182,6 +183,7 @@ pub async fn list_members(
             &org,
             query.as_deref(),
             cursor.as_deref(),
+            sort.as_deref(),
             None,
         )
         .await

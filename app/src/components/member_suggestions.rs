@@ -20,7 +20,7 @@ impl MemberSearch {
         let typed = RwSignal::new(String::new());
         let found = Resource::new(
             move || (org.get(), typed.get()),
-            |(org, q)| async move { list_members(org, (!q.is_empty()).then_some(q), None).await },
+            |(org, q)| async move { list_members(org, (!q.is_empty()).then_some(q), None, None).await },
         );
         Self { typed, found }
     }

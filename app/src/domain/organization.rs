@@ -89,6 +89,9 @@ pub struct Member {
     pub owns_projects: bool,
     pub two_factor_enabled: bool,
     pub joined_at: String,
+    /// When they last used the organization (pages or API), RFC 3339; null for never.
+    #[serde(default)]
+    pub last_active_at: Option<String>,
 }
 
 /// The caller's standing in an organization, for pages to show only what they may do (the

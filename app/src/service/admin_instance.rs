@@ -205,11 +205,18 @@ pub async fn org_members(
 ) -> Result<Vec<crate::domain::organization::Member>, AppError> {
     principal.instance(InstancePermission::OrganizationsRead)?;
     let row = org_row(db, org).await?;
-    Ok(store::memberships::list(db, &row.id, None, None, 200)
-        .await?
-        .into_iter()
-        .map(super::members::to_dto)
-        .collect())
+    Ok(store::memberships::list(
+        db,
+        &row.id,
+        None,
+        None,
+        store::memberships::MemberOrder::Username,
+        200,
+    )
+    .await?
+    .into_iter()
+    .map(super::members::to_dto)
+    .collect())
 }
 
 async fn org_row(db: &Db, org: &str) -> Result<store::organizations::OrgRow, AppError> {

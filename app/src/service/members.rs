@@ -16,6 +16,7 @@ use crate::domain::organization::RoleChange;
 use crate::domain::organization::{Member, MemberUser, Page, page_limit};
 use crate::domain::permission::Permission;
 use crate::error::AppError;
+use crate::store::memberships::MemberOrder;
 use crate::store::memberships::MemberRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Utc};
@@ -34,19 +35,31 @@ pub fn to_dto(row: MemberRow) -> Member {
         owns_projects: row.owns_projects,
         two_factor_enabled: row.two_factor_enabled,
         joined_at: super::rfc3339(row.joined_at),
+        last_active_at: row.last_active_at.map(super::rfc3339),
     }
 }
 
-/// One page of members, by username; `query` searches names and emails. Needs
-/// `members.read`.
+/// One page of members, by username or (`sort` = `last_active`) most recently active first;
+/// `query` searches names and emails. Needs `members.read`.
 pub async fn list(
     db: &Db,
     principal: &Principal,
     org: &str,
     query: Option<&str>,
     cursor: Option<&str>,
+    sort: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Page<Member>, AppError> {
+    let order = match sort.map(str::trim) {
+        None | Some("") | Some("username") => MemberOrder::Username,
+        Some("last_active") => MemberOrder::Activity,
+        Some(_) => {
+            return Err(AppError::validation(
+                "sort",
+                "Sort by username or last_active.",
+            ));
+        }
+    };
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::MembersRead)?;
     let limit = page_limit(limit);
@@ -56,12 +69,16 @@ pub async fn list(
         &access.org.id,
         query,
         cursor.filter(|c| !c.is_empty()),
+        order,
         i64::try_from(limit + 1).unwrap_or(i64::MAX),
     )
     .await?;
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|r| r.username.clone())
+        rows.last().map(|r| match order {
+            MemberOrder::Username => r.username.clone(),
+            MemberOrder::Activity => format!("{}:{}", r.active_rank, r.username),
+        })
     } else {
         None
     };

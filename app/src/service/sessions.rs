@@ -94,10 +94,18 @@ pub async fn caller(
     if !user.active {
         return Ok(Resolved::untouched(Principal::Anonymous));
     }
-    let touch = (now - session.last_seen_at >= Duration::minutes(1)).then(|| Touch::Session {
-        hash: session.id.clone(),
-        at: now,
-    });
+    let touch: Vec<Touch> = (now - session.last_seen_at >= Duration::minutes(1))
+        .then(|| Touch::Session {
+            hash: session.id.clone(),
+            at: now,
+        })
+        .into_iter()
+        .chain(super::touch::member_activity(
+            member_standing.as_ref(),
+            &user.id,
+            now,
+        ))
+        .collect();
     let two_factor_setup_required = !user.two_factor_enabled && settings.require_two_factor;
     let account = super::user_view::user(&user);
     Ok(Resolved {

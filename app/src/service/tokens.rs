@@ -295,7 +295,7 @@ pub async fn caller(
             return Err(refused());
         }
         let org_id = row.org.clone().ok_or_else(refused)?;
-        let touch = touch(&row, now);
+        let touch = touch(&row, now).into_iter().collect();
         let mut caller = org_token(row, org_id);
         caller.standing = standing(StandingRow::Token(Arc::new(token_standing)));
         return Ok(Resolved {
@@ -312,7 +312,14 @@ pub async fn caller(
     if !user.api_access {
         return Err(no_api_access());
     }
-    let touch = touch(&row, now);
+    let touch = touch(&row, now)
+        .into_iter()
+        .chain(super::touch::member_activity(
+            member_standing.as_ref(),
+            &user.id,
+            now,
+        ))
+        .collect();
     let account = super::user_view::user(&user);
     let principal = Principal::User(SignedInUser {
         user_id: user.id,

@@ -33,6 +33,9 @@ pub struct MemberRow {
     pub groups: Vec<String>,
     pub owns_projects: bool,
     pub joined_at: DateTime<Utc>,
+    pub last_active_at: Option<DateTime<Utc>>,
+    /// The activity order's key (see migration 24), for a page's cursor.
+    pub active_rank: i64,
 }
 
 /// The member rows of `$page` (membership ids of organization `$org_id`), by username, as
@@ -43,9 +46,27 @@ pub struct MemberRow {
 const MEMBER_ROWS: &str = "
      SELECT record::id(user) AS user_id, username, user.email AS email,
             user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled,
-            role, joined_at, groups.name AS groups
+            role, joined_at, groups.name AS groups, last_active_at, active_rank
      FROM $page ORDER BY username;
      array::distinct(SELECT VALUE record::id(owner) FROM project WHERE org = $org_id);";
+
+/// [`MEMBER_ROWS`] in order of activity (most recent first, then by username).
+const MEMBER_ROWS_BY_ACTIVITY: &str = "
+     SELECT record::id(user) AS user_id, username, user.email AS email,
+            user.display_name AS display_name, user.two_factor_enabled AS two_factor_enabled,
+            role, joined_at, groups.name AS groups, last_active_at, active_rank
+     FROM $page ORDER BY active_rank, username;
+     array::distinct(SELECT VALUE record::id(owner) FROM project WHERE org = $org_id);";
+
+/// The order of a page of members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberOrder {
+    /// By username; the cursor is the last username.
+    Username,
+    /// Most recently active first (never active last), then by username; the cursor is the
+    /// last row's `active_rank` and username.
+    Activity,
+}
 
 #[derive(SurrealValue)]
 struct BaseRow {
@@ -58,6 +79,8 @@ struct BaseRow {
     joined_at: DateTime<Utc>,
     /// `NONE` for a link to a group that is gone (never left by the event; tolerated).
     groups: Vec<Option<String>>,
+    last_active_at: Option<DateTime<Utc>>,
+    active_rank: Option<i64>,
 }
 
 /// Joins the two results of [`MEMBER_ROWS`], which end the response.
@@ -80,6 +103,8 @@ fn assemble(response: &mut surrealdb::IndexedResults) -> Result<Vec<MemberRow>, 
                 two_factor_enabled: r.two_factor_enabled,
                 role: r.role,
                 joined_at: r.joined_at,
+                last_active_at: r.last_active_at,
+                active_rank: r.active_rank.unwrap_or(i64::MAX),
             }
         })
         .collect())
@@ -95,14 +120,28 @@ pub async fn list(
     org_id: &OrgId,
     query: Option<&str>,
     after: Option<&str>,
+    order: MemberOrder,
     limit: i64,
 ) -> Result<Vec<MemberRow>, StoreError> {
     // Conditions are left out rather than written `$x = NONE OR …`, so the planner can walk
-    // the (org, username) index from the cursor.
-    let after_clause = if after.is_some() {
-        "AND username > $after"
-    } else {
-        ""
+    // the (org, username) or (org, active_rank, username) index from the cursor.
+    let (after, rank) = match (order, after) {
+        (MemberOrder::Activity, Some(cursor)) => match cursor.split_once(':') {
+            Some((rank, name)) => (Some(name), rank.parse::<i64>().ok()),
+            None => (None, None),
+        },
+        (_, after) => (after, None),
+    };
+    let after_clause = match (order, after) {
+        (_, None) => "",
+        (MemberOrder::Username, Some(_)) => "AND username > $after",
+        (MemberOrder::Activity, Some(_)) => {
+            "AND (active_rank > $rank OR (active_rank = $rank AND username > $after))"
+        }
+    };
+    let (order_by, rows) = match order {
+        MemberOrder::Username => ("username", MEMBER_ROWS),
+        MemberOrder::Activity => ("active_rank, username", MEMBER_ROWS_BY_ACTIVITY),
     };
     let query_clause = if query.is_some() {
         // Through the full-text index `membership_search` (migration 17).
@@ -115,11 +154,12 @@ pub async fn list(
             "LET $org_id = type::record('organization', $org);
              LET $page = (SELECT VALUE id FROM membership
                  WHERE org = $org_id {after_clause} {query_clause}
-                 ORDER BY username LIMIT $limit);
-             {MEMBER_ROWS}"
+                 ORDER BY {order_by} LIMIT $limit);
+             {rows}"
         ))
         .bind(("org", org_id.to_string()))
         .bind(("after", after.map(str::to_string)))
+        .bind(("rank", rank.unwrap_or(i64::MAX)))
         .bind(("query", query.map(str::to_lowercase)))
         .bind(("limit", limit))
         .await?,
@@ -194,6 +234,27 @@ pub async fn add_people(
         .bind("now", now)
         .run()
         .await
+}
+
+/// Records that `user_id` used `org_id` at `at` (never moving it back).
+pub async fn touch(
+    db: &Db,
+    org_id: &OrgId,
+    user_id: &UserId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    checked(
+        db.query(
+            "UPDATE type::record('membership', [$org, $user])
+                 SET last_active_at = $at, active_rank = -time::unix($at)
+                 WHERE last_active_at = NONE OR last_active_at < $at",
+        )
+        .bind(("org", org_id.to_string()))
+        .bind(("user", user_id.to_string()))
+        .bind(("at", at))
+        .await?,
+    )?;
+    Ok(())
 }
 
 /// Of `users` (keys), those who are members of `org_id`.

@@ -140,6 +140,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "api_access",
         surql: include_str!("migrations/0023_api_access.surql"),
     },
+    Migration {
+        version: 24,
+        name: "member_activity",
+        surql: include_str!("migrations/0024_member_activity.surql"),
+    },
 ];
 
 /// What a run did.

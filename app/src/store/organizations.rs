@@ -34,6 +34,8 @@ pub struct AccessRow {
     pub org: OrgRow,
     /// The member's own role; `None` for a non-member.
     pub role: Option<String>,
+    /// When the member last used the organization (recorded at most once a minute).
+    pub last_active_at: Option<DateTime<Utc>>,
     /// The member's groups that carry a role.
     pub group_roles: Vec<GroupRole>,
     /// Whether the caller has two-factor on (for the organization's policy).
@@ -106,9 +108,13 @@ pub(super) static MEMBER_STANDING: LazyLock<String> = LazyLock::new(|| {
     format!(
         "{{
      LET $org = (SELECT VALUE org FROM ONLY type::record('org_name', $name));
+     LET $standing_member = IF $org = NONE {{ NONE }} ELSE {{
+         (SELECT role, last_active_at FROM ONLY type::record('membership', [record::id($org), $standing_user]))
+     }};
      IF $org = NONE {{ NONE }} ELSE {{ ({{
          org: (SELECT {ORG_FIELDS} FROM ONLY $org),
-         role: (SELECT VALUE role FROM ONLY type::record('membership', [record::id($org), $standing_user])),
+         role: $standing_member.role,
+         last_active_at: $standing_member.last_active_at,
          group_roles: (SELECT team.name AS group, team.role AS role FROM team_member
                       WHERE org = $org AND user = type::record('user', $standing_user)
                       AND team.role != NONE),

@@ -105,7 +105,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
         .await
         .unwrap();
     assert_eq!(
-        members::list(&db, &bot, "acme", None, None, None)
+        members::list(&db, &bot, "acme", None, None, None, None)
             .await
             .unwrap()
             .items
@@ -158,7 +158,7 @@ async fn organization_tokens_act_with_their_role_only_in_their_organization() {
     )
     .await
     .unwrap();
-    let err = members::list(&db, &bot, "other", None, None, None)
+    let err = members::list(&db, &bot, "other", None, None, None, None)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
@@ -258,7 +258,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
         .await
         .unwrap();
     assert!(
-        members::list(&db, &bot, "acme", None, None, None)
+        members::list(&db, &bot, "acme", None, None, None, None)
             .await
             .is_ok()
     );
@@ -276,7 +276,7 @@ async fn group_tokens_act_with_the_groups_current_role_and_end_with_the_group() 
     )
     .await
     .unwrap();
-    let err = members::list(&db, &bot, "acme", None, None, None)
+    let err = members::list(&db, &bot, "acme", None, None, None, None)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);

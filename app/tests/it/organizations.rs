@@ -247,7 +247,7 @@ async fn members_page_by_name_and_search() {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = members::list(&db, &ada, "acme", None, cursor.as_deref(), Some(50))
+        let page = members::list(&db, &ada, "acme", None, cursor.as_deref(), None, Some(50))
             .await
             .unwrap();
         assert!(page.items.len() <= 50);
@@ -262,11 +262,11 @@ async fn members_page_by_name_and_search() {
     sorted.sort();
     assert_eq!(seen, sorted);
 
-    let found = members::list(&db, &ada, "acme", Some("M11"), None, None)
+    let found = members::list(&db, &ada, "acme", Some("M11"), None, None, None)
         .await
         .unwrap();
     assert_eq!(found.items.len(), 10, "m110..m119");
-    let by_email = members::list(&db, &ada, "acme", Some("ada@example"), None, None)
+    let by_email = members::list(&db, &ada, "acme", Some("ada@example"), None, None, None)
         .await
         .unwrap();
     assert_eq!(by_email.items.len(), 1);
@@ -322,7 +322,7 @@ async fn a_renamed_member_is_found_under_the_new_name() {
     accounts::update_profile(&db, &vic, &update, "http://gh.test", Utc::now())
         .await
         .unwrap();
-    let found = members::list(&db, &ada, "acme", Some("lane"), None, None)
+    let found = members::list(&db, &ada, "acme", Some("lane"), None, None, None)
         .await
         .unwrap();
     assert_eq!(found.items.len(), 1);
@@ -339,7 +339,7 @@ async fn a_renamed_member_is_found_under_the_new_name() {
         ("victoria zed", 0),
         ("old-vic", 0),
     ] {
-        let found = members::list(&db, &ada, "acme", Some(query), None, None)
+        let found = members::list(&db, &ada, "acme", Some(query), None, None, None)
             .await
             .unwrap();
         assert_eq!(found.items.len(), hits, "{query:?}");
@@ -417,7 +417,7 @@ async fn a_members_groups_follow_every_group_change() {
     let groups_of = |username: &'static str| {
         let (db, ada) = (db.clone(), ada.clone());
         async move {
-            let page = members::list(&db, &ada, "acme", Some(username), None, None)
+            let page = members::list(&db, &ada, "acme", Some(username), None, None, None)
                 .await
                 .unwrap();
             page.items

@@ -234,7 +234,7 @@ async fn projects_are_owned_granted_explained_and_guarded() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::OwnsProjects);
-    let listed = members::list(&db, &ada, "acme", Some("eve"), None, None)
+    let listed = members::list(&db, &ada, "acme", Some("eve"), None, None, None)
         .await
         .unwrap();
     assert!(listed.items[0].owns_projects);

@@ -26,7 +26,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     let resolved = resolved.unwrap();
     assert_eq!(trips, 1);
     assert!(matches!(resolved.principal, Principal::User(_)));
-    assert_eq!(resolved.touch, None);
+    assert_eq!(resolved.touch, []);
     let ada = resolved.principal;
     // `GET /account` answers from what the resolution read: no second round trip.
     let (me, trips) = counted(accounts::me(&db, &ada)).await;
@@ -38,7 +38,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     let (resolved, trips) = counted(sessions::caller(&db, &secret, None, later)).await;
     let resolved = resolved.unwrap();
     assert_eq!(trips, 1);
-    assert!(matches!(resolved.touch, Some(Touch::Session { at, .. }) if at == later));
+    assert!(matches!(resolved.touch.as_slice(), [Touch::Session { at, .. }] if *at == later));
     let (recorded, trips) = counted(resolved.recorded(&db)).await;
     recorded.unwrap();
     assert_eq!(trips, 1, "recording the use is one write of its own");
@@ -50,7 +50,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
         later + Duration::seconds(30),
     ))
     .await;
-    assert_eq!(resolved.unwrap().touch, None);
+    assert_eq!(resolved.unwrap().touch, []);
 
     // A user token: one read.
     let created = tokens::create_user_token(&db, &ada, "ci", Some(7), false, t0)
@@ -62,7 +62,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     assert_eq!(trips, 1);
     assert!(matches!(resolved.principal, Principal::User(ref u) if u.username == "ada"));
     assert!(
-        matches!(resolved.touch, Some(Touch::Token { .. })),
+        matches!(resolved.touch.as_slice(), [Touch::Token { .. }]),
         "never used yet"
     );
 

@@ -519,7 +519,7 @@ async fn deleting_a_role_clears_it_from_tokens_for_good() {
         .await
         .unwrap();
     assert_eq!(
-        members::list(&db, &bot, "acme", None, None, None)
+        members::list(&db, &bot, "acme", None, None, None, None)
             .await
             .unwrap_err()
             .code,

@@ -113,11 +113,14 @@ pub struct ListQuery {
     /// Searches username, email and display name.
     pub query: Option<String>,
     pub cursor: Option<String>,
+    /// `username` (the default) or `last_active` (most recently active first, never last).
+    pub sort: Option<String>,
     /// Default 50, at most 200.
     pub limit: Option<usize>,
 }
 
-/// Members, by username. Needs `members.read`.
+/// Members, by username or most recently active first (`sort=last_active`), each with when
+/// they last used the organization (`last_active_at`). Needs `members.read`.
 #[utoipa::path(
     get,
     path = "/organizations/{org}/members",
@@ -140,6 +143,7 @@ pub async fn members(
         &org,
         q.query.as_deref(),
         q.cursor.as_deref(),
+        q.sort.as_deref(),
         q.limit,
     )
     .await?;

@@ -174,7 +174,7 @@ fn MembersField(org: String, error: Signal<Option<crate::error::AppError>>) -> i
                 if q.trim().is_empty() {
                     Ok(Vec::new())
                 } else {
-                    list_members(org, Some(q), None)
+                    list_members(org, Some(q), None, None)
                         .await
                         .map(|page| page.items)
                 }

@@ -24,11 +24,12 @@ pub fn MembersTab(view: OrgView) -> impl IntoView {
             (
                 q.get("q"),
                 q.get("cursor"),
+                q.get("sort"),
                 change.version().get(),
                 remove.version().get(),
             )
         },
-        move |(q, cursor, _, _)| list_members(org_for_list.clone(), q, cursor),
+        move |(q, cursor, sort, _, _)| list_members(org_for_list.clone(), q, cursor, sort),
     );
     let search = move || query.read().get("q").unwrap_or_default();
     let confirm_remove = move || query.read().get("remove");
@@ -49,6 +50,12 @@ pub fn MembersTab(view: OrgView) -> impl IntoView {
         }}
         <form method="get" class="search-form" role="search">
             <input type="hidden" name="tab" value="members" />
+            {move || {
+                query
+                    .read()
+                    .get("sort")
+                    .map(|sort| view! { <input type="hidden" name="sort" value=sort /> })
+            }}
             <label for="member-search" class="visually-hidden">
                 "Search members"
             </label>
@@ -137,7 +144,35 @@ fn MembersList(
 ) -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
+    let sort = move || query.read().get("sort").unwrap_or_default();
+    let by_activity = move || sort() == "last_active";
+    let sort_link = {
+        let base = base.clone();
+        move |key: &str| {
+            let q = search();
+            if key.is_empty() {
+                format!(
+                    "{base}?tab=members&q={}",
+                    crate::domain::percent::encode(&q)
+                )
+            } else {
+                format!(
+                    "{base}?tab=members&sort={key}&q={}",
+                    crate::domain::percent::encode(&q)
+                )
+            }
+        }
+    };
+    let (by_name_href, by_activity_href) = (sort_link(""), sort_link("last_active"));
     view! {
+        <p class="sort-links">
+            "Sort: " <a href=by_name_href aria-current=move || (!by_activity()).then_some("true")>
+                "by username"
+            </a> " · "
+            <a href=by_activity_href aria-current=move || by_activity().then_some("true")>
+                "by last activity"
+            </a>
+        </p>
         <Suspense fallback=|| {
             view! {
                 <p class="muted" role="status">
@@ -168,9 +203,10 @@ fn MembersList(
                                 .map(|cursor| {
                                     let q = search();
                                     format!(
-                                        "{base}?tab=members&cursor={}&q={}",
+                                        "{base}?tab=members&cursor={}&q={}&sort={}",
                                         crate::domain::percent::encode(&cursor),
                                         crate::domain::percent::encode(&q),
+                                        crate::domain::percent::encode(&sort()),
                                     )
                                 });
                             view! {
@@ -183,6 +219,7 @@ fn MembersList(
                                                 <th scope="col">"Role"</th>
                                                 <th scope="col">"Groups"</th>
                                                 <th scope="col">"Two-factor"</th>
+                                                <th scope="col">"Last active"</th>
                                                 <th scope="col">"Joined"</th>
                                                 <th scope="col">
                                                     <span class="visually-hidden">"Actions"</span>
@@ -314,6 +351,7 @@ fn MemberRow(
                     {if member.two_factor_enabled { "On" } else { "Off" }}
                 </span>
             </td>
+            <td>{member.last_active_at.as_deref().map(day).unwrap_or_else(|| "never".into())}</td>
             <td>{day(&member.joined_at)}</td>
             <td>
                 {can_remove
