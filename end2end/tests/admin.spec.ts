@@ -69,7 +69,7 @@ test('a help-desk admin resets a password but cannot grant roles', async ({ page
   const errors = watchConsole(page);
   const p = `${testInfo.project.name}-${testInfo.repeatEachIndex}`;
   const desk = `${p}-desk`;
-  const bob = `${p}-bob`;
+  const bob = `${p}-hd-target`;
   const visit = async (target: Page, path: string) => {
     await target.goto(path);
     if (js) await waitForHydration(target);

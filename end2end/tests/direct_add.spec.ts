@@ -1,5 +1,5 @@
 import { test, expect, request as playwrightRequest } from '@playwright/test';
-import { createOrg, expectAccessible, jsEnabled, origin, signUp, STRONG, waitForHydration, watchConsole } from './support';
+import { createOrg, expectAccessible, jsEnabled, origin, signUp, STRONG, verifyEmail, waitForHydration, watchConsole } from './support';
 
 test('an owner adds two existing users directly with a role', async ({ page, baseURL }, testInfo) => {
   const js = jsEnabled(testInfo);
@@ -20,6 +20,8 @@ test('an owner adds two existing users directly with a role', async ({ page, bas
       data: { username: name, email: `${name}@example.org`, password: STRONG },
     });
     expect(res.status(), await res.text()).toBe(201);
+    // Only accounts with a verified address can be added directly.
+    await verifyEmail(baseURL!, `${name}@example.org`);
   }
   await api.dispose();
 

@@ -8,7 +8,14 @@ use leptos::prelude::*;
 #[server(endpoint = "orgs/candidates")]
 pub async fn find_candidates(org: String, query: String) -> Result<Vec<Candidate>, AppError> {
     super::run(move |state, principal| async move {
-        crate::service::direct_add::candidates(&state.db, &principal, &org, &query).await
+        crate::service::direct_add::candidates(
+            &state.db,
+            &principal,
+            &org,
+            &query,
+            chrono::Utc::now(),
+        )
+        .await
     })
     .await
 }

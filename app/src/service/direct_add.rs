@@ -48,6 +48,21 @@ async fn access(db: &Db, principal: &Principal, org: &str) -> Result<OrgAccess, 
     Ok(access)
 }
 
+/// Whether an account can be added directly: active, with a verified address (an unverified
+/// one may be someone else's address claimed by an impostor; invitations refuse it too).
+fn addable(user: &UserRow) -> bool {
+    user.active && user.email_verified
+}
+
+/// Spends one lookup of the caller's budget (429 when it is used up): every lookup asks
+/// whether an account exists.
+async fn lookup(db: &Db, principal: &Principal, now: DateTime<Utc>) -> Result<(), AppError> {
+    let (_, actor) = principal.actor();
+    let budgets = super::throttle::account_lookups(&actor, principal.ip());
+    let _spent = super::throttle::attempt(db, budgets, principal.ip(), now).await?;
+    Ok(())
+}
+
 /// Whether the caller may look accounts up by name (the instance permission `users.read`).
 fn may_search(principal: &Principal) -> bool {
     principal.instance(InstancePermission::UsersRead).is_ok()
@@ -61,12 +76,14 @@ pub async fn candidates(
     principal: &Principal,
     org: &str,
     query: &str,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Candidate>, AppError> {
     let access = access(db, principal, org).await?;
     let query = query.trim().to_lowercase();
     if query.is_empty() || query.chars().count() > 254 {
         return Ok(Vec::new());
     }
+    lookup(db, principal, now).await?;
     let rows: Vec<UserRow> = if may_search(principal) {
         let filter = UserFilter {
             query: Some(query),
@@ -77,11 +94,12 @@ pub async fn candidates(
             .await?
             .into_iter()
             .map(|r| r.user)
+            .filter(addable)
             .collect()
     } else if Email::parse(&query).is_ok() {
         store::users::by_login(db, &query)
             .await?
-            .filter(|u| u.active && u.email.eq_ignore_ascii_case(&query))
+            .filter(|u| addable(u) && u.email.eq_ignore_ascii_case(&query))
             .into_iter()
             .collect()
     } else {
@@ -117,14 +135,16 @@ async fn account(db: &Db, principal: &Principal, who: &str) -> Result<UserRow, A
         store::users::by_login(db, &who).await?
     };
     found
-        .filter(|u| u.active && (!by_email || u.email.eq_ignore_ascii_case(&who)))
+        .filter(|u| addable(u) && (!by_email || u.email.eq_ignore_ascii_case(&who)))
         .ok_or_else(|| {
             AppError::validation(
                 "users",
                 if by_email {
-                    format!("No active account has the address {who}; invite them instead.")
+                    format!(
+                        "No active account has the verified address {who}; invite them instead."
+                    )
                 } else {
-                    format!("No active account is called {who}.")
+                    format!("No active account with a verified address is called {who}.")
                 },
             )
         })
@@ -151,6 +171,7 @@ pub async fn add(
             format!("Add at most {MAX_PEOPLE} people at a time."),
         ));
     }
+    lookup(db, principal, now).await?;
     let mut people: Vec<UserRow> = Vec::new();
     for who in input.users.iter().filter(|u| !u.trim().is_empty()) {
         let user = account(db, principal, who).await?;
@@ -204,7 +225,8 @@ pub async fn add(
     let (adder, _) = principal.actor();
     let title = org_access::to_dto(&access.org).title().to_string();
     for person in &people {
-        super::mail::send(
+        // Everyone is added already: a message that cannot be queued is logged, not an error.
+        let sent = super::mail::send(
             db,
             &person.email,
             &format!("You were added to {title}"),
@@ -217,7 +239,10 @@ pub async fn add(
             "member_added",
             now,
         )
-        .await?;
+        .await;
+        if let Err(error) = sent {
+            tracing::warn!(%error, "could not queue the message to a member added directly");
+        }
     }
     let mut members = Vec::new();
     for person in &people {

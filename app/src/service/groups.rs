@@ -88,6 +88,12 @@ pub async fn create(
     if let Some(role) = role.as_deref() {
         rights.give(role)?;
     }
+    if input.members.len() > 200 {
+        return Err(AppError::validation(
+            "members",
+            "Add at most 200 members at once.",
+        ));
+    }
     let mut members: Vec<store::memberships::MemberRow> = Vec::new();
     for username in input.members.iter().map(|u| u.trim().to_lowercase()) {
         if username.is_empty() || members.iter().any(|m| m.username == username) {
@@ -102,12 +108,6 @@ pub async fn create(
                 )
             })?;
         members.push(member);
-    }
-    if members.len() > 200 {
-        return Err(AppError::validation(
-            "members",
-            "Add at most 200 members at once.",
-        ));
     }
     let mut audits = vec![entry(
         principal,

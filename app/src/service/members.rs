@@ -52,7 +52,16 @@ pub async fn list(
 ) -> Result<Page<Member>, AppError> {
     let order = match sort.map(str::trim) {
         None | Some("") | Some("username") => MemberOrder::Username,
-        Some("last_active") => MemberOrder::Activity,
+        Some("last_active") => {
+            // Its cursor is `rank:username` (what the previous page handed out).
+            if let Some(c) = cursor.filter(|c| !c.is_empty())
+                && c.split_once(':')
+                    .is_none_or(|(rank, _)| rank.parse::<i64>().is_err())
+            {
+                return Err(AppError::validation("cursor", "That cursor is not valid."));
+            }
+            MemberOrder::Activity
+        }
         Some(_) => {
             return Err(AppError::validation(
                 "sort",

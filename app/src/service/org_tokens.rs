@@ -60,6 +60,7 @@ pub async fn create(
     let access = managing(db, principal, org).await?;
     access.person()?;
     let person = principal.in_person()?;
+    super::tokens::require_api_access(db, person).await?;
     let description = checked_lifetime(person, &input.description, input.expires_in_days)?;
     let role = rulebook::known_role(&access, &input.role, "role")?;
     let mut rights = Rights::of(&access);
@@ -183,6 +184,7 @@ pub async fn create_group(
     let access = managing(db, principal, org).await?;
     access.person()?;
     let person = principal.in_person()?;
+    super::tokens::require_api_access(db, person).await?;
     let group = find_group(db, &access, group).await?;
     let description = checked_lifetime(person, &input.description, input.expires_in_days)?;
     let mut rights = Rights::of(&access);

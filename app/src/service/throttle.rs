@@ -98,6 +98,32 @@ pub const SIGNUPS_PER_ADDRESS: Policy = Policy {
     max_lock: Duration::hours(1),
 };
 
+/// Looking accounts up to add them to an organization (`service::direct_add`): 60 lookups per
+/// 15 minutes per caller and per address, then locks (a full address is a question about
+/// whether an account exists).
+pub const ACCOUNT_LOOKUPS: Policy = Policy {
+    free_failures: 60,
+    window: Duration::minutes(15),
+    base_lock: Duration::minutes(1),
+    max_lock: Duration::minutes(15),
+};
+
+/// The budgets a lookup of accounts by `actor` (an id) from `ip` spends.
+pub fn account_lookups(actor: &str, ip: &str) -> Vec<Budget> {
+    vec![
+        Budget {
+            key: format!("lookup:actor:{actor}"),
+            policy: ACCOUNT_LOOKUPS,
+            refund: Refund::None,
+        },
+        Budget {
+            key: format!("lookup:ip:{}", address_part(ip)),
+            policy: ACCOUNT_LOOKUPS,
+            refund: Refund::None,
+        },
+    ]
+}
+
 /// The budget new accounts from `ip` spend.
 pub fn signups(ip: &str) -> Vec<Budget> {
     vec![Budget {

@@ -104,15 +104,7 @@ pub async fn create_user_token(
             "Only holders of an instance role can give a token the admin scope.",
         ));
     }
-    let allowed = match &caller.account {
-        Some(account) => account.api_access,
-        None => store::users::by_id(db, &caller.user_id)
-            .await?
-            .is_some_and(|u| u.api_access),
-    };
-    if !allowed {
-        return Err(no_api_access());
-    }
+    require_api_access(db, caller).await?;
     let description = checked_lifetime(person, description, expires_in_days)?;
     let secret = token_format::generate(TokenKind::User)?;
     let row = store::tokens::create_user_token(
@@ -142,8 +134,27 @@ pub async fn create_user_token(
     })
 }
 
+/// 403 when an administrator turned the caller's API access off: they make no token of any
+/// kind (user, organization or group).
+pub(super) async fn require_api_access(
+    db: &Db,
+    caller: &super::principal::SignedInUser,
+) -> Result<(), AppError> {
+    let allowed = match &caller.account {
+        Some(account) => account.api_access,
+        None => store::users::by_id(db, &caller.user_id)
+            .await?
+            .is_some_and(|u| u.api_access),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(no_api_access())
+    }
+}
+
 /// The refusal of a user whose API access an administrator turned off.
-fn no_api_access() -> AppError {
+pub(super) fn no_api_access() -> AppError {
     AppError::forbidden(
         "API access is turned off for this account: its tokens do not work and it cannot create new ones. Ask an administrator.",
     )

@@ -202,7 +202,8 @@ pub async fn add_people(
          LET $org = type::record('organization', $rights.org);
          FOR $user_key IN $users {{
              LET $user = type::record('user', $user_key);
-             IF (SELECT VALUE active FROM ONLY $user) != true {{ THROW 'not_found' }};
+             LET $account = (SELECT active, email_verified FROM ONLY $user);
+             IF $account.active != true OR $account.email_verified != true {{ THROW 'unverified' }};
              IF record::exists(type::record('membership', [$rights.org, $user_key])) {{
                  THROW 'already_member'
              }};

@@ -58,7 +58,7 @@ async fn owners_add_existing_accounts_by_email_where_the_organization_allows_it(
     groups::create(&db, &ada, "acme", &devs, now).await.unwrap();
 
     // By default the organization invites: both the search and the add are refused.
-    let err = direct_add::candidates(&db, &ada, "acme", "bob@example.org")
+    let err = direct_add::candidates(&db, &ada, "acme", "bob@example.org", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
@@ -77,12 +77,12 @@ async fn owners_add_existing_accounts_by_email_where_the_organization_allows_it(
 
     // Without `users.read`, only a full email address finds someone.
     for partial in ["bob", "bo", "example.org", "@example.org"] {
-        let found = direct_add::candidates(&db, &ada, "acme", partial)
+        let found = direct_add::candidates(&db, &ada, "acme", partial, now)
             .await
             .unwrap();
         assert!(found.is_empty(), "{partial} revealed {found:?}");
     }
-    let found = direct_add::candidates(&db, &ada, "acme", "BOB@example.org")
+    let found = direct_add::candidates(&db, &ada, "acme", "BOB@example.org", now)
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
@@ -90,7 +90,7 @@ async fn owners_add_existing_accounts_by_email_where_the_organization_allows_it(
         (found[0].username.as_str(), found[0].member),
         ("bob", false)
     );
-    let found = direct_add::candidates(&db, &ada, "acme", "eddie@example.org")
+    let found = direct_add::candidates(&db, &ada, "acme", "eddie@example.org", now)
         .await
         .unwrap();
     assert!(found[0].member);
@@ -239,7 +239,7 @@ async fn holders_of_users_read_find_people_by_name() {
     store::memberships::add(&db, &fixture.org_id, &root_id, "admin", &[], now)
         .await
         .unwrap();
-    let found = direct_add::candidates(&db, &root, "acme", "car")
+    let found = direct_add::candidates(&db, &root, "acme", "car", now)
         .await
         .unwrap();
     let names: Vec<&str> = found.iter().map(|c| c.username.as_str()).collect();
@@ -349,4 +349,25 @@ async fn members_show_and_sort_by_their_last_activity_in_the_organization() {
         .await
         .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("sort"));
+}
+
+/// Every lookup asks whether an account exists: they are counted per caller and address.
+#[tokio::test]
+async fn looking_accounts_up_is_throttled() {
+    let fixture = acme(&[]).await;
+    let db = fixture.db.clone();
+    let now = Utc::now();
+    let ada = who(&db, "ada").await;
+    allow(&db, &ada, true).await;
+    let mut refused = None;
+    for i in 0..80 {
+        let query = format!("someone{i}@example.org");
+        if let Err(err) = direct_add::candidates(&db, &ada, "acme", &query, now).await {
+            refused = Some((i, err.code));
+            break;
+        }
+    }
+    let (at, code) = refused.expect("refused at some point");
+    assert_eq!(code, ErrorCode::RateLimited);
+    assert!(at >= 60, "{at}");
 }

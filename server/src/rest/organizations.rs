@@ -209,7 +209,7 @@ pub async fn candidates(
 ) -> Result<ApiJson<Page<Candidate>>, AppError> {
     let query = q.query.unwrap_or_default();
     Ok(ApiJson(Page::all(
-        direct_add::candidates(&state.db, &principal, &org, &query).await?,
+        direct_add::candidates(&state.db, &principal, &org, &query, chrono::Utc::now()).await?,
     )))
 }
 

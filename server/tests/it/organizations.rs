@@ -484,8 +484,9 @@ async fn an_invited_person_answers_in_place() {
 async fn owners_add_existing_accounts_directly_where_allowed() {
     let server = TestServer::start().await;
     let ada = server.signed_in("ada").await;
-    server.signed_in("bob").await;
-    server.signed_in("cy").await;
+    server.verified("bob").await;
+    server.verified("cy").await;
+    server.signed_in("unverified").await;
     let res = server
         .json(
             "POST",
@@ -532,7 +533,24 @@ async fn owners_add_existing_accounts_directly_where_allowed() {
             "/api/v1/organizations/acme/candidates?query=bob@example.org",
         )
         .await;
-    assert_eq!(res.json()["items"][0]["username"], "bob");
+    assert_eq!(res.json()["items"][0]["username"], "bob", "{}", res.text());
+    // An address nobody has proved is never offered (it may be an impostor's claim).
+    let res = server
+        .get_as(
+            &ada,
+            "/api/v1/organizations/acme/candidates?query=unverified@example.org",
+        )
+        .await;
+    assert_eq!(res.json()["items"], json!([]));
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/members",
+            Some(&ada),
+            &json!({"users": ["unverified@example.org"], "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
     let res = server
         .json(
             "POST",
