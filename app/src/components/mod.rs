@@ -16,6 +16,7 @@ pub mod my_invitations;
 pub mod org_switcher;
 pub mod permission_picker;
 pub mod recovery_codes;
+pub mod role_fields;
 pub mod role_preview;
 pub mod token_purpose_field;
 pub mod token_reveal;

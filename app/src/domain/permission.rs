@@ -349,6 +349,25 @@ impl TryFrom<String> for Permission {
     }
 }
 
+/// Permission ids as a request gave them, checked against catalog `P`: each known once,
+/// sorted; 422 on `permissions` for one the catalog does not have.
+pub fn parse_ids<P: Catalogued>(ids: &[String]) -> Result<Vec<String>, crate::error::AppError> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let Some(p) = P::from_key(id.trim()) else {
+            return Err(crate::error::AppError::validation(
+                "permissions",
+                format!("\"{id}\" is not a permission of the catalog."),
+            ));
+        };
+        if !out.iter().any(|o| o == p.key()) {
+            out.push(p.key().to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// A set of permissions of one catalog, always closed under `implies`.
 pub struct Set<P>(u64, PhantomData<fn() -> P>);
 

@@ -39,20 +39,7 @@ pub fn mine(principal: &Principal) -> Result<Vec<String>, AppError> {
 }
 
 fn parse_permissions(ids: &[String]) -> Result<Vec<String>, AppError> {
-    let mut out: Vec<String> = Vec::new();
-    for id in ids {
-        let Some(p) = InstancePermission::parse(id.trim()) else {
-            return Err(AppError::validation(
-                "permissions",
-                format!("\"{id}\" is not a permission of the instance catalog."),
-            ));
-        };
-        if !out.iter().any(|o| o == p.id()) {
-            out.push(p.id().to_string());
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::domain::permission::parse_ids::<InstancePermission>(ids)
 }
 
 /// A custom role's title: at most 100 characters, and never a built-in role's title (it would

@@ -31,20 +31,7 @@ pub fn catalog(principal: &Principal) -> Result<Vec<CatalogEntry>, AppError> {
 }
 
 fn parse_permissions(ids: &[String]) -> Result<Vec<String>, AppError> {
-    let mut out = Vec::new();
-    for id in ids {
-        let Some(p) = Permission::parse(id.trim()) else {
-            return Err(AppError::validation(
-                "permissions",
-                format!("\"{id}\" is not a permission of the catalog."),
-            ));
-        };
-        if !out.iter().any(|o| o == p.id()) {
-            out.push(p.id().to_string());
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::domain::permission::parse_ids::<Permission>(ids)
 }
 
 fn set_of(ids: &[String]) -> PermissionSet {

@@ -8,9 +8,10 @@ use crate::api::instance_roles::{
     preview_instance_role,
 };
 use crate::components::confirm_step::ConfirmStep;
-use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::form::{FormError, submission_error};
 use crate::components::loading::loading;
 use crate::components::permission_picker::{PermissionList, PermissionPicker};
+use crate::components::role_fields::RoleFields;
 use crate::components::role_preview::RolePreview;
 use crate::domain::instance_permission::{InstancePermission, InstancePermissionSet};
 use crate::domain::role::RoleInfo;
@@ -224,44 +225,7 @@ fn RoleEditor(mine: InstancePermissionSet, role: Option<RoleInfo>) -> impl IntoV
         <ActionForm action=save attr:class="role-editor">
             <FormError error />
             <input type="hidden" name="original" value=original.clone() />
-            {is_new
-                .then(|| {
-                    view! {
-                        <div class="field">
-                            <label for="role-name">"Name"</label>
-                            <input
-                                id="role-name"
-                                name="name"
-                                type="text"
-                                required
-                                maxlength="39"
-                                aria-invalid=invalid(error, "name")
-                            />
-                            <FieldError error field="name" />
-                        </div>
-                    }
-                })}
-            <div class="field">
-                <label for="role-title">"Title"</label>
-                <input
-                    id="role-title"
-                    name="title"
-                    type="text"
-                    maxlength="100"
-                    value=role.as_ref().map(|r| r.title.clone()).unwrap_or_default()
-                />
-            </div>
-            <div class="field">
-                <label for="role-description">"Description"</label>
-                <input
-                    id="role-description"
-                    name="description"
-                    type="text"
-                    maxlength="500"
-                    value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default()
-                />
-            </div>
-            <FieldError error field="permissions" />
+            <RoleFields role=role.clone() error />
             <PermissionPicker chosen mine />
             <button type="submit" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { "Saving…" } else { "Save role" }}
