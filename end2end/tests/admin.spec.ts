@@ -237,6 +237,15 @@ test("an admin turns off a user's API access, revokes their token and ends their
   await visit(page, `/admin/users/${name}`);
   await expect(page.getByRole('row', { name: /deploy script/ })).toBeVisible();
   if (js) await expectAccessible(page);
+  await expect(page.locator('.facts div', { hasText: 'Organizations' })).toContainText('None');
+
+  // A new address: unverified until its owner opens the link; the old one is told.
+  await page.getByLabel('Email', { exact: true }).fill(`${name}-new@example.org`);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.locator('.facts')).toContainText(`${name}-new@example.org (not verified)`);
+  const outbox = await (await page.request.get('/api/v1/admin/outbox?limit=100')).json();
+  const told = outbox.items.some((m: { recipient: string; kind: string }) => m.recipient === `${name}@example.org` && m.kind === 'email_changed');
+  expect(told).toBe(true);
 
   // API access off: the token is refused at once.
   await page.getByRole('button', { name: 'Turn API access off' }).click();

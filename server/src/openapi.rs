@@ -68,6 +68,8 @@ use utoipa::OpenApi;
         app::domain::token::NewGroupToken,
         app::domain::audit::AuditEvent,
         app::domain::admin::AdminUser,
+        app::domain::admin::AdminUserDetail,
+        app::domain::admin::UserOrganization,
         app::domain::admin::CreatedUser,
         app::domain::admin::TemporaryPassword,
         app::domain::admin::InstanceSettings,

@@ -1,8 +1,8 @@
 //! Site administration for the pages.
 
 use crate::domain::admin::{
-    AdminOrganization, AdminUser, BatchResult, CreatedUser, InstanceSettings, OutboxMessage,
-    TemporaryPassword,
+    AdminOrganization, AdminUser, AdminUserDetail, BatchResult, CreatedUser, InstanceSettings,
+    OutboxMessage, TemporaryPassword,
 };
 use crate::domain::organization::Page;
 use crate::error::AppError;
@@ -52,7 +52,7 @@ pub async fn list_users(
 
 /// One user.
 #[server(endpoint = "admin/users/get")]
-pub async fn get_user(username: String) -> Result<AdminUser, AppError> {
+pub async fn get_user(username: String) -> Result<AdminUserDetail, AppError> {
     super::run(move |state, principal| async move {
         crate::service::admin_users::get(&state.db, &principal, &username).await
     })
@@ -287,6 +287,7 @@ async fn update_user(
             &principal,
             &username,
             &change,
+            &super::base_url(&state),
             chrono::Utc::now(),
         )
         .await?;
@@ -298,13 +299,14 @@ async fn update_user(
     .await
 }
 
-/// Sets the user's names (`users.update`).
+/// Sets the user's names and email address (`users.update`).
 #[server(endpoint = "admin/users/names")]
 pub async fn set_user_names(
     username: String,
     first_name: String,
     last_name: String,
     display_name: String,
+    email: String,
 ) -> Result<(), AppError> {
     use crate::domain::admin::AdminUserUpdate;
     update_user(
@@ -313,6 +315,7 @@ pub async fn set_user_names(
             first_name: Some(first_name),
             last_name: Some(last_name),
             display_name: Some(display_name),
+            email: Some(email),
             ..AdminUserUpdate::default()
         },
     )

@@ -14,6 +14,28 @@ pub struct AdminUser {
     pub last_sign_in_at: Option<String>,
 }
 
+/// One user as `/admin/users/{username}` shows them: the account, the organizations they
+/// belong to (with their role and groups there), and when they last signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdminUserDetail {
+    #[serde(flatten)]
+    pub user: User,
+    pub organizations: Vec<UserOrganization>,
+    pub last_sign_in_at: Option<String>,
+}
+
+/// One of a user's memberships, as an administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserOrganization {
+    /// The organization's name.
+    pub name: String,
+    pub display_name: String,
+    pub role: String,
+    pub groups: Vec<String>,
+}
+
 /// A user just created by a site admin, with the temporary password to hand over (shown once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -288,6 +310,10 @@ pub struct AdminUserUpdate {
     pub first_name: Option<String>,
     #[serde(default)]
     pub last_name: Option<String>,
+    /// A new address (`users.update`): unverified until the user opens the link sent to it;
+    /// the old address is told.
+    #[serde(default)]
+    pub email: Option<String>,
     /// Whether the user's API tokens work (`users.manage_credentials`).
     #[serde(default)]
     pub api_access: Option<bool>,

@@ -21,7 +21,9 @@ use super::placement;
 use super::principal::Principal;
 use crate::domain::admin::TemporaryPassword;
 use crate::domain::admin::{AdminUser, BatchFailure, BatchInput, BatchResult, CreatedUser};
-use crate::domain::admin::{AdminUserUpdate, NewUserInput, UserQuery};
+use crate::domain::admin::{
+    AdminUserDetail, AdminUserUpdate, NewUserInput, UserOrganization, UserQuery,
+};
 use crate::domain::email::Email;
 use crate::domain::instance_permission::{InstancePermission, SITE_ADMIN};
 use crate::domain::organization::{Page, page_limit};
@@ -111,16 +113,28 @@ pub async fn list(
     })
 }
 
-/// One user as the admin list shows them. Needs `users.read`.
-pub async fn get(db: &Db, principal: &Principal, username: &str) -> Result<AdminUser, AppError> {
+/// One user as their admin page shows them, with their organizations. Needs `users.read`.
+pub async fn get(
+    db: &Db,
+    principal: &Principal,
+    username: &str,
+) -> Result<AdminUserDetail, AppError> {
     principal.instance(InstancePermission::UsersRead)?;
     let user = target(db, username).await?;
-    let row = store::admin_users::one(db, &user.id)
+    let (row, places) = store::admin_users::one(db, &user.id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(AdminUser {
+    Ok(AdminUserDetail {
         user: super::user_view::user(&row.user),
-        organizations: u32::try_from(row.organizations).unwrap_or(0),
+        organizations: places
+            .into_iter()
+            .map(|p| UserOrganization {
+                name: p.name,
+                display_name: p.display_name,
+                role: p.role,
+                groups: p.groups.into_iter().flatten().collect(),
+            })
+            .collect(),
         last_sign_in_at: row.last_sign_in_at.map(super::rfc3339),
     })
 }
@@ -442,26 +456,30 @@ pub async fn reset_password(
     })
 }
 
-/// Activates or deactivates (`users.deactivate`), gives or takes an instance role and sets
-/// the display name (`users.update`). Never on oneself, except one's own display name (409
+/// Activates or deactivates (`users.deactivate`), gives or takes an instance role, sets the
+/// names and the email address (`users.update`), turns API access on or off
+/// (`users.manage_credentials`). Never on oneself, except one's own names (409
 /// `self_action`), nor on a user whose role carries more than the caller's, nor giving a role
-/// that does (403); the instance keeps an active site admin (409 `last_site_admin`).
+/// that does (403); the instance keeps an active site admin (409 `last_site_admin`). A new
+/// address is unverified until the user opens the link sent to it, and the old one is told.
 pub async fn update(
     db: &Db,
     principal: &Principal,
     username: &str,
     change: &AdminUserUpdate,
+    base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<crate::domain::user::User, AppError> {
     use InstancePermission::{UsersDeactivate, UsersManageCredentials, UsersUpdate};
     let role_change = change.instance_role.is_some() || change.site_admin.is_some();
     let names =
         change.display_name.is_some() || change.first_name.is_some() || change.last_name.is_some();
+    let email = change.email.as_deref().map(Email::parse).transpose()?;
     let mut needs = Vec::new();
     if change.active.is_some() {
         needs.push(UsersDeactivate);
     }
-    if role_change || names {
+    if role_change || names || email.is_some() {
         needs.push(UsersUpdate);
     }
     if change.api_access.is_some() {
@@ -474,13 +492,17 @@ pub async fn update(
     let mut check = InstanceCheck::of(admin);
     let user = target(db, username).await?;
     let wanted = wanted_role(change, user.instance_role.as_deref())?;
-    if change.active.is_some() || wanted.is_some() || change.api_access.is_some() {
+    let email = email.filter(|e| e.key() != user.email.to_lowercase());
+    if change.active.is_some() || wanted.is_some() || change.api_access.is_some() || email.is_some()
+    {
         let what = if change.active == Some(false) {
             "deactivate"
         } else if wanted.is_some() {
             "change the instance role of"
         } else if change.api_access.is_some() {
             "change the API access of"
+        } else if email.is_some() {
+            "change the email address of"
         } else {
             "reactivate"
         };
@@ -530,9 +552,11 @@ pub async fn update(
             "first_name": first_name,
             "last_name": last_name,
             "api_access": change.api_access,
+            "email_changed": email.is_some(),
         }),
         now,
     );
+    let email_key = email.as_ref().map(Email::key);
     let row = store::admin_users::set_flags(
         db,
         &user.id,
@@ -543,12 +567,21 @@ pub async fn update(
             first_name,
             last_name,
             api_access: change.api_access,
+            email: email
+                .as_ref()
+                .zip(email_key)
+                .map(|(e, key)| (e.as_str().to_string(), key)),
         },
         &check.seen(),
         now,
         &audit,
     )
     .await?;
+    if row.email.to_lowercase() != user.email.to_lowercase() {
+        use super::email_verification::{notify_change, send_link};
+        send_link(db, &row.id, &row.email, base_url, now).await?;
+        notify_change(db, &user.email, &row.email, &row.username, now).await?;
+    }
     Ok(super::user_view::user(&row))
 }
 

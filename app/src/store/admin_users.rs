@@ -15,7 +15,7 @@ use super::guard::Guard;
 use super::instance_rights::{INSTANCE_GUARD, InstanceSeen};
 use super::organizations::MEMBER_COPY;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
-use super::users::{NewUser, USER_FIELDS, UserRow};
+use super::users::{COPY_TO_MEMBERSHIPS, NewUser, SET_EMAIL, USER_FIELDS, UserRow};
 use super::write::Write;
 use super::{Db, StoreError};
 use crate::domain::ids::UserId;
@@ -108,18 +108,36 @@ pub async fn page(
     Ok(response.take(last)?)
 }
 
-/// One user with their list details.
-pub async fn one(db: &Db, user_id: &UserId) -> Result<Option<AdminUserRow>, StoreError> {
+/// One of a user's memberships as the admin user page shows it.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct UserPlaceRow {
+    pub name: String,
+    pub display_name: String,
+    pub role: String,
+    /// Names of the user's groups there (`NONE` for a link to a group that is gone).
+    pub groups: Vec<Option<String>>,
+}
+
+/// One user with their list details and their memberships (by organization name), in one
+/// round trip.
+pub async fn one(
+    db: &Db,
+    user_id: &UserId,
+) -> Result<Option<(AdminUserRow, Vec<UserPlaceRow>)>, StoreError> {
     let row = admin_row();
     let mut response = checked(
         db.query(format!(
-            "(SELECT id, last_sign_in_at FROM type::record('user', $id)).map({row})"
+            "(SELECT id, last_sign_in_at FROM type::record('user', $id)).map({row});
+             SELECT org.name AS name, org.display_name AS display_name, role,
+                    groups.name AS groups
+             FROM membership WHERE user = type::record('user', $id) ORDER BY name;"
         ))
         .bind(("id", user_id.to_string()))
         .await?,
     )?;
     let rows: Vec<AdminUserRow> = response.take(0)?;
-    Ok(rows.into_iter().next())
+    let places: Vec<UserPlaceRow> = response.take(1)?;
+    Ok(rows.into_iter().next().map(|row| (row, places)))
 }
 
 /// Refuses (inside a transaction) when `$u` (read as `$target`) is an active holder of the
@@ -232,6 +250,8 @@ pub struct UserChange {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub api_access: Option<bool>,
+    /// A new address and its lower-cased key.
+    pub email: Option<(String, String)>,
 }
 
 /// Changes a user's status, instance role and display name, if the administrator's check
@@ -258,9 +278,13 @@ pub async fn set_flags(
          IF $first_name != NONE {{ UPDATE $u SET first_name = $first_name }};
          IF $last_name != NONE {{ UPDATE $u SET last_name = $last_name }};
          IF $api_access != NONE {{ UPDATE $u SET api_access = $api_access }};
+         LET $old = SELECT email FROM ONLY $u;
+         {SET_EMAIL}
          UPDATE $u SET updated_at = $now;
+         IF $display_name != NONE OR $email != NONE {{ {COPY_TO_MEMBERSHIPS} }};
          COMMIT TRANSACTION;
-         SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
+         SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);",
+        COPY_TO_MEMBERSHIPS = *COPY_TO_MEMBERSHIPS
     );
     Write::audited(db, &query, audit)
         .bind("instance", seen.clone())
@@ -272,6 +296,8 @@ pub async fn set_flags(
         .bind("first_name", change.first_name.clone())
         .bind("last_name", change.last_name.clone())
         .bind("api_access", change.api_access)
+        .bind("email", change.email.as_ref().map(|(e, _)| e.clone()))
+        .bind("email_key", change.email.as_ref().map(|(_, k)| k.clone()))
         .bind("now", now)
         .returning::<Option<UserRow>>()
         .await?

@@ -15,6 +15,25 @@ use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
+/// Inside a transaction: gives user `$u` (whose earlier row is `$old`) the address `$email`
+/// (`$email_key` lower-cased) when it is set. A new address moves the email claim (409
+/// `email_taken` when someone holds it) and is unverified; a change of case only rewrites it.
+pub const SET_EMAIL: &str = "
+    IF $email_key != NONE AND $email_key != string::lowercase($old.email) {
+        IF record::exists(type::record('email_claim', $email_key)) { THROW 'email_taken' };
+        DELETE type::record('email_claim', string::lowercase($old.email));
+        CREATE type::record('email_claim', $email_key) CONTENT { user: $u };
+        UPDATE $u SET email = $email, email_verified = false;
+    } ELSE IF $email != NONE {
+        UPDATE $u SET email = $email;
+    };";
+
+/// Inside a transaction, after user `$u` changed: the copies of their names that their
+/// memberships keep (for the people page's search) follow.
+pub static COPY_TO_MEMBERSHIPS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("LET $user = $u; UPDATE membership MERGE {{ {MEMBER_COPY} }} WHERE user = $u;")
+});
+
 /// A user as stored, secrets included. Server-only.
 #[derive(Clone, SurrealValue)]
 pub struct UserRow {
@@ -205,20 +224,13 @@ pub async fn update_profile(
              CREATE type::record('username_claim', $username) CONTENT {{ user: $u }};
              UPDATE $u SET username = $username;
          }};
-         IF $email_key != NONE AND $email_key != string::lowercase($old.email) {{
-             IF record::exists(type::record('email_claim', $email_key)) {{ THROW 'email_taken' }};
-             DELETE type::record('email_claim', string::lowercase($old.email));
-             CREATE type::record('email_claim', $email_key) CONTENT {{ user: $u }};
-             UPDATE $u SET email = $email, email_verified = false;
-         }} ELSE IF $email != NONE {{
-             UPDATE $u SET email = $email;
-         }};
+         {SET_EMAIL}
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
          UPDATE $u SET updated_at = $now;
-         LET $user = $u;
-         UPDATE membership MERGE {{ {MEMBER_COPY} }} WHERE user = $u;
+         {COPY_TO_MEMBERSHIPS}
          COMMIT TRANSACTION;
-         SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);"
+         SELECT {USER_FIELDS} FROM ONLY type::record('user', $id);",
+        COPY_TO_MEMBERSHIPS = *COPY_TO_MEMBERSHIPS
     );
     Write::audited(db, &query, audit)
         .bind("id", id.to_string())

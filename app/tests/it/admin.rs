@@ -57,7 +57,7 @@ async fn only_site_admins_and_never_on_themselves() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
     for change in [flags(Some(false), None), flags(None, Some(false))] {
-        let err = admin_users::update(&db, &root, "root", &change, now)
+        let err = admin_users::update(&db, &root, "root", &change, "https://gh.example", now)
             .await
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::SelfAction);
@@ -127,10 +127,26 @@ async fn two_admins_demoting_each_other_at_once_always_leave_one() {
         let b = admin(&db, "beta").await;
         let (db1, db2) = (db.clone(), db.clone());
         let one = tokio::spawn(async move {
-            admin_users::update(&db1, &a, "beta", &flags(None, Some(false)), now).await
+            admin_users::update(
+                &db1,
+                &a,
+                "beta",
+                &flags(None, Some(false)),
+                "https://gh.example",
+                now,
+            )
+            .await
         });
         let two = tokio::spawn(async move {
-            admin_users::update(&db2, &b, "alpha", &flags(Some(false), None), now).await
+            admin_users::update(
+                &db2,
+                &b,
+                "alpha",
+                &flags(Some(false), None),
+                "https://gh.example",
+                now,
+            )
+            .await
         });
         let results = [one.await.unwrap(), two.await.unwrap()];
         let refused: Vec<_> = results
@@ -244,9 +260,16 @@ async fn a_created_user_must_replace_the_temporary_password_and_deactivation_loc
     );
 
     // Deactivated: no sign-in at all, even with the right password; reactivated: back.
-    admin_users::update(&db, &root, "grace-hopper-x", &flags(Some(false), None), now)
-        .await
-        .unwrap();
+    admin_users::update(
+        &db,
+        &root,
+        "grace-hopper-x",
+        &flags(Some(false), None),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
     let refused = accounts::login(
         &db,
         &login(&reset.temporary_password),
@@ -255,9 +278,16 @@ async fn a_created_user_must_replace_the_temporary_password_and_deactivation_loc
     )
     .await;
     assert!(matches!(refused, Err(e) if e.code == ErrorCode::InvalidCredentials));
-    admin_users::update(&db, &root, "grace-hopper-x", &flags(Some(true), None), now)
-        .await
-        .unwrap();
+    admin_users::update(
+        &db,
+        &root,
+        "grace-hopper-x",
+        &flags(Some(true), None),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
     assert!(
         accounts::login(
             &db,
@@ -404,13 +434,27 @@ async fn deactivation_ends_sessions_and_instance_two_factor_is_enforced() {
         resolve(session.secret.clone()).await,
         Principal::User(_)
     ));
-    admin_users::update(&db, &root, "ada", &flags(Some(false), None), now)
-        .await
-        .unwrap();
+    admin_users::update(
+        &db,
+        &root,
+        "ada",
+        &flags(Some(false), None),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(resolve(session.secret.clone()).await, Principal::Anonymous);
-    admin_users::update(&db, &root, "ada", &flags(Some(true), None), now)
-        .await
-        .unwrap();
+    admin_users::update(
+        &db,
+        &root,
+        "ada",
+        &flags(Some(true), None),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
     // Reactivated: the old session stays ended; a new sign-in works.
     assert_eq!(resolve(session.secret.clone()).await, Principal::Anonymous);
     let Ok(LoginOutcome::SignedIn { session, .. }) =
@@ -478,9 +522,16 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
     // While ada, the owner, is active, a site admin adds no owner.
     assert_eq!(add("bob").await.unwrap_err().code, ErrorCode::Conflict);
     assert_eq!(add("root").await.unwrap_err().code, ErrorCode::Conflict);
-    admin_users::update(&db, &root, "ada", &flags(Some(false), None), now)
-        .await
-        .unwrap();
+    admin_users::update(
+        &db,
+        &root,
+        "ada",
+        &flags(Some(false), None),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
     // Abandoned: the admin may add an owner, but not themselves while ada remains one.
     assert_eq!(add("root").await.unwrap_err().code, ErrorCode::SelfAction);
     add("bob").await.unwrap();
@@ -564,4 +615,117 @@ async fn an_admin_gives_an_organization_an_owner_and_closed_sign_up_refuses_invi
     .await
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
+}
+
+/// An administrator changes a user's address: it is unverified until the user opens the link
+/// sent to it, the old address is told, the people page finds the new one, and the user's
+/// admin page lists their organizations. Never one's own, never an address in use, never
+/// without `users.update`.
+#[tokio::test]
+async fn an_admin_changes_an_address_and_the_old_one_is_told() {
+    let Fixture { db, .. } = acme(&[("bob", "editor")]).await;
+    let now = Utc::now();
+    let root = admin(&db, "root").await;
+    let change = |email: &str| AdminUserUpdate {
+        email: Some(email.into()),
+        ..Default::default()
+    };
+    let bob = admin_users::update(
+        &db,
+        &root,
+        "bob",
+        &change("Robert@Example.net"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(bob.email, "Robert@Example.net");
+    assert!(!bob.email_verified);
+    let messages = app::store::outbox::newest(&db, None, 50).await.unwrap();
+    let notice = messages
+        .iter()
+        .find(|m| m.kind == "email_changed")
+        .expect("a notice to the old address");
+    assert_eq!(notice.recipient, "bob@example.org");
+    assert!(notice.body.contains("Robert@Example.net"));
+    assert!(messages.iter().any(|m| m.kind == "email_verification"
+        && m.recipient == "Robert@Example.net"
+        && m.body.contains("https://gh.example/verify-email?token=")));
+    // The organization's people search finds the new address, not the old one.
+    let ada = who(&db, "ada").await;
+    let found = |q: &'static str| {
+        let (db, ada) = (db.clone(), ada.clone());
+        async move {
+            app::service::members::list(&db, &ada, "acme", Some(q), None, None, None)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|m| m.user.username)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("robert@example.net").await, ["bob"]);
+    assert!(found("bob@example.org").await.is_empty());
+
+    // Taken addresses, one's own, and callers without users.update are refused.
+    let err = admin_users::update(
+        &db,
+        &root,
+        "bob",
+        &change("ada@example.org"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    let err = admin_users::update(
+        &db,
+        &root,
+        "root",
+        &change("root@example.net"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::SelfAction);
+    let err = admin_users::update(
+        &db,
+        &root,
+        "bob",
+        &change("not an address"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    let err = admin_users::update(
+        &db,
+        &ada,
+        "bob",
+        &change("b@example.net"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+
+    // The admin page's read: the organizations with role and groups.
+    let detail = admin_users::get(&db, &root, "bob").await.unwrap();
+    assert_eq!(detail.organizations.len(), 1);
+    assert_eq!(detail.organizations[0].name, "acme");
+    assert_eq!(detail.organizations[0].role, "editor");
+    assert!(detail.organizations[0].groups.is_empty());
+    assert!(
+        admin_users::get(&db, &root, "root")
+            .await
+            .unwrap()
+            .organizations
+            .is_empty()
+    );
 }

@@ -40,9 +40,16 @@ fn give(role: Option<&str>) -> AdminUserUpdate {
 /// A user `name` holding `role`, given by the site admin `root`.
 async fn holder(db: &Db, root: &Principal, name: &str, role: &str) -> Principal {
     quick_user(db, name).await;
-    admin_users::update(db, root, name, &give(Some(role)), Utc::now())
-        .await
-        .unwrap();
+    admin_users::update(
+        db,
+        root,
+        name,
+        &give(Some(role)),
+        "https://gh.example",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     signed_in(db, name).await
 }
 
@@ -76,16 +83,23 @@ async fn a_help_desk_resets_passwords_and_deactivates_but_grants_nothing() {
         active: Some(false),
         ..Default::default()
     };
-    let bob = admin_users::update(&db, &desk, "bob", &deactivate, now)
+    let bob = admin_users::update(&db, &desk, "bob", &deactivate, "https://gh.example", now)
         .await
         .unwrap();
     assert!(!bob.active);
 
     // What it does not.
     for role in ["help_desk", "site_admin", "auditor"] {
-        let err = admin_users::update(&db, &desk, "bob", &give(Some(role)), now)
-            .await
-            .unwrap_err();
+        let err = admin_users::update(
+            &db,
+            &desk,
+            "bob",
+            &give(Some(role)),
+            "https://gh.example",
+            now,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(err.code, ErrorCode::Forbidden, "{role}");
         assert!(err.message.contains("users.update"), "{}", err.message);
     }
@@ -129,7 +143,7 @@ async fn a_help_desk_resets_passwords_and_deactivates_but_grants_nothing() {
         "{}",
         err.message
     );
-    let err = admin_users::update(&db, &desk, "root", &deactivate, now)
+    let err = admin_users::update(&db, &desk, "root", &deactivate, "https://gh.example", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
@@ -271,21 +285,49 @@ async fn custom_roles_carry_only_what_their_maker_holds_and_apply_at_once() {
 
     // Giving roles: only those within the giver's permissions.
     quick_user(&db, "vic").await;
-    admin_users::update(&db, &manager, "vic", &give(Some("viewer")), now)
-        .await
-        .unwrap();
-    let err = admin_users::update(&db, &manager, "vic", &give(Some("help_desk")), now)
-        .await
-        .unwrap_err();
+    admin_users::update(
+        &db,
+        &manager,
+        "vic",
+        &give(Some("viewer")),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
+    let err = admin_users::update(
+        &db,
+        &manager,
+        "vic",
+        &give(Some("help_desk")),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
-    let err = admin_users::update(&db, &manager, "vic", &give(Some("ghost")), now)
-        .await
-        .unwrap_err();
+    let err = admin_users::update(
+        &db,
+        &manager,
+        "vic",
+        &give(Some("ghost")),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("instance_role"));
     // A manager cannot take a Site admin's role away (it carries more than theirs).
-    let err = admin_users::update(&db, &manager, "root", &give(None), now)
-        .await
-        .unwrap_err();
+    let err = admin_users::update(
+        &db,
+        &manager,
+        "root",
+        &give(None),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
 
     // An edit applies to every holder at their next request, after a preview that says so.
@@ -384,7 +426,7 @@ async fn the_write_confirms_the_standing_the_check_saw() {
     assert_eq!(err.code, ErrorCode::Conflict, "{err:?}");
     // Their role is taken away after their request was resolved: refused too.
     let desk = holder(&db, &root, "dee", "help_desk").await;
-    admin_users::update(&db, &root, "dee", &give(None), now)
+    admin_users::update(&db, &root, "dee", &give(None), "https://gh.example", now)
         .await
         .unwrap();
     let err = admin_users::reset_password(&db, &desk, "bob", now)
@@ -411,15 +453,22 @@ async fn the_write_confirms_the_standing_the_check_saw() {
         "read afresh: bob now outranks"
     );
     // Nobody changes their own role, and the last site admin stays.
-    let err = admin_users::update(&db, &root, "root", &give(Some("auditor")), now)
-        .await
-        .unwrap_err();
+    let err = admin_users::update(
+        &db,
+        &root,
+        "root",
+        &give(Some("auditor")),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::SelfAction);
     let bob = signed_in(&db, "bob").await;
-    admin_users::update(&db, &bob, "root", &give(None), now)
+    admin_users::update(&db, &bob, "root", &give(None), "https://gh.example", now)
         .await
         .unwrap();
-    let err = admin_users::update(&db, &root, "bob", &give(None), now)
+    let err = admin_users::update(&db, &root, "bob", &give(None), "https://gh.example", now)
         .await
         .unwrap_err();
     assert_eq!(
@@ -428,11 +477,11 @@ async fn the_write_confirms_the_standing_the_check_saw() {
         "root's request was resolved before: {err:?}"
     );
     let root = signed_in(&db, "root").await;
-    let err = admin_users::update(&db, &root, "bob", &give(None), now)
+    let err = admin_users::update(&db, &root, "bob", &give(None), "https://gh.example", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
-    let err = admin_users::update(&db, &bob, "bob", &give(None), now)
+    let err = admin_users::update(&db, &bob, "bob", &give(None), "https://gh.example", now)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::SelfAction);
@@ -441,7 +490,7 @@ async fn the_write_confirms_the_standing_the_check_saw() {
         site_admin: Some(true),
         ..Default::default()
     };
-    let root_user = admin_users::update(&db, &bob, "root", &flag, now)
+    let root_user = admin_users::update(&db, &bob, "root", &flag, "https://gh.example", now)
         .await
         .unwrap();
     assert!(root_user.site_admin);
@@ -452,7 +501,7 @@ async fn the_write_confirms_the_standing_the_check_saw() {
         instance_role: Some(Some("auditor".into())),
         ..Default::default()
     };
-    let err = admin_users::update(&db, &bob, "dan", &both, now)
+    let err = admin_users::update(&db, &bob, "dan", &both, "https://gh.example", now)
         .await
         .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("site_admin"));

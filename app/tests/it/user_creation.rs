@@ -201,7 +201,7 @@ async fn nothing_is_half_created_and_every_refusal_says_why() {
         instance_role: Some(Some("help_desk".into())),
         ..Default::default()
     };
-    admin_users::update(&db, &root, "desk", &role_change, now)
+    admin_users::update(&db, &root, "desk", &role_change, "https://gh.example", now)
         .await
         .unwrap();
     let desk = crate::instance_roles::signed_in(&db, "desk").await;

@@ -11,7 +11,8 @@ use super::refusals::{
 };
 use app::domain::admin::SettingsUpdate;
 use app::domain::admin::{
-    AdminOrganization, AdminUser, CreatedUser, InstanceSettings, OutboxMessage, TemporaryPassword,
+    AdminOrganization, AdminUser, AdminUserDetail, CreatedUser, InstanceSettings, OutboxMessage,
+    TemporaryPassword,
 };
 use app::domain::admin::{AdminUserUpdate, BatchInput, BatchResult, NewUserInput, UserQuery};
 use app::domain::organization::Page;
@@ -104,11 +105,13 @@ pub async fn create_batch(
 }
 
 /// Activate/deactivate (`users.deactivate`), give or take an instance role (`instance_role`,
-/// or the compatibility flag `site_admin`) and set the display name (`users.update`).
+/// or the compatibility flag `site_admin`), set the names and the email address
+/// (`users.update`: a new address is unverified until the user opens the link sent to it,
+/// and the old address is told), turn API access on or off (`users.manage_credentials`).
 ///
 /// Refusals: 403: Missing the permission, a user whose instance role carries more than
-/// yours, or a role carrying more than yours; 409: `self_action` or `last_site_admin`; 422:
-/// No such instance role.
+/// yours, or a role carrying more than yours; 409: `self_action` or `last_site_admin`;
+/// 422: No such instance role, an address that is invalid or in use.
 #[utoipa::path(
     patch, path = "/admin/users/{username}", tag = "admin",
     params(UserPath), request_body = AdminUserUpdate,
@@ -129,6 +132,7 @@ pub async fn update_user(
             &principal,
             &username,
             &change,
+            &state.base_url(),
             chrono::Utc::now(),
         )
         .await?,
@@ -336,7 +340,7 @@ pub async fn add_owner(
 #[utoipa::path(
     get, path = "/admin/users/{username}", tag = "admin", params(UserPath),
     responses(
-        (status = 200, description = "The user", body = AdminUser),
+        (status = 200, description = "The user", body = AdminUserDetail),
         NotAuthenticated, NoInstancePermission, NotFound
     )
 )]

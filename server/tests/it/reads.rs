@@ -111,4 +111,53 @@ async fn what_the_pages_show_is_readable_over_rest() {
     assert_eq!(items(&res.json()), Vec::<&str>::new());
     assert_eq!(server.get_as(&ada, &owned("bob")).await.status, 404);
     assert_eq!(server.get_as(&bob, &owned("ada")).await.status, 404);
+
+    // The admin's read of a user names their organizations with their role and groups.
+    let res = server.get_as(&root, "/api/v1/admin/users/ada").await;
+    assert_eq!(
+        res.json()["organizations"],
+        json!([{"name": "acme", "display_name": "", "role": "owner", "groups": []}])
+    );
+}
+
+/// An administrator changes a user's address over REST: the user is told at the old one,
+/// the new one is unverified; an address in use is a 422 on `email`.
+#[tokio::test]
+async fn an_admin_changes_an_address_over_rest() {
+    let server = TestServer::start().await;
+    let root = server.signed_in("root").await;
+    server
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
+        .await;
+    server.signed_in("bob").await;
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/admin/users/bob",
+            Some(&root),
+            &json!({"email": "robert@example.net"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["email"], "robert@example.net");
+    assert_eq!(res.json()["email_verified"], false);
+    let outbox = server.get_as(&root, "/api/v1/admin/outbox").await.json();
+    let told = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["recipient"] == "bob@example.org" && m["kind"] == "email_changed");
+    assert!(told, "{outbox}");
+    let res = server
+        .json(
+            "PATCH",
+            "/api/v1/admin/users/bob",
+            Some(&root),
+            &json!({"email": "root@example.org"}),
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["field"].clone()),
+        (422, json!("email"))
+    );
 }

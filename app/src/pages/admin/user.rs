@@ -9,7 +9,7 @@ use crate::components::confirm_step::ConfirmStep;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{FieldError, FormError, submission_error};
 use crate::components::loading::loading;
-use crate::domain::admin::AdminUser;
+use crate::domain::admin::{AdminUserDetail, UserOrganization};
 use crate::domain::day;
 use crate::domain::role::RoleInfo;
 use leptos::prelude::*;
@@ -124,7 +124,7 @@ struct Actions {
 /// The user and the sections the caller's instance permissions (`mine`) open.
 #[component]
 fn UserBody(
-    user: AdminUser,
+    user: AdminUserDetail,
     from_cookie: Option<String>,
     actions: Actions,
     mine: Vec<String>,
@@ -226,6 +226,7 @@ fn UserBody(
                 first=u.first_name.clone()
                 last=u.last_name.clone()
                 display=u.display_name.clone()
+                email=u.email.clone()
             />
         }
     });
@@ -277,7 +278,7 @@ fn UserBody(
     }
 }
 
-/// The user's names.
+/// The user's names and email address.
 #[component]
 fn NamesForm(
     action: ServerAction<SetUserNames>,
@@ -285,10 +286,11 @@ fn NamesForm(
     first: String,
     last: String,
     display: String,
+    email: String,
 ) -> impl IntoView {
     let error = submission_error(action);
     view! {
-        <h3>"Names"</h3>
+        <h3>"Name and email"</h3>
         <ActionForm action=action>
             <FormError error />
             <input type="hidden" name="username" value=username />
@@ -319,8 +321,25 @@ fn NamesForm(
                 />
                 <FieldError error field="display_name" />
             </div>
+            <div class="field">
+                <label for="edit-email">"Email"</label>
+                <input
+                    id="edit-email"
+                    name="email"
+                    type="email"
+                    required
+                    maxlength="254"
+                    autocomplete="off"
+                    value=email
+                    aria-describedby="edit-email-help"
+                />
+                <p id="edit-email-help" class="muted small">
+                    "A new address stays unverified until its owner opens the link sent to it; the old address is told."
+                </p>
+                <FieldError error field="email" />
+            </div>
             <button type="submit" class="button--secondary">
-                "Save names"
+                "Save"
             </button>
         </ActionForm>
     }
@@ -408,7 +427,7 @@ fn DeleteUserSection(username: String) -> impl IntoView {
 
 /// What the admin page says about a user: address, name, status, roles, dates.
 #[component]
-fn UserFacts(user: AdminUser, role_title: Option<String>) -> impl IntoView {
+fn UserFacts(user: AdminUserDetail, role_title: Option<String>) -> impl IntoView {
     let u = user.user;
     view! {
         <dl class="facts">
@@ -457,7 +476,9 @@ fn UserFacts(user: AdminUser, role_title: Option<String>) -> impl IntoView {
             </div>
             <div>
                 <dt>"Organizations"</dt>
-                <dd>{user.organizations}</dd>
+                <dd>
+                    <UserOrganizations organizations=user.organizations />
+                </dd>
             </div>
             <div>
                 <dt>"Last sign-in"</dt>
@@ -471,6 +492,41 @@ fn UserFacts(user: AdminUser, role_title: Option<String>) -> impl IntoView {
             </div>
         </dl>
     }
+}
+
+/// The organizations a user belongs to, each with their role and groups there.
+#[component]
+fn UserOrganizations(organizations: Vec<UserOrganization>) -> impl IntoView {
+    if organizations.is_empty() {
+        return view! { "None" }.into_any();
+    }
+    view! {
+        <ul class="facts__list">
+            {organizations
+                .into_iter()
+                .map(|o| {
+                    let href = format!("/admin/organizations/{}", o.name);
+                    let groups = if o.groups.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {}", o.groups.join(", "))
+                    };
+                    let title = if o.display_name.is_empty() {
+                        o.name.clone()
+                    } else {
+                        o.display_name.clone()
+                    };
+                    view! {
+                        <li>
+                            <a href=href>{title}</a>
+                            {format!(" — {}{groups}", o.role)}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// Turning a user's two-factor off, with the reason the audit log records.
