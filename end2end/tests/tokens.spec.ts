@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { createOrg, expectAccessible, jsEnabled, signUp, waitForHydration } from './support';
+import { createOrg, expectAccessible, jsEnabled, origin, signUp, waitForHydration, watchConsole } from './support';
 
 
 test('create a token, use it from a script, revoke it', async ({ page, playwright, baseURL }, testInfo) => {
@@ -102,4 +102,38 @@ test('organization and group tokens: created once, used by a script, revoked', a
   await expect(page.locator('tbody tr', { hasText: 'deploy bot' })).toContainText('Never used');
   if (js) await expectAccessible(page);
   await script.dispose();
+});
+
+test('a token limited to one organization reads it, is refused a write above its level and sees nothing else', async ({ page, playwright, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const name = `${testInfo.project.name}-scoped`;
+  const [org, other] = [`${testInfo.project.name}-scope-org`, `${testInfo.project.name}-scope-other`];
+  await signUp(page, name);
+  await createOrg(page, org);
+  await createOrg(page, other);
+
+  await page.goto('/settings/tokens');
+  if (js) await waitForHydration(page);
+  await page.getByLabel('What is it for?').fill('status dashboard');
+  await page.getByLabel('Limit to').selectOption(`${org}/viewer`);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const reveal = page.getByLabel('New token');
+  await expect(reveal).toHaveValue(/^gtu_/);
+  const token = await reveal.inputValue();
+  const row = page.locator('tbody tr', { hasText: 'status dashboard' });
+  await expect(row).toContainText(`Only ${org} · viewer`);
+  if (js) await expectAccessible(page);
+
+  // The script: reads its organization, 403 on a write above Viewer, 404 in the other one.
+  const script = await playwright.request.newContext({ baseURL });
+  const headers = { Authorization: `Bearer ${token}` };
+  expect((await script.get(`/api/v1/organizations/${org}`, { headers })).status()).toBe(200);
+  expect((await script.get(`/api/v1/organizations/${org}/members`, { headers })).status()).toBe(200);
+  const write = await script.patch(`/api/v1/organizations/${org}`, { headers: { ...headers, ...origin() }, data: { display_name: 'Renamed' } });
+  expect(write.status(), await write.text()).toBe(403);
+  expect((await script.get(`/api/v1/organizations/${other}`, { headers })).status()).toBe(404);
+  expect((await script.get('/api/v1/account/organizations', { headers })).status()).toBe(403);
+  await script.dispose();
+  expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
 });

@@ -26,7 +26,7 @@ use utoipa::OpenApi;
         app::domain::session::SessionInfo,
         app::domain::token::TokenInfo,
         app::domain::token::CreatedToken,
-        crate::rest::tokens::NewToken,
+        app::domain::token::NewUserToken,
         crate::rest::two_factor::CodeInput,
         app::domain::two_factor::Enrolment,
         app::domain::two_factor::RecoveryCodes,

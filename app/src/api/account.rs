@@ -92,6 +92,9 @@ pub async fn create_token(
     /// The admin scope checkbox ("on" when ticked; site admins only).
     #[server(default)]
     admin: Option<String>,
+    /// The limit: empty for none, `org` (the user's rights there) or `org/role`.
+    #[server(default)]
+    scope: Option<String>,
 ) -> Result<crate::domain::token::CreatedToken, AppError> {
     let result = async {
         let days = match expires_in_days.as_str() {
@@ -102,12 +105,24 @@ pub async fn create_token(
         };
         let state = super::state()?;
         let principal = super::principal(&state).await?;
+        let (organization, role) = match scope.as_deref().map(str::trim).unwrap_or_default() {
+            "" => (None, None),
+            limit => match limit.split_once('/') {
+                Some((org, role)) => (Some(org.to_string()), Some(role.to_string())),
+                None => (Some(limit.to_string()), None),
+            },
+        };
+        let new = crate::domain::token::NewUserToken {
+            description,
+            expires_in_days: days,
+            admin: admin.is_some_and(|v| !v.is_empty()),
+            organization,
+            role,
+        };
         let created = crate::service::tokens::create_user_token(
             &state.db,
             &principal,
-            &description,
-            days,
-            admin.is_some_and(|v| !v.is_empty()),
+            &new,
             chrono::Utc::now(),
         )
         .await?;
@@ -119,6 +134,15 @@ pub async fn create_token(
     }
     .await;
     super::respond(result)
+}
+
+/// The organizations (with their role levels) a new token of the caller's may be limited to.
+#[server(endpoint = "account/tokens/scopes")]
+pub async fn token_scope_choices() -> Result<Vec<crate::domain::token::ScopeChoice>, AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::token_scope::choices(&state.db, &principal).await
+    })
+    .await
 }
 
 /// The secret of a token just created by a plain form post, taken (and cleared) from its

@@ -97,6 +97,16 @@ fn TokenRow(token: TokenInfo, page: String, role: bool, creator: bool) -> impl I
                             <span class="badge">"Site administration"</span>
                         }
                     })}
+                {t
+                    .organization
+                    .clone()
+                    .map(|org| {
+                        let level = t.role.clone().unwrap_or_else(|| "your rights".into());
+                        view! {
+                            " "
+                            <span class="badge">{format!("Only {org} · {level}")}</span>
+                        }
+                    })}
             </td>
             <td>
                 <code>{format!("{}…", t.prefix)}</code>

@@ -450,6 +450,11 @@ impl<P: Catalogued> Set<P> {
         Set(self.0 | other.0, PhantomData)
     }
 
+    /// What both hold (closed under implication when both are).
+    pub fn intersection(self, other: Self) -> Self {
+        Set(self.0 & other.0, PhantomData)
+    }
+
     /// Whether every permission of `other` is in `self`.
     pub fn covers(self, other: Self) -> bool {
         other.0 & !self.0 == 0

@@ -13,9 +13,13 @@ pub struct TokenInfo {
     pub last_used_at: Option<String>,
     /// Username of who created it.
     pub created_by: Option<String>,
-    /// An organization token's role (null for user and group tokens).
+    /// An organization token's role, or the role level a user token is limited to (null for
+    /// group tokens and unlimited user tokens).
     #[serde(default)]
     pub role: Option<String>,
+    /// The organization a user token is limited to (null: it acts wherever its user does).
+    #[serde(default)]
+    pub organization: Option<String>,
     /// A user token with the admin scope: it reaches `/admin/...` (its user being a site
     /// admin). Always false for organization and group tokens.
     #[serde(default)]
@@ -29,6 +33,28 @@ pub struct CreatedToken {
     #[serde(flatten)]
     pub info: TokenInfo,
     pub token: String,
+}
+
+/// A new user token (`POST /account/tokens`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUserToken {
+    pub description: String,
+    /// 7, 30, 90 or 365; null for no expiry (unless the instance sets a maximum).
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+    /// The admin scope: a site admin's token reaches `/api/v1/admin/...` only with it.
+    #[serde(default)]
+    pub admin: bool,
+    /// Limits the token to this organization (one the user belongs to): it gets 404 anywhere
+    /// else and acts in no other part of the API.
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// With `organization`: the role level it acts at there (`viewer`, `editor`, `admin` or
+    /// a custom role of that organization), intersected with the user's current rights.
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// Lifetimes a user may choose for a new token (None: no expiry).
@@ -51,4 +77,19 @@ pub struct NewGroupToken {
     pub description: String,
     #[serde(default)]
     pub expires_in_days: Option<i64>,
+}
+
+/// An organization a new user token may be limited to, with the role levels it offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeChoice {
+    pub organization: String,
+    pub title: String,
+    pub levels: Vec<ScopeLevel>,
+}
+
+/// A role level a limited token may act at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeLevel {
+    pub name: String,
+    pub title: String,
 }

@@ -286,7 +286,7 @@ pub(crate) async fn finish_sign_in(
 
 /// The caller's own account. Needs a signed-in user.
 pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User, AppError> {
-    let caller = principal.user_for_enrolment()?;
+    let caller = principal.identity()?;
     if let Some(account) = &caller.account {
         return Ok(User::clone(account));
     }

@@ -10,6 +10,9 @@
 //!   `two_factor_policy` from every organization endpoint.
 //! - An organization token acts with its role and a group token with its group's current
 //!   role, only in their own organization (404 anywhere else).
+//! - A user token limited to an organization acts only there (404 anywhere else) and with
+//!   what both its user and its role level hold ([`Ceiling`]): on projects too, and it is an
+//!   owner only at the Owner level.
 //! - Project permissions are the organization-wide project-scope permissions plus the
 //!   caller's project grants (own and through groups) plus ownership; [`explain_project`]
 //!   computes them for both the decisions and the explainer.
@@ -52,11 +55,71 @@ pub struct OrgAccess {
     pub grants: Vec<PermissionGrant>,
     /// The organization's custom roles, read with the rest.
     pub custom_roles: Vec<CustomRole>,
+    /// A limited user token's role level; none for everyone else.
+    pub ceiling: Option<Ceiling>,
+}
+
+/// What a user token limited to a role level may do at most: the role's permissions, and on
+/// projects what that level reaches ([`project_ceiling`]).
+#[derive(Debug, Clone)]
+pub struct Ceiling {
+    pub role: String,
+    pub permissions: PermissionSet,
+    pub project: PermissionSet,
+}
+
+/// The project permissions a role level reaches: its own project-scope permissions, reading
+/// with `projects.read`, writing too with `projects.create`, everything with
+/// `projects.manage`.
+pub fn project_ceiling(role: PermissionSet) -> PermissionSet {
+    use Permission::{ProjectManageAccess, ProjectRead, ProjectWrite};
+    let mut reach = PermissionSet::of(role.iter().filter(|p| p.info().scope == Scope::Project));
+    if role.contains(Permission::ProjectsRead) {
+        reach = reach.union(PermissionSet::of([ProjectRead]));
+    }
+    if role.contains(Permission::ProjectsCreate) {
+        reach = reach.union(PermissionSet::of([ProjectRead, ProjectWrite]));
+    }
+    if role.contains(Permission::ProjectsManage) {
+        reach = reach.union(PermissionSet::of([
+            ProjectRead,
+            ProjectWrite,
+            ProjectManageAccess,
+        ]));
+    }
+    reach
 }
 
 impl OrgAccess {
     pub fn is_owner(&self) -> bool {
-        matches!(self.actor, Actor::Member { .. }) && self.role == BuiltinRole::Owner.name()
+        matches!(self.actor, Actor::Member { .. })
+            && self.role == BuiltinRole::Owner.name()
+            && self
+                .ceiling
+                .as_ref()
+                .is_none_or(|c| c.role == BuiltinRole::Owner.name())
+    }
+
+    /// `project` (a caller's permissions on one project) within the caller's ceiling.
+    pub fn on_project(&self, project: PermissionSet) -> PermissionSet {
+        match &self.ceiling {
+            Some(ceiling) => project.intersection(ceiling.project),
+            None => project,
+        }
+    }
+
+    /// Limits this access to `role`'s level (a limited user token): the permissions both
+    /// hold, and the grants that give them.
+    fn limited_to(mut self, role: &str) -> Self {
+        let permissions = role_permissions(role, &self.custom_roles);
+        self.permissions = self.permissions.intersection(permissions);
+        self.grants.retain(|g| permissions.contains(g.id));
+        self.ceiling = Some(Ceiling {
+            role: role.to_string(),
+            permissions,
+            project: project_ceiling(permissions),
+        });
+        self
     }
 
     /// The member acting (user id, username); a token gets 403, for actions that need a
@@ -255,7 +318,7 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
     if let Principal::Token(token) = principal {
         return resolve_token(db, token, name).await;
     }
-    let caller = principal.user()?;
+    let caller = principal.member()?;
     let name = org_key(name).ok_or_else(AppError::not_found)?;
     let row = match &caller.standing {
         Some(Standing {
@@ -264,7 +327,10 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
         }) if *org == name => Option::clone(row),
         _ => store::organizations::access(db, &name, &caller.user_id).await?,
     };
-    let row = row.ok_or_else(AppError::not_found)?;
+    let scope = caller.token.as_ref().and_then(|t| t.scope.as_ref());
+    let row = row
+        .filter(|row| scope.is_none_or(|s| s.org_id == row.org.id))
+        .ok_or_else(AppError::not_found)?;
     let Some(role) = row.role.clone() else {
         return Err(AppError::not_found());
     };
@@ -274,7 +340,11 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
             "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
         ));
     }
-    Ok(member_access(&caller.user_id, &caller.username, role, row))
+    let access = member_access(&caller.user_id, &caller.username, role, row);
+    Ok(match scope.and_then(|s| s.role.as_deref()) {
+        Some(level) => access.limited_to(level),
+        None => access,
+    })
 }
 
 fn member_access(
@@ -294,6 +364,7 @@ fn member_access(
         permissions: permission_set(&grants),
         grants,
         custom_roles: row.custom_roles,
+        ceiling: None,
     }
 }
 
@@ -370,5 +441,6 @@ async fn resolve_token(
         permissions: permission_set(&grants),
         grants,
         custom_roles: row.custom_roles,
+        ceiling: None,
     })
 }

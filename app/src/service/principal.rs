@@ -120,6 +120,23 @@ pub struct UserTokenUse {
     pub token_id: TokenId,
     /// Created with the admin scope: only then does a site admin's token reach `/admin/...`.
     pub admin: bool,
+    /// Limited to one organization (and there to a role level): it acts nowhere else.
+    pub scope: Option<TokenScope>,
+}
+
+/// The organization a user token is limited to, and the role level it acts at there (none:
+/// the user's own rights there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenScope {
+    pub org_id: OrgId,
+    pub role: Option<String>,
+}
+
+/// The refusal of a limited user token outside its organization.
+fn out_of_scope() -> AppError {
+    AppError::forbidden(
+        "This token is limited to one organization: it acts only on that organization's endpoints.",
+    )
 }
 
 impl Principal {
@@ -160,9 +177,21 @@ impl Principal {
     }
 
     /// The signed-in user, for everything except changing a temporary password and setting
-    /// up a required two-factor.
+    /// up a required two-factor. A user token limited to one organization gets 403 here: it
+    /// acts only through [`Principal::member`].
     pub fn user(&self) -> Result<&SignedInUser, AppError> {
-        let user = self.user_for_enrolment()?;
+        let user = self.member()?;
+        if user.token.as_ref().is_some_and(|t| t.scope.is_some()) {
+            return Err(out_of_scope());
+        }
+        Ok(user)
+    }
+
+    /// The signed-in user acting inside an organization, a limited user token included (the
+    /// organization check, `org_access::resolve`, confines it to its organization and role
+    /// level).
+    pub fn member(&self) -> Result<&SignedInUser, AppError> {
+        let user = self.identity()?;
         if user.two_factor_setup_required {
             return Err(AppError::new(
                 ErrorCode::TwoFactorPolicy,
@@ -173,8 +202,18 @@ impl Principal {
     }
 
     /// The signed-in user, even if the instance still requires them to set up two-factor
-    /// (for setting it up, and for seeing who is signed in).
+    /// (for setting it up). A limited user token gets 403 here.
     pub fn user_for_enrolment(&self) -> Result<&SignedInUser, AppError> {
+        let user = self.identity()?;
+        if user.token.as_ref().is_some_and(|t| t.scope.is_some()) {
+            return Err(out_of_scope());
+        }
+        Ok(user)
+    }
+
+    /// Who is signed in (`GET /account`), a limited user token included; not while a
+    /// temporary password must be replaced.
+    pub fn identity(&self) -> Result<&SignedInUser, AppError> {
         let user = self.user_for_password_change()?;
         if user.password_change_only {
             return Err(AppError::new(

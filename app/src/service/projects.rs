@@ -34,9 +34,14 @@ struct Standing {
 fn standing(access: &OrgAccess, row: StandingRow) -> Standing {
     let owner = access.member_id() == Some(&row.project.owner_id);
     let grants = org_access::explain_project(&access.grants, &row.project.name, owner, &row.grants);
+    // A limited token manages its user's own project only at a level that manages projects.
+    let owner_manages = owner
+        && access
+            .on_project(PermissionSet::of([Permission::ProjectManageAccess]))
+            .contains(Permission::ProjectManageAccess);
     Standing {
-        permissions: org_access::permission_set(&grants),
-        manage: owner || access.permissions.contains(Permission::ProjectsManage),
+        permissions: access.on_project(org_access::permission_set(&grants)),
+        manage: owner_manages || access.permissions.contains(Permission::ProjectsManage),
         row: row.project,
     }
 }

@@ -122,7 +122,10 @@ impl<'a> Rights<'a> {
     /// Changing one's own role to `role`: only within what one's own role already carries
     /// (rights that come through a group end with the group; they do not become one's own).
     pub fn give_self(&mut self, role: &str) -> Result<&mut Self, AppError> {
-        let own = self.permissions_of(&self.access.role);
+        let mut own = self.permissions_of(&self.access.role);
+        if let Some(ceiling) = &self.access.ceiling {
+            own = own.intersection(ceiling.permissions);
+        }
         if !own.covers(self.permissions_of(role)) {
             return Err(AppError::forbidden(
                 "You cannot raise your own role; ask another member who may.",

@@ -16,7 +16,7 @@ use super::sessions;
 use super::token_format::{self, TokenKind};
 use super::touch::{Resolved, Touch};
 use crate::domain::ids::{OrgId, TokenId};
-use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, TokenInfo};
+use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, NewUserToken, TokenInfo};
 use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
 use chrono::{DateTime, Duration, Utc};
@@ -32,6 +32,7 @@ pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
         last_used_at: row.last_used_at.map(rfc3339),
         created_by,
         role: row.role,
+        organization: row.organization,
         admin: row.admin,
     }
 }
@@ -88,24 +89,25 @@ pub(crate) fn checked_lifetime<'a>(
 
 /// Creates a token for the caller. Needs a person signed in (a token cannot create tokens);
 /// the admin scope (reaching `/admin/...` with the user's instance role) only for a holder of
-/// an instance role.
+/// an instance role. Limited to an organization the caller belongs to (422 otherwise, the same
+/// answer whether or not it exists), and there optionally to a role level (a built-in role
+/// below Owner or one of its custom roles); the admin scope and a limit exclude each other.
 pub async fn create_user_token(
     db: &Db,
     principal: &Principal,
-    description: &str,
-    expires_in_days: Option<i64>,
-    admin: bool,
+    new: &NewUserToken,
     now: DateTime<Utc>,
 ) -> Result<CreatedToken, AppError> {
     let caller = principal.user()?;
     let person = principal.in_person()?;
-    if admin && caller.instance.permissions.is_empty() {
+    if new.admin && caller.instance.permissions.is_empty() {
         return Err(AppError::forbidden(
             "Only holders of an instance role can give a token the admin scope.",
         ));
     }
     require_api_access(db, caller).await?;
-    let description = checked_lifetime(person, description, expires_in_days)?;
+    let description = checked_lifetime(person, &new.description, new.expires_in_days)?;
+    let scope = super::token_scope::checked(db, principal, new).await?;
     let secret = token_format::generate(TokenKind::User)?;
     let row = store::tokens::create_user_token(
         db,
@@ -114,16 +116,23 @@ pub async fn create_user_token(
             prefix: &secret[..8],
             user_id: &caller.user_id,
             description,
-            expires_at: expires_in_days.map(|d| now + Duration::days(d)),
-            admin,
+            expires_at: new.expires_in_days.map(|d| now + Duration::days(d)),
+            admin: new.admin,
+            org_id: scope.as_ref().map(|(org, _)| &org.id),
+            role: scope.as_ref().and_then(|(_, role)| role.as_deref()),
         },
         now,
         &super::audit_entry::entry(
             principal,
             "token.created",
             format!("token:{}", &secret[..8]),
-            None,
-            serde_json::json!({ "kind": "user", "description": description, "expires_in_days": expires_in_days, "admin": admin }),
+            scope.as_ref().map(|(org, _)| &org.id),
+            serde_json::json!({
+                "kind": "user", "description": description,
+                "expires_in_days": new.expires_in_days, "admin": new.admin,
+                "organization": scope.as_ref().map(|(org, _)| &org.name),
+                "role": scope.as_ref().and_then(|(_, role)| role.as_deref()),
+            }),
             now,
         ),
     )
@@ -344,8 +353,12 @@ pub async fn caller(
         ip: String::new(),
         two_factor_setup_required: !user.two_factor_enabled && settings.require_two_factor,
         token: Some(super::principal::UserTokenUse {
-            token_id: row.id,
             admin: row.admin,
+            scope: row.org.clone().map(|org_id| super::principal::TokenScope {
+                org_id,
+                role: row.role.clone().filter(|r| !r.is_empty()),
+            }),
+            token_id: row.id,
         }),
         account: Some(Box::new(account)),
         rules: sessions::rules(&settings),

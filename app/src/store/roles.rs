@@ -13,7 +13,7 @@ use super::checked::checked;
 use super::rights::{RIGHTS_GUARD, RightsSeen};
 use super::{Db, StoreError};
 use super::{Guard, Write};
-use crate::domain::ids::OrgId;
+use crate::domain::ids::{OrgId, UserId};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
@@ -212,4 +212,38 @@ pub async fn usage(db: &Db, org_id: &OrgId, name: &str) -> Result<(i64, i64), St
         .take::<Option<i64>>(last.saturating_sub(1))?
         .unwrap_or(0);
     Ok((holders, groups))
+}
+
+/// A custom role of one of a member's organizations.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct MemberOrgRole {
+    /// The organization's name.
+    pub org: String,
+    pub name: String,
+    pub title: String,
+}
+
+/// The organizations of `user_id` (as [`super::organizations::of_user`]) and the custom roles
+/// of each (two reads, the second through the `role_org` index).
+pub async fn custom_of_member(
+    db: &Db,
+    user_id: &UserId,
+) -> Result<
+    (
+        Vec<(super::organizations::OrgRow, String)>,
+        Vec<MemberOrgRole>,
+    ),
+    StoreError,
+> {
+    let orgs = super::organizations::of_user(db, user_id).await?;
+    let ids: Vec<String> = orgs.iter().map(|(o, _)| o.id.to_string()).collect();
+    let mut response = checked(
+        db.query(
+            "SELECT org.name AS org, name, title FROM role
+             WHERE org IN $orgs.map(|$o| type::record('organization', $o)) ORDER BY org, name",
+        )
+        .bind(("orgs", ids))
+        .await?,
+    )?;
+    Ok((orgs, response.take(0)?))
 }

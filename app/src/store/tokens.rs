@@ -22,12 +22,14 @@ pub struct TokenRow {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
-    /// An organization or group token's organization.
+    /// An organization or group token's organization, or the one a user token is limited to.
     pub org: Option<OrgId>,
     /// A group token's group.
     pub group: Option<GroupId>,
-    /// An organization token's role.
+    /// An organization token's role, or the role level a limited user token acts at.
     pub role: Option<String>,
+    /// The name of the organization a user token is limited to (none for other kinds).
+    pub organization: Option<String>,
     /// The creator's username (none once they are gone, or when a token created it).
     pub creator: Option<String>,
     /// A user token created with the admin scope.
@@ -40,7 +42,8 @@ const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
      created_at, expires_at, last_used_at, revoked_at, \
      (IF org != NONE { record::id(org) } ELSE { NONE }) AS org, \
      (IF team != NONE { record::id(team) } ELSE { NONE }) AS group, role, \
-     created_by.username AS creator, (admin = true) AS admin";
+     created_by.username AS creator, (admin = true) AS admin, \
+     (IF kind = 'user' AND org != NONE { org.name } ELSE { NONE }) AS organization";
 
 pub struct NewUserToken<'a> {
     pub hash: &'a str,
@@ -50,6 +53,9 @@ pub struct NewUserToken<'a> {
     pub expires_at: Option<DateTime<Utc>>,
     /// The admin scope (only a site admin's token gets it).
     pub admin: bool,
+    /// The organization it is limited to, and the role level it acts at there.
+    pub org_id: Option<&'a OrgId>,
+    pub role: Option<&'a str>,
 }
 
 pub async fn create_user_token(
@@ -65,7 +71,9 @@ pub async fn create_user_token(
              LET $t = CREATE ONLY api_token CONTENT {{
                  kind: 'user', hash: $hash, prefix: $prefix, user: type::record('user', $user),
                  description: $description, created_by: type::record('user', $user),
-                 created_at: $now, expires_at: $expires_at, admin: $admin
+                 created_at: $now, expires_at: $expires_at, admin: $admin,
+                 org: IF $org != NONE {{ type::record('organization', $org) }} ELSE {{ NONE }},
+                 role: $role
              }};
              COMMIT TRANSACTION;
              SELECT {FIELDS} FROM ONLY $t.id;"
@@ -78,6 +86,8 @@ pub async fn create_user_token(
     .bind("description", new.description.to_string())
     .bind("expires_at", new.expires_at)
     .bind("admin", new.admin)
+    .bind("org", new.org_id.map(ToString::to_string))
+    .bind("role", new.role.map(str::to_string))
     .bind("now", now)
     .returning::<Option<TokenRow>>()
     .await?;

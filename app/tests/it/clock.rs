@@ -142,9 +142,14 @@ async fn a_token_expires_at_its_time() {
     account(&db, "ada", t0).await;
     let secret = login(&db, "ada", PASSWORD, t0).await.unwrap();
     let who = sessions::principal(&db, &secret, t0).await.unwrap();
-    let created = tokens::create_user_token(&db, &who, "weekly", Some(7), false, t0)
-        .await
-        .unwrap();
+    let created = tokens::create_user_token(
+        &db,
+        &who,
+        &crate::support::user_token("weekly", Some(7)),
+        t0,
+    )
+    .await
+    .unwrap();
     let day = |d| t0 + Duration::days(d);
     assert!(matches!(
         tokens::authenticate(&db, &created.token, "192.0.2.1", day(6))

@@ -22,6 +22,7 @@ mod organizations;
 mod projects;
 mod roles;
 mod round_trips;
+mod scoped_tokens;
 mod side_doors;
 mod support;
 mod two_factor;

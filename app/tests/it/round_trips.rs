@@ -4,6 +4,7 @@
 //! be written off the request's path.
 
 use crate::clock::login;
+use crate::support::user_token;
 use crate::support::{PASSWORD, account, db, org_of};
 use app::domain::group::NewGroup;
 use app::domain::permission::Permission;
@@ -53,7 +54,7 @@ async fn resolving_a_caller_is_one_round_trip_and_records_its_use_apart() {
     assert_eq!(resolved.unwrap().touch, []);
 
     // A user token: one read.
-    let created = tokens::create_user_token(&db, &ada, "ci", Some(7), false, t0)
+    let created = tokens::create_user_token(&db, &ada, &user_token("ci", Some(7)), t0)
         .await
         .unwrap();
     let (resolved, trips) =
@@ -128,7 +129,7 @@ async fn a_token_read_with_its_organization_checks_it_there_without_a_second_tri
     let now = Utc::now();
     let (_, olga) = org_of(&db, "olga", "acme").await;
     let (_, _) = org_of(&db, "otto", "other").await;
-    let personal = tokens::create_user_token(&db, &olga, "ci", Some(7), false, now)
+    let personal = tokens::create_user_token(&db, &olga, &user_token("ci", Some(7)), now)
         .await
         .unwrap();
     let bot = org_tokens::create(

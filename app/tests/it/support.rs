@@ -179,3 +179,15 @@ pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
         standing: None,
     })
 }
+
+/// A new unlimited user token's input.
+pub fn user_token(
+    description: &str,
+    expires_in_days: Option<i64>,
+) -> app::domain::token::NewUserToken {
+    app::domain::token::NewUserToken {
+        description: description.into(),
+        expires_in_days,
+        ..Default::default()
+    }
+}

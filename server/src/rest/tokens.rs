@@ -5,36 +5,26 @@ use super::auth::no_store;
 use super::caller::Caller;
 use super::paths::TokenPath;
 use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
-use app::domain::token::{CreatedToken, TokenInfo};
+use app::domain::token::{CreatedToken, NewUserToken, TokenInfo};
 use app::error::AppError;
 use app::service::tokens;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewToken {
-    pub description: String,
-    /// 7, 30, 90 or 365; null for no expiry (unless the instance sets a maximum).
-    #[serde(default)]
-    pub expires_in_days: Option<i64>,
-    /// The admin scope: a site admin's token reaches `/api/v1/admin/...` only with it.
-    #[serde(default)]
-    pub admin: bool,
-}
 
 /// Create a user token; the secret is in `token`, returned this once. Needs a signed-in user.
+/// With `organization` (and optionally `role`) the token acts only in that organization, with
+/// what both the user and that role level hold; 404 anywhere else there, 403 elsewhere.
 ///
 /// Refusals: 403: A token cannot create tokens (needs a session); the admin scope needs a site
-/// admin; 422: Bad description or lifetime.
+/// admin; 422: Bad description or lifetime, an organization you are not a member of, a role
+/// it does not have (or Owner), a role without an organization, a limit with the admin scope.
 #[utoipa::path(
     post,
     path = "/account/tokens",
     tag = "account",
-    request_body = NewToken,
+    request_body = NewUserToken,
     responses(
         (status = 201, description = "Created; `token` is shown only now", body = CreatedToken),
         Malformed, NotAuthenticated, Forbidden, Invalid
@@ -43,17 +33,10 @@ pub struct NewToken {
 pub async fn create(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    ApiJson(input): ApiJson<NewToken>,
+    ApiJson(input): ApiJson<NewUserToken>,
 ) -> Result<Response, AppError> {
-    let created = tokens::create_user_token(
-        &state.db,
-        &principal,
-        &input.description,
-        input.expires_in_days,
-        input.admin,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let created =
+        tokens::create_user_token(&state.db, &principal, &input, chrono::Utc::now()).await?;
     let mut response = (StatusCode::CREATED, ApiJson(created)).into_response();
     no_store(&mut response);
     Ok(response)

@@ -475,9 +475,11 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
         let created = app::service::tokens::create_user_token(
             &db,
             &root,
-            "backup test",
-            None,
-            true,
+            &app::domain::token::NewUserToken {
+                description: "backup test".into(),
+                admin: true,
+                ..Default::default()
+            },
             chrono::Utc::now(),
         )
         .await

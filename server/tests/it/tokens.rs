@@ -188,3 +188,113 @@ async fn the_instance_maximum_lifetime_applies() {
         .await;
     assert_eq!(res.status, 201);
 }
+
+/// A user token limited to one organization at the Viewer level (issue 16.11): reads there,
+/// 403 on a write above the level, 404 in another organization of the user's, 403 outside
+/// organizations; the list shows the limit; a bad limit is a 422 naming its field.
+#[tokio::test]
+async fn a_limited_token_reads_its_organization_and_nothing_else() {
+    let server = TestServer::start().await;
+    let ada = server.signed_in("ada").await;
+    for name in ["acme", "beta"] {
+        let res = server
+            .json(
+                "POST",
+                "/api/v1/organizations",
+                Some(&ada),
+                &json!({"name": name}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "dashboard", "organization": "acme", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json();
+    assert_eq!(
+        (created["organization"].clone(), created["role"].clone()),
+        (json!("acme"), json!("viewer"))
+    );
+    let token = created["token"].as_str().unwrap().to_string();
+    let auth = format!("Bearer {token}");
+
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/organizations/acme")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/organizations/acme/members")
+            .await
+            .status,
+        200
+    );
+    let res = server
+        .request(
+            "PATCH",
+            "/api/v1/organizations/acme",
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            Some(br#"{"display_name": "Acme Inc"}"#),
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert!(
+        res.text().contains("permission in this organization"),
+        "{}",
+        res.text()
+    );
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/organizations/beta")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/account").await.status,
+        200
+    );
+    assert_eq!(
+        bearer_get(&server, &token, "/api/v1/account/organizations")
+            .await
+            .status,
+        403
+    );
+
+    let listed = server.get_as(&ada, "/api/v1/account/tokens").await.json();
+    assert_eq!(listed["items"][0]["organization"], "acme");
+    assert_eq!(listed["items"][0]["role"], "viewer");
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "x", "organization": "acme", "role": "owner"}),
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["field"].clone()),
+        (422, json!("role"))
+    );
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "x", "organization": "nowhere"}),
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["field"].clone()),
+        (422, json!("organization"))
+    );
+}

@@ -1,7 +1,9 @@
 use super::{SettingsFrame, SignInFirst};
-use crate::api::account::{CreateToken, RevokeToken, list_tokens, take_token_reveal};
+use crate::api::account::{
+    CreateToken, RevokeToken, list_tokens, take_token_reveal, token_scope_choices,
+};
 use crate::api::auth::current_user;
-use crate::components::form::{FormError, cleared_on_success, submission_error};
+use crate::components::form::{FieldError, FormError, cleared_on_success, submission_error};
 use crate::components::lifetime_field::LifetimeField;
 use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
@@ -37,7 +39,7 @@ pub fn TokensPage() -> impl IntoView {
         <Title text="API tokens" />
         <SettingsFrame title="API tokens">
             <p class="muted">
-                "Tokens let scripts and CI call the REST API as you, with your current rights: send "
+                "Tokens let scripts and CI call the REST API as you, with your current rights (or less, when limited to one organization and a role level): send "
                 <code>"Authorization: Bearer <token>"</code>
                 ". A token cannot change your password, email, username, two-factor, sessions or tokens: that needs you, signed in."
             </p>
@@ -52,6 +54,7 @@ pub fn TokensPage() -> impl IntoView {
                 <FormError error=create_error />
                 <TokenPurposeField id="description" error=create_error />
                 <LifetimeField error=create_error />
+                <TokenScopeField error=create_error />
                 <AdminScopeField />
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating…" } else { "Create token" }}
@@ -141,5 +144,67 @@ fn AdminScopeField() -> impl IntoView {
                     })
             })}
         </Suspense>
+    }
+}
+
+/// The limit of a new token: none, or one of the caller's organizations, with their own rights
+/// there or at most a role level (`scope` = `org` or `org/role`).
+#[component]
+fn TokenScopeField(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    let choices = Resource::new(|| (), |_| token_scope_choices());
+    view! {
+        <div class="field">
+            <label for="token-scope">"Limit to"</label>
+            <Suspense fallback=|| {
+                view! {
+                    <select id="token-scope" name="scope" aria-describedby="token-scope-hint">
+                        <option value="">"No limit: everywhere you can act"</option>
+                    </select>
+                }
+            }>
+                {move || Suspend::new(async move {
+                    let groups = choices
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|choice| view! { <ScopeOptions choice /> })
+                        .collect_view();
+                    view! {
+                        <select id="token-scope" name="scope" aria-describedby="token-scope-hint">
+                            <option value="">"No limit: everywhere you can act"</option>
+                            {groups}
+                        </select>
+                    }
+                })}
+            </Suspense>
+            <p class="field__hint" id="token-scope-hint">
+                "A limited token acts only in that organization (404 everywhere else), with what both you and the chosen level may do."
+            </p>
+            <FieldError error field="organization" />
+            <FieldError error field="role" />
+        </div>
+    }
+}
+
+/// One organization's limits: the caller's own rights there, then each role level.
+#[component]
+fn ScopeOptions(choice: crate::domain::token::ScopeChoice) -> impl IntoView {
+    let org = choice.organization.clone();
+    let title = choice.title.clone();
+    let levels = choice
+        .levels
+        .into_iter()
+        .map(|level| {
+            let value = format!("{org}/{}", level.name);
+            let label = format!("{title}: at most {}", level.title);
+            view! { <option value=value>{label}</option> }
+        })
+        .collect_view();
+    let own = format!("{}: your rights there", choice.title);
+    view! {
+        <optgroup label=choice.title>
+            <option value=choice.organization>{own}</option>
+            {levels}
+        </optgroup>
     }
 }
