@@ -303,6 +303,11 @@ pub fn App() -> impl IntoView {
                                 ssr=SsrMode::Async
                             />
                             <Route
+                                path=StaticSegment("tokens")
+                                view=lazy::AdminTokens::page()
+                                ssr=SsrMode::Async
+                            />
+                            <Route
                                 path=StaticSegment("audit")
                                 view=lazy::AdminAudit::page()
                                 ssr=SsrMode::Async

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod client;
 pub mod csrf;
+pub mod expiry_notices;
 pub mod health;
 pub mod limits;
 pub mod listen;

@@ -112,6 +112,7 @@ pub async fn serve(cli: &Cli) -> Result<(), ServeError> {
         listen_origin,
         trusted_proxies: cli.trusted_proxies.clone().reading(cli.client_ip_header),
     };
+    crate::expiry_notices::spawn(std::sync::Arc::clone(&db), state.base_url());
     let limits = cli.limits();
     if !app::service::passwords::configure(cli.max_hash_queue as usize) {
         tracing::warn!("the password hash queue was in use before its limit was set");

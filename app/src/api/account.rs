@@ -145,6 +145,37 @@ pub async fn token_scope_choices() -> Result<Vec<crate::domain::token::ScopeChoi
     .await
 }
 
+/// Rotates one of the caller's tokens: a new secret now, the old one stopping at once or
+/// after `grace_minutes` ("0", "60" or "1440"). Needs the person in a session.
+#[server(endpoint = "account/tokens/rotate")]
+pub async fn rotate_token(
+    id: String,
+    grace_minutes: String,
+) -> Result<crate::domain::token::CreatedToken, AppError> {
+    let result = async {
+        let grace = grace_minutes.trim().parse::<i64>().map_err(|_| {
+            AppError::validation("grace_minutes", "Choose one of the offered grace periods.")
+        })?;
+        let state = super::state()?;
+        let principal = super::principal(&state).await?;
+        let created = crate::service::token_hygiene::rotate_user_token(
+            &state.db,
+            &principal,
+            &id,
+            Some(grace),
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            super::set_once_cookie(&state, REVEAL_COOKIE, &created.token, TOKENS_PAGE);
+            super::redirect(TOKENS_PAGE);
+        }
+        Ok(created)
+    }
+    .await;
+    super::respond(result)
+}
+
 /// The secret of a token just created by a plain form post, taken (and cleared) from its
 /// one-time cookie. Needs nothing: it only returns what the caller's own browser holds.
 #[server(endpoint = "account/tokens/reveal")]

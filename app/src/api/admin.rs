@@ -551,3 +551,24 @@ pub async fn add_org_owner(org: String, username: String) -> Result<(), AppError
     })
     .await
 }
+
+/// One page of every live token of the instance with its flags, only those with `flag` when
+/// given. Needs `users.manage_credentials`.
+#[server(endpoint = "admin/tokens")]
+pub async fn list_instance_tokens(
+    flag: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<crate::domain::token::TokenInfo>, AppError> {
+    super::run(move |state, principal| async move {
+        crate::service::token_hygiene::of_instance(
+            &state.db,
+            &principal,
+            flag.as_deref(),
+            cursor.as_deref(),
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+    })
+    .await
+}

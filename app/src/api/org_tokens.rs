@@ -27,11 +27,22 @@ fn tokens_page(org: &str, group: Option<&str>) -> String {
     }
 }
 
-/// The organization's tokens. Needs `tokens.manage`.
+/// The organization's organization and group tokens with their flags, only those with
+/// `flag` when given. Needs `tokens.manage`.
 #[server(endpoint = "orgs/tokens")]
-pub async fn list_org_tokens(org: String) -> Result<Vec<TokenInfo>, AppError> {
+pub async fn list_org_tokens(
+    org: String,
+    flag: Option<String>,
+) -> Result<Vec<TokenInfo>, AppError> {
     super::run(move |state, principal| async move {
-        crate::service::org_tokens::list(&state.db, &principal, &org).await
+        crate::service::token_hygiene::of_org(
+            &state.db,
+            &principal,
+            &org,
+            flag.as_deref(),
+            chrono::Utc::now(),
+        )
+        .await
     })
     .await
 }

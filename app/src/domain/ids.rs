@@ -75,6 +75,15 @@ record_key!(
     TokenId
 );
 
+impl TokenId {
+    /// A key as a request gave it: none unless it could be one (1 to 64 letters and digits),
+    /// so nothing else reaches a query.
+    pub fn parse(key: &str) -> Option<Self> {
+        (!key.is_empty() && key.len() <= 64 && key.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .then(|| TokenId(key.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,9 +17,24 @@ pub struct TokenInfo {
     /// group tokens and unlimited user tokens).
     #[serde(default)]
     pub role: Option<String>,
-    /// The organization a user token is limited to (null: it acts wherever its user does).
+    /// The organization a user token is limited to (null: it acts wherever its user does);
+    /// in the token hygiene lists also an organization or group token's organization.
     #[serde(default)]
     pub organization: Option<String>,
+    /// `user`, `organization` or `group`.
+    #[serde(default)]
+    pub kind: String,
+    /// A group token's group (in the token hygiene lists).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// What makes it worth a look (the token hygiene lists fill it): `expiring` (within 7
+    /// days), `never_used`, `orphaned` (an organization or group token whose creator left).
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// When it was rotated: it works until `expires_at` (the grace period's end), then its
+    /// successor alone does.
+    #[serde(default)]
+    pub rotated_at: Option<String>,
     /// A user token with the admin scope: it reaches `/admin/...` (its user being a site
     /// admin). Always false for organization and group tokens.
     #[serde(default)]
@@ -93,3 +108,55 @@ pub struct ScopeLevel {
     pub name: String,
     pub title: String,
 }
+
+/// What makes a live token worth a look (`?flag=` of the token hygiene lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenFlag {
+    /// It expires within 7 days.
+    Expiring,
+    /// It was never used.
+    NeverUsed,
+    /// An organization or group token whose creator left the organization.
+    Orphaned,
+}
+
+impl TokenFlag {
+    pub const ALL: [TokenFlag; 3] = [Self::Expiring, Self::NeverUsed, Self::Orphaned];
+
+    /// How many days before its expiry a token counts as expiring.
+    pub const EXPIRING_DAYS: i64 = 7;
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Expiring => "expiring",
+            Self::NeverUsed => "never_used",
+            Self::Orphaned => "orphaned",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Expiring => "Expires within 7 days",
+            Self::NeverUsed => "Never used",
+            Self::Orphaned => "Creator left",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// A rotation's grace period (`POST /account/tokens/{id}/rotate`): 0 (none), 60 or 1440
+/// minutes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RotateToken {
+    #[serde(default)]
+    pub grace_minutes: Option<i64>,
+}
+
+/// The grace periods a rotation may leave the old token, in minutes.
+pub const GRACE_MINUTES: [i64; 3] = [0, 60, 1440];

@@ -41,6 +41,7 @@ use super::admin::{
     outbox::AdminOutboxPage,
     roles::{AdminRolePage, AdminRolesPage},
     settings::AdminSettingsPage,
+    tokens::AdminTokensPage,
     user::AdminUserPage,
     users::AdminUsersPage,
 };
@@ -102,6 +103,7 @@ lazy_pages!(
     AdminOrganizations => AdminOrganizationsPage,
     AdminOrganization => AdminOrganizationPage,
     AdminOutbox => AdminOutboxPage,
+    AdminTokens => AdminTokensPage,
     AdminAudit => AdminAuditPage,
     InvitationDeclined => InvitationDeclinedPage,
     Invitation => InvitationPage,

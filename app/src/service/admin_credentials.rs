@@ -55,9 +55,10 @@ pub async fn revoke_token(
         InstanceCheck::of(principal.instance(InstancePermission::UsersManageCredentials)?);
     let user = target(db, username).await?;
     check.act_on(&user, "revoke the tokens of")?;
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(AppError::not_found());
-    }
+    let id = crate::domain::ids::TokenId::parse(id)
+        .ok_or_else(AppError::not_found)?
+        .to_string();
+    let id = id.as_str();
     let audit = entry(
         principal,
         "admin.token_revoked",

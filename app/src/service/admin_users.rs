@@ -552,7 +552,7 @@ pub async fn update(
             "first_name": first_name,
             "last_name": last_name,
             "api_access": change.api_access,
-            "email_changed": email.is_some(),
+            "email": email.as_ref().map(|e| json!({ "from": user.email, "to": e.as_str() })),
         }),
         now,
     );
@@ -578,9 +578,15 @@ pub async fn update(
     )
     .await?;
     if row.email.to_lowercase() != user.email.to_lowercase() {
+        // The change is made: a message that cannot be queued is logged, not an error (the
+        // old address is told first; the user can ask for a new link from their settings).
         use super::email_verification::{notify_change, send_link};
-        send_link(db, &row.id, &row.email, base_url, now).await?;
-        notify_change(db, &user.email, &row.email, &row.username, now).await?;
+        if let Err(error) = notify_change(db, &user.email, &row.email, &row.username, now).await {
+            tracing::warn!(%error, "could not queue the notice to a user's old address");
+        }
+        if let Err(error) = send_link(db, &row.id, &row.email, base_url, now).await {
+            tracing::warn!(%error, "could not queue the verification link to a user's new address");
+        }
     }
     Ok(super::user_view::user(&row))
 }

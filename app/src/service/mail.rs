@@ -20,6 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 pub mod kind {
     pub const EMAIL_VERIFICATION: &str = "email_verification";
     pub const EMAIL_CHANGED: &str = "email_changed";
+    pub const TOKEN_EXPIRING: &str = "token_expiring";
 }
 
 pub async fn send(

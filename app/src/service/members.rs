@@ -199,6 +199,11 @@ pub async fn remove(
     let access = org_access::resolve(db, principal, org).await?;
     let target = member(db, &access, username).await?;
     let leaving = access.member_id() == Some(&target.user_id);
+    if leaving && access.ceiling.is_some() {
+        return Err(AppError::forbidden(
+            "A token limited to a role level cannot make its user leave the organization.",
+        ));
+    }
     let mut rights = Rights::of(&access);
     if !leaving {
         access.require(Permission::MembersRemove)?;

@@ -41,6 +41,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod throttle_lanes;
 pub mod token_format;
+pub mod token_hygiene;
 pub mod token_scope;
 pub mod tokens;
 pub mod touch;

@@ -10,9 +10,9 @@
 //!   `two_factor_policy` from every organization endpoint.
 //! - An organization token acts with its role and a group token with its group's current
 //!   role, only in their own organization (404 anywhere else).
-//! - A user token limited to an organization acts only there (404 anywhere else) and with
-//!   what both its user and its role level hold ([`Ceiling`]): on projects too, and it is an
-//!   owner only at the Owner level.
+//! - A user token limited to an organization acts only there (404 anywhere else); with a role
+//!   level, with what both its user and the level hold ([`Ceiling`]), on projects too, and
+//!   never as an owner (levels stop at Admin); without one, with its user's rights there.
 //! - Project permissions are the organization-wide project-scope permissions plus the
 //!   caller's project grants (own and through groups) plus ownership; [`explain_project`]
 //!   computes them for both the decisions and the explainer.
@@ -63,6 +63,8 @@ pub struct OrgAccess {
 /// projects what that level reaches ([`project_ceiling`]).
 #[derive(Debug, Clone)]
 pub struct Ceiling {
+    /// The limited token acting.
+    pub token: TokenId,
     pub role: String,
     pub permissions: PermissionSet,
     pub project: PermissionSet,
@@ -110,11 +112,12 @@ impl OrgAccess {
 
     /// Limits this access to `role`'s level (a limited user token): the permissions both
     /// hold, and the grants that give them.
-    fn limited_to(mut self, role: &str) -> Self {
+    fn limited_to(mut self, token: &TokenId, role: &str) -> Self {
         let permissions = role_permissions(role, &self.custom_roles);
         self.permissions = self.permissions.intersection(permissions);
         self.grants.retain(|g| permissions.contains(g.id));
         self.ceiling = Some(Ceiling {
+            token: token.clone(),
             role: role.to_string(),
             permissions,
             project: project_ceiling(permissions),
@@ -327,7 +330,8 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
         }) if *org == name => Option::clone(row),
         _ => store::organizations::access(db, &name, &caller.user_id).await?,
     };
-    let scope = caller.token.as_ref().and_then(|t| t.scope.as_ref());
+    let token = caller.token.as_ref();
+    let scope = token.and_then(|t| t.scope.as_ref());
     let row = row
         .filter(|row| scope.is_none_or(|s| s.org_id == row.org.id))
         .ok_or_else(AppError::not_found)?;
@@ -341,9 +345,9 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
         ));
     }
     let access = member_access(&caller.user_id, &caller.username, role, row);
-    Ok(match scope.and_then(|s| s.role.as_deref()) {
-        Some(level) => access.limited_to(level),
-        None => access,
+    Ok(match (token, scope.and_then(|s| s.role.as_deref())) {
+        (Some(token), Some(level)) => access.limited_to(&token.token_id, level),
+        _ => access,
     })
 }
 
@@ -382,7 +386,9 @@ pub async fn inviter(
         let Some(row) = store::tokens::by_id(db, token_id).await? else {
             return Ok(None);
         };
-        let live = row.revoked_at.is_none() && row.expires_at.is_none_or(|at| at > now);
+        let live = row.kind != "user"
+            && row.revoked_at.is_none()
+            && row.expires_at.is_none_or(|at| at > now);
         let (true, Some(org_id)) = (live, row.org.clone()) else {
             return Ok(None);
         };

@@ -106,13 +106,11 @@ async fn revoke_in(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(AppError::not_found());
-    }
-    let id = TokenId::from(id);
+    let id = TokenId::parse(id).ok_or_else(AppError::not_found)?;
     match store::tokens::by_id(db, &id).await? {
         Some(row)
-            if row.org.as_ref() == Some(&access.org.id)
+            if row.kind != "user"
+                && row.org.as_ref() == Some(&access.org.id)
                 && row.group.as_ref() == group_id
                 && row.revoked_at.is_none() =>
         {
@@ -131,7 +129,8 @@ async fn revoke_in(
     }
 }
 
-/// Revokes an organization token. Needs `tokens.manage`.
+/// Revokes an organization token, or a group token of the organization (the organization's
+/// token list shows both; only owners touch an Owner-role group's). Needs `tokens.manage`.
 pub async fn revoke(
     db: &Db,
     principal: &Principal,
@@ -140,7 +139,32 @@ pub async fn revoke(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let access = managing(db, principal, org).await?;
-    revoke_in(db, principal, &access, None, id, now).await
+    let group_id = match TokenId::parse(id) {
+        Some(key) => store::tokens::by_id(db, &key)
+            .await?
+            .filter(|row| row.kind == "group" && row.org.as_ref() == Some(&access.org.id))
+            .and_then(|row| row.group),
+        None => None,
+    };
+    let group = match group_id {
+        Some(group_id) => store::groups::list(db, &access.org.id)
+            .await?
+            .into_iter()
+            .find(|g| g.id == group_id),
+        None => None,
+    };
+    if let Some(group) = &group {
+        Rights::of(&access).touch_group(group)?;
+    }
+    revoke_in(
+        db,
+        principal,
+        &access,
+        group.as_ref().map(|g| &g.id),
+        id,
+        now,
+    )
+    .await
 }
 
 async fn find_group(

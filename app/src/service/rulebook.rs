@@ -54,6 +54,7 @@ impl<'a> Rights<'a> {
             Actor::Member { user_id, .. } => CheckedCaller::Member {
                 user: user_id.clone(),
                 role: access.role.clone(),
+                token: access.ceiling.as_ref().map(|c| c.token.clone()),
             },
             Actor::Token { token_id, .. } => CheckedCaller::Token {
                 token: token_id.clone(),
@@ -64,6 +65,9 @@ impl<'a> Rights<'a> {
             seen: RightsSeen::new(&access.org.id, caller),
         };
         rights.saw_role(&access.role);
+        if let Some(ceiling) = &access.ceiling {
+            rights.saw_role(&ceiling.role);
+        }
         for source in access.grants.iter().flat_map(|g| &g.granted_by) {
             if source.kind == "group" {
                 rights.seen.saw_caller_group(&source.name, &source.role);

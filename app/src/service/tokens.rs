@@ -31,8 +31,12 @@ pub(crate) fn info(row: TokenRow, created_by: Option<String>) -> TokenInfo {
         expires_at: row.expires_at.map(rfc3339),
         last_used_at: row.last_used_at.map(rfc3339),
         created_by,
+        kind: row.kind,
         role: row.role,
         organization: row.organization,
+        group: None,
+        flags: Vec::new(),
+        rotated_at: row.rotated_at.map(rfc3339),
         admin: row.admin,
     }
 }
@@ -189,10 +193,7 @@ pub async fn revoke_user_token(
 ) -> Result<(), AppError> {
     let caller = principal.user()?;
     principal.in_person()?;
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(AppError::not_found());
-    }
-    let id = TokenId::from(id);
+    let id = TokenId::parse(id).ok_or_else(AppError::not_found)?;
     match store::tokens::by_id(db, &id).await? {
         Some(row)
             if row.kind == "user"
@@ -332,6 +333,9 @@ pub async fn caller(
     if !user.api_access {
         return Err(no_api_access());
     }
+    // A limited token has no standing (and records no activity) in another organization.
+    let member_standing =
+        member_standing.filter(|s| row.org.as_ref().is_none_or(|org| *org == s.org.id));
     let touch = touch(&row, now)
         .into_iter()
         .chain(super::touch::member_activity(
@@ -356,7 +360,7 @@ pub async fn caller(
             admin: row.admin,
             scope: row.org.clone().map(|org_id| super::principal::TokenScope {
                 org_id,
-                role: row.role.clone().filter(|r| !r.is_empty()),
+                role: row.role.clone(),
             }),
             token_id: row.id,
         }),

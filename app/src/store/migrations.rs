@@ -145,6 +145,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "member_activity",
         surql: include_str!("migrations/0024_member_activity.surql"),
     },
+    Migration {
+        version: 25,
+        name: "token_hygiene",
+        surql: include_str!("migrations/0025_token_hygiene.surql"),
+    },
 ];
 
 /// What a run did.

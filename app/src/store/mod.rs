@@ -44,6 +44,7 @@ pub mod settings;
 pub mod setup;
 
 pub mod throttle;
+pub mod token_hygiene;
 pub mod tokens;
 pub mod two_factor;
 pub mod users;

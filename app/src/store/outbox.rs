@@ -35,25 +35,26 @@ pub struct MessageRow {
 const FIELDS: &str = "record::id(id) AS id, recipient, subject, body, kind, status, attempts, \
      last_error, created_at, sent_at";
 
+/// Writes the message `$recipient`, `$subject`, `$body`, `$kind` to the outbox, due at `$now`.
+pub const ENQUEUE: &str = "CREATE outbox CONTENT {
+     recipient: $recipient, subject: $subject, body: $body, kind: $kind,
+     status: 'pending', attempts: 0, last_error: NONE, created_at: $now,
+     next_attempt_at: $now, sent_at: NONE
+ };";
+
 pub async fn enqueue(
     db: &Db,
     message: &NewMessage<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     checked(
-        db.query(
-            "CREATE outbox CONTENT {
-                 recipient: $recipient, subject: $subject, body: $body, kind: $kind,
-                 status: 'pending', attempts: 0, last_error: NONE, created_at: $now,
-                 next_attempt_at: $now, sent_at: NONE
-             }",
-        )
-        .bind(("recipient", message.recipient.to_string()))
-        .bind(("subject", message.subject.to_string()))
-        .bind(("body", message.body.to_string()))
-        .bind(("kind", message.kind.to_string()))
-        .bind(("now", now))
-        .await?,
+        db.query(ENQUEUE)
+            .bind(("recipient", message.recipient.to_string()))
+            .bind(("subject", message.subject.to_string()))
+            .bind(("body", message.body.to_string()))
+            .bind(("kind", message.kind.to_string()))
+            .bind(("now", now))
+            .await?,
     )?;
     Ok(())
 }

@@ -22,8 +22,16 @@ use surrealdb::types::SurrealValue;
 /// or a token (its key; a token holds no membership, so it is never an owner).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckedCaller {
-    Member { user: UserId, role: String },
-    Token { token: TokenId },
+    /// `token`: the limited user token the member acts through (the guard refuses once it
+    /// is revoked).
+    Member {
+        user: UserId,
+        role: String,
+        token: Option<TokenId>,
+    },
+    Token {
+        token: TokenId,
+    },
 }
 
 /// The standing a rights check relied on: the proof a guarded write takes. It starts from the
@@ -52,7 +60,7 @@ impl RightsSeen {
     /// A check by `caller` in the organization `org` (its key) that has seen nothing yet.
     pub fn new(org: &OrgId, caller: CheckedCaller) -> Self {
         let (caller, caller_role, caller_token) = match caller {
-            CheckedCaller::Member { user, role } => (Some(user), Some(role), None),
+            CheckedCaller::Member { user, role, token } => (Some(user), Some(role), token),
             CheckedCaller::Token { token } => (None, None, Some(token)),
         };
         RightsSeen {

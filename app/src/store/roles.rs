@@ -127,7 +127,7 @@ pub async fn delete(
          UPDATE membership SET role = '' WHERE org = $org_id AND role = $name;
          UPDATE team SET role = NONE WHERE org = $org_id AND role = $name;
          UPDATE invitation SET role = '' WHERE org = $org_id AND role = $name;
-         UPDATE api_token SET role = '' WHERE org = $org_id AND kind = 'organization' AND role = $name;
+         UPDATE api_token SET role = '' WHERE org = $org_id AND kind IN ['organization', 'user'] AND role = $name;
          DELETE type::record('role', [$org, $name]);
          UPDATE $org_id SET guard += 1;
          COMMIT TRANSACTION;"

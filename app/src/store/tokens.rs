@@ -30,20 +30,22 @@ pub struct TokenRow {
     pub role: Option<String>,
     /// The name of the organization a user token is limited to (none for other kinds).
     pub organization: Option<String>,
+    /// When it was rotated (it works until `expires_at`, its grace period's end).
+    pub rotated_at: Option<DateTime<Utc>>,
     /// The creator's username (none once they are gone, or when a token created it).
     pub creator: Option<String>,
     /// A user token created with the admin scope.
     pub admin: bool,
 }
 
-const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
+pub(super) const FIELDS: &str = "record::id(id) AS id, kind, prefix, \
      (IF user != NONE { record::id(user) } ELSE { NONE }) AS user, description, \
      (IF created_by != NONE { record::id(created_by) } ELSE { NONE }) AS created_by, \
      created_at, expires_at, last_used_at, revoked_at, \
      (IF org != NONE { record::id(org) } ELSE { NONE }) AS org, \
      (IF team != NONE { record::id(team) } ELSE { NONE }) AS group, role, \
      created_by.username AS creator, (admin = true) AS admin, \
-     (IF kind = 'user' AND org != NONE { org.name } ELSE { NONE }) AS organization";
+     (IF kind = 'user' AND org != NONE { org.name } ELSE { NONE }) AS organization, rotated_at";
 
 pub struct NewUserToken<'a> {
     pub hash: &'a str,

@@ -25,5 +25,6 @@ mod round_trips;
 mod scoped_tokens;
 mod side_doors;
 mod support;
+mod token_hygiene;
 mod two_factor;
 mod user_creation;

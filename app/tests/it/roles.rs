@@ -271,6 +271,7 @@ async fn a_grant_checked_against_a_role_that_changed_meanwhile_is_refused() {
             CheckedCaller::Member {
                 user: ada_id.clone(),
                 role: "owner".into(),
+                token: None,
             },
         );
         let permissions: Vec<String> = permissions.iter().map(|p| p.to_string()).collect();

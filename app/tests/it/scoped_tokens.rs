@@ -185,7 +185,14 @@ async fn a_custom_level_and_the_limits_checked_at_creation() {
     )
     .await
     .unwrap();
-    let auditor = token_of(&db, &eve, "acme", Some("auditor")).await;
+    let created =
+        tokens::create_user_token(&db, &eve, &limited(Some("acme"), Some("auditor")), now)
+            .await
+            .unwrap();
+    let auditor_token = created.token;
+    let auditor = tokens::authenticate(&db, &auditor_token, "192.0.2.1", now)
+        .await
+        .unwrap();
     let access = org_access::resolve(&db, &auditor, "acme").await.unwrap();
     assert!(access.permissions.contains(Permission::AuditRead));
     assert!(!access.permissions.contains(Permission::MembersRead));
@@ -195,6 +202,45 @@ async fn a_custom_level_and_the_limits_checked_at_creation() {
     assert_eq!(choices.len(), 1);
     let names: Vec<&str> = choices[0].levels.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["admin", "editor", "viewer", "auditor"]);
+
+    // Its level deleted, the token holds nothing there, even once a role of that name
+    // comes back.
+    roles::delete(&db, &eve, "acme", "auditor", now)
+        .await
+        .unwrap();
+    roles::create(
+        &db,
+        &eve,
+        "acme",
+        &NewRole {
+            name: "auditor".into(),
+            title: None,
+            description: None,
+            permissions: vec!["audit.read".into(), "members.read".into()],
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let auditor = tokens::authenticate(&db, &auditor_token, "192.0.2.1", now)
+        .await
+        .unwrap();
+    let access = org_access::resolve(&db, &auditor, "acme").await.unwrap();
+    assert!(access.permissions.is_empty());
+    let auditor = token_of(&db, &eve, "acme", Some("auditor")).await;
+
+    // A limited token cannot make its user leave; an organization token's revocation
+    // never reaches a user token.
+    let err = app::service::members::remove(&db, &auditor, "acme", "eve", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let mine = tokens::list_user_tokens(&db, &eve).await.unwrap();
+    let err =
+        app::service::org_tokens::revoke(&db, &who(&db, "ada").await, "acme", &mine[0].id, now)
+            .await
+            .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
 
     let refused = |org: Option<&'static str>, role: Option<&'static str>, admin: bool| {
         let (db, eve) = (db.clone(), eve.clone());

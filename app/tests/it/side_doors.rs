@@ -699,6 +699,7 @@ async fn the_guard_confirms_the_callers_own_standing() {
             None => CheckedCaller::Member {
                 user: ada.clone(),
                 role: "owner".into(),
+                token: None,
             },
         };
         let mut seen = RightsSeen::new(&org_id, caller);

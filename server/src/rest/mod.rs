@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_tokens;
 pub mod audit;
 pub mod auth;
 pub mod caller;
@@ -51,6 +52,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(account::revoke_session))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
+        .routes(routes!(tokens::rotate))
         .routes(routes!(two_factor::begin, two_factor::disable))
         .routes(routes!(two_factor::confirm))
         .routes(routes!(two_factor::regenerate))
@@ -97,6 +99,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::user, admin::update_user, admin::delete_user))
         .routes(routes!(admin::reset_password))
         .routes(routes!(admin::user_tokens))
+        .routes(routes!(admin_tokens::tokens))
         .routes(routes!(admin::revoke_user_token))
         .routes(routes!(admin::user_sessions, admin::end_user_sessions))
         .routes(routes!(admin::end_user_session))

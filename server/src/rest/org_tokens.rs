@@ -1,20 +1,21 @@
 //! `/api/v1/organizations/{org}/tokens` and `…/groups/{group}/tokens`: tokens that act as the
 //! organization (with a role) or as a group (with the group's role).
 
-use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::paths::{GroupPath, GroupTokenPath, OrgPath, OrgTokenPath};
 use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
+use super::{ApiJson, ApiQuery};
 use app::domain::organization::Page;
 use app::domain::token::{CreatedToken, TokenInfo};
 use app::domain::token::{NewGroupToken, NewOrganizationToken};
 use app::error::AppError;
-use app::service::org_tokens;
+use app::service::{org_tokens, token_hygiene};
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 fn private(body: impl IntoResponse) -> Response {
     let mut response = body.into_response();
@@ -22,23 +23,44 @@ fn private(body: impl IntoResponse) -> Response {
     response
 }
 
-/// The organization's tokens. Needs `tokens.manage`.
+/// `?flag=` of the token hygiene lists.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FlagQuery {
+    /// Only tokens with this flag: `expiring` (within 7 days), `never_used` or `orphaned`
+    /// (the creator left the organization).
+    pub flag: Option<String>,
+}
+
+/// The organization's live organization and group tokens, newest first, each with its
+/// `kind`, `group` and `flags`. Needs `tokens.manage` (an Owner-role group's tokens are
+/// listed to owners only).
+///
+/// Refusals: 422: An unknown flag.
 #[utoipa::path(
     get,
     path = "/organizations/{org}/tokens",
     tag = "tokens",
-    params(OrgPath),
+    params(OrgPath, FlagQuery),
     responses(
-        (status = 200, description = "Live organization tokens, newest first", body = Page<TokenInfo>),
-        NotAuthenticated, Forbidden, NotFound
+        (status = 200, description = "Live organization and group tokens, newest first", body = Page<TokenInfo>),
+        NotAuthenticated, Forbidden, NotFound, Invalid
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Caller(principal): Caller,
     Path(OrgPath { org }): Path<OrgPath>,
+    ApiQuery(q): ApiQuery<FlagQuery>,
 ) -> Result<Response, AppError> {
-    let list = org_tokens::list(&state.db, &principal, &org).await?;
+    let list = token_hygiene::of_org(
+        &state.db,
+        &principal,
+        &org,
+        q.flag.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(private(ApiJson(Page::all(list))))
 }
 

@@ -4,8 +4,8 @@ use super::ApiJson;
 use super::auth::no_store;
 use super::caller::Caller;
 use super::paths::TokenPath;
-use super::refusals::{Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
-use app::domain::token::{CreatedToken, NewUserToken, TokenInfo};
+use super::refusals::{Conflict, Forbidden, Invalid, Malformed, NotAuthenticated, NotFound};
+use app::domain::token::{CreatedToken, NewUserToken, RotateToken, TokenInfo};
 use app::error::AppError;
 use app::service::tokens;
 use app::state::AppState;
@@ -80,4 +80,40 @@ pub async fn revoke(
 ) -> Result<StatusCode, AppError> {
     tokens::revoke_user_token(&state.db, &principal, &id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rotate one of your tokens: a new secret (`token`, shown this once) with the same
+/// description, limit, admin scope and expiry; the old one stops at once, or after
+/// `grace_minutes` (60 or 1440). Needs a session.
+///
+/// Refusals: 403: A token cannot rotate tokens; 404: Not your live token; 409: Already
+/// rotated; 422: Another grace period.
+#[utoipa::path(
+    post,
+    path = "/account/tokens/{id}/rotate",
+    tag = "account",
+    params(TokenPath),
+    request_body = RotateToken,
+    responses(
+        (status = 201, description = "The successor; `token` is shown only now", body = CreatedToken),
+        Malformed, NotAuthenticated, Forbidden, NotFound, Conflict, Invalid
+    )
+)]
+pub async fn rotate(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(TokenPath { id }): Path<TokenPath>,
+    ApiJson(input): ApiJson<RotateToken>,
+) -> Result<Response, AppError> {
+    let created = app::service::token_hygiene::rotate_user_token(
+        &state.db,
+        &principal,
+        &id,
+        input.grace_minutes,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let mut response = (StatusCode::CREATED, ApiJson(created)).into_response();
+    no_store(&mut response);
+    Ok(response)
 }

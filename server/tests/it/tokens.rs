@@ -298,3 +298,104 @@ async fn a_limited_token_reads_its_organization_and_nothing_else() {
         (422, json!("organization"))
     );
 }
+
+/// Token hygiene over REST (issue 16.12): rotation (201 with the new secret, the old one in
+/// its grace period, 409 the second time, 422 for another grace), the organization's list
+/// with its flags and filter, the instance's list for administrators only.
+#[tokio::test]
+async fn rotation_and_the_flagged_lists_over_rest() {
+    let server = TestServer::start().await;
+    let root = server.signed_in("root").await;
+    server
+        .exec("UPDATE user SET site_admin = true, instance_role = 'site_admin' WHERE username = 'root'")
+        .await;
+    let ada = server.signed_in("ada").await;
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/account/tokens",
+            Some(&ada),
+            &json!({"description": "deploys", "expires_in_days": 7}),
+        )
+        .await;
+    let old = res.json();
+    let rotate = format!(
+        "/api/v1/account/tokens/{}/rotate",
+        old["id"].as_str().unwrap()
+    );
+    let res = server
+        .json("POST", &rotate, Some(&ada), &json!({"grace_minutes": 5}))
+        .await;
+    assert_eq!(
+        (res.status, res.json()["error"]["field"].clone()),
+        (422, json!("grace_minutes"))
+    );
+    let res = server
+        .json("POST", &rotate, Some(&ada), &json!({"grace_minutes": 60}))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    let new = res.json();
+    assert_eq!(new["description"], "deploys");
+    assert_eq!(new["expires_at"], old["expires_at"]);
+    for token in [&old["token"], &new["token"]] {
+        let token = token.as_str().unwrap();
+        assert_eq!(
+            bearer_get(&server, token, "/api/v1/account").await.status,
+            200
+        );
+    }
+    let res = server.json("POST", &rotate, Some(&ada), &json!({})).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    let listed = server.get_as(&ada, "/api/v1/account/tokens").await.json();
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["rotated_at"].is_string())
+    );
+
+    // The organization's list, with flags and a filter.
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations",
+            Some(&ada),
+            &json!({"name": "acme"}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/organizations/acme/tokens",
+            Some(&ada),
+            &json!({"description": "bot", "role": "viewer", "expires_in_days": 7}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let list = server
+        .get_as(&ada, "/api/v1/organizations/acme/tokens?flag=expiring")
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text());
+    let items = list.json()["items"].clone();
+    assert_eq!(items[0]["description"], "bot");
+    assert_eq!(items[0]["kind"], "organization");
+    assert_eq!(items[0]["flags"], json!(["expiring", "never_used"]));
+    let bad = server
+        .get_as(&ada, "/api/v1/organizations/acme/tokens?flag=old")
+        .await;
+    assert_eq!(bad.status, 422);
+
+    // The instance's list: administrators with users.manage_credentials only.
+    let all = server
+        .get_as(&root, "/api/v1/admin/tokens?flag=expiring")
+        .await;
+    assert_eq!(all.status, 200, "{}", all.text());
+    assert_eq!(all.json()["items"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        server.get_as(&ada, "/api/v1/admin/tokens").await.status,
+        403
+    );
+}

@@ -9,6 +9,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod roles;
 pub mod settings;
+pub mod tokens;
 pub mod user;
 pub mod user_credentials;
 pub mod users;
@@ -34,6 +35,7 @@ fn title_for(path: &str) -> &'static str {
         (Some("organizations"), Some(_)) => "Organization",
         (Some("settings"), _) => "Instance settings",
         (Some("outbox"), _) => "Outbox",
+        (Some("tokens"), _) => "Tokens",
         (Some("audit"), _) => "Audit log",
         _ => "Site administration",
     }

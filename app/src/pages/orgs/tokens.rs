@@ -9,12 +9,13 @@ use crate::components::lifetime_field::LifetimeField;
 use crate::components::loading::loading;
 use crate::components::token_purpose_field::TokenPurposeField;
 use crate::components::token_reveal::TokenReveal;
-use crate::components::token_table::TokenList;
+use crate::components::token_table::{TokenFlagFilter, TokenList};
 use crate::domain::organization::{OrgView, RoleChoice};
 use crate::domain::permission::Permission;
 use crate::domain::token::TokenInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// `/orgs/{org}/tokens`: tokens that act as the organization, with a role.
 #[component]
@@ -23,9 +24,18 @@ pub fn OrgTokensPage() -> impl IntoView {
     let org = org_param();
     let create = ServerAction::<CreateOrgToken>::new();
     let revoke = ServerAction::<RevokeOrgToken>::new();
+    let query = use_query_map();
+    let flag = Memo::new(move |_| query.read().get("flag").filter(|f| !f.is_empty()));
     let tokens = Resource::new(
-        move || (org.get(), create.version().get(), revoke.version().get()),
-        |(org, ..)| list_org_tokens(org),
+        move || {
+            (
+                org.get(),
+                flag.get(),
+                create.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |(org, flag, ..)| list_org_tokens(org, flag),
     );
     let reveal = Resource::new(move || org.get(), |org| take_org_token_reveal(org, None));
     view! {
@@ -40,7 +50,8 @@ pub fn OrgTokensPage() -> impl IntoView {
                 }
                 let list = tokens.await;
                 let from_cookie = reveal.await.ok().flatten();
-                view! { <TokensBody view list from_cookie create revoke /> }.into_any()
+                let flag = flag.get_untracked();
+                view! { <TokensBody view list flag from_cookie create revoke /> }.into_any()
             })}
         </Suspense>
     }
@@ -50,6 +61,7 @@ pub fn OrgTokensPage() -> impl IntoView {
 fn TokensBody(
     view: OrgView,
     list: Result<Vec<TokenInfo>, crate::error::AppError>,
+    flag: Option<String>,
     from_cookie: Option<String>,
     create: ServerAction<CreateOrgToken>,
     revoke: ServerAction<RevokeOrgToken>,
@@ -69,29 +81,38 @@ fn TokensBody(
         <p class="muted">
             "An organization token acts as the organization, not as a person, with the role you give it — "
             "only in this organization. Send it as " <code>"Authorization: Bearer <token>"</code>
-            "." " Group tokens are made on each group's page and act with the group's role."
+            "."
+            " Group tokens are made on each group's page and act with the group's role; both are listed below, with what deserves a look."
         </p>
         {move || new_token().map(|token| view! { <TokenReveal token /> })}
         <h3>"New organization token"</h3>
         <NewOrgTokenForm org=org.clone() roles=view.token_roles create />
         <h3>"Tokens"</h3>
+        <TokenFlagFilter page=format!("/orgs/{org}/tokens") current=flag.clone() />
         <FormError error=revoke_error />
-        <OrgTokenList org list revoke />
+        <OrgTokenList org list filtered=flag.is_some() revoke />
     }
 }
 
-/// The organization's tokens, each with its revoke button.
+/// The organization's and its groups' tokens, each with its revoke button.
 #[component]
 fn OrgTokenList(
     org: String,
     list: Result<Vec<TokenInfo>, crate::error::AppError>,
+    /// Narrowed to one flag (the empty list says so).
+    filtered: bool,
     revoke: ServerAction<RevokeOrgToken>,
 ) -> impl IntoView {
+    let empty = if filtered {
+        "No token has this flag."
+    } else {
+        "This organization has no tokens."
+    };
     view! {
         <TokenList
             list
-            empty="This organization has no tokens."
-            caption="Organization tokens"
+            empty
+            caption="Organization and group tokens"
             role=true
             creator=true
             page=format!("/orgs/{org}/tokens")

@@ -1,6 +1,6 @@
 use super::{SettingsFrame, SignInFirst};
 use crate::api::account::{
-    CreateToken, RevokeToken, list_tokens, take_token_reveal, token_scope_choices,
+    CreateToken, RevokeToken, RotateToken, list_tokens, take_token_reveal, token_scope_choices,
 };
 use crate::api::auth::current_user;
 use crate::components::form::{FieldError, FormError, cleared_on_success, submission_error};
@@ -11,18 +11,26 @@ use crate::components::token_table::TokenTable;
 use crate::domain::token::TokenInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// `/settings/tokens`: create, list and revoke personal API tokens.
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    let rotate = ServerAction::<RotateToken>::new();
     let cleared = cleared_on_success(create);
     let create_error = submission_error(create);
     let revoke_error = submission_error(revoke);
     let pending = create.pending();
     let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || {
+            (
+                create.version().get(),
+                revoke.version().get(),
+                rotate.version().get(),
+            )
+        },
         |_| list_tokens(),
     );
     // After a plain form post the new secret comes back once, through a one-time cookie.
@@ -32,6 +40,7 @@ pub fn TokensPage() -> impl IntoView {
             .value()
             .get()
             .and_then(Result::ok)
+            .or_else(|| rotate.value().get().and_then(Result::ok))
             .map(|created| created.token)
     };
 
@@ -74,7 +83,7 @@ pub fn TokensPage() -> impl IntoView {
                         Ok(list) if list.is_empty() => {
                             view! { <p class="muted">"You have no tokens."</p> }.into_any()
                         }
-                        Ok(list) => view! { <Tokens list revoke /> }.into_any(),
+                        Ok(list) => view! { <Tokens list revoke rotate /> }.into_any(),
                         Err(err) if err.status() == 401 => view! { <SignInFirst /> }.into_any(),
                         Err(err) => {
                             view! {
@@ -92,11 +101,17 @@ pub fn TokensPage() -> impl IntoView {
 }
 
 #[component]
-fn Tokens(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+fn Tokens(
+    list: Vec<TokenInfo>,
+    revoke: ServerAction<RevokeToken>,
+    rotate: ServerAction<RotateToken>,
+) -> impl IntoView {
     view! {
+        <RotateStep list=list.clone() rotate />
         <TokenTable
             caption="Your API tokens"
             list
+            rotate=true
             page="/settings/tokens".to_string()
             revoke_form=move |t: &TokenInfo| {
                 let id = t.id.clone();
@@ -206,5 +221,53 @@ fn ScopeOptions(choice: crate::domain::token::ScopeChoice) -> impl IntoView {
             <option value=choice.organization>{own}</option>
             {levels}
         </optgroup>
+    }
+}
+
+/// The rotation step (`?rotate={id}`, works without JavaScript): how long the old secret
+/// keeps working, then a new secret with the same description, scope and expiry.
+#[component]
+fn RotateStep(list: Vec<TokenInfo>, rotate: ServerAction<RotateToken>) -> impl IntoView {
+    let query = use_query_map();
+    let error = submission_error(rotate);
+    move || {
+        let id = query.read().get("rotate")?;
+        let token = list
+            .iter()
+            .find(|t| t.id == id && t.rotated_at.is_none())?
+            .clone();
+        Some(view! {
+            <div class="confirm" role="alertdialog" aria-labelledby="confirm-rotate-title">
+                <p id="confirm-rotate-title">
+                    <strong>
+                        {format!("Rotate the token \u{201c}{}\u{201d}?", token.description)}
+                    </strong>
+                </p>
+                <p class="muted">
+                    "A new secret replaces it, with the same description, scope and expiry. Move your scripts to the new secret before the old one stops."
+                </p>
+                <ActionForm action=rotate>
+                    <FormError error />
+                    <input type="hidden" name="id" value=token.id.clone() />
+                    <div class="field">
+                        <label for="grace-minutes">"The old secret keeps working"</label>
+                        <select id="grace-minutes" name="grace_minutes">
+                            <option value="0">"Not at all: it stops now"</option>
+                            <option value="60" selected>
+                                "For 1 hour"
+                            </option>
+                            <option value="1440">"For 1 day"</option>
+                        </select>
+                        <FieldError error field="grace_minutes" />
+                    </div>
+                    <div class="confirm__actions">
+                        <button type="submit">"Rotate token"</button>
+                        <a class="button" href="/settings/tokens">
+                            "Cancel"
+                        </a>
+                    </div>
+                </ActionForm>
+            </div>
+        })
     }
 }
