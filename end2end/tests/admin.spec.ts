@@ -247,6 +247,12 @@ test("an admin turns off a user's API access, revokes their token and ends their
   const told = outbox.items.some((m: { recipient: string; kind: string }) => m.recipient === `${name}@example.org` && m.kind === 'email_changed');
   expect(told).toBe(true);
 
+  // The instance's token list shows it, never the secret.
+  await visit(page, '/admin/tokens');
+  await expect(page.getByRole('row', { name: /deploy script/ })).toBeVisible();
+  if (js) await expectAccessible(page);
+  await visit(page, `/admin/users/${name}`);
+
   // API access off: the token is refused at once.
   await page.getByRole('button', { name: 'Turn API access off' }).click();
   await expect(page.getByText('API access off', { exact: true })).toBeVisible();

@@ -137,3 +137,72 @@ test('a token limited to one organization reads it, is refused a write above its
   await script.dispose();
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
 });
+
+test('a rotated token works during its grace period; without one it stops at once', async ({ page, playwright, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const name = `${testInfo.project.name}-rotates`;
+  await signUp(page, name);
+  const created = await page.request.post('/api/v1/account/tokens', { headers: origin(), data: { description: 'nightly sync', expires_in_days: 30 } });
+  expect(created.status()).toBe(201);
+  const first = (await created.json()).token as string;
+  const script = await playwright.request.newContext({ baseURL });
+  const status = async (token: string) => (await script.get('/api/v1/account', { headers: { Authorization: `Bearer ${token}` } })).status();
+
+  // Rotate with one hour of grace: both secrets work.
+  await page.goto('/settings/tokens');
+  if (js) await waitForHydration(page);
+  await page.getByRole('link', { name: 'Rotate nightly sync' }).click();
+  if (js) await waitForHydration(page);
+  const step = page.getByRole('alertdialog');
+  await expect(step).toContainText('Rotate the token “nightly sync”?');
+  if (js) await expectAccessible(page);
+  await step.getByLabel('The old secret keeps working').selectOption('60');
+  await step.getByRole('button', { name: 'Rotate token' }).click();
+  const reveal = page.getByLabel('New token');
+  await expect(reveal).toHaveValue(/^gtu_/);
+  const second = await reveal.inputValue();
+  expect(second).not.toBe(first);
+  expect(await status(first)).toBe(200);
+  expect(await status(second)).toBe(200);
+  await page.goto('/settings/tokens');
+  if (js) await waitForHydration(page);
+  await expect(page.locator('tbody tr', { hasText: 'Rotated: works until then' })).toHaveCount(1);
+
+  // Rotate the new one without grace: it stops at once, its successor works.
+  const rows = page.getByRole('link', { name: 'Rotate nightly sync' });
+  await expect(rows).toHaveCount(1);
+  await rows.click();
+  if (js) await waitForHydration(page);
+  await page.getByRole('alertdialog').getByLabel('The old secret keeps working').selectOption('0');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Rotate token' }).click();
+  await expect(page.getByLabel('New token')).toHaveValue(/^gtu_/);
+  const third = await page.getByLabel('New token').inputValue();
+  expect(await status(second)).toBe(401);
+  expect(await status(third)).toBe(200);
+  expect(await status(first)).toBe(200);
+  await script.dispose();
+  expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
+});
+
+test('the organization lists its tokens with what deserves a look, and filters them', async ({ page }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const name = `${testInfo.project.name}-hygiene`;
+  const org = `${testInfo.project.name}-hygiene-org`;
+  await signUp(page, name);
+  await createOrg(page, org);
+  for (const [description, days] of [['weekly export', 7], ['quarterly', 90]] as const) {
+    const res = await page.request.post(`/api/v1/organizations/${org}/tokens`, { headers: origin(), data: { description, role: 'viewer', expires_in_days: days } });
+    expect(res.status()).toBe(201);
+  }
+  await page.goto(`/orgs/${org}/tokens`);
+  if (js) await waitForHydration(page);
+  const weekly = page.locator('tbody tr', { hasText: 'weekly export' });
+  await expect(weekly).toContainText('Expires within 7 days');
+  await expect(page.locator('tbody tr')).toHaveCount(2);
+  if (js) await expectAccessible(page);
+  await page.getByRole('navigation', { name: 'Show tokens' }).getByRole('link', { name: 'Expires within 7 days' }).click();
+  await expect(page).toHaveURL(/flag=expiring/);
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('tbody tr')).toContainText('weekly export');
+});
