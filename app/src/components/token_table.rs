@@ -138,6 +138,7 @@ fn TokenRow(token: TokenInfo, page: String, columns: Columns) -> impl IntoView {
                 {t
                     .organization
                     .clone()
+                    .filter(|_| t.kind == "user")
                     .map(|org| {
                         let level = match t.role.as_deref() {
                             None => "your rights".to_string(),
@@ -161,8 +162,9 @@ fn TokenRow(token: TokenInfo, page: String, columns: Columns) -> impl IntoView {
                 .then(|| {
                     let shown = match (&t.group, &t.role) {
                         (Some(group), _) => format!("Group {group}"),
+                        (None, Some(role)) if t.kind == "user" => format!("User's, at most {role}"),
+                        (None, None) if t.kind == "user" => "User's".into(),
                         (None, Some(role)) => role.clone(),
-                        (None, None) if t.kind == "user" => "Its user's".into(),
                         (None, None) => "Group's role".into(),
                     };
                     view! {

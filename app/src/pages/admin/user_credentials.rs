@@ -141,7 +141,11 @@ pub fn UserCredentials(
                                         <ActionForm action=end attr:class="inline-form">
                                             <input type="hidden" name="username" value=u3 />
                                             <button type="submit" class="button--danger">
-                                                {format!("End all {count} sessions")}
+                                                {if count == 1 {
+                                                    "End their session".to_string()
+                                                } else {
+                                                    format!("End all {count} sessions")
+                                                }}
                                             </button>
                                         </ActionForm>
                                     }
