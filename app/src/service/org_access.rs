@@ -392,7 +392,7 @@ pub async fn inviter(
         let (true, Some(org_id)) = (live, row.org.clone()) else {
             return Ok(None);
         };
-        let token = super::tokens::org_token(row, org_id);
+        let token = super::principal::OrgToken::of(row, org_id);
         return match resolve_token(db, &token, name).await {
             Ok(access) => Ok(Some(access)),
             Err(err) if err.code == ErrorCode::NotFound => Ok(None),

@@ -41,6 +41,21 @@ pub struct OrgToken {
     pub standing: Option<Standing>,
 }
 
+impl OrgToken {
+    /// The caller an organization or group token `row` of organization `org_id` acts as.
+    pub fn of(row: crate::store::tokens::TokenRow, org_id: OrgId) -> Self {
+        OrgToken {
+            token_id: row.id,
+            prefix: row.prefix,
+            org_id,
+            group_id: row.group,
+            role: row.role,
+            ip: String::new(),
+            standing: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedInUser {
     pub user_id: UserId,

@@ -19,7 +19,7 @@ use crate::domain::instance_permission::InstancePermission;
 use crate::domain::organization::{Page, page_limit};
 use crate::domain::permission::Permission;
 use crate::domain::token::{CreatedToken, GRACE_MINUTES, TokenFlag, TokenInfo};
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::store::token_hygiene::{ListedToken, Rotation};
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
@@ -125,7 +125,8 @@ pub async fn of_instance(
 }
 
 /// Rotates one of the caller's user tokens: a new secret with the same description, limit,
-/// admin scope and expiry; the old one stops at once (`grace_minutes` 0 or none) or after 60
+/// admin scope and expiry (within the instance's maximum lifetime and the user's instance
+/// role today); the old one stops at once (`grace_minutes` 0 or none) or after 60
 /// or 1440 minutes. Needs the person in a session with API access; anyone else's token is
 /// 404; a token already rotated is 409.
 pub async fn rotate_user_token(
@@ -158,11 +159,17 @@ pub async fn rotate_user_token(
         _ => return Err(AppError::not_found()),
     };
     if row.rotated_at.is_some() {
-        return Err(AppError::conflict(
-            ErrorCode::Conflict,
-            "This token was already rotated; rotate its successor instead.",
-        ));
+        return Err(crate::store::Guard::AlreadyRotated.into());
     }
+    // The successor keeps the expiry within the instance's maximum today, and the admin scope
+    // only while its user holds an instance role.
+    let max = caller.rules.token_max_days.map(|d| now + Duration::days(d));
+    let expires_at = match (row.expires_at, max) {
+        (Some(at), Some(max)) => Some(at.min(max)),
+        (at, None) => at,
+        (None, max) => max,
+    };
+    let admin = row.admin && !caller.instance.permissions.is_empty();
     let secret = token_format::generate(TokenKind::User)?;
     let grace_until = now + Duration::minutes(grace);
     let audit = entry(
@@ -182,6 +189,8 @@ pub async fn rotate_user_token(
             id: &id,
             hash: &sha256_hex(&secret),
             prefix: &secret[..8],
+            expires_at,
+            admin,
             grace_until,
         },
         now,
@@ -197,8 +206,10 @@ pub async fn rotate_user_token(
 /// How many expiry notices one round writes at most.
 const NOTICES_PER_ROUND: i64 = 100;
 
-/// Tells the creator of each live token expiring within a week, once, through the outbox;
-/// returns how many were told. Tokens whose creator is gone are marked told without a message.
+/// Tells the creator of each live token expiring within a week, once, through the outbox,
+/// soonest first; returns how many were told. A creator whose address is not verified, who is
+/// deactivated or gone, or who left the token's organization is not told (the token is marked
+/// all the same).
 pub async fn notify_expiring(
     db: &Db,
     base_url: &str,
@@ -228,8 +239,8 @@ pub async fn notify_expiring(
         };
         let body = format!(
             "{whose} \"{description}\" ({prefix}…) expires on {expires}.\n\n\
-             If it is still in use, rotate it (a new secret, same description and scope) or \
-             create a new one before then: {page}\n\n\
+             If it is still in use, create a new one before then and move what uses it to the \
+             new secret: {page}\n\n\
              If nothing uses it any more, you can let it expire or revoke it.",
             description = row.token.description,
             prefix = row.token.prefix,
@@ -240,10 +251,14 @@ pub async fn notify_expiring(
             body: &body,
             kind: super::mail::kind::TOKEN_EXPIRING,
         });
-        if store::token_hygiene::notify_expiry(db, &row.token.id, message.as_ref(), now).await?
-            && message.is_some()
-        {
-            told += 1;
+        match store::token_hygiene::notify_expiry(db, &row.token.id, message.as_ref(), now).await {
+            Ok(true) if message.is_some() => told += 1,
+            Ok(_) => {}
+            // One token's failure does not hold up the others; it is tried next round.
+            Err(error) => {
+                let error = AppError::from(error);
+                tracing::warn!(error = %error.message, "could not write an expiry notice");
+            }
         }
     }
     Ok(told)

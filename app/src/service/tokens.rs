@@ -15,7 +15,7 @@ use super::secret::sha256_hex;
 use super::sessions;
 use super::token_format::{self, TokenKind};
 use super::touch::{Resolved, Touch};
-use crate::domain::ids::{OrgId, TokenId};
+use crate::domain::ids::TokenId;
 use crate::domain::token::{CreatedToken, LIFETIMES_DAYS, NewUserToken, TokenInfo};
 use crate::error::AppError;
 use crate::store::{self, Db, tokens::TokenRow};
@@ -215,19 +215,6 @@ pub async fn revoke_user_token(
     }
 }
 
-/// The caller an organization or group token `row` of organization `org_id` acts as.
-pub(super) fn org_token(row: TokenRow, org_id: OrgId) -> super::principal::OrgToken {
-    super::principal::OrgToken {
-        token_id: row.id,
-        prefix: row.prefix,
-        org_id,
-        group_id: row.group,
-        role: row.role,
-        ip: String::new(),
-        standing: None,
-    }
-}
-
 /// The use of token `row` to record at `now`, if one is due (at most once a minute).
 fn touch(row: &TokenRow, now: DateTime<Utc>) -> Option<Touch> {
     row.last_used_at
@@ -317,7 +304,7 @@ pub async fn caller(
         }
         let org_id = row.org.clone().ok_or_else(refused)?;
         let touch = touch(&row, now).into_iter().collect();
-        let mut caller = org_token(row, org_id);
+        let mut caller = super::principal::OrgToken::of(row, org_id);
         caller.standing = standing(StandingRow::Token(Arc::new(token_standing)));
         return Ok(Resolved {
             principal: Principal::Token(caller),

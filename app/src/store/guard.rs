@@ -85,6 +85,8 @@ pub enum Guard {
     Raced,
     /// A use of a revoked token was recorded within the last minute.
     Quiet,
+    /// A token rotated already (its successor is rotated instead).
+    AlreadyRotated,
     /// The database failed (not a refusal).
     Store(StoreError),
 }
@@ -130,6 +132,7 @@ const CODES: &[Code] = &[
     ("two_factor_used", || Guard::TwoFactorUsed),
     ("raced", || Guard::Raced),
     ("quiet", || Guard::Quiet),
+    ("already_rotated", || Guard::AlreadyRotated),
 ];
 
 impl Guard {
@@ -217,6 +220,10 @@ impl From<Guard> for AppError {
             Guard::EmailTaken => {
                 AppError::validation("email", "This email address is invalid or already in use.")
             }
+            Guard::AlreadyRotated => AppError::conflict(
+                ErrorCode::Conflict,
+                "This token was already rotated; rotate its successor instead.",
+            ),
             Guard::LinkDead => AppError::new(
                 ErrorCode::NotFound,
                 "This link is not valid any more: it was used, replaced or expired.",

@@ -113,11 +113,14 @@ pub async fn all(
     Ok(response.take(0)?)
 }
 
-/// A rotation: the successor's secret (hash and prefix) and when the old token stops.
+/// A rotation: the successor's secret (hash and prefix), its expiry and admin scope (the old
+/// token's, within what the instance and the user allow today), and when the old token stops.
 pub struct Rotation<'a> {
     pub id: &'a TokenId,
     pub hash: &'a str,
     pub prefix: &'a str,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub admin: bool,
     /// When the old token stops: `now` revokes it at once.
     pub grace_until: DateTime<Utc>,
 }
@@ -136,13 +139,14 @@ pub async fn rotate(
             "BEGIN TRANSACTION;
              LET $old = type::record('api_token', $id);
              LET $was = (SELECT * FROM ONLY $old);
-             IF $was = NONE OR $was.revoked_at != NONE OR $was.rotated_at != NONE
+             IF $was = NONE OR $was.revoked_at != NONE
                 OR ($was.expires_at != NONE AND $was.expires_at <= $now) {{ THROW 'not_found' }};
+             IF $was.rotated_at != NONE {{ THROW 'already_rotated' }};
              LET $new = CREATE ONLY api_token CONTENT {{
                  kind: $was.kind, hash: $hash, prefix: $prefix, user: $was.user,
                  description: $was.description, created_by: $was.created_by, created_at: $now,
-                 expires_at: $was.expires_at, admin: $was.admin, org: $was.org, team: $was.team,
-                 role: $was.role
+                 expires_at: $expires_at, admin: $admin, org: $was.org, team: $was.team,
+                 role: $was.role, expiry_notified_at: $was.expiry_notified_at
              }};
              IF $grace_until <= $now {{
                  UPDATE $old SET revoked_at = $now, rotated_at = $now, successor = $new.id;
@@ -159,6 +163,8 @@ pub async fn rotate(
     .bind("hash", rotation.hash.to_string())
     .bind("prefix", rotation.prefix.to_string())
     .bind("grace_until", rotation.grace_until)
+    .bind("expires_at", rotation.expires_at)
+    .bind("admin", rotation.admin)
     .bind("now", now)
     .returning::<Option<TokenRow>>()
     .await?
@@ -170,7 +176,8 @@ pub async fn rotate(
 pub struct ExpiryDue {
     #[surreal(flatten)]
     pub token: TokenRow,
-    /// The creator's address (none once they are gone).
+    /// The creator's address, when it is verified, they are active and (for an organization
+    /// or group token) still a member; none otherwise (nobody is told).
     pub email: Option<String>,
     pub org_name: Option<String>,
     pub group_name: Option<String>,
@@ -186,12 +193,14 @@ pub async fn expiry_due(
 ) -> Result<Vec<ExpiryDue>, StoreError> {
     let mut response = checked(
         db.query(format!(
-            "SELECT {FIELDS}, created_by.email AS email, org.name AS org_name,
-                    team.name AS group_name
+            "SELECT {FIELDS},
+                    (IF created_by.email_verified = true AND created_by.active = true
+                        AND !{ORPHANED} {{ created_by.email }} ELSE {{ NONE }}) AS email,
+                    org.name AS org_name, team.name AS group_name
              FROM api_token
              WHERE expires_at > $now AND expires_at <= $soon AND revoked_at = NONE
                AND rotated_at = NONE AND expiry_notified_at = NONE
-             LIMIT $limit"
+             ORDER BY expires_at LIMIT $limit"
         ))
         .bind(("now", now))
         .bind(("soon", soon))

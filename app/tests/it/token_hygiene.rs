@@ -235,3 +235,58 @@ async fn a_creator_is_told_once_a_week_before_expiry() {
             && m.body.contains("https://gh.example/orgs/acme/tokens"))
     );
 }
+
+/// A rotation keeps the expiry only within the instance's maximum of today, and nobody whose
+/// address is unverified is sent a notice.
+#[tokio::test]
+async fn a_rotation_obeys_todays_maximum_and_notices_go_to_verified_addresses() {
+    let Fixture { db, .. } = acme(&[]).await;
+    let t0 = Utc::now();
+    let ada = who(&db, "ada").await;
+    let forever = tokens::create_user_token(&db, &ada, &user_token("forever", None), t0)
+        .await
+        .unwrap();
+    let root = admin(&db, "root").await;
+    app::service::admin_instance::update_settings(
+        &db,
+        &root,
+        &app::domain::admin::SettingsUpdate {
+            token_max_days: Some(Some(30)),
+            ..Default::default()
+        },
+        t0,
+    )
+    .await
+    .unwrap();
+    // The caller as a new request would resolve them, with today's settings.
+    let ada_id = store::users::by_login(&db, "ada")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let session = app::service::sessions::open(&db, &ada_id, "ada", "", "192.0.2.1", false, t0)
+        .await
+        .unwrap();
+    let ada = app::service::sessions::principal(&db, &session.secret, t0)
+        .await
+        .unwrap();
+    let new = token_hygiene::rotate_user_token(&db, &ada, &forever.info.id, None, t0)
+        .await
+        .unwrap();
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(new.info.expires_at.as_deref().unwrap()).unwrap();
+    assert!(expires <= t0 + Duration::days(30) + Duration::seconds(1));
+
+    db.query("UPDATE user SET email_verified = false WHERE username = 'ada'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    tokens::create_user_token(&db, &ada, &user_token("soon", Some(7)), t0)
+        .await
+        .unwrap();
+    let told = token_hygiene::notify_expiring(&db, "https://gh.example", t0 + Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(told, 0);
+}
