@@ -147,6 +147,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=StaticSegment("forgot-password")
+                            view=lazy::ForgotPassword::page()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("reset-password")
+                            view=lazy::ResetPassword::page()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=StaticSegment("setup")
                             view=lazy::Setup::page()
                             ssr=SsrMode::Async

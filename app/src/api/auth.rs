@@ -245,3 +245,72 @@ pub async fn complete_setup(
     .await;
     super::respond(result)
 }
+
+/// Asks for a "forgot password?" link. No permission; the same answer whatever `login` names.
+/// After a plain form post, shows the page again with its answer.
+#[server(endpoint = "auth/password-reset")]
+pub async fn request_password_reset(login: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        crate::service::password_reset::request(
+            &state.db,
+            &login,
+            &super::client(),
+            &super::base_url(&state),
+            chrono::Utc::now(),
+        )
+        .await?;
+        if super::plain_form_post() {
+            super::redirect("/forgot-password?sent=1");
+        }
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The username a "forgot password?" link is for (its page). No permission.
+#[server(endpoint = "auth/password-reset/peek")]
+pub async fn peek_password_reset(token: String) -> Result<String, AppError> {
+    let result = async {
+        let state = super::state()?;
+        crate::service::password_reset::peek(&state.db, &token, chrono::Utc::now()).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Uses a "forgot password?" link: the new password (typed twice), then signed in as after a
+/// sign-in (the two-factor code page when it is on). No permission: the link is the proof.
+#[server(endpoint = "auth/password-reset/complete")]
+pub async fn complete_password_reset(
+    token: String,
+    new_password: String,
+    new_password_again: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::service::password_reset;
+    let result = async {
+        if new_password != new_password_again {
+            return Err(AppError::validation(
+                "new_password_again",
+                "The two passwords differ.",
+            ));
+        }
+        let state = super::state()?;
+        let now = chrono::Utc::now();
+        let client = super::client();
+        let user = password_reset::complete(
+            &state.db,
+            &token,
+            &Password::new(new_password),
+            &client,
+            now,
+        )
+        .await?;
+        let outcome = password_reset::sign_in(&state.db, &user, &client, now).await?;
+        signed_in(&state, outcome, None, now).await
+    }
+    .await;
+    super::respond(result)
+}

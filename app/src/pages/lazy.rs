@@ -46,7 +46,8 @@ use super::admin::{
     users::AdminUsersPage,
 };
 use super::auth::{
-    login::LoginPage, login_code::LoginCodePage, setup::SetupPage, signup::SignupPage,
+    forgot_password::ForgotPasswordPage, login::LoginPage, login_code::LoginCodePage,
+    reset_password::ResetPasswordPage, setup::SetupPage, signup::SignupPage,
     verify_email::VerifyEmailPage,
 };
 use super::home::HomePage;
@@ -75,6 +76,8 @@ lazy_pages!(
     LoginCode => LoginCodePage,
     Signup => SignupPage,
     VerifyEmail => VerifyEmailPage,
+    ForgotPassword => ForgotPasswordPage,
+    ResetPassword => ResetPasswordPage,
     Setup => SetupPage,
     Profile => ProfilePage,
     Password => PasswordPage,

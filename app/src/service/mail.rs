@@ -21,6 +21,8 @@ pub mod kind {
     pub const EMAIL_VERIFICATION: &str = "email_verification";
     pub const EMAIL_CHANGED: &str = "email_changed";
     pub const TOKEN_EXPIRING: &str = "token_expiring";
+    pub const PASSWORD_RESET: &str = "password_reset";
+    pub const PASSWORD_CHANGED: &str = "password_changed";
 }
 
 pub async fn send(

@@ -28,6 +28,7 @@ pub mod members;
 pub mod org_access;
 pub mod org_tokens;
 pub mod organizations;
+pub mod password_reset;
 pub mod passwords;
 pub mod placement;
 pub mod principal;

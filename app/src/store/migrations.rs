@@ -150,6 +150,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "token_hygiene",
         surql: include_str!("migrations/0025_token_hygiene.surql"),
     },
+    Migration {
+        version: 26,
+        name: "password_reset",
+        surql: include_str!("migrations/0026_password_reset.surql"),
+    },
 ];
 
 /// What a run did.

@@ -33,6 +33,7 @@ pub mod memberships;
 pub mod migrations;
 pub mod organizations;
 pub mod outbox;
+pub mod password_resets;
 pub mod projects;
 pub mod retry;
 pub mod rights;

@@ -19,6 +19,7 @@ mod instance_roles;
 mod layers;
 mod org_tokens;
 mod organizations;
+mod password_reset;
 mod projects;
 mod roles;
 mod round_trips;

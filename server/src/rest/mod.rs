@@ -13,6 +13,7 @@ pub mod invitations;
 mod json;
 pub mod org_tokens;
 pub mod organizations;
+pub mod password_reset;
 pub mod paths;
 pub mod projects;
 pub mod refusals;
@@ -45,6 +46,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::verify_email))
+        .routes(routes!(password_reset::request))
+        .routes(routes!(password_reset::complete))
         .routes(routes!(account::get, account::update))
         .routes(routes!(account::change_password))
         .routes(routes!(account::resend_verification))

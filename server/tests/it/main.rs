@@ -19,6 +19,7 @@ mod instance_roles;
 mod limits;
 mod mail;
 mod organizations;
+mod password_reset;
 mod projects;
 mod reads;
 mod rest;

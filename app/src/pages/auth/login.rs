@@ -46,6 +46,9 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p class="muted">
+                <a href="/forgot-password">"Forgot your password?"</a>
+            </p>
             <p class="muted">"No account yet? " <a href="/signup">"Create one"</a></p>
         </section>
     }

@@ -1,7 +1,9 @@
 //! Signing in and creating an account.
 
+pub mod forgot_password;
 pub mod login;
 pub mod login_code;
+pub mod reset_password;
 pub mod setup;
 pub mod signup;
 pub mod verify_email;
