@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Gatehouse needs, only where it is missing, from the
-# package registries alone (crates.io, npm, Debian). Safe to run again: a second run is fast.
+# package registries alone (crates.io, npm, PyPI, Debian). Safe to run again: a second run is fast.
 #
 #   scripts/setup.sh run    tools to build and run (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
 #   scripts/setup.sh test   the same, plus Playwright and Debian's Chromium
@@ -50,6 +50,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wbg_version"; 
   say "installing wasm-bindgen-cli $wbg_version (matches Cargo.lock)"
   # Not --locked: the CLI's own lockfile names a webpki-roots release the registry does not serve.
   cargo install wasm-bindgen-cli --version "=$wbg_version" --force --target-dir "$tools_target"
+fi
+
+# Python tools for the test command (a real SMTP sink), pinned in scripts/python-requirements.txt,
+# in a virtual environment under the build cache: installed again only when the list changes.
+venv="$HOME/.cache/gatehouse/venv"
+if [ "$purpose" = "test" ] && { [ ! -x "$venv/bin/python" ] \
+  || ! cmp -s scripts/python-requirements.txt "$venv/requirements.txt"; }; then
+  say "installing the Python test tools into $venv (pip, pinned versions)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/python-requirements.txt
+  cp scripts/python-requirements.txt "$venv/requirements.txt"
 fi
 
 # npm packages from the committed lockfile: Playwright, axe-core, and binaryen's wasm-opt

@@ -30,6 +30,11 @@ cargo leptos build --split
 step "cargo test (unit and integration tests)"
 cargo test -p app -p gatehouse-server
 
+step "mail through a real SMTP server (aiosmtpd, from scripts/python-requirements.txt)"
+GATEHOUSE_PYTHON="$HOME/.cache/gatehouse/venv/bin/python" \
+  cargo test -p gatehouse-server --test it -- --ignored --exact \
+  password_reset::the_link_arrives_through_a_real_smtp_server
+
 step "service and store tests again, on a real SurrealDB server (ws://, default settings)"
 scripts/surreal-server.sh cargo test -p app --features ssr --test it
 

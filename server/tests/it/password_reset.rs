@@ -79,3 +79,90 @@ async fn a_forgotten_password_is_replaced_over_rest() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
+
+/// The reset link through a real SMTP server (aiosmtpd from PyPI, storing what it receives in
+/// a Maildir): the mail worker delivers the message, the link in the delivered mail sets the
+/// new password. Needs `GATEHOUSE_PYTHON` (the test command's virtual environment), hence
+/// ignored in a plain `cargo test`; `scripts/test.sh` runs it.
+#[tokio::test]
+#[ignore = "needs aiosmtpd: scripts/test.sh runs it with GATEHOUSE_PYTHON"]
+async fn the_link_arrives_through_a_real_smtp_server() {
+    let python = std::env::var("GATEHOUSE_PYTHON")
+        .expect("GATEHOUSE_PYTHON names a Python with aiosmtpd (scripts/setup.sh installs it)");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("gatehouse-maildir-{}-{port}", std::process::id()));
+    let mut sink = tokio::process::Command::new(&python)
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&dir)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("aiosmtpd starts");
+    let mut ready = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "aiosmtpd listens on {port}");
+
+    let server = TestServer::start().await;
+    server.verified("ada").await;
+    let res = server
+        .json(
+            "POST",
+            "/api/v1/auth/password-reset",
+            None,
+            &json!({"login": "ada@example.org"}),
+        )
+        .await;
+    assert_eq!(res.status, 202);
+    let mailer = gatehouse_server::mailer::Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Gatehouse <gatehouse@example.org>",
+    )
+    .unwrap();
+    assert!(
+        mailer
+            .deliver_due(&server.db, chrono::Utc::now())
+            .await
+            .unwrap()
+            >= 1
+    );
+
+    // The delivered message (quoted-printable soft breaks undone), with its link.
+    let mut token = None;
+    for entry in std::fs::read_dir(dir.join("new")).unwrap() {
+        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let text = raw
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        if text.contains("X-RcptTo: ada@example.org") && text.contains("/reset-password?token=") {
+            let at = text.find("token=").unwrap() + "token=".len();
+            token = text[at..].split_whitespace().next().map(str::to_string);
+        }
+    }
+    let token = token.expect("the reset mail reached the SMTP server");
+    let res = server
+        .json(
+            "POST",
+            &format!("/api/v1/auth/password-reset/{token}"),
+            None,
+            &json!({"new_password": "amber lantern slowly drifts"}),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text());
+    sink.kill().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}
