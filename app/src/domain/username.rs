@@ -12,9 +12,19 @@ pub use super::slug::MAX_LEN;
 #[serde(try_from = "String", into = "String")]
 pub struct Username(Slug);
 
+/// Names a path of the API would shadow (`/admin/users/batch`): nobody may take them.
+pub const RESERVED: [&str; 1] = ["batch"];
+
 impl Username {
     pub fn parse(input: &str) -> Result<Self, AppError> {
-        Slug::parse(input, "username").map(Self)
+        let name = Slug::parse(input, "username").map(Self)?;
+        if RESERVED.contains(&name.as_str()) {
+            return Err(AppError::validation(
+                "username",
+                "This username is reserved; choose another.",
+            ));
+        }
+        Ok(name)
     }
 
     pub fn as_str(&self) -> &str {
@@ -55,7 +65,17 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for bad in ["", "-a", "a-", "a b", "a_b", "é", "a.b", &"x".repeat(40)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a b",
+            "a_b",
+            "é",
+            "a.b",
+            &"x".repeat(40),
+            "Batch",
+        ] {
             let err = Username::parse(bad).unwrap_err();
             assert_eq!(err.field.as_deref(), Some("username"), "{bad}");
         }

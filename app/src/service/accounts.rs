@@ -324,9 +324,12 @@ pub async fn update_profile(
     let user = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
+    // The current name, as the profile form sends it back, is no rename (even if it is one a
+    // new account could not take today).
     let username = update
         .username
         .as_deref()
+        .filter(|u| u.trim().to_lowercase() != user.username)
         .map(Username::parse)
         .transpose()?;
     let email = update.email.as_deref().map(Email::parse).transpose()?;

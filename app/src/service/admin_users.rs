@@ -156,8 +156,12 @@ async fn free_username(db: &Db, asked: Option<&str>, email: &Email) -> Result<St
     }
     let mut base: String = base.trim_matches('-').chars().take(32).collect();
     base = base.trim_end_matches('-').to_string();
-    if base.is_empty() {
-        base = "user".into();
+    if base.is_empty() || crate::domain::username::RESERVED.contains(&base.as_str()) {
+        base = if base.is_empty() {
+            "user".into()
+        } else {
+            format!("{base}-user")
+        };
     }
     for n in 0..1000u32 {
         let candidate = if n == 0 {

@@ -348,3 +348,36 @@ async fn a_sealed_result_opens_once_for_its_owner_within_minutes() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A name an API path would shadow is never given: asked for, it is refused; inferred from an
+/// address, it gets a suffix.
+#[tokio::test]
+async fn a_reserved_username_is_never_given() {
+    let (db, root) = setup().await;
+    let now = Utc::now();
+    let err = admin_users::create(
+        &db,
+        &root,
+        &NewUserInput {
+            email: "batch@example.org".into(),
+            username: Some("batch".into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("username"));
+    let created = admin_users::create(
+        &db,
+        &root,
+        &NewUserInput {
+            email: "batch@example.org".into(),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.user.username, "batch-user");
+}
