@@ -6,9 +6,14 @@ async function resetLink(baseURL: string, email: string): Promise<string> {
   const admin = await request.newContext({ baseURL });
   const login = await admin.post('/api/v1/auth/login', { headers: { Origin: baseURL }, data: ROOT });
   expect(login.status()).toBe(200);
-  const items: { recipient: string; body: string }[] = (await (await admin.get('/api/v1/admin/outbox?limit=200')).json()).items;
+  // The answer does not wait for the link: it is queued a moment later.
+  let mail: { recipient: string; body: string } | undefined;
+  for (let i = 0; i < 50 && !mail; i++) {
+    const items: { recipient: string; body: string }[] = (await (await admin.get('/api/v1/admin/outbox?limit=200')).json()).items;
+    mail = items.find((m) => m.recipient === email && m.body.includes('/reset-password?token='));
+    if (!mail) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await admin.dispose();
-  const mail = items.find((m) => m.recipient === email && m.body.includes('/reset-password?token='));
   expect(mail, `a reset email to ${email}`).toBeTruthy();
   return /\/reset-password\?token=[A-Za-z0-9_-]+/.exec(mail!.body)![0];
 }

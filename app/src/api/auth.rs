@@ -252,14 +252,17 @@ pub async fn complete_setup(
 pub async fn request_password_reset(login: String) -> Result<(), AppError> {
     let result = async {
         let state = super::state()?;
-        crate::service::password_reset::request(
-            &state.db,
-            &login,
-            &super::client(),
-            &super::base_url(&state),
-            chrono::Utc::now(),
-        )
-        .await?;
+        // The link goes out on its own; the answer does not wait for it.
+        drop(
+            crate::service::password_reset::request(
+                &state.db,
+                &login,
+                &super::client(),
+                &super::base_url(&state),
+                chrono::Utc::now(),
+            )
+            .await?,
+        );
         if super::plain_form_post() {
             super::redirect("/forgot-password?sent=1");
         }

@@ -2,7 +2,8 @@
 //!
 //! Invariants:
 //! - Asking never tells whether an account exists: the answer is the same for every login,
-//!   and the throttle (per address and per login) spends the same either way.
+//!   as fast (the link is written and queued after the answer, on a task of its own), and the
+//!   throttle (per address and per login) spends the same either way.
 //! - Only an active account with a verified address gets a link: 256 random bits, only their
 //!   SHA-256 stored, valid for an hour, once; a new request replaces the earlier link.
 //! - Using it sets a password under the same policy as every other, ends every session and
@@ -30,16 +31,34 @@ fn dead_link() -> AppError {
     )
 }
 
+/// A request's link on its way (or nothing to send): the caller answers at once, so an existing
+/// account takes no longer to answer than an unknown login; tests wait for it.
+#[derive(Debug)]
+#[must_use = "drop it to let the link go out on its own, or await `sent`"]
+pub struct Requested(Option<tokio::task::JoinHandle<Result<(), AppError>>>);
+
+impl Requested {
+    /// Waits until the link is written and its message queued (nothing, when none is sent).
+    pub async fn sent(self) -> Result<(), AppError> {
+        match self.0 {
+            None => Ok(()),
+            Some(task) => task
+                .await
+                .map_err(|_| AppError::internal("the reset link's task stopped"))?,
+        }
+    }
+}
+
 /// Sends a link to the account `login` names (username or email) if it is active and its
-/// address verified; otherwise does nothing, answering the same. No permission; throttled per
-/// address and per login (429).
+/// address verified; otherwise does nothing, answering the same, as fast. No permission;
+/// throttled per address and per login (429).
 pub async fn request(
     db: &Db,
     login: &str,
     client: &ClientInfo,
     base_url: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Requested, AppError> {
     let login = login.trim();
     if login.is_empty() || login.len() > 320 {
         return Err(AppError::validation(
@@ -60,14 +79,33 @@ pub async fn request(
     )
     .await?;
     let Some(user) = user.filter(|u| u.active && u.email_verified) else {
-        return Ok(());
+        return Ok(Requested(None));
     };
+    let (db, ip, base_url) = (db.clone(), client.ip.clone(), base_url.to_string());
+    let task = tokio::spawn(async move {
+        let sent = send_link(&db, &user, &ip, &base_url, now).await;
+        if let Err(error) = &sent {
+            tracing::warn!(error = %error.message, "could not send a password reset link");
+        }
+        sent
+    });
+    Ok(Requested(Some(task)))
+}
+
+/// Writes a new link for `user` (replacing their earlier ones) and queues its message.
+async fn send_link(
+    db: &Db,
+    user: &UserRow,
+    ip: &str,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let token = secret::random_secret()?;
     let audit = entry_as(
         Who {
             name: &user.username,
             id: user.id.as_str(),
-            ip: &client.ip,
+            ip,
         },
         "password.reset_requested",
         format!("user:{}", user.username),

@@ -61,6 +61,9 @@ async fn a_link_sets_a_new_password_once_and_ends_every_session() {
     // The same answer for an account and for nobody; a link only for the account.
     password_reset::request(&db, "ada@example.org", &client(), "https://gh.example", t0)
         .await
+        .unwrap()
+        .sent()
+        .await
         .unwrap();
     password_reset::request(
         &db,
@@ -70,6 +73,9 @@ async fn a_link_sets_a_new_password_once_and_ends_every_session() {
         t0,
     )
     .await
+    .unwrap()
+    .sent()
+    .await
     .unwrap();
     assert!(link_to(&db, "nobody@example.org").await.is_none());
     let first = link_to(&db, "ada@example.org")
@@ -78,6 +84,9 @@ async fn a_link_sets_a_new_password_once_and_ends_every_session() {
     // A new request replaces it.
     let t0 = t0 + Duration::seconds(1);
     password_reset::request(&db, "ada", &client(), "https://gh.example", t0)
+        .await
+        .unwrap()
+        .sent()
         .await
         .unwrap();
     let token = link_to(&db, "ada@example.org").await.unwrap();
@@ -129,6 +138,9 @@ async fn a_link_sets_a_new_password_once_and_ends_every_session() {
     let t0 = t0 + Duration::seconds(1);
     password_reset::request(&db, "ada", &client(), "https://gh.example", t0)
         .await
+        .unwrap()
+        .sent()
+        .await
         .unwrap();
     let late = link_to(&db, "ada@example.org").await.unwrap();
     let err = password_reset::complete(
@@ -151,6 +163,9 @@ async fn no_link_for_an_unverified_or_deactivated_account_and_requests_are_throt
     // Unverified: nothing sent (the answer is the same).
     password_reset::request(&db, "ada", &client(), "https://gh.example", t0)
         .await
+        .unwrap()
+        .sent()
+        .await
         .unwrap();
     assert!(link_to(&db, "ada@example.org").await.is_none());
     db.query("UPDATE user SET email_verified = true, active = false WHERE username = 'ada'")
@@ -159,6 +174,9 @@ async fn no_link_for_an_unverified_or_deactivated_account_and_requests_are_throt
         .check()
         .unwrap();
     password_reset::request(&db, "ada", &client(), "https://gh.example", t0)
+        .await
+        .unwrap()
+        .sent()
         .await
         .unwrap();
     assert!(link_to(&db, "ada@example.org").await.is_none());

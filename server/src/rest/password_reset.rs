@@ -37,14 +37,17 @@ pub async fn request(
     Client(client): Client,
     ApiJson(input): ApiJson<ResetRequest>,
 ) -> Result<StatusCode, AppError> {
-    password_reset::request(
-        &state.db,
-        &input.login,
-        &client,
-        &state.base_url(),
-        chrono::Utc::now(),
-    )
-    .await?;
+    // The link goes out on its own; the answer does not wait for it.
+    drop(
+        password_reset::request(
+            &state.db,
+            &input.login,
+            &client,
+            &state.base_url(),
+            chrono::Utc::now(),
+        )
+        .await?,
+    );
     Ok(StatusCode::ACCEPTED)
 }
 
