@@ -50,7 +50,7 @@ pub async fn request_timeout(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_string();
+    let path = crate::telemetry::loggable_path(request.uri().path()).into_owned();
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

@@ -91,7 +91,7 @@ pub fn build_with(state: AppState, limits: &Limits, extra: Router<AppState>) -> 
                             "request",
                             id = %id,
                             method = %request.method(),
-                            path = %request.uri().path(),
+                            path = %crate::telemetry::loggable_path(request.uri().path()),
                         )
                     }),
                 )

@@ -25,8 +25,14 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 /// One year, subdomains not included (they may be other services).
 const HSTS: &str = "max-age=31536000";
 
+/// Pages whose address carries a secret (a "forgot password?" link's token): their requests
+/// name only this origin as their referrer, never the page's address. (`no-referrer` would
+/// make the browser send `Origin: null` with the page's form, which the origin check refuses.)
+const SECRET_ADDRESS_PAGES: [&str; 1] = ["/reset-password"];
+
 pub async fn apply(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let secret_address = SECRET_ADDRESS_PAGES.contains(&request.uri().path());
     let nonce = app::service::secret::random_secret()
         .map(|s| s.chars().take(22).collect::<String>())
         .unwrap_or_default();
@@ -39,6 +45,13 @@ pub async fn apply(State(state): State<AppState>, mut request: Request, next: Ne
         headers.insert(name, HeaderValue::from_static(value));
     }
     if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if secret_address {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin"),
+        );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if state.secure_cookies() {

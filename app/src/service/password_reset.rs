@@ -66,18 +66,20 @@ pub async fn request(
             "Enter your username or email address.",
         ));
     }
-    let user = store::users::by_login(db, login).await?;
+    // The refusal (429) counts per address and per login as typed, whether or not it names
+    // an account, so it tells nothing about accounts.
     throttle::limit(
         db,
         throttle::messages(
             "password_reset",
             &client.ip,
-            &throttle::account_part(user.as_ref().map(|u| &u.id), login),
+            &throttle::account_part(None, login),
         ),
         &client.ip,
         now,
     )
     .await?;
+    let user = store::users::by_login(db, login).await?;
     let Some(user) = user.filter(|u| u.active && u.email_verified) else {
         return Ok(Requested(None));
     };
@@ -92,7 +94,8 @@ pub async fn request(
     Ok(Requested(Some(task)))
 }
 
-/// Writes a new link for `user` (replacing their earlier ones) and queues its message.
+/// Writes a new link for `user` (replacing their earlier ones) and queues its message, unless
+/// the account had its share of links this hour (silently: the asker learns nothing).
 async fn send_link(
     db: &Db,
     user: &UserRow,
@@ -100,11 +103,21 @@ async fn send_link(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let per_account = throttle::messages(
+        "password_reset_sent",
+        ip,
+        &throttle::account_part(Some(&user.id), &user.username),
+    )
+    .split_off(1);
+    if throttle::limit(db, per_account, ip, now).await.is_err() {
+        return Ok(());
+    }
     let token = secret::random_secret()?;
     let audit = entry_as(
+        // Whoever asked is not known: anyone may ask for anyone.
         Who {
-            name: &user.username,
-            id: user.id.as_str(),
+            name: "anonymous",
+            id: "",
             ip,
         },
         "password.reset_requested",
@@ -190,8 +203,9 @@ pub async fn complete(
         .ok_or_else(dead_link)?;
     let notice = format!(
         "The password of the Gatehouse account \"{}\" was changed with a link sent to this \
-         address, and every session of the account was ended.\n\nIf you did not do this, \
-         ask for a new link from the sign-in page at once, or ask your administrator for help.",
+         address, and every session of the account was ended. Its API tokens still work: \
+         review them in the settings (API tokens).\n\nIf you did not do this, ask for a new \
+         link from the sign-in page at once, or ask your administrator for help.",
         user.username
     );
     if let Err(error) = mail::send(

@@ -272,7 +272,10 @@ pub async fn set_flags(
          IF $target = NONE {{ THROW 'not_found' }};
          IF $active = false OR ($set_role AND $role != 'site_admin') {{ {LAST_ADMIN_GUARD} }};
          IF $active != NONE {{ UPDATE $u SET active = $active }};
-         IF $active = false {{ DELETE session WHERE user = $u }};
+         IF $active = false {{
+             DELETE session WHERE user = $u;
+             DELETE password_reset WHERE user = $u;
+         }};
          IF $set_role {{ UPDATE $u SET instance_role = $role, site_admin = ($role = 'site_admin') }};
          IF $display_name != NONE {{ UPDATE $u SET display_name = $display_name }};
          IF $first_name != NONE {{ UPDATE $u SET first_name = $first_name }};
@@ -405,6 +408,7 @@ pub async fn set_temporary_password(
          UPDATE $u SET password_hash = $hash, password_change_required = true,
              password_expires_at = $expires_at, updated_at = $now;
          DELETE session WHERE user = $u;
+         DELETE password_reset WHERE user = $u;
          COMMIT TRANSACTION;"
     );
     Write::audited(db, &query, audit)

@@ -188,6 +188,7 @@ pub async fn set_password(
         "BEGIN TRANSACTION;
          UPDATE type::record('user', $id) SET password_hash = $hash,
              password_change_required = false, password_expires_at = NONE, updated_at = $now;
+         DELETE password_reset WHERE user = type::record('user', $id);
          COMMIT TRANSACTION;",
         audit,
     )

@@ -91,6 +91,10 @@ async fn a_forgotten_password_is_replaced_over_rest() {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
+
+    // The link's page sends only this origin as referrer (its address holds the secret).
+    let page = server.get("/reset-password?token=abc").await;
+    assert_eq!(page.header("referrer-policy"), Some("strict-origin"));
 }
 
 /// The reset link through a real SMTP server (aiosmtpd from PyPI, storing what it receives in
