@@ -118,9 +118,19 @@ pub async fn invite(
     let group_ids: Vec<GroupId> = groups.iter().map(|t| t.id.clone()).collect();
     let id = sha256_hex(&format!("{}:{email}", access.org.id))[..32].to_string();
     let token = random_secret()?;
+    // A token's invitation stands only as long as the token does (a user token limited to
+    // this organization included: it is re-checked within its level when accepted).
+    let limited = match principal {
+        Principal::User(user) => user
+            .token
+            .as_ref()
+            .filter(|t| t.scope.is_some())
+            .map(|t| &t.token_id),
+        _ => None,
+    };
     let inviter_token = match &access.actor {
         org_access::Actor::Token { token_id, .. } => Some(token_id),
-        org_access::Actor::Member { .. } => None,
+        org_access::Actor::Member { .. } => limited,
     };
     store::invitations::create(
         db,

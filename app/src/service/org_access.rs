@@ -373,8 +373,9 @@ fn member_access(
 }
 
 /// Who sent an invitation, as they stand in organization `name` today: the member `user_id`
-/// (active, still a member; the two-factor policy does not apply — they are not acting), or
-/// the live organization or group token `token_id`. `None` once they are gone.
+/// (active, still a member; the two-factor policy does not apply — they are not acting), the
+/// live organization or group token `token_id`, or the member acting through the live user
+/// token `token_id` limited to this organization (within its level). `None` once they are gone.
 pub async fn inviter(
     db: &Db,
     name: &str,
@@ -386,12 +387,13 @@ pub async fn inviter(
         let Some(row) = store::tokens::by_id(db, token_id).await? else {
             return Ok(None);
         };
-        let live = row.kind != "user"
-            && row.revoked_at.is_none()
-            && row.expires_at.is_none_or(|at| at > now);
+        let live = row.revoked_at.is_none() && row.expires_at.is_none_or(|at| at > now);
         let (true, Some(org_id)) = (live, row.org.clone()) else {
             return Ok(None);
         };
+        if row.kind == "user" {
+            return limited_inviter(db, name, &row, &org_id).await;
+        }
         let token = super::principal::OrgToken::of(row, org_id);
         return match resolve_token(db, &token, name).await {
             Ok(access) => Ok(Some(access)),
@@ -412,6 +414,40 @@ pub async fn inviter(
         return Ok(None);
     };
     Ok(Some(member_access(&user.id, &user.username, role, row)))
+}
+
+/// The member who sent an invitation through their user token `row`, limited to organization
+/// `org_id`: as they stand in `name` today, within the token's level; `None` once they, their
+/// API access or their place there are gone.
+async fn limited_inviter(
+    db: &Db,
+    name: &str,
+    row: &store::tokens::TokenRow,
+    org_id: &crate::domain::ids::OrgId,
+) -> Result<Option<OrgAccess>, AppError> {
+    let Some(user_id) = &row.user else {
+        return Ok(None);
+    };
+    let Some(user) = store::users::by_id(db, user_id)
+        .await?
+        .filter(|u| u.active && u.api_access)
+    else {
+        return Ok(None);
+    };
+    let Some(standing) = store::organizations::access(db, name, user_id)
+        .await?
+        .filter(|s| &s.org.id == org_id)
+    else {
+        return Ok(None);
+    };
+    let Some(role) = standing.role.clone() else {
+        return Ok(None);
+    };
+    let access = member_access(&user.id, &user.username, role, standing);
+    Ok(Some(match row.role.as_deref() {
+        Some(level) => access.limited_to(&row.id, level),
+        None => access,
+    }))
 }
 
 /// An organization or group token in organization `name`: 404 unless it is the token's own.

@@ -59,7 +59,8 @@ pub struct NewInvitation<'a> {
     pub group_ids: &'a [GroupId],
     /// The inviting member; none when a token invites.
     pub invited_by: Option<&'a UserId>,
-    /// The inviting token; none when a member invites.
+    /// The inviting token (an organization or group token, or the limited user token a member
+    /// invited through); none otherwise.
     pub inviter_token: Option<&'a TokenId>,
     pub token_hash: &'a str,
     pub expires_at: DateTime<Utc>,

@@ -289,3 +289,67 @@ async fn a_custom_level_and_the_limits_checked_at_creation() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 }
+
+/// An invitation sent through a limited token stands only while the token does: revoked, the
+/// invitation no longer gives anything.
+#[tokio::test]
+async fn an_invitation_sent_through_a_limited_token_ends_with_it() {
+    let Fixture { db, .. } = acme(&[("eve", "admin")]).await;
+    let now = Utc::now();
+    let eve = who(&db, "eve").await;
+    let created = tokens::create_user_token(&db, &eve, &limited(Some("acme"), Some("admin")), now)
+        .await
+        .unwrap();
+    let bot = tokens::authenticate(&db, &created.token, "192.0.2.1", now)
+        .await
+        .unwrap();
+    let invite = |email: &str| NewInvitationInput {
+        email: email.into(),
+        role: "viewer".into(),
+        groups: None,
+    };
+    let link = |invited: app::domain::invitation::Invitation| {
+        invited
+            .accept_url
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let kept = app::service::invitations::invite(
+        &db,
+        &bot,
+        "acme",
+        &invite("kept@example.org"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
+    let signup = |name: &str| app::domain::invitation::InvitationSignup {
+        username: name.into(),
+        password: app::domain::password::Password::new(crate::support::PASSWORD),
+    };
+    app::service::invitations::sign_up(&db, &link(kept), &signup("kept"), "192.0.2.1", now)
+        .await
+        .unwrap();
+    let lost = app::service::invitations::invite(
+        &db,
+        &bot,
+        "acme",
+        &invite("lost@example.org"),
+        "https://gh.example",
+        now,
+    )
+    .await
+    .unwrap();
+    tokens::revoke_user_token(&db, &eve, &created.info.id, now)
+        .await
+        .unwrap();
+    let err =
+        app::service::invitations::sign_up(&db, &link(lost), &signup("lost"), "192.0.2.1", now)
+            .await
+            .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
+}
