@@ -14,19 +14,14 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::domain::password::Password;
     let result = async {
-        if new_password != new_password_again {
-            return Err(AppError::validation(
-                "new_password_again",
-                "The two new passwords differ.",
-            ));
-        }
+        let new_password = Password::typed_twice(new_password, &new_password_again)?;
         let state = super::state()?;
         let principal = super::principal(&state).await?;
         let fresh = crate::service::account_security::change_password(
             &state.db,
             &principal,
             &Password::new(current_password),
-            &Password::new(new_password),
+            &new_password,
             chrono::Utc::now(),
         )
         .await?;

@@ -294,23 +294,11 @@ pub async fn complete_password_reset(
     use crate::domain::password::Password;
     use crate::service::password_reset;
     let result = async {
-        if new_password != new_password_again {
-            return Err(AppError::validation(
-                "new_password_again",
-                "The two passwords differ.",
-            ));
-        }
+        let new_password = Password::typed_twice(new_password, &new_password_again)?;
         let state = super::state()?;
         let now = chrono::Utc::now();
         let client = super::client();
-        let user = password_reset::complete(
-            &state.db,
-            &token,
-            &Password::new(new_password),
-            &client,
-            now,
-        )
-        .await?;
+        let user = password_reset::complete(&state.db, &token, &new_password, &client, now).await?;
         let outcome = password_reset::sign_in(&state.db, &user, &client, now).await?;
         signed_in(&state, outcome, None, now).await
     }

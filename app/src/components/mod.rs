@@ -13,6 +13,7 @@ pub mod lifetime_field;
 pub mod loading;
 pub mod member_suggestions;
 pub mod my_invitations;
+pub mod new_password_fields;
 pub mod org_switcher;
 pub mod permission_picker;
 pub mod recovery_codes;

@@ -19,6 +19,18 @@ impl Password {
         Self(value.into())
     }
 
+    /// A new password as a form sends it, typed twice: refused (on `new_password_again`) when
+    /// the two differ.
+    pub fn typed_twice(new: String, again: &str) -> Result<Self, crate::error::AppError> {
+        if new != again {
+            return Err(crate::error::AppError::validation(
+                "new_password_again",
+                "The two new passwords differ.",
+            ));
+        }
+        Ok(Self(new))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

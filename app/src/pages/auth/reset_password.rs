@@ -1,5 +1,6 @@
 use crate::api::auth::{CompletePasswordReset, peek_password_reset};
-use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::form::{FormError, submission_error};
+use crate::components::new_password_fields::NewPasswordFields;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -45,34 +46,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                         prop:value=token
                                         value=token
                                     />
-                                    <div class="field">
-                                        <label for="new-password">"New password"</label>
-                                        <input
-                                            id="new-password"
-                                            name="new_password"
-                                            type="password"
-                                            autocomplete="new-password"
-                                            required
-                                            minlength="10"
-                                            maxlength="256"
-                                            aria-invalid=invalid(error, "new_password")
-                                        />
-                                        <FieldError error field="new_password" />
-                                    </div>
-                                    <div class="field">
-                                        <label for="new-password-again">
-                                            "New password, again"
-                                        </label>
-                                        <input
-                                            id="new-password-again"
-                                            name="new_password_again"
-                                            type="password"
-                                            autocomplete="new-password"
-                                            required
-                                            aria-invalid=invalid(error, "new_password_again")
-                                        />
-                                        <FieldError error field="new_password_again" />
-                                    </div>
+                                    <NewPasswordFields error />
                                     <p class="muted small">
                                         "Every session of the account ends, and you are signed in here."
                                     </p>

@@ -1,7 +1,7 @@
 use super::SettingsFrame;
 use crate::api::account::ChangePassword;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
-use crate::domain::password;
+use crate::components::new_password_fields::NewPasswordFields;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -47,36 +47,7 @@ pub fn PasswordPage() -> impl IntoView {
                     />
                     <FieldError error field="current_password" />
                 </div>
-                <div class="field">
-                    <label for="new_password">"New password"</label>
-                    <input
-                        id="new_password"
-                        name="new_password"
-                        type="password"
-                        autocomplete="new-password"
-                        required
-                        minlength=password::MIN_LEN
-                        maxlength=password::MAX_LEN
-                        aria-describedby="new-password-hint"
-                        aria-invalid=invalid(error, "new_password")
-                    />
-                    <p class="field__hint" id="new-password-hint">
-                        "At least 10 characters. A few unrelated words make a strong password."
-                    </p>
-                    <FieldError error field="new_password" />
-                </div>
-                <div class="field">
-                    <label for="new_password_again">"New password, again"</label>
-                    <input
-                        id="new_password_again"
-                        name="new_password_again"
-                        type="password"
-                        autocomplete="new-password"
-                        required
-                        aria-invalid=invalid(error, "new_password_again")
-                    />
-                    <FieldError error field="new_password_again" />
-                </div>
+                <NewPasswordFields error />
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Changing…" } else { "Change password" }}
                 </button>
