@@ -47,7 +47,10 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     if seeding {
-        let database = wanted.get(1).expect("seed-organization <database>");
+        let Some(database) = wanted.get(1) else {
+            eprintln!("gatehouse-bench: usage: gatehouse-bench seed-organization <database>");
+            std::process::exit(2);
+        };
         runtime.block_on(serve::seed(database));
         return;
     }

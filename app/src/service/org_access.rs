@@ -404,7 +404,21 @@ pub async fn inviter(
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let Some(user) = store::users::by_id(db, user_id).await?.filter(|u| u.active) else {
+    member_today(db, name, user_id, false).await
+}
+
+/// The active user `user_id` as they stand in organization `name` today (`via_token`: acting
+/// through one of their tokens, so only while their API access is on); `None` otherwise.
+async fn member_today(
+    db: &Db,
+    name: &str,
+    user_id: &UserId,
+    via_token: bool,
+) -> Result<Option<OrgAccess>, AppError> {
+    let Some(user) = store::users::by_id(db, user_id)
+        .await?
+        .filter(|u| u.active && (!via_token || u.api_access))
+    else {
         return Ok(None);
     };
     let Some(row) = store::organizations::access(db, name, user_id).await? else {
@@ -428,22 +442,12 @@ async fn limited_inviter(
     let Some(user_id) = &row.user else {
         return Ok(None);
     };
-    let Some(user) = store::users::by_id(db, user_id)
+    let Some(access) = member_today(db, name, user_id, true)
         .await?
-        .filter(|u| u.active && u.api_access)
+        .filter(|access| &access.org.id == org_id)
     else {
         return Ok(None);
     };
-    let Some(standing) = store::organizations::access(db, name, user_id)
-        .await?
-        .filter(|s| &s.org.id == org_id)
-    else {
-        return Ok(None);
-    };
-    let Some(role) = standing.role.clone() else {
-        return Ok(None);
-    };
-    let access = member_access(&user.id, &user.username, role, standing);
     Ok(Some(match row.role.as_deref() {
         Some(level) => access.limited_to(&row.id, level),
         None => access,

@@ -146,18 +146,10 @@ pub async fn rotate_user_token(
         ));
     }
     super::tokens::require_api_access(db, caller).await?;
-    let id = crate::domain::ids::TokenId::parse(id).ok_or_else(AppError::not_found)?;
-    let row = match store::tokens::by_id(db, &id).await? {
-        Some(row)
-            if row.kind == "user"
-                && row.user.as_ref() == Some(&caller.user_id)
-                && row.revoked_at.is_none()
-                && row.expires_at.is_none_or(|at| at > now) =>
-        {
-            row
-        }
-        _ => return Err(AppError::not_found()),
-    };
+    let row = super::tokens::own_token(db, caller, id).await?;
+    if row.expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::not_found());
+    }
     if row.rotated_at.is_some() {
         return Err(crate::store::Guard::AlreadyRotated.into());
     }
@@ -186,7 +178,7 @@ pub async fn rotate_user_token(
     let successor = store::token_hygiene::rotate(
         db,
         &Rotation {
-            id: &id,
+            id: &row.id,
             hash: &sha256_hex(&secret),
             prefix: &secret[..8],
             expires_at,

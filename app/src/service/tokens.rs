@@ -193,26 +193,35 @@ pub async fn revoke_user_token(
 ) -> Result<(), AppError> {
     let caller = principal.user()?;
     principal.in_person()?;
+    let row = own_token(db, caller, id).await?;
+    let audit = super::audit_entry::entry(
+        principal,
+        "token.revoked",
+        format!("token:{}", row.prefix),
+        None,
+        serde_json::json!({ "kind": "user", "description": row.description }),
+        now,
+    );
+    store::tokens::revoke(db, &row.id, now, &audit).await?;
+    Ok(())
+}
+
+/// The unrevoked user token `id` of `caller`; 404 for any other key (anyone else's, an
+/// organization or group token, a malformed one).
+pub(super) async fn own_token(
+    db: &Db,
+    caller: &SignedInUser,
+    id: &str,
+) -> Result<TokenRow, AppError> {
     let id = TokenId::parse(id).ok_or_else(AppError::not_found)?;
-    match store::tokens::by_id(db, &id).await? {
-        Some(row)
-            if row.kind == "user"
+    store::tokens::by_id(db, &id)
+        .await?
+        .filter(|row| {
+            row.kind == "user"
                 && row.user.as_ref() == Some(&caller.user_id)
-                && row.revoked_at.is_none() =>
-        {
-            let audit = super::audit_entry::entry(
-                principal,
-                "token.revoked",
-                format!("token:{}", row.prefix),
-                None,
-                serde_json::json!({ "kind": "user", "description": row.description }),
-                now,
-            );
-            store::tokens::revoke(db, &id, now, &audit).await?;
-            Ok(())
-        }
-        _ => Err(AppError::not_found()),
-    }
+                && row.revoked_at.is_none()
+        })
+        .ok_or_else(AppError::not_found)
 }
 
 /// The use of token `row` to record at `now`, if one is due (at most once a minute).
