@@ -290,3 +290,55 @@ async fn a_rotation_obeys_todays_maximum_and_notices_go_to_verified_addresses() 
         .unwrap();
     assert_eq!(told, 0);
 }
+
+/// The organization's list and its revoke reach group tokens, but an Owner-role group's only
+/// for owners: an admin neither sees nor revokes them.
+#[tokio::test]
+async fn an_owner_groups_tokens_stay_with_owners() {
+    let Fixture { db, .. } = acme(&[("adam", "admin")]).await;
+    let now = Utc::now();
+    let ada = who(&db, "ada").await;
+    let adam = who(&db, "adam").await;
+    groups::create(
+        &db,
+        &ada,
+        "acme",
+        &NewGroup {
+            name: "board".into(),
+            description: None,
+            role: Some("owner".into()),
+            members: Vec::new(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let token = org_tokens::create_group(
+        &db,
+        &ada,
+        "acme",
+        "board",
+        &NewGroupToken {
+            description: "board bot".into(),
+            expires_in_days: Some(30),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let seen = token_hygiene::of_org(&db, &adam, "acme", None, now)
+        .await
+        .unwrap();
+    assert!(seen.iter().all(|t| t.description != "board bot"));
+    let err = org_tokens::revoke(&db, &adam, "acme", &token.info.id, now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let owners = token_hygiene::of_org(&db, &ada, "acme", None, now)
+        .await
+        .unwrap();
+    assert!(owners.iter().any(|t| t.description == "board bot"));
+    org_tokens::revoke(&db, &ada, "acme", &token.info.id, now)
+        .await
+        .unwrap();
+}
