@@ -36,6 +36,14 @@ pub fn read(headers: &HeaderMap, wanted: &str) -> Option<String> {
 /// secret); it lives as long as the challenge.
 pub const CHALLENGE: &str = "gatehouse_login_challenge";
 
+/// The cookie that binds a sign-in through a provider to the browser that started it (scoped
+/// to [`SSO_PATH`], as long as the sign-in may take).
+pub const SSO_BROWSER: &str = "gatehouse_sso";
+pub const SSO_PATH: &str = "/api/v1/auth/sso";
+
+/// The cookie of an identity waiting to be linked to an existing account (the link page).
+pub const SSO_LINK: &str = "gatehouse_sso_link";
+
 /// A short-lived HttpOnly cookie scoped to `path` (`Max-Age=0` deletes it). `value` must be
 /// cookie-safe (base64url, base62, or codes of `a-z 0-9 - ,`).
 pub fn short_lived(

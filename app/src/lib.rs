@@ -137,6 +137,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("login"), StaticSegment("link"))
+                            view=lazy::LinkIdentity::page()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=StaticSegment("signup")
                             view=lazy::Signup::page()
                             ssr=SsrMode::Async
@@ -164,6 +169,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("profile"))
                             view=lazy::Profile::page()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("sign-in-methods"))
+                            view=lazy::SignInMethods::page()
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -295,6 +305,16 @@ pub fn App() -> impl IntoView {
                             <Route
                                 path=StaticSegment("settings")
                                 view=lazy::AdminSettings::page()
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=StaticSegment("sso")
+                                view=lazy::AdminSso::page()
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=(StaticSegment("sso"), ParamSegment("id"))
+                                view=lazy::AdminSsoProvider::page()
                                 ssr=SsrMode::Async
                             />
                             <Route

@@ -451,6 +451,10 @@ pub struct SettingsSwitches {
     pub api_access_default: Option<String>,
     #[serde(default)]
     pub allow_rename: Option<String>,
+    #[serde(default)]
+    pub sso_signup: Option<String>,
+    #[serde(default)]
+    pub sso_only: Option<String>,
 }
 
 /// Saves the instance settings. `token_max_days` empty means no limit.
@@ -483,6 +487,8 @@ pub async fn save_settings(
             allow_direct_adding: Some(switches.allow_direct_adding.is_some()),
             api_access_default: Some(switches.api_access_default.is_some()),
             allow_rename: Some(switches.allow_rename.is_some()),
+            sso_signup: Some(switches.sso_signup.is_some()),
+            sso_only: Some(switches.sso_only.is_some()),
         };
         let state = super::state()?;
         let principal = super::principal(&state).await?;

@@ -92,7 +92,7 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
     super::respond(result)
 }
 
-/// Turns a sign-in outcome into cookies and a redirect.
+/// Turns a sign-in outcome into cookies and a redirect (see `api::landing`).
 #[cfg(feature = "ssr")]
 async fn signed_in(
     state: &crate::state::AppState,
@@ -100,50 +100,11 @@ async fn signed_in(
     next: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    use crate::service::accounts::LoginOutcome;
-    use crate::service::login_challenge;
-    let session = match outcome {
-        LoginOutcome::SignedIn { session, user } => {
-            if crate::service::sessions::two_factor_setup_required(
-                &state.db,
-                user.two_factor_enabled,
-            )
-            .await?
-            {
-                // Everything but setting up two-factor is refused until it is on.
-                super::set_cookie(crate::cookies::set(state, &session.secret));
-                super::redirect("/settings/two-factor");
-                return Ok(());
-            }
-            session
-        }
-        LoginOutcome::PasswordChangeRequired { session } => {
-            // A temporary password: nothing else works until it is replaced.
-            super::set_cookie(crate::cookies::set(state, &session.secret));
-            super::redirect("/settings/password?required=1");
-            return Ok(());
-        }
-        LoginOutcome::TwoFactorRequired { user_id } => {
-            let secret = login_challenge::open(&state.db, &user_id, now).await?;
-            super::set_cookie(crate::cookies::short_lived(
-                state,
-                crate::cookies::CHALLENGE,
-                &secret,
-                "/",
-                login_challenge::LIFETIME_MINUTES * 60,
-            ));
-            let next = safe_next(next);
-            let mut target = String::from("/login/two-factor");
-            if next != "/" {
-                target.push_str("?next=");
-                target.push_str(&crate::domain::percent::encode(&next));
-            }
-            super::redirect(&target);
-            return Ok(());
-        }
-    };
-    super::set_cookie(crate::cookies::set(state, &session.secret));
-    super::redirect(&safe_next(next));
+    let landing = super::landing::landing(state, outcome, next, now).await?;
+    for cookie in landing.cookies {
+        super::set_cookie(cookie);
+    }
+    super::redirect(&landing.location);
     Ok(())
 }
 

@@ -14,10 +14,13 @@ pub mod groups;
 pub mod instance;
 pub mod instance_roles;
 pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod landing;
 pub mod org_tokens;
 pub mod orgs;
 pub mod projects;
 pub mod roles;
+pub mod sso;
 pub mod two_factor;
 
 #[cfg(feature = "ssr")]

@@ -72,6 +72,14 @@ pub struct InstanceSettings {
     /// Whether users may change their own username.
     #[serde(default)]
     pub allow_rename: bool,
+    /// Whether a first sign-in through an SSO provider creates an account even when sign-up
+    /// is not `open`.
+    #[serde(default)]
+    pub sso_signup: bool,
+    /// Whether password sign-in is off for everyone but site admins (people sign in through
+    /// a provider).
+    #[serde(default)]
+    pub sso_only: bool,
 }
 
 /// An email kept in the outbox.
@@ -123,6 +131,10 @@ pub struct SettingsUpdate {
     pub api_access_default: Option<bool>,
     #[serde(default)]
     pub allow_rename: Option<bool>,
+    #[serde(default)]
+    pub sso_signup: Option<bool>,
+    #[serde(default)]
+    pub sso_only: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

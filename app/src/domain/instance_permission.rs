@@ -284,12 +284,13 @@ impl BuiltinInstanceRole {
 }
 
 /// The site administration's sections: (path, label, the instance permission that opens it).
-pub const ADMIN_SECTIONS: [(&str, &str, InstancePermission); 7] = [
+pub const ADMIN_SECTIONS: [(&str, &str, InstancePermission); 8] = [
     ("/admin/users", "Users", UsersRead),
     ("/admin/roles", "Roles", UsersRead),
     ("/admin/organizations", "Organizations", OrganizationsRead),
     ("/admin/tokens", "Tokens", UsersManageCredentials),
     ("/admin/settings", "Settings", InstanceSettingsUpdate),
+    ("/admin/sso", "Single sign-on", InstanceSettingsUpdate),
     ("/admin/outbox", "Outbox", OutboxRead),
     ("/admin/audit", "Audit log", AuditRead),
 ];

@@ -22,6 +22,7 @@ pub mod redirect;
 pub mod role;
 pub mod session;
 pub mod slug;
+pub mod sso;
 pub mod token;
 pub mod two_factor;
 pub mod user;

@@ -41,14 +41,15 @@ use super::admin::{
     outbox::AdminOutboxPage,
     roles::{AdminRolePage, AdminRolesPage},
     settings::AdminSettingsPage,
+    sso::{AdminSsoPage, AdminSsoProviderPage},
     tokens::AdminTokensPage,
     user::AdminUserPage,
     users::AdminUsersPage,
 };
 use super::auth::{
-    forgot_password::ForgotPasswordPage, login::LoginPage, login_code::LoginCodePage,
-    reset_password::ResetPasswordPage, setup::SetupPage, signup::SignupPage,
-    verify_email::VerifyEmailPage,
+    forgot_password::ForgotPasswordPage, link_identity::LinkIdentityPage, login::LoginPage,
+    login_code::LoginCodePage, reset_password::ResetPasswordPage, setup::SetupPage,
+    signup::SignupPage, verify_email::VerifyEmailPage,
 };
 use super::home::HomePage;
 use super::invitation::{InvitationDeclinedPage, InvitationPage};
@@ -67,7 +68,8 @@ use super::orgs::{
 };
 use super::settings::{
     organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
-    sessions::SessionsPage, tokens::TokensPage, two_factor::TwoFactorPage,
+    sessions::SessionsPage, sign_in_methods::SignInMethodsPage, tokens::TokensPage,
+    two_factor::TwoFactorPage,
 };
 
 lazy_pages!(
@@ -77,6 +79,10 @@ lazy_pages!(
     Signup => SignupPage,
     VerifyEmail => VerifyEmailPage,
     ForgotPassword => ForgotPasswordPage,
+    LinkIdentity => LinkIdentityPage,
+    SignInMethods => SignInMethodsPage,
+    AdminSso => AdminSsoPage,
+    AdminSsoProvider => AdminSsoProviderPage,
     ResetPassword => ResetPasswordPage,
     Setup => SetupPage,
     Profile => ProfilePage,

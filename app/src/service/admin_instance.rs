@@ -29,6 +29,8 @@ fn to_dto(row: &SettingsRow) -> InstanceSettings {
         allow_direct_adding: row.allow_direct_adding,
         api_access_default: row.api_access_default,
         allow_rename: row.allow_rename,
+        sso_signup: row.sso_signup,
+        sso_only: row.sso_only,
     }
 }
 
@@ -109,6 +111,12 @@ pub async fn update_settings(
     }
     if let Some(allow) = change.allow_rename {
         row.allow_rename = allow;
+    }
+    if let Some(on) = change.sso_signup {
+        row.sso_signup = on;
+    }
+    if let Some(on) = change.sso_only {
+        row.sso_only = on;
     }
     let after = to_dto(&row);
     let audit = entry(

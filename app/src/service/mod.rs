@@ -18,6 +18,7 @@ pub mod direct_add;
 pub mod email_verification;
 pub mod groups;
 pub mod health;
+pub mod identities;
 pub mod instance;
 pub mod instance_roles;
 pub mod instance_rulebook;
@@ -25,6 +26,7 @@ pub mod invitations;
 pub mod login_challenge;
 pub mod mail;
 pub mod members;
+pub mod oidc;
 pub mod org_access;
 pub mod org_tokens;
 pub mod organizations;
@@ -54,3 +56,6 @@ pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 pub mod setup;
+pub mod sso_accounts;
+pub mod sso_providers;
+pub mod sso_sign_in;

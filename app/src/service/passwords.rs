@@ -135,8 +135,14 @@ pub async fn hash(password: &Password) -> Result<String, AppError> {
     .await
 }
 
-/// Whether `password` matches `phc` (a stored hash).
+/// Whether `password` matches `phc` (a stored hash). An account without a password (made
+/// through single sign-on: `phc` empty) matches nothing, after the same work.
 pub async fn verify(password: &Password, phc: &str) -> Result<bool, AppError> {
+    if phc.is_empty() {
+        let dummy = dummy_hash().await?;
+        Box::pin(verify(password, &dummy)).await?;
+        return Ok(false);
+    }
     let secret = password.expose().to_string();
     let phc = phc.to_string();
     on_blocking_pool(move || {

@@ -35,6 +35,42 @@ pub async fn open(
     password_change_only: bool,
     now: DateTime<Utc>,
 ) -> Result<IssuedSession, AppError> {
+    let how = How {
+        action: "auth.signed_in",
+        detail: serde_json::json!({}),
+    };
+    open_as(
+        db,
+        user_id,
+        username,
+        user_agent,
+        ip,
+        password_change_only,
+        how,
+        now,
+    )
+    .await
+}
+
+/// How a session was earned, for its audit entry: `auth.signed_in` (a password),
+/// `auth.sso_signed_in` (a provider, named in `detail`).
+pub struct How {
+    pub action: &'static str,
+    pub detail: serde_json::Value,
+}
+
+/// Opens a session, recording it in the audit log as `how` says.
+#[allow(clippy::too_many_arguments)]
+pub async fn open_as(
+    db: &Db,
+    user_id: &UserId,
+    username: &str,
+    user_agent: &str,
+    ip: &str,
+    password_change_only: bool,
+    how: How,
+    now: DateTime<Utc>,
+) -> Result<IssuedSession, AppError> {
     let secret = random_secret()?;
     let hash = sha256_hex(&secret);
     let agent: String = user_agent.chars().take(300).collect();
@@ -49,11 +85,25 @@ pub async fn open(
         },
         now,
         &super::audit_entry::entry_as(
-            super::audit_entry::Who { name: username, id: user_id.as_str(), ip },
-            "auth.signed_in",
+            super::audit_entry::Who {
+                name: username,
+                id: user_id.as_str(),
+                ip,
+            },
+            how.action,
             format!("user:{username}"),
             None,
-            serde_json::json!({ "user_agent": agent, "password_change_only": password_change_only }),
+            {
+                let mut detail = serde_json::json!({
+                    "user_agent": agent, "password_change_only": password_change_only
+                });
+                if let (Some(detail), serde_json::Value::Object(extra)) =
+                    (detail.as_object_mut(), how.detail)
+                {
+                    detail.extend(extra);
+                }
+                detail
+            },
             now,
         ),
     )

@@ -124,6 +124,16 @@ pub fn account_lookups(actor: &str, ip: &str) -> Vec<Budget> {
     ]
 }
 
+/// Sign-ins through a provider started from one address: each leaves a record for ten
+/// minutes, so 60 per 15 minutes, then locks.
+pub fn sso_starts(ip: &str) -> Vec<Budget> {
+    vec![Budget {
+        key: format!("sso-start:ip:{}", address_part(ip)),
+        policy: ACCOUNT_LOOKUPS,
+        refund: Refund::None,
+    }]
+}
+
 /// The budget new accounts from `ip` spend.
 pub fn signups(ip: &str) -> Vec<Budget> {
     vec![Budget {

@@ -87,6 +87,11 @@ pub enum Guard {
     Quiet,
     /// A token rotated already (its successor is rotated instead).
     AlreadyRotated,
+    // Single sign-on.
+    /// The identity at the provider is linked to an account already.
+    IdentityLinked,
+    /// It is the user's last way to sign in.
+    LastSignIn,
     /// The database failed (not a refusal).
     Store(StoreError),
 }
@@ -133,6 +138,8 @@ const CODES: &[Code] = &[
     ("raced", || Guard::Raced),
     ("quiet", || Guard::Quiet),
     ("already_rotated", || Guard::AlreadyRotated),
+    ("identity_linked", || Guard::IdentityLinked),
+    ("last_sign_in", || Guard::LastSignIn),
 ];
 
 impl Guard {
@@ -223,6 +230,14 @@ impl From<Guard> for AppError {
             Guard::AlreadyRotated => AppError::conflict(
                 ErrorCode::Conflict,
                 "This token was already rotated; rotate its successor instead.",
+            ),
+            Guard::IdentityLinked => AppError::conflict(
+                ErrorCode::Conflict,
+                "This identity at the provider is already linked to an account.",
+            ),
+            Guard::LastSignIn => AppError::conflict(
+                ErrorCode::Conflict,
+                "This is your last way to sign in. Set a password or link another provider first.",
             ),
             Guard::LinkDead => AppError::new(
                 ErrorCode::NotFound,

@@ -155,6 +155,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "password_reset",
         surql: include_str!("migrations/0026_password_reset.surql"),
     },
+    Migration {
+        version: 27,
+        name: "sso",
+        surql: include_str!("migrations/0027_sso.surql"),
+    },
 ];
 
 /// What a run did.

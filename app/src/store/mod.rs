@@ -24,6 +24,7 @@ mod error;
 pub mod groups;
 pub mod guard;
 pub mod health;
+pub mod identities;
 mod ids;
 pub mod instance_rights;
 pub mod instance_roles;
@@ -43,6 +44,8 @@ pub mod sealed_results;
 pub mod sessions;
 pub mod settings;
 pub mod setup;
+pub mod sso_flows;
+pub mod sso_providers;
 
 pub mod throttle;
 pub mod token_hygiene;

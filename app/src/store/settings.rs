@@ -18,12 +18,17 @@ pub struct SettingsRow {
     pub api_access_default: bool,
     /// Whether users may change their own username.
     pub allow_rename: bool,
+    /// Whether a first sign-in through a provider makes an account even when sign-up is not
+    /// open.
+    pub sso_signup: bool,
+    /// Whether password sign-in is off for everyone but site admins.
+    pub sso_only: bool,
 }
 
 /// The settings as one SurrealQL expression (for queries that read them with something else).
 pub(super) const SETTINGS: &str = "(SELECT signup_mode, require_two_factor, session_idle_minutes, \
-     session_max_hours, token_max_days, allow_direct_adding, api_access_default, allow_rename \
-     FROM ONLY setting:instance)";
+     session_max_hours, token_max_days, allow_direct_adding, api_access_default, allow_rename, \
+     sso_signup, sso_only FROM ONLY setting:instance)";
 
 pub async fn get(db: &Db) -> Result<SettingsRow, StoreError> {
     let mut response = checked(db.query(format!("RETURN {SETTINGS}")).await?)?;
@@ -51,7 +56,8 @@ pub async fn update(
              session_idle_minutes = $session_idle_minutes,
              session_max_hours = $session_max_hours, token_max_days = $token_max_days,
              allow_direct_adding = $allow_direct_adding,
-             api_access_default = $api_access_default, allow_rename = $allow_rename;
+             api_access_default = $api_access_default, allow_rename = $allow_rename,
+             sso_signup = $sso_signup, sso_only = $sso_only;
          COMMIT TRANSACTION;"
     );
     Write::audited(db, &query, audit)
@@ -64,6 +70,8 @@ pub async fn update(
         .bind("allow_direct_adding", settings.allow_direct_adding)
         .bind("api_access_default", settings.api_access_default)
         .bind("allow_rename", settings.allow_rename)
+        .bind("sso_signup", settings.sso_signup)
+        .bind("sso_only", settings.sso_only)
         .run()
         .await?;
     Ok(())

@@ -102,6 +102,21 @@ pub async fn create(
     now: DateTime<Utc>,
     audit: Option<&super::audit::Audit>,
 ) -> Result<UserRow, Guard> {
+    creation(db, new, "", now, audit)
+        .returning::<Option<UserRow>>()
+        .await?
+        .ok_or_else(|| no_row("user creation"))
+}
+
+/// The write that creates `new`, with `then` (statements that may use `$user`, the new row)
+/// inside the same transaction; it returns the new user.
+pub(super) fn creation<'a>(
+    db: &'a Db,
+    new: &NewUser<'_>,
+    then: &str,
+    now: DateTime<Utc>,
+    audit: Option<&super::audit::Audit>,
+) -> Write<'a> {
     let query = format!(
         "BEGIN TRANSACTION;
          IF record::exists(type::record('username_claim', $username)) {{ THROW 'username_taken' }};
@@ -117,6 +132,7 @@ pub async fn create(
          }};
          CREATE type::record('username_claim', $username) CONTENT {{ user: $user.id }};
          CREATE type::record('email_claim', $email_key) CONTENT {{ user: $user.id }};
+         {then}
          COMMIT TRANSACTION;
          SELECT {USER_FIELDS} FROM ONLY type::record('username_claim', $username).user;"
     );
@@ -132,9 +148,6 @@ pub async fn create(
         .bind("password_expires_at", new.password_expires_at)
         .bind("instance_role", new.instance_role.map(str::to_string))
         .bind("now", now)
-        .returning::<Option<UserRow>>()
-        .await?
-        .ok_or_else(|| no_row("user creation"))
 }
 
 pub async fn by_id(db: &Db, id: &UserId) -> Result<Option<UserRow>, StoreError> {

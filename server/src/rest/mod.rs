@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_sso;
 pub mod admin_tokens;
 pub mod audit;
 pub mod auth;
 pub mod caller;
 pub mod groups;
+pub mod identities;
 pub mod instance_roles;
 pub mod invitations;
 mod json;
@@ -18,6 +20,7 @@ pub mod paths;
 pub mod projects;
 pub mod refusals;
 pub mod roles;
+pub mod sso;
 pub mod tokens;
 pub mod two_factor;
 
@@ -48,6 +51,17 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::verify_email))
         .routes(routes!(password_reset::request))
         .routes(routes!(password_reset::complete))
+        .routes(routes!(sso::providers))
+        .routes(routes!(sso::start))
+        .routes(routes!(sso::callback))
+        .routes(routes!(identities::list))
+        .routes(routes!(identities::unlink))
+        .routes(routes!(admin_sso::list, admin_sso::create))
+        .routes(routes!(
+            admin_sso::get,
+            admin_sso::update,
+            admin_sso::delete
+        ))
         .routes(routes!(account::get, account::update))
         .routes(routes!(account::change_password))
         .routes(routes!(account::resend_verification))

@@ -169,3 +169,27 @@ pub struct InstanceRolePath {
     /// Instance role name
     pub role: String,
 }
+
+/// `/auth/sso/{provider}/…`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ProviderPath {
+    /// The provider's id (from `GET /auth/sso/providers`)
+    pub provider: String,
+}
+
+/// `/admin/sso/providers/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SsoProviderPath {
+    /// The provider's id
+    pub id: String,
+}
+
+/// `/account/identities/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IdentityPath {
+    /// The identity's id from the list
+    pub id: String,
+}

@@ -9,6 +9,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod roles;
 pub mod settings;
+pub mod sso;
 pub mod tokens;
 pub mod user;
 pub mod user_credentials;
@@ -34,6 +35,8 @@ fn title_for(path: &str) -> &'static str {
         (Some("organizations"), None) => "Organizations",
         (Some("organizations"), Some(_)) => "Organization",
         (Some("settings"), _) => "Instance settings",
+        (Some("sso"), None) => "Single sign-on",
+        (Some("sso"), Some(_)) => "Identity provider",
         (Some("outbox"), _) => "Outbox",
         (Some("tokens"), _) => "Tokens",
         (Some("audit"), _) => "Audit log",

@@ -160,6 +160,34 @@ fn SettingsForm(
                 />
                 <label for="allow-rename">"Users may change their own username"</label>
             </div>
+            <div class="field field--check">
+                <input
+                    id="sso-signup"
+                    name="sso_signup"
+                    type="checkbox"
+                    value="on"
+                    checked=s.sso_signup
+                    aria-describedby="sso-signup-hint"
+                />
+                <label for="sso-signup">"Single sign-on creates accounts (SSO sign-up)"</label>
+                <p class="field__hint" id="sso-signup-hint">
+                    "A first sign-in through a provider creates the account even when sign-up is not open."
+                </p>
+            </div>
+            <div class="field field--check">
+                <input
+                    id="sso-only"
+                    name="sso_only"
+                    type="checkbox"
+                    value="on"
+                    checked=s.sso_only
+                    aria-describedby="sso-only-hint"
+                />
+                <label for="sso-only">"Single sign-on only"</label>
+                <p class="field__hint" id="sso-only-hint">
+                    "Password sign-in, sign-up and password resets are off for everyone but site admins."
+                </p>
+            </div>
             <div class="field">
                 <label for="idle">"Sign out after this many idle minutes"</label>
                 <input

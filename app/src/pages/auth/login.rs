@@ -1,5 +1,8 @@
 use crate::api::auth::SignIn;
+use crate::api::sso::sso_providers;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::domain::percent::encode;
+use crate::domain::sso::failure_message;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,11 +15,28 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let pending = action.pending();
+    let sso_error = move || {
+        query
+            .read()
+            .get("sso_error")
+            .map(|code| failure_message(&code))
+    };
 
     view! {
         <Title text="Sign in" />
         <section class="panel auth-panel">
             <h1>"Sign in"</h1>
+            {move || {
+                sso_error()
+                    .map(|message| {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+            <SsoButtons next=next() />
             <ActionForm action=action>
                 <FormError error />
                 <div class="field">
@@ -51,5 +71,51 @@ pub fn LoginPage() -> impl IntoView {
             </p>
             <p class="muted">"No account yet? " <a href="/signup">"Create one"</a></p>
         </section>
+    }
+}
+
+/// "Sign in with <provider>" for each configured provider: plain links, so they work without
+/// JavaScript.
+#[component]
+fn SsoButtons(next: String) -> impl IntoView {
+    let providers = Resource::new(|| (), |_| sso_providers());
+    let next = (!next.is_empty()).then(|| format!("?next={}", encode(&next)));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let next = next.clone().unwrap_or_default();
+                Suspend::new(async move {
+                    let list = providers.await.unwrap_or_default();
+                    (!list.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="sso-buttons" aria-label="Single sign-on">
+                                    {list
+                                        .into_iter()
+                                        .map(|p| {
+                                            let href = format!(
+                                                "/api/v1/auth/sso/{}/start{}",
+                                                encode(&p.id),
+                                                next,
+                                            );
+                                            view! {
+                                                <li>
+                                                    <a class="button button--wide" href=href rel="external">
+                                                        "Sign in with "
+                                                        {p.name}
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <p class="divider">
+                                    <span>"or with your password"</span>
+                                </p>
+                            }
+                        })
+                })
+            }}
+        </Suspense>
     }
 }

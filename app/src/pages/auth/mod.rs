@@ -1,6 +1,7 @@
 //! Signing in and creating an account.
 
 pub mod forgot_password;
+pub mod link_identity;
 pub mod login;
 pub mod login_code;
 pub mod reset_password;

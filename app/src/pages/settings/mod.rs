@@ -4,17 +4,19 @@ pub mod organizations;
 pub mod password;
 pub mod profile;
 pub mod sessions;
+pub mod sign_in_methods;
 pub mod tokens;
 pub mod two_factor;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const SECTIONS: [(&str, &str); 6] = [
+const SECTIONS: [(&str, &str); 7] = [
     ("/settings/profile", "Profile"),
     ("/settings/password", "Password"),
     ("/settings/two-factor", "Two-factor"),
     ("/settings/sessions", "Sessions"),
+    ("/settings/sign-in-methods", "Sign-in methods"),
     ("/settings/tokens", "API tokens"),
     ("/settings/organizations", "Organizations"),
 ];

@@ -1,0 +1,524 @@
+//! Single sign-on (issue 17.2–17.4): providers configured by administrators, the code flow with
+//! PKCE bound to the browser, ID token validation (signature, issuer, audience, expiry, issue
+//! time, nonce; a key the cached JWKS lacks fetched once), accounts made just in time only when
+//! the instance allows it, an existing account linked only after its person proves it, and
+//! identities never unlinked when they are the last way in.
+
+use crate::oidc_provider::{KEY_A, KEY_B, TestProvider};
+use crate::support::{PASSWORD, account, admin, as_user, db};
+use app::domain::admin::SettingsUpdate;
+use app::domain::password::Password;
+use app::domain::sso::SsoProviderInput;
+use app::error::ErrorCode;
+use app::service::accounts::{self, LoginOutcome};
+use app::service::principal::{ClientInfo, Principal};
+use app::service::sso_accounts::Finished;
+use app::service::sso_sign_in::{self, Callback, Refused};
+use app::service::{admin_instance, identities, sso_accounts, sso_providers};
+use app::store::{self, Db};
+use chrono::Utc;
+use serde_json::json;
+
+const BASE: &str = "http://gatehouse.test";
+const CLIENT_ID: &str = "gatehouse-test";
+
+fn client() -> ClientInfo {
+    ClientInfo {
+        ip: "198.51.100.20".into(),
+        user_agent: "test".into(),
+    }
+}
+
+struct Setup {
+    db: Db,
+    admin: Principal,
+    provider: TestProvider,
+    id: String,
+}
+
+async fn setup() -> Setup {
+    let db = db().await;
+    let admin = admin(&db, "root").await;
+    let provider = TestProvider::start().await;
+    let created = sso_providers::create(
+        &db,
+        &admin,
+        &SsoProviderInput {
+            name: Some("Corp ID".into()),
+            issuer: Some(provider.issuer.clone()),
+            client_id: Some(CLIENT_ID.into()),
+            client_secret: Some("s3cret".into()),
+            groups_claim: Some("groups".into()),
+            ..Default::default()
+        },
+        BASE,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    Setup {
+        db,
+        admin,
+        provider,
+        id: created.id,
+    }
+}
+
+/// One sign-in through the test provider vouching for `claims` (with the flow's own nonce
+/// unless `claims` names another).
+async fn sign_in(s: &Setup, claims: serde_json::Value) -> Result<(Finished, String), Refused> {
+    let now = Utc::now();
+    let started = sso_sign_in::start(&s.db, &s.id, Some("/orgs"), &client(), BASE, now)
+        .await
+        .unwrap();
+    let (state, nonce) = s.provider.authorize(&started.location);
+    s.provider.will_vouch(CLIENT_ID, &nonce, claims);
+    let answer = Callback {
+        code: Some("code-1".into()),
+        state: Some(state),
+        error: None,
+    };
+    sso_sign_in::finish(
+        &s.db,
+        &s.id,
+        &answer,
+        Some(&started.browser),
+        &client(),
+        BASE,
+        now,
+    )
+    .await
+}
+
+fn signed_in_as(finished: &(Finished, String)) -> String {
+    match &finished.0 {
+        Finished::Outcome(LoginOutcome::SignedIn { user, .. }) => user.username.clone(),
+        _ => panic!("not signed in"),
+    }
+}
+
+async fn open_signup(db: &Db, admin: &Principal, mode: &str, sso_signup: bool) {
+    admin_instance::update_settings(
+        db,
+        admin,
+        &SettingsUpdate {
+            signup_mode: Some(mode.into()),
+            sso_signup: Some(sso_signup),
+            ..Default::default()
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn actions(db: &Db) -> Vec<String> {
+    let mut response = db
+        .query("SELECT VALUE action FROM audit_event ORDER BY seq")
+        .await
+        .unwrap();
+    response.take(0).unwrap()
+}
+
+#[tokio::test]
+async fn providers_are_configured_by_administrators_only_and_never_show_their_secret() {
+    let s = setup().await;
+    let listed = sso_providers::list(&s.db, &s.admin, BASE).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].redirect_url,
+        format!("{BASE}/api/v1/auth/sso/{}/callback", s.id)
+    );
+    assert_eq!(listed[0].scopes, vec!["email", "profile"]);
+    assert!(!serde_json::to_string(&listed).unwrap().contains("s3cret"));
+    assert_eq!(
+        sso_providers::offered(&s.db).await.unwrap()[0].name,
+        "Corp ID"
+    );
+    // Not for a user without the instance permission.
+    let bob = crate::support::quick_user(&s.db, "bob").await;
+    let err = sso_providers::list(&s.db, &as_user(&bob, "bob"), BASE)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    // Plain http to another host, a missing secret: refused with the field.
+    for (input, field) in [
+        (
+            SsoProviderInput {
+                name: Some("X".into()),
+                issuer: Some("http://id.example.com".into()),
+                client_id: Some("x".into()),
+                client_secret: Some("y".into()),
+                ..Default::default()
+            },
+            "issuer",
+        ),
+        (
+            SsoProviderInput {
+                name: Some("X".into()),
+                issuer: Some("https://id.example.com".into()),
+                client_id: Some("x".into()),
+                ..Default::default()
+            },
+            "client_secret",
+        ),
+    ] {
+        let err = sso_providers::create(&s.db, &s.admin, &input, BASE, Utc::now())
+            .await
+            .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some(field));
+    }
+    // An empty secret in a change keeps the stored one.
+    sso_providers::update(
+        &s.db,
+        &s.admin,
+        &s.id,
+        &SsoProviderInput {
+            name: Some("Corp".into()),
+            client_secret: Some(String::new()),
+            ..Default::default()
+        },
+        BASE,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::sso_providers::secret(&s.db, &s.id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("s3cret")
+    );
+}
+
+#[tokio::test]
+async fn a_first_sign_in_makes_an_account_only_when_the_instance_allows_it() {
+    let s = setup().await;
+    let ada = json!({"sub": "u-1", "email": "ada@corp.example", "email_verified": true, "preferred_username": "Ada.L"});
+    open_signup(&s.db, &s.admin, "closed", false).await;
+    assert!(matches!(
+        sign_in(&s, ada.clone()).await,
+        Err(Refused("signup_closed"))
+    ));
+    // "SSO sign-up" opens it for single sign-on alone.
+    open_signup(&s.db, &s.admin, "closed", true).await;
+    let first = sign_in(&s, ada.clone()).await.unwrap();
+    assert_eq!(signed_in_as(&first), "ada-l");
+    assert_eq!(first.1, "/orgs");
+    let user = store::users::by_login(&s.db, "ada-l")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.email_verified);
+    assert!(user.password_hash.is_empty());
+    // No password: a password sign-in is the ordinary refusal, not an error.
+    let err = accounts::login(
+        &s.db,
+        &app::domain::user::LoginInput {
+            login: "ada-l".into(),
+            password: Password::new(""),
+            code: None,
+        },
+        &client(),
+        Utc::now(),
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(err.code, ErrorCode::InvalidCredentials);
+    // The second time, the identity signs in as the same account.
+    let again = sign_in(&s, ada).await.unwrap();
+    assert_eq!(signed_in_as(&again), "ada-l");
+    let log = actions(&s.db).await;
+    assert!(log.contains(&"account.created".to_string()));
+    assert_eq!(log.iter().filter(|a| *a == "auth.sso_signed_in").count(), 2);
+    // Another person whose username claim is taken gets their address's name, then a
+    // numbered variant.
+    let other = json!({"sub": "u-2", "email": "ada2@corp.example", "email_verified": true, "preferred_username": "ada-l"});
+    assert_eq!(signed_in_as(&sign_in(&s, other).await.unwrap()), "ada2");
+    let third = json!({"sub": "u-3", "email": "ada-l@other.example", "email_verified": true, "preferred_username": "ada-l"});
+    assert_eq!(signed_in_as(&sign_in(&s, third).await.unwrap()), "ada-l-2");
+}
+
+#[tokio::test]
+async fn an_existing_account_is_linked_only_after_its_person_proves_it() {
+    let s = setup().await;
+    account(&s.db, "bea", Utc::now()).await;
+    // An address the provider did not verify never reaches the account.
+    let unverified = json!({"sub": "b-1", "email": "bea@example.org", "email_verified": false});
+    assert!(matches!(
+        sign_in(&s, unverified).await,
+        Err(Refused("email_unverified"))
+    ));
+    let vouched = json!({"sub": "b-1", "email": "Bea@example.org", "email_verified": true});
+    let (finished, _) = sign_in(&s, vouched.clone()).await.unwrap();
+    let Finished::Link { secret } = finished else {
+        panic!("expected a pending link")
+    };
+    let preview = sso_accounts::pending(&s.db, &secret, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(preview.username, "bea");
+    // A wrong password links nothing.
+    let wrong = sso_accounts::complete_link(
+        &s.db,
+        &secret,
+        Password::new("not the password"),
+        None,
+        &client(),
+        Utc::now(),
+    )
+    .await;
+    assert!(wrong.is_err());
+    let (outcome, next) = sso_accounts::complete_link(
+        &s.db,
+        &secret,
+        Password::new(PASSWORD),
+        None,
+        &client(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome, LoginOutcome::SignedIn { .. }));
+    assert_eq!(next, "/orgs");
+    assert!(
+        actions(&s.db)
+            .await
+            .contains(&"auth.sso_linked".to_string())
+    );
+    // The link is used up; the identity now signs in as bea directly.
+    assert!(
+        sso_accounts::pending(&s.db, &secret, Utc::now())
+            .await
+            .is_err()
+    );
+    assert_eq!(signed_in_as(&sign_in(&s, vouched).await.unwrap()), "bea");
+}
+
+#[tokio::test]
+async fn a_link_waits_for_the_two_factor_code_when_the_account_has_it() {
+    let s = setup().await;
+    account(&s.db, "cy", Utc::now()).await;
+    s.db.query("UPDATE user SET two_factor_enabled = true WHERE username = 'cy'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let vouched = json!({"sub": "c-1", "email": "cy@example.org", "email_verified": true});
+    let Finished::Link { secret } = sign_in(&s, vouched).await.unwrap().0 else {
+        panic!("expected a pending link")
+    };
+    let err = sso_accounts::complete_link(
+        &s.db,
+        &secret,
+        Password::new(PASSWORD),
+        None,
+        &client(),
+        Utc::now(),
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(err.code, ErrorCode::TwoFactorRequired);
+    assert_eq!(err.field.as_deref(), Some("code"));
+    // Still waiting: nothing was linked.
+    assert!(
+        sso_accounts::pending(&s.db, &secret, Utc::now())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn tampered_or_misdirected_id_tokens_are_refused() {
+    let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    let now = Utc::now().timestamp();
+    let base = json!({"sub": "t-1", "email": "t@corp.example", "email_verified": true});
+    let with = |extra: serde_json::Value| {
+        let mut claims = base.clone();
+        for (k, v) in extra.as_object().unwrap() {
+            claims[k] = v.clone();
+        }
+        claims
+    };
+    for (what, claims) in [
+        ("wrong audience", with(json!({"aud": "someone-else"}))),
+        ("wrong issuer", with(json!({"iss": "http://127.0.0.1:1"}))),
+        ("wrong nonce", with(json!({"nonce": "not-the-flows"}))),
+        ("expired", with(json!({"exp": now - 60, "iat": now - 400}))),
+        ("issued long ago", with(json!({"iat": now - 3600}))),
+        ("issued in the future", with(json!({"iat": now + 3600}))),
+    ] {
+        assert_eq!(
+            sign_in(&s, claims).await.err(),
+            Some(Refused("rejected")),
+            "{what}"
+        );
+    }
+    // Signed by a key the provider never published, under a published kid.
+    s.provider.sign_with(KEY_B, "a");
+    assert_eq!(
+        sign_in(&s, base.clone()).await.err(),
+        Some(Refused("rejected"))
+    );
+    // A rotated key: unknown to the cached JWKS, fetched once, then accepted.
+    let fetches = s.provider.jwks_fetches();
+    s.provider.sign_with(KEY_B, "b");
+    s.provider.publish(&[(KEY_A, "a"), (KEY_B, "b")]);
+    assert_eq!(signed_in_as(&sign_in(&s, base).await.unwrap()), "t");
+    assert_eq!(s.provider.jwks_fetches(), fetches + 1);
+    let failures = actions(&s.db)
+        .await
+        .iter()
+        .filter(|a| *a == "auth.sign_in_failed")
+        .count();
+    assert_eq!(failures, 7);
+}
+
+#[tokio::test]
+async fn a_callback_counts_only_once_in_the_browser_that_started_it() {
+    let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    let now = Utc::now();
+    let started = sso_sign_in::start(&s.db, &s.id, None, &client(), BASE, now)
+        .await
+        .unwrap();
+    let (state, nonce) = s.provider.authorize(&started.location);
+    s.provider.will_vouch(
+        CLIENT_ID,
+        &nonce,
+        json!({"sub": "x-1", "email": "x@corp.example", "email_verified": true}),
+    );
+    let answer = Callback {
+        code: Some("code".into()),
+        state: Some(state),
+        error: None,
+    };
+    // Someone else's browser (a callback URL sent to a victim): refused, and the flow is gone.
+    let elsewhere = sso_sign_in::finish(
+        &s.db,
+        &s.id,
+        &answer,
+        Some("another-browser"),
+        &client(),
+        BASE,
+        now,
+    )
+    .await;
+    assert_eq!(elsewhere.err(), Some(Refused("expired")));
+    let replay = sso_sign_in::finish(
+        &s.db,
+        &s.id,
+        &answer,
+        Some(&started.browser),
+        &client(),
+        BASE,
+        now,
+    )
+    .await;
+    assert_eq!(replay.err(), Some(Refused("expired")));
+    // A flow that took too long.
+    let started = sso_sign_in::start(&s.db, &s.id, None, &client(), BASE, now)
+        .await
+        .unwrap();
+    let (state, _) = s.provider.authorize(&started.location);
+    let late = sso_sign_in::finish(
+        &s.db,
+        &s.id,
+        &Callback {
+            code: Some("code".into()),
+            state: Some(state),
+            error: None,
+        },
+        Some(&started.browser),
+        &client(),
+        BASE,
+        now + chrono::Duration::minutes(11),
+    )
+    .await;
+    assert_eq!(late.err(), Some(Refused("expired")));
+    // The person cancelled at the provider.
+    let started = sso_sign_in::start(&s.db, &s.id, None, &client(), BASE, now)
+        .await
+        .unwrap();
+    let (state, _) = s.provider.authorize(&started.location);
+    let denied = sso_sign_in::finish(
+        &s.db,
+        &s.id,
+        &Callback {
+            code: None,
+            state: Some(state),
+            error: Some("access_denied".into()),
+        },
+        Some(&started.browser),
+        &client(),
+        BASE,
+        now,
+    )
+    .await;
+    assert_eq!(denied.err(), Some(Refused("denied")));
+}
+
+#[tokio::test]
+async fn the_last_way_to_sign_in_is_never_unlinked() {
+    let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    let dee = json!({"sub": "d-1", "email": "dee@corp.example", "email_verified": true});
+    sign_in(&s, dee).await.unwrap();
+    let user = store::users::by_login(&s.db, "dee").await.unwrap().unwrap();
+    let mut person = as_user(&user.id, "dee");
+    if let Principal::User(u) = &mut person {
+        u.session_hash = Some("session".into());
+    }
+    let mine = identities::mine(&s.db, &person).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].provider_name, "Corp ID");
+    let err = identities::unlink(&s.db, &person, &mine[0].id, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 409);
+    // With a password, the identity may go.
+    let hash = app::service::passwords::hash(&Password::new(PASSWORD))
+        .await
+        .unwrap();
+    s.db.query("UPDATE user SET password_hash = $hash WHERE username = 'dee'")
+        .bind(("hash", hash))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    identities::unlink(&s.db, &person, &mine[0].id, Utc::now())
+        .await
+        .unwrap();
+    assert!(identities::mine(&s.db, &person).await.unwrap().is_empty());
+    // Someone else's identity id is not found.
+    let err = identities::unlink(&s.db, &person, &"0".repeat(64), Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 404);
+}
+
+#[tokio::test]
+async fn deleting_a_provider_unlinks_its_identities() {
+    let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    sign_in(
+        &s,
+        json!({"sub": "e-1", "email": "eve@corp.example", "email_verified": true}),
+    )
+    .await
+    .unwrap();
+    sso_providers::delete(&s.db, &s.admin, &s.id, Utc::now())
+        .await
+        .unwrap();
+    let mut response =
+        s.db.query("SELECT VALUE subject FROM identity")
+            .await
+            .unwrap();
+    let left: Vec<String> = response.take(0).unwrap();
+    assert!(left.is_empty());
+    assert!(sso_providers::offered(&s.db).await.unwrap().is_empty());
+}
