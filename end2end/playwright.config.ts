@@ -6,6 +6,9 @@ import * as path from 'node:path';
 // an in-memory database, so every run starts from an empty instance.
 const port = Number(process.env.GATEHOUSE_E2E_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
+const oidcPort = Number(process.env.GATEHOUSE_E2E_OIDC_PORT ?? 3918);
+const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
+process.env.GATEHOUSE_E2E_OIDC_ISSUER = oidcIssuer;
 const repoRoot = path.resolve(__dirname, '..');
 const binary = process.env.GATEHOUSE_BIN;
 if (!binary) {
@@ -43,7 +46,7 @@ export default defineConfig({
     { name: 'js', use: { javaScriptEnabled: true } },
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [{
     // A fresh database with one site administrator (see serve.sh), then the server.
     command: path.join(__dirname, 'serve.sh'),
     cwd: repoRoot,
@@ -55,9 +58,20 @@ export default defineConfig({
     env: {
       GATEHOUSE_BIN: binary,
       E2E_ADMIN_PASSWORD: 'e2e root passphrase violet',
+      // Links and the single sign-on redirect URL name the address the browser uses.
+      GATEHOUSE_PUBLIC_URL: baseURL,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repoRoot, 'target', 'site'),
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
-  },
+  }, {
+    // A real OpenID Connect provider (npm `oidc-provider`, see oidc/provider.mjs).
+    command: `node ${path.join(__dirname, 'oidc', 'provider.mjs')}`,
+    url: `${oidcIssuer}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { OIDC_PORT: String(oidcPort) },
+  }],
 });

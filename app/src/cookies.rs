@@ -36,13 +36,26 @@ pub fn read(headers: &HeaderMap, wanted: &str) -> Option<String> {
 /// secret); it lives as long as the challenge.
 pub const CHALLENGE: &str = "gatehouse_login_challenge";
 
-/// The cookie that binds a sign-in through a provider to the browser that started it (scoped
-/// to [`SSO_PATH`], as long as the sign-in may take).
-pub const SSO_BROWSER: &str = "gatehouse_sso";
-pub const SSO_PATH: &str = "/api/v1/auth/sso";
+/// The cookie that binds a sign-in through a provider to the browser that started it (as
+/// long as the sign-in may take). Over https it takes the `__Host-` prefix (Path=/, no
+/// Domain), so no sibling host can plant one.
+pub fn sso_browser(state: &AppState) -> &'static str {
+    if state.secure_cookies() {
+        "__Host-gatehouse_sso"
+    } else {
+        "gatehouse_sso"
+    }
+}
 
-/// The cookie of an identity waiting to be linked to an existing account (the link page).
-pub const SSO_LINK: &str = "gatehouse_sso_link";
+/// The cookie of an identity waiting to be linked to an existing account (the link page);
+/// `__Host-` over https, like [`sso_browser`].
+pub fn sso_link(state: &AppState) -> &'static str {
+    if state.secure_cookies() {
+        "__Host-gatehouse_sso_link"
+    } else {
+        "gatehouse_sso_link"
+    }
+}
 
 /// A short-lived HttpOnly cookie scoped to `path` (`Max-Age=0` deletes it). `value` must be
 /// cookie-safe (base64url, base62, or codes of `a-z 0-9 - ,`).

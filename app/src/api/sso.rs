@@ -2,16 +2,17 @@
 //! caller's linked identities and the administrators' provider settings. The redirects to and
 //! from a provider are REST routes (`/api/v1/auth/sso/...`, in the server crate).
 
-use crate::domain::sso::{LinkPreview, LinkedIdentity, SsoProvider, SsoProviderSummary};
+use crate::domain::sso::{LinkPreview, LinkedIdentity, SignInOptions, SsoProvider};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The providers the sign-in page offers. No permission.
-#[server(endpoint = "auth/sso/providers")]
-pub async fn sso_providers() -> Result<Vec<SsoProviderSummary>, AppError> {
+/// What the sign-in page offers: the providers, and whether passwords are for site
+/// administrators only. No permission.
+#[server(endpoint = "auth/sso/offer")]
+pub async fn sign_in_offer() -> Result<SignInOptions, AppError> {
     let result = async {
         let state = super::state()?;
-        crate::service::sso_providers::offered(&state.db).await
+        crate::service::sso_providers::sign_in_options(&state.db).await
     }
     .await;
     super::respond(result)
@@ -26,11 +27,11 @@ fn link_dead() -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-fn link_cookie() -> Option<String> {
+fn link_cookie(state: &crate::state::AppState) -> Option<String> {
     let headers = use_context::<http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();
-    crate::cookies::read(&headers, crate::cookies::SSO_LINK)
+    crate::cookies::read(&headers, crate::cookies::sso_link(state))
 }
 
 /// The identity waiting to be linked in this browser. No permission (its cookie is the proof
@@ -39,7 +40,7 @@ fn link_cookie() -> Option<String> {
 pub async fn pending_link() -> Result<LinkPreview, AppError> {
     let result = async {
         let state = super::state()?;
-        let secret = link_cookie().ok_or_else(link_dead)?;
+        let secret = link_cookie(&state).ok_or_else(link_dead)?;
         crate::service::sso_accounts::pending(&state.db, &secret, chrono::Utc::now()).await
     }
     .await;
@@ -53,7 +54,7 @@ pub async fn link_identity(password: String, code: Option<String>) -> Result<(),
     use crate::domain::password::Password;
     let result = async {
         let state = super::state()?;
-        let secret = link_cookie().ok_or_else(link_dead)?;
+        let secret = link_cookie(&state).ok_or_else(link_dead)?;
         let now = chrono::Utc::now();
         let (outcome, next) = crate::service::sso_accounts::complete_link(
             &state.db,
@@ -66,7 +67,7 @@ pub async fn link_identity(password: String, code: Option<String>) -> Result<(),
         .await?;
         super::set_cookie(crate::cookies::short_lived(
             &state,
-            crate::cookies::SSO_LINK,
+            crate::cookies::sso_link(&state),
             "",
             "/",
             0,
@@ -105,7 +106,7 @@ pub async fn unlink_identity(id: String) -> Result<(), AppError> {
     .await
 }
 
-/// Every provider. Needs `instance.settings.update`.
+/// Every provider. Needs the Site admin role.
 #[server(endpoint = "admin/sso")]
 pub async fn admin_providers() -> Result<Vec<SsoProvider>, AppError> {
     super::run(move |state, principal| async move {
@@ -115,7 +116,7 @@ pub async fn admin_providers() -> Result<Vec<SsoProvider>, AppError> {
     .await
 }
 
-/// One provider. Needs `instance.settings.update`.
+/// One provider. Needs the Site admin role.
 #[server(endpoint = "admin/sso/get")]
 pub async fn admin_provider(id: String) -> Result<SsoProvider, AppError> {
     super::run(move |state, principal| async move {
@@ -127,7 +128,7 @@ pub async fn admin_provider(id: String) -> Result<SsoProvider, AppError> {
 
 /// The provider form's fields, as a form posts them (`group_mappings` one per line:
 /// `claim value = organization / group`).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProviderForm {
     pub name: String,
     pub issuer: String,
@@ -142,6 +143,17 @@ pub struct ProviderForm {
     pub groups_claim: String,
     #[serde(default)]
     pub group_mappings: String,
+}
+
+impl std::fmt::Debug for ProviderForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderForm")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 impl ProviderForm {
@@ -194,7 +206,7 @@ impl ProviderForm {
     }
 }
 
-/// Adds a provider. Needs `instance.settings.update`.
+/// Adds a provider. Needs the Site admin role.
 #[server(endpoint = "admin/sso/create")]
 pub async fn create_provider(
     #[server(flatten)] form: ProviderForm,
@@ -217,8 +229,8 @@ pub async fn create_provider(
     .await
 }
 
-/// Changes a provider (an empty secret keeps the stored one). Needs
-/// `instance.settings.update`.
+/// Changes a provider (an empty secret keeps the stored one). Needs the
+/// Site admin role.
 #[server(endpoint = "admin/sso/update")]
 pub async fn update_provider(
     id: String,
@@ -243,8 +255,8 @@ pub async fn update_provider(
     .await
 }
 
-/// Removes a provider and every identity linked through it. Needs
-/// `instance.settings.update`.
+/// Removes a provider and every identity linked through it. Needs the
+/// Site admin role.
 #[server(endpoint = "admin/sso/delete")]
 pub async fn delete_provider(id: String) -> Result<(), AppError> {
     super::run(move |state, principal| async move {

@@ -16,6 +16,14 @@ pub struct SsoProviderSummary {
     pub name: String,
 }
 
+/// What the sign-in page offers: the providers, and whether passwords are for site
+/// administrators only ("SSO only").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    pub providers: Vec<SsoProviderSummary>,
+    pub sso_only: bool,
+}
+
 /// One claim value that puts its holders in an organization group at each sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -113,7 +121,9 @@ fn claim_name(value: &str, field: &str) -> Result<String, AppError> {
 /// Whether `issuer` is an https URL, or http to this machine (a provider under test): the
 /// client secret and the codes travel to it.
 pub fn check_issuer(issuer: &str) -> Result<String, AppError> {
-    let issuer = issuer.trim().trim_end_matches('/').to_string();
+    // Kept as typed, trailing slash included: discovery compares it exactly with the
+    // provider's own `issuer`.
+    let issuer = issuer.trim().to_string();
     let refuse = || {
         AppError::validation(
             "issuer",
@@ -298,8 +308,10 @@ mod tests {
     fn issuers_must_be_https_or_local() {
         assert!(check_issuer("https://id.example.com/realms/x/").is_ok());
         assert_eq!(
-            check_issuer("https://id.example.com/").ok().as_deref(),
-            Some("https://id.example.com")
+            check_issuer(" https://tenant.auth0.example/ ")
+                .ok()
+                .as_deref(),
+            Some("https://tenant.auth0.example/")
         );
         assert!(check_issuer("http://127.0.0.1:9000/oidc").is_ok());
         assert!(check_issuer("http://localhost:9000").is_ok());

@@ -59,6 +59,9 @@ pub async fn change_password(
     let user = store::users::by_id(db, &caller.user_id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
+    if !super::sso_policy::password_allowed(store::settings::get(db).await?.sso_only, &user) {
+        return Err(super::sso_policy::refusal());
+    }
     verify_current_password(db, principal, &user, current, "current_password", now).await?;
     if current.expose() == new.expose() {
         return Err(AppError::validation(

@@ -102,7 +102,7 @@ pub async fn signup(
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let settings = store::settings::get(db).await?;
-    if settings.signup_mode != "open" {
+    if settings.signup_mode != "open" || settings.sso_only {
         return Err(AppError::forbidden(
             "Sign-up is not open on this instance. Ask an administrator for an account or an invitation.",
         ));
@@ -165,7 +165,7 @@ pub async fn login(
     {
         return Err(invalid());
     }
-    let user = store::users::by_login(db, &input.login).await?;
+    let (user, sso_only) = store::users::for_sign_in(db, &input.login).await?;
     let account = throttle::account_part(user.as_ref().map(|u| &u.id), &input.login);
     let attempt = throttle::attempt(
         db,
@@ -190,6 +190,11 @@ pub async fn login(
         sign_in_failed(db, &input.login, client, "password", now).await?;
         return Err(invalid());
     };
+    if !super::sso_policy::password_allowed(sso_only, &user) {
+        // The password was right: the attempt is settled, the way in is not this one.
+        attempt.succeeded(db).await?;
+        return Err(super::sso_policy::refusal());
+    }
     if user.two_factor_enabled {
         let Some(code) = &input.code else {
             // The password was right: this attempt is settled; the code is a new one.

@@ -5,12 +5,13 @@
 //! Invariants:
 //! - An ID token is accepted only when its signature verifies against the provider's JWKS
 //!   (discovered from the issuer; fetched again once when the token names a key the cached set
-//!   lacks), its `iss` is the configured issuer, its `aud` holds our client id (and `azp` is
-//!   ours when there are several audiences), it has not expired, it was issued within the last
+//!   lacks) with an asymmetric algorithm, its `iss` is the configured issuer, its `aud` holds
+//!   our client id (and `azp`, when present, is ours), it has not expired, it was issued within the last
 //!   ten minutes (five minutes of clock skew allowed), and its `nonce` is the one this sign-in
 //!   sent.
 //! - The HTTP client follows no redirect (a provider cannot bounce our requests elsewhere) and
-//!   gives up after ten seconds.
+//!   gives up after ten seconds; the endpoints discovery names are https (or the issuer's own
+//!   origin, for a provider on this machine).
 //! - `email_verified` is read as the provider sent it; a missing claim means unverified.
 
 use crate::error::AppError;
@@ -176,6 +177,19 @@ pub struct Authorization {
     pub verifier: String,
 }
 
+const ASYMMETRIC: [CoreJwsSigningAlgorithm; 10] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha384,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha512,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP384Sha384,
+    CoreJwsSigningAlgorithm::EcdsaP521Sha512,
+    CoreJwsSigningAlgorithm::EdDsa,
+];
+
 fn http() -> Result<&'static reqwest::Client, Failure> {
     static CLIENT: OnceLock<Option<reqwest::Client>> = OnceLock::new();
     CLIENT
@@ -212,6 +226,24 @@ async fn metadata(provider: &Provider<'_>, fresh: bool) -> Result<Metadata, Fail
             tracing::warn!(provider = provider.id, error = %err, "OpenID Connect discovery failed");
             Failure::Unreachable
         })?;
+    // The client secret and the codes go to these: https, or this machine when the issuer
+    // itself is (a provider under test).
+    let endpoints = [
+        Some(metadata.authorization_endpoint().url().as_str()),
+        metadata.token_endpoint().map(|t| t.url().as_str()),
+        Some(metadata.jwks_uri().url().as_str()),
+    ];
+    if !endpoints
+        .into_iter()
+        .flatten()
+        .all(|url| endpoint_allowed(url, provider.issuer))
+    {
+        tracing::warn!(
+            provider = provider.id,
+            "a discovered endpoint is neither https nor the issuer's own"
+        );
+        return Err(Failure::Unreachable);
+    }
     if let Ok(mut cache) = DISCOVERED.lock() {
         cache.insert(
             provider.id.to_string(),
@@ -223,6 +255,21 @@ async fn metadata(provider: &Provider<'_>, fresh: bool) -> Result<Metadata, Fail
         );
     }
     Ok(metadata)
+}
+
+/// `scheme://host:port` of a URL.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let end = url
+        .get(after_scheme..)
+        .and_then(|rest| rest.find(['/', '?', '#']))
+        .map_or(url.len(), |at| after_scheme + at);
+    url.get(..end).unwrap_or(url)
+}
+
+/// Whether a discovered endpoint may receive our requests: https, or the issuer's own origin.
+fn endpoint_allowed(url: &str, issuer: &str) -> bool {
+    url.starts_with("https://") || origin(url).eq_ignore_ascii_case(origin(issuer))
 }
 
 /// Forgets a provider's metadata (after its settings change).
@@ -293,6 +340,9 @@ pub async fn exchange(
     let verify = |client: &OidcClient| {
         let verifier = client
             .id_token_verifier()
+            // Asymmetric signatures only: an HMAC "signed" with our own client secret proves
+            // nothing about the provider.
+            .set_allowed_algs(ASYMMETRIC)
             .set_time_fn(move || now)
             .set_issue_time_verifier_fn(move |iat| {
                 if iat > now + Duration::minutes(5) || iat < now - Duration::minutes(10) {
@@ -314,6 +364,13 @@ pub async fn exchange(
         tracing::warn!(provider = provider.id, error = %err, "ID token refused");
         Failure::Rejected
     })?;
+    // The crate leaves `azp` unchecked: when present it must name us.
+    if claims
+        .authorized_party()
+        .is_some_and(|azp| azp.as_str() != provider.client_id)
+    {
+        return Err(Failure::Rejected);
+    }
     let json = serde_json::to_value(&claims).map_err(|_| Failure::Rejected)?;
     Ok(Verified {
         subject: claims.subject().to_string(),

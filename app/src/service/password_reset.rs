@@ -80,7 +80,10 @@ pub async fn request(
     )
     .await?;
     let user = store::users::by_login(db, login).await?;
-    let Some(user) = user.filter(|u| u.active && u.email_verified) else {
+    let settings = store::settings::get(db).await?;
+    let Some(user) = user.filter(|u| {
+        u.active && u.email_verified && super::sso_policy::password_allowed(settings.sso_only, u)
+    }) else {
         return Ok(Requested(None));
     };
     let (db, ip, base_url) = (db.clone(), client.ip.clone(), base_url.to_string());
@@ -183,6 +186,14 @@ pub async fn complete(
     let owner = store::password_resets::peek(db, &hash, now)
         .await?
         .ok_or_else(dead_link)?;
+    let settings = store::settings::get(db).await?;
+    if settings.sso_only
+        && !store::users::by_login(db, &owner.username)
+            .await?
+            .is_some_and(|u| super::sso_policy::password_allowed(settings.sso_only, &u))
+    {
+        return Err(super::sso_policy::refusal());
+    }
     passwords::check_new(new_password, "new_password", &owner.username, &owner.email)?;
     let password_hash = passwords::hash(new_password).await?;
     // Actor and target are the link's user's, filled in by the store.

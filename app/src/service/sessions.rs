@@ -38,6 +38,7 @@ pub async fn open(
     let how = How {
         action: "auth.signed_in",
         detail: serde_json::json!({}),
+        sso_provider: None,
     };
     open_as(
         db,
@@ -57,6 +58,8 @@ pub async fn open(
 pub struct How {
     pub action: &'static str,
     pub detail: serde_json::Value,
+    /// The provider's id (its end-session URL is offered at sign-out).
+    pub sso_provider: Option<String>,
 }
 
 /// Opens a session, recording it in the audit log as `how` says.
@@ -82,6 +85,7 @@ pub async fn open_as(
             user_agent: &agent,
             ip,
             password_change_only,
+            sso_provider: how.sso_provider.as_deref(),
         },
         now,
         &super::audit_entry::entry_as(

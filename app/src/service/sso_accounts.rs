@@ -11,16 +11,16 @@
 //!   provider, or sets one through "Forgot password?").
 //! - Gatehouse's own two-factor is still asked when the account has it on.
 
-use super::accounts::LoginOutcome;
+use super::accounts::{INVALID_CREDENTIALS, LoginOutcome};
 use super::oidc::Failure;
 use super::oidc::Verified;
 use super::principal::ClientInfo;
 use super::secret::{random_secret, sha256_hex};
 use super::sessions::{self, How};
+use super::{passwords, throttle};
 use crate::domain::email::Email;
 use crate::domain::password::Password;
 use crate::domain::sso::LinkPreview;
-use crate::domain::user::LoginInput;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
 use crate::store::identities::NewIdentity;
@@ -80,7 +80,6 @@ pub(super) async fn resolve(
     who: &Verified,
     next: &str,
     client: &ClientInfo,
-    base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Finished, Refused> {
     if who.subject.is_empty() || who.subject.len() > 255 {
@@ -89,7 +88,7 @@ pub(super) async fn resolve(
     let key = identity_key(&provider.id, &who.subject);
     if let Some(user) = store::identities::user_of(db, &key, now).await? {
         return Ok(Finished::Outcome(
-            sign_in(db, &user, provider, client, now).await?,
+            sign_in(db, &user, Via::of(provider), false, client, now).await?,
         ));
     }
     let email = who
@@ -135,24 +134,45 @@ pub(super) async fn resolve(
         return Ok(Finished::Link { secret });
     }
     let email = email.ok_or(Refused("email_missing"))?;
-    let user = create_just_in_time(db, provider, who, &key, &email, client, base_url, now).await?;
+    if !who.email_verified {
+        // A new account claims its address: only one the provider checked.
+        return Err(Refused("email_unverified"));
+    }
+    let user = create_just_in_time(db, provider, who, &key, &email, client, now).await?;
     Ok(Finished::Outcome(
-        sign_in(db, &user, provider, client, now).await?,
+        sign_in(db, &user, Via::of(provider), false, client, now).await?,
     ))
 }
 
-/// Opens a session for `user`, or the two-factor step when they have it on.
+/// The provider a sign-in came through.
+struct Via<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+impl<'a> Via<'a> {
+    fn of(provider: &'a ProviderRow) -> Self {
+        Via {
+            id: &provider.id,
+            name: &provider.name,
+        }
+    }
+}
+
+/// Opens a session for `user`, or the two-factor step when they have it on (unless the code
+/// was `proven` already).
 async fn sign_in(
     db: &Db,
     user: &UserRow,
-    provider: &ProviderRow,
+    via: Via<'_>,
+    proven: bool,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, Refused> {
     if !user.active {
         return Err(Refused("inactive"));
     }
-    if user.two_factor_enabled {
+    if user.two_factor_enabled && !proven {
         return Ok(LoginOutcome::TwoFactorRequired {
             user_id: user.id.clone(),
         });
@@ -166,7 +186,8 @@ async fn sign_in(
         false,
         How {
             action: "auth.sso_signed_in",
-            detail: serde_json::json!({ "provider": provider.name, "provider_id": provider.id }),
+            detail: serde_json::json!({ "provider": via.name, "provider_id": via.id }),
+            sso_provider: Some(via.id.to_string()),
         },
         now,
     )
@@ -218,7 +239,6 @@ fn candidates(provider: &ProviderRow, who: &Verified, email: &Email) -> Vec<User
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn create_just_in_time(
     db: &Db,
     provider: &ProviderRow,
@@ -226,15 +246,14 @@ async fn create_just_in_time(
     key: &str,
     email: &Email,
     client: &ClientInfo,
-    base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<UserRow, Refused> {
     let settings = store::settings::get(db).await?;
     if settings.signup_mode != "open" && !settings.sso_signup {
         return Err(Refused("signup_closed"));
     }
-    let budget = super::throttle::signups(&client.ip);
-    super::throttle::open(db, &budget, now).await?;
+    let budget = throttle::signups(&client.ip);
+    throttle::open(db, &budget, now).await?;
     let display_name: String = who
         .text("name")
         .unwrap_or_default()
@@ -260,7 +279,7 @@ async fn create_just_in_time(
                 username: username.as_str(),
                 email: email.as_str(),
                 email_key: &email.key(),
-                email_verified: who.email_verified,
+                email_verified: true,
                 display_name: &display_name,
                 password_hash: "",
                 password_change_required: false,
@@ -279,11 +298,7 @@ async fn create_just_in_time(
         .await;
         match created {
             Ok(user) => {
-                super::throttle::count(db, &budget, &client.ip, now).await?;
-                if !user.email_verified {
-                    super::email_verification::send_link(db, &user.id, &user.email, base_url, now)
-                        .await?;
-                }
+                throttle::count(db, &budget, &client.ip, now).await?;
                 return Ok(user);
             }
             Err(Guard::UsernameTaken) => continue,
@@ -313,9 +328,9 @@ pub async fn pending(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<LinkPr
 }
 
 /// Links the pending identity after its person proved the account with its password (and a
-/// two-factor code when on), and signs them in. Audited as `auth.sso_linked`. The caller
-/// proves possession of the pending link's cookie and of the account; failures count against
-/// the same throttles as a sign-in.
+/// two-factor code when on), and signs them in through the provider. Audited as
+/// `auth.sso_linked`. The password is checked against the pending link's own user (by id),
+/// with the throttles of a sign-in, and nothing is opened before the link is made.
 pub async fn complete_link(
     db: &Db,
     secret: &str,
@@ -325,17 +340,75 @@ pub async fn complete_link(
     now: DateTime<Utc>,
 ) -> Result<(LoginOutcome, String), AppError> {
     let hash = sha256_hex(secret);
+    let dead = || AppError::from(Guard::LinkDead);
     let view = store::sso_flows::pending(db, &hash, now)
         .await?
-        .ok_or_else(|| AppError::from(Guard::LinkDead))?;
-    let input = LoginInput {
-        login: view.username.clone(),
-        password,
-        code: code.filter(|c| !c.trim().is_empty()),
+        .ok_or_else(dead)?;
+    let user = store::users::by_id(db, &view.user)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(dead)?;
+    prove(db, &user, &password, code, client, now).await?;
+    let audit = super::audit_entry::entry_as(
+        super::audit_entry::Who {
+            name: &user.username,
+            id: user.id.as_str(),
+            ip: &client.ip,
+        },
+        "auth.sso_linked",
+        format!("user:{}", user.username),
+        None,
+        serde_json::json!({ "provider": view.provider_name, "provider_id": view.provider }),
+        now,
+    );
+    let key = identity_key(&view.provider, &view.subject);
+    store::sso_flows::complete(db, &hash, &user.id, &key, now, &audit).await?;
+    let via = Via {
+        id: &view.provider,
+        name: &view.provider_name,
     };
-    let outcome = super::accounts::login(db, &input, client, now).await;
-    let outcome = match outcome {
-        Ok(LoginOutcome::TwoFactorRequired { .. }) => {
+    let outcome = sign_in(db, &user, via, true, client, now)
+        .await
+        .map_err(|Refused(_)| dead())?;
+    Ok((outcome, view.next))
+}
+
+/// The proof of an account: its password, and its two-factor code when on, counted against
+/// the sign-in throttles.
+async fn prove(
+    db: &Db,
+    user: &UserRow,
+    password: &Password,
+    code: Option<String>,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let account = throttle::account_part(Some(&user.id), &user.username);
+    let attempt = throttle::attempt(
+        db,
+        throttle::guessing(&client.ip, &account),
+        &client.ip,
+        now,
+    )
+    .await?;
+    let matches = match passwords::verify(password, &user.password_hash).await {
+        Ok(matches) => matches,
+        Err(err) => {
+            attempt.unused(db).await?;
+            return Err(err);
+        }
+    };
+    if !matches {
+        super::accounts::sign_in_failed(db, &user.username, client, "sso_link_password", now)
+            .await?;
+        return Err(AppError {
+            field: Some("password".into()),
+            ..AppError::new(ErrorCode::InvalidCredentials, INVALID_CREDENTIALS)
+        });
+    }
+    if user.two_factor_enabled {
+        let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+            attempt.succeeded(db).await?;
             return Err(AppError {
                 field: Some("code".into()),
                 ..AppError::new(
@@ -343,29 +416,21 @@ pub async fn complete_link(
                     "Your account has two-factor authentication on: enter the current code from your authenticator app, or a recovery code.",
                 )
             });
+        };
+        let code_attempt = throttle::attempt(
+            db,
+            throttle::code_guessing(&client.ip, &account),
+            &client.ip,
+            now,
+        )
+        .await?;
+        if !super::two_factor::consume_code(db, &user.id, &code, now).await? {
+            super::accounts::sign_in_failed(db, &user.username, client, "two_factor_code", now)
+                .await?;
+            return Err(super::two_factor::invalid_code());
         }
-        other => other?,
-    };
-    // The username was read through the link's user just now; a sign-in as anyone else
-    // (a rename in between) links nothing.
-    if let LoginOutcome::SignedIn { user, .. } = &outcome
-        && user.id != view.user
-    {
-        return Err(Guard::LinkDead.into());
+        code_attempt.succeeded(db).await?;
     }
-    let audit = super::audit_entry::entry_as(
-        super::audit_entry::Who {
-            name: &view.username,
-            id: view.user.as_str(),
-            ip: &client.ip,
-        },
-        "auth.sso_linked",
-        format!("user:{}", view.username),
-        None,
-        serde_json::json!({ "provider": view.provider_name, "provider_id": view.provider }),
-        now,
-    );
-    let key = identity_key(&view.provider, &view.subject);
-    store::sso_flows::complete(db, &hash, &view.user, &key, now, &audit).await?;
-    Ok((outcome, view.next))
+    attempt.succeeded(db).await?;
+    Ok(())
 }

@@ -1,19 +1,20 @@
 //! OpenID Connect providers: configured by administrators, offered on the sign-in page.
 //!
 //! Invariants:
-//! - Configuring providers needs `instance.settings.update` (a provider decides who may sign
-//!   in as whom), held at the write (`INSTANCE_GUARD`); every change is audited, never with
-//!   the client secret.
+//! - Configuring providers needs the Site admin role (`instance.settings.update` is not
+//!   enough: a provider decides who may sign in as whom, site admins included), held at the
+//!   write (`INSTANCE_GUARD`); every change is audited, never with the client secret.
 //! - The client secret is write-only: no function here returns it.
 //! - The redirect URL to register at the provider is derived from the public URL and the
 //!   provider's id, so it is shown, never typed.
 
 use super::audit_entry::entry;
 use super::instance_rulebook::InstanceCheck;
-use super::principal::Principal;
+use super::principal::{InstanceAdmin, Principal};
 use crate::domain::instance_permission::InstancePermission;
 use crate::domain::sso::{
-    GroupMapping, ProviderSettings, SsoProvider, SsoProviderInput, SsoProviderSummary,
+    GroupMapping, ProviderSettings, SignInOptions, SsoProvider, SsoProviderInput,
+    SsoProviderSummary,
 };
 use crate::error::AppError;
 use crate::store::sso_providers::{MappingRow, ProviderRow, ProviderWrite};
@@ -26,6 +27,17 @@ use serde_json::json;
 pub fn parse_id(id: &str) -> Option<&str> {
     (!id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric()))
         .then_some(id)
+}
+
+/// The caller as a site administrator: only they configure single sign-on.
+fn site_admin(principal: &Principal) -> Result<InstanceAdmin<'_>, AppError> {
+    let admin = principal.instance(InstancePermission::InstanceSettingsUpdate)?;
+    if !admin.standing().site_admin() {
+        return Err(AppError::forbidden(
+            "Only a site administrator configures single sign-on.",
+        ));
+    }
+    Ok(admin)
 }
 
 /// Where the provider sends the browser back: register it at the provider.
@@ -144,13 +156,21 @@ pub async fn offered(db: &Db) -> Result<Vec<SsoProviderSummary>, AppError> {
         .collect())
 }
 
-/// Every provider. Needs `instance.settings.update`.
+/// What the sign-in page offers. No permission.
+pub async fn sign_in_options(db: &Db) -> Result<SignInOptions, AppError> {
+    Ok(SignInOptions {
+        providers: offered(db).await?,
+        sso_only: store::settings::get(db).await?.sso_only,
+    })
+}
+
+/// Every provider. Needs the Site admin role.
 pub async fn list(
     db: &Db,
     principal: &Principal,
     base_url: &str,
 ) -> Result<Vec<SsoProvider>, AppError> {
-    principal.instance(InstancePermission::InstanceSettingsUpdate)?;
+    site_admin(principal)?;
     Ok(store::sso_providers::list(db)
         .await?
         .iter()
@@ -165,18 +185,18 @@ async fn found(db: &Db, id: &str) -> Result<ProviderRow, AppError> {
         .ok_or_else(AppError::not_found)
 }
 
-/// One provider. Needs `instance.settings.update`.
+/// One provider. Needs the Site admin role.
 pub async fn get(
     db: &Db,
     principal: &Principal,
     id: &str,
     base_url: &str,
 ) -> Result<SsoProvider, AppError> {
-    principal.instance(InstancePermission::InstanceSettingsUpdate)?;
+    site_admin(principal)?;
     Ok(to_dto(&found(db, id).await?, base_url))
 }
 
-/// Adds a provider. Needs `instance.settings.update`; the client secret is required.
+/// Adds a provider. Needs the Site admin role; the client secret is required.
 pub async fn create(
     db: &Db,
     principal: &Principal,
@@ -184,7 +204,7 @@ pub async fn create(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<SsoProvider, AppError> {
-    let admin = principal.instance(InstancePermission::InstanceSettingsUpdate)?;
+    let admin = site_admin(principal)?;
     let author = admin.user_id().clone();
     let check = InstanceCheck::of(admin);
     let settings = ProviderSettings::from_input(input, None)?;
@@ -220,8 +240,8 @@ pub async fn create(
     Ok(to_dto(&row, base_url))
 }
 
-/// Changes a provider (absent fields stay; an empty secret keeps the stored one). Needs
-/// `instance.settings.update`. Whoever changes the mappings becomes their author.
+/// Changes a provider (absent fields stay; an empty secret keeps the stored one). Needs the
+/// Site admin role. Whoever changes the mappings becomes their author.
 pub async fn update(
     db: &Db,
     principal: &Principal,
@@ -230,7 +250,7 @@ pub async fn update(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<SsoProvider, AppError> {
-    let admin = principal.instance(InstancePermission::InstanceSettingsUpdate)?;
+    let admin = site_admin(principal)?;
     let author = admin.user_id().clone();
     let check = InstanceCheck::of(admin);
     let current = found(db, id).await?;
@@ -244,7 +264,17 @@ pub async fn update(
         "sso.provider_updated",
         format!("sso_provider:{}", current.id),
         None,
-        audited(&settings, client_secret.is_some()),
+        {
+            let mut detail = audited(&settings, client_secret.is_some());
+            if let Some(detail) = detail.as_object_mut() {
+                // A new issuer unlinks every identity of the old one (in the store).
+                detail.insert(
+                    "issuer_changed".into(),
+                    json!(settings.issuer != before.issuer),
+                );
+            }
+            detail
+        },
         now,
     );
     let row = store::sso_providers::update(
@@ -270,14 +300,14 @@ pub async fn update(
     Ok(to_dto(&row, base_url))
 }
 
-/// Removes a provider and unlinks every identity of it. Needs `instance.settings.update`.
+/// Removes a provider and unlinks every identity of it. Needs the Site admin role.
 pub async fn delete(
     db: &Db,
     principal: &Principal,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let check = InstanceCheck::of(principal.instance(InstancePermission::InstanceSettingsUpdate)?);
+    let check = InstanceCheck::of(site_admin(principal)?);
     let current = found(db, id).await?;
     let audit = entry(
         principal,

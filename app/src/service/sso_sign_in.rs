@@ -7,7 +7,8 @@
 //!   start: a callback URL sent to someone else signs nobody in — no login CSRF), and only once
 //!   (taking the flow deletes it).
 //! - What the provider says is believed only after `oidc::exchange` validated it.
-//! - Every refusal is audited as `auth.sign_in_failed` with its reason, and the browser only
+//! - Every refusal after a live flow is audited as `auth.sign_in_failed` with its reason (a
+//!   callback without one is noise anyone can make), and the browser only
 //!   learns its code (`?sso_error=`), never the provider's words.
 
 use super::oidc::{self, Failure};
@@ -101,6 +102,9 @@ pub struct Callback {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+    /// The issuer, when the provider names it (RFC 9207): it must be this provider's.
+    #[serde(default)]
+    pub iss: Option<String>,
 }
 
 /// Finishes a sign-in through provider `id` with the provider's answer and the browser's
@@ -115,16 +119,15 @@ pub async fn finish(
     now: DateTime<Utc>,
 ) -> Result<(Finished, String), Refused> {
     let result = finish_checked(db, id, answer, browser, client, base_url, now).await;
-    if let Err(Refused(reason)) = &result {
-        super::accounts::sign_in_failed(
-            db,
-            &format!("sso:{id}"),
-            client,
-            &format!("sso_{reason}"),
-            now,
-        )
-        .await
-        .ok();
+    // A callback without a live flow of this browser is noise anyone can make: not audited.
+    // Every other refusal follows a sign-in this server started (and throttled).
+    if let Err(Refused(reason)) = &result
+        && *reason != Failure::Expired.code()
+    {
+        let login = format!("sso:{}", parse_id(id).unwrap_or("?"));
+        super::accounts::sign_in_failed(db, &login, client, &format!("sso_{reason}"), now)
+            .await
+            .ok();
     }
     result
 }
@@ -155,18 +158,21 @@ async fn finish_checked(
     if answer.error.is_some() {
         return Err(Failure::Denied.into());
     }
+    let row = provider_row(db, id).await.map_err(|_| expired)?;
+    if answer.iss.as_deref().is_some_and(|iss| iss != row.issuer) {
+        // An answer from another provider (a mix-up attack).
+        return Err(Refused(Failure::Rejected.code()));
+    }
     let code = answer
         .code
         .as_deref()
         .filter(|c| !c.is_empty() && c.len() <= 2000)
         .ok_or(Refused(Failure::Rejected.code()))?;
-    let row = provider_row(db, id).await.map_err(|_| expired)?;
     let redirect = redirect_url(base_url, &row.id);
     let mut secret = String::new();
     let provider = provider_of(db, &row, &redirect, &mut secret).await?;
     let verified = oidc::exchange(&provider, code, &flow.verifier, &flow.nonce, now).await?;
-    let finished =
-        sso_accounts::resolve(db, &row, &verified, &flow.next, client, base_url, now).await?;
+    let finished = sso_accounts::resolve(db, &row, &verified, &flow.next, client, now).await?;
     Ok((finished, flow.next))
 }
 

@@ -125,11 +125,20 @@ pub fn account_lookups(actor: &str, ip: &str) -> Vec<Budget> {
 }
 
 /// Sign-ins through a provider started from one address: each leaves a record for ten
-/// minutes, so 60 per 15 minutes, then locks.
+/// minutes. An office shares one address and everyone in it signs in at nine, so 300 per 15
+/// minutes, then short locks.
+pub const SSO_STARTS_PER_ADDRESS: Policy = Policy {
+    free_failures: 300,
+    window: Duration::minutes(15),
+    base_lock: Duration::minutes(1),
+    max_lock: Duration::minutes(5),
+};
+
+/// The budget starting sign-ins through a provider from `ip` spends.
 pub fn sso_starts(ip: &str) -> Vec<Budget> {
     vec![Budget {
         key: format!("sso-start:ip:{}", address_part(ip)),
-        policy: ACCOUNT_LOOKUPS,
+        policy: SSO_STARTS_PER_ADDRESS,
         refund: Refund::None,
     }]
 }

@@ -444,6 +444,8 @@ pub async fn delete(
          }};
          DELETE session WHERE user = $u;
          DELETE api_token WHERE user = $u;
+         DELETE identity WHERE user = $u;
+         DELETE sso_link WHERE user = $u;
          DELETE team_member WHERE user = $u;
          DELETE project_access WHERE user = $u;
          DELETE membership WHERE user = $u;

@@ -32,6 +32,8 @@ pub struct NewSession<'a> {
     pub user_agent: &'a str,
     pub ip: &'a str,
     pub password_change_only: bool,
+    /// The provider the session was signed in through, if any.
+    pub sso_provider: Option<&'a str>,
 }
 
 /// Opens a session; the sign-in is audited in the same transaction.
@@ -46,7 +48,8 @@ pub async fn create(
         "BEGIN TRANSACTION;
          CREATE type::record('session', $hash) CONTENT {
              user: type::record('user', $user), created_at: $now, last_seen_at: $now,
-             user_agent: $user_agent, ip: $ip, password_change_only: $password_change_only
+             user_agent: $user_agent, ip: $ip, password_change_only: $password_change_only,
+             sso_provider: $sso_provider
          };
          UPDATE type::record('user', $user) SET last_sign_in_at = $now;
          COMMIT TRANSACTION;",
@@ -57,6 +60,7 @@ pub async fn create(
     .bind("user_agent", new.user_agent.to_string())
     .bind("ip", new.ip.to_string())
     .bind("password_change_only", new.password_change_only)
+    .bind("sso_provider", new.sso_provider.map(str::to_string))
     .bind("now", now)
     .run()
     .await?;

@@ -4,8 +4,10 @@
 //! - The client secret is read only by [`secret`] (for the token request); no other row type
 //!   carries it.
 //! - Creating, changing and deleting a provider hold only while the administrator's standing
-//!   does (`INSTANCE_GUARD`), and deleting one removes its linked identities, pending links
-//!   and sign-ins under way in the same transaction.
+//!   does (`INSTANCE_GUARD`), and deleting one — or giving it another issuer — removes its
+//!   linked identities, pending links and sign-ins under way in the same transaction (an
+//!   identity is a subject *at an issuer*: at another issuer the same subject is someone
+//!   else).
 
 use super::checked::checked;
 use super::instance_rights::{INSTANCE_GUARD, InstanceSeen};
@@ -130,7 +132,9 @@ pub async fn create(
         .ok_or(Guard::NotFound)
 }
 
-/// Changes a provider; returns it.
+/// Changes a provider; returns it. A new issuer is another provider: the identities linked
+/// through the old one (their subjects mean nothing at the new one), pending links and
+/// sign-ins under way go in the same transaction.
 pub async fn update(
     db: &Db,
     id: &str,
@@ -142,7 +146,13 @@ pub async fn update(
     let query = format!(
         "BEGIN TRANSACTION;
          {INSTANCE_GUARD}
-         IF !record::exists(type::record('sso_provider', $id)) {{ THROW 'not_found' }};
+         LET $provider = type::record('sso_provider', $id);
+         IF !record::exists($provider) {{ THROW 'not_found' }};
+         IF $provider.issuer != $issuer {{
+             DELETE identity WHERE provider = $provider;
+             DELETE sso_link WHERE provider = $provider;
+             DELETE sso_flow WHERE provider = $provider;
+         }};
          UPDATE type::record('sso_provider', $id) SET name = $name, issuer = $issuer,
              client_id = $client_id, client_secret = $client_secret ?? client_secret,
              scopes = $scopes, username_claim = $username_claim, groups_claim = $groups_claim,

@@ -182,6 +182,27 @@ pub async fn by_login(db: &Db, login: &str) -> Result<Option<UserRow>, StoreErro
     Ok(response.take(1)?)
 }
 
+/// [`by_login`] for a password sign-in, with the instance's "SSO only" setting read in the
+/// same round trip.
+pub async fn for_sign_in(db: &Db, login: &str) -> Result<(Option<UserRow>, bool), StoreError> {
+    let key = login.trim().to_lowercase();
+    let mut response = checked(
+        db.query(format!(
+            "LET $claim = IF $key = '' {{ NONE }} ELSE {{
+                 type::record('username_claim', $key).user ?? type::record('email_claim', $key).user
+             }};
+             RETURN (SELECT VALUE sso_only FROM ONLY setting:instance) ?? false;
+             IF $claim = NONE {{ RETURN NONE }} ELSE {{
+                 RETURN SELECT {USER_FIELDS} FROM ONLY $claim
+             }};"
+        ))
+        .bind(("key", key))
+        .await?,
+    )?;
+    let sso_only: Option<bool> = response.take(1)?;
+    Ok((response.take(2)?, sso_only.unwrap_or(false)))
+}
+
 /// How many users exist (0 means the instance still needs its first admin).
 pub async fn count(db: &Db) -> Result<i64, StoreError> {
     let mut response = checked(db.query("RETURN count(SELECT VALUE id FROM user)").await?)?;

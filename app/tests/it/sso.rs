@@ -77,6 +77,7 @@ async fn sign_in(s: &Setup, claims: serde_json::Value) -> Result<(Finished, Stri
         code: Some("code-1".into()),
         state: Some(state),
         error: None,
+        iss: None,
     };
     sso_sign_in::finish(
         &s.db,
@@ -244,6 +245,13 @@ async fn a_first_sign_in_makes_an_account_only_when_the_instance_allows_it() {
 #[tokio::test]
 async fn an_existing_account_is_linked_only_after_its_person_proves_it() {
     let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    // Nobody gets a new account with an address the provider did not check either.
+    let unchecked = json!({"sub": "n-1", "email": "new@corp.example", "email_verified": false});
+    assert!(matches!(
+        sign_in(&s, unchecked).await,
+        Err(Refused("email_unverified"))
+    ));
     account(&s.db, "bea", Utc::now()).await;
     // An address the provider did not verify never reaches the account.
     let unverified = json!({"sub": "b-1", "email": "bea@example.org", "email_verified": false});
@@ -351,6 +359,7 @@ async fn tampered_or_misdirected_id_tokens_are_refused() {
         ("expired", with(json!({"exp": now - 60, "iat": now - 400}))),
         ("issued long ago", with(json!({"iat": now - 3600}))),
         ("issued in the future", with(json!({"iat": now + 3600}))),
+        ("for another party", with(json!({"azp": "someone-else"}))),
     ] {
         assert_eq!(
             sign_in(&s, claims).await.err(),
@@ -375,7 +384,7 @@ async fn tampered_or_misdirected_id_tokens_are_refused() {
         .iter()
         .filter(|a| *a == "auth.sign_in_failed")
         .count();
-    assert_eq!(failures, 7);
+    assert_eq!(failures, 8);
 }
 
 #[tokio::test]
@@ -396,6 +405,7 @@ async fn a_callback_counts_only_once_in_the_browser_that_started_it() {
         code: Some("code".into()),
         state: Some(state),
         error: None,
+        iss: None,
     };
     // Someone else's browser (a callback URL sent to a victim): refused, and the flow is gone.
     let elsewhere = sso_sign_in::finish(
@@ -432,6 +442,7 @@ async fn a_callback_counts_only_once_in_the_browser_that_started_it() {
             code: Some("code".into()),
             state: Some(state),
             error: None,
+            iss: None,
         },
         Some(&started.browser),
         &client(),
@@ -452,6 +463,7 @@ async fn a_callback_counts_only_once_in_the_browser_that_started_it() {
             code: None,
             state: Some(state),
             error: Some("access_denied".into()),
+            iss: None,
         },
         Some(&started.browser),
         &client(),
@@ -521,4 +533,127 @@ async fn deleting_a_provider_unlinks_its_identities() {
     let left: Vec<String> = response.take(0).unwrap();
     assert!(left.is_empty());
     assert!(sso_providers::offered(&s.db).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_new_issuer_unlinks_the_identities_of_the_old_one() {
+    let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    let fay = json!({"sub": "1", "email": "fay@corp.example", "email_verified": true});
+    assert_eq!(
+        signed_in_as(&sign_in(&s, fay.clone()).await.unwrap()),
+        "fay"
+    );
+    // The same provider pointed elsewhere: subject "1" there is someone else.
+    let elsewhere = TestProvider::start().await;
+    sso_providers::update(
+        &s.db,
+        &s.admin,
+        &s.id,
+        &SsoProviderInput {
+            issuer: Some(elsewhere.issuer.clone()),
+            ..Default::default()
+        },
+        BASE,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let mut response =
+        s.db.query("SELECT VALUE subject FROM identity")
+            .await
+            .unwrap();
+    let left: Vec<String> = response.take(0).unwrap();
+    assert!(left.is_empty());
+    // Its "1" with another address is a new person, never fay.
+    let moved = Setup {
+        db: s.db.clone(),
+        admin: s.admin.clone(),
+        provider: elsewhere,
+        id: s.id.clone(),
+    };
+    let impostor = json!({"sub": "1", "email": "mallory@corp.example", "email_verified": true});
+    assert_eq!(
+        signed_in_as(&sign_in(&moved, impostor).await.unwrap()),
+        "mallory"
+    );
+}
+
+#[tokio::test]
+async fn sso_only_leaves_passwords_to_site_administrators() {
+    let s = setup().await;
+    account(&s.db, "gus", Utc::now()).await;
+    s.db.query("UPDATE user SET email_verified = true WHERE username = 'gus'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    admin_instance::update_settings(
+        &s.db,
+        &s.admin,
+        &SettingsUpdate {
+            sso_only: Some(true),
+            ..Default::default()
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let login = |who: &str, password: &str| app::domain::user::LoginInput {
+        login: who.into(),
+        password: Password::new(password),
+        code: None,
+    };
+    // The right password of a user: refused, and saying why.
+    let err = accounts::login(&s.db, &login("gus", PASSWORD), &client(), Utc::now())
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    // A wrong one is the usual answer (the policy tells nothing about the password).
+    let err = accounts::login(
+        &s.db,
+        &login("gus", "wrong password here"),
+        &client(),
+        Utc::now(),
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(err.code, ErrorCode::InvalidCredentials);
+    // No sign-up, no reset link for gus.
+    let signup = accounts::signup(
+        &s.db,
+        &app::domain::user::SignupInput {
+            username: "hal".into(),
+            email: "hal@example.org".into(),
+            password: Password::new(PASSWORD),
+        },
+        &client(),
+        BASE,
+        Utc::now(),
+    )
+    .await;
+    assert_eq!(signup.err().map(|e| e.code), Some(ErrorCode::Forbidden));
+    let requested =
+        app::service::password_reset::request(&s.db, "gus", &client(), BASE, Utc::now())
+            .await
+            .unwrap();
+    requested.sent().await.unwrap();
+    let mail = store::outbox::newest(&s.db, None, 50).await.unwrap();
+    assert!(!mail.iter().any(|m| m.kind == "password_reset"));
+    // A site admin still signs in with a password.
+    let hash = app::service::passwords::hash(&Password::new(PASSWORD))
+        .await
+        .unwrap();
+    s.db.query("UPDATE user SET password_hash = $hash WHERE username = 'root'")
+        .bind(("hash", hash))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert!(matches!(
+        accounts::login(&s.db, &login("root", PASSWORD), &client(), Utc::now()).await,
+        Ok(LoginOutcome::SignedIn { .. })
+    ));
 }

@@ -1,5 +1,5 @@
-//! `/api/v1/admin/sso/providers`: OpenID Connect providers. Each needs
-//! `instance.settings.update`.
+//! `/api/v1/admin/sso/providers`: OpenID Connect providers. Each needs the Site
+//! admin role.
 
 use super::ApiJson;
 use super::caller::Caller;
@@ -12,8 +12,8 @@ use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-/// Every provider, with the redirect URL to register at each. Needs
-/// `instance.settings.update`.
+/// Every provider, with the redirect URL to register at each. Needs the
+/// Site admin role.
 #[utoipa::path(
     get,
     path = "/admin/sso/providers",
@@ -33,8 +33,8 @@ pub async fn list(
 }
 
 /// Add a provider: `name`, `issuer`, `client_id` and `client_secret` are required; `scopes`
-/// default to `email profile`, `username_claim` to `preferred_username`. Needs
-/// `instance.settings.update`.
+/// default to `email profile`, `username_claim` to `preferred_username`. Needs the
+/// Site admin role.
 ///
 /// Refusals: 422: A missing or invalid field (the issuer must be https, or http to localhost;
 /// a mapping must name an existing organization group).
@@ -64,7 +64,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, ApiJson(created)))
 }
 
-/// One provider. Needs `instance.settings.update`.
+/// One provider. Needs the Site admin role.
 #[utoipa::path(
     get,
     path = "/admin/sso/providers/{id}",
@@ -86,7 +86,7 @@ pub async fn get(
 }
 
 /// Change a provider: absent fields stay; an empty or absent `client_secret` keeps the stored
-/// one. Needs `instance.settings.update`.
+/// one. Needs the Site admin role.
 #[utoipa::path(
     patch,
     path = "/admin/sso/providers/{id}",
@@ -117,8 +117,8 @@ pub async fn update(
     ))
 }
 
-/// Remove a provider; every identity linked through it is unlinked. Needs
-/// `instance.settings.update`.
+/// Remove a provider; every identity linked through it is unlinked. Needs the
+/// Site admin role.
 #[utoipa::path(
     delete,
     path = "/admin/sso/providers/{id}",

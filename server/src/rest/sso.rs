@@ -52,13 +52,7 @@ fn redirect(location: &str, cookies: Vec<HeaderValue>) -> Response {
 }
 
 fn binding_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    app::cookies::short_lived(
-        state,
-        app::cookies::SSO_BROWSER,
-        value,
-        app::cookies::SSO_PATH,
-        max_age,
-    )
+    app::cookies::short_lived(state, app::cookies::sso_browser(state), value, "/", max_age)
 }
 
 fn refused(state: &AppState, Refused(code): Refused) -> Response {
@@ -131,7 +125,7 @@ pub async fn callback(
     axum::extract::Query(answer): axum::extract::Query<Callback>,
 ) -> Response {
     let now = chrono::Utc::now();
-    let browser = app::cookies::read(&headers, app::cookies::SSO_BROWSER);
+    let browser = app::cookies::read(&headers, app::cookies::sso_browser(&state));
     let finished = sso_sign_in::finish(
         &state.db,
         &provider,
@@ -160,7 +154,7 @@ pub async fn callback(
                 clear,
                 app::cookies::short_lived(
                     &state,
-                    app::cookies::SSO_LINK,
+                    app::cookies::sso_link(&state),
                     &secret,
                     "/",
                     app::service::sso_accounts::LINK_MINUTES * 60,

@@ -41,6 +41,7 @@ pub fn LinkIdentityPage() -> impl IntoView {
                                             required
                                             aria-invalid=invalid(error, "password")
                                         />
+                                        <FieldError error field="password" />
                                     </div>
                                     <div class="field">
                                         <label for="code">"Two-factor code"</label>

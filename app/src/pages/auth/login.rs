@@ -1,5 +1,5 @@
 use crate::api::auth::SignIn;
-use crate::api::sso::sso_providers;
+use crate::api::sso::sign_in_offer;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::percent::encode;
 use crate::domain::sso::failure_message;
@@ -78,15 +78,25 @@ pub fn LoginPage() -> impl IntoView {
 /// JavaScript.
 #[component]
 fn SsoButtons(next: String) -> impl IntoView {
-    let providers = Resource::new(|| (), |_| sso_providers());
+    let options = Resource::new(|| (), |_| sign_in_offer());
     let next = (!next.is_empty()).then(|| format!("?next={}", encode(&next)));
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let next = next.clone().unwrap_or_default();
                 Suspend::new(async move {
-                    let list = providers.await.unwrap_or_default();
-                    (!list.is_empty())
+                    let options = options.await.unwrap_or_default();
+                    let sso_only = options
+                        .sso_only
+                        .then(|| {
+                            view! {
+                                <p class="notice" role="status">
+                                    "This instance signs people in through their identity provider. Password sign-in is for site administrators only."
+                                </p>
+                            }
+                        });
+                    let list = options.providers;
+                    let buttons = (!list.is_empty())
                         .then(|| {
                             view! {
                                 <ul class="sso-buttons" aria-label="Single sign-on">
@@ -113,7 +123,11 @@ fn SsoButtons(next: String) -> impl IntoView {
                                     <span>"or with your password"</span>
                                 </p>
                             }
-                        })
+                        });
+                    view! {
+                        {buttons}
+                        {sso_only}
+                    }
                 })
             }}
         </Suspense>
