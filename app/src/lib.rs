@@ -142,6 +142,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=StaticSegment("signed-out")
+                            view=lazy::SignedOut::page()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=StaticSegment("signup")
                             view=lazy::Signup::page()
                             ssr=SsrMode::Async

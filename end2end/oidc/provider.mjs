@@ -19,20 +19,20 @@ const issuer = `http://127.0.0.1:${port}`;
 
 // Logins are `<person>-<suffix>` (each Playwright project uses its own suffix, so the two
 // projects are different people): `ada-js` has the address ada-sso-js@example.org and is in the
-// `engineering` group; `bob-js` has bob-link-js@example.org, the address of an account the
+// `engineering` group, as is `cy-js`; `bob-js` has bob-link-js@example.org, the address of an account the
 // tests create with a password first.
 function person(login) {
-  const match = /^(ada|bob)-([a-z0-9-]+)$/.exec(login);
+  const match = /^(ada|bob|cy)-([a-z0-9-]+)$/.exec(login);
   if (!match) return undefined;
   const [, who, suffix] = match;
-  const name = who === 'ada' ? `ada-sso-${suffix}` : `bob-link-${suffix}`;
+  const name = { ada: `ada-sso-${suffix}`, bob: `bob-link-${suffix}`, cy: `cy-sso-${suffix}` }[who];
   return {
     sub: `idp-${login}`,
     email: `${name}@example.org`,
     email_verified: true,
-    name: who === 'ada' ? 'Ada Lovelace' : 'Bob Link',
+    name: { ada: 'Ada Lovelace', bob: 'Bob Link', cy: 'Cy Young' }[who],
     preferred_username: name,
-    groups: who === 'ada' ? ['engineering'] : [],
+    groups: who === 'bob' ? [] : ['engineering'],
   };
 }
 

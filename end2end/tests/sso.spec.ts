@@ -91,6 +91,15 @@ test('a first sign-in through the provider creates the account, which keeps its 
   await expect(page.getByText('This is your last way to sign in.')).toBeVisible();
   await page.goto('/settings/sign-in-methods');
   await expect(page.getByRole('row', { name: new RegExp(name) })).toBeVisible();
+  // Signing out offers the provider's own sign-out (its session would sign the next person in).
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signed-out\?provider=/);
+  const providerSignOut = page.getByRole('link', { name: `Sign out of ${name}` });
+  await expect(providerSignOut).toHaveAttribute('href', new RegExp(`^${issuer}/session/end\\?client_id=`));
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
   // The refused unlink is a 409 the browser reports; nothing else may go wrong.
   expect(errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
 });
@@ -151,5 +160,75 @@ test('an ID token with the wrong audience, nonce or expiry is refused with a cle
     }
   } finally {
     await tamper('none');
+  }
+});
+
+test('group mappings put members in the mapped group at each sign-in', async ({ page, baseURL }, testInfo) => {
+  const suffix = testInfo.project.name;
+  const name = `Corp ID ${suffix}`;
+  const id = await provider(baseURL!, name);
+  const org = `sso-map-${suffix}`;
+  const admin = await asRoot(baseURL!);
+  expect((await admin.post('/api/v1/organizations', { data: { name: org } })).status()).toBe(201);
+  const group = await admin.post(`/api/v1/organizations/${org}/groups`, { data: { name: 'engineering', role: 'viewer' } });
+  expect(group.status(), await group.text()).toBe(201);
+  const mapped = await admin.patch(`/api/v1/admin/sso/providers/${id}`, {
+    data: { group_mappings: [{ claim_value: 'engineering', organization: org, group: 'engineering' }] },
+  });
+  expect(mapped.status(), await mapped.text()).toBe(200);
+  // Cy signs in once (an account made just in time), then joins the organization.
+  const username = `cy-sso-${suffix}`;
+  await page.goto('/login');
+  await page.getByRole('link', { name: `Sign in with ${name}` }).click();
+  await atProvider(page, `cy-${suffix}`);
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${username}`);
+  const invited = await admin.post(`/api/v1/organizations/${org}/invitations`, {
+    data: { email: `${username}@example.org`, role: 'viewer' },
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const mine: { items: { id: string }[] } = await (await page.request.get('/api/v1/account/invitations')).json();
+  const accepted = await page.request.post(`/api/v1/account/invitations/${mine.items[0].id}/accept`, {
+    headers: { Origin: baseURL! },
+  });
+  expect(accepted.status(), await accepted.text()).toBe(200);
+  const members = async () =>
+    ((await (await admin.get(`/api/v1/organizations/${org}/groups/engineering/members`)).json()).items as { username: string }[]).map((m) => m.username);
+  expect(await members()).not.toContain(username);
+  // The next sign-in through the provider applies the mapping (its groups claim holds "engineering").
+  await page.context().clearCookies();
+  await page.goto('/login');
+  await page.getByRole('link', { name: `Sign in with ${name}` }).click();
+  await atProvider(page, `cy-${suffix}`);
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${username}`);
+  expect(await members()).toContain(username);
+  await admin.dispose();
+});
+
+test('"SSO only" leaves password sign-in to site administrators', async ({ page, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const suffix = testInfo.project.name;
+  const username = `pw-only-${suffix}`;
+  const visitor = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+  expect((await visitor.post('/api/v1/auth/signup', { data: { username, email: `${username}@example.org`, password: STRONG } })).status()).toBe(201);
+  await visitor.dispose();
+  const admin = await asRoot(baseURL!);
+  expect((await admin.patch('/api/v1/admin/settings', { data: { sso_only: true } })).status()).toBe(200);
+  try {
+    await page.goto('/login');
+    if (js) await waitForHydration(page);
+    await expect(page.getByText('Password sign-in is for site administrators only.')).toBeVisible();
+    await page.getByLabel('Username or email').fill(username);
+    await page.getByLabel('Password').fill(STRONG);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Password sign-in is turned off on this instance')).toBeVisible();
+    await expect(page.getByRole('banner')).not.toContainText('Signed in as');
+    // A site administrator still gets in with a password.
+    await page.getByLabel('Username or email').fill(ROOT.login);
+    await page.getByLabel('Password').fill(ROOT.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('banner')).toContainText(`Signed in as ${ROOT.login}`);
+  } finally {
+    expect((await admin.patch('/api/v1/admin/settings', { data: { sso_only: false } })).status()).toBe(200);
+    await admin.dispose();
   }
 });

@@ -142,9 +142,17 @@ pub async fn sign_up(username: String, email: String, password: String) -> Resul
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     super::run(move |state, principal| async move {
-        crate::service::accounts::logout(&state.db, &principal, chrono::Utc::now()).await?;
+        let provider =
+            crate::service::accounts::logout(&state.db, &principal, chrono::Utc::now()).await?;
         super::set_cookie(crate::cookies::clear(&state));
-        super::redirect("/");
+        match provider {
+            // Signed in through a provider: its own sign-out is offered.
+            Some(id) => super::redirect(&format!(
+                "/signed-out?provider={}",
+                crate::domain::percent::encode(&id)
+            )),
+            None => super::redirect("/"),
+        }
         Ok(())
     })
     .await

@@ -2,7 +2,9 @@
 //! caller's linked identities and the administrators' provider settings. The redirects to and
 //! from a provider are REST routes (`/api/v1/auth/sso/...`, in the server crate).
 
-use crate::domain::sso::{LinkPreview, LinkedIdentity, SignInOptions, SsoProvider};
+use crate::domain::sso::{
+    EndSessionOffer, LinkPreview, LinkedIdentity, SignInOptions, SsoProvider,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -78,6 +80,18 @@ pub async fn link_identity(password: String, code: Option<String>) -> Result<(),
         }
         super::redirect(&landing.location);
         Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The provider `provider`'s own sign-out, if it offers one. No permission.
+#[server(endpoint = "auth/sso/end-session")]
+pub async fn provider_sign_out(provider: String) -> Result<Option<EndSessionOffer>, AppError> {
+    let result = async {
+        let state = super::state()?;
+        let base_url = super::base_url(&state);
+        Ok(crate::service::sso_sign_in::end_session(&state.db, &provider, &base_url).await)
     }
     .await;
     super::respond(result)

@@ -24,6 +24,13 @@ pub struct SignInOptions {
     pub sso_only: bool,
 }
 
+/// The provider's own sign-out, offered after signing out of Gatehouse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndSessionOffer {
+    pub provider_name: String,
+    pub url: String,
+}
+
 /// One claim value that puts its holders in an organization group at each sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

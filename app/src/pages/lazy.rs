@@ -49,7 +49,7 @@ use super::admin::{
 use super::auth::{
     forgot_password::ForgotPasswordPage, link_identity::LinkIdentityPage, login::LoginPage,
     login_code::LoginCodePage, reset_password::ResetPasswordPage, setup::SetupPage,
-    signup::SignupPage, verify_email::VerifyEmailPage,
+    signed_out::SignedOutPage, signup::SignupPage, verify_email::VerifyEmailPage,
 };
 use super::home::HomePage;
 use super::invitation::{InvitationDeclinedPage, InvitationPage};
@@ -80,6 +80,7 @@ lazy_pages!(
     VerifyEmail => VerifyEmailPage,
     ForgotPassword => ForgotPasswordPage,
     LinkIdentity => LinkIdentityPage,
+    SignedOut => SignedOutPage,
     SignInMethods => SignInMethodsPage,
     AdminSso => AdminSsoPage,
     AdminSsoProvider => AdminSsoProviderPage,

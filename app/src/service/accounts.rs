@@ -302,17 +302,21 @@ pub async fn me(db: &Db, principal: &super::principal::Principal) -> Result<User
 }
 
 /// Ends the caller's current session (a no-op without one); audited as `auth.signed_out`.
+/// Returns the provider the session was signed in through, if any (its own sign-out is
+/// offered next).
 pub async fn logout(
     db: &Db,
     principal: &super::principal::Principal,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Option<String>, AppError> {
     if let super::principal::Principal::User(user) = principal
         && let Some(hash) = &user.session_hash
     {
+        let provider = store::sessions::sso_provider(db, hash).await?;
         sessions::end(db, principal, hash, "auth.signed_out", now).await?;
+        return Ok(provider);
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Changes the caller's username, display name or email. Needs a signed-in user; changing

@@ -295,6 +295,24 @@ pub async fn add_member(
     .map_err(AppError::from)
 }
 
+/// Whether `principal` may put members into `org`'s `group` and take them out (the checks of
+/// [`add_member`] and [`remove_member`] before their write). For standing rules that will act
+/// as the caller later (single sign-on group mappings).
+pub async fn may_manage_members(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+) -> Result<(), AppError> {
+    let access = org_access::resolve(db, principal, org).await?;
+    access.require(Permission::GroupsManage)?;
+    let row = find_group(db, &access, group).await?;
+    let mut rights = Rights::of(&access);
+    rights.join_group(&row)?.leave_group(&row)?;
+    rulebook::group_projects(db, &access, &row).await?;
+    Ok(())
+}
+
 /// Takes a member out of a group, which takes the group's role from them. Needs
 /// `groups.manage` and every permission of the group's role; only owners change an Owner-role
 /// group.

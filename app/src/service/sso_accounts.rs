@@ -86,7 +86,15 @@ pub(super) async fn resolve(
         return Err(Refused("rejected"));
     }
     let key = identity_key(&provider.id, &who.subject);
+    let groups = provider
+        .groups_claim
+        .as_deref()
+        .map(|claim| who.values(claim))
+        .unwrap_or_default();
     if let Some(user) = store::identities::user_of(db, &key, now).await? {
+        if user.active {
+            super::sso_groups::apply(db, provider, &user, &groups, &client.ip, now).await;
+        }
         return Ok(Finished::Outcome(
             sign_in(db, &user, Via::of(provider), false, client, now).await?,
         ));
@@ -125,7 +133,7 @@ pub(super) async fn resolve(
             &PendingLink {
                 identity,
                 user: &holder.id,
-                groups: Vec::new(),
+                groups,
                 next,
                 expires_at: now + Duration::minutes(LINK_MINUTES),
             },
@@ -139,6 +147,7 @@ pub(super) async fn resolve(
         return Err(Refused("email_unverified"));
     }
     let user = create_just_in_time(db, provider, who, &key, &email, client, now).await?;
+    super::sso_groups::apply(db, provider, &user, &groups, &client.ip, now).await;
     Ok(Finished::Outcome(
         sign_in(db, &user, Via::of(provider), false, client, now).await?,
     ))
@@ -363,6 +372,9 @@ pub async fn complete_link(
     );
     let key = identity_key(&view.provider, &view.subject);
     store::sso_flows::complete(db, &hash, &user.id, &key, now, &audit).await?;
+    if let Some(provider) = store::sso_providers::get(db, &view.provider).await? {
+        super::sso_groups::apply(db, &provider, &user, &view.groups, &client.ip, now).await;
+    }
     let via = Via {
         id: &view.provider,
         name: &view.provider_name,

@@ -113,28 +113,26 @@ fn secret(input: &SsoProviderInput) -> Result<Option<&str>, AppError> {
     Ok(secret)
 }
 
-/// Each mapping must name a group that exists: a typo would silently map nobody.
-async fn check_mappings(db: &Db, mappings: &[GroupMapping]) -> Result<Vec<MappingRow>, AppError> {
+/// Each mapping must name a group its author may manage today: a typo would map nobody, and
+/// a mapping acts with its author's rights (`sso_groups`).
+async fn check_mappings(
+    db: &Db,
+    author: &Principal,
+    mappings: &[GroupMapping],
+) -> Result<Vec<MappingRow>, AppError> {
     let mut rows = Vec::with_capacity(mappings.len());
     for mapping in mappings {
-        let Some(org) = store::organizations::by_name(db, &mapping.organization).await? else {
-            return Err(AppError::validation(
-                "group_mappings",
-                format!("There is no organization \"{}\".", mapping.organization),
-            ));
-        };
-        if store::groups::get(db, &org.id, &mapping.group)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::validation(
-                "group_mappings",
-                format!(
-                    "The organization \"{}\" has no group \"{}\".",
-                    mapping.organization, mapping.group
-                ),
-            ));
-        }
+        super::sso_groups::author_may_map(db, author, &mapping.organization, &mapping.group)
+            .await
+            .map_err(|err| {
+                AppError::validation(
+                    "group_mappings",
+                    format!(
+                        "{} / {}: {}",
+                        mapping.organization, mapping.group, err.message
+                    ),
+                )
+            })?;
         rows.push(MappingRow {
             claim_value: mapping.claim_value.clone(),
             organization: mapping.organization.clone(),
@@ -210,7 +208,7 @@ pub async fn create(
     let settings = ProviderSettings::from_input(input, None)?;
     let client_secret =
         secret(input)?.ok_or_else(|| AppError::validation("client_secret", "Required."))?;
-    let mappings = check_mappings(db, &settings.group_mappings).await?;
+    let mappings = check_mappings(db, principal, &settings.group_mappings).await?;
     let audit = entry(
         principal,
         "sso.provider_created",
@@ -258,7 +256,11 @@ pub async fn update(
     let settings = ProviderSettings::from_input(input, Some(&before))?;
     let client_secret = secret(input)?;
     let mappings_changed = settings.group_mappings != before.group_mappings;
-    let mappings = check_mappings(db, &settings.group_mappings).await?;
+    let mappings = if mappings_changed {
+        check_mappings(db, principal, &settings.group_mappings).await?
+    } else {
+        current.group_mappings.clone()
+    };
     let audit = entry(
         principal,
         "sso.provider_updated",

@@ -17,6 +17,7 @@ use super::secret::{random_secret, same, sha256_hex};
 pub use super::sso_accounts::Refused;
 use super::sso_accounts::{self, Finished};
 use super::sso_providers::{parse_id, redirect_url};
+use crate::domain::sso::EndSessionOffer;
 use crate::error::AppError;
 use crate::store::sso_flows::FlowRow;
 use crate::store::sso_providers::ProviderRow;
@@ -176,12 +177,21 @@ async fn finish_checked(
     Ok((finished, flow.next))
 }
 
-/// The provider's end-session URL for the provider `id`, when it publishes one (offered after
-/// signing out).
-pub async fn end_session_url(db: &Db, id: &str, base_url: &str) -> Option<String> {
+/// The provider `id`'s own sign-out, when it publishes an end-session endpoint (offered after
+/// signing out of Gatehouse). No permission: it names a configured provider's public
+/// endpoint only.
+pub async fn end_session(db: &Db, id: &str, base_url: &str) -> Option<EndSessionOffer> {
     let row = provider_row(db, id).await.ok()?;
     let redirect = redirect_url(base_url, &row.id);
     let mut secret = String::new();
     let provider = provider_of(db, &row, &redirect, &mut secret).await.ok()?;
-    oidc::end_session_url(&provider).await
+    let endpoint = oidc::end_session_url(&provider).await?;
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    Some(EndSessionOffer {
+        provider_name: row.name.clone(),
+        url: format!(
+            "{endpoint}{separator}client_id={}",
+            crate::domain::percent::encode(&row.client_id)
+        ),
+    })
 }

@@ -189,6 +189,16 @@ pub async fn touch(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<(), StoreE
     Ok(())
 }
 
+/// The provider a session was signed in through, if any.
+pub async fn sso_provider(db: &Db, hash: &str) -> Result<Option<String>, StoreError> {
+    let mut response = checked(
+        db.query("SELECT VALUE sso_provider FROM ONLY type::record('session', $hash)")
+            .bind(("hash", hash.to_string()))
+            .await?,
+    )?;
+    Ok(response.take::<Option<String>>(0)?)
+}
+
 pub async fn delete(db: &Db, hash: &str) -> Result<(), StoreError> {
     checked(
         db.query("DELETE type::record('session', $hash)")

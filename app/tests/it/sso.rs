@@ -657,3 +657,97 @@ async fn sso_only_leaves_passwords_to_site_administrators() {
         Ok(LoginOutcome::SignedIn { .. })
     ));
 }
+
+#[tokio::test]
+async fn group_mappings_follow_the_provider_within_their_authors_rights() {
+    use app::domain::group::NewGroup;
+    use app::domain::organization::NewOrganization;
+    use app::domain::sso::GroupMapping;
+    let s = setup().await;
+    open_signup(&s.db, &s.admin, "open", false).await;
+    let org = app::service::organizations::create(
+        &s.db,
+        &s.admin,
+        &NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    app::service::groups::create(
+        &s.db,
+        &s.admin,
+        "acme",
+        &NewGroup {
+            name: "engineers".into(),
+            description: None,
+            role: Some("viewer".into()),
+            members: vec![],
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let mapping = |org: &str| SsoProviderInput {
+        group_mappings: Some(vec![GroupMapping {
+            claim_value: "eng".into(),
+            organization: org.into(),
+            group: "engineers".into(),
+        }]),
+        ..Default::default()
+    };
+    // A group the administrator cannot manage is refused when the mapping is written.
+    crate::support::org_of(&s.db, "olga", "elsewhere").await;
+    let err = sso_providers::update(
+        &s.db,
+        &s.admin,
+        &s.id,
+        &mapping("elsewhere"),
+        BASE,
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("group_mappings"));
+    sso_providers::update(&s.db, &s.admin, &s.id, &mapping("acme"), BASE, Utc::now())
+        .await
+        .unwrap();
+    let ivy = |groups: serde_json::Value| json!({"sub": "i-1", "email": "ivy@corp.example", "email_verified": true, "groups": groups});
+    // Not a member of the organization: the mapping moves nobody in.
+    sign_in(&s, ivy(json!(["eng"]))).await.unwrap();
+    assert!(!in_group(&s.db, &org.id).await);
+    let user = store::users::by_login(&s.db, "ivy").await.unwrap().unwrap();
+    store::memberships::add(&s.db, &org.id, &user.id, "viewer", &[], Utc::now())
+        .await
+        .unwrap();
+    sign_in(&s, ivy(json!(["eng", "other"]))).await.unwrap();
+    assert!(in_group(&s.db, &org.id).await);
+    // The provider is authoritative for the mapped group.
+    sign_in(&s, ivy(json!([]))).await.unwrap();
+    assert!(!in_group(&s.db, &org.id).await);
+    let log = actions(&s.db).await;
+    assert!(log.contains(&"group.member_added".to_string()));
+    assert!(log.contains(&"group.member_removed".to_string()));
+    // Once the author is deactivated, the mapping does nothing.
+    s.db.query("UPDATE user SET active = false WHERE username = 'root'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    sign_in(&s, ivy(json!(["eng"]))).await.unwrap();
+    assert!(!in_group(&s.db, &org.id).await);
+}
+
+async fn in_group(db: &Db, org: &app::domain::ids::OrgId) -> bool {
+    let group = store::groups::get(db, org, "engineers")
+        .await
+        .unwrap()
+        .unwrap();
+    store::groups::members(db, &group.id)
+        .await
+        .unwrap()
+        .iter()
+        .any(|m| m.username == "ivy")
+}

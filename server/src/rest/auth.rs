@@ -104,7 +104,7 @@ pub async fn logout(
     State(state): State<AppState>,
     Caller(principal): Caller,
 ) -> Result<Response, AppError> {
-    accounts::logout(&state.db, &principal, chrono::Utc::now()).await?;
+    drop(accounts::logout(&state.db, &principal, chrono::Utc::now()).await?);
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

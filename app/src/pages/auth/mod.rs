@@ -6,5 +6,6 @@ pub mod login;
 pub mod login_code;
 pub mod reset_password;
 pub mod setup;
+pub mod signed_out;
 pub mod signup;
 pub mod verify_email;
