@@ -181,7 +181,8 @@ impl ProviderForm {
             .enumerate()
             .filter(|(_, line)| !line.trim().is_empty())
             .map(|(n, line)| {
-                let parsed = line.split_once('=').and_then(|(value, target)| {
+                // The target holds no '=', the claim value may (an LDAP DN).
+                let parsed = line.rsplit_once('=').and_then(|(value, target)| {
                     let (org, group) = target.split_once('/')?;
                     Some(GroupMapping {
                         claim_value: value.trim().to_string(),

@@ -186,15 +186,20 @@ pub async fn login(
             return Err(err);
         }
     };
-    let Some(user) = user.filter(|u| matches && u.active) else {
-        sign_in_failed(db, &input.login, client, "password", now).await?;
-        return Err(invalid());
+    let allowed = user
+        .as_ref()
+        .is_some_and(|u| super::sso_policy::password_allowed(sso_only, u));
+    let Some(user) = user.filter(|u| matches && u.active && allowed) else {
+        let reason = if sso_only { "sso_only" } else { "password" };
+        sign_in_failed(db, &input.login, client, reason, now).await?;
+        // Under "SSO only" every refusal is the same one, right password or not, so it
+        // confirms no guess.
+        return Err(if sso_only {
+            super::sso_policy::refusal()
+        } else {
+            invalid()
+        });
     };
-    if !super::sso_policy::password_allowed(sso_only, &user) {
-        // The password was right: the attempt is settled, the way in is not this one.
-        attempt.succeeded(db).await?;
-        return Err(super::sso_policy::refusal());
-    }
     if user.two_factor_enabled {
         let Some(code) = &input.code else {
             // The password was right: this attempt is settled; the code is a new one.
@@ -312,7 +317,8 @@ pub async fn logout(
     if let super::principal::Principal::User(user) = principal
         && let Some(hash) = &user.session_hash
     {
-        let provider = store::sessions::sso_provider(db, hash).await?;
+        // Signing out never fails for want of the provider's name.
+        let provider = store::sessions::sso_provider(db, hash).await.ok().flatten();
         sessions::end(db, principal, hash, "auth.signed_out", now).await?;
         return Ok(provider);
     }

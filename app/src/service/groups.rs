@@ -265,6 +265,20 @@ pub async fn add_member(
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    add_member_via(db, principal, org, group, username, None, now).await
+}
+
+/// [`add_member`], with `via` (what made the change on the caller's behalf, e.g. a single
+/// sign-on group mapping) recorded in the audit entry.
+pub async fn add_member_via(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    username: &str,
+    via: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
     let row = find_group(db, &access, group).await?;
@@ -274,12 +288,16 @@ pub async fn add_member(
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or(Guard::JoinerNotMember)?;
+    let mut detail = json!({ "username": member.username });
+    if let (Some(via), Some(detail)) = (via, detail.as_object_mut()) {
+        detail.insert("via".into(), via);
+    }
     let audit = entry(
         principal,
         "group.member_added",
         format!("group:{}", row.name),
         Some(&access.org.id),
-        json!({ "username": member.username }),
+        detail,
         now,
     );
     store::groups::add_member(
@@ -296,21 +314,21 @@ pub async fn add_member(
 }
 
 /// Whether `principal` may put members into `org`'s `group` and take them out (the checks of
-/// [`add_member`] and [`remove_member`] before their write). For standing rules that will act
-/// as the caller later (single sign-on group mappings).
+/// [`add_member`] and [`remove_member`] before their write); the group's role. For standing
+/// rules that will act as the caller later (single sign-on group mappings).
 pub async fn may_manage_members(
     db: &Db,
     principal: &Principal,
     org: &str,
     group: &str,
-) -> Result<(), AppError> {
+) -> Result<Option<String>, AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
     let row = find_group(db, &access, group).await?;
     let mut rights = Rights::of(&access);
     rights.join_group(&row)?.leave_group(&row)?;
     rulebook::group_projects(db, &access, &row).await?;
-    Ok(())
+    Ok(row.role)
 }
 
 /// Takes a member out of a group, which takes the group's role from them. Needs
@@ -324,6 +342,19 @@ pub async fn remove_member(
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    remove_member_via(db, principal, org, group, username, None, now).await
+}
+
+/// [`remove_member`], with `via` recorded in the audit entry (see [`add_member_via`]).
+pub async fn remove_member_via(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    username: &str,
+    via: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let access = org_access::resolve(db, principal, org).await?;
     access.require(Permission::GroupsManage)?;
     let row = find_group(db, &access, group).await?;
@@ -333,12 +364,16 @@ pub async fn remove_member(
     let member = store::memberships::get(db, &access.org.id, &username.trim().to_lowercase())
         .await?
         .ok_or_else(AppError::not_found)?;
+    let mut detail = json!({ "username": member.username });
+    if let (Some(via), Some(detail)) = (via, detail.as_object_mut()) {
+        detail.insert("via".into(), via);
+    }
     let audit = entry(
         principal,
         "group.member_removed",
         format!("group:{}", row.name),
         Some(&access.org.id),
-        json!({ "username": member.username }),
+        detail,
         now,
     );
     store::groups::remove_member(db, &row.id, &member.user_id, &rights.seen(), &audit)

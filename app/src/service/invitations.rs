@@ -495,7 +495,13 @@ pub async fn sign_up(
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let invitation = by_link(db, token, now).await?;
-    if store::settings::get(db).await?.signup_mode == "closed" {
+    let settings = store::settings::get(db).await?;
+    if settings.sso_only {
+        return Err(AppError::forbidden(
+            "Accounts here sign in through the identity provider: sign in with it (from the sign-in page), then open the invitation again.",
+        ));
+    }
+    if settings.signup_mode == "closed" {
         return Err(AppError::forbidden(
             "New accounts are created by the site administrators here. Ask one for an account, then accept the invitation.",
         ));

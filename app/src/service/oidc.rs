@@ -144,16 +144,19 @@ impl Verified {
             .map(str::to_string)
     }
 
-    /// A claim's values: a list of strings, or one string.
-    pub fn values(&self, claim: &str) -> Vec<String> {
-        match self.claims.get(claim) {
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .take(500)
-                .collect(),
-            Some(serde_json::Value::String(one)) => vec![one.clone()],
-            _ => Vec::new(),
+    /// A claim's values: a list of strings, or one string; `None` when the token has no such
+    /// claim or it is something else (a provider that sends "too many groups" markers instead).
+    pub fn values(&self, claim: &str) -> Option<Vec<String>> {
+        match self.claims.get(claim)? {
+            serde_json::Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .take(1000)
+                    .collect(),
+            ),
+            serde_json::Value::String(one) => Some(vec![one.clone()]),
+            _ => None,
         }
     }
 }
@@ -384,14 +387,19 @@ async fn client_fresh(provider: &Provider<'_>) -> Result<OidcClient, Failure> {
     client(provider, true).await
 }
 
-/// The provider's end-session URL, when it publishes one.
-pub async fn end_session_url(provider: &Provider<'_>) -> Option<String> {
-    let metadata = metadata(provider, false).await.ok()?;
+/// The provider's end-session URL, when it publishes one and its description is at hand
+/// (cached by a sign-in): signing out never makes this server call out.
+pub fn end_session_url(provider: &Provider<'_>) -> Option<String> {
+    let cache = DISCOVERED.lock().ok()?;
+    let (issuer, _, metadata) = cache.get(provider.id)?;
+    if issuer != provider.issuer {
+        return None;
+    }
     metadata
         .additional_metadata()
         .end_session_endpoint
         .clone()
-        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .filter(|url| endpoint_allowed(url, provider.issuer))
 }
 
 impl From<Failure> for AppError {

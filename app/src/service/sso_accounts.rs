@@ -89,15 +89,13 @@ pub(super) async fn resolve(
     let groups = provider
         .groups_claim
         .as_deref()
-        .map(|claim| who.values(claim))
-        .unwrap_or_default();
+        .and_then(|claim| who.values(claim));
     if let Some(user) = store::identities::user_of(db, &key, now).await? {
-        if user.active {
-            super::sso_groups::apply(db, provider, &user, &groups, &client.ip, now).await;
+        let outcome = sign_in(db, &user, Via::of(provider), false, client, now).await?;
+        if matches!(outcome, LoginOutcome::SignedIn { .. }) {
+            super::sso_groups::apply(db, provider, &user, groups.as_deref(), &client.ip, now).await;
         }
-        return Ok(Finished::Outcome(
-            sign_in(db, &user, Via::of(provider), false, client, now).await?,
-        ));
+        return Ok(Finished::Outcome(outcome));
     }
     let email = who
         .email
@@ -133,7 +131,8 @@ pub(super) async fn resolve(
             &PendingLink {
                 identity,
                 user: &holder.id,
-                groups,
+                groups: groups.clone().unwrap_or_default(),
+                groups_known: groups.is_some(),
                 next,
                 expires_at: now + Duration::minutes(LINK_MINUTES),
             },
@@ -147,10 +146,11 @@ pub(super) async fn resolve(
         return Err(Refused("email_unverified"));
     }
     let user = create_just_in_time(db, provider, who, &key, &email, client, now).await?;
-    super::sso_groups::apply(db, provider, &user, &groups, &client.ip, now).await;
-    Ok(Finished::Outcome(
-        sign_in(db, &user, Via::of(provider), false, client, now).await?,
-    ))
+    let outcome = sign_in(db, &user, Via::of(provider), false, client, now).await?;
+    if matches!(outcome, LoginOutcome::SignedIn { .. }) {
+        super::sso_groups::apply(db, provider, &user, groups.as_deref(), &client.ip, now).await;
+    }
+    Ok(Finished::Outcome(outcome))
 }
 
 /// The provider a sign-in came through.
@@ -373,7 +373,8 @@ pub async fn complete_link(
     let key = identity_key(&view.provider, &view.subject);
     store::sso_flows::complete(db, &hash, &user.id, &key, now, &audit).await?;
     if let Some(provider) = store::sso_providers::get(db, &view.provider).await? {
-        super::sso_groups::apply(db, &provider, &user, &view.groups, &client.ip, now).await;
+        let groups = view.groups_known.then_some(view.groups.as_slice());
+        super::sso_groups::apply(db, &provider, &user, groups, &client.ip, now).await;
     }
     let via = Via {
         id: &view.provider,
@@ -410,7 +411,9 @@ async fn prove(
             return Err(err);
         }
     };
-    if !matches {
+    // A temporary password (set by an administrator) proves nothing about its holder.
+    let temporary = user.password_change_required;
+    if !matches || temporary {
         super::accounts::sign_in_failed(db, &user.username, client, "sso_link_password", now)
             .await?;
         return Err(AppError {

@@ -38,14 +38,16 @@ fn acting(author: &UserRow, ip: &str) -> Principal {
     })
 }
 
-/// Applies `provider`'s mappings to `user`, whose groups claim holds `groups`. Failures are
-/// logged, never in the way of the sign-in (a mapping the author may no longer apply simply
-/// does nothing).
+/// Applies `provider`'s mappings to `user`, whose groups claim holds `groups` (`None`: the
+/// token had no such claim, or not a list of names — then nobody is taken out of anything,
+/// since a provider that stopped sending the claim has not said the person left). Each mapped
+/// group ends up holding the user when any of its mappings matches; a change is made only
+/// where the membership differs. Failures are logged, never in the way of the sign-in.
 pub async fn apply(
     db: &Db,
     provider: &ProviderRow,
     user: &UserRow,
-    groups: &[String],
+    groups: Option<&[String]>,
     ip: &str,
     now: DateTime<Utc>,
 ) {
@@ -61,42 +63,97 @@ pub async fn apply(
         return;
     };
     let principal = acting(&author, ip);
+    // Each mapped group once: in when any of its mappings matches.
+    let mut targets: Vec<(&str, &str, bool)> = Vec::new();
     for mapping in &provider.group_mappings {
-        let result = if groups.contains(&mapping.claim_value) {
-            super::groups::add_member(
-                db,
-                &principal,
-                &mapping.organization,
-                &mapping.group,
-                &user.username,
-                now,
-            )
-            .await
-        } else {
-            super::groups::remove_member(
-                db,
-                &principal,
-                &mapping.organization,
-                &mapping.group,
-                &user.username,
-                now,
-            )
-            .await
-        };
+        let matches = groups.is_some_and(|g| g.contains(&mapping.claim_value));
+        match targets
+            .iter_mut()
+            .find(|(org, group, _)| *org == mapping.organization && *group == mapping.group)
+        {
+            Some(target) => target.2 |= matches,
+            None => targets.push((&mapping.organization, &mapping.group, matches)),
+        }
+    }
+    let via = serde_json::json!({
+        "sso_group_mapping": { "provider": provider.name, "provider_id": provider.id }
+    });
+    for (org, group, wanted) in targets {
+        if !wanted && groups.is_none() {
+            continue;
+        }
+        let result = follow(db, &principal, org, group, user, wanted, &via, now).await;
         if let Err(err) = result {
-            // Already in (or out), not a member of the organization, or beyond the author.
-            tracing::debug!(provider = %provider.id, group = %mapping.group, error = %err.message, "group mapping not applied");
+            tracing::warn!(provider = %provider.id, org, group, error = %err.message, "a group mapping could not be applied");
         }
     }
 }
 
+/// Moves `user` into (`wanted`) or out of `org`'s `group` as `principal`, unless they are
+/// there already (or not a member of the organization: nothing to do).
+#[allow(clippy::too_many_arguments)]
+async fn follow(
+    db: &Db,
+    principal: &Principal,
+    org: &str,
+    group: &str,
+    user: &UserRow,
+    wanted: bool,
+    via: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), crate::error::AppError> {
+    let Some(org_row) = store::organizations::by_name(db, org).await? else {
+        return Ok(());
+    };
+    let Some(group_row) = store::groups::get(db, &org_row.id, group).await? else {
+        return Ok(());
+    };
+    if store::memberships::get(db, &org_row.id, &user.username)
+        .await?
+        .is_none()
+        || store::groups::has_member(db, &group_row.id, &user.id).await? == wanted
+    {
+        return Ok(());
+    }
+    if wanted {
+        super::groups::add_member_via(
+            db,
+            principal,
+            org,
+            group,
+            &user.username,
+            Some(via.clone()),
+            now,
+        )
+        .await
+    } else {
+        super::groups::remove_member_via(
+            db,
+            principal,
+            org,
+            group,
+            &user.username,
+            Some(via.clone()),
+            now,
+        )
+        .await
+    }
+}
+
 /// Whether the administrator `author` may apply a mapping into `org`'s `group` today (checked
-/// when the mappings are written, so a mapping that could never act is refused then).
+/// when the mappings are written, so a mapping that could never act is refused then). Never
+/// an Owner-role group: owning an organization does not follow a claim.
 pub async fn author_may_map(
     db: &Db,
     author: &Principal,
     org: &str,
     group: &str,
 ) -> Result<(), crate::error::AppError> {
-    super::groups::may_manage_members(db, author, org, group).await
+    let role = super::groups::may_manage_members(db, author, org, group).await?;
+    if role.as_deref() == Some(crate::domain::role::BuiltinRole::Owner.name()) {
+        return Err(crate::error::AppError::forbidden(
+            "An Owner-role group cannot follow an identity provider's claim.",
+        ));
+    }
+    Ok(())
 }

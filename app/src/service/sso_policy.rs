@@ -17,6 +17,6 @@ pub fn password_allowed(sso_only: bool, user: &UserRow) -> bool {
 /// The refusal of a password path under "SSO only".
 pub fn refusal() -> AppError {
     AppError::forbidden(
-        "Password sign-in is turned off on this instance: sign in through your identity provider.",
+        "Password sign-in is turned off on this instance: sign in through your identity provider. (Site administrators: check your username and password.)",
     )
 }

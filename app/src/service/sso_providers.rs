@@ -255,7 +255,13 @@ pub async fn update(
     let before = settings_of(&current);
     let settings = ProviderSettings::from_input(input, Some(&before))?;
     let client_secret = secret(input)?;
-    let mappings_changed = settings.group_mappings != before.group_mappings;
+    // What the mappings mean changes with the claim they read and the provider that fills it:
+    // whoever changes any of these answers for the mappings from now on (their rights are
+    // checked, and they become the author).
+    let mappings_changed = settings.group_mappings != before.group_mappings
+        || settings.groups_claim != before.groups_claim
+        || settings.issuer != before.issuer
+        || settings.client_id != before.client_id;
     let mappings = if mappings_changed {
         check_mappings(db, principal, &settings.group_mappings).await?
     } else {
@@ -282,6 +288,7 @@ pub async fn update(
     let row = store::sso_providers::update(
         db,
         &current.id,
+        current.updated_at,
         &ProviderWrite {
             name: &settings.name,
             issuer: &settings.issuer,

@@ -185,7 +185,7 @@ pub async fn end_session(db: &Db, id: &str, base_url: &str) -> Option<EndSession
     let redirect = redirect_url(base_url, &row.id);
     let mut secret = String::new();
     let provider = provider_of(db, &row, &redirect, &mut secret).await.ok()?;
-    let endpoint = oidc::end_session_url(&provider).await?;
+    let endpoint = oidc::end_session_url(&provider)?;
     let separator = if endpoint.contains('?') { '&' } else { '?' };
     Some(EndSessionOffer {
         provider_name: row.name.clone(),

@@ -215,6 +215,17 @@ pub struct GroupMemberRow {
 }
 
 /// Puts a member of the organization in the group (idempotent).
+/// Whether the user is in the group.
+pub async fn has_member(db: &Db, group_id: &GroupId, user_id: &UserId) -> Result<bool, StoreError> {
+    let mut response = checked(
+        db.query("RETURN record::exists(type::record('team_member', [$team, $user]))")
+            .bind(("team", group_id.to_string()))
+            .bind(("user", user_id.to_string()))
+            .await?,
+    )?;
+    Ok(response.take::<Option<bool>>(0)?.unwrap_or(false))
+}
+
 pub async fn add_member(
     db: &Db,
     org_id: &OrgId,

@@ -160,6 +160,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sso",
         surql: include_str!("migrations/0027_sso.surql"),
     },
+    Migration {
+        version: 28,
+        name: "sso_link_groups",
+        surql: include_str!("migrations/0028_sso_link_groups.surql"),
+    },
 ];
 
 /// What a run did.

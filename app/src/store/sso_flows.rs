@@ -78,6 +78,8 @@ pub struct PendingLink<'a> {
     pub identity: NewIdentity<'a>,
     pub user: &'a UserId,
     pub groups: Vec<String>,
+    /// Whether the identity came with its groups claim at all.
+    pub groups_known: bool,
     pub next: &'a str,
     pub expires_at: DateTime<Utc>,
 }
@@ -91,7 +93,7 @@ pub async fn pend(db: &Db, hash: &str, link: &PendingLink<'_>) -> Result<(), Sto
              CREATE type::record('sso_link', $hash) CONTENT {
                  provider: type::record('sso_provider', $provider), subject: $subject,
                  user: type::record('user', $user), email: $email, groups: $groups,
-                 next: $next, expires_at: $expires_at
+                 groups_known: $groups_known, next: $next, expires_at: $expires_at
              };
              COMMIT TRANSACTION;",
         )
@@ -101,6 +103,7 @@ pub async fn pend(db: &Db, hash: &str, link: &PendingLink<'_>) -> Result<(), Sto
         .bind(("user", link.user.to_string()))
         .bind(("email", link.identity.email.to_string()))
         .bind(("groups", link.groups.clone()))
+        .bind(("groups_known", link.groups_known))
         .bind(("next", link.next.to_string()))
         .bind(("expires_at", link.expires_at))
         .await?,
@@ -118,6 +121,7 @@ pub struct LinkView {
     pub username: String,
     pub email: String,
     pub groups: Vec<String>,
+    pub groups_known: bool,
     pub next: String,
 }
 
@@ -131,7 +135,7 @@ pub async fn pending(
         db.query(
             "SELECT <string> record::id(provider) AS provider, provider.name AS provider_name,
                  subject, <string> record::id(user) AS user, user.username AS username, email,
-                 groups, next
+                 groups, groups_known, next
              FROM ONLY type::record('sso_link', $hash)
              WHERE expires_at > $now AND user.active = true",
         )

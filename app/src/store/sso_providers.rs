@@ -38,11 +38,14 @@ pub struct ProviderRow {
     /// Who last wrote the mappings (their rights bound what the mappings grant).
     pub mappings_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    /// When it last changed (an edit applies only to the provider its editor read).
+    pub updated_at: DateTime<Utc>,
 }
 
 const FIELDS: &str = "<string> record::id(id) AS id, name, issuer, client_id, scopes, \
      username_claim, groups_claim, group_mappings, \
-     <string> record::id(mappings_by) AS mappings_by, created_at";
+     (IF mappings_by != NONE { <string> record::id(mappings_by) }) AS mappings_by, created_at, \
+     updated_at";
 
 /// What a provider is written with.
 pub struct ProviderWrite<'a> {
@@ -138,6 +141,7 @@ pub async fn create(
 pub async fn update(
     db: &Db,
     id: &str,
+    read_at: DateTime<Utc>,
     provider: &ProviderWrite<'_>,
     seen: &InstanceSeen,
     now: DateTime<Utc>,
@@ -148,6 +152,7 @@ pub async fn update(
          {INSTANCE_GUARD}
          LET $provider = type::record('sso_provider', $id);
          IF !record::exists($provider) {{ THROW 'not_found' }};
+         IF $provider.updated_at != $read_at {{ THROW 'role_changed' }};
          IF $provider.issuer != $issuer {{
              DELETE identity WHERE provider = $provider;
              DELETE sso_link WHERE provider = $provider;
@@ -164,6 +169,7 @@ pub async fn update(
     );
     bind_fields(Write::audited(db, &query, audit), provider)
         .bind("id", id.to_string())
+        .bind("read_at", read_at)
         .bind("instance", seen.clone())
         .bind("now", now)
         .returning::<Option<ProviderRow>>()

@@ -610,17 +610,14 @@ async fn sso_only_leaves_passwords_to_site_administrators() {
         .err()
         .unwrap();
     assert_eq!(err.code, ErrorCode::Forbidden);
-    // A wrong one is the usual answer (the policy tells nothing about the password).
-    let err = accounts::login(
-        &s.db,
-        &login("gus", "wrong password here"),
-        &client(),
-        Utc::now(),
-    )
-    .await
-    .err()
-    .unwrap();
-    assert_eq!(err.code, ErrorCode::InvalidCredentials);
+    // A wrong one, or an unknown login, gets the very same answer: it confirms no guess.
+    for (who, password) in [("gus", "wrong password here"), ("nobody", PASSWORD)] {
+        let other = accounts::login(&s.db, &login(who, password), &client(), Utc::now())
+            .await
+            .err()
+            .unwrap();
+        assert_eq!((other.code, &other.message), (err.code, &err.message));
+    }
     // No sign-up, no reset link for gus.
     let signup = accounts::signup(
         &s.db,
@@ -711,6 +708,33 @@ async fn group_mappings_follow_the_provider_within_their_authors_rights() {
     .await
     .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("group_mappings"));
+    // Nor an Owner-role group: owning an organization does not follow a claim.
+    app::service::groups::create(
+        &s.db,
+        &s.admin,
+        "acme",
+        &NewGroup {
+            name: "owners".into(),
+            description: None,
+            role: Some("owner".into()),
+            members: vec![],
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let owners = SsoProviderInput {
+        group_mappings: Some(vec![GroupMapping {
+            claim_value: "admins".into(),
+            organization: "acme".into(),
+            group: "owners".into(),
+        }]),
+        ..Default::default()
+    };
+    let err = sso_providers::update(&s.db, &s.admin, &s.id, &owners, BASE, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("group_mappings"));
     sso_providers::update(&s.db, &s.admin, &s.id, &mapping("acme"), BASE, Utc::now())
         .await
         .unwrap();
@@ -723,6 +747,19 @@ async fn group_mappings_follow_the_provider_within_their_authors_rights() {
         .await
         .unwrap();
     sign_in(&s, ivy(json!(["eng", "other"]))).await.unwrap();
+    assert!(in_group(&s.db, &org.id).await);
+    // Signing in again changes nothing (and writes nothing).
+    let before = actions(&s.db).await.len();
+    sign_in(&s, ivy(json!(["eng"]))).await.unwrap();
+    let after = actions(&s.db).await;
+    assert!(!after[before..].contains(&"group.member_added".to_string()));
+    // A token without the claim says nothing about groups: ivy stays.
+    sign_in(
+        &s,
+        json!({"sub": "i-1", "email": "ivy@corp.example", "email_verified": true}),
+    )
+    .await
+    .unwrap();
     assert!(in_group(&s.db, &org.id).await);
     // The provider is authoritative for the mapped group.
     sign_in(&s, ivy(json!([]))).await.unwrap();

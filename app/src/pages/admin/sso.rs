@@ -28,7 +28,7 @@ pub fn AdminSsoPage() -> impl IntoView {
             "People sign in with an OpenID Connect provider (Keycloak, Entra ID, Okta, Google, …) through a \"Sign in with\" button on the sign-in page. Instance settings decide whether a first sign-in creates an account (SSO sign-up) and whether passwords still work (SSO only)."
         </p>
         <Show when=deleted>
-            <p class="notice notice--ok" role="status">
+            <p class="notice notice--success" role="status">
                 "The provider was removed."
             </p>
         </Show>
@@ -285,7 +285,7 @@ pub fn AdminSsoProviderPage() -> impl IntoView {
             notice()
                 .map(|text| {
                     view! {
-                        <p class="notice notice--ok" role="status">
+                        <p class="notice notice--success" role="status">
                             {text}
                         </p>
                     }

@@ -24,10 +24,10 @@ pub fn SignInMethodsPage() -> impl IntoView {
         <Title text="Sign-in methods" />
         <SettingsFrame title="Sign-in methods">
             <p class="muted">
-                "Identity providers you sign in with. Your password (if you have one) and passkeys are the other ways in."
+                "Identity providers you sign in with. Your password, if you have one, is the other way in."
             </p>
             <Show when=unlinked>
-                <p class="notice notice--ok" role="status">
+                <p class="notice notice--success" role="status">
                     "The identity was unlinked."
                 </p>
             </Show>
