@@ -232,3 +232,50 @@ test('"SSO only" leaves password sign-in to site administrators', async ({ page,
     await admin.dispose();
   }
 });
+
+test('an organization that requires its provider refuses a member who signed in with a password', async ({ page, browser, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const suffix = testInfo.project.name;
+  const name = `Corp ID ${suffix}`;
+  await provider(baseURL!, name);
+  const org = `sso-req-${suffix}`;
+  // Cy (signed in through the provider) owns the organization and requires the provider.
+  await page.goto('/login');
+  await page.getByRole('link', { name: `Sign in with ${name}` }).click();
+  if (page.url().startsWith(issuer)) await atProvider(page, `cy-${suffix}`);
+  await expect(page.getByRole('banner')).toContainText(`Signed in as cy-sso-${suffix}`);
+  const headers = { Origin: baseURL! };
+  expect((await page.request.post('/api/v1/organizations', { headers, data: { name: org } })).status()).toBe(201);
+  await page.goto(`/orgs/${org}/settings`);
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
+  await page.getByLabel('Members sign in through').selectOption({ label: name });
+  await page.getByRole('button', { name: 'Save sign-in requirement' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(page.getByLabel('Members sign in through')).toHaveValue(/.+/);
+  // A member with a password session is sent to the provider.
+  const member = `pw-req-${suffix}`;
+  const other = await browser.newContext({ javaScriptEnabled: js, baseURL });
+  const visitor = await other.newPage();
+  const signedUp = await visitor.request.post('/api/v1/auth/signup', {
+    headers,
+    data: { username: member, email: `${member}@example.org`, password: STRONG },
+  });
+  expect(signedUp.status()).toBe(201);
+  await verifyEmail(baseURL!, `${member}@example.org`);
+  const login = await visitor.request.post('/api/v1/auth/login', { headers, data: { login: member, password: STRONG } });
+  expect(login.status(), await login.text()).toBe(200);
+  const invited = await page.request.post(`/api/v1/organizations/${org}/invitations`, {
+    headers,
+    data: { email: `${member}@example.org`, role: 'viewer' },
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const mine: { items: { id: string }[] } = await (await visitor.request.get('/api/v1/account/invitations')).json();
+  expect((await visitor.request.post(`/api/v1/account/invitations/${mine.items[0].id}/accept`, { headers })).status()).toBe(200);
+  const members = await visitor.request.get(`/api/v1/organizations/${org}/members`);
+  expect(members.status()).toBe(403);
+  expect((await members.json()).error.message).toContain('requires signing in through its identity provider');
+  await other.close();
+});

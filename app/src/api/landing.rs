@@ -45,8 +45,8 @@ pub async fn landing(
             cookies: vec![crate::cookies::set(state, &session.secret)],
             location: "/settings/password?required=1".to_string(),
         },
-        LoginOutcome::TwoFactorRequired { user_id } => {
-            let secret = login_challenge::open(&state.db, &user_id, now).await?;
+        LoginOutcome::TwoFactorRequired { user_id, sso } => {
+            let secret = login_challenge::open(&state.db, &user_id, sso.as_ref(), now).await?;
             let mut location = String::from("/login/two-factor");
             if next != "/" {
                 location.push_str("?next=");

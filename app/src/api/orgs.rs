@@ -81,8 +81,7 @@ pub async fn update_organization(
             &OrganizationUpdate {
                 name: Some(name),
                 display_name: Some(display_name),
-                require_two_factor: None,
-                allow_direct_adding: None,
+                ..Default::default()
             },
             chrono::Utc::now(),
         )
@@ -139,6 +138,32 @@ pub async fn set_direct_adding(org: String, allow: String) -> Result<(), AppErro
             &org,
             &OrganizationUpdate {
                 allow_direct_adding: Some(allow == "on"),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        super::redirect(&format!("/orgs/{org}/settings?saved=1"));
+        Ok(())
+    })
+    .await
+}
+
+/// Requires members to have signed in through the provider `provider` (a provider's id), or
+/// lifts the requirement (empty). Needs `org.update`, and a session signed in through that
+/// provider.
+#[server(endpoint = "orgs/sso-policy")]
+pub async fn set_sso_policy(org: String, provider: String) -> Result<(), AppError> {
+    use crate::domain::organization::OrganizationUpdate;
+    use crate::service::organizations;
+    super::run(move |state, principal| async move {
+        let provider = provider.trim().to_string();
+        organizations::update(
+            &state.db,
+            &principal,
+            &org,
+            &OrganizationUpdate {
+                require_sso_provider: Some((!provider.is_empty()).then_some(provider)),
                 ..Default::default()
             },
             chrono::Utc::now(),

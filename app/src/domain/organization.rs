@@ -14,6 +14,10 @@ pub struct Organization {
     /// invite by email).
     #[serde(default)]
     pub allow_direct_adding: bool,
+    /// The single sign-on provider (its id) members must have signed in through to act in the
+    /// organization (their API tokens are not affected); null for none.
+    #[serde(default)]
+    pub require_sso_provider: Option<String>,
     pub created_at: String,
 }
 
@@ -190,4 +194,8 @@ pub struct OrganizationUpdate {
     pub require_two_factor: Option<bool>,
     #[serde(default)]
     pub allow_direct_adding: Option<bool>,
+    /// A provider's id; null lifts the requirement.
+    #[serde(default, with = "crate::domain::double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub require_sso_provider: Option<Option<String>>,
 }

@@ -29,7 +29,11 @@ pub enum LoginOutcome {
     PasswordChangeRequired { session: sessions::IssuedSession },
     /// The password is right but two-factor is on and no code came with it: the pages open a
     /// challenge ([`super::login_challenge`]), the REST API answers 401 `two_factor_required`.
-    TwoFactorRequired { user_id: UserId },
+    TwoFactorRequired {
+        user_id: UserId,
+        /// The sign-in through a provider this step follows (none after a password).
+        sso: Option<crate::store::login_challenges::ChallengeSso>,
+    },
 }
 
 pub const INVALID_CREDENTIALS: &str = "Invalid username or password.";
@@ -204,7 +208,10 @@ pub async fn login(
         let Some(code) = &input.code else {
             // The password was right: this attempt is settled; the code is a new one.
             attempt.succeeded(db).await?;
-            return Ok(LoginOutcome::TwoFactorRequired { user_id: user.id });
+            return Ok(LoginOutcome::TwoFactorRequired {
+                user_id: user.id,
+                sso: None,
+            });
         };
         let code_attempt = throttle::attempt(
             db,

@@ -14,6 +14,7 @@ use super::principal::ClientInfo;
 use super::{secret, throttle, two_factor};
 use crate::domain::ids::UserId;
 use crate::error::{AppError, ErrorCode};
+use crate::store::login_challenges::ChallengeSso;
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 
@@ -28,11 +29,18 @@ fn expired() -> AppError {
     )
 }
 
-/// Opens a challenge for a user whose password was just accepted; returns its secret.
-pub async fn open(db: &Db, user_id: &UserId, now: DateTime<Utc>) -> Result<String, AppError> {
+/// Opens a challenge for a user whose password was just accepted (or whose provider just
+/// vouched for them: `sso`); returns its secret.
+pub async fn open(
+    db: &Db,
+    user_id: &UserId,
+    sso: Option<&ChallengeSso>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let secret = secret::random_secret()?;
     let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
-    store::login_challenges::create(db, &secret::sha256_hex(&secret), user_id, expires_at).await?;
+    store::login_challenges::create(db, &secret::sha256_hex(&secret), user_id, sso, expires_at)
+        .await?;
     Ok(secret)
 }
 
@@ -46,10 +54,10 @@ pub async fn complete(
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
     let hash = secret::sha256_hex(secret);
-    let Some(user_id) = store::login_challenges::resolve(db, &hash, now).await? else {
+    let Some(challenge) = store::login_challenges::resolve(db, &hash, now).await? else {
         return Err(expired());
     };
-    let Some(user) = store::users::by_id(db, &user_id)
+    let Some(user) = store::users::by_id(db, &challenge.user)
         .await?
         .filter(|u| u.active && u.two_factor_enabled)
     else {
@@ -73,5 +81,9 @@ pub async fn complete(
         return Err(expired());
     }
     attempt.succeeded(db).await?;
-    accounts::finish_sign_in(db, &user, client, now).await
+    match &challenge.sso {
+        // The provider vouched for them: its session, not a password's.
+        Some(sso) => super::sso_accounts::after_code(db, &user, sso, client, now).await,
+        None => accounts::finish_sign_in(db, &user, client, now).await,
+    }
 }

@@ -190,6 +190,7 @@ pub fn to_dto(row: &OrgRow) -> Organization {
         display_name: row.display_name.clone(),
         require_two_factor: row.require_two_factor,
         allow_direct_adding: row.allow_direct_adding,
+        require_sso_provider: row.require_sso_provider.clone(),
         created_at: super::rfc3339(row.created_at),
     }
 }
@@ -343,6 +344,16 @@ pub async fn resolve(db: &Db, principal: &Principal, name: &str) -> Result<OrgAc
             ErrorCode::TwoFactorPolicy,
             "This organization requires two-factor authentication. Turn it on at /settings/two-factor to continue.",
         ));
+    }
+    // A person in a session who signed in otherwise signs in again through the provider
+    // (their API tokens are machine credentials: not concerned).
+    if let Some(required) = &row.org.require_sso_provider
+        && token.is_none()
+        && caller.sso_provider.as_ref() != Some(required)
+    {
+        return Err(AppError::forbidden(format!(
+            "This organization requires signing in through its identity provider. Sign in again with it: /api/v1/auth/sso/{required}/start?next=/orgs/{name}",
+        )));
     }
     let access = member_access(&caller.user_id, &caller.username, role, row);
     Ok(match (token, scope.and_then(|s| s.role.as_deref())) {

@@ -87,6 +87,26 @@ pub async fn update(
             ));
         }
     }
+    let required_provider = change
+        .require_sso_provider
+        .as_ref()
+        .map(|p| p.as_deref().map(str::trim).filter(|p| !p.is_empty()));
+    if let Some(Some(provider)) = required_provider {
+        // Whoever sets it must be in a session signed in through it: nobody locks the
+        // organization's managers out by mistake.
+        let via = match principal {
+            super::principal::Principal::User(user) if user.token.is_none() => {
+                user.sso_provider.as_deref()
+            }
+            _ => None,
+        };
+        if super::sso_providers::parse_id(provider).is_none() || via != Some(provider) {
+            return Err(AppError::validation(
+                "require_sso_provider",
+                "Sign in through that provider yourself first (in this session), then require it.",
+            ));
+        }
+    }
     let row = store::organizations::update(
         db,
         &access.org.id,
@@ -95,6 +115,7 @@ pub async fn update(
             display_name: display_name(change.display_name.as_deref())?,
             require_two_factor: change.require_two_factor,
             allow_direct_adding: change.allow_direct_adding,
+            require_sso_provider: required_provider,
         },
         now,
         &entry(
@@ -107,6 +128,7 @@ pub async fn update(
                 "display_name": change.display_name,
                 "require_two_factor": change.require_two_factor,
                 "allow_direct_adding": change.allow_direct_adding,
+                "require_sso_provider": change.require_sso_provider,
             }),
             now,
         ),

@@ -245,6 +245,7 @@ pub async fn sign_in(
     if user.two_factor_enabled {
         return Ok(LoginOutcome::TwoFactorRequired {
             user_id: user.id.clone(),
+            sso: None,
         });
     }
     finish_sign_in(db, user, client, now).await

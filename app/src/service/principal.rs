@@ -81,6 +81,9 @@ pub struct SignedInUser {
     pub rules: InstanceRules,
     /// The standing in the organization the request names, read with the caller.
     pub standing: Option<Standing>,
+    /// The provider the caller's session was signed in through (none for a password's, and
+    /// for tokens).
+    pub sso_provider: Option<String>,
 }
 
 /// A user's instance role as it was read with the caller, and the permissions it carries.

@@ -181,6 +181,7 @@ pub async fn caller(
                 org,
                 row: StandingRow::Member(Arc::new(member_standing)),
             }),
+            sso_provider: session.sso_provider,
         }),
         touch,
     })

@@ -24,6 +24,7 @@ use crate::domain::sso::LinkPreview;
 use crate::domain::username::Username;
 use crate::error::{AppError, ErrorCode};
 use crate::store::identities::NewIdentity;
+use crate::store::login_challenges::ChallengeSso;
 use crate::store::sso_flows::PendingLink;
 use crate::store::sso_providers::ProviderRow;
 use crate::store::users::{NewUser, UserRow};
@@ -91,7 +92,15 @@ pub(super) async fn resolve(
         .as_deref()
         .and_then(|claim| who.values(claim));
     if let Some(user) = store::identities::user_of(db, &key, now).await? {
-        let outcome = sign_in(db, &user, Via::of(provider), false, client, now).await?;
+        let outcome = sign_in(
+            db,
+            &user,
+            Via::of(provider, groups.as_deref()),
+            false,
+            client,
+            now,
+        )
+        .await?;
         if matches!(outcome, LoginOutcome::SignedIn { .. }) {
             super::sso_groups::apply(db, provider, &user, groups.as_deref(), &client.ip, now).await;
         }
@@ -146,24 +155,34 @@ pub(super) async fn resolve(
         return Err(Refused("email_unverified"));
     }
     let user = create_just_in_time(db, provider, who, &key, &email, client, now).await?;
-    let outcome = sign_in(db, &user, Via::of(provider), false, client, now).await?;
+    let outcome = sign_in(
+        db,
+        &user,
+        Via::of(provider, groups.as_deref()),
+        false,
+        client,
+        now,
+    )
+    .await?;
     if matches!(outcome, LoginOutcome::SignedIn { .. }) {
         super::sso_groups::apply(db, provider, &user, groups.as_deref(), &client.ip, now).await;
     }
     Ok(Finished::Outcome(outcome))
 }
 
-/// The provider a sign-in came through.
+/// The provider a sign-in came through, and its groups claim (if it sent one).
 struct Via<'a> {
     id: &'a str,
     name: &'a str,
+    groups: Option<&'a [String]>,
 }
 
 impl<'a> Via<'a> {
-    fn of(provider: &'a ProviderRow) -> Self {
+    fn of(provider: &'a ProviderRow, groups: Option<&'a [String]>) -> Self {
         Via {
             id: &provider.id,
             name: &provider.name,
+            groups,
         }
     }
 }
@@ -184,6 +203,11 @@ async fn sign_in(
     if user.two_factor_enabled && !proven {
         return Ok(LoginOutcome::TwoFactorRequired {
             user_id: user.id.clone(),
+            sso: Some(ChallengeSso {
+                provider: via.id.to_string(),
+                groups: via.groups.map(<[String]>::to_vec).unwrap_or_default(),
+                groups_known: via.groups.is_some(),
+            }),
         });
     }
     let session = sessions::open_as(
@@ -379,6 +403,7 @@ pub async fn complete_link(
     let via = Via {
         id: &view.provider,
         name: &view.provider_name,
+        groups: None,
     };
     let outcome = sign_in(db, &user, via, true, client, now)
         .await
@@ -448,4 +473,34 @@ async fn prove(
     }
     attempt.succeeded(db).await?;
     Ok(())
+}
+
+/// Finishes a sign-in through a provider after Gatehouse's own two-factor code was accepted:
+/// the provider's session, and its group mappings. The provider must still be configured.
+pub(super) async fn after_code(
+    db: &Db,
+    user: &UserRow,
+    sso: &ChallengeSso,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
+    let provider = store::sso_providers::get(db, &sso.provider)
+        .await?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::InvalidCredentials,
+                "Your sign-in expired. Sign in through your identity provider again.",
+            )
+        })?;
+    let groups = sso.groups_known.then_some(sso.groups.as_slice());
+    let outcome = sign_in(db, user, Via::of(&provider, groups), true, client, now)
+        .await
+        .map_err(|Refused(code)| {
+            AppError::new(
+                ErrorCode::InvalidCredentials,
+                crate::domain::sso::failure_message(code),
+            )
+        })?;
+    super::sso_groups::apply(db, &provider, user, groups, &client.ip, now).await;
+    Ok(outcome)
 }

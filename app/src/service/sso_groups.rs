@@ -35,6 +35,7 @@ fn acting(author: &UserRow, ip: &str) -> Principal {
         account: None,
         rules: Default::default(),
         standing: None,
+        sso_provider: None,
     })
 }
 

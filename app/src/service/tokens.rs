@@ -363,6 +363,7 @@ pub async fn caller(
         account: Some(Box::new(account)),
         rules: sessions::rules(&settings),
         standing: standing(StandingRow::Member(Arc::new(member_standing))),
+        sso_provider: None,
     });
     Ok(Resolved { principal, touch })
 }

@@ -10,25 +10,45 @@ use super::checked::checked;
 use super::{Db, StoreError};
 use crate::domain::ids::UserId;
 use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+/// The sign-in through a provider a challenge follows: the session it opens is that
+/// provider's, and the provider's groups claim is applied then.
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct ChallengeSso {
+    pub provider: String,
+    pub groups: Vec<String>,
+    pub groups_known: bool,
+}
 
 pub async fn create(
     db: &Db,
     hash: &str,
     user_id: &UserId,
+    sso: Option<&ChallengeSso>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     checked(
         db.query(
             "CREATE type::record('login_challenge', $hash) CONTENT {
-                 user: type::record('user', $user), expires_at: $expires_at, attempts: 0
+                 user: type::record('user', $user), expires_at: $expires_at, attempts: 0,
+                 sso: $sso
              }",
         )
         .bind(("hash", hash.to_string()))
         .bind(("user", user_id.to_string()))
+        .bind(("sso", sso.cloned()))
         .bind(("expires_at", expires_at))
         .await?,
     )?;
     Ok(())
+}
+
+/// A live challenge: whose, and the provider sign-in it follows (if any).
+#[derive(Debug, Clone, SurrealValue)]
+pub struct Challenge {
+    pub user: UserId,
+    pub sso: Option<ChallengeSso>,
 }
 
 /// The user a live challenge belongs to; an expired one is deleted on the way.
@@ -36,11 +56,12 @@ pub async fn resolve(
     db: &Db,
     hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<UserId>, StoreError> {
+) -> Result<Option<Challenge>, StoreError> {
     let mut response = checked(
         db.query(
             "DELETE type::record('login_challenge', $hash) WHERE expires_at <= $now;
-             SELECT VALUE record::id(user) FROM ONLY type::record('login_challenge', $hash);",
+             SELECT <string> record::id(user) AS user, sso
+                 FROM ONLY type::record('login_challenge', $hash);",
         )
         .bind(("hash", hash.to_string()))
         .bind(("now", now))

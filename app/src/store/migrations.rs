@@ -165,6 +165,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sso_link_groups",
         surql: include_str!("migrations/0028_sso_link_groups.surql"),
     },
+    Migration {
+        version: 29,
+        name: "sso_policy",
+        surql: include_str!("migrations/0029_sso_policy.surql"),
+    },
 ];
 
 /// What a run did.

@@ -22,11 +22,13 @@ pub struct OrgRow {
     pub display_name: String,
     pub require_two_factor: bool,
     pub allow_direct_adding: bool,
+    /// The provider members must have signed in through (their sessions), if any.
+    pub require_sso_provider: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
 pub const ORG_FIELDS: &str = "record::id(id) AS id, name, display_name, require_two_factor, \
-     allow_direct_adding, created_at";
+     allow_direct_adding, require_sso_provider, created_at";
 
 /// A caller's standing in an organization, read in one round trip.
 #[derive(Debug, Clone, SurrealValue)]
@@ -195,6 +197,8 @@ pub struct OrgChange<'a> {
     pub display_name: Option<&'a str>,
     pub require_two_factor: Option<bool>,
     pub allow_direct_adding: Option<bool>,
+    /// `Some(None)` lifts the requirement.
+    pub require_sso_provider: Option<Option<&'a str>>,
 }
 
 pub async fn update(
@@ -217,6 +221,13 @@ pub async fn update(
          IF $display_name != NONE {{ UPDATE $org SET display_name = $display_name }};
          IF $require_two_factor != NONE {{ UPDATE $org SET require_two_factor = $require_two_factor }};
          IF $allow_direct_adding != NONE {{ UPDATE $org SET allow_direct_adding = $allow_direct_adding }};
+         IF $set_sso_provider {{
+             IF $require_sso_provider != NONE
+                 AND !record::exists(type::record('sso_provider', $require_sso_provider)) {{
+                 THROW 'not_found'
+             }};
+             UPDATE $org SET require_sso_provider = $require_sso_provider;
+         }};
          UPDATE $org SET updated_at = $now;
          COMMIT TRANSACTION;
          SELECT {ORG_FIELDS} FROM ONLY type::record('organization', $id);"
@@ -227,6 +238,11 @@ pub async fn update(
         .bind("display_name", change.display_name.map(str::to_string))
         .bind("require_two_factor", change.require_two_factor)
         .bind("allow_direct_adding", change.allow_direct_adding)
+        .bind("set_sso_provider", change.require_sso_provider.is_some())
+        .bind(
+            "require_sso_provider",
+            change.require_sso_provider.flatten().map(str::to_string),
+        )
         .bind("now", now)
         .returning::<Option<OrgRow>>()
         .await;

@@ -21,10 +21,12 @@ pub struct SessionRow {
     pub user_agent: String,
     pub ip: String,
     pub password_change_only: bool,
+    /// The provider the session was signed in through, if any.
+    pub sso_provider: Option<String>,
 }
 
 const FIELDS: &str = "record::id(id) AS id, record::id(user) AS user, created_at, last_seen_at, \
-                      user_agent, ip, password_change_only";
+                      user_agent, ip, password_change_only, sso_provider";
 
 pub struct NewSession<'a> {
     pub hash: &'a str,

@@ -27,6 +27,7 @@ pub async fn signed_in(db: &Db, name: &str) -> Principal {
         account: None,
         rules: Default::default(),
         standing: None,
+        sso_provider: None,
     })
 }
 

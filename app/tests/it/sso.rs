@@ -788,3 +788,143 @@ async fn in_group(db: &Db, org: &app::domain::ids::OrgId) -> bool {
         .iter()
         .any(|m| m.username == "ivy")
 }
+
+#[tokio::test]
+async fn two_factor_after_a_provider_opens_the_providers_session() {
+    let s = setup().await;
+    let t0 = Utc::now();
+    let (secret, _) = crate::two_factor::enrolled(&s.db, "jo", t0).await;
+    s.db.query("UPDATE user SET email_verified = true WHERE username = 'jo'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let jo = json!({"sub": "j-1", "email": "jo@example.org", "email_verified": true});
+    let Finished::Link { secret: link } = sign_in(&s, jo.clone()).await.unwrap().0 else {
+        panic!("expected a pending link")
+    };
+    let first = crate::two_factor::code(&secret, t0 + chrono::Duration::seconds(30));
+    sso_accounts::complete_link(
+        &s.db,
+        &link,
+        Password::new(PASSWORD),
+        Some(first),
+        &client(),
+        t0,
+    )
+    .await
+    .unwrap();
+    // Linked: the next sign-in through the provider asks for the code, then opens the
+    // provider's session (audited as such).
+    let Finished::Outcome(LoginOutcome::TwoFactorRequired { user_id, sso }) =
+        sign_in(&s, jo).await.unwrap().0
+    else {
+        panic!("expected the two-factor step")
+    };
+    assert_eq!(
+        sso.as_ref().map(|s| s.provider.as_str()),
+        Some(s.id.as_str())
+    );
+    let challenge = app::service::login_challenge::open(&s.db, &user_id, sso.as_ref(), t0)
+        .await
+        .unwrap();
+    let t1 = t0 + chrono::Duration::seconds(60);
+    let second = crate::two_factor::code(&secret, t1);
+    let LoginOutcome::SignedIn { session, .. } =
+        app::service::login_challenge::complete(&s.db, &challenge, &second, &client(), t1)
+            .await
+            .unwrap()
+    else {
+        panic!("expected a session")
+    };
+    assert_eq!(
+        actions(&s.db).await.last().map(String::as_str),
+        Some("auth.sso_signed_in")
+    );
+    let Principal::User(me) = app::service::sessions::principal(&s.db, &session.secret, t0)
+        .await
+        .unwrap()
+    else {
+        panic!("expected a user")
+    };
+    assert_eq!(me.sso_provider.as_deref(), Some(s.id.as_str()));
+}
+
+#[tokio::test]
+async fn an_organization_may_require_its_provider() {
+    use app::domain::organization::{NewOrganization, OrganizationUpdate};
+    let s = setup().await;
+    app::service::organizations::create(
+        &s.db,
+        &s.admin,
+        &NewOrganization {
+            name: "acme".into(),
+            display_name: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let require = OrganizationUpdate {
+        require_sso_provider: Some(Some(s.id.clone())),
+        ..Default::default()
+    };
+    // Only someone signed in through it may require it.
+    let err = app::service::organizations::update(&s.db, &s.admin, "acme", &require, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("require_sso_provider"));
+    let through = |p: &Principal| {
+        let mut p = p.clone();
+        if let Principal::User(u) = &mut p {
+            u.sso_provider = Some(s.id.clone());
+        }
+        p
+    };
+    let updated = app::service::organizations::update(
+        &s.db,
+        &through(&s.admin),
+        "acme",
+        &require,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(updated.require_sso_provider.as_deref(), Some(s.id.as_str()));
+    // A member who signed in with a password is sent to the provider; through it, welcome.
+    let org = store::organizations::by_name(&s.db, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let kim = crate::support::quick_user(&s.db, "kim").await;
+    store::memberships::add(&s.db, &org.id, &kim, "viewer", &[], Utc::now())
+        .await
+        .unwrap();
+    let kim = as_user(&kim, "kim");
+    let err = app::service::org_access::resolve(&s.db, &kim, "acme")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    assert!(
+        err.message
+            .contains(&format!("/api/v1/auth/sso/{}/start", s.id))
+    );
+    assert!(
+        app::service::org_access::resolve(&s.db, &through(&kim), "acme")
+            .await
+            .is_ok()
+    );
+    // Lifting it needs no provider.
+    let lift = OrganizationUpdate {
+        require_sso_provider: Some(None),
+        ..Default::default()
+    };
+    app::service::organizations::update(&s.db, &through(&s.admin), "acme", &lift, Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        app::service::org_access::resolve(&s.db, &kim, "acme")
+            .await
+            .is_ok()
+    );
+}

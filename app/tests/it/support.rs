@@ -103,6 +103,7 @@ pub fn as_user(user_id: &UserId, username: &str) -> app::service::principal::Pri
         account: None,
         rules: Default::default(),
         standing: None,
+        sso_provider: None,
     })
 }
 
@@ -177,6 +178,7 @@ pub async fn admin(db: &Db, name: &str) -> app::service::principal::Principal {
         account: None,
         rules: Default::default(),
         standing: None,
+        sso_provider: None,
     })
 }
 

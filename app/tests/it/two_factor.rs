@@ -15,7 +15,7 @@ use app::store::Db;
 use chrono::{DateTime, Duration, Utc};
 use totp_rs::{Builder, Secret};
 
-fn code(secret: &str, at: DateTime<Utc>) -> String {
+pub(crate) fn code(secret: &str, at: DateTime<Utc>) -> String {
     Builder::new()
         .with_secret(Secret::try_from_base32(secret).unwrap())
         .build()
@@ -55,7 +55,7 @@ async fn login_with(
 }
 
 /// Enrols `name` at `t0`; returns the secret and the recovery codes.
-async fn enrolled(db: &Db, name: &str, t0: DateTime<Utc>) -> (String, Vec<String>) {
+pub(crate) async fn enrolled(db: &Db, name: &str, t0: DateTime<Utc>) -> (String, Vec<String>) {
     account(db, name, t0).await;
     let who = principal_of(db, name, t0).await;
     let enrolment = two_factor::begin(db, &who, t0).await.unwrap();
@@ -213,11 +213,14 @@ async fn a_right_password_never_refunds_wrong_codes() {
         .unwrap();
     assert_eq!(locked.code, ErrorCode::RateLimited);
     // The challenge path spends the same budget.
-    let Ok(LoginOutcome::TwoFactorRequired { user_id }) = login_with(&db, "ada", None, t0).await
+    let Ok(LoginOutcome::TwoFactorRequired { user_id, .. }) =
+        login_with(&db, "ada", None, t0).await
     else {
         panic!("the password alone still opens a challenge");
     };
-    let challenge = login_challenge::open(&db, &user_id, t0).await.unwrap();
+    let challenge = login_challenge::open(&db, &user_id, None, t0)
+        .await
+        .unwrap();
     let locked = login_challenge::complete(
         &db,
         &challenge,
@@ -242,13 +245,16 @@ async fn a_challenge_lasts_five_minutes_and_five_wrong_codes() {
     let t0 = Utc::now();
     let (secret, _) = enrolled(&db, "ada", t0).await;
     let client = ClientInfo::default();
-    let Ok(LoginOutcome::TwoFactorRequired { user_id }) = login_with(&db, "ada", None, t0).await
+    let Ok(LoginOutcome::TwoFactorRequired { user_id, .. }) =
+        login_with(&db, "ada", None, t0).await
     else {
         panic!("expected a challenge");
     };
 
     // Expired after five minutes.
-    let old = login_challenge::open(&db, &user_id, t0).await.unwrap();
+    let old = login_challenge::open(&db, &user_id, None, t0)
+        .await
+        .unwrap();
     let late = t0 + Duration::minutes(5) + Duration::seconds(1);
     let err = login_challenge::complete(&db, &old, &code(&secret, late), &client, late)
         .await
@@ -257,7 +263,9 @@ async fn a_challenge_lasts_five_minutes_and_five_wrong_codes() {
     assert!(err.message.contains("expired"));
 
     // Five wrong codes end it, even before the throttle would.
-    let challenge = login_challenge::open(&db, &user_id, t0).await.unwrap();
+    let challenge = login_challenge::open(&db, &user_id, None, t0)
+        .await
+        .unwrap();
     for _ in 0..5 {
         let err = login_challenge::complete(&db, &challenge, "000000", &client, t0)
             .await
@@ -277,7 +285,9 @@ async fn a_challenge_lasts_five_minutes_and_five_wrong_codes() {
 
     // A fresh challenge completes with the right code, exactly once.
     db.query("DELETE throttle").await.unwrap().check().unwrap();
-    let challenge = login_challenge::open(&db, &user_id, t1).await.unwrap();
+    let challenge = login_challenge::open(&db, &user_id, None, t1)
+        .await
+        .unwrap();
     let outcome = login_challenge::complete(&db, &challenge, &code(&secret, t1), &client, t1).await;
     assert!(signed_in(outcome));
     let again = login_challenge::complete(

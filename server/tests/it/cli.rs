@@ -471,6 +471,7 @@ async fn backup_then_restore_keeps_users_tokens_and_the_audit_chain() {
                 account: None,
                 rules: Default::default(),
                 standing: None,
+                sso_provider: None,
             });
         let created = app::service::tokens::create_user_token(
             &db,

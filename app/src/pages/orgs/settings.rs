@@ -1,8 +1,9 @@
 use super::{OrgRefresh, WithOrg};
 use crate::api::orgs::{
-    DeleteOrganization, RemoveMember, SetDirectAdding, SetTwoFactorPolicy, UpdateOrganization,
-    two_factor_lockout,
+    DeleteOrganization, RemoveMember, SetDirectAdding, SetSsoPolicy, SetTwoFactorPolicy,
+    UpdateOrganization, two_factor_lockout,
 };
+use crate::api::sso::sign_in_offer;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
 use crate::domain::organization::{OrgView, Organization};
 use crate::domain::permission::Permission;
@@ -29,6 +30,7 @@ fn SettingsBody(view: OrgView) -> impl IntoView {
             <NameForm org=org.clone() />
             <TwoFactorPolicy org=org.clone() />
             <DirectAdding org=org.clone() />
+            <SsoPolicy org=org.clone() />
         }
     });
     let delete = view
@@ -211,6 +213,67 @@ fn DirectAdding(org: Organization) -> impl IntoView {
                 {button}
             </button>
         </ActionForm>
+    }
+}
+
+/// The provider members must have signed in through (offered when the instance has any).
+#[component]
+fn SsoPolicy(org: Organization) -> impl IntoView {
+    let action = ServerAction::<SetSsoPolicy>::new();
+    let error = submission_error(action);
+    OrgRefresh::after(move || matches!(action.value().get(), Some(Ok(_))));
+    let offer = Resource::new(|| (), |_| sign_in_offer());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let org = org.clone();
+                Suspend::new(async move {
+                    let providers = offer.await.map(|o| o.providers).unwrap_or_default();
+                    (!providers.is_empty())
+                        .then(|| {
+                            let current = org.require_sso_provider.clone().unwrap_or_default();
+                            view! {
+                                <h2>"Single sign-on"</h2>
+                                <p id="sso-policy-hint">
+                                    "Members who signed in otherwise (with a password) are asked to sign in again through the provider before they enter the organization. API tokens are not affected. Sign in through the provider yourself before you require it."
+                                </p>
+                                <ActionForm action>
+                                    <FormError error />
+                                    <input type="hidden" name="org" value=org.name.clone() />
+                                    <div class="field">
+                                        <label for="sso-provider">"Members sign in through"</label>
+                                        <select
+                                            id="sso-provider"
+                                            name="provider"
+                                            aria-describedby="sso-policy-hint"
+                                            aria-invalid=invalid(error, "require_sso_provider")
+                                        >
+                                            <option value="" selected=current.is_empty()>
+                                                "Any way (no requirement)"
+                                            </option>
+                                            {providers
+                                                .into_iter()
+                                                .map(|p| {
+                                                    let selected = p.id == current;
+                                                    view! {
+                                                        <option value=p.id selected=selected>
+                                                            {p.name}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                        <FieldError error field="require_sso_provider" />
+                                    </div>
+                                    <button type="submit" class="button--secondary">
+                                        "Save sign-in requirement"
+                                    </button>
+                                </ActionForm>
+                            }
+                        })
+                })
+            }}
+        </Suspense>
     }
 }
 
