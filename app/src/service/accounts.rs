@@ -213,21 +213,37 @@ pub async fn login(
                 sso: None,
             });
         };
-        let code_attempt = throttle::attempt(
-            db,
-            throttle::code_guessing(&client.ip, &account),
-            &client.ip,
-            now,
-        )
-        .await?;
-        if !super::two_factor::consume_code(db, &user.id, code, now).await? {
-            sign_in_failed(db, &input.login, client, "two_factor_code", now).await?;
-            return Err(super::two_factor::invalid_code());
-        }
-        code_attempt.succeeded(db).await?;
+        check_code(db, &user, code, &input.login, &account, client, now).await?;
     }
     attempt.succeeded(db).await?;
     finish_sign_in(db, &user, client, now).await
+}
+
+/// The second factor of a sign-in whose password was right: `code` (from the authenticator or
+/// a recovery code), counted against the code-guessing throttle of `account`; a wrong one is
+/// audited against `login` (as typed).
+pub(crate) async fn check_code(
+    db: &Db,
+    user: &UserRow,
+    code: &str,
+    login: &str,
+    account: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let code_attempt = throttle::attempt(
+        db,
+        throttle::code_guessing(&client.ip, account),
+        &client.ip,
+        now,
+    )
+    .await?;
+    if !super::two_factor::consume_code(db, &user.id, code, now).await? {
+        sign_in_failed(db, login, client, "two_factor_code", now).await?;
+        return Err(super::two_factor::invalid_code());
+    }
+    code_attempt.succeeded(db).await?;
+    Ok(())
 }
 
 /// Records a failed sign-in (what was typed as the login, never the password).

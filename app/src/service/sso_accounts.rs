@@ -91,20 +91,14 @@ pub(super) async fn resolve(
         .groups_claim
         .as_deref()
         .and_then(|claim| who.values(claim));
+    let via = Via {
+        provider,
+        groups: groups.as_deref(),
+    };
     if let Some(user) = store::identities::user_of(db, &key, now).await? {
-        let outcome = sign_in(
-            db,
-            &user,
-            Via::of(provider, groups.as_deref()),
-            false,
-            client,
-            now,
-        )
-        .await?;
-        if matches!(outcome, LoginOutcome::SignedIn { .. }) {
-            super::sso_groups::apply(db, provider, &user, groups.as_deref(), &client.ip, now).await;
-        }
-        return Ok(Finished::Outcome(outcome));
+        return Ok(Finished::Outcome(
+            sign_in(db, &user, via, false, client, now).await?,
+        ));
     }
     let email = who
         .email
@@ -155,40 +149,20 @@ pub(super) async fn resolve(
         return Err(Refused("email_unverified"));
     }
     let user = create_just_in_time(db, provider, who, &key, &email, client, now).await?;
-    let outcome = sign_in(
-        db,
-        &user,
-        Via::of(provider, groups.as_deref()),
-        false,
-        client,
-        now,
-    )
-    .await?;
-    if matches!(outcome, LoginOutcome::SignedIn { .. }) {
-        super::sso_groups::apply(db, provider, &user, groups.as_deref(), &client.ip, now).await;
-    }
-    Ok(Finished::Outcome(outcome))
+    Ok(Finished::Outcome(
+        sign_in(db, &user, via, false, client, now).await?,
+    ))
 }
 
 /// The provider a sign-in came through, and its groups claim (if it sent one).
+#[derive(Clone, Copy)]
 struct Via<'a> {
-    id: &'a str,
-    name: &'a str,
+    provider: &'a ProviderRow,
     groups: Option<&'a [String]>,
 }
 
-impl<'a> Via<'a> {
-    fn of(provider: &'a ProviderRow, groups: Option<&'a [String]>) -> Self {
-        Via {
-            id: &provider.id,
-            name: &provider.name,
-            groups,
-        }
-    }
-}
-
-/// Opens a session for `user`, or the two-factor step when they have it on (unless the code
-/// was `proven` already).
+/// Opens a session for `user` and applies the provider's group mappings, or asks for the
+/// two-factor step when they have it on (unless the code was `proven` already).
 async fn sign_in(
     db: &Db,
     user: &UserRow,
@@ -204,7 +178,7 @@ async fn sign_in(
         return Ok(LoginOutcome::TwoFactorRequired {
             user_id: user.id.clone(),
             sso: Some(ChallengeSso {
-                provider: via.id.to_string(),
+                provider: via.provider.id.clone(),
                 groups: via.groups.map(<[String]>::to_vec).unwrap_or_default(),
                 groups_known: via.groups.is_some(),
             }),
@@ -219,12 +193,16 @@ async fn sign_in(
         false,
         How {
             action: "auth.sso_signed_in",
-            detail: serde_json::json!({ "provider": via.name, "provider_id": via.id }),
-            sso_provider: Some(via.id.to_string()),
+            detail: serde_json::json!({
+                "provider": via.provider.name, "provider_id": via.provider.id
+            }),
+            sso_provider: Some(via.provider.id.clone()),
         },
         now,
     )
     .await?;
+    // The provider's groups claim, now that the person is in.
+    super::sso_groups::apply(db, via.provider, user, via.groups, &client.ip, now).await;
     Ok(LoginOutcome::SignedIn {
         user: Box::new(super::user_view::user(user)),
         session,
@@ -395,15 +373,13 @@ pub async fn complete_link(
         now,
     );
     let key = identity_key(&view.provider, &view.subject);
+    let provider = store::sso_providers::get(db, &view.provider)
+        .await?
+        .ok_or_else(dead)?;
     store::sso_flows::complete(db, &hash, &user.id, &key, now, &audit).await?;
-    if let Some(provider) = store::sso_providers::get(db, &view.provider).await? {
-        let groups = view.groups_known.then_some(view.groups.as_slice());
-        super::sso_groups::apply(db, &provider, &user, groups, &client.ip, now).await;
-    }
     let via = Via {
-        id: &view.provider,
-        name: &view.provider_name,
-        groups: None,
+        provider: &provider,
+        groups: view.groups_known.then_some(view.groups.as_slice()),
     };
     let outcome = sign_in(db, &user, via, true, client, now)
         .await
@@ -457,19 +433,7 @@ async fn prove(
                 )
             });
         };
-        let code_attempt = throttle::attempt(
-            db,
-            throttle::code_guessing(&client.ip, &account),
-            &client.ip,
-            now,
-        )
-        .await?;
-        if !super::two_factor::consume_code(db, &user.id, &code, now).await? {
-            super::accounts::sign_in_failed(db, &user.username, client, "two_factor_code", now)
-                .await?;
-            return Err(super::two_factor::invalid_code());
-        }
-        code_attempt.succeeded(db).await?;
+        super::accounts::check_code(db, user, &code, &user.username, &account, client, now).await?;
     }
     attempt.succeeded(db).await?;
     Ok(())
@@ -493,14 +457,16 @@ pub(super) async fn after_code(
             )
         })?;
     let groups = sso.groups_known.then_some(sso.groups.as_slice());
-    let outcome = sign_in(db, user, Via::of(&provider, groups), true, client, now)
+    let via = Via {
+        provider: &provider,
+        groups,
+    };
+    sign_in(db, user, via, true, client, now)
         .await
         .map_err(|Refused(code)| {
             AppError::new(
                 ErrorCode::InvalidCredentials,
                 crate::domain::sso::failure_message(code),
             )
-        })?;
-    super::sso_groups::apply(db, &provider, user, groups, &client.ip, now).await;
-    Ok(outcome)
+        })
 }
