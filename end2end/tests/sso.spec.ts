@@ -279,3 +279,40 @@ test('an organization that requires its provider refuses a member who signed in 
   expect((await members.json()).error.message).toContain('requires signing in through its identity provider');
   await other.close();
 });
+
+test('a site administrator adds a provider from the admin pages and sees the redirect URL', async ({ page, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const errors = watchConsole(page);
+  const suffix = testInfo.project.name;
+  await page.goto('/login');
+  await page.getByLabel('Username or email').fill(ROOT.login);
+  await page.getByLabel('Password').fill(ROOT.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${ROOT.login}`);
+  await page.goto('/admin/sso');
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
+  // A plain-http issuer elsewhere is refused next to its field.
+  await page.getByLabel('Display name').fill(`Paged ${suffix}`);
+  await page.getByLabel('Issuer URL').fill('http://id.example.com');
+  await page.getByLabel('Client id').fill('paged-client');
+  await page.getByLabel('Client secret').fill('paged-secret');
+  await page.getByRole('button', { name: 'Add provider' }).click();
+  await expect(page.getByText('Use the provider\'s https issuer URL')).toBeVisible();
+  await page.getByLabel('Display name').fill(`Paged ${suffix}`);
+  await page.getByLabel('Issuer URL').fill(issuer);
+  await page.getByLabel('Client id').fill('paged-client');
+  await page.getByLabel('Client secret').fill('paged-secret');
+  await page.getByRole('button', { name: 'Add provider' }).click();
+  await expect(page.getByText('The provider was added.')).toBeVisible();
+  await expect(page.getByText(/\/api\/v1\/auth\/sso\/[a-z0-9]+\/callback/)).toBeVisible();
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
+  // The secret is never shown back.
+  expect(await page.content()).not.toContain('paged-secret');
+  expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
+});

@@ -236,9 +236,8 @@ pub async fn create_provider(
             chrono::Utc::now(),
         )
         .await?;
-        if super::plain_form_post() {
-            super::redirect(&format!("/admin/sso/{}?created=1", created.id));
-        }
+        // To the provider's page, which shows the redirect URL to register.
+        super::redirect(&format!("/admin/sso/{}?created=1", created.id));
         Ok(created)
     })
     .await
@@ -262,9 +261,7 @@ pub async fn update_provider(
             chrono::Utc::now(),
         )
         .await?;
-        if super::plain_form_post() {
-            super::redirect(&format!("/admin/sso/{}?saved=1", saved.id));
-        }
+        super::redirect(&format!("/admin/sso/{}?saved=1", saved.id));
         Ok(saved)
     })
     .await
@@ -277,9 +274,7 @@ pub async fn delete_provider(id: String) -> Result<(), AppError> {
     super::run(move |state, principal| async move {
         crate::service::sso_providers::delete(&state.db, &principal, &id, chrono::Utc::now())
             .await?;
-        if super::plain_form_post() {
-            super::redirect("/admin/sso?deleted=1");
-        }
+        super::redirect("/admin/sso?deleted=1");
         Ok(())
     })
     .await

@@ -928,3 +928,36 @@ async fn an_organization_may_require_its_provider() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn instance_settings_alone_do_not_configure_sign_in() {
+    let s = setup().await;
+    // A custom instance role holding `instance.settings.update`, but not Site admin.
+    let mut settings_admin = s.admin.clone();
+    if let Principal::User(u) = &mut settings_admin {
+        u.instance = app::service::principal::InstanceStanding::of(
+            Some("settings-keeper".into()),
+            Some(vec!["instance.settings.update".into()]),
+        );
+    }
+    let input = SsoProviderInput {
+        name: Some("Rogue".into()),
+        issuer: Some("https://id.example.com".into()),
+        client_id: Some("x".into()),
+        client_secret: Some("y".into()),
+        ..Default::default()
+    };
+    let err = sso_providers::create(&s.db, &settings_admin, &input, BASE, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let err = sso_providers::update(&s.db, &settings_admin, &s.id, &input, BASE, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let err = sso_providers::delete(&s.db, &settings_admin, &s.id, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    assert_eq!(sso_providers::offered(&s.db).await.unwrap().len(), 1);
+}

@@ -132,7 +132,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-name">"Display name"</label>
             <input
                 id="sso-name"
-                name="form[name]"
+                name="name"
                 required
                 maxlength="60"
                 value=name
@@ -148,7 +148,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-issuer">"Issuer URL"</label>
             <input
                 id="sso-issuer"
-                name="form[issuer]"
+                name="issuer"
                 type="url"
                 required
                 value=issuer
@@ -164,7 +164,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-client-id">"Client id"</label>
             <input
                 id="sso-client-id"
-                name="form[client_id]"
+                name="client_id"
                 required
                 value=client_id
                 aria-invalid=invalid(error, "client_id")
@@ -175,7 +175,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-client-secret">"Client secret"</label>
             <input
                 id="sso-client-secret"
-                name="form[client_secret]"
+                name="client_secret"
                 type="password"
                 autocomplete="off"
                 required=!editing
@@ -195,7 +195,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-scopes">"Scopes"</label>
             <input
                 id="sso-scopes"
-                name="form[scopes]"
+                name="scopes"
                 value=scopes
                 aria-describedby="sso-scopes-hint"
                 aria-invalid=invalid(error, "scopes")
@@ -209,7 +209,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-username-claim">"Username claim"</label>
             <input
                 id="sso-username-claim"
-                name="form[username_claim]"
+                name="username_claim"
                 value=username_claim
                 aria-describedby="sso-username-hint"
                 aria-invalid=invalid(error, "username_claim")
@@ -223,7 +223,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-groups-claim">"Groups claim"</label>
             <input
                 id="sso-groups-claim"
-                name="form[groups_claim]"
+                name="groups_claim"
                 value=groups_claim
                 aria-describedby="sso-groups-hint"
                 aria-invalid=invalid(error, "groups_claim")
@@ -237,7 +237,7 @@ fn ProviderFields(current: Option<SsoProvider>, error: Signal<Option<AppError>>)
             <label for="sso-mappings">"Group mappings"</label>
             <textarea
                 id="sso-mappings"
-                name="form[group_mappings]"
+                name="group_mappings"
                 rows="3"
                 aria-describedby="sso-mappings-hint"
                 aria-invalid=invalid(error, "group_mappings")
