@@ -202,10 +202,14 @@ pub async fn sign_up_with_invitation(
     super::respond(result)
 }
 
-/// The live invitations addressed to the caller's verified email.
+/// The live invitations addressed to the caller's verified email (none when signed out).
 #[server(endpoint = "account/invitations")]
 pub async fn my_invitations() -> Result<Vec<PendingInvitation>, AppError> {
     super::run(move |state, principal| async move {
+        // Someone signed out has none (and the home page, which asks, is not refused).
+        if matches!(principal, crate::service::principal::Principal::Anonymous) {
+            return Ok(Vec::new());
+        }
         crate::service::invitations::mine(&state.db, &principal, chrono::Utc::now()).await
     })
     .await

@@ -59,30 +59,27 @@ fn Welcome() -> impl IntoView {
             {move || Suspend::new(async move {
                 let signed_in = me.await.ok().flatten().is_some();
                 let first = orgs.await.is_ok_and(|list| list.is_empty());
-                signed_in
+                (signed_in && first)
                     .then(|| {
                         view! {
-                            {first
-                                .then(|| {
-                                    view! {
-                                        <section class="panel" aria-labelledby="welcome-heading">
-                                            <h2 id="welcome-heading">"Your first organization"</h2>
-                                            <p>
-                                                "You do not belong to any organization yet. Create one for your team, or join one you were invited to below."
-                                            </p>
-                                            <p>
-                                                <a class="button" href="/orgs/new">
-                                                    "Create an organization"
-                                                </a>
-                                            </p>
-                                        </section>
-                                    }
-                                })}
-                            <MyInvitations back="/" />
+                            <section class="panel" aria-labelledby="welcome-heading">
+                                <h2 id="welcome-heading">"Your first organization"</h2>
+                                <p>
+                                    "You do not belong to any organization yet. Create one for your team, or join one you were invited to below."
+                                </p>
+                                <p>
+                                    <a class="button" href="/orgs/new">
+                                        "Create an organization"
+                                    </a>
+                                </p>
+                            </section>
                         }
                     })
             })}
         </Suspense>
+        // Outside the suspense above: a resource created only after another resolved would be
+        // numbered differently on the server and in the browser, and break hydration.
+        <MyInvitations back="/" />
     }
 }
 
