@@ -5,7 +5,8 @@ import * as path from 'node:path';
 // profile as `cargo test` and passes the binary here; Playwright starts it on a free port with
 // an in-memory database, so every run starts from an empty instance.
 const port = Number(process.env.GATEHOUSE_E2E_PORT ?? 3917);
-const baseURL = `http://127.0.0.1:${port}`;
+// `localhost`, not an IP address: browsers accept passkeys only for a host name.
+const baseURL = `http://localhost:${port}`;
 const oidcPort = Number(process.env.GATEHOUSE_E2E_OIDC_PORT ?? 3918);
 const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 process.env.GATEHOUSE_E2E_OIDC_ISSUER = oidcIssuer;
@@ -50,7 +51,7 @@ export default defineConfig({
     // A fresh database with one site administrator (see serve.sh), then the server.
     command: path.join(__dirname, 'serve.sh'),
     cwd: repoRoot,
-    url: `${baseURL}/healthz`,
+    url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

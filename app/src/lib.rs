@@ -52,6 +52,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                // Passkeys (the browser's WebAuthn API): a small script of its own, so that the
+                // buttons work whether or not the WebAssembly has loaded.
+                <script type="module" src="/passkeys.js" />
                 <MetaTags />
             </head>
             <body>
@@ -179,6 +182,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("sign-in-methods"))
                             view=lazy::SignInMethods::page()
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("passkeys"))
+                            view=lazy::Passkeys::page()
                             ssr=SsrMode::Async
                         />
                         <Route

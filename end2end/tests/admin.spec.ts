@@ -18,7 +18,7 @@ test('an admin creates a user who must change the temporary password, then deact
   await visit(page, '/login');
   await page.getByLabel('Username or email').fill('e2e-root');
   await page.getByLabel('Password').fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
   await visit(page, '/admin/users');
   if (js) await expectAccessible(page);
@@ -35,7 +35,7 @@ test('an admin creates a user who must change the temporary password, then deact
   await visit(them, '/login');
   await them.getByLabel('Username or email').fill(newbie);
   await them.getByLabel('Password').fill(temporary);
-  await them.getByRole('button', { name: 'Sign in' }).click();
+  await them.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(them).toHaveURL(/\/settings\/password\?required=1/);
   await expect(them.getByText('You signed in with a temporary password')).toBeVisible();
   if (js) await waitForHydration(them);
@@ -88,7 +88,7 @@ test('a help-desk admin resets a password but cannot grant roles', async ({ page
   await visit(page, '/login');
   await page.getByLabel('Username or email').fill('e2e-root');
   await page.getByLabel('Password').fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
   const temporary = await create(desk);
   await create(bob);
@@ -109,7 +109,7 @@ test('a help-desk admin resets a password but cannot grant roles', async ({ page
   await visit(them, '/login');
   await them.getByLabel('Username or email').fill(desk);
   await them.getByLabel('Password').fill(temporary);
-  await them.getByRole('button', { name: 'Sign in' }).click();
+  await them.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(them).toHaveURL(/\/settings\/password\?required=1/);
   if (js) await waitForHydration(them);
   await them.getByLabel('Current password').fill(temporary);
@@ -166,7 +166,7 @@ test('a batch of five accounts is created at once with their passwords', async (
   await visit(page, '/login');
   await page.getByLabel('Username or email').fill('e2e-root');
   await page.getByLabel('Password').fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
 
   await visit(page, '/admin/users');
@@ -204,7 +204,7 @@ test('a batch of five accounts is created at once with their passwords', async (
   await visit(them, '/login');
   await them.getByLabel('Username or email').fill(names[0]);
   await them.getByLabel('Password').fill(first);
-  await them.getByRole('button', { name: 'Sign in' }).click();
+  await them.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(them).toHaveURL(/\/settings\/password\?required=1/);
   await other.close();
   expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
@@ -232,7 +232,7 @@ test("an admin turns off a user's API access, revokes their token and ends their
   await visit(page, '/login');
   await page.getByLabel('Username or email').fill('e2e-root');
   await page.getByLabel('Password').fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
   await visit(page, `/admin/users/${name}`);
   await expect(page.getByRole('row', { name: /deploy script/ })).toBeVisible();

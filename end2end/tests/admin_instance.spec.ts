@@ -23,7 +23,7 @@ test('an admin reads the outbox, adds an owner to an organization and changes in
   await visit(page, '/login');
   await page.getByLabel('Username or email').fill('e2e-root');
   await page.getByLabel('Password').fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner').getByRole('link', { name: 'Admin' })).toBeVisible();
 
   // The outbox keeps the email (no SMTP server is configured), readable in full by a site

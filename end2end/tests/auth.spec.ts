@@ -30,12 +30,12 @@ test('create an account, sign out, sign in again', async ({ page }, testInfo) =>
   if (js) await waitForHydration(page);
   await page.getByLabel('Username or email').fill(name);
   await page.getByLabel('Password').fill('not the right password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('Invalid username or password.');
 
   await page.getByLabel('Username or email').fill(`${name}@example.org`);
   await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL('/');
   await expect(header).toContainText(`Signed in as ${name}`);
 

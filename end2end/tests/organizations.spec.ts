@@ -91,7 +91,7 @@ test('create an organization, a group, invite someone who signs up through the l
   await visit('/login');
   await page.getByLabel('Username or email').fill(owner);
   await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner')).toContainText(`Signed in as ${owner}`);
   await visit(`/orgs/${org}/people`);
   const row = page.locator('tbody tr', { hasText: guest });

@@ -31,7 +31,7 @@ test('change the password from the settings', async ({ page }, testInfo) => {
   if (js) await waitForHydration(page);
   await page.getByLabel('Username or email').fill(name);
   await page.getByLabel('Password').fill(NEWER);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('banner')).toContainText(`Signed in as ${name}`);
 });
 

@@ -136,7 +136,7 @@ test('an existing account is linked only after its password is given', async ({ 
   await expect(page.getByRole('banner')).toContainText(`Signed in as ${username}`);
 
   // Linked: the next sign-in through the provider needs no password.
-  await page.context().clearCookies({ domain: '127.0.0.1', path: '/' });
+  await page.context().clearCookies({ domain: 'localhost', path: '/' });
   await page.goto('/login');
   await page.getByRole('link', { name: `Sign in with ${name}` }).click();
   if (page.url().startsWith(issuer)) await atProvider(page, `bob-${suffix}`);
@@ -219,13 +219,13 @@ test('"SSO only" leaves password sign-in to site administrators', async ({ page,
     await expect(page.getByText('Password sign-in is for site administrators only.')).toBeVisible();
     await page.getByLabel('Username or email').fill(username);
     await page.getByLabel('Password').fill(STRONG);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByText('Password sign-in is turned off on this instance')).toBeVisible();
     await expect(page.getByRole('banner')).not.toContainText('Signed in as');
     // A site administrator still gets in with a password.
     await page.getByLabel('Username or email').fill(ROOT.login);
     await page.getByLabel('Password').fill(ROOT.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('banner')).toContainText(`Signed in as ${ROOT.login}`);
   } finally {
     expect((await admin.patch('/api/v1/admin/settings', { data: { sso_only: false } })).status()).toBe(200);

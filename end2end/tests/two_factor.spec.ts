@@ -48,7 +48,7 @@ test('enrol an authenticator, sign in with codes, turn it off', async ({ page },
   if (js) await waitForHydration(page);
   await page.getByLabel('Username or email').fill(name);
   await page.getByLabel('Password').fill(STRONG);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await expect(header.getByRole('link', { name: 'Sign in' })).toBeVisible();
   if (js) {
@@ -71,7 +71,7 @@ test('enrol an authenticator, sign in with codes, turn it off', async ({ page },
     if (js) await waitForHydration(page);
     await page.getByLabel('Username or email').fill(name);
     await page.getByLabel('Password').fill(STRONG);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page).toHaveURL(/\/login\/two-factor/);
     if (js) await waitForHydration(page);
     await page.getByLabel('Code', { exact: true }).fill(recovery[0].toUpperCase());

@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod landing;
 pub mod org_tokens;
 pub mod orgs;
+pub mod passkeys;
 pub mod projects;
 pub mod roles;
 pub mod sso;

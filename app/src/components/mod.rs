@@ -15,6 +15,7 @@ pub mod member_suggestions;
 pub mod my_invitations;
 pub mod new_password_fields;
 pub mod org_switcher;
+pub mod passkey_button;
 pub mod permission_picker;
 pub mod recovery_codes;
 pub mod role_fields;

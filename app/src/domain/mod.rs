@@ -14,6 +14,7 @@ pub mod instance;
 pub mod instance_permission;
 pub mod invitation;
 pub mod organization;
+pub mod passkey;
 pub mod password;
 pub mod percent;
 pub mod permission;

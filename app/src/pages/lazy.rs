@@ -67,9 +67,9 @@ use super::orgs::{
     tokens::OrgTokensPage,
 };
 use super::settings::{
-    organizations::OrganizationsPage, password::PasswordPage, profile::ProfilePage,
-    sessions::SessionsPage, sign_in_methods::SignInMethodsPage, tokens::TokensPage,
-    two_factor::TwoFactorPage,
+    organizations::OrganizationsPage, passkeys::PasskeysPage, password::PasswordPage,
+    profile::ProfilePage, sessions::SessionsPage, sign_in_methods::SignInMethodsPage,
+    tokens::TokensPage, two_factor::TwoFactorPage,
 };
 
 lazy_pages!(
@@ -82,6 +82,7 @@ lazy_pages!(
     LinkIdentity => LinkIdentityPage,
     SignedOut => SignedOutPage,
     SignInMethods => SignInMethodsPage,
+    Passkeys => PasskeysPage,
     AdminSso => AdminSsoPage,
     AdminSsoProvider => AdminSsoProviderPage,
     ResetPassword => ResetPasswordPage,

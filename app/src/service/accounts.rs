@@ -274,43 +274,51 @@ pub(crate) async fn sign_in_failed(
     Ok(())
 }
 
-/// The last step of every successful sign-in: a fresh session, limited to changing the
-/// password when the password is a temporary one.
+/// The last step of every successful password sign-in: a fresh session, limited to changing
+/// the password when the password is a temporary one.
 pub(crate) async fn finish_sign_in(
     db: &Db,
     user: &UserRow,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
-    if user.password_change_required {
-        if user.password_expires_at.is_some_and(|at| at <= now) {
-            return Err(AppError::new(
-                ErrorCode::InvalidCredentials,
-                INVALID_CREDENTIALS,
-            ));
-        }
-        let session = sessions::open(
-            db,
-            &user.id,
-            &user.username,
-            &client.user_agent,
-            &client.ip,
-            true,
-            now,
-        )
-        .await?;
-        return Ok(LoginOutcome::PasswordChangeRequired { session });
+    let how = sessions::How {
+        action: "auth.signed_in",
+        detail: serde_json::json!({}),
+        sso_provider: None,
+    };
+    finish_sign_in_as(db, user, client, how, now).await
+}
+
+/// [`finish_sign_in`] for a sign-in proved otherwise (`how`: a passkey).
+pub(crate) async fn finish_sign_in_as(
+    db: &Db,
+    user: &UserRow,
+    client: &ClientInfo,
+    how: sessions::How,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
+    let limited = user.password_change_required;
+    if limited && user.password_expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::new(
+            ErrorCode::InvalidCredentials,
+            INVALID_CREDENTIALS,
+        ));
     }
-    let session = sessions::open(
+    let session = sessions::open_as(
         db,
         &user.id,
         &user.username,
         &client.user_agent,
         &client.ip,
-        false,
+        limited,
+        how,
         now,
     )
     .await?;
+    if limited {
+        return Ok(LoginOutcome::PasswordChangeRequired { session });
+    }
     Ok(LoginOutcome::SignedIn {
         user: Box::new(super::user_view::user(user)),
         session,

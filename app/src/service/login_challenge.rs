@@ -15,6 +15,7 @@ use super::{secret, throttle, two_factor};
 use crate::domain::ids::UserId;
 use crate::error::{AppError, ErrorCode};
 use crate::store::login_challenges::ChallengeSso;
+use crate::store::users::UserRow;
 use crate::store::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 
@@ -44,15 +45,15 @@ pub async fn open(
     Ok(secret)
 }
 
-/// Completes a challenge with a TOTP or recovery code. No permission: the challenge secret is
-/// the proof of the password.
-pub async fn complete(
-    db: &Db,
-    secret: &str,
-    code: &str,
-    client: &ClientInfo,
-    now: DateTime<Utc>,
-) -> Result<LoginOutcome, AppError> {
+/// A live challenge and its user (active, with a second factor), read from its secret.
+pub(crate) struct Live {
+    hash: String,
+    challenge: store::login_challenges::Challenge,
+    pub user: UserRow,
+}
+
+/// Reads the live challenge behind `secret`; an unknown or expired one is refused.
+pub(crate) async fn live(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Live, AppError> {
     let hash = secret::sha256_hex(secret);
     let Some(challenge) = store::login_challenges::resolve(db, &hash, now).await? else {
         return Err(expired());
@@ -64,6 +65,54 @@ pub async fn complete(
         store::login_challenges::complete(db, &hash).await?;
         return Err(expired());
     };
+    Ok(Live {
+        hash,
+        challenge,
+        user,
+    })
+}
+
+impl Live {
+    /// The SHA-256 of the challenge's secret (what a passkey ceremony is bound to).
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Counts a wrong second factor against the challenge (five end it).
+    pub async fn failed(&self, db: &Db) -> Result<(), AppError> {
+        store::login_challenges::failed(db, &self.hash, MAX_WRONG_CODES).await?;
+        Ok(())
+    }
+
+    /// The second factor was right: the challenge is used up and the session opens (the
+    /// provider's, when a provider vouched for the first step).
+    pub async fn finish(
+        self,
+        db: &Db,
+        client: &ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<LoginOutcome, AppError> {
+        if !store::login_challenges::complete(db, &self.hash).await? {
+            return Err(expired());
+        }
+        match &self.challenge.sso {
+            Some(sso) => super::sso_accounts::after_code(db, &self.user, sso, client, now).await,
+            None => accounts::finish_sign_in(db, &self.user, client, now).await,
+        }
+    }
+}
+
+/// Completes a challenge with a TOTP or recovery code. No permission: the challenge secret is
+/// the proof of the password.
+pub async fn complete(
+    db: &Db,
+    secret: &str,
+    code: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
+    let live = live(db, secret, now).await?;
+    let user = &live.user;
     let account = throttle::account_part(Some(&user.id), &user.username);
     let attempt = throttle::attempt(
         db,
@@ -73,17 +122,10 @@ pub async fn complete(
     )
     .await?;
     if !two_factor::consume_code(db, &user.id, code, now).await? {
-        store::login_challenges::failed(db, &hash, MAX_WRONG_CODES).await?;
+        live.failed(db).await?;
         super::accounts::sign_in_failed(db, &user.username, client, "two_factor_code", now).await?;
         return Err(two_factor::invalid_code());
     }
-    if !store::login_challenges::complete(db, &hash).await? {
-        return Err(expired());
-    }
     attempt.succeeded(db).await?;
-    match &challenge.sso {
-        // The provider vouched for them: its session, not a password's.
-        Some(sso) => super::sso_accounts::after_code(db, &user, sso, client, now).await,
-        None => accounts::finish_sign_in(db, &user, client, now).await,
-    }
+    live.finish(db, client, now).await
 }

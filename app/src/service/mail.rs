@@ -23,6 +23,7 @@ pub mod kind {
     pub const TOKEN_EXPIRING: &str = "token_expiring";
     pub const PASSWORD_RESET: &str = "password_reset";
     pub const PASSWORD_CHANGED: &str = "password_changed";
+    pub const PASSKEY_ADDED: &str = "passkey_added";
 }
 
 pub async fn send(

@@ -30,6 +30,8 @@ pub mod oidc;
 pub mod org_access;
 pub mod org_tokens;
 pub mod organizations;
+pub mod passkey_sign_in;
+pub mod passkeys;
 pub mod password_reset;
 pub mod passwords;
 pub mod placement;

@@ -181,6 +181,7 @@ async fn sign_in(
                 provider: via.provider.id.clone(),
                 groups: via.groups.map(<[String]>::to_vec).unwrap_or_default(),
                 groups_known: via.groups.is_some(),
+                link: None,
             }),
         });
     }
@@ -359,7 +360,49 @@ pub async fn complete_link(
         .await?
         .filter(|u| u.active)
         .ok_or_else(dead)?;
-    prove(db, &user, &password, code, client, now).await?;
+    if !prove(db, &user, &password, code, client, now).await? {
+        // The account's second factor is a passkey: the link is made once it is given.
+        return Ok((
+            LoginOutcome::TwoFactorRequired {
+                user_id: user.id.clone(),
+                sso: Some(ChallengeSso {
+                    provider: view.provider.clone(),
+                    groups: view.groups.clone(),
+                    groups_known: view.groups_known,
+                    link: Some(hash),
+                }),
+            },
+            view.next,
+        ));
+    }
+    link_pending(db, &user, &hash, client, now).await?;
+    let provider = store::sso_providers::get(db, &view.provider)
+        .await?
+        .ok_or_else(dead)?;
+    let via = Via {
+        provider: &provider,
+        groups: view.groups_known.then_some(view.groups.as_slice()),
+    };
+    let outcome = sign_in(db, &user, via, true, client, now)
+        .await
+        .map_err(|Refused(_)| dead())?;
+    Ok((outcome, view.next))
+}
+
+/// Makes the pending link `hash` of `user` (who proved the account), audited as
+/// `auth.sso_linked`.
+async fn link_pending(
+    db: &Db,
+    user: &UserRow,
+    hash: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let dead = || AppError::from(Guard::LinkDead);
+    let view = store::sso_flows::pending(db, hash, now)
+        .await?
+        .filter(|view| view.user == user.id)
+        .ok_or_else(dead)?;
     let audit = super::audit_entry::entry_as(
         super::audit_entry::Who {
             name: &user.username,
@@ -373,22 +416,13 @@ pub async fn complete_link(
         now,
     );
     let key = identity_key(&view.provider, &view.subject);
-    let provider = store::sso_providers::get(db, &view.provider)
-        .await?
-        .ok_or_else(dead)?;
-    store::sso_flows::complete(db, &hash, &user.id, &key, now, &audit).await?;
-    let via = Via {
-        provider: &provider,
-        groups: view.groups_known.then_some(view.groups.as_slice()),
-    };
-    let outcome = sign_in(db, &user, via, true, client, now)
-        .await
-        .map_err(|Refused(_)| dead())?;
-    Ok((outcome, view.next))
+    store::sso_flows::complete(db, hash, &user.id, &key, now, &audit).await?;
+    Ok(())
 }
 
-/// The proof of an account: its password, and its two-factor code when on, counted against
-/// the sign-in throttles.
+/// The proof of an account: its password, and its authenticator code when on, counted against
+/// the sign-in throttles. `Ok(false)` when the password was right and the account's second
+/// factor is a passkey, which the two-factor page asks for next.
 async fn prove(
     db: &Db,
     user: &UserRow,
@@ -396,7 +430,7 @@ async fn prove(
     code: Option<String>,
     client: &ClientInfo,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let account = throttle::account_part(Some(&user.id), &user.username);
     let attempt = throttle::attempt(
         db,
@@ -422,7 +456,15 @@ async fn prove(
             ..AppError::new(ErrorCode::InvalidCredentials, INVALID_CREDENTIALS)
         });
     }
-    if user.two_factor_enabled {
+    let authenticator = user.two_factor_enabled
+        && store::two_factor::get(db, &user.id)
+            .await?
+            .is_some_and(|row| row.enabled);
+    if user.two_factor_enabled && !authenticator {
+        attempt.succeeded(db).await?;
+        return Ok(false);
+    }
+    if authenticator {
         let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
             attempt.succeeded(db).await?;
             return Err(AppError {
@@ -436,11 +478,11 @@ async fn prove(
         super::accounts::check_code(db, user, &code, &user.username, &account, client, now).await?;
     }
     attempt.succeeded(db).await?;
-    Ok(())
+    Ok(true)
 }
 
-/// Finishes a sign-in through a provider after Gatehouse's own two-factor code was accepted:
-/// the provider's session, and its group mappings. The provider must still be configured.
+/// Finishes a sign-in through a provider after Gatehouse's own second factor was given: the
+/// identity link it waited for (if any), the provider's session, and its group mappings. The provider must still be configured.
 pub(super) async fn after_code(
     db: &Db,
     user: &UserRow,
@@ -448,6 +490,9 @@ pub(super) async fn after_code(
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
+    if let Some(link) = &sso.link {
+        link_pending(db, user, link, client, now).await?;
+    }
     let provider = store::sso_providers::get(db, &sso.provider)
         .await?
         .ok_or_else(|| {

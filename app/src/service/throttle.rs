@@ -143,6 +143,25 @@ pub fn sso_starts(ip: &str) -> Vec<Budget> {
     }]
 }
 
+/// Passkey sign-in ceremonies (options and answers) one address may run: each leaves a record
+/// (a ceremony, or a failure in the audit log), so they are counted like starts through a
+/// provider.
+pub const PASSKEY_CEREMONIES_PER_ADDRESS: Policy = Policy {
+    free_failures: 600,
+    window: Duration::minutes(15),
+    base_lock: Duration::minutes(1),
+    max_lock: Duration::minutes(5),
+};
+
+/// The budget a passkey sign-in step from `ip` spends.
+pub fn passkey_ceremonies(ip: &str) -> Vec<Budget> {
+    vec![Budget {
+        key: format!("passkey:ip:{}", address_part(ip)),
+        policy: PASSKEY_CEREMONIES_PER_ADDRESS,
+        refund: Refund::None,
+    }]
+}
+
 /// The budget new accounts from `ip` spend.
 pub fn signups(ip: &str) -> Vec<Budget> {
     vec![Budget {

@@ -307,8 +307,8 @@ pub async fn set_flags(
         .ok_or(Guard::NotFound)
 }
 
-/// Turns a user's two-factor off (an administrator's unlock), if the check (`seen`) still
-/// holds.
+/// Turns a user's two-factor off (an administrator's unlock: the authenticator app and every
+/// passkey), if the check (`seen`) still holds.
 pub async fn disable_two_factor(
     db: &Db,
     user_id: &UserId,
@@ -319,7 +319,13 @@ pub async fn disable_two_factor(
     let query = format!(
         "BEGIN TRANSACTION;
          {INSTANCE_GUARD}
+         LET $u = type::record('user', $id);
+         IF ($u.password_hash ?? '') = '' AND count(SELECT id FROM identity WHERE user = $u) = 0
+             AND count(SELECT id FROM passkey WHERE user = $u) > 0 {{
+             THROW 'user_last_sign_in'
+         }};
          DELETE type::record('two_factor', $id);
+         DELETE passkey WHERE user = $u;
          UPDATE type::record('user', $id) SET two_factor_enabled = false, updated_at = $now;
          COMMIT TRANSACTION;"
     );
@@ -445,6 +451,8 @@ pub async fn delete(
          DELETE session WHERE user = $u;
          DELETE api_token WHERE user = $u;
          DELETE identity WHERE user = $u;
+         DELETE passkey WHERE user = $u;
+         DELETE passkey_ceremony WHERE user = $u;
          DELETE sso_link WHERE user = $u;
          DELETE team_member WHERE user = $u;
          DELETE project_access WHERE user = $u;

@@ -92,6 +92,12 @@ pub enum Guard {
     IdentityLinked,
     /// It is the user's last way to sign in.
     LastSignIn,
+    /// The passkey is registered already (to this account or another).
+    PasskeyRegistered,
+    /// The account has as many passkeys as it may.
+    TooManyPasskeys,
+    /// An administrator's change would leave the user no way to sign in.
+    UserLastSignIn,
     /// The database failed (not a refusal).
     Store(StoreError),
 }
@@ -140,6 +146,9 @@ const CODES: &[Code] = &[
     ("already_rotated", || Guard::AlreadyRotated),
     ("identity_linked", || Guard::IdentityLinked),
     ("last_sign_in", || Guard::LastSignIn),
+    ("passkey_registered", || Guard::PasskeyRegistered),
+    ("too_many_passkeys", || Guard::TooManyPasskeys),
+    ("user_last_sign_in", || Guard::UserLastSignIn),
 ];
 
 impl Guard {
@@ -237,7 +246,18 @@ impl From<Guard> for AppError {
             ),
             Guard::LastSignIn => AppError::conflict(
                 ErrorCode::Conflict,
-                "This is your last way to sign in. Set a password or link another provider first.",
+                "This is your last way to sign in. Set a password, add a passkey or link another provider first.",
+            ),
+            Guard::PasskeyRegistered => {
+                AppError::conflict(ErrorCode::Conflict, "This passkey is registered already.")
+            }
+            Guard::TooManyPasskeys => AppError::conflict(
+                ErrorCode::Conflict,
+                "An account has at most 25 passkeys. Delete one you no longer use first.",
+            ),
+            Guard::UserLastSignIn => AppError::conflict(
+                ErrorCode::Conflict,
+                "This user has no password and no linked identity: their passkeys are their only way in. Give them a temporary password first.",
             ),
             Guard::LinkDead => AppError::new(
                 ErrorCode::NotFound,

@@ -5,7 +5,7 @@
 //!   from the pair (`service::sso_accounts::identity_key`), so a second link collides on the
 //!   key inside the linking transaction (`identity_linked`).
 //! - An identity is unlinked only by its own user, and never when it is their last way to
-//!   sign in (no password and no other identity): `last_sign_in`, checked in the deleting
+//!   sign in (no password, no other identity, no passkey): `last_sign_in`, checked in the deleting
 //!   transaction.
 //! - A just-in-time account and its identity are created in one transaction.
 
@@ -142,7 +142,8 @@ pub async fn unlink(
          LET $identity = type::record('identity', $key);
          IF (SELECT VALUE user FROM ONLY $identity) != $user { THROW 'not_found' };
          IF ($user.password_hash ?? '') = ''
-             AND count(SELECT id FROM identity WHERE user = $user AND id != $identity) = 0 {
+             AND count(SELECT id FROM identity WHERE user = $user AND id != $identity) = 0
+             AND count(SELECT id FROM passkey WHERE user = $user) = 0 {
              THROW 'last_sign_in'
          };
          DELETE $identity;

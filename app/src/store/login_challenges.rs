@@ -19,6 +19,10 @@ pub struct ChallengeSso {
     pub provider: String,
     pub groups: Vec<String>,
     pub groups_known: bool,
+    /// The pending link (SHA-256 of its secret) to make once the second factor is given: an
+    /// account whose only second factor is a passkey proves itself on the link page with its
+    /// password, and the identity is linked only after the passkey.
+    pub link: Option<String>,
 }
 
 pub async fn create(

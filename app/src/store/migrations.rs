@@ -170,6 +170,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sso_policy",
         surql: include_str!("migrations/0029_sso_policy.surql"),
     },
+    Migration {
+        version: 30,
+        name: "passkeys",
+        surql: include_str!("migrations/0030_passkeys.surql"),
+    },
 ];
 
 /// What a run did.

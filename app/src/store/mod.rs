@@ -34,6 +34,7 @@ pub mod memberships;
 pub mod migrations;
 pub mod organizations;
 pub mod outbox;
+pub mod passkeys;
 pub mod password_resets;
 pub mod projects;
 pub mod retry;

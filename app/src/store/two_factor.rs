@@ -8,6 +8,7 @@
 //! - `TwoFactorRow` carries the TOTP secret and never leaves the server (not `Serialize`).
 
 use super::checked::checked;
+use super::passkeys::TWO_FACTOR_FLAG;
 use super::{Db, StoreError};
 use super::{Guard, Write};
 use crate::domain::ids::UserId;
@@ -155,20 +156,29 @@ pub async fn replace_recovery_codes(
     .await
 }
 
-/// Turns two-factor off: the secret and the recovery codes are deleted.
+/// Turns the authenticator app off: the secret and the recovery codes are deleted (the user
+/// keeps a second factor while they have a passkey).
 pub async fn disable(
     db: &Db,
     user_id: &UserId,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
-    Write::audited(db, "BEGIN TRANSACTION;
+    Write::audited(
+        db,
+        &format!(
+            "BEGIN TRANSACTION;
                  DELETE type::record('two_factor', $user);
-                 UPDATE type::record('user', $user) SET two_factor_enabled = false, updated_at = $now;
-                 COMMIT TRANSACTION;", audit)
-        .bind("user", user_id.to_string())
-        .bind("now", now)
-        .run()
-        .await?;
+                 LET $u = type::record('user', $user);
+                 {TWO_FACTOR_FLAG}
+                 UPDATE $u SET updated_at = $now;
+                 COMMIT TRANSACTION;"
+        ),
+        audit,
+    )
+    .bind("user", user_id.to_string())
+    .bind("now", now)
+    .run()
+    .await?;
     Ok(())
 }

@@ -308,12 +308,7 @@ async fn an_existing_account_is_linked_only_after_its_person_proves_it() {
 #[tokio::test]
 async fn a_link_waits_for_the_two_factor_code_when_the_account_has_it() {
     let s = setup().await;
-    account(&s.db, "cy", Utc::now()).await;
-    s.db.query("UPDATE user SET two_factor_enabled = true WHERE username = 'cy'")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    crate::two_factor::enrolled(&s.db, "cy", Utc::now()).await;
     let vouched = json!({"sub": "c-1", "email": "cy@example.org", "email_verified": true});
     let Finished::Link { secret } = sign_in(&s, vouched).await.unwrap().0 else {
         panic!("expected a pending link")
@@ -337,6 +332,84 @@ async fn a_link_waits_for_the_two_factor_code_when_the_account_has_it() {
             .await
             .is_ok()
     );
+}
+
+/// An account whose only second factor is a passkey: its password on the link page, then the
+/// passkey on the two-factor page; the identity is linked only after the passkey.
+#[tokio::test]
+async fn a_passkey_account_links_an_identity_after_its_passkey() {
+    use app::domain::passkey::{NewPasskey, PasskeyPurpose};
+    use app::service::{login_challenge, passkey_sign_in, passkeys, sessions};
+    const ORIGIN: &str = "https://gate.example.test";
+    let s = setup().await;
+    let now = Utc::now();
+    account(&s.db, "cz", now).await;
+    let input = app::domain::user::LoginInput {
+        login: "cz".into(),
+        password: Password::new(PASSWORD),
+        code: None,
+    };
+    let LoginOutcome::SignedIn { session, .. } = accounts::login(&s.db, &input, &client(), now)
+        .await
+        .unwrap()
+    else {
+        panic!("expected a session");
+    };
+    let cz = sessions::principal(&s.db, &session.secret, now)
+        .await
+        .unwrap();
+    let options = passkeys::registration_options(&s.db, &cz, ORIGIN, now)
+        .await
+        .unwrap();
+    let (mut device, credential) = crate::soft_passkey::SoftPasskey::create(&options, ORIGIN);
+    let new = NewPasskey {
+        credential,
+        name: "Phone".into(),
+    };
+    passkeys::register(&s.db, &cz, ORIGIN, &new, now)
+        .await
+        .unwrap();
+
+    let vouched = json!({"sub": "z-1", "email": "cz@example.org", "email_verified": true});
+    let Finished::Link { secret } = sign_in(&s, vouched).await.unwrap().0 else {
+        panic!("expected a pending link")
+    };
+    let (outcome, _) = sso_accounts::complete_link(
+        &s.db,
+        &secret,
+        Password::new(PASSWORD),
+        None,
+        &client(),
+        now,
+    )
+    .await
+    .unwrap();
+    let LoginOutcome::TwoFactorRequired { user_id, sso } = outcome else {
+        panic!("expected the second step");
+    };
+    assert!(identities::mine(&s.db, &cz).await.unwrap().is_empty());
+    let challenge = login_challenge::open(&s.db, &user_id, sso.as_ref(), now)
+        .await
+        .unwrap();
+    let options = passkey_sign_in::options(
+        &s.db,
+        ORIGIN,
+        PasskeyPurpose::SecondFactor,
+        Some(&challenge),
+        &client(),
+        now,
+    )
+    .await
+    .unwrap();
+    let answer = device.get(&options, ORIGIN);
+    let outcome =
+        passkey_sign_in::sign_in(&s.db, ORIGIN, &answer, Some(&challenge), &client(), now)
+            .await
+            .unwrap();
+    assert!(matches!(outcome, LoginOutcome::SignedIn { .. }));
+    let linked = identities::mine(&s.db, &cz).await.unwrap();
+    assert_eq!(linked.len(), 1);
+    assert!(actions(&s.db).await.iter().any(|a| a == "auth.sso_linked"));
 }
 
 #[tokio::test]

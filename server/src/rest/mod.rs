@@ -15,6 +15,7 @@ pub mod invitations;
 mod json;
 pub mod org_tokens;
 pub mod organizations;
+pub mod passkeys;
 pub mod password_reset;
 pub mod paths;
 pub mod projects;
@@ -56,6 +57,11 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(sso::callback))
         .routes(routes!(identities::list))
         .routes(routes!(identities::unlink))
+        .routes(routes!(passkeys::list, passkeys::create))
+        .routes(routes!(passkeys::registration))
+        .routes(routes!(passkeys::rename, passkeys::delete))
+        .routes(routes!(passkeys::options))
+        .routes(routes!(passkeys::sign_in))
         .routes(routes!(admin_sso::list, admin_sso::create))
         .routes(routes!(
             admin_sso::get,

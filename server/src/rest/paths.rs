@@ -193,3 +193,11 @@ pub struct IdentityPath {
     /// The identity's id from the list
     pub id: String,
 }
+
+/// `/account/passkeys/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PasskeyPath {
+    /// The passkey's id from the list
+    pub id: String,
+}

@@ -1,6 +1,7 @@
 use crate::api::auth::SignIn;
 use crate::api::sso::sign_in_offer;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::passkey_button::PasskeyButton;
 use crate::domain::percent::encode;
 use crate::domain::sso::failure_message;
 use leptos::prelude::*;
@@ -66,6 +67,10 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p class="divider passkey-only">
+                <span>"or"</span>
+            </p>
+            <PasskeyButton purpose="sign_in" label="Sign in with a passkey" next=next() />
             <p class="muted">
                 <a href="/forgot-password">"Forgot your password?"</a>
             </p>

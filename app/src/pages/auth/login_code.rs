@@ -1,5 +1,6 @@
 use crate::api::auth::SignInCode;
 use crate::components::form::{FieldError, FormError, invalid, submission_error};
+use crate::components::passkey_button::PasskeyButton;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,7 +20,7 @@ pub fn LoginCodePage() -> impl IntoView {
         <section class="panel auth-panel">
             <h1>"Two-factor authentication"</h1>
             <p class="muted" id="code-hint">
-                "Enter the 6-digit code from your authenticator app. Lost your phone? Enter one of your recovery codes instead."
+                "Enter the 6-digit code from your authenticator app, or use one of your passkeys. Lost your phone? Enter one of your recovery codes instead."
             </p>
             <ActionForm action=action>
                 <FormError error />
@@ -44,6 +45,10 @@ pub fn LoginCodePage() -> impl IntoView {
                     {move || if pending.get() { "Checking…" } else { "Verify and sign in" }}
                 </button>
             </ActionForm>
+            <p class="divider passkey-only">
+                <span>"or"</span>
+            </p>
+            <PasskeyButton purpose="second_factor" label="Use a passkey" next=next() />
             <p class="muted">
                 <a href="/login">"Start over with your password"</a>
             </p>

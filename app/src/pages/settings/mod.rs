@@ -1,6 +1,7 @@
 //! `/settings/...`: the signed-in user's own account.
 
 pub mod organizations;
+pub mod passkeys;
 pub mod password;
 pub mod profile;
 pub mod sessions;
@@ -11,10 +12,11 @@ pub mod two_factor;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     ("/settings/profile", "Profile"),
     ("/settings/password", "Password"),
     ("/settings/two-factor", "Two-factor"),
+    ("/settings/passkeys", "Passkeys"),
     ("/settings/sessions", "Sessions"),
     ("/settings/sign-in-methods", "Sign-in methods"),
     ("/settings/tokens", "API tokens"),
