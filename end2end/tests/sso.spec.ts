@@ -143,6 +143,47 @@ test('an existing account is linked only after its password is given', async ({ 
   await expect(page.getByRole('banner')).toContainText(`Signed in as ${username}`);
 });
 
+test('an existing account is linked with a link emailed to it, in the browser that waits', async ({ page, baseURL }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const suffix = `mail-${testInfo.project.name}`;
+  const name = `Corp ID ${testInfo.project.name}`;
+  await provider(baseURL!, name);
+  // bob-link-mail-<project> has an account with the address the provider vouches for.
+  const username = `bob-link-${suffix}`;
+  const signup = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+  const created = await signup.post('/api/v1/auth/signup', {
+    data: { username, email: `${username}@example.org`, password: STRONG },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  await signup.dispose();
+  await verifyEmail(baseURL!, `${username}@example.org`);
+
+  await page.goto('/login');
+  await page.getByRole('link', { name: `Sign in with ${name}`, exact: true }).click();
+  await atProvider(page, `bob-${suffix}`);
+  await expect(page).toHaveURL(/\/login\/link$/);
+  if (js) await waitForHydration(page);
+  await page.getByRole('button', { name: 'Email me a link instead' }).click();
+  await expect(page.getByRole('status')).toContainText("We sent a link to the account's email address");
+
+  // The message, as the account's owner gets it (read from the outbox: no SMTP server here).
+  const admin = await asRoot(baseURL!);
+  const items: { recipient: string; body: string }[] = (await (await admin.get('/api/v1/admin/outbox')).json()).items;
+  await admin.dispose();
+  const mail = items.find((m) => m.recipient === `${username}@example.org` && m.body.includes('/login/link?token='));
+  expect(mail, 'the link to prove the account').toBeTruthy();
+  const link = /\/login\/link\?token=[A-Za-z0-9_-]+/.exec(mail!.body)![0];
+
+  await page.goto(link);
+  await expect(page.getByText(`proves the account ${username}`)).toBeVisible();
+  if (js) {
+    await waitForHydration(page);
+    await expectAccessible(page);
+  }
+  await page.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${username}`);
+});
+
 test('an ID token with the wrong audience, nonce or expiry is refused with a clear page', async ({ page, baseURL }, testInfo) => {
   const suffix = testInfo.project.name;
   const name = `Corp ID ${suffix}`;

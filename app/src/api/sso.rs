@@ -67,22 +67,78 @@ pub async fn link_identity(password: String, code: Option<String>) -> Result<(),
             now,
         )
         .await?;
-        super::set_cookie(crate::cookies::short_lived(
-            &state,
-            crate::cookies::sso_link(&state),
-            "",
-            "/",
-            0,
-        ));
-        let landing = super::landing::landing(&state, outcome, Some(&next), now).await?;
-        for cookie in landing.cookies {
-            super::set_cookie(cookie);
-        }
-        super::redirect(&landing.location);
+        linked(&state, outcome, &next, now).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Emails the account the waiting identity would be linked to a link that proves it (instead
+/// of its password), then shows the page again saying so. No permission beyond the cookie.
+#[server(endpoint = "auth/sso/link/email")]
+pub async fn email_link_proof() -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let secret = link_cookie(&state).ok_or_else(link_dead)?;
+        crate::service::sso_link_email::send(
+            &state.db,
+            &secret,
+            &super::base_url(&state),
+            &super::client(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        super::redirect("/login/link?sent=1");
         Ok(())
     }
     .await;
     super::respond(result)
+}
+
+/// Links the waiting identity with the emailed link's `token` as the proof of the account, and
+/// signs in (the account's second factor is still asked when it has one). No permission beyond
+/// the cookie of this browser and the token.
+#[server(endpoint = "auth/sso/link/by-email")]
+pub async fn link_identity_by_email(token: String) -> Result<(), AppError> {
+    let result = async {
+        let state = super::state()?;
+        let secret = link_cookie(&state).ok_or_else(link_dead)?;
+        let now = chrono::Utc::now();
+        let (outcome, next) = crate::service::sso_link_email::complete(
+            &state.db,
+            &secret,
+            &token,
+            &super::client(),
+            now,
+        )
+        .await?;
+        linked(&state, outcome, &next, now).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// After a link: the link cookie goes, the sign-in lands (see `api::landing`).
+#[cfg(feature = "ssr")]
+async fn linked(
+    state: &crate::state::AppState,
+    outcome: crate::service::accounts::LoginOutcome,
+    next: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    super::set_cookie(crate::cookies::short_lived(
+        state,
+        crate::cookies::sso_link(state),
+        "",
+        "/",
+        0,
+    ));
+    let landing = super::landing::landing(state, outcome, Some(next), now).await?;
+    for cookie in landing.cookies {
+        super::set_cookie(cookie);
+    }
+    super::redirect(&landing.location);
+    Ok(())
 }
 
 /// The provider `provider`'s own sign-out, if it offers one. No permission.

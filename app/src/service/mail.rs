@@ -24,6 +24,7 @@ pub mod kind {
     pub const PASSWORD_RESET: &str = "password_reset";
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const PASSKEY_ADDED: &str = "passkey_added";
+    pub const SSO_LINK: &str = "sso_link";
 }
 
 pub async fn send(

@@ -60,6 +60,7 @@ pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
 pub mod setup;
 pub mod sso_accounts;
 pub mod sso_groups;
+pub mod sso_link_email;
 pub mod sso_policy;
 pub mod sso_providers;
 pub mod sso_sign_in;

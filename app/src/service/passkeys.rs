@@ -302,8 +302,9 @@ pub async fn rename(
     Ok(())
 }
 
-/// Deletes one of the caller's passkeys (409 when it is their last way to sign in). Needs a
-/// person in a session.
+/// Deletes one of the caller's passkeys (409 when it is their last way to sign in; 403
+/// `two_factor_policy` when it is their last second factor and the instance requires one).
+/// Needs a person in a session.
 pub async fn delete(
     db: &Db,
     principal: &Principal,
@@ -320,6 +321,8 @@ pub async fn delete(
         serde_json::json!({ "passkey": id }),
         now,
     );
-    store::passkeys::delete(db, &caller.user_id, id, now, &audit).await?;
+    // While the instance requires two-factor, the last second factor stays.
+    let keep = caller.rules.require_two_factor;
+    store::passkeys::delete(db, &caller.user_id, id, keep, now, &audit).await?;
     Ok(())
 }

@@ -360,22 +360,40 @@ pub async fn complete_link(
         .await?
         .filter(|u| u.active)
         .ok_or_else(dead)?;
-    if !prove(db, &user, &password, code, client, now).await? {
-        // The account's second factor is a passkey: the link is made once it is given.
-        return Ok((
-            LoginOutcome::TwoFactorRequired {
-                user_id: user.id.clone(),
-                sso: Some(ChallengeSso {
-                    provider: view.provider.clone(),
-                    groups: view.groups.clone(),
-                    groups_known: view.groups_known,
-                    link: Some(hash),
-                }),
-            },
-            view.next,
-        ));
+    // `false`: the account's second factor is a passkey, given next; the link waits for it.
+    let both_factors = prove(db, &user, &password, code, client, now).await?;
+    let outcome =
+        link_and_sign_in(db, &user, &hash, &view, None, !both_factors, client, now).await?;
+    Ok((outcome, view.next))
+}
+
+/// Links the pending identity `hash` (`view`) to `user`, who proved the account (`email_token`:
+/// by the emailed link, its SHA-256), and signs them in through the provider; or, while a
+/// second factor is still owed, asks for it first — the link is made once it is given.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn link_and_sign_in(
+    db: &Db,
+    user: &UserRow,
+    hash: &str,
+    view: &store::sso_flows::LinkView,
+    email_token: Option<&str>,
+    second_factor_owed: bool,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, AppError> {
+    let dead = || AppError::from(Guard::LinkDead);
+    if second_factor_owed {
+        return Ok(LoginOutcome::TwoFactorRequired {
+            user_id: user.id.clone(),
+            sso: Some(ChallengeSso {
+                provider: view.provider.clone(),
+                groups: view.groups.clone(),
+                groups_known: view.groups_known,
+                link: Some(hash.to_string()),
+            }),
+        });
     }
-    link_pending(db, &user, &hash, client, now).await?;
+    link_pending(db, user, hash, email_token, client, now).await?;
     let provider = store::sso_providers::get(db, &view.provider)
         .await?
         .ok_or_else(dead)?;
@@ -383,10 +401,9 @@ pub async fn complete_link(
         provider: &provider,
         groups: view.groups_known.then_some(view.groups.as_slice()),
     };
-    let outcome = sign_in(db, &user, via, true, client, now)
+    sign_in(db, user, via, true, client, now)
         .await
-        .map_err(|Refused(_)| dead())?;
-    Ok((outcome, view.next))
+        .map_err(|Refused(_)| dead())
 }
 
 /// Makes the pending link `hash` of `user` (who proved the account), audited as
@@ -395,6 +412,7 @@ async fn link_pending(
     db: &Db,
     user: &UserRow,
     hash: &str,
+    email_token: Option<&str>,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -412,11 +430,14 @@ async fn link_pending(
         "auth.sso_linked",
         format!("user:{}", user.username),
         None,
-        serde_json::json!({ "provider": view.provider_name, "provider_id": view.provider }),
+        serde_json::json!({
+            "provider": view.provider_name, "provider_id": view.provider,
+            "proof": if email_token.is_some() { "email" } else { "account" },
+        }),
         now,
     );
     let key = identity_key(&view.provider, &view.subject);
-    store::sso_flows::complete(db, hash, &user.id, &key, now, &audit).await?;
+    store::sso_flows::complete(db, hash, &user.id, &key, email_token, now, &audit).await?;
     Ok(())
 }
 
@@ -491,7 +512,7 @@ pub(super) async fn after_code(
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
     if let Some(link) = &sso.link {
-        link_pending(db, user, link, client, now).await?;
+        link_pending(db, user, link, None, client, now).await?;
     }
     let provider = store::sso_providers::get(db, &sso.provider)
         .await?

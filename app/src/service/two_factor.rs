@@ -286,13 +286,21 @@ pub async fn disable(
         ));
     };
     if row.enabled {
-        if caller.rules.require_two_factor {
+        // With a passkey left, the account keeps a second factor: no policy is concerned.
+        let passkeys_left = !store::passkeys::of_user(db, &caller.user_id)
+            .await?
+            .is_empty();
+        if caller.rules.require_two_factor && !passkeys_left {
             return Err(AppError::new(
                 ErrorCode::TwoFactorPolicy,
                 "This instance requires two-factor authentication, so it cannot be turned off.",
             ));
         }
-        let blocking = required_by(db, &caller.user_id).await?;
+        let blocking = if passkeys_left {
+            Vec::new()
+        } else {
+            required_by(db, &caller.user_id).await?
+        };
         if !blocking.is_empty() && !proof.accept_blocked {
             return Err(AppError::new(
                 ErrorCode::TwoFactorPolicy,

@@ -98,6 +98,8 @@ pub enum Guard {
     TooManyPasskeys,
     /// An administrator's change would leave the user no way to sign in.
     UserLastSignIn,
+    /// The instance requires two-factor and this is the user's last second factor.
+    SecondFactorRequired,
     /// The database failed (not a refusal).
     Store(StoreError),
 }
@@ -149,6 +151,7 @@ const CODES: &[Code] = &[
     ("passkey_registered", || Guard::PasskeyRegistered),
     ("too_many_passkeys", || Guard::TooManyPasskeys),
     ("user_last_sign_in", || Guard::UserLastSignIn),
+    ("second_factor_required", || Guard::SecondFactorRequired),
 ];
 
 impl Guard {
@@ -254,6 +257,10 @@ impl From<Guard> for AppError {
             Guard::TooManyPasskeys => AppError::conflict(
                 ErrorCode::Conflict,
                 "An account has at most 25 passkeys. Delete one you no longer use first.",
+            ),
+            Guard::SecondFactorRequired => AppError::new(
+                ErrorCode::TwoFactorPolicy,
+                "This instance requires two-factor authentication: set up an authenticator app or add another passkey before deleting your last one.",
             ),
             Guard::UserLastSignIn => AppError::conflict(
                 ErrorCode::Conflict,

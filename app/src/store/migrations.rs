@@ -175,6 +175,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "passkeys",
         surql: include_str!("migrations/0030_passkeys.surql"),
     },
+    Migration {
+        version: 31,
+        name: "sso_link_email",
+        surql: include_str!("migrations/0031_sso_link_email.surql"),
+    },
 ];
 
 /// What a run did.

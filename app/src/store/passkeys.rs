@@ -272,11 +272,13 @@ pub async fn rename(
     .await
 }
 
-/// Deletes one of the user's passkeys, unless it is their last way to sign in.
+/// Deletes one of the user's passkeys, unless it is their last way to sign in, or (with
+/// `keep_second_factor`: the instance requires two-factor) their last second factor.
 pub async fn delete(
     db: &Db,
     user_id: &UserId,
     key: &str,
+    keep_second_factor: bool,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -293,6 +295,10 @@ pub async fn delete(
                  AND count(SELECT id FROM passkey WHERE user = $u AND id != $passkey) = 0 {{
                  THROW 'last_sign_in'
              }};
+             IF $keep AND (SELECT VALUE enabled FROM ONLY type::record('two_factor', $user)) != true
+                 AND count(SELECT id FROM passkey WHERE user = $u AND id != $passkey) = 0 {{
+                 THROW 'second_factor_required'
+             }};
              DELETE $passkey;
              {TWO_FACTOR_FLAG}
              UPDATE $u SET updated_at = $now;
@@ -302,6 +308,7 @@ pub async fn delete(
     )
     .bind("user", user_id.to_string())
     .bind("key", key.to_string())
+    .bind("keep", keep_second_factor)
     .bind("now", now)
     .run()
     .await

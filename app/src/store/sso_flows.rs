@@ -123,6 +123,8 @@ pub struct LinkView {
     pub groups: Vec<String>,
     pub groups_known: bool,
     pub next: String,
+    /// The SHA-256 of the token of the link last emailed to prove the account, if any.
+    pub email_token: Option<String>,
 }
 
 /// A live pending link.
@@ -135,7 +137,7 @@ pub async fn pending(
         db.query(
             "SELECT <string> record::id(provider) AS provider, provider.name AS provider_name,
                  subject, <string> record::id(user) AS user, user.username AS username, email,
-                 groups, groups_known, next
+                 groups, groups_known, next, email_token
              FROM ONLY type::record('sso_link', $hash)
              WHERE expires_at > $now AND user.active = true",
         )
@@ -146,13 +148,39 @@ pub async fn pending(
     Ok(response.take(0)?)
 }
 
+/// Gives a live pending link an emailed proof: the SHA-256 of the token sent to the account's
+/// address (replacing an earlier one). `false` when the link is gone or expired.
+pub async fn set_email_token(
+    db: &Db,
+    hash: &str,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, Guard> {
+    Write::new(
+        db,
+        "BEGIN TRANSACTION;
+         LET $set = (UPDATE type::record('sso_link', $hash) SET email_token = $token_hash
+             WHERE expires_at > $now RETURN VALUE id);
+         COMMIT TRANSACTION;
+         RETURN count($set) > 0;",
+    )
+    .bind("hash", hash.to_string())
+    .bind("token_hash", token_hash.to_string())
+    .bind("now", now)
+    .returning::<Option<bool>>()
+    .await
+    .map(|set| set.unwrap_or(false))
+}
+
 /// Uses a pending link: links its identity to `user_id` (who just proved the account) and
-/// deletes it. `link_dead` when it is gone, expired or names another user.
+/// deletes it. `link_dead` when it is gone, expired or names another user, or, when the proof
+/// is the emailed link (`email_token`, its SHA-256), when that is not the link's.
 pub async fn complete(
     db: &Db,
     hash: &str,
     user_id: &UserId,
     identity_key: &str,
+    email_token: Option<&str>,
     now: DateTime<Utc>,
     audit: &super::audit::Audit,
 ) -> Result<(), Guard> {
@@ -161,7 +189,8 @@ pub async fn complete(
         "BEGIN TRANSACTION;
          LET $link = (SELECT * FROM ONLY type::record('sso_link', $hash));
          IF $link = NONE OR $link.expires_at <= $now OR $link.user != type::record('user', $user_id)
-             OR $link.user.active != true {
+             OR $link.user.active != true
+             OR ($email_token != NONE AND $link.email_token != $email_token) {
              THROW 'link_dead'
          };
          DELETE type::record('sso_link', $hash);
@@ -176,6 +205,7 @@ pub async fn complete(
     .bind("hash", hash.to_string())
     .bind("user_id", user_id.to_string())
     .bind("identity_key", identity_key.to_string())
+    .bind("email_token", email_token.map(str::to_string))
     .bind("now", now)
     .run()
     .await

@@ -412,6 +412,129 @@ async fn a_passkey_account_links_an_identity_after_its_passkey() {
     assert!(actions(&s.db).await.iter().any(|a| a == "auth.sso_linked"));
 }
 
+/// The emailed link proves the account instead of its password, only in the browser that holds
+/// the pending link, only with the newest link, and the second factor is still asked.
+#[tokio::test]
+async fn an_emailed_link_proves_the_account_in_the_browser_that_waits() {
+    use app::service::sso_link_email;
+    let s = setup().await;
+    let now = Utc::now();
+    account(&s.db, "eli", now).await;
+    let vouched = json!({"sub": "e-1", "email": "eli@example.org", "email_verified": true});
+    let Finished::Link { secret } = sign_in(&s, vouched.clone()).await.unwrap().0 else {
+        panic!("expected a pending link")
+    };
+    let token_of = |body: &str| {
+        body.split("/login/link?token=")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let mail = || async {
+        let mut response = s
+            .db
+            .query("SELECT VALUE body FROM outbox WHERE kind = 'sso_link' ORDER BY created_at DESC")
+            .await
+            .unwrap();
+        let bodies: Vec<String> = response.take(0).unwrap();
+        bodies
+    };
+    sso_link_email::send(&s.db, &secret, "https://gate.example.test", &client(), now)
+        .await
+        .unwrap();
+    let first = token_of(&mail().await[0]);
+    let later = now + chrono::Duration::seconds(1);
+    sso_link_email::send(
+        &s.db,
+        &secret,
+        "https://gate.example.test",
+        &client(),
+        later,
+    )
+    .await
+    .unwrap();
+    let bodies = mail().await;
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies[0].contains("https://gate.example.test/login/link?token="));
+    let newest = token_of(&bodies[0]);
+    assert_ne!(first, newest);
+
+    // An older link, or the newest in another browser (another pending link's cookie), links
+    // nothing.
+    let stale = sso_link_email::complete(&s.db, &secret, &first, &client(), now).await;
+    assert!(stale.is_err());
+    let elsewhere =
+        sso_link_email::complete(&s.db, "another-browser", &newest, &client(), now).await;
+    assert!(elsewhere.is_err());
+    assert!(identities_of(&s.db, "eli").await.is_empty());
+
+    let (outcome, _) = sso_link_email::complete(&s.db, &secret, &newest, &client(), now)
+        .await
+        .unwrap();
+    assert!(matches!(outcome, LoginOutcome::SignedIn { .. }));
+    assert_eq!(identities_of(&s.db, "eli").await.len(), 1);
+    // Used up.
+    assert!(
+        sso_link_email::complete(&s.db, &secret, &newest, &client(), now)
+            .await
+            .is_err()
+    );
+    assert_eq!(signed_in_as(&sign_in(&s, vouched).await.unwrap()), "eli");
+
+    // With two-factor on, the emailed link is one factor: the code is asked next, and the
+    // identity is linked only once it is given.
+    let (totp, _) = crate::two_factor::enrolled(&s.db, "fay", now).await;
+    let vouched = json!({"sub": "f-1", "email": "fay@example.org", "email_verified": true});
+    let Finished::Link { secret } = sign_in(&s, vouched).await.unwrap().0 else {
+        panic!("expected a pending link")
+    };
+    let latest = now + chrono::Duration::seconds(2);
+    sso_link_email::send(
+        &s.db,
+        &secret,
+        "https://gate.example.test",
+        &client(),
+        latest,
+    )
+    .await
+    .unwrap();
+    let token = token_of(&mail().await[0]);
+    let (outcome, _) = sso_link_email::complete(&s.db, &secret, &token, &client(), now)
+        .await
+        .unwrap();
+    let LoginOutcome::TwoFactorRequired { user_id, sso } = outcome else {
+        panic!("expected the second step");
+    };
+    assert!(identities_of(&s.db, "fay").await.is_empty());
+    let challenge = app::service::login_challenge::open(&s.db, &user_id, sso.as_ref(), now)
+        .await
+        .unwrap();
+    let code = crate::two_factor::code(&totp, now + chrono::Duration::seconds(30));
+    let outcome = app::service::login_challenge::complete(
+        &s.db,
+        &challenge,
+        &code,
+        &client(),
+        now + chrono::Duration::seconds(30),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome, LoginOutcome::SignedIn { .. }));
+    assert_eq!(identities_of(&s.db, "fay").await.len(), 1);
+}
+
+async fn identities_of(db: &Db, username: &str) -> Vec<String> {
+    let mut response = db
+        .query("SELECT VALUE <string> id FROM identity WHERE user.username = $name")
+        .bind(("name", username.to_string()))
+        .await
+        .unwrap();
+    response.take(0).unwrap()
+}
+
 #[tokio::test]
 async fn tampered_or_misdirected_id_tokens_are_refused() {
     let s = setup().await;
