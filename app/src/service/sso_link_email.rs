@@ -3,9 +3,13 @@
 //! password on the link page.
 //!
 //! Invariants:
-//! - The emailed link proves the address; the pending link's cookie proves the browser the
-//!   provider vouched for. Both are needed, so a forwarded or phished email links nobody's
-//!   identity into the account, and the link works only while the pending link lives.
+//! - The emailed link proves the address, like a "forgot password?" link (whoever holds the
+//!   inbox, or a forwarded message, can use it); it works only together with the pending
+//!   link's cookie, in the browser that came back from the provider, and only while the
+//!   pending link lives.
+//! - Only an account whose address is verified is proved this way: otherwise someone could put
+//!   another person's address on their own account and have that person's identity linked
+//!   into it.
 //! - Only the SHA-256 of the emailed token is stored; a new email replaces it; it is used at
 //!   most once (the pending link is deleted when the identity is linked).
 //! - Sending is throttled per account and per address.
@@ -40,6 +44,11 @@ async fn pending(
         .await?
         .filter(|u| u.active)
         .ok_or_else(dead)?;
+    if !user.email_verified {
+        return Err(AppError::forbidden(
+            "This account's email address is not verified, so a link sent to it proves nothing: enter the account's password instead.",
+        ));
+    }
     Ok((hash, view, user))
 }
 
@@ -69,7 +78,8 @@ pub async fn send(
         "Someone, presumably you, signed in to Gatehouse through {provider} and asked to link it \
          to the account \"{username}\". To link it, open this address in the same browser, \
          within {minutes} minutes of that sign-in:\n\n{base_url}/login/link?token={token}\n\n\
-         If this was not you, ignore this message: nothing is linked without it.",
+         Do not forward this message: whoever opens the link with that sign-in links it. If \
+         this was not you, ignore this message: nothing is linked without it.",
         provider = view.provider_name,
         username = user.username,
         minutes = super::sso_accounts::LINK_MINUTES,

@@ -424,6 +424,18 @@ async fn an_emailed_link_proves_the_account_in_the_browser_that_waits() {
     let Finished::Link { secret } = sign_in(&s, vouched.clone()).await.unwrap().0 else {
         panic!("expected a pending link")
     };
+    // An address nobody verified on the account proves nothing (someone may have put another
+    // person's address on their own account).
+    let refused = sso_link_email::send(&s.db, &secret, "https://gate.example.test", &client(), now)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    s.db.query("UPDATE user SET email_verified = true WHERE username = 'eli'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
     let token_of = |body: &str| {
         body.split("/login/link?token=")
             .nth(1)
@@ -487,6 +499,11 @@ async fn an_emailed_link_proves_the_account_in_the_browser_that_waits() {
     // With two-factor on, the emailed link is one factor: the code is asked next, and the
     // identity is linked only once it is given.
     let (totp, _) = crate::two_factor::enrolled(&s.db, "fay", now).await;
+    s.db.query("UPDATE user SET email_verified = true WHERE username = 'fay'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
     let vouched = json!({"sub": "f-1", "email": "fay@example.org", "email_verified": true});
     let Finished::Link { secret } = sign_in(&s, vouched).await.unwrap().0 else {
         panic!("expected a pending link")
