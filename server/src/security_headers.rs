@@ -25,11 +25,10 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 /// One year, subdomains not included (they may be other services).
 const HSTS: &str = "max-age=31536000";
 
-/// Pages whose address carries a secret (a "forgot password?" link's token, an emailed link
-/// that proves an account for single sign-on): their requests name only this origin as their
-/// referrer, never the page's address. (`no-referrer` would make the browser send
-/// `Origin: null` with the page's form, which the origin check refuses.)
-const SECRET_ADDRESS_PAGES: [&str; 2] = ["/reset-password", "/login/link"];
+/// Pages whose address carries a secret (a "forgot password?" link's token): their requests
+/// name only this origin as their referrer, never the page's address. (`no-referrer` would
+/// make the browser send `Origin: null` with the page's form, which the origin check refuses.)
+const SECRET_ADDRESS_PAGES: [&str; 1] = ["/reset-password"];
 
 pub async fn apply(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
